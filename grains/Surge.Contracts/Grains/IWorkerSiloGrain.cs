@@ -1,0 +1,27 @@
+namespace Surge;
+
+/// <summary>
+/// The worker pools of one silo, keyed by the silo's address (see <see cref="PoolStats.Silo"/>):
+/// the control surface the autoscaler and operators use.
+/// </summary>
+public interface IWorkerSiloGrain : IGrainWithStringKey
+{
+    Task<PoolStats[]> GetPoolsAsync();
+
+    /// <summary>Sets a pool's concurrency limit, clamped to its configured min/max; returns the limit applied.</summary>
+    Task<int> SetConcurrencyAsync(string pool, int limit);
+}
+
+/// <summary>A snapshot of one pool on one silo.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PoolStats(
+    [property: Id(0)] string Silo,
+    [property: Id(1)] string Pool,
+    [property: Id(2)] int Queued,
+    [property: Id(3)] int Running,
+    [property: Id(4)] int Limit,
+    [property: Id(5)] int Min,
+    [property: Id(6)] int Max,
+    [property: Id(7)] long Started,
+    [property: Id(8)] long Completed,
+    [property: Id(9)] double OldestWaitMs);

@@ -1,0 +1,25 @@
+namespace Surge;
+
+/// <summary>What the runtime knows of one task. Times come from the silo's clock.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TaskStatus
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Type { get; init; }
+    [Id(2)] public TaskState State { get; init; }
+    /// <summary>Pool the task was routed to (<c>short</c>, <c>long</c> or <c>single</c>); null until routed.</summary>
+    [Id(3)] public string? Pool { get; init; }
+    [Id(4)] public double? PredictedMs { get; init; }
+    [Id(5)] public double? ActualMs { get; init; }
+    [Id(6)] public DateTimeOffset SubmittedAt { get; init; }
+    [Id(7)] public DateTimeOffset? StartedAt { get; init; }
+    [Id(8)] public DateTimeOffset? FinishedAt { get; init; }
+    [Id(9)] public int Attempts { get; init; }
+    [Id(10)] public string? Error { get; init; }
+    [Id(11)] public string? Entity { get; init; }
+    [Id(12)] public string? Event { get; init; }
+    /// <summary>The handler's result bytes (UTF-8 JSON by convention), when it succeeded.</summary>
+    [Id(13)] public ReadOnlyMemory<byte> Result { get; init; }
+
+    public bool IsFinal => State.IsFinal();
+}

@@ -1,0 +1,66 @@
+namespace Surge;
+
+/// <summary>
+/// Checks a submission at the edge (client and grain alike) so bad input never reaches a pool.
+/// Every message names the field and says how to fix it.
+/// </summary>
+public static class TaskValidator
+{
+    public const int DefaultMaxPayloadBytes = 1024 * 1024;
+    public const int MaxIdLength = 256;
+    public const int MaxNameLength = 128;
+
+    public static void Validate(TaskSpec spec, int maxPayloadBytes = DefaultMaxPayloadBytes)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Require(spec.Id, "id", MaxIdLength, "use a stable idempotency key such as an order id, or omit it to generate one");
+        Require(spec.Type, "type", MaxNameLength, "name a task type registered on the silos, e.g. \"simulate\"");
+        if (spec.Payload.Length > maxPayloadBytes)
+        {
+            throw new SurgeValidationException("payload",
+                $"{spec.Payload.Length} bytes exceeds the limit of {maxPayloadBytes} bytes; store large data elsewhere and pass a reference");
+        }
+        foreach (var (name, value) in spec.Features ?? throw new SurgeValidationException("features", "must not be null; pass an empty map"))
+        {
+            if (string.IsNullOrWhiteSpace(name))
+                throw new SurgeValidationException("features", "a feature name is empty; give every feature a name");
+            if (value.IsNumber && !double.IsFinite(value.Number))
+                throw new SurgeValidationException($"features.{name}", $"{value.Number} is not a finite number; send a finite number or a string");
+        }
+        ValidateEntity(spec);
+        if (spec.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+            throw new SurgeValidationException("timeout", $"{timeout} must be positive; omit it for the type's default");
+    }
+
+    private static void ValidateEntity(TaskSpec spec)
+    {
+        if (spec.Entity is null)
+        {
+            if (spec.After is not null)
+                throw new SurgeValidationException("after", "requires an entity: 'after' orders events of one entity; set 'entity' or drop 'after'");
+            if (spec.Sequence is not null)
+                throw new SurgeValidationException("sequence", "requires an entity: set 'entity' or drop 'sequence'");
+            if (spec.Event is not null)
+                throw new SurgeValidationException("event", "requires an entity: set 'entity' or drop 'event'");
+            return;
+        }
+        Require(spec.Entity, "entity", MaxIdLength, "use a stable key such as \"build/42\", or omit it for an independent task");
+        if (spec.Event is not null) Require(spec.Event, "event", MaxNameLength, "name the event, e.g. \"build.started\"");
+        if (spec.After is not null)
+        {
+            Require(spec.After, "after", MaxNameLength, "name the prerequisite event, e.g. \"build.started\"");
+            if (spec.After == spec.Event)
+                throw new SurgeValidationException("after", $"'{spec.After}' names the event itself; an event cannot wait for itself");
+        }
+        if (spec.Sequence is < 1)
+            throw new SurgeValidationException("sequence", $"{spec.Sequence} must be 1 or more: an entity's events are numbered 1, 2, 3, …");
+    }
+
+    private static void Require(string? value, string field, int maxLength, string fix)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new SurgeValidationException(field, $"must not be empty; {fix}");
+        if (value.Length > maxLength)
+            throw new SurgeValidationException(field, $"is {value.Length} characters, over the limit of {maxLength}; {fix}");
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Surge.Workers;
+
+namespace Surge.Hosting;
+
+/// <summary>Registers task handlers: <c>AddSurgeWorkers(w =&gt; w.AddHandler&lt;ResizeImage&gt;("resize"))</c>.</summary>
+public sealed class SurgeWorkersBuilder(IServiceCollection services)
+{
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>Runs tasks of <paramref name="type"/> with a singleton <typeparamref name="THandler"/>.</summary>
+    public SurgeWorkersBuilder AddHandler<THandler>(string type) where THandler : class, ITaskHandler
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        Services.AddKeyedSingleton<ITaskHandler, THandler>(type);
+        Services.AddSingleton(new HandlerRegistration(type));
+        return this;
+    }
+
+    /// <summary>Runs tasks of <paramref name="type"/> with a delegate.</summary>
+    public SurgeWorkersBuilder AddHandler(string type, Func<TaskContext, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handle)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(handle);
+        Services.AddKeyedSingleton<ITaskHandler>(type, new DelegateHandler(handle));
+        Services.AddSingleton(new HandlerRegistration(type));
+        return this;
+    }
+
+    private sealed class DelegateHandler(Func<TaskContext, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handle) : ITaskHandler
+    {
+        public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken) => handle(context, cancellationToken);
+    }
+}

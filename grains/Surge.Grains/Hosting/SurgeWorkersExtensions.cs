@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Surge.Entities;
+using Surge.Pools;
+using Surge.Prediction;
+using Surge.Routing;
+using Surge.Tasks;
+using Surge.Workers;
+
+namespace Surge.Hosting;
+
+public static class SurgeWorkersExtensions
+{
+    /// <summary>
+    /// Runs Surge's grains, pools and the built-in <c>simulate</c> handler on this silo, with options bound from
+    /// <c>Surge:*</c> configuration and validated at start-up. The grain storage named <see cref="SurgeStorage.Name"/>
+    /// must be configured by the host (memory on embedded defaults, Redis in cluster mode).
+    /// </summary>
+    public static ISiloBuilder AddSurgeWorkers(this ISiloBuilder builder, Action<SurgeWorkersBuilder>? configure = null)
+    {
+        builder.Services.AddSurgeWorkers(configure);
+        builder.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        return builder;
+    }
+
+    public static IServiceCollection AddSurgeWorkers(this IServiceCollection services, Action<SurgeWorkersBuilder>? configure = null)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        AddOptions<WorkerOptions>(services, WorkerOptions.Section);
+        AddOptions<PoolsOptions>(services, PoolsOptions.Section);
+        AddOptions<RoutingOptions>(services, RoutingOptions.Section);
+        AddOptions<EntityOptions>(services, EntityOptions.Section);
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PoolsOptions>, WorkerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<EntityOptions>, EntityOptionsValidator>();
+
+        services.TryAddSingleton<IDurationPredictor, BaselinePredictor>();
+        services.AddSingleton<TaskRouter>();
+        services.AddSingleton<HandlerRegistry>();
+        services.AddSingleton<ITaskEvents, GrainTaskEvents>();
+        services.AddSingleton<WorkerExecutor>();
+
+        var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
+        configure?.Invoke(workers);
+        return services;
+    }
+
+    private static void AddOptions<T>(IServiceCollection services, string section) where T : class
+        => services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+}

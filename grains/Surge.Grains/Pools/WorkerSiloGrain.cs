@@ -1,0 +1,20 @@
+using Surge.Workers;
+
+namespace Surge.Pools;
+
+/// <summary>The executor of the silo this grain lives on; its key is that silo's address.</summary>
+[SiloKeyedPlacement]
+internal sealed class WorkerSiloGrain(WorkerExecutor executor, ILocalSiloDetails silo) : Grain, IWorkerSiloGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A key that names another silo (one that left) must not control this silo's executor by mistake.
+        if (this.GetPrimaryKeyString() != silo.SiloAddress.ToParsableString())
+            throw new InvalidOperationException($"silo {this.GetPrimaryKeyString()} is not in the cluster; this is {silo.SiloAddress.ToParsableString()}");
+        return Task.CompletedTask;
+    }
+
+    public Task<PoolStats[]> GetPoolsAsync() => Task.FromResult(executor.GetStats(this.GetPrimaryKeyString()));
+
+    public Task<int> SetConcurrencyAsync(string pool, int limit) => Task.FromResult(executor.SetLimit(pool, limit));
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Surge.Prediction;
+using Surge.Routing;
+using Surge.Workers;
+
+namespace Surge.Tasks;
+
+/// <summary>
+/// Carries the executor's news to the task's grain, and feeds the predictor what really happened.
+/// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
+/// </summary>
+internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
+{
+    private readonly ILogger _logger = logger;
+
+    private readonly ResiliencePipeline _delivery = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 5,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+        })
+        .Build();
+
+    public void Started(WorkItem item, DateTimeOffset startedAt)
+    {
+        try
+        {
+            _ = grains.GetGrain<ITaskLifecycleGrain>(item.Spec.Id).OnStartedAsync(new TaskStart(item.Pool, item.PredictedMs, startedAt, item.Attempt));
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(e, item.Spec.Id, "start");
+        }
+    }
+
+    public void Finished(WorkItem item, TaskOutcome outcome)
+    {
+        TaskRouter.Observe(predictor, item.Spec, (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds, double.NaN);
+        _ = DeliverAsync(item.Spec.Id, outcome);
+    }
+
+    private async Task DeliverAsync(string taskId, TaskOutcome outcome)
+    {
+        try
+        {
+            await _delivery.ExecuteAsync(static (s, _) => new ValueTask(s.grains.GetGrain<ITaskLifecycleGrain>(s.taskId).OnFinishedAsync(s.outcome)),
+                (grains, taskId, outcome), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(e, taskId, "finish");
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Could not deliver the {What} of task {TaskId} to its record")]
+    private partial void LogDeliveryFailed(Exception exception, string taskId, string what);
+}

@@ -1,0 +1,21 @@
+namespace Surge.Tasks;
+
+/// <summary>How one execution of a task ended, as the executor reports it to the task's grain.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record TaskOutcome(
+    [property: Id(0)] bool Succeeded,
+    [property: Id(1)] string? Error,
+    [property: Id(2)] ReadOnlyMemory<byte> Result,
+    [property: Id(3)] string Pool,
+    [property: Id(4)] double? PredictedMs,
+    [property: Id(5)] DateTimeOffset StartedAt,
+    [property: Id(6)] DateTimeOffset FinishedAt,
+    [property: Id(7)] int Attempt);
+
+/// <summary>That a task's execution began, and where.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record TaskStart(
+    [property: Id(0)] string Pool,
+    [property: Id(1)] double? PredictedMs,
+    [property: Id(2)] DateTimeOffset StartedAt,
+    [property: Id(3)] int Attempt);

@@ -1,0 +1,25 @@
+namespace Surge.Workers;
+
+/// <summary>
+/// User work for one task type, registered with <c>AddSurgeWorkers(w =&gt; w.AddHandler&lt;T&gt;("type"))</c>.
+/// Runs on the thread pool, outside any grain. Throwing fails the task with the exception's message; the silo goes on.
+/// Handlers are singletons: keep per-task state in locals.
+/// </summary>
+public interface ITaskHandler
+{
+    /// <returns>Result bytes recorded with the task (UTF-8 JSON by convention; empty for none).</returns>
+    ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What a handler knows of the task it runs.</summary>
+public sealed class TaskContext
+{
+    public required string TaskId { get; init; }
+    public required string Type { get; init; }
+    public required ReadOnlyMemory<byte> Payload { get; init; }
+    public required IReadOnlyDictionary<string, FeatureValue> Features { get; init; }
+    public string? Entity { get; init; }
+    public string? Event { get; init; }
+    /// <summary>1 for the first execution; higher when the task runs again (after a crash or a retry).</summary>
+    public int Attempt { get; init; } = 1;
+}

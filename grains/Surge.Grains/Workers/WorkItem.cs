@@ -1,0 +1,23 @@
+namespace Surge.Workers;
+
+/// <summary>A routed task waiting in, or running from, a pool of this silo's executor.</summary>
+internal sealed class WorkItem(TaskSpec spec, string pool, double? predictedMs, int attempt = 1)
+{
+    public TaskSpec Spec { get; } = spec;
+    public string Pool { get; } = pool;
+    public double? PredictedMs { get; } = predictedMs;
+    public int Attempt { get; } = attempt;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when it entered the queue.</summary>
+    public long EnqueuedAt { get; set; }
+
+    /// <summary>Runs in a slot borrowed from another pool, which it gives back when done.</summary>
+    public bool Borrowed { get; set; }
+}
+
+/// <summary>Where the executor tells what happened to a work item. Implementations must not throw.</summary>
+internal interface ITaskEvents
+{
+    void Started(WorkItem item, DateTimeOffset startedAt);
+    void Finished(WorkItem item, Tasks.TaskOutcome outcome);
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Surge.Workers;
+
+internal sealed partial class WorkerExecutor
+{
+    [LoggerMessage(1, LogLevel.Information, "Pool {Pool} concurrency limit {From} -> {To}")]
+    private partial void LogLimitChanged(string pool, int from, int to);
+
+    [LoggerMessage(2, LogLevel.Debug, "Task {TaskId} of type {Type} failed")]
+    private partial void LogTaskFailed(Exception exception, string taskId, string type);
+}

@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Surge.Routing;
+using Surge.Tasks;
+
+namespace Surge.Workers;
+
+/// <summary>
+/// This silo's task slots: one explicit FIFO queue per pool, a run-time concurrency limit per pool, and a cap on the
+/// total. Short tasks never wait behind long ones: the short pool's slots are reserved, and short tasks may also
+/// borrow idle long slots (they give them back within milliseconds); long tasks never borrow.
+/// </summary>
+internal sealed partial class WorkerExecutor
+{
+    private readonly Lock _lock = new();
+    private readonly WorkerPool[] _pools; // in dispatch order: short work first
+    private readonly int _maxConcurrency;
+    private readonly HandlerRegistry _handlers;
+    private readonly ITaskEvents _events;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _defaultTimeout;
+    private readonly ILogger<WorkerExecutor> _logger;
+    private int _running;
+
+    public WorkerExecutor(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, IOptions<RoutingOptions> routing,
+        HandlerRegistry handlers, ITaskEvents events, TimeProvider time, ILogger<WorkerExecutor> logger)
+    {
+        _maxConcurrency = workers.Value.MaxConcurrency;
+        _defaultTimeout = workers.Value.DefaultTimeout;
+        _pools = PoolLayout.Create(routing.Value.Mode, _maxConcurrency, pools.Value);
+        _handlers = handlers;
+        _events = events;
+        _time = time;
+        _logger = logger;
+    }
+
+    public int MaxConcurrency => _maxConcurrency;
+
+    public void Enqueue(WorkItem item)
+    {
+        lock (_lock)
+        {
+            var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
+            item.EnqueuedAt = _time.GetTimestamp();
+            pool.Queue.Enqueue(item);
+            DispatchLocked();
+        }
+    }
+
+    /// <summary>Sets a pool's limit within its min/max and starts whatever now fits. Returns the limit applied.</summary>
+    public int SetLimit(string poolName, int limit)
+    {
+        lock (_lock)
+        {
+            var pool = Find(poolName) ?? throw new ArgumentException($"pool '{poolName}' does not run on this silo; pools: {string.Join(", ", _pools.Select(p => p.Name))}", nameof(poolName));
+            var applied = Math.Clamp(limit, pool.Min, pool.Max);
+            if (applied != pool.Limit)
+            {
+                LogLimitChanged(pool.Name, pool.Limit, applied);
+                pool.Limit = applied;
+                DispatchLocked();
+            }
+            return applied;
+        }
+    }
+
+    public PoolStats[] GetStats(string silo)
+    {
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            return Array.ConvertAll(_pools, p => new PoolStats(silo, p.Name, p.Queue.Count, p.Running, p.Limit, p.Min, p.Max,
+                p.Started, p.Completed, p.Queue.TryPeek(out var oldest) ? _time.GetElapsedTime(oldest.EnqueuedAt, now).TotalMilliseconds : 0));
+        }
+    }
+
+    private WorkerPool? Find(string name)
+    {
+        foreach (var pool in _pools)
+        {
+            if (pool.Name == name) return pool;
+        }
+        return null;
+    }
+
+    // Starts queued work while slots allow, short pools first. Runs under _lock; handlers start on the thread pool.
+    private void DispatchLocked()
+    {
+        foreach (var pool in _pools)
+        {
+            while (_running < _maxConcurrency && pool.Queue.Count > 0)
+            {
+                bool borrowed;
+                if (pool.HasOwnSlot) borrowed = false;
+                else if (pool.Lender is { CanLend: true }) borrowed = true;
+                else break;
+
+                var item = pool.Queue.Dequeue();
+                item.Borrowed = borrowed;
+                if (borrowed)
+                {
+                    pool.Borrowed++;
+                    pool.Lender!.Lent++;
+                }
+                pool.Running++;
+                pool.Started++;
+                _running++;
+                ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Executor.RunAsync(s.Item, s.Pool), (Executor: this, Item: item, Pool: pool), preferLocal: false);
+            }
+        }
+    }
+
+    private void Release(WorkItem item, WorkerPool pool)
+    {
+        lock (_lock)
+        {
+            if (item.Borrowed)
+            {
+                pool.Borrowed--;
+                pool.Lender!.Lent--;
+            }
+            pool.Running--;
+            pool.Completed++;
+            _running--;
+            DispatchLocked();
+        }
+    }
+
+    private async Task RunAsync(WorkItem item, WorkerPool pool)
+    {
+        var spec = item.Spec;
+        var startedAt = _time.GetUtcNow();
+        _events.Started(item, startedAt);
+        TaskOutcome outcome;
+        try
+        {
+            if (!_handlers.TryGet(spec.Type, out var handler))
+                throw new InvalidOperationException($"no handler for type '{spec.Type}' on this silo");
+            using var timeout = new CancellationTokenSource(spec.Timeout ?? _defaultTimeout, _time);
+            var context = new TaskContext
+            {
+                TaskId = spec.Id, Type = spec.Type, Payload = spec.Payload, Features = spec.Features,
+                Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt,
+            };
+            var result = await handler.HandleAsync(context, timeout.Token).ConfigureAwait(false);
+            outcome = new TaskOutcome(true, null, result, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt);
+        }
+        catch (Exception e)
+        {
+            // A handler's failure fails its task, never the silo.
+            LogTaskFailed(e, spec.Id, spec.Type);
+            var error = e is OperationCanceledException ? $"timed out after {spec.Timeout ?? _defaultTimeout}" : $"{e.GetType().Name}: {e.Message}";
+            outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt);
+        }
+        Release(item, pool);
+        _events.Finished(item, outcome);
+    }
+}

@@ -1,0 +1,46 @@
+namespace Surge.Workers;
+
+/// <summary>The silo's worker slots (<c>Surge:Workers</c>).</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Surge:Workers";
+    public const int DefaultMaxPayloadBytes = TaskValidator.DefaultMaxPayloadBytes;
+    public static readonly TimeSpan DefaultTimeoutValue = TimeSpan.FromHours(1);
+
+    /// <summary>Default for <see cref="MaxConcurrency"/>: 8 slots a core, sized for I/O-bound work.</summary>
+    public static int DefaultMaxConcurrency => 8 * Environment.ProcessorCount;
+
+    /// <summary>Total task slots of this silo across all pools. Default 8 × cores; 1 to 10,000.</summary>
+    public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
+
+    /// <summary>How long a handler runs before its token is cancelled, unless the task says otherwise. Default 1 h; above zero.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = DefaultTimeoutValue;
+
+    /// <summary>Largest payload accepted. Default 1 MiB; 1 byte to 64 MiB.</summary>
+    public int MaxPayloadBytes { get; set; } = DefaultMaxPayloadBytes;
+}
+
+/// <summary>Bounds of one pool's concurrency on one silo (<c>Surge:Pools:Short</c>, <c>Surge:Pools:Long</c>).</summary>
+public sealed class PoolOptions
+{
+    /// <summary>Lowest limit the autoscaler may set. Default 1; 1 to <see cref="Max"/>.</summary>
+    public int Min { get; set; } = 1;
+
+    /// <summary>Highest limit. Default 0, meaning <see cref="WorkerOptions.MaxConcurrency"/>; 0 or 1 to MaxConcurrency.</summary>
+    public int Max { get; set; }
+
+    /// <summary>Limit at start. Default 0, meaning automatic: short gets max(1, MaxConcurrency / 8), long the rest.</summary>
+    public int Initial { get; set; }
+}
+
+/// <summary>The pools' bounds (<c>Surge:Pools</c>).</summary>
+public sealed class PoolsOptions
+{
+    public const string Section = "Surge:Pools";
+
+    /// <summary>Short tasks. Its limit is reserved capacity: long tasks never take these slots.</summary>
+    public PoolOptions Short { get; set; } = new();
+
+    /// <summary>Long tasks. Short tasks may borrow its idle slots, since they give them back within milliseconds.</summary>
+    public PoolOptions Long { get; set; } = new();
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace Surge.Workers;
+
+/// <summary>Collects every problem of <c>Surge:Workers</c> and <c>Surge:Pools</c> before the silo starts, each with its fix.</summary>
+internal sealed class WorkerOptionsValidator(IOptions<WorkerOptions> workers) : IValidateOptions<WorkerOptions>, IValidateOptions<PoolsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxConcurrency is < 1 or > 10_000)
+            failures.Add($"{WorkerOptions.Section}:MaxConcurrency is {options.MaxConcurrency}; set 1 to 10000 (default 8 × cores = {WorkerOptions.DefaultMaxConcurrency}).");
+        if (options.DefaultTimeout <= TimeSpan.Zero)
+            failures.Add($"{WorkerOptions.Section}:DefaultTimeout is {options.DefaultTimeout}; set a positive duration such as 00:10:00.");
+        if (options.MaxPayloadBytes is < 1 or > 64 * 1024 * 1024)
+            failures.Add($"{WorkerOptions.Section}:MaxPayloadBytes is {options.MaxPayloadBytes}; set 1 to 67108864 (default 1048576).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, PoolsOptions options)
+    {
+        var max = workers.Value.MaxConcurrency;
+        var failures = new List<string>();
+        Check("Short", options.Short, max, failures);
+        Check("Long", options.Long, max, failures);
+        if (options.Short.Initial + options.Long.Initial > max)
+            failures.Add($"{PoolsOptions.Section}: Short:Initial + Long:Initial = {options.Short.Initial + options.Long.Initial} exceeds {WorkerOptions.Section}:MaxConcurrency ({max}); lower them or raise MaxConcurrency.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(string pool, PoolOptions o, int maxConcurrency, List<string> failures)
+    {
+        var key = $"{PoolsOptions.Section}:{pool}";
+        var max = o.Max == 0 ? maxConcurrency : o.Max;
+        if (o.Max < 0 || o.Max > maxConcurrency)
+            failures.Add($"{key}:Max is {o.Max}; set 0 (= MaxConcurrency) or 1 to {maxConcurrency}.");
+        if (o.Min < 1 || o.Min > max)
+            failures.Add($"{key}:Min is {o.Min}; set 1 to {max} (the pool's Max).");
+        if (o.Initial != 0 && (o.Initial < o.Min || o.Initial > max))
+            failures.Add($"{key}:Initial is {o.Initial}; set 0 (automatic) or {o.Min} to {max}.");
+    }
+}

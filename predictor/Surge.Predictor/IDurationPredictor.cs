@@ -1,0 +1,13 @@
+namespace Surge.Prediction;
+
+/// <summary>
+/// Guesses a task's duration and memory from its type and features, and learns from what really happened.
+/// Called on the routing path: implementations are thread-safe, synchronous and allocation-free there.
+/// </summary>
+public interface IDurationPredictor
+{
+    Prediction Predict(string type, ReadOnlySpan<Feature> features);
+
+    /// <summary>Feeds back one finished task. Called once per execution, from any thread.</summary>
+    void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb);
+}
