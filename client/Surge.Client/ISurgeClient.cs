@@ -1,0 +1,25 @@
+namespace Surge.Client;
+
+/// <summary>How services submit tasks to Surge and follow them.</summary>
+public interface ISurgeClient
+{
+    /// <summary>
+    /// Validates and submits a task. When this returns, the task is recorded and will reach a final state.
+    /// Submitting the same id again returns the first submission's status and runs nothing.
+    /// </summary>
+    /// <exception cref="SurgeValidationException">The input is bad; the exception names the field.</exception>
+    /// <exception cref="SurgeUnavailableException">The cluster could not be reached after retries; safe to retry.</exception>
+    Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the task is final. Throws <see cref="KeyNotFoundException"/> for an unknown id.</summary>
+    Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The task's status, or null when no task has this id.</summary>
+    Task<TaskStatus?> GetStatusAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every pool of every active silo.</summary>
+    Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sets one pool's concurrency limit on one silo (a key from <see cref="PoolStats.Silo"/>); returns the limit applied.</summary>
+    Task<int> SetConcurrencyAsync(string silo, string pool, int limit, CancellationToken cancellationToken = default);
+}

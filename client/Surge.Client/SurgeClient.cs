@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Polly;
+
+namespace Surge.Client;
+
+/// <summary>
+/// <see cref="ISurgeClient"/> over an Orleans cluster client. Every call is safe to retry: a submit is
+/// idempotent by task id, the rest only read or set absolute values.
+/// </summary>
+internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOptions> options, TimeProvider time) : ISurgeClient
+{
+    private readonly ResiliencePipeline _retry = TransientFaults.CreatePipeline(options.Value, time);
+    private readonly TimeSpan _waitSlice = options.Value.WaitSlice;
+
+    public async Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
+    {
+        TaskValidator.Validate(spec); // fail at the edge, before a network hop
+        return await CallAsync(static (c, s) => c.GetGrain<ITaskGrain>(s.Id).SubmitAsync(s), spec, cancellationToken);
+    }
+
+    public async Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        var deadline = timeout is { } t ? time.GetTimestamp() + (long)(t.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
+        while (true)
+        {
+            var remaining = deadline == long.MaxValue ? _waitSlice : time.GetElapsedTime(time.GetTimestamp(), deadline);
+            var slice = remaining < _waitSlice ? remaining : _waitSlice;
+            var status = await CallAsync(static (c, s) => c.GetGrain<ITaskGrain>(s.taskId).WaitAsync(s.slice), (taskId, slice), cancellationToken)
+                         ?? throw new KeyNotFoundException($"no task has id '{taskId}'");
+            if (status.IsFinal) return status;
+            if (remaining <= _waitSlice && deadline != long.MaxValue)
+                throw new TimeoutException($"task '{taskId}' is still {status.State} after {timeout}");
+        }
+    }
+
+    public Task<TaskStatus?> GetStatusAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(static (c, id) => c.GetGrain<ITaskGrain>(id).GetStatusAsync(), taskId, cancellationToken);
+    }
+
+    public async Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default)
+    {
+        var silos = await CallAsync(static async (c, _) => (await c.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToArray(), 0, cancellationToken);
+        var pools = await Task.WhenAll(silos.Select(silo =>
+            CallAsync(static (c, key) => c.GetGrain<IWorkerSiloGrain>(key).GetPoolsAsync(), silo.ToParsableString(), cancellationToken)));
+        return [.. pools.SelectMany(p => p).OrderBy(p => p.Silo, StringComparer.Ordinal)];
+    }
+
+    public Task<int> SetConcurrencyAsync(string silo, string pool, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pool);
+        return CallAsync(static (c, s) => c.GetGrain<IWorkerSiloGrain>(s.silo).SetConcurrencyAsync(s.pool, s.limit), (silo, pool, limit), cancellationToken);
+    }
+
+    private async Task<T> CallAsync<TState, T>(Func<IClusterClient, TState, Task<T>> call, TState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _retry.ExecuteAsync(static async (s, _) => await s.call(s.cluster, s.state), (call, cluster, state), cancellationToken);
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e))
+        {
+            throw new SurgeUnavailableException($"Surge cluster unavailable after {options.Value.MaxRetries} retries: {e.Message}. Safe to retry.", e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Surge.Client;
+
+public static class SurgeClientExtensions
+{
+    /// <summary>
+    /// Connects this Orleans client to Surge: the gateways of <c>Surge:Client:Gateways</c> (default the local
+    /// silo's, 127.0.0.1:30000) and an <see cref="ISurgeClient"/> service.
+    /// </summary>
+    public static IClientBuilder AddSurgeClient(this IClientBuilder builder, Action<SurgeClientOptions>? configure = null)
+    {
+        var options = builder.Configuration.GetSection(SurgeClientOptions.Section).Get<SurgeClientOptions>() ?? new SurgeClientOptions();
+        configure?.Invoke(options);
+        var gateways = options.Gateways.Count == 0 ? ["127.0.0.1:30000"] : options.Gateways;
+        var endpoints = new List<IPEndPoint>();
+        foreach (var gateway in gateways)
+        {
+            if (!GatewayAddress.TryParse(gateway, out var endpoint, out var error))
+                throw new OptionsValidationException(SurgeClientOptions.Section, typeof(SurgeClientOptions), [$"{SurgeClientOptions.Section}:Gateways has '{gateway}': {error}"]);
+            endpoints.Add(endpoint);
+        }
+        builder.UseStaticClustering(endpoints.ToArray());
+        builder.Services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = builder.Configuration["Surge:Cluster:ClusterId"] ?? "surge";
+            o.ServiceId = builder.Configuration["Surge:Cluster:ServiceId"] ?? "surge";
+        });
+        builder.Services.AddSurgeClient(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="ISurgeClient"/> over whatever <see cref="IClusterClient"/> the host has: an Orleans
+    /// client, or a silo's own (co-hosted) client.
+    /// </summary>
+    public static IServiceCollection AddSurgeClient(this IServiceCollection services, Action<SurgeClientOptions>? configure = null)
+    {
+        var options = services.AddOptions<SurgeClientOptions>().BindConfiguration(SurgeClientOptions.Section).ValidateOnStart();
+        if (configure is not null) options.Configure(configure);
+        services.TryAddSingleton<IValidateOptions<SurgeClientOptions>, SurgeClientOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISurgeClient, SurgeClient>();
+        return services;
+    }
+}

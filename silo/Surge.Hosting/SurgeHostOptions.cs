@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+
+namespace Surge.Hosting;
+
+/// <summary>Where this silo listens (<c>Surge:Ports</c>): change all three to run several silos on one machine.</summary>
+public sealed class PortOptions
+{
+    public const string Section = "Surge:Ports";
+    public const int DefaultSilo = 11111;
+    public const int DefaultGateway = 30000;
+    public const int DefaultHttp = 8080;
+
+    /// <summary>Silo-to-silo port. Default 11111; 1 to 65535.</summary>
+    public int Silo { get; set; } = DefaultSilo;
+
+    /// <summary>Port clients connect to. Default 30000; 1 to 65535.</summary>
+    public int Gateway { get; set; } = DefaultGateway;
+
+    /// <summary>HTTP port for health and dashboards; 0 turns HTTP off. Default 8080; 0 to 65535.</summary>
+    public int Http { get; set; } = DefaultHttp;
+
+    /// <summary>Silo port of the first silo, which the others join on localhost clustering. Default 11111.</summary>
+    public int PrimarySilo { get; set; } = DefaultSilo;
+}
+
+/// <summary>Which cluster this silo belongs to (<c>Surge:Cluster</c>).</summary>
+public sealed class ClusterOptions
+{
+    public const string Section = "Surge:Cluster";
+
+    /// <summary>Silos with the same cluster id form one cluster. Default <c>surge</c>.</summary>
+    public string ClusterId { get; set; } = "surge";
+
+    /// <summary>Stable across deployments: storage keys include it. Default <c>surge</c>.</summary>
+    public string ServiceId { get; set; } = "surge";
+}
+
+internal sealed class HostOptionsValidator : IValidateOptions<PortOptions>, IValidateOptions<ClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PortOptions o)
+    {
+        var failures = new List<string>();
+        Port("Silo", o.Silo, 1, failures);
+        Port("Gateway", o.Gateway, 1, failures);
+        Port("Http", o.Http, 0, failures);
+        Port("PrimarySilo", o.PrimarySilo, 1, failures);
+        if (o.Silo == o.Gateway || (o.Http != 0 && (o.Http == o.Silo || o.Http == o.Gateway)))
+            failures.Add($"{PortOptions.Section}: Silo ({o.Silo}), Gateway ({o.Gateway}) and Http ({o.Http}) must differ; give each its own port.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, ClusterOptions o)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.ClusterId)) failures.Add($"{ClusterOptions.Section}:ClusterId is empty; set a name such as 'surge'.");
+        if (string.IsNullOrWhiteSpace(o.ServiceId)) failures.Add($"{ClusterOptions.Section}:ServiceId is empty; set a name such as 'surge'.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Port(string key, int value, int min, List<string> failures)
+    {
+        if (value < min || value > 65535)
+            failures.Add($"{PortOptions.Section}:{key} is {value}; set {min} to 65535.");
+    }
+}
