@@ -17,6 +17,9 @@ public interface ISurgeClient
     /// <summary>The task's status, or null when no task has this id.</summary>
     Task<TaskStatus?> GetStatusAsync(string taskId, CancellationToken cancellationToken = default);
 
+    /// <summary>Every active silo: its routing mode, slots and task types.</summary>
+    Task<SiloInfo[]> GetSilosAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Every pool of every active silo.</summary>
     Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default);
 

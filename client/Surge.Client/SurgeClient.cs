@@ -41,12 +41,21 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return CallAsync(static (c, id) => c.GetGrain<ITaskGrain>(id).GetStatusAsync(), taskId, cancellationToken);
     }
 
+    public async Task<SiloInfo[]> GetSilosAsync(CancellationToken cancellationToken = default)
+        => await Task.WhenAll((await ActiveSilosAsync(cancellationToken)).Select(silo =>
+            CallAsync(static (c, key) => c.GetGrain<IWorkerSiloGrain>(key).GetInfoAsync(), silo, cancellationToken)));
+
     public async Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default)
     {
-        var silos = await CallAsync(static async (c, _) => (await c.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToArray(), 0, cancellationToken);
-        var pools = await Task.WhenAll(silos.Select(silo =>
-            CallAsync(static (c, key) => c.GetGrain<IWorkerSiloGrain>(key).GetPoolsAsync(), silo.ToParsableString(), cancellationToken)));
-        return [.. pools.SelectMany(p => p).OrderBy(p => p.Silo, StringComparer.Ordinal)];
+        var pools = await Task.WhenAll((await ActiveSilosAsync(cancellationToken)).Select(silo =>
+            CallAsync(static (c, key) => c.GetGrain<IWorkerSiloGrain>(key).GetPoolsAsync(), silo, cancellationToken)));
+        return [.. pools.SelectMany(p => p)];
+    }
+
+    private async Task<string[]> ActiveSilosAsync(CancellationToken cancellationToken)
+    {
+        var hosts = await CallAsync(static (c, _) => c.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true), 0, cancellationToken);
+        return [.. hosts.Keys.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal)];
     }
 
     public Task<int> SetConcurrencyAsync(string silo, string pool, int limit, CancellationToken cancellationToken = default)

@@ -6,6 +6,8 @@ namespace Surge;
 /// </summary>
 public interface IWorkerSiloGrain : IGrainWithStringKey
 {
+    Task<SiloInfo> GetInfoAsync();
+
     Task<PoolStats[]> GetPoolsAsync();
 
     /// <summary>Sets a pool's concurrency limit, clamped to its configured min/max; returns the limit applied.</summary>
@@ -25,3 +27,11 @@ public sealed record PoolStats(
     [property: Id(7)] long Started,
     [property: Id(8)] long Completed,
     [property: Id(9)] double OldestWaitMs);
+
+/// <summary>How one silo runs tasks.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SiloInfo(
+    [property: Id(0)] string Silo,
+    [property: Id(1)] string RoutingMode,
+    [property: Id(2)] int MaxConcurrency,
+    [property: Id(3)] string[] TaskTypes);

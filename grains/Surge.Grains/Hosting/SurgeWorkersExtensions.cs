@@ -32,7 +32,7 @@ public static class SurgeWorkersExtensions
         AddOptions<RoutingOptions>(services, RoutingOptions.Section);
         AddOptions<EntityOptions>(services, EntityOptions.Section);
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<PoolsOptions>, WorkerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         services.AddSingleton<IValidateOptions<EntityOptions>, EntityOptionsValidator>();
 

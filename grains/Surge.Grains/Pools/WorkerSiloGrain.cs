@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Options;
+using Surge.Routing;
 using Surge.Workers;
 
 namespace Surge.Pools;
 
 /// <summary>The executor of the silo this grain lives on; its key is that silo's address.</summary>
 [SiloKeyedPlacement]
-internal sealed class WorkerSiloGrain(WorkerExecutor executor, ILocalSiloDetails silo) : Grain, IWorkerSiloGrain
+internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo) : Grain, IWorkerSiloGrain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -13,6 +15,9 @@ internal sealed class WorkerSiloGrain(WorkerExecutor executor, ILocalSiloDetails
             throw new InvalidOperationException($"silo {this.GetPrimaryKeyString()} is not in the cluster; this is {silo.SiloAddress.ToParsableString()}");
         return Task.CompletedTask;
     }
+
+    public Task<SiloInfo> GetInfoAsync() => Task.FromResult(new SiloInfo(this.GetPrimaryKeyString(),
+        routing.Value.Mode.ToString().ToLowerInvariant(), executor.MaxConcurrency, [.. handlers.Types.Order()]));
 
     public Task<PoolStats[]> GetPoolsAsync() => Task.FromResult(executor.GetStats(this.GetPrimaryKeyString()));
 

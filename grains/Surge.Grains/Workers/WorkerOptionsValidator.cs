@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Surge.Workers;
 
-/// <summary>Collects every problem of <c>Surge:Workers</c> and <c>Surge:Pools</c> before the silo starts, each with its fix.</summary>
-internal sealed class WorkerOptionsValidator(IOptions<WorkerOptions> workers) : IValidateOptions<WorkerOptions>, IValidateOptions<PoolsOptions>
+/// <summary>Collects every problem of <c>Surge:Workers</c> before the silo starts, each with its fix.</summary>
+internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 {
     public ValidateOptionsResult Validate(string? name, WorkerOptions options)
     {
@@ -16,7 +16,11 @@ internal sealed class WorkerOptionsValidator(IOptions<WorkerOptions> workers) : 
             failures.Add($"{WorkerOptions.Section}:MaxPayloadBytes is {options.MaxPayloadBytes}; set 1 to 67108864 (default 1048576).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+}
 
+/// <summary>Collects every problem of <c>Surge:Pools</c>, whose bounds depend on <c>Surge:Workers:MaxConcurrency</c>.</summary>
+internal sealed class PoolsOptionsValidator(IOptions<WorkerOptions> workers) : IValidateOptions<PoolsOptions>
+{
     public ValidateOptionsResult Validate(string? name, PoolsOptions options)
     {
         var max = workers.Value.MaxConcurrency;

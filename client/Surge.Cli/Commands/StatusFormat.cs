@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Surge.Cli.Commands;
+
+internal static class StatusFormat
+{
+    public static void Write(TextWriter w, TaskStatus s)
+    {
+        w.WriteLine($"id:        {s.Id}");
+        w.WriteLine($"type:      {s.Type}");
+        w.WriteLine($"state:     {s.State}");
+        if (s.Entity is not null) w.WriteLine($"entity:    {s.Entity} {s.Event}");
+        w.WriteLine($"pool:      {s.Pool ?? "-"}");
+        w.WriteLine($"predicted: {Ms(s.PredictedMs)}   actual: {Ms(s.ActualMs)}");
+        w.WriteLine($"submitted: {s.SubmittedAt:O}");
+        w.WriteLine($"started:   {s.StartedAt?.ToString("O") ?? "-"}");
+        w.WriteLine($"finished:  {s.FinishedAt?.ToString("O") ?? "-"}");
+        w.WriteLine($"attempts:  {s.Attempts}");
+        if (s.Error is not null) w.WriteLine($"error:     {s.Error}");
+        if (!s.Result.IsEmpty) w.WriteLine($"result:    {System.Text.Encoding.UTF8.GetString(s.Result.Span)}");
+    }
+
+    public static void WritePools(TextWriter w, IReadOnlyList<PoolStats> pools)
+    {
+        w.WriteLine($"{"SILO",-28} {"POOL",-7} {"QUEUED",7} {"RUNNING",8} {"LIMIT",6} {"MIN-MAX",9} {"DONE",9} {"OLDEST",9}");
+        foreach (var p in pools)
+            w.WriteLine($"{p.Silo,-28} {p.Pool,-7} {p.Queued,7} {p.Running,8} {p.Limit,6} {$"{p.Min}-{p.Max}",9} {p.Completed,9} {Ms(p.OldestWaitMs),9}");
+        if (pools.Count == 0) w.WriteLine("(no active silo)");
+    }
+
+    private static string Ms(double? ms) => ms is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0.#} ms") : "-";
+}

@@ -1,0 +1,1 @@
+return await Surge.Cli.SurgeCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Surge.Client;
+using Surge.Hosting;
+
+namespace Surge.Cli;
+
+/// <summary>An <see cref="ISurgeClient"/> for one command: to a running cluster, or to a silo hosted in this process.</summary>
+internal sealed class SurgeConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private SurgeConnection(IHost host, string description)
+    {
+        _host = host;
+        Description = description;
+    }
+
+    public ISurgeClient Client => _host.Services.GetRequiredService<ISurgeClient>();
+    public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
+    public string Description { get; }
+
+    public static async Task<SurgeConnection> OpenAsync(CliArgs args, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [.. args.ConfigOverrides],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        string description;
+        if (args.Has("embedded"))
+        {
+            if (args.Has("gateway")) throw new UsageException("--embedded and --gateway exclude each other: either host a silo here or connect to one");
+            builder.AddSurgeSilo();
+            builder.Services.AddSurgeClient();
+            description = "embedded silo";
+        }
+        else
+        {
+            var gateway = args.Get("gateway") ?? "127.0.0.1:30000";
+            if (!GatewayAddress.TryParse(gateway, out _, out var error)) throw new UsageException($"--gateway '{gateway}': {error}");
+            builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [gateway]));
+            description = $"gateway {gateway}";
+        }
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (!args.Has("embedded") && e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new CliException($"cannot reach a Surge gateway at {args.Get("gateway") ?? "127.0.0.1:30000"} ({e.GetBaseException().Message}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded.");
+        }
+        return new SurgeConnection(host, description);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
+
+/// <summary>A command failed for a reason the user can act on; printed without a stack trace. Exit code 1.</summary>
+internal sealed class CliException(string message) : Exception(message);

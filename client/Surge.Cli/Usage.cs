@@ -1,0 +1,23 @@
+namespace Surge.Cli;
+
+internal static class Usage
+{
+    public const string Text = """
+        surge — submit and follow tasks on a Surge cluster
+
+        Usage:
+          surge submit --type TYPE [--payload JSON] [--feature NAME=VALUE]... [--id ID]
+                       [--entity KEY [--event NAME] [--after NAME] [--sequence N]] [--timeout HH:MM:SS] [--wait]
+          surge status [TASK-ID]          a task's status; without an id, the pools of every silo
+          surge replay WORKLOAD.jsonl --out REPORT.json [--producers N] [--allocate]
+
+        Connection (every command):
+          --gateway HOST:PORT             a running silo's gateway (default 127.0.0.1:30000)
+          --embedded                      host a silo inside this process instead
+          --Surge:Section:Key=VALUE       configuration for the embedded silo, as for silo/Surge.Silo
+                                          e.g. --Surge:Routing:Mode=single --Surge:Workers:MaxConcurrency=8
+
+        Exit codes: 0 ok, 1 failed (message on stderr), 2 bad command line.
+
+        """;
+}

@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+
+namespace Surge.Replay;
+
+/// <summary>Reads a JSON Lines workload; a bad line is reported with its number and the field to fix.</summary>
+public static class WorkloadReader
+{
+    public static IReadOnlyList<WorkloadTask> Read(string path)
+    {
+        if (!File.Exists(path)) throw new WorkloadException($"{path}: no such file; generate one with: python3 gen.py mixed --n 3000 --out {path}");
+        using var reader = File.OpenText(path);
+        return Read(reader, Path.GetFileName(path));
+    }
+
+    public static IReadOnlyList<WorkloadTask> Read(TextReader reader, string name)
+    {
+        var tasks = new List<WorkloadTask>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var task = Parse(line, number, name);
+            if (!ids.Add(task.Id)) throw new WorkloadException($"{name}:{number}: id '{task.Id}' appears twice; ids must be unique");
+            tasks.Add(task);
+        }
+        if (tasks.Count == 0) throw new WorkloadException($"{name}: no tasks; expected one JSON object a line");
+        tasks.Sort((a, b) => a.AtMs.CompareTo(b.AtMs));
+        return tasks;
+    }
+
+    private static WorkloadTask Parse(string line, int number, string name)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException("expected a JSON object");
+            return new WorkloadTask(
+                number,
+                RequiredString(root, "id"),
+                (long)Number(root, "at_ms", required: false, min: 0),
+                RequiredString(root, "type"),
+                OptionalString(root, "entity"),
+                OptionalString(root, "event"),
+                OptionalString(root, "after"),
+                root.TryGetProperty("sequence", out var seq) && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : null,
+                Features(root),
+                Number(root, "duration_ms", required: true, min: 0),
+                Number(root, "memory_mb", required: false, min: 0));
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new WorkloadException($"{name}:{number}: {e.Message}");
+        }
+    }
+
+    private static string RequiredString(JsonElement root, string field)
+        => OptionalString(root, field) is { Length: > 0 } s ? s : throw new FormatException($"field '{field}' must be a non-empty string");
+
+    private static string? OptionalString(JsonElement root, string field)
+    {
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new FormatException($"field '{field}' must be a string or null");
+    }
+
+    private static double Number(JsonElement root, string field, bool required, double min)
+    {
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return required ? throw new FormatException($"field '{field}' is missing; it must be a number ≥ {min}") : 0;
+        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var n && (!double.IsFinite(n) || n < min))
+            throw new FormatException($"field '{field}' must be a number ≥ {min}");
+        return value.GetDouble();
+    }
+
+    private static ImmutableDictionary<string, FeatureValue> Features(JsonElement root)
+    {
+        if (!root.TryGetProperty("features", out var features) || features.ValueKind == JsonValueKind.Null)
+            return ImmutableDictionary<string, FeatureValue>.Empty;
+        if (features.ValueKind != JsonValueKind.Object) throw new FormatException("field 'features' must be an object of strings and numbers");
+        var builder = ImmutableDictionary.CreateBuilder<string, FeatureValue>(StringComparer.Ordinal);
+        foreach (var p in features.EnumerateObject())
+        {
+            builder[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => FeatureValue.Of(p.Value.GetString()!),
+                JsonValueKind.Number => FeatureValue.Of(p.Value.GetDouble()),
+                _ => throw new FormatException($"feature '{p.Name}' must be a string or a number"),
+            };
+        }
+        return builder.ToImmutable();
+    }
+}
+
+/// <summary>A workload file that cannot be replayed; the message names the line and field.</summary>
+public sealed class WorkloadException(string message) : Exception(message);
