@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Surge.Routing;
+using Surge.Tasks;
+using Surge.Workers;
+
+namespace Surge.Tests;
+
+public class WorkerExecutorTests : IDisposable
+{
+    private readonly GateHandler _gate = new();
+    private readonly RecordingEvents _events = new();
+
+    public void Dispose() => _gate.Open();
+
+    private WorkerExecutor Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null)
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedSingleton<ITaskHandler>("gate", _gate);
+        services.AddKeyedSingleton<ITaskHandler>("fail", new FailingHandler());
+        services.AddKeyedSingleton<ITaskHandler>("wait", new WaitForCancelHandler());
+        var registry = new HandlerRegistry(services.BuildServiceProvider(), [new("gate"), new("fail"), new("wait")]);
+        return new WorkerExecutor(Options.Create(new WorkerOptions { MaxConcurrency = maxConcurrency, DefaultTimeout = TimeSpan.FromSeconds(30) }),
+            Options.Create(new PoolsOptions()), Options.Create(new RoutingOptions { Mode = mode }),
+            registry, _events, time ?? TimeProvider.System, NullLogger<WorkerExecutor>.Instance);
+    }
+
+    private static WorkItem Item(string type, string pool) => new(TaskSpec.Create(type), pool, null);
+
+    private static PoolStats Pool(WorkerExecutor executor, string name) => executor.GetStats("s").Single(p => p.Pool == name);
+
+    [Fact]
+    public void Create_DefaultLayout_ReservesOneEighthForShort()
+    {
+        var executor = Executor(16);
+        Assert.Equal(2, Pool(executor, PoolNames.Short).Limit);
+        Assert.Equal(14, Pool(executor, PoolNames.Long).Limit);
+    }
+
+    [Fact]
+    public void Create_SingleMode_OnePoolWithEverySlot()
+    {
+        var stats = Assert.Single(Executor(8, RoutingMode.Single).GetStats("s"));
+        Assert.Equal((PoolNames.Single, 8), (stats.Pool, stats.Limit));
+    }
+
+    [Fact]
+    public async Task SetLimit_AtRunTime_TakesEffectBothWays()
+    {
+        var executor = Executor(8);
+        executor.SetLimit(PoolNames.Long, 2);
+        for (var i = 0; i < 6; i++) executor.Enqueue(Item("gate", PoolNames.Long));
+        Assert.Equal((2, 4), (Pool(executor, PoolNames.Long).Running, Pool(executor, PoolNames.Long).Queued));
+
+        executor.SetLimit(PoolNames.Long, 5);
+        Assert.Equal((5, 1), (Pool(executor, PoolNames.Long).Running, Pool(executor, PoolNames.Long).Queued));
+        await _events.WaitForStartsAsync(5);
+        Assert.Equal(5, _gate.MaxConcurrent);
+
+        _gate.Open();
+        await _events.WaitForAsync(6);
+        Assert.Equal(6, Pool(executor, PoolNames.Long).Completed);
+        Assert.Equal(5, _gate.MaxConcurrent);
+    }
+
+    [Fact]
+    public void SetLimit_OutsideBounds_IsClamped()
+    {
+        var executor = Executor(8);
+        Assert.Equal(1, executor.SetLimit(PoolNames.Long, 0));
+        Assert.Equal(8, executor.SetLimit(PoolNames.Long, 1_000));
+    }
+
+    [Fact]
+    public void Enqueue_LongTasksFillTheirPool_ShortStillStartsAtOnce()
+    {
+        var executor = Executor(8); // short 1 reserved, long 7
+        for (var i = 0; i < 10; i++) executor.Enqueue(Item("gate", PoolNames.Long));
+        Assert.Equal(7, Pool(executor, PoolNames.Long).Running);
+
+        executor.Enqueue(Item("gate", PoolNames.Short));
+        Assert.Equal(1, Pool(executor, PoolNames.Short).Running);
+    }
+
+    [Fact]
+    public void Enqueue_ShortBurstWhileLongIdle_BorrowsIdleLongSlots()
+    {
+        var executor = Executor(8);
+        for (var i = 0; i < 5; i++) executor.Enqueue(Item("gate", PoolNames.Short));
+        Assert.Equal(5, Pool(executor, PoolNames.Short).Running);
+    }
+
+    [Fact]
+    public void Enqueue_BorrowedSlots_CountAgainstLongUntilGivenBack()
+    {
+        var executor = Executor(8);
+        for (var i = 0; i < 8; i++) executor.Enqueue(Item("gate", PoolNames.Short)); // 1 own + 7 borrowed
+        executor.Enqueue(Item("gate", PoolNames.Long));
+        Assert.Equal((0, 1), (Pool(executor, PoolNames.Long).Running, Pool(executor, PoolNames.Long).Queued));
+    }
+
+    [Fact]
+    public void Enqueue_LongWorkWaiting_ShortDoesNotBorrow()
+    {
+        var executor = Executor(8);
+        executor.SetLimit(PoolNames.Long, 2);
+        for (var i = 0; i < 3; i++) executor.Enqueue(Item("gate", PoolNames.Long));
+        for (var i = 0; i < 3; i++) executor.Enqueue(Item("gate", PoolNames.Short));
+        Assert.Equal(1, Pool(executor, PoolNames.Short).Running);
+    }
+
+    [Fact]
+    public async Task Run_HandlerThrows_FailsThatTaskOnly()
+    {
+        var executor = Executor(4);
+        executor.Enqueue(Item("fail", PoolNames.Long));
+        _gate.Open();
+        executor.Enqueue(Item("gate", PoolNames.Long));
+        var outcomes = await _events.WaitForAsync(2);
+        var failed = Assert.Single(outcomes, o => !o.Succeeded);
+        Assert.Contains("boom", failed.Error);
+        Assert.Single(outcomes, o => o.Succeeded);
+    }
+
+    [Fact]
+    public async Task Run_PastTimeout_CancelsTokenAndFails()
+    {
+        var time = new FakeTimeProvider();
+        var executor = Executor(4, time: time);
+        executor.Enqueue(new WorkItem(TaskSpec.Create("wait") with { Timeout = TimeSpan.FromSeconds(5) }, PoolNames.Long, null));
+        await _events.WaitForStartsAsync(1);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var outcome = Assert.Single(await _events.WaitForAsync(1));
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("timed out", outcome.Error);
+    }
+
+    private sealed class GateHandler : ITaskHandler
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _current;
+        private int _max;
+
+        public int MaxConcurrent => Volatile.Read(ref _max);
+
+        public void Open() => _open.TrySetResult();
+
+        public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _current);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen) { }
+            await _open.Task;
+            Interlocked.Decrement(ref _current);
+            return ReadOnlyMemory<byte>.Empty;
+        }
+    }
+
+    private sealed class FailingHandler : ITaskHandler
+    {
+        public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken) => throw new InvalidOperationException("boom");
+    }
+
+    private sealed class WaitForCancelHandler : ITaskHandler
+    {
+        public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return ReadOnlyMemory<byte>.Empty;
+        }
+    }
+
+    private sealed class RecordingEvents : ITaskEvents
+    {
+        private readonly ConcurrentQueue<TaskOutcome> _outcomes = new();
+        private readonly SemaphoreSlim _finished = new(0);
+        private readonly SemaphoreSlim _started = new(0);
+
+        public void Started(WorkItem item, DateTimeOffset startedAt) => _started.Release();
+
+        public void Finished(WorkItem item, TaskOutcome outcome)
+        {
+            _outcomes.Enqueue(outcome);
+            _finished.Release();
+        }
+
+        public async Task WaitForStartsAsync(int count)
+        {
+            for (var i = 0; i < count; i++) Assert.True(await _started.WaitAsync(TimeSpan.FromSeconds(10)), "a task did not start");
+        }
+
+        public async Task<TaskOutcome[]> WaitForAsync(int count)
+        {
+            for (var i = 0; i < count; i++) Assert.True(await _finished.WaitAsync(TimeSpan.FromSeconds(10)), "a task did not finish");
+            return [.. _outcomes];
+        }
+    }
+}
