@@ -1,0 +1,52 @@
+namespace Surge.Cluster.Tests;
+
+[Collection("cluster")]
+public class ConcurrencyTests(ClusterFixture fixture)
+{
+    private readonly Surge.Client.ISurgeClient _client = fixture.Surge.Client;
+
+    [Fact]
+    public async Task SetConcurrency_AtRunTime_LimitsThenReleasesRunningTasksOnEverySilo()
+    {
+        GateHandler.Close();
+        var silos = (await _client.GetPoolsAsync()).Select(p => p.Silo).Distinct().ToArray();
+        Assert.Equal(2, silos.Length);
+        foreach (var silo in silos) Assert.Equal(2, await _client.SetConcurrencyAsync(silo, "long", 2));
+        try
+        {
+            // "gate" is unknown to the predictor, so it plays safe and routes to the long pool.
+            var ids = new List<string>();
+            for (var i = 0; i < 12; i++) ids.Add((await _client.SubmitAsync(TaskSpec.Create(GateHandler.TypeName))).Id);
+
+            var limited = await SettleAsync(expectedLimit: 2);
+            Assert.All(limited, p => Assert.True(p.Running <= 2, $"{p.Silo} runs {p.Running} with limit 2"));
+            Assert.Equal(12, limited.Sum(p => p.Running + p.Queued));
+
+            foreach (var silo in silos) Assert.Equal(6, await _client.SetConcurrencyAsync(silo, "long", 6));
+            var raised = await SettleAsync(expectedLimit: 6);
+            Assert.True(raised.Sum(p => p.Running) > limited.Sum(p => p.Running), "raising the limit started no more tasks");
+
+            GateHandler.Open();
+            await Task.WhenAll(ids.Select(id => _client.WaitAsync(id, TimeSpan.FromSeconds(30))));
+        }
+        finally
+        {
+            GateHandler.Open();
+            foreach (var silo in silos) await _client.SetConcurrencyAsync(silo, "long", 14);
+        }
+    }
+
+    // Waits until every silo's long pool runs as many as its limit allows.
+    private async Task<PoolStats[]> SettleAsync(int expectedLimit)
+    {
+        PoolStats[] pools = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            pools = (await _client.GetPoolsAsync()).Where(p => p.Pool == "long").ToArray();
+            if (pools.All(p => p.Limit == expectedLimit && p.Running == Math.Min(expectedLimit, p.Running + p.Queued))) return pools;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"pools did not settle at limit {expectedLimit}: {string.Join("; ", pools.Select(p => $"{p.Silo} running {p.Running} queued {p.Queued} limit {p.Limit}"))}");
+        return pools;
+    }
+}

@@ -1,0 +1,60 @@
+namespace Surge.Cluster.Tests;
+
+[Collection("cluster")]
+public class OrderingTests(ClusterFixture fixture)
+{
+    private readonly Surge.Client.ISurgeClient _client = fixture.Surge.Client;
+
+    [Fact]
+    public async Task Submit_1000EntitiesFinishedFirstConcurrently_EveryFinishedStartsAfterItsStartedFinished()
+    {
+        const int entities = 1000;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var submissions = Enumerable.Range(0, entities).Select(async i =>
+        {
+            var entity = $"build/{run}/{i}";
+            var finished = Simulated.Task($"{run}-{i}-f", 1).ForEntity(entity, "build.finished", after: "build.started");
+            var started = Simulated.Task($"{run}-{i}-s", 3).ForEntity(entity, "build.started");
+            var f = await _client.SubmitAsync(finished); // the finish arrives first, on purpose
+            var s = await _client.SubmitAsync(started);
+            return (Started: s.Id, Finished: f.Id);
+        });
+        var pairs = await Task.WhenAll(submissions);
+
+        var outcomes = await Task.WhenAll(pairs.Select(async p => (Started: await _client.WaitAsync(p.Started), Finished: await _client.WaitAsync(p.Finished))));
+        Assert.All(outcomes, o =>
+        {
+            Assert.Equal(TaskState.Succeeded, o.Started.State);
+            Assert.Equal(TaskState.Succeeded, o.Finished.State);
+            Assert.True(o.Finished.StartedAt >= o.Started.FinishedAt,
+                $"{o.Finished.Entity}: finished started at {o.Finished.StartedAt:O}, before started finished at {o.Started.FinishedAt:O}");
+        });
+    }
+
+    [Fact]
+    public async Task Submit_SequencedEventsInReverse_RunInSequenceOrder()
+    {
+        var entity = $"seq/{Guid.NewGuid():N}";
+        var ids = new List<string>();
+        for (var n = 5; n >= 1; n--)
+        {
+            var status = await _client.SubmitAsync(Simulated.Task($"{entity}-{n}", 1).ForEntity(entity, sequence: n));
+            ids.Insert(0, status.Id);
+        }
+        var finals = await Task.WhenAll(ids.Select(id => _client.WaitAsync(id)));
+        for (var i = 1; i < finals.Length; i++)
+            Assert.True(finals[i].StartedAt >= finals[i - 1].FinishedAt, $"sequence {i + 1} started before {i} finished");
+    }
+
+    [Fact]
+    public async Task Submit_HeldEvent_DoesNotBlockOtherEntities()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var held = await _client.SubmitAsync(Simulated.Task($"{id}-held", 1).ForEntity($"a/{id}", "finished", after: "started"));
+        Assert.Equal(TaskState.Held, held.State);
+
+        var other = await _client.WaitAsync((await _client.SubmitAsync(Simulated.Task($"{id}-other", 1).ForEntity($"b/{id}", "started"))).Id);
+        Assert.Equal(TaskState.Succeeded, other.State);
+        Assert.Equal(TaskState.Held, (await _client.GetStatusAsync(held.Id))!.State);
+    }
+}

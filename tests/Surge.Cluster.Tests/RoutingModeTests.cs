@@ -1,0 +1,59 @@
+namespace Surge.Cluster.Tests;
+
+public class RoutingModeTests
+{
+    private static Task<SurgeCluster> StartAsync(string mode) => SurgeCluster.StartAsync(new Dictionary<string, string>
+    {
+        ["Surge:Routing:Mode"] = mode,
+        ["Surge:Routing:TypePools:report"] = "short",
+        ["Surge:Routing:TypePools:fetch"] = "long",
+    });
+
+    private static async Task<string?> PoolOf(SurgeCluster surge, TaskSpec spec)
+        => (await surge.Client.WaitAsync((await surge.Client.SubmitAsync(spec)).Id)).Pool;
+
+    [Fact]
+    public async Task Route_Single_EverythingInOneFifoPool()
+    {
+        await using var surge = await StartAsync("single");
+        Assert.Equal("single", await PoolOf(surge, Simulated.Task("s-1", 1, "report")));
+        Assert.Equal("single", await PoolOf(surge, Simulated.Task("s-2", 80, "fetch")));
+        Assert.All(await surge.Client.GetPoolsAsync(), p => Assert.Equal("single", p.Pool));
+    }
+
+    [Fact]
+    public async Task Route_Type_ByStaticTableAndDefaultLong()
+    {
+        await using var surge = await StartAsync("type");
+        Assert.Equal("short", await PoolOf(surge, Simulated.Task("t-1", 80, "report"))); // the table, not the duration
+        Assert.Equal("long", await PoolOf(surge, Simulated.Task("t-2", 1, "fetch")));
+        Assert.Equal("long", await PoolOf(surge, Simulated.Task("t-3", 1, "unlisted")));
+    }
+
+    [Fact]
+    public async Task Route_Oracle_ByTrueDuration()
+    {
+        await using var surge = await StartAsync("oracle");
+        Assert.Equal("short", await PoolOf(surge, Simulated.Task("o-1", 1, "fetch")));
+        Assert.Equal("long", await PoolOf(surge, Simulated.Task("o-2", 80, "report")));
+    }
+
+    [Fact]
+    public async Task Route_Predicted_LongUntilLearnedThenByLearnedDuration()
+    {
+        await using var surge = await StartAsync("predicted");
+        Assert.Equal("long", await PoolOf(surge, Simulated.Task("p-first", 1, "quick"))); // unknown: plays safe
+
+        // Each silo learns from what it runs; enough history reaches both.
+        for (var i = 0; i < 20; i++)
+        {
+            await PoolOf(surge, Simulated.Task($"p-q{i}", 1, "quick"));
+            await PoolOf(surge, Simulated.Task($"p-s{i}", 80, "slow"));
+        }
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal("short", await PoolOf(surge, Simulated.Task($"p-q-after{i}", 1, "quick")));
+            Assert.Equal("long", await PoolOf(surge, Simulated.Task($"p-s-after{i}", 80, "slow")));
+        }
+    }
+}

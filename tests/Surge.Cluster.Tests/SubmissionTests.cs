@@ -1,0 +1,81 @@
+namespace Surge.Cluster.Tests;
+
+[Collection("cluster")]
+public class SubmissionTests(ClusterFixture fixture)
+{
+    private readonly Surge.Client.ISurgeClient _client = fixture.Surge.Client;
+
+    [Fact]
+    public async Task Submit_SameIdTenTimesConcurrently_RunsOnce()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _client.SubmitAsync(TaskSpec.Create(CountingHandler.TypeName, id: id))));
+        var final = await _client.WaitAsync(id);
+        Assert.Equal(TaskState.Succeeded, final.State);
+        Assert.All(statuses, s => Assert.Equal(id, s.Id));
+        await Task.Delay(200); // a second run, if there were one, would have landed by now
+        Assert.Equal(1, CountingHandler.Runs[id]);
+        Assert.Equal(1, final.Attempts);
+    }
+
+    [Fact]
+    public async Task Submit_AgainAfterFinished_ReturnsFirstResultAndDoesNotRun()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await _client.SubmitAsync(TaskSpec.Create(CountingHandler.TypeName, id: id));
+        var first = await _client.WaitAsync(id);
+        var again = await _client.SubmitAsync(TaskSpec.Create(CountingHandler.TypeName, "{\"other\":1}", id: id));
+        Assert.Equal((TaskState.Succeeded, first.FinishedAt), (again.State, again.FinishedAt));
+        Assert.Equal(1, CountingHandler.Runs[id]);
+    }
+
+    [Theory]
+    [InlineData("empty-id", "id")]
+    [InlineData("oversized", "payload")]
+    [InlineData("after-without-entity", "after")]
+    [InlineData("unknown-type", "type")]
+    public async Task Submit_Invalid_RejectedNamingFieldAndNothingRecorded(string caseName, string field)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var spec = caseName switch
+        {
+            "empty-id" => TaskSpec.Create("simulate", id: ""),
+            "oversized" => TaskSpec.Create("simulate", id: id) with { Payload = new byte[TaskValidator.DefaultMaxPayloadBytes + 1] },
+            "after-without-entity" => TaskSpec.Create("simulate", id: id) with { After = "build.started" },
+            _ => TaskSpec.Create("no-such-type", id: id),
+        };
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => _client.SubmitAsync(spec));
+        Assert.Equal(field, e.Field);
+        if (id.Length > 0 && caseName != "empty-id") Assert.Null(await _client.GetStatusAsync(id));
+    }
+
+    [Fact]
+    public async Task Submit_InvalidSentPastTheClient_GrainRejectsNamingField()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var grain = fixture.Surge.Cluster.Client.GetGrain<ITaskGrain>(id);
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => grain.SubmitAsync(TaskSpec.Create("simulate", id: id) with { Sequence = 3 }));
+        Assert.Equal("sequence", e.Field);
+        Assert.Null(await grain.GetStatusAsync());
+    }
+
+    [Fact]
+    public async Task GetStatus_SucceededTask_HasPoolTimingsAttemptsAndResult()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await _client.SubmitAsync(TaskSpec.Create(CountingHandler.TypeName, id: id));
+        var status = await _client.WaitAsync(id);
+        Assert.Equal(TaskState.Succeeded, status.State);
+        Assert.NotNull(status.Pool);
+        Assert.True(status.SubmittedAt <= status.StartedAt && status.StartedAt <= status.FinishedAt);
+        Assert.Equal(1, status.Attempts);
+        Assert.Equal("\"counted\"", System.Text.Encoding.UTF8.GetString(status.Result.Span));
+    }
+
+    [Fact]
+    public async Task GetStatus_UnknownId_IsNullAndWaitThrows()
+    {
+        Assert.Null(await _client.GetStatusAsync("never-submitted"));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => _client.WaitAsync("never-submitted"));
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Surge.Client;
+using Surge.Hosting;
+using Surge.Tasks;
+
+namespace Surge.Cluster.Tests;
+
+/// <summary>
+/// A two-silo in-process cluster running Surge with the given <c>Surge:*</c> settings, and an
+/// <see cref="ISurgeClient"/> over its client.
+/// </summary>
+public sealed class SurgeCluster : IAsyncDisposable
+{
+    private SurgeCluster(TestCluster cluster)
+    {
+        Cluster = cluster;
+        Client = CreateClient(cluster.Client);
+    }
+
+    public TestCluster Cluster { get; }
+    public ISurgeClient Client { get; }
+
+    public static async Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        var builder = new TestClusterBuilder(2);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Properties[key] = value;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new SurgeCluster(cluster);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddMemoryGrainStorage(SurgeStorage.Name);
+            silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName));
+        }
+    }
+
+    /// <summary>The production client, over the test cluster's own Orleans client.</summary>
+    private static ISurgeClient CreateClient(IClusterClient client)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(client);
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSurgeClient();
+        return services.BuildServiceProvider().GetRequiredService<ISurgeClient>();
+    }
+}
