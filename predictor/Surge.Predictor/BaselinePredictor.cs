@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 namespace Surge.Prediction;
 
 /// <summary>
-/// The cold-start predictor: per task type, an exponentially weighted mean of duration and of memory.
-/// The arithmetic mean (not the geometric one) on purpose: a type with a heavy tail of long runs must look long,
-/// because a long task routed to the short pool hurts far more than the opposite.
-/// It cannot tell two tasks of one type apart; a model of the features can (see the ML predictor).
+/// The cold-start predictor: per task type, a lognormal fit of duration (exponentially weighted mean and variance of
+/// log-duration) and a weighted mean of memory. It cannot tell two tasks of one type apart; a model of the features can.
+/// Its upper estimate (≈ p90) keeps a type with a heavy tail of long runs out of the short pool, while one slow run
+/// among many fast ones (a GC pause, a cold start) does not flip a fast type.
 /// </summary>
 public sealed class BaselinePredictor : IDurationPredictor
 {
@@ -15,7 +15,10 @@ public sealed class BaselinePredictor : IDurationPredictor
     /// <summary>Observations of a type before its estimate is trusted.</summary>
     public const int MinObservations = 5;
 
-    // Weight of a new observation: about the last 50 executions of a type shape its estimate.
+    // z of the 90th percentile of a normal distribution: the upper estimate is exp(mean + Z90 · sd) of log-duration.
+    private const double Z90 = 1.2816;
+
+    // Weight of a new observation once a type has history: about the last 50 executions shape its estimate.
     private const double Alpha = 0.02;
 
     private readonly ConcurrentDictionary<string, TypeStats> _types = new(StringComparer.Ordinal);
@@ -33,16 +36,21 @@ public sealed class BaselinePredictor : IDurationPredictor
     {
         private readonly Lock _lock = new();
         private long _count;
-        private double _duration;
+        private double _logMean;
+        private double _logVariance;
         private double _memory;
 
         public void Add(double durationMs, double memoryMb)
         {
+            var x = Math.Log(1 + durationMs);
             lock (_lock)
             {
-                // Plain mean until the EWMA has enough samples to be meaningful, so early estimates are not skewed by the first one.
+                // A plain running mean until there are enough samples for the exponential weighting to mean anything.
                 var weight = Math.Max(Alpha, 1.0 / ++_count);
-                _duration += weight * (durationMs - _duration);
+                var diff = x - _logMean;
+                var step = weight * diff;
+                _logMean += step;
+                _logVariance = (1 - weight) * (_logVariance + diff * step);
                 _memory += weight * (memoryMb - _memory);
             }
         }
@@ -51,7 +59,7 @@ public sealed class BaselinePredictor : IDurationPredictor
         {
             lock (_lock)
             {
-                return new Prediction(_duration, _memory, _count >= MinObservations, Version);
+                return new Prediction(Math.Exp(_logMean) - 1, Math.Exp(_logMean + Z90 * Math.Sqrt(_logVariance)) - 1, _memory, _count >= MinObservations, Version);
             }
         }
     }

@@ -1,10 +1,12 @@
 namespace Surge.Prediction;
 
 /// <summary>
-/// A predictor's guess for one task. <see cref="Confident"/> is false while the predictor has too little
-/// history for this kind of task; routing then plays safe.
+/// A predictor's guess for one task: the likely duration (<see cref="DurationMs"/>, a median) and a pessimistic one
+/// (<see cref="UpperDurationMs"/>, about the 90th percentile) that routing compares with its threshold, so a task
+/// goes to the short pool only when it is confidently short. <see cref="Confident"/> is false while the predictor has
+/// too little history for this kind of task; routing then plays safe.
 /// </summary>
-public readonly record struct Prediction(double DurationMs, double MemoryMb, bool Confident, string ModelVersion)
+public readonly record struct Prediction(double DurationMs, double UpperDurationMs, double MemoryMb, bool Confident, string ModelVersion)
 {
-    public static Prediction Unknown(string modelVersion) => new(double.NaN, double.NaN, false, modelVersion);
+    public static Prediction Unknown(string modelVersion) => new(double.NaN, double.NaN, double.NaN, false, modelVersion);
 }

@@ -28,7 +28,10 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
     {
         var prediction = Predict(predictor, spec);
         // Until the predictor trusts its guess, play safe: a long task in the short pool hurts more than the reverse.
-        return prediction.Confident ? ByDuration(prediction.DurationMs) : new RouteDecision(_options.DefaultPool, null);
+        if (!prediction.Confident) return new RouteDecision(_options.DefaultPool, null);
+        // Short only when even the pessimistic estimate is under the threshold; the status shows the likely duration.
+        var pool = prediction.UpperDurationMs < _options.ShortThresholdMs ? PoolNames.Short : PoolNames.Long;
+        return new RouteDecision(pool, prediction.DurationMs);
     }
 
     private RouteDecision ByDuration(double? durationMs) => durationMs is { } ms

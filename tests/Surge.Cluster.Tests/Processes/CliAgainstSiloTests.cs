@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Surge.Cluster.Tests.Processes;
+
+/// <summary>The `surge` CLI as its own process, against a silo process, through the Orleans client.</summary>
+[Collection("silo-process")]
+public class CliAgainstSiloTests(SiloProcessFixture silo)
+{
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Submit_WithWait_PrintsSucceeded()
+    {
+        using var cli = await silo.SurgeAsync(Quick, "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--feature", "kind=report", "--wait");
+        Assert.True(cli.ExitCode == 0, cli.Stderr);
+        Assert.Contains("Succeeded", cli.Stdout);
+    }
+
+    [Fact]
+    public async Task Submit_UnknownType_ExitsOneNamingTheField()
+    {
+        using var cli = await silo.SurgeAsync(Quick, "submit", "--type", "no-such-type");
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("type: no handler is registered for 'no-such-type'", cli.Stderr);
+    }
+
+    [Fact]
+    public async Task Status_WithoutId_PrintsPoolsTable()
+    {
+        using var cli = await silo.SurgeAsync(Quick, "status");
+        Assert.True(cli.ExitCode == 0, cli.Stderr);
+        Assert.Contains("POOL", cli.Stdout);
+        Assert.Contains(" short ", cli.Stdout);
+        Assert.Contains(" long ", cli.Stdout);
+    }
+
+    [Fact]
+    public async Task Replay_BundledOrderedSample_AllCompleteInOrder()
+    {
+        var report = await ReplayAsync(Path.Combine(Repo.Samples, "ordered-300.jsonl"));
+        Assert.Equal(600, report.GetProperty("completed").GetInt32());
+        Assert.Equal(0, report.GetProperty("ordering_violations").GetInt32());
+    }
+
+    [Fact]
+    public async Task Replay_GeneratedOrdered2000_NoOrderingViolation()
+    {
+        var workload = Path.Combine(Path.GetTempPath(), $"ordered-2000-{Guid.NewGuid():N}.jsonl");
+        using (var gen = Process.Start("python3", [Repo.GenPy, "ordered", "--n", "2000", "--out", workload])) await gen.WaitForExitAsync();
+        var report = await ReplayAsync(workload);
+        Assert.Equal(4000, report.GetProperty("completed").GetInt32());
+        Assert.Equal(0, report.GetProperty("ordering_violations").GetInt32());
+    }
+
+    private async Task<JsonElement> ReplayAsync(string workload)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"report-{Guid.NewGuid():N}.json");
+        using var cli = await silo.SurgeAsync(TimeSpan.FromMinutes(3), "replay", workload, "--out", output);
+        Assert.True(cli.ExitCode == 0, $"exit {cli.ExitCode}: {cli.Stderr}");
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+        Assert.Equal(0, report.RootElement.GetProperty("failed").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("rejected").GetInt32());
+        return report.RootElement.Clone();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Surge.Cluster.Tests.Processes;
+
+/// <summary>Where the repository and its built programs are, seen from a test binary.</summary>
+internal static class Repo
+{
+    public static readonly string Root = FindRoot();
+
+    // bin/<Configuration>/net10.0: test the programs built in the same configuration as the tests.
+    private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    public static string SiloDll => Built("silo/Surge.Silo", "Surge.Silo.dll");
+    public static string CliDll => Built("client/Surge.Cli", "surge.dll");
+    public static string Samples => Path.Combine(Root, "samples");
+
+    /// <summary>The shared workload generator, beside the repository in CI and on developer machines.</summary>
+    public static string GenPy => Path.GetFullPath(Path.Combine(Root, "..", "shared", "workloads", "gen.py"));
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Built(string project, string dll)
+    {
+        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built; build the solution first (dotnet build Orleans.sln -c {Configuration})");
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Orleans.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net.Sockets;
+
+namespace Surge.Cluster.Tests.Processes;
+
+/// <summary>A real silo process on free ports, started once for the process tests.</summary>
+public sealed class SiloProcessFixture : IAsyncLifetime
+{
+    private ChildProcess? _silo;
+
+    public int GatewayPort { get; } = Repo.FreePort();
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    public async Task InitializeAsync()
+    {
+        var siloPort = Repo.FreePort();
+        _silo = ChildProcess.StartDotnet(Repo.SiloDll,
+            $"--Surge:Ports:Silo={siloPort}", $"--Surge:Ports:PrimarySilo={siloPort}", $"--Surge:Ports:Gateway={GatewayPort}",
+            $"--Surge:Ports:Http={Repo.FreePort()}", "--Surge:Workers:MaxConcurrency=16");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_silo.HasExited) throw new InvalidOperationException($"the silo exited with {_silo.ExitCode}:\n{_silo.Stdout}\n{_silo.Stderr}");
+            try
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", GatewayPort);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(200);
+            }
+        }
+        throw new TimeoutException($"the silo's gateway did not open within 60 s:\n{_silo.Stdout}\n{_silo.Stderr}");
+    }
+
+    public Task DisposeAsync()
+    {
+        _silo?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public Task<ChildProcess> SurgeAsync(TimeSpan timeout, params string[] args)
+        => ChildProcess.RunDotnetAsync(Repo.CliDll, timeout, [.. args, "--gateway", Gateway]);
+}
+
+[CollectionDefinition("silo-process")]
+public sealed class SiloProcessCollection : ICollectionFixture<SiloProcessFixture>;
