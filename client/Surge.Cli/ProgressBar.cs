@@ -16,7 +16,7 @@ internal sealed class ProgressBar(TextWriter writer) : IProgress<ReplayProgress>
         {
             var fraction = p.Total == 0 ? 1 : (double)(p.Finished + p.Rejected) / p.Total;
             var line = $"[{new string('#', (int)(fraction * Width)).PadRight(Width, '-')}] {p.Finished + p.Rejected}/{p.Total} done, " +
-                       $"{p.Submitted - p.Finished} in flight, {p.Failed} failed, {p.Rejected} rejected";
+                       $"{p.Submitted - p.Finished - p.Rejected} in flight, {p.Failed} failed, {p.Rejected} rejected";
             if (_interactive)
             {
                 writer.Write($"\r{line}");

@@ -11,6 +11,12 @@ public interface ISurgeClient
     /// <exception cref="SurgeUnavailableException">The cluster could not be reached after retries; safe to retry.</exception>
     Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Submits the task and waits until it is final, in one round trip for tasks that finish within a wait slice
+    /// (<see cref="SurgeClientOptions.WaitSlice"/>). Same guarantees as <see cref="SubmitAsync"/> then <see cref="WaitAsync"/>.
+    /// </summary>
+    Task<TaskStatus> RunAsync(TaskSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
     /// <summary>Waits until the task is final. Throws <see cref="KeyNotFoundException"/> for an unknown id.</summary>
     Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 

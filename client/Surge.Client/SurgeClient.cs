@@ -16,29 +16,27 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     public async Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
     {
         TaskValidator.Validate(spec); // fail at the edge, before a network hop
-        return await CallAsync(static (c, s) => c.GetGrain<ITaskGrain>(s.Id).SubmitAsync(s), spec, cancellationToken);
+        return await CallAsync(static (c, s) => c.Shard(s.Id).SubmitAsync(s), spec, cancellationToken);
     }
 
-    public async Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public async Task<TaskStatus> RunAsync(TaskSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        TaskValidator.Validate(spec);
+        var deadline = Deadline(timeout);
+        var status = await CallAsync(static (c, s) => c.Shard(s.spec.Id).SubmitAndWaitAsync(s.spec, s.slice), (spec, slice: Slice(deadline)), cancellationToken);
+        return status.IsFinal ? status : await WaitUntilAsync(spec.Id, deadline, timeout, cancellationToken);
+    }
+
+    public Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        var deadline = timeout is { } t ? time.GetTimestamp() + (long)(t.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
-        while (true)
-        {
-            var remaining = deadline == long.MaxValue ? _waitSlice : time.GetElapsedTime(time.GetTimestamp(), deadline);
-            var slice = remaining < _waitSlice ? remaining : _waitSlice;
-            var status = await CallAsync(static (c, s) => c.GetGrain<ITaskGrain>(s.taskId).WaitAsync(s.slice), (taskId, slice), cancellationToken)
-                         ?? throw new KeyNotFoundException($"no task has id '{taskId}'");
-            if (status.IsFinal) return status;
-            if (remaining <= _waitSlice && deadline != long.MaxValue)
-                throw new TimeoutException($"task '{taskId}' is still {status.State} after {timeout}");
-        }
+        return WaitUntilAsync(taskId, Deadline(timeout), timeout, cancellationToken);
     }
 
     public Task<TaskStatus?> GetStatusAsync(string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        return CallAsync(static (c, id) => c.GetGrain<ITaskGrain>(id).GetStatusAsync(), taskId, cancellationToken);
+        return CallAsync(static (c, id) => c.Shard(id).GetStatusAsync(id), taskId, cancellationToken);
     }
 
     public async Task<SiloInfo[]> GetSilosAsync(CancellationToken cancellationToken = default)
@@ -63,6 +61,29 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         ArgumentException.ThrowIfNullOrWhiteSpace(silo);
         ArgumentException.ThrowIfNullOrWhiteSpace(pool);
         return CallAsync(static (c, s) => c.GetGrain<IWorkerSiloGrain>(s.silo).SetConcurrencyAsync(s.pool, s.limit), (silo, pool, limit), cancellationToken);
+    }
+
+    private async Task<TaskStatus> WaitUntilAsync(string taskId, long deadline, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var status = await CallAsync(static (c, s) => c.Shard(s.taskId).WaitAsync(s.taskId, s.slice), (taskId, slice: Slice(deadline)), cancellationToken)
+                         ?? throw new KeyNotFoundException($"no task has id '{taskId}'");
+            if (status.IsFinal) return status;
+            if (deadline != long.MaxValue && time.GetTimestamp() >= deadline)
+                throw new TimeoutException($"task '{taskId}' is still {status.State} after {timeout}");
+        }
+    }
+
+    private long Deadline(TimeSpan? timeout)
+        => timeout is { } t ? time.GetTimestamp() + (long)(t.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
+
+    // One wait call lasts at most a slice, so it stays under the messaging timeout; a deadline may shorten it.
+    private TimeSpan Slice(long deadline)
+    {
+        if (deadline == long.MaxValue) return _waitSlice;
+        var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
+        return remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining < _waitSlice ? remaining : _waitSlice;
     }
 
     private async Task<T> CallAsync<TState, T>(Func<IClusterClient, TState, Task<T>> call, TState state, CancellationToken cancellationToken)

@@ -51,10 +51,11 @@ public sealed class Replayer(ISurgeClient client, TimeProvider time)
     private async Task RunOneAsync(WorkloadTask task, int index, long start, ReplayOptions options, ReplayResult[] results,
         Counters counters, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref counters.Submitted);
+        TaskStatus final;
         try
         {
-            await client.SubmitAsync(task.ToSpec(options.Allocate), cancellationToken);
-            Interlocked.Increment(ref counters.Submitted);
+            final = await client.RunAsync(task.ToSpec(options.Allocate), cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is SurgeValidationException or SurgeUnavailableException)
         {
@@ -62,7 +63,6 @@ public sealed class Replayer(ISurgeClient client, TimeProvider time)
             results[index] = new ReplayResult(task, null, e.Message, double.NaN, double.NaN);
             return;
         }
-        var final = await client.WaitAsync(task.Id, cancellationToken: cancellationToken);
         var completedAt = time.GetElapsedTime(start).TotalMilliseconds;
         Interlocked.Increment(ref counters.Finished);
         if (final.State == TaskState.Failed) Interlocked.Increment(ref counters.Failed);

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using Surge.Hosting.Storage;
 using Surge.Tasks;
 
 namespace Surge.Hosting;
@@ -26,7 +28,7 @@ public static class SurgeSiloExtensions
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySilo), cluster.ServiceId, cluster.ClusterId);
-            silo.AddMemoryGrainStorage(SurgeStorage.Name);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
             silo.AddSurgeWorkers();
             configure?.Invoke(silo);
         });

@@ -50,13 +50,17 @@ public class RoutingModeTests
         await using var surge = await StartAsync("predicted");
         Assert.Equal("long", await PoolOf(surge, Simulated.Task("p-first", 1, "quick"))); // unknown: plays safe
 
-        // Each silo learns from what it runs; enough history reaches both.
-        for (var i = 0; i < 20; i++)
+        // The baseline learns on each silo from what that silo runs (tasks run on their shard's silo, and shards
+        // spread unevenly): send enough history that both silos see each kind several times.
+        for (var batch = 0; batch < 5; batch++)
         {
-            await PoolOf(surge, Simulated.Task($"p-q{i}", 1, "quick"));
-            await PoolOf(surge, Simulated.Task($"p-s{i}", 80, "slow"));
+            await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(i => new[]
+            {
+                PoolOf(surge, Simulated.Task($"p-q{batch}-{i}", 1, "quick")),
+                PoolOf(surge, Simulated.Task($"p-s{batch}-{i}", 80, "slow")),
+            }));
         }
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 8; i++)
         {
             Assert.StartsWith("short ", await Routed(surge, Simulated.Task($"p-q-after{i}", 1, "quick")));
             Assert.StartsWith("long ", await Routed(surge, Simulated.Task($"p-s-after{i}", 80, "slow")));

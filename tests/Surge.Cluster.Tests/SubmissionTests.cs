@@ -53,10 +53,10 @@ public class SubmissionTests(ClusterFixture fixture)
     public async Task Submit_InvalidSentPastTheClient_GrainRejectsNamingField()
     {
         var id = Guid.NewGuid().ToString("N");
-        var grain = fixture.Surge.Cluster.Client.GetGrain<ITaskGrain>(id);
-        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => grain.SubmitAsync(TaskSpec.Create("simulate", id: id) with { Sequence = 3 }));
+        var shard = fixture.Surge.Cluster.Client.Shard(id);
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => shard.SubmitAsync(TaskSpec.Create("simulate", id: id) with { Sequence = 3 }));
         Assert.Equal("sequence", e.Field);
-        Assert.Null(await grain.GetStatusAsync());
+        Assert.Null(await shard.GetStatusAsync(id));
     }
 
     [Fact]

@@ -11,8 +11,9 @@ internal static class SubmitCommand
         args.RejectUnknown("type", "payload", "feature", "id", "entity", "event", "after", "sequence", "timeout", "wait", "gateway", "embedded");
         var spec = BuildSpec(args);
         await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
-        var status = await connection.Client.SubmitAsync(spec, cancellationToken);
-        if (args.Has("wait")) status = await connection.Client.WaitAsync(status.Id, cancellationToken: cancellationToken);
+        var status = args.Has("wait")
+            ? await connection.Client.RunAsync(spec, cancellationToken: cancellationToken)
+            : await connection.Client.SubmitAsync(spec, cancellationToken);
         StatusFormat.Write(stdout, status);
         return status.State == TaskState.Failed ? SurgeCli.Failed : SurgeCli.Ok;
     }

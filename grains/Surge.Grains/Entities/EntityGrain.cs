@@ -81,7 +81,7 @@ internal sealed partial class EntityGrain(
             foreach (var (spec, reason) in expired)
             {
                 LogExpired(spec.Id, this.GetPrimaryKeyString(), reason);
-                await GrainFactory.GetGrain<ITaskLifecycleGrain>(spec.Id).OnExpiredAsync(reason);
+                await GrainFactory.ShardLifecycle(spec.Id).OnExpiredAsync(spec.Id, reason);
             }
         }
         ScheduleExpiry();

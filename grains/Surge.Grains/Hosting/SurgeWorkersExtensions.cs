@@ -15,7 +15,8 @@ public static class SurgeWorkersExtensions
     /// <summary>
     /// Runs Surge's grains, pools and the built-in <c>simulate</c> handler on this silo, with options bound from
     /// <c>Surge:*</c> configuration and validated at start-up. The grain storage named <see cref="SurgeStorage.Name"/>
-    /// must be configured by the host (memory on embedded defaults, Redis in cluster mode).
+    /// must be configured by the host (memory on embedded defaults, Redis in cluster mode); task records go to the
+    /// in-memory task store unless the host registers another <c>ITaskStore</c> first.
     /// </summary>
     public static ISiloBuilder AddSurgeWorkers(this ISiloBuilder builder, Action<SurgeWorkersBuilder>? configure = null)
     {
@@ -31,12 +32,15 @@ public static class SurgeWorkersExtensions
         AddOptions<PoolsOptions>(services, PoolsOptions.Section);
         AddOptions<RoutingOptions>(services, RoutingOptions.Section);
         AddOptions<EntityOptions>(services, EntityOptions.Section);
+        AddOptions<TaskOptions>(services, TaskOptions.Section);
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         services.AddSingleton<IValidateOptions<EntityOptions>, EntityOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
 
         services.TryAddSingleton<IDurationPredictor, BaselinePredictor>();
+        services.TryAddSingleton<ITaskStore, InMemoryTaskStore>();
         services.AddSingleton<TaskRouter>();
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();

@@ -30,7 +30,7 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
     {
         try
         {
-            _ = grains.GetGrain<ITaskLifecycleGrain>(item.Spec.Id).OnStartedAsync(new TaskStart(item.Pool, item.PredictedMs, startedAt, item.Attempt));
+            _ = grains.ShardLifecycle(item.Spec.Id).OnStartedAsync(item.Spec.Id, new TaskStart(item.Pool, item.PredictedMs, startedAt, item.Attempt));
         }
         catch (Exception e)
         {
@@ -48,7 +48,7 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
     {
         try
         {
-            await _delivery.ExecuteAsync(static (s, _) => new ValueTask(s.grains.GetGrain<ITaskLifecycleGrain>(s.taskId).OnFinishedAsync(s.outcome)),
+            await _delivery.ExecuteAsync(static (s, _) => new ValueTask(s.grains.ShardLifecycle(s.taskId).OnFinishedAsync(s.taskId, s.outcome)),
                 (grains, taskId, outcome), CancellationToken.None);
         }
         catch (Exception e)

@@ -1,24 +1,29 @@
 namespace Surge.Tasks;
 
-/// <summary>The persisted record of one task. Ids are explicit so old records still load as the record grows.</summary>
-[GenerateSerializer]
-internal sealed class TaskRecord
+/// <summary>
+/// One task's record, immutable: a change is a new record, so a store can keep the reference it was given.
+/// Ids are explicit so stored records still load as the record grows.
+/// </summary>
+[GenerateSerializer, Immutable]
+internal sealed record TaskRecord
 {
-    [Id(0)] public TaskSpec? Spec { get; set; }
-    [Id(1)] public TaskState State { get; set; }
-    [Id(2)] public string? Pool { get; set; }
-    [Id(3)] public double? PredictedMs { get; set; }
-    [Id(4)] public DateTimeOffset SubmittedAt { get; set; }
-    [Id(5)] public DateTimeOffset? StartedAt { get; set; }
-    [Id(6)] public DateTimeOffset? FinishedAt { get; set; }
-    [Id(7)] public int Attempts { get; set; }
-    [Id(8)] public string? Error { get; set; }
-    [Id(9)] public ReadOnlyMemory<byte> Result { get; set; }
+    [Id(0)] public required TaskSpec Spec { get; init; }
+    [Id(1)] public TaskState State { get; init; }
+    [Id(2)] public string? Pool { get; init; }
+    [Id(3)] public double? PredictedMs { get; init; }
+    [Id(4)] public DateTimeOffset SubmittedAt { get; init; }
+    [Id(5)] public DateTimeOffset? StartedAt { get; init; }
+    [Id(6)] public DateTimeOffset? FinishedAt { get; init; }
+    [Id(7)] public int Attempts { get; init; }
+    [Id(8)] public string? Error { get; init; }
+    [Id(9)] public ReadOnlyMemory<byte> Result { get; init; }
 
-    public TaskStatus ToStatus(string id) => new()
+    public string Id => Spec.Id;
+
+    public TaskStatus ToStatus() => new()
     {
-        Id = id,
-        Type = Spec?.Type ?? "",
+        Id = Spec.Id,
+        Type = Spec.Type,
         State = State,
         Pool = Pool,
         PredictedMs = PredictedMs,
@@ -28,8 +33,8 @@ internal sealed class TaskRecord
         FinishedAt = FinishedAt,
         Attempts = Attempts,
         Error = Error,
-        Entity = Spec?.Entity,
-        Event = Spec?.Event,
+        Entity = Spec.Entity,
+        Event = Spec.Event,
         Result = Result,
     };
 }

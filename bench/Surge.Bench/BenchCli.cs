@@ -1,0 +1,31 @@
+namespace Surge.Bench;
+
+/// <summary>
+/// Benchmarks print JSON: one line per measurement, then a summary line with ratios against a baseline measured in
+/// the same run, because machines here are noisy and only ratios travel.
+/// </summary>
+internal static class BenchCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verb = args.FirstOrDefault() ?? "";
+        var options = args.Skip(1).ToArray();
+        switch (verb)
+        {
+            case "mixed": await MixedWorkloadBench.RunAsync(options); return 0;
+            case "throughput": await ThroughputBench.RunAsync(options); return 0;
+            default:
+                Console.Error.WriteLine("""
+                    usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE]
+                           dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
+                    """);
+                return 2;
+        }
+    }
+
+    public static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

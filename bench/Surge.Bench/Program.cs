@@ -1,0 +1,1 @@
+return await Surge.Bench.BenchCli.RunAsync(args);

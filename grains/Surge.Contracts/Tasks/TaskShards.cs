@@ -1,0 +1,25 @@
+namespace Surge;
+
+/// <summary>Which <see cref="ITaskShardGrain"/> holds a task: a stable hash of its id, the same in every process.</summary>
+public static class TaskShards
+{
+    /// <summary>
+    /// Number of shards. Fixed: changing it moves tasks between shards. 256 spreads work over many silos while a
+    /// small silo holds a few hundred cheap activations.
+    /// </summary>
+    public const int Count = 256;
+
+    /// <summary>FNV-1a over the id's UTF-16 code units (<see cref="string.GetHashCode()"/> differs per process).</summary>
+    public static int For(string taskId)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        var hash = 2166136261u;
+        foreach (var c in taskId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % Count);
+    }
+
+    public static ITaskShardGrain Shard(this IGrainFactory grains, string taskId) => grains.GetGrain<ITaskShardGrain>(For(taskId));
+}
