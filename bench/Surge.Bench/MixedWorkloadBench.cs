@@ -47,7 +47,8 @@ internal static class MixedWorkloadBench
             Args = [$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", "--Surge:Ports:Http=0"],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter(null, LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for JSON
         builder.AddSurgeSilo();
         builder.Services.AddSurgeClient();
         using var host = builder.Build();

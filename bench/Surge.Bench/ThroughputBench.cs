@@ -22,7 +22,8 @@ internal static class ThroughputBench
         await silo.WaitForGatewayAsync(gateway);
 
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter(null, LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for JSON
         builder.UseOrleansClient(c => c.AddSurgeClient(o => o.Gateways = [$"127.0.0.1:{gateway}"]));
         using var host = builder.Build();
         await host.StartAsync();

@@ -30,6 +30,8 @@ internal sealed class SurgeConnection : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter(null, LogLevel.Warning); // above appsettings' levels: the CLI's stdout is for results
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         string description;
         if (args.Has("embedded"))
         {

@@ -13,6 +13,7 @@ namespace Surge.Entities;
 internal sealed partial class EntityGrain(
     [PersistentState("entity", SurgeStorage.Name)] IPersistentState<EntityRecord> record,
     IOptions<EntityOptions> options,
+    TaskDispatcher dispatcher,
     TimeProvider time,
     ILogger<EntityGrain> logger) : Grain, IEntityGrain
 {
@@ -53,7 +54,7 @@ internal sealed partial class EntityGrain(
     {
         var next = sequencer.TryRelease();
         await record.WriteStateAsync();
-        if (next is not null) await GrainFactory.GetGrain<IClassifierGrain>(0).DispatchAsync(next, attempt: 1);
+        if (next is not null) dispatcher.Dispatch(next, attempt: 1);
         return next;
     }
 

@@ -45,6 +45,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.AddSingleton<WorkerExecutor>();
+        services.AddSingleton<TaskDispatcher>();
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
         configure?.Invoke(workers);

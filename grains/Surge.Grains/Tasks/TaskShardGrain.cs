@@ -18,6 +18,7 @@ internal sealed class TaskShardGrain(
     HandlerRegistry handlers,
     IOptions<WorkerOptions> workers,
     IOptions<TaskOptions> options,
+    TaskDispatcher dispatcher,
     TimeProvider time) : Grain, ITaskShardGrain, ITaskShardLifecycle
 {
     private readonly Dictionary<string, TaskRecord> _records = new(StringComparer.Ordinal);
@@ -126,7 +127,7 @@ internal sealed class TaskShardGrain(
             if (!released) Update(spec.Id, r => r.State == TaskState.Queued ? r with { State = TaskState.Held } : r);
             return;
         }
-        var decision = await GrainFactory.GetGrain<IClassifierGrain>(0).DispatchAsync(spec, attempt: 1);
+        var decision = dispatcher.Dispatch(spec, attempt: 1);
         Update(spec.Id, r => r.Pool is null ? r with { Pool = decision.Pool, PredictedMs = decision.PredictedMs } : r);
     }
 
