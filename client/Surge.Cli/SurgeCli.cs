@@ -26,6 +26,8 @@ internal static class SurgeCli
                 "submit" => await SubmitCommand.RunAsync(parsed, stdout, cancel.Token),
                 "status" => await StatusCommand.RunAsync(parsed, stdout, cancel.Token),
                 "replay" => await ReplayCommand.RunAsync(parsed, stdout, stderr, cancel.Token),
+                "train" => TrainCommand.Run(parsed, stdout),
+                "predict" => PredictCommand.Run(parsed, stdout),
                 _ => throw new UsageException($"unknown command '{parsed.Verb}'"),
             };
         }
@@ -34,7 +36,7 @@ internal static class SurgeCli
             stderr.WriteLine($"surge: {e.Message}. See 'surge help'.");
             return BadUsage;
         }
-        catch (Exception e) when (e is CliException or SurgeValidationException or WorkloadException or SurgeUnavailableException or KeyNotFoundException)
+        catch (Exception e) when (e is CliException or SurgeValidationException or WorkloadException or SurgeUnavailableException or KeyNotFoundException or FileNotFoundException or InvalidDataException)
         {
             stderr.WriteLine($"surge: {e.Message}");
             return Failed;

@@ -9,7 +9,9 @@ internal static class Usage
           surge submit --type TYPE [--payload JSON] [--feature NAME=VALUE]... [--id ID]
                        [--entity KEY [--event NAME] [--after NAME] [--sequence N]] [--timeout HH:MM:SS] [--wait]
           surge status [TASK-ID]          a task's status; without an id, the pools of every silo
-          surge replay WORKLOAD.jsonl --out REPORT.json [--producers N] [--allocate]
+          surge replay WORKLOAD.jsonl --out REPORT.json [--producers N] [--allocate] [--model MODEL.zip]
+          surge train --history HISTORY.jsonl --out MODEL.zip [--json] [--threshold-ms 50]
+          surge predict --model MODEL.zip --type TYPE [--feature NAME=VALUE]...
 
         Connection (every command):
           --gateway HOST:PORT             a running silo's gateway (default 127.0.0.1:30000)

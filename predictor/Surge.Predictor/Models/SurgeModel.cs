@@ -1,0 +1,135 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.ML;
+
+namespace Surge.Prediction.Models;
+
+/// <summary>
+/// A trained predictor: the feature encoder, FastTree regressions of log-duration and log-memory, and the margin
+/// (90th percentile of held-out log-duration errors) that turns a point guess into a pessimistic one for routing.
+/// Thread-safe: each thread predicts with its own pooled engines, so steady-state prediction allocates nothing.
+/// </summary>
+public sealed class SurgeModel
+{
+    private const string EncoderEntry = "encoder.json", DurationEntry = "duration.mlnet", MemoryEntry = "memory.mlnet", InfoEntry = "model.json";
+
+    [ThreadStatic] private static Engines? t_engines;
+
+    private readonly MLContext _ml;
+    private readonly ITransformer _duration;
+    private readonly ITransformer _memory;
+
+    internal SurgeModel(MLContext ml, ModelInfo info, FeatureEncoder encoder, ITransformer duration, ITransformer memory)
+    {
+        _ml = ml;
+        Info = info;
+        Encoder = encoder;
+        _duration = duration;
+        _memory = memory;
+    }
+
+    public ModelInfo Info { get; }
+    public string Version => Info.Version;
+    public FeatureEncoder Encoder { get; }
+
+    public Prediction Predict(string type, ReadOnlySpan<Feature> features)
+    {
+        var engines = t_engines;
+        if (engines is null || !ReferenceEquals(engines.Model, this)) t_engines = engines = new Engines(this);
+        Encoder.Encode(type, features, engines.Input.Features);
+        engines.Duration.Predict(engines.Input, ref engines.Output);
+        double logDuration = engines.Output.Score;
+        engines.Memory.Predict(engines.Input, ref engines.Output);
+        double logMemory = engines.Output.Score;
+        return new Prediction(
+            Math.Max(0, Math.Exp(logDuration) - 1),
+            Math.Max(0, Math.Exp(logDuration + Info.DurationMargin) - 1),
+            Math.Max(0, Math.Exp(logMemory) - 1),
+            Encoder.KnowsType(type),
+            Info.Version);
+    }
+
+    public void Save(Stream stream)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        Write(zip, InfoEntry, s => JsonSerializer.Serialize(s, Info));
+        Write(zip, EncoderEntry, s => JsonSerializer.Serialize(s, Encoder));
+        var schema = _ml.Data.LoadFromEnumerable(Array.Empty<TrainingInput>(), ModelSchemas.For<TrainingInput>(Encoder.Width)).Schema;
+        Write(zip, DurationEntry, s => _ml.Model.Save(_duration, schema, s));
+        Write(zip, MemoryEntry, s => _ml.Model.Save(_memory, schema, s));
+    }
+
+    public void Save(string path)
+    {
+        using var file = File.Create(path);
+        Save(file);
+    }
+
+    /// <summary>Loads a model file; throws <see cref="InvalidDataException"/> naming what is wrong with it.</summary>
+    public static SurgeModel Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"model file {path} does not exist; train one with 'surge train'", path);
+        using var file = File.OpenRead(path);
+        return Load(file, path);
+    }
+
+    public static SurgeModel Load(Stream stream, string name = "model")
+    {
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            var ml = new MLContext(seed: 1);
+            var info = Read(zip, InfoEntry, s => JsonSerializer.Deserialize<ModelInfo>(s))!;
+            var encoder = Read(zip, EncoderEntry, s => JsonSerializer.Deserialize<FeatureEncoder>(s))!;
+            var duration = Read(zip, DurationEntry, s => ml.Model.Load(Buffered(s), out _));
+            var memory = Read(zip, MemoryEntry, s => ml.Model.Load(Buffered(s), out _));
+            return new SurgeModel(ml, info, encoder, duration, memory);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{name} is not a Surge model file ({e.Message}); train one with 'surge train'", e);
+        }
+    }
+
+    private static void Write(ZipArchive zip, string entry, Action<Stream> write)
+    {
+        using var s = zip.CreateEntry(entry, CompressionLevel.Fastest).Open();
+        write(s);
+    }
+
+    private static T Read<T>(ZipArchive zip, string entry, Func<Stream, T> read)
+    {
+        using var s = (zip.GetEntry(entry) ?? throw new KeyNotFoundException($"entry {entry} is missing")).Open();
+        return read(s);
+    }
+
+    // ML.NET seeks in the stream it loads; zip entry streams cannot seek.
+    private static MemoryStream Buffered(Stream s)
+    {
+        var copy = new MemoryStream();
+        s.CopyTo(copy);
+        copy.Position = 0;
+        return copy;
+    }
+
+    private sealed class Engines
+    {
+        public readonly SurgeModel Model;
+        public readonly PredictionEngine<ModelInput, ModelOutput> Duration;
+        public readonly PredictionEngine<ModelInput, ModelOutput> Memory;
+        public readonly ModelInput Input;
+        public ModelOutput Output = new();
+
+        public Engines(SurgeModel model)
+        {
+            Model = model;
+            var schema = ModelSchemas.For<ModelInput>(model.Encoder.Width);
+            Duration = model._ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(model._duration, inputSchemaDefinition: schema);
+            Memory = model._ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(model._memory, inputSchemaDefinition: schema);
+            Input = new ModelInput { Features = new float[model.Encoder.Width] };
+        }
+    }
+}
+
+/// <summary>What a model file says about itself.</summary>
+public sealed record ModelInfo(string Version, int Rows, double DurationMargin, DateTimeOffset TrainedAt);
