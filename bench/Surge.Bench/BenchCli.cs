@@ -14,10 +14,12 @@ internal static class BenchCli
         {
             case "mixed": await MixedWorkloadBench.RunAsync(options); return 0;
             case "throughput": await ThroughputBench.RunAsync(options); return 0;
+            case "predict": PredictionBench.Run(options); return 0;
             default:
                 Console.Error.WriteLine("""
                     usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE]
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
+                           dotnet run --project bench/Surge.Bench -c Release -- predict
                     """);
                 return 2;
         }

@@ -4,27 +4,33 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Surge.Client;
 using Surge.Hosting;
+using Surge.Prediction;
+using Surge.Prediction.Models;
 using Surge.Replay;
 
 namespace Surge.Bench;
 
 /// <summary>
-/// Replays one mixed workload in the four routing modes, each on a fresh embedded silo with 8 slots, and compares:
-/// short-task p99 of <c>predicted</c> against <c>oracle</c>, long-task p99 and makespan against <c>single</c>.
+/// Replays one mixed workload in the routing modes, each on a fresh embedded silo with 8 slots, and compares:
+/// short-task p99 of <c>predicted</c> (starting from a model trained on history) against <c>oracle</c>, long-task p99
+/// and makespan against <c>single</c>. <c>predicted-baseline</c> is the cold start: the per-type baseline alone.
 /// </summary>
 internal static class MixedWorkloadBench
 {
-    private static readonly string[] Modes = ["single", "type", "predicted", "oracle"];
+    // (report name, routing mode, whether the silo starts from a model trained on history)
+    private static readonly (string Name, string Mode, bool Model)[] Runs =
+        [("single", "single", false), ("type", "type", false), ("predicted-baseline", "predicted", false), ("predicted", "predicted", true), ("oracle", "oracle", false)];
 
     public static async Task RunAsync(string[] args)
     {
         var path = BenchCli.Option(args, "workload", "") is { Length: > 0 } given ? given : Workloads.Generate("mixed", int.Parse(BenchCli.Option(args, "n", "3000")));
         var workload = WorkloadReader.Read(path);
+        var model = TrainModel(BenchCli.Option(args, "history", "") is { Length: > 0 } h ? h : Workloads.Generate("history", 20_000));
         var reports = new Dictionary<string, ReplayReport>();
-        foreach (var mode in Modes)
+        foreach (var (name, mode, useModel) in Runs)
         {
-            reports[mode] = await ReplayAsync(mode, workload, Path.GetFileName(path));
-            Console.WriteLine(reports[mode].ToJson());
+            reports[name] = await ReplayAsync(mode, useModel ? model : null, workload, Path.GetFileName(path)) with { Mode = name };
+            Console.WriteLine(reports[name].ToJson());
         }
         var (p, o, s) = (reports["predicted"], reports["oracle"], reports["single"]);
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -33,6 +39,7 @@ internal static class MixedWorkloadBench
             predicted_vs_oracle_short_p99 = Ratio(p.Short.P99Ms, o.Short.P99Ms),
             predicted_vs_single_long_p99 = Ratio(p.Long.P99Ms, s.Long.P99Ms),
             predicted_vs_single_makespan = Ratio(p.MakespanS, s.MakespanS),
+            baseline_vs_oracle_short_p99 = Ratio(reports["predicted-baseline"].Short.P99Ms, o.Short.P99Ms),
             type_vs_oracle_short_p99 = Ratio(reports["type"].Short.P99Ms, o.Short.P99Ms),
             goal = "short p99 <= 1.2x oracle; long p99 and makespan <= 1.1x single",
         }));
@@ -40,11 +47,22 @@ internal static class MixedWorkloadBench
 
     private static double Ratio(double a, double b) => b == 0 ? double.NaN : Math.Round(a / b, 3);
 
-    private static async Task<ReplayReport> ReplayAsync(string mode, IReadOnlyList<WorkloadTask> workload, string name)
+    // Trains on the same world the mixed workload comes from: what a deployment learns from its own history.
+    private static string TrainModel(string historyPath)
+    {
+        var rows = WorkloadReader.Read(historyPath).Select(t =>
+            new HistoryRow(t.Type, t.Features.Select(f => new Feature(f.Key, f.Value.Text, f.Value.Number)).ToArray(), t.DurationMs, t.MemoryMb)).ToList();
+        var model = ModelTrainer.Train(rows, "bench", DateTimeOffset.UtcNow);
+        var path = Path.Combine(Path.GetTempPath(), "surge-bench-model.zip");
+        model.Save(path);
+        return path;
+    }
+
+    private static async Task<ReplayReport> ReplayAsync(string mode, string? modelPath, IReadOnlyList<WorkloadTask> workload, string name)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = [$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", "--Surge:Ports:Http=0"],
+            Args = [$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", "--Surge:Ports:Http=0", $"--Surge:Predictor:ModelPath={modelPath}"],
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.AddFilter(null, LogLevel.Warning);
@@ -55,8 +73,7 @@ internal static class MixedWorkloadBench
         await host.StartAsync();
         try
         {
-            var report = await ReplayRun.RunAsync(host.Services.GetRequiredService<ISurgeClient>(), workload, name, new ReplayOptions(), null, CancellationToken.None);
-            return report with { Mode = mode };
+            return await ReplayRun.RunAsync(host.Services.GetRequiredService<ISurgeClient>(), workload, name, new ReplayOptions(), null, CancellationToken.None);
         }
         finally
         {

@@ -23,8 +23,8 @@ public sealed class BaselinePredictor : IDurationPredictor
 
     private readonly ConcurrentDictionary<string, TypeStats> _types = new(StringComparer.Ordinal);
 
-    public Prediction Predict(string type, ReadOnlySpan<Feature> features)
-        => _types.TryGetValue(type, out var stats) ? stats.Predict() : Prediction.Unknown(Version);
+    public TaskPrediction Predict(string type, ReadOnlySpan<Feature> features)
+        => _types.TryGetValue(type, out var stats) ? stats.Predict() : TaskPrediction.Unknown(Version);
 
     public void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb)
     {
@@ -55,11 +55,11 @@ public sealed class BaselinePredictor : IDurationPredictor
             }
         }
 
-        public Prediction Predict()
+        public TaskPrediction Predict()
         {
             lock (_lock)
             {
-                return new Prediction(Math.Exp(_logMean) - 1, Math.Exp(_logMean + Z90 * Math.Sqrt(_logVariance)) - 1, _memory, _count >= MinObservations, Version);
+                return new TaskPrediction(Math.Exp(_logMean) - 1, Math.Exp(_logMean + Z90 * Math.Sqrt(_logVariance)) - 1, _memory, _count >= MinObservations, Version);
             }
         }
     }

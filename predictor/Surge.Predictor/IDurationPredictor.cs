@@ -6,7 +6,7 @@ namespace Surge.Prediction;
 /// </summary>
 public interface IDurationPredictor
 {
-    Prediction Predict(string type, ReadOnlySpan<Feature> features);
+    TaskPrediction Predict(string type, ReadOnlySpan<Feature> features);
 
     /// <summary>Feeds back one finished task. Called once per execution, from any thread.</summary>
     void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb);

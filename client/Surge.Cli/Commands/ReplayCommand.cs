@@ -6,7 +6,13 @@ internal static class ReplayCommand
 {
     public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        args.RejectUnknown("out", "producers", "allocate", "gateway", "embedded");
+        args.RejectUnknown("out", "producers", "allocate", "gateway", "embedded", "model");
+        if (args.Get("model") is { } model)
+        {
+            if (!args.Has("embedded")) throw new UsageException("--model needs --embedded: a running silo loads its model from Surge:Predictor:ModelPath");
+            if (!File.Exists(model)) throw new UsageException($"--model {model}: no such file; train one with 'surge train'");
+            args.ConfigOverrides.Add($"--Surge:Predictor:ModelPath={Path.GetFullPath(model)}");
+        }
         if (args.Positional.Count != 1) throw new UsageException("replay takes one workload file, e.g. surge replay samples/mixed.jsonl --out report.json");
         var output = args.Require("out", "name the report file, e.g. --out report.json");
         var options = new ReplayOptions { Producers = args.GetInt("producers", 4, 1, 256), Allocate = args.Has("allocate") };

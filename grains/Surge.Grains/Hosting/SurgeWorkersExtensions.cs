@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Surge.Entities;
 using Surge.Pools;
 using Surge.Prediction;
+using Surge.Prediction.Models;
 using Surge.Routing;
 using Surge.Tasks;
 using Surge.Workers;
@@ -33,13 +34,16 @@ public static class SurgeWorkersExtensions
         AddOptions<RoutingOptions>(services, RoutingOptions.Section);
         AddOptions<EntityOptions>(services, EntityOptions.Section);
         AddOptions<TaskOptions>(services, TaskOptions.Section);
+        AddOptions<PredictorOptions>(services, PredictorOptions.Section);
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         services.AddSingleton<IValidateOptions<EntityOptions>, EntityOptionsValidator>();
         services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PredictorOptions>, PredictorOptionsValidator>();
 
-        services.TryAddSingleton<IDurationPredictor, BaselinePredictor>();
+        services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
+        services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());
         services.TryAddSingleton<ITaskStore, InMemoryTaskStore>();
         services.AddSingleton<TaskRouter>();
         services.AddSingleton<HandlerRegistry>();
@@ -50,6 +54,13 @@ public static class SurgeWorkersExtensions
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
         configure?.Invoke(workers);
         return services;
+    }
+
+    private static ModelPredictor StartPredictor(PredictorOptions options)
+    {
+        var predictor = new ModelPredictor();
+        if (!string.IsNullOrEmpty(options.ModelPath)) predictor.Use(SurgeModel.Load(options.ModelPath));
+        return predictor;
     }
 
     private static void AddOptions<T>(IServiceCollection services, string section) where T : class

@@ -38,7 +38,7 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
         ? new RouteDecision(ms < _options.ShortThresholdMs ? PoolNames.Short : PoolNames.Long, ms)
         : new RouteDecision(_options.DefaultPool, null);
 
-    public static Prediction.Prediction Predict(IDurationPredictor predictor, TaskSpec spec)
+    public static TaskPrediction Predict(IDurationPredictor predictor, TaskSpec spec)
     {
         var features = Rent(spec, out var count);
         try

@@ -32,7 +32,7 @@ public sealed class SurgeModel
     public string Version => Info.Version;
     public FeatureEncoder Encoder { get; }
 
-    public Prediction Predict(string type, ReadOnlySpan<Feature> features)
+    public TaskPrediction Predict(string type, ReadOnlySpan<Feature> features)
     {
         var engines = t_engines;
         if (engines is null || !ReferenceEquals(engines.Model, this)) t_engines = engines = new Engines(this);
@@ -41,7 +41,7 @@ public sealed class SurgeModel
         double logDuration = engines.Output.Score;
         engines.Memory.Predict(engines.Input, ref engines.Output);
         double logMemory = engines.Output.Score;
-        return new Prediction(
+        return new TaskPrediction(
             Math.Max(0, Math.Exp(logDuration) - 1),
             Math.Max(0, Math.Exp(logDuration + Info.DurationMargin) - 1),
             Math.Max(0, Math.Exp(logMemory) - 1),

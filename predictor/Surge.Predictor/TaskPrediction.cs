@@ -6,7 +6,7 @@ namespace Surge.Prediction;
 /// goes to the short pool only when it is confidently short. <see cref="Confident"/> is false while the predictor has
 /// too little history for this kind of task; routing then plays safe.
 /// </summary>
-public readonly record struct Prediction(double DurationMs, double UpperDurationMs, double MemoryMb, bool Confident, string ModelVersion)
+public readonly record struct TaskPrediction(double DurationMs, double UpperDurationMs, double MemoryMb, bool Confident, string ModelVersion)
 {
-    public static Prediction Unknown(string modelVersion) => new(double.NaN, double.NaN, double.NaN, false, modelVersion);
+    public static TaskPrediction Unknown(string modelVersion) => new(double.NaN, double.NaN, double.NaN, false, modelVersion);
 }

@@ -1,0 +1,27 @@
+using Surge.Prediction.Models;
+
+namespace Surge.Prediction;
+
+/// <summary>
+/// The predictor silos run: the trained model for task types it knows, the per-type baseline for the rest (a cold
+/// start, or a type newer than the model). A new model version replaces the old one without a restart.
+/// </summary>
+public sealed class ModelPredictor : IDurationPredictor
+{
+    private readonly BaselinePredictor _baseline = new();
+    private volatile SurgeModel? _model;
+
+    /// <summary>The model in use, or null while only the baseline runs.</summary>
+    public SurgeModel? Model => _model;
+
+    public void Use(SurgeModel model) => _model = model ?? throw new ArgumentNullException(nameof(model));
+
+    public TaskPrediction Predict(string type, ReadOnlySpan<Feature> features)
+    {
+        var model = _model;
+        return model is not null && model.Encoder.KnowsType(type) ? model.Predict(type, features) : _baseline.Predict(type, features);
+    }
+
+    public void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb)
+        => _baseline.Observe(type, features, durationMs, memoryMb);
+}
