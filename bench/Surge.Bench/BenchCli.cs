@@ -10,6 +10,7 @@ internal static class BenchCli
     {
         var verb = args.FirstOrDefault() ?? "";
         var options = args.Skip(1).ToArray();
+        Workloads.World = [.. new[] { "world", "shift" }.Where(o => Option(options, o, "") != "").SelectMany(o => new[] { "--" + o, Option(options, o, "") })];
         switch (verb)
         {
             case "mixed": await MixedWorkloadBench.RunAsync(options); return 0;
@@ -17,7 +18,7 @@ internal static class BenchCli
             case "predict": PredictionBench.Run(options); return 0;
             default:
                 Console.Error.WriteLine("""
-                    usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE]
+                    usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b]
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
                            dotnet run --project bench/Surge.Bench -c Release -- predict
                     """);

@@ -25,13 +25,17 @@ internal static class MixedWorkloadBench
     {
         var path = BenchCli.Option(args, "workload", "") is { Length: > 0 } given ? given : Workloads.Generate("mixed", int.Parse(BenchCli.Option(args, "n", "3000")));
         var workload = WorkloadReader.Read(path);
-        var model = TrainModel(BenchCli.Option(args, "history", "") is { Length: > 0 } h ? h : Workloads.Generate("history", 20_000));
+        var quantile = double.Parse(BenchCli.Option(args, "margin-quantile", ModelTrainer.DefaultMarginQuantile.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
+        var model = TrainModel(BenchCli.Option(args, "history", "") is { Length: > 0 } h ? h : Workloads.Generate("history", 20_000), quantile);
+        var only = BenchCli.Option(args, "runs", "") is { Length: > 0 } list ? list.Split(',') : null;
         var reports = new Dictionary<string, ReplayReport>();
         foreach (var (name, mode, useModel) in Runs)
         {
+            if (only is not null && !only.Contains(name)) continue;
             reports[name] = await ReplayAsync(mode, useModel ? model : null, workload, Path.GetFileName(path)) with { Mode = name };
             Console.WriteLine(reports[name].ToJson());
         }
+        if (only is not null) return;
         var (p, o, s) = (reports["predicted"], reports["oracle"], reports["single"]);
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -48,11 +52,11 @@ internal static class MixedWorkloadBench
     private static double Ratio(double a, double b) => b == 0 ? double.NaN : Math.Round(a / b, 3);
 
     // Trains on the same world the mixed workload comes from: what a deployment learns from its own history.
-    private static string TrainModel(string historyPath)
+    private static string TrainModel(string historyPath, double marginQuantile)
     {
         var rows = WorkloadReader.Read(historyPath).Select(t =>
             new HistoryRow(t.Type, t.Features.Select(f => new Feature(f.Key, f.Value.Text, f.Value.Number)).ToArray(), t.DurationMs, t.MemoryMb)).ToList();
-        var model = ModelTrainer.Train(rows, "bench", DateTimeOffset.UtcNow);
+        var model = ModelTrainer.Train(rows, "bench", DateTimeOffset.UtcNow, marginQuantile: marginQuantile);
         var path = Path.Combine(Path.GetTempPath(), "surge-bench-model.zip");
         model.Save(path);
         return path;

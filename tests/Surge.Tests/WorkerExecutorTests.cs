@@ -16,19 +16,19 @@ public class WorkerExecutorTests : IDisposable
 
     public void Dispose() => _gate.Open();
 
-    private WorkerExecutor Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null)
+    private WorkerExecutor Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null, double memoryBudgetMb = 1_000_000)
     {
         var services = new ServiceCollection();
         services.AddKeyedSingleton<ITaskHandler>("gate", _gate);
         services.AddKeyedSingleton<ITaskHandler>("fail", new FailingHandler());
         services.AddKeyedSingleton<ITaskHandler>("wait", new WaitForCancelHandler());
         var registry = new HandlerRegistry(services.BuildServiceProvider(), [new("gate"), new("fail"), new("wait")]);
-        return new WorkerExecutor(Options.Create(new WorkerOptions { MaxConcurrency = maxConcurrency, DefaultTimeout = TimeSpan.FromSeconds(30) }),
+        return new WorkerExecutor(Options.Create(new WorkerOptions { MaxConcurrency = maxConcurrency, DefaultTimeout = TimeSpan.FromSeconds(30), MemoryBudgetMb = memoryBudgetMb }),
             Options.Create(new PoolsOptions()), Options.Create(new RoutingOptions { Mode = mode }),
             registry, _events, time ?? TimeProvider.System, NullLogger<WorkerExecutor>.Instance);
     }
 
-    private static WorkItem Item(string type, string pool) => new(TaskSpec.Create(type), pool, null);
+    private static WorkItem Item(string type, string pool, double memoryMb = 0) => new(TaskSpec.Create(type), pool, null, memoryMb: memoryMb);
 
     private static PoolStats Pool(WorkerExecutor executor, string name) => executor.GetStats("s").Single(p => p.Pool == name);
 
@@ -136,6 +136,45 @@ public class WorkerExecutorTests : IDisposable
         var outcome = Assert.Single(await _events.WaitForAsync(1));
         Assert.False(outcome.Succeeded);
         Assert.Contains("timed out", outcome.Error);
+    }
+
+    [Fact]
+    public async Task Admit_TaskNotFittingMemoryBudget_HeldUntilMemoryFrees()
+    {
+        var executor = Executor(8, memoryBudgetMb: 100);
+        executor.Enqueue(Item("gate", PoolNames.Long, memoryMb: 60));
+        executor.Enqueue(Item("gate", PoolNames.Long, memoryMb: 60));
+        Assert.Equal((1, 1), (Pool(executor, PoolNames.Long).Running, Pool(executor, PoolNames.Long).Queued));
+        Assert.Equal(60, Pool(executor, PoolNames.Long).MemoryMb);
+        Assert.Equal(1, executor.MemoryDeferrals);
+
+        executor.Enqueue(Item("gate", PoolNames.Short, memoryMb: 30)); // fits beside the first: another pool goes on
+        Assert.Equal(1, Pool(executor, PoolNames.Short).Running);
+
+        _gate.Open();
+        await _events.WaitForAsync(3);
+        Assert.Equal(2, Pool(executor, PoolNames.Long).Completed);
+        Assert.Equal(1, executor.MemoryDeferrals); // the held task counted once
+    }
+
+    [Fact]
+    public void Admit_TaskLargerThanBudget_RunsAloneWhenNothingElseRuns()
+    {
+        var executor = Executor(8, memoryBudgetMb: 100);
+        executor.Enqueue(Item("gate", PoolNames.Long, memoryMb: 500));
+        Assert.Equal(1, Pool(executor, PoolNames.Long).Running);
+
+        executor.Enqueue(Item("gate", PoolNames.Short, memoryMb: 1));
+        Assert.Equal((0, 1), (Pool(executor, PoolNames.Short).Running, Pool(executor, PoolNames.Short).Queued));
+    }
+
+    [Fact]
+    public void Admit_TaskLargerThanBudget_WaitsForRunningTasksToFinish()
+    {
+        var executor = Executor(8, memoryBudgetMb: 100);
+        executor.Enqueue(Item("gate", PoolNames.Long, memoryMb: 10));
+        executor.Enqueue(Item("gate", PoolNames.Long, memoryMb: 500));
+        Assert.Equal((1, 1), (Pool(executor, PoolNames.Long).Running, Pool(executor, PoolNames.Long).Queued));
     }
 
     private sealed class GateHandler : ITaskHandler

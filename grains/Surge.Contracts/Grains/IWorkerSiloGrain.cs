@@ -14,7 +14,7 @@ public interface IWorkerSiloGrain : IGrainWithStringKey
     Task<int> SetConcurrencyAsync(string pool, int limit);
 }
 
-/// <summary>A snapshot of one pool on one silo.</summary>
+/// <summary>A snapshot of one pool on one silo. <see cref="MemoryMb"/>: predicted memory of its running tasks.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PoolStats(
     [property: Id(0)] string Silo,
@@ -26,12 +26,14 @@ public sealed record PoolStats(
     [property: Id(6)] int Max,
     [property: Id(7)] long Started,
     [property: Id(8)] long Completed,
-    [property: Id(9)] double OldestWaitMs);
+    [property: Id(9)] double OldestWaitMs,
+    [property: Id(10)] double MemoryMb = 0);
 
-/// <summary>How one silo runs tasks.</summary>
+/// <summary>How one silo runs tasks. <see cref="ModelVersion"/>: the trained model it routes with, null while only the baseline runs.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloInfo(
     [property: Id(0)] string Silo,
     [property: Id(1)] string RoutingMode,
     [property: Id(2)] int MaxConcurrency,
-    [property: Id(3)] string[] TaskTypes);
+    [property: Id(3)] string[] TaskTypes,
+    [property: Id(4)] string? ModelVersion = null);

@@ -50,6 +50,8 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.AddSingleton<WorkerExecutor>();
         services.AddSingleton<TaskDispatcher>();
+        services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
         configure?.Invoke(workers);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Surge.Prediction;
+using Surge.Prediction.Models;
 using Surge.Routing;
 using Surge.Workers;
 
@@ -6,7 +8,8 @@ namespace Surge.Pools;
 
 /// <summary>The executor of the silo this grain lives on; its key is that silo's address.</summary>
 [SiloKeyedPlacement]
-internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo) : Grain, IWorkerSiloGrain
+internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo,
+    HistoryBuffer history, ModelPredictor predictor) : Grain, IWorkerSiloGrain, IWorkerSiloControl
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -17,9 +20,17 @@ internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry h
     }
 
     public Task<SiloInfo> GetInfoAsync() => Task.FromResult(new SiloInfo(this.GetPrimaryKeyString(),
-        routing.Value.Mode.ToString().ToLowerInvariant(), executor.MaxConcurrency, [.. handlers.Types.Order()]));
+        routing.Value.Mode.ToString().ToLowerInvariant(), executor.MaxConcurrency, [.. handlers.Types.Order()], predictor.Model?.Version));
 
     public Task<PoolStats[]> GetPoolsAsync() => Task.FromResult(executor.GetStats(this.GetPrimaryKeyString()));
 
     public Task<int> SetConcurrencyAsync(string pool, int limit) => Task.FromResult(executor.SetLimit(pool, limit));
+
+    public Task<HistorySample[]> GetHistoryAsync(int max) => Task.FromResult(Array.ConvertAll(history.Newest(max), HistorySample.From));
+
+    public Task UseModelAsync(ModelFile model)
+    {
+        if (predictor.Model?.Version != model.Version) predictor.Use(SurgeModel.Load(new MemoryStream(model.Bytes), model.Version));
+        return Task.CompletedTask;
+    }
 }

@@ -12,7 +12,7 @@ internal sealed class TaskDispatcher(TaskRouter router, WorkerExecutor executor)
     public RouteDecision Dispatch(TaskSpec spec, int attempt)
     {
         var decision = router.Route(spec);
-        executor.Enqueue(new WorkItem(spec, decision.Pool, decision.PredictedMs, attempt));
+        executor.Enqueue(new WorkItem(spec, decision.Pool, decision.PredictedMs, attempt, decision.MemoryMb));
         return decision;
     }
 }

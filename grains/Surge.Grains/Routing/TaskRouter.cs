@@ -10,13 +10,23 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
 {
     private readonly RoutingOptions _options = options.Value;
 
-    public RouteDecision Route(TaskSpec spec) => _options.Mode switch
+    /// <summary>The pool, and the memory admission should count: predicted in every mode but the oracle's.</summary>
+    public RouteDecision Route(TaskSpec spec)
     {
-        RoutingMode.Single => new RouteDecision(PoolNames.Single, null),
-        RoutingMode.Type => new RouteDecision(_options.TypePools.GetValueOrDefault(RoutingKey(spec), _options.DefaultPool), null),
-        RoutingMode.Oracle => ByDuration(spec.Type == SimulateHandler.TypeName ? SimulatePayload.Parse(spec.Payload.Span).DurationMs : null),
-        _ => ByPrediction(spec),
-    };
+        if (_options.Mode == RoutingMode.Oracle)
+        {
+            var truth = spec.Type == SimulateHandler.TypeName ? SimulatePayload.Parse(spec.Payload.Span) : (SimulatePayload?)null;
+            return ByDuration(truth?.DurationMs) with { MemoryMb = truth?.MemoryMb ?? 0 };
+        }
+        var prediction = Predict(predictor, spec);
+        var memory = prediction.Confident && double.IsFinite(prediction.MemoryMb) ? prediction.MemoryMb : 0;
+        return _options.Mode switch
+        {
+            RoutingMode.Single => new RouteDecision(PoolNames.Single, null, memory),
+            RoutingMode.Type => new RouteDecision(_options.TypePools.GetValueOrDefault(RoutingKey(spec), _options.DefaultPool), null, memory),
+            _ => ByPrediction(prediction) with { MemoryMb = memory },
+        };
+    }
 
     /// <summary>What routing tables and history know a task by: its type, or for a simulated task, the kind it stands in for.</summary>
     public static string RoutingKey(TaskSpec spec)
@@ -24,9 +34,8 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
             ? text
             : spec.Type;
 
-    private RouteDecision ByPrediction(TaskSpec spec)
+    private RouteDecision ByPrediction(TaskPrediction prediction)
     {
-        var prediction = Predict(predictor, spec);
         // Until the predictor trusts its guess, play safe: a long task in the short pool hurts more than the reverse.
         if (!prediction.Confident) return new RouteDecision(_options.DefaultPool, null);
         // Short only when even the pessimistic estimate is under the threshold; the status shows the likely duration.
@@ -64,6 +73,14 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
         }
     }
 
+    public static HistoryRow HistoryOf(TaskSpec spec, double durationMs, double memoryMb)
+    {
+        var features = new Feature[spec.Features.Count];
+        var i = 0;
+        foreach (var (name, value) in spec.Features) features[i++] = new Feature(name, value.Text, value.Number);
+        return new HistoryRow(RoutingKey(spec), features, durationMs, memoryMb);
+    }
+
     private static Feature[] Rent(TaskSpec spec, out int count)
     {
         var features = ArrayPool<Feature>.Shared.Rent(Math.Max(1, spec.Features.Count));
@@ -74,6 +91,5 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
     }
 }
 
-/// <summary>Where a task goes, and the duration that sent it there (null when routing did not predict).</summary>
-[GenerateSerializer, Immutable]
-public sealed record RouteDecision([property: Id(0)] string Pool, [property: Id(1)] double? PredictedMs);
+/// <summary>Where a task goes, the duration that sent it there (null when routing did not predict), its predicted memory.</summary>
+public sealed record RouteDecision(string Pool, double? PredictedMs, double MemoryMb = 0);

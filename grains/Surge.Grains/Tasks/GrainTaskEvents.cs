@@ -11,7 +11,7 @@ namespace Surge.Tasks;
 /// Carries the executor's news to the task's grain, and feeds the predictor what really happened.
 /// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
 /// </summary>
-internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
+internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
 {
     private readonly ILogger _logger = logger;
 
@@ -40,7 +40,10 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
 
     public void Finished(WorkItem item, TaskOutcome outcome)
     {
-        TaskRouter.Observe(predictor, item.Spec, (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds, double.NaN);
+        var durationMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
+        TaskRouter.Observe(predictor, item.Spec, durationMs, outcome.MemoryMb);
+        // Failures teach nothing about how long the work takes: a crash in 2 ms is not a short task.
+        if (outcome.Succeeded) history.Add(TaskRouter.HistoryOf(item.Spec, durationMs, outcome.MemoryMb));
         _ = DeliverAsync(item.Spec.Id, outcome);
     }
 

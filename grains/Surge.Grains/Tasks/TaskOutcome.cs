@@ -10,7 +10,8 @@ internal sealed record TaskOutcome(
     [property: Id(4)] double? PredictedMs,
     [property: Id(5)] DateTimeOffset StartedAt,
     [property: Id(6)] DateTimeOffset FinishedAt,
-    [property: Id(7)] int Attempt);
+    [property: Id(7)] int Attempt,
+    [property: Id(8)] double MemoryMb = 0);
 
 /// <summary>That a task's execution began, and where.</summary>
 [GenerateSerializer, Immutable]

@@ -22,4 +22,10 @@ public sealed class TaskContext
     public string? Event { get; init; }
     /// <summary>1 for the first execution; higher when the task runs again (after a crash or a retry).</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>
+    /// Set by the handler to report the memory it needed (MiB): history learns from it, and memory-aware admission
+    /// then reserves that much for tasks like it. Unreported counts as 0.
+    /// </summary>
+    public double MemoryMb { get; set; }
 }

@@ -18,6 +18,7 @@ internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler
     public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var payload = SimulatePayload.Parse(context.Payload.Span);
+        context.MemoryMb = payload.MemoryMb; // what it acts out; really held when allocate is true
         byte[]? held = payload.Allocate && payload.MemoryMb > 0 ? Touch(payload.MemoryMb) : null;
         if (payload.DurationMs > 0)
             await Task.Delay(TimeSpan.FromMilliseconds(payload.DurationMs), time, cancellationToken).ConfigureAwait(false);

@@ -1,12 +1,18 @@
 namespace Surge.Workers;
 
 /// <summary>A routed task waiting in, or running from, a pool of this silo's executor.</summary>
-internal sealed class WorkItem(TaskSpec spec, string pool, double? predictedMs, int attempt = 1)
+internal sealed class WorkItem(TaskSpec spec, string pool, double? predictedMs, int attempt = 1, double memoryMb = 0)
 {
     public TaskSpec Spec { get; } = spec;
     public string Pool { get; } = pool;
     public double? PredictedMs { get; } = predictedMs;
     public int Attempt { get; } = attempt;
+
+    /// <summary>Predicted memory, counted against the silo's budget while it runs; 0 when unknown.</summary>
+    public double MemoryMb { get; } = memoryMb;
+
+    /// <summary>Already counted as held for memory, so a wait counts once however often it is retried.</summary>
+    public bool MemoryDeferred { get; set; }
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when it entered the queue.</summary>
     public long EnqueuedAt { get; set; }

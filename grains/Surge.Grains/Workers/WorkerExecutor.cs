@@ -15,17 +15,21 @@ internal sealed partial class WorkerExecutor
     private readonly Lock _lock = new();
     private readonly WorkerPool[] _pools; // in dispatch order: short work first
     private readonly int _maxConcurrency;
+    private readonly double _memoryBudgetMb;
     private readonly HandlerRegistry _handlers;
     private readonly ITaskEvents _events;
     private readonly TimeProvider _time;
     private readonly TimeSpan _defaultTimeout;
     private readonly ILogger<WorkerExecutor> _logger;
     private int _running;
+    private double _memoryInUseMb;
+    private long _memoryDeferrals;
 
     public WorkerExecutor(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, IOptions<RoutingOptions> routing,
         HandlerRegistry handlers, ITaskEvents events, TimeProvider time, ILogger<WorkerExecutor> logger)
     {
         _maxConcurrency = workers.Value.MaxConcurrency;
+        _memoryBudgetMb = workers.Value.MemoryBudgetMb;
         _defaultTimeout = workers.Value.DefaultTimeout;
         _pools = PoolLayout.Create(routing.Value.Mode, _maxConcurrency, pools.Value);
         _handlers = handlers;
@@ -35,6 +39,9 @@ internal sealed partial class WorkerExecutor
     }
 
     public int MaxConcurrency => _maxConcurrency;
+
+    /// <summary>How many tasks have waited for memory: each counts once, however long it waited.</summary>
+    public long MemoryDeferrals => Interlocked.Read(ref _memoryDeferrals);
 
     public void Enqueue(WorkItem item)
     {
@@ -70,7 +77,7 @@ internal sealed partial class WorkerExecutor
         {
             var now = _time.GetTimestamp();
             return Array.ConvertAll(_pools, p => new PoolStats(silo, p.Name, p.Queue.Count, p.Running, p.Limit, p.Min, p.Max,
-                p.Started, p.Completed, p.Queue.TryPeek(out var oldest) ? _time.GetElapsedTime(oldest.EnqueuedAt, now).TotalMilliseconds : 0));
+                p.Started, p.Completed, p.Queue.TryPeek(out var oldest) ? _time.GetElapsedTime(oldest.EnqueuedAt, now).TotalMilliseconds : 0, p.MemoryMb));
         }
     }
 
@@ -95,8 +102,12 @@ internal sealed partial class WorkerExecutor
                 else if (pool.Lender is { CanLend: true }) borrowed = true;
                 else break;
 
+                // FIFO within a pool: a head that does not fit memory waits, and what queues behind it waits too.
+                if (!FitsMemory(pool.Queue.Peek())) break;
                 var item = pool.Queue.Dequeue();
                 item.Borrowed = borrowed;
+                pool.MemoryMb += item.MemoryMb;
+                _memoryInUseMb += item.MemoryMb;
                 if (borrowed)
                 {
                     pool.Borrowed++;
@@ -110,10 +121,24 @@ internal sealed partial class WorkerExecutor
         }
     }
 
+    // A task larger than the whole budget still runs, alone: nothing else runs when it starts, nothing starts beside it.
+    private bool FitsMemory(WorkItem item)
+    {
+        if (_running == 0 || _memoryInUseMb + item.MemoryMb <= _memoryBudgetMb) return true;
+        if (!item.MemoryDeferred)
+        {
+            item.MemoryDeferred = true;
+            _memoryDeferrals++;
+        }
+        return false;
+    }
+
     private void Release(WorkItem item, WorkerPool pool)
     {
         lock (_lock)
         {
+            pool.MemoryMb -= item.MemoryMb;
+            _memoryInUseMb -= item.MemoryMb;
             if (item.Borrowed)
             {
                 pool.Borrowed--;
@@ -143,7 +168,7 @@ internal sealed partial class WorkerExecutor
                 Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt,
             };
             var result = await handler.HandleAsync(context, timeout.Token).ConfigureAwait(false);
-            outcome = new TaskOutcome(true, null, result, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt);
+            outcome = new TaskOutcome(true, null, result, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt, context.MemoryMb);
         }
         catch (Exception e)
         {

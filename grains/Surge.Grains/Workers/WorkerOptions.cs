@@ -18,6 +18,15 @@ public sealed class WorkerOptions
 
     /// <summary>Largest payload accepted. Default 1 MiB; 1 byte to 64 MiB.</summary>
     public int MaxPayloadBytes { get; set; } = DefaultMaxPayloadBytes;
+
+    /// <summary>Default for <see cref="MemoryBudgetMb"/>: 70% of the memory this process may use (the container's limit, else physical memory).</summary>
+    public static double DefaultMemoryBudgetMb => Math.Floor(0.7 * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024.0));
+
+    /// <summary>
+    /// A task starts only while the predicted memory of the running tasks, itself included, fits this budget; a task
+    /// predicted larger than the whole budget runs alone. Default 70% of the container's (or machine's) memory; above 0.
+    /// </summary>
+    public double MemoryBudgetMb { get; set; } = DefaultMemoryBudgetMb;
 }
 
 /// <summary>Bounds of one pool's concurrency on one silo (<c>Surge:Pools:Short</c>, <c>Surge:Pools:Long</c>).</summary>

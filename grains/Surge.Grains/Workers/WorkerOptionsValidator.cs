@@ -14,6 +14,8 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             failures.Add($"{WorkerOptions.Section}:DefaultTimeout is {options.DefaultTimeout}; set a positive duration such as 00:10:00.");
         if (options.MaxPayloadBytes is < 1 or > 64 * 1024 * 1024)
             failures.Add($"{WorkerOptions.Section}:MaxPayloadBytes is {options.MaxPayloadBytes}; set 1 to 67108864 (default 1048576).");
+        if (!(options.MemoryBudgetMb > 0) || double.IsInfinity(options.MemoryBudgetMb))
+            failures.Add($"{WorkerOptions.Section}:MemoryBudgetMb is {options.MemoryBudgetMb}; set a positive number of MiB (default 70% of memory = {WorkerOptions.DefaultMemoryBudgetMb}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

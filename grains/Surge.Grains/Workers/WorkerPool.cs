@@ -24,6 +24,9 @@ internal sealed class WorkerPool(string name, int min, int max, int limit, Worke
     /// <summary>This pool's slots in use by a borrower's tasks.</summary>
     public int Lent { get; set; }
 
+    /// <summary>Predicted memory of this pool's running tasks.</summary>
+    public double MemoryMb { get; set; }
+
     public long Started { get; set; }
     public long Completed { get; set; }
 

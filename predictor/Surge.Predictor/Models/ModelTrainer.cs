@@ -11,10 +11,19 @@ public static class ModelTrainer
 
     // Share of rows held back to measure the errors that size the routing margin.
     private const double CalibrationShare = 0.15;
-    private const double MarginQuantile = 0.90;
+    /// <summary>
+    /// Default quantile of held-out log-duration errors added to a guess before routing compares it: a task goes to
+    /// the short pool only when it is short with about 75% confidence. Measured on the mixed workload (8 slots):
+    /// 0.50 sent 26 long tasks short, 0.75 sent 6, 0.90 left 141 short tasks waiting behind long ones (short p99
+    /// 95.5 / 99.6 / 202.5 ms against 89.4 for the oracle). A long task in the short pool is the costlier mistake:
+    /// it holds one of few reserved slots for its whole run.
+    /// </summary>
+    public const double DefaultMarginQuantile = 0.75;
 
-    public static SurgeModel Train(IReadOnlyList<HistoryRow> rows, string version, DateTimeOffset trainedAt, int seed = 1)
+    public static SurgeModel Train(IReadOnlyList<HistoryRow> rows, string version, DateTimeOffset trainedAt, int seed = 1, double marginQuantile = DefaultMarginQuantile)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(marginQuantile, 0.5);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(marginQuantile, 0.999);
         if (rows.Count < MinRows) throw new ArgumentException($"{rows.Count} rows is too few to train on; need at least {MinRows}", nameof(rows));
         var shuffled = rows.OrderBy(_ => 0).ToArray();
         new Random(seed).Shuffle(shuffled);
@@ -29,7 +38,7 @@ public static class ModelTrainer
 
         var draft = new SurgeModel(ml, new ModelInfo(version, training.Length, 0, trainedAt), encoder, duration, memory);
         var errors = calibration.Select(r => FeatureEncoder.LogDuration(r) - Math.Log(1 + draft.Predict(r.Type, r.Features).DurationMs)).Order().ToArray();
-        var margin = errors.Length == 0 ? 0 : Math.Max(0, errors[(int)Math.Min(errors.Length - 1, Math.Ceiling(MarginQuantile * errors.Length) - 1)]);
+        var margin = errors.Length == 0 ? 0 : Math.Max(0, errors[(int)Math.Min(errors.Length - 1, Math.Ceiling(marginQuantile * errors.Length) - 1)]);
         return new SurgeModel(ml, new ModelInfo(version, training.Length, margin, trainedAt), encoder, duration, memory);
     }
 
