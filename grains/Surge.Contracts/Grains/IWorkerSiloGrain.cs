@@ -14,7 +14,8 @@ public interface IWorkerSiloGrain : IGrainWithStringKey
     Task<int> SetConcurrencyAsync(string pool, int limit);
 }
 
-/// <summary>A snapshot of one pool on one silo. <see cref="MemoryMb"/>: predicted memory of its running tasks.</summary>
+/// <summary>A snapshot of one pool on one silo. <see cref="MemoryMb"/>: predicted memory of its running tasks.
+/// Counters (<see cref="Arrived"/>, <see cref="Started"/>, <see cref="Completed"/>, <see cref="RunMsTotal"/>) only grow: rates come from two snapshots.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PoolStats(
     [property: Id(0)] string Silo,
@@ -27,7 +28,9 @@ public sealed record PoolStats(
     [property: Id(7)] long Started,
     [property: Id(8)] long Completed,
     [property: Id(9)] double OldestWaitMs,
-    [property: Id(10)] double MemoryMb = 0);
+    [property: Id(10)] double MemoryMb = 0,
+    [property: Id(11)] long Arrived = 0,
+    [property: Id(12)] double RunMsTotal = 0);
 
 /// <summary>How one silo runs tasks. <see cref="ModelVersion"/>: the trained model it routes with, null while only the baseline runs.</summary>
 [GenerateSerializer, Immutable]

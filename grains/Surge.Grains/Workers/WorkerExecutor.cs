@@ -43,6 +43,14 @@ internal sealed partial class WorkerExecutor
     /// <summary>How many tasks have waited for memory: each counts once, however long it waited.</summary>
     public long MemoryDeferrals => Interlocked.Read(ref _memoryDeferrals);
 
+    public double MemoryBudgetMb => _memoryBudgetMb;
+
+    /// <summary>Predicted memory of every running task.</summary>
+    public double MemoryInUseMb
+    {
+        get { lock (_lock) return _memoryInUseMb; }
+    }
+
     public void Enqueue(WorkItem item)
     {
         lock (_lock)
@@ -50,6 +58,7 @@ internal sealed partial class WorkerExecutor
             var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
             item.EnqueuedAt = _time.GetTimestamp();
             pool.Queue.Enqueue(item);
+            pool.Arrived++;
             DispatchLocked();
         }
     }
@@ -77,7 +86,8 @@ internal sealed partial class WorkerExecutor
         {
             var now = _time.GetTimestamp();
             return Array.ConvertAll(_pools, p => new PoolStats(silo, p.Name, p.Queue.Count, p.Running, p.Limit, p.Min, p.Max,
-                p.Started, p.Completed, p.Queue.TryPeek(out var oldest) ? _time.GetElapsedTime(oldest.EnqueuedAt, now).TotalMilliseconds : 0, p.MemoryMb));
+                p.Started, p.Completed, p.Queue.TryPeek(out var oldest) ? _time.GetElapsedTime(oldest.EnqueuedAt, now).TotalMilliseconds : 0, p.MemoryMb,
+                p.Arrived, p.RunMsTotal));
         }
     }
 
@@ -133,10 +143,11 @@ internal sealed partial class WorkerExecutor
         return false;
     }
 
-    private void Release(WorkItem item, WorkerPool pool)
+    private void Release(WorkItem item, WorkerPool pool, double runMs)
     {
         lock (_lock)
         {
+            pool.RunMsTotal += runMs;
             pool.MemoryMb -= item.MemoryMb;
             _memoryInUseMb -= item.MemoryMb;
             if (item.Borrowed)
@@ -177,7 +188,7 @@ internal sealed partial class WorkerExecutor
             var error = e is OperationCanceledException ? $"timed out after {spec.Timeout ?? _defaultTimeout}" : $"{e.GetType().Name}: {e.Message}";
             outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt);
         }
-        Release(item, pool);
+        Release(item, pool, (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds);
         _events.Finished(item, outcome);
     }
 }

@@ -27,7 +27,9 @@ internal sealed class WorkerPool(string name, int min, int max, int limit, Worke
     /// <summary>Predicted memory of this pool's running tasks.</summary>
     public double MemoryMb { get; set; }
 
+    public long Arrived { get; set; }
     public long Started { get; set; }
+    public double RunMsTotal { get; set; }
     public long Completed { get; set; }
 
     private int OwnSlotsInUse => Running - Borrowed + Lent;

@@ -1,0 +1,55 @@
+namespace Surge.Autoscale;
+
+/// <summary>How the autoscaler decides (<c>Surge:Autoscale</c>). In-silo concurrency first; pods only under sustained backlog.</summary>
+public sealed class AutoscaleOptions
+{
+    public const string Section = "Surge:Autoscale";
+
+    /// <summary>How often signals are read and decisions made. Default 1 s; 100 ms to 1 min.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Busy share of a pool's slots the control law aims at (Little's law: slots = rate × duration / this). Default 0.8; 0.1 to 1.</summary>
+    public double TargetUtilization { get; set; } = 0.8;
+
+    /// <summary>A backlog should drain within this: adds backlog × duration / this to the slots needed. Default 5 s; 100 ms to 10 min.</summary>
+    public TimeSpan DrainTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A pool must have had no queue this long before its concurrency is lowered. Default 10 s; 0 to 1 h.</summary>
+    public TimeSpan ScaleInDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Share of a pool's limit removed per interval when lowering (at least one slot). Default 0.25; above 0, at most 1.</summary>
+    public double ScaleInStep { get; set; } = 0.25;
+
+    /// <summary>Pools whose work is CPU-bound: their concurrency is not raised while the silo's CPU is at <see cref="CpuCeiling"/>.</summary>
+    public List<string> CpuBoundPools { get; set; } = [];
+
+    /// <summary>Process CPU share (of all cores) above which CPU-bound pools are not raised and a silo counts as saturated. Default 0.85; 0.1 to 1.</summary>
+    public double CpuCeiling { get; set; } = 0.85;
+
+    /// <summary>How long a backlog must persist, with concurrency at its ceiling or the silo saturated, before more pods are asked for. Default 60 s.</summary>
+    public TimeSpan SustainedBacklog { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Scale-up takes the lowest recommendation of this window. Default 60 s; 0 to 1 h.</summary>
+    public TimeSpan ScaleUpStabilization { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Scale-down takes the highest recommendation of this window, and happens at most once per window. Default 300 s; 0 to 1 day.</summary>
+    public TimeSpan ScaleDownStabilization { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>No replica change within this time of the last one. Default 60 s; 0 to 1 h.</summary>
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Fewest silo pods. Default 1; 1 to <see cref="MaxReplicas"/>.</summary>
+    public int MinReplicas { get; set; } = 1;
+
+    /// <summary>Most silo pods. Default 10; <see cref="MinReplicas"/> to 1,000.</summary>
+    public int MaxReplicas { get; set; } = 10;
+
+    /// <summary>The StatefulSet to scale, and its namespace: from the pod's environment (SURGE_STATEFULSET, POD_NAMESPACE) unless set.</summary>
+    public KubernetesTarget Kubernetes { get; set; } = new();
+}
+
+public sealed class KubernetesTarget
+{
+    public string? StatefulSet { get; set; }
+    public string? Namespace { get; set; }
+}

@@ -1,0 +1,26 @@
+namespace Surge.Autoscale;
+
+/// <summary>One pool on one silo over the last interval: what the control law reads.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PoolSignal(
+    [property: Id(0)] string Pool,
+    [property: Id(1)] int Queued,
+    [property: Id(2)] double OldestWaitMs,
+    [property: Id(3)] int Running,
+    [property: Id(4)] int Limit,
+    [property: Id(5)] int Min,
+    [property: Id(6)] int Max,
+    [property: Id(7)] double ArrivalPerSecond,
+    [property: Id(8)] double CompletionPerSecond,
+    [property: Id(9)] double MeanActualMs,
+    [property: Id(10)] double MeanPredictedMs);
+
+/// <summary>One silo's report, sent every interval.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SiloSignal(
+    [property: Id(0)] string Silo,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] double Cpu,
+    [property: Id(3)] double MemoryInUseMb,
+    [property: Id(4)] double MemoryBudgetMb,
+    [property: Id(5)] PoolSignal[] Pools);
