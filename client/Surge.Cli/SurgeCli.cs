@@ -28,6 +28,7 @@ internal static class SurgeCli
                 "replay" => await ReplayCommand.RunAsync(parsed, stdout, stderr, cancel.Token),
                 "train" => TrainCommand.Run(parsed, stdout),
                 "predict" => PredictCommand.Run(parsed, stdout),
+                "simulate-autoscale" => SimulateAutoscaleCommand.Run(parsed, stdout),
                 _ => throw new UsageException($"unknown command '{parsed.Verb}'"),
             };
         }

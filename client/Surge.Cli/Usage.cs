@@ -12,6 +12,8 @@ internal static class Usage
           surge replay WORKLOAD.jsonl --out REPORT.json [--producers N] [--allocate] [--model MODEL.zip]
           surge train --history HISTORY.jsonl --out MODEL.zip [--json] [--threshold-ms 50]
           surge predict --model MODEL.zip --type TYPE [--feature NAME=VALUE]...
+          surge simulate-autoscale WORKLOAD.jsonl [--pod-start-delay 45] [--slots-per-pod 8] [--max-concurrency 32]
+                       [--min 1] [--max 10] [--keda-target 8] [--quiet]
 
         Connection (every command):
           --gateway HOST:PORT             a running silo's gateway (default 127.0.0.1:30000)

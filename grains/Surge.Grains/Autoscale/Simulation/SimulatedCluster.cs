@@ -1,0 +1,94 @@
+namespace Surge.Autoscale.Simulation;
+
+/// <summary>A task of a simulated workload: when it arrives and how long it runs.</summary>
+public readonly record struct SimulatedTask(double AtMs, double DurationMs);
+
+/// <summary>How the simulated cluster behaves.</summary>
+public sealed class SimulationOptions
+{
+    /// <summary>From asking for a pod until it takes work. Default 45 s.</summary>
+    public TimeSpan PodStartDelay { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>A pod's concurrency at start, and the fixed concurrency of pod-only policies. Default 8.</summary>
+    public int SlotsPerPod { get; set; } = 8;
+
+    /// <summary>How far in-silo control may raise one pod's concurrency for I/O-bound work. Default 32 (8 × 4 cores).</summary>
+    public int MaxConcurrencyPerPod { get; set; } = 32;
+
+    public int MinReplicas { get; set; } = 1;
+    public int MaxReplicas { get; set; } = 10;
+}
+
+/// <summary>
+/// Pods pulling from one FIFO queue, on a virtual clock. The work is I/O-bound (sleeps), so CPU stays low however
+/// many tasks a pod runs; that is the case where raising concurrency beats adding pods.
+/// </summary>
+public sealed class SimulatedCluster(SimulationOptions options)
+{
+    private readonly PriorityQueue<Pod, double> _finishing = new();
+
+    public SimulationOptions Options { get; } = options;
+    public List<Pod> Pods { get; } = [];
+    public Queue<SimulatedTask> Queue { get; } = new();
+    public double NowMs { get; set; }
+    public int ScaleEvents { get; private set; }
+    public double PodMilliseconds { get; private set; }
+
+    /// <summary>Pods asked for and not removed: what Kubernetes' spec.replicas would say.</summary>
+    public int Replicas => Pods.Count(p => !p.Draining);
+
+    public IEnumerable<Pod> Ready => Pods.Where(p => !p.Draining && p.ReadyAtMs <= NowMs);
+
+    public void AddPods(int count, bool immediately = false)
+    {
+        for (var i = 0; i < count; i++)
+            Pods.Add(new Pod(Pods.Count == 0 ? 0 : Pods.Max(p => p.Id) + 1, immediately ? NowMs : NowMs + Options.PodStartDelay.TotalMilliseconds, Options.SlotsPerPod));
+    }
+
+    public void SetReplicas(int replicas)
+    {
+        replicas = Math.Clamp(replicas, Options.MinReplicas, Options.MaxReplicas);
+        if (replicas == Replicas) return;
+        ScaleEvents++;
+        if (replicas > Replicas) AddPods(replicas - Replicas);
+        // Drain the least busy pods: they take no new work and leave once empty.
+        foreach (var pod in Pods.Where(p => !p.Draining).OrderBy(p => p.Running).ThenByDescending(p => p.ReadyAtMs).Take(Replicas - replicas).ToList())
+            pod.Draining = true;
+    }
+
+    /// <summary>Advances one step: finishes, starts, and pays for the pods alive during it.</summary>
+    public void Step(double stepMs, List<double> waitsMs, ref double startedMsThisSecond, ref int startedThisSecond)
+    {
+        NowMs += stepMs;
+        while (_finishing.TryPeek(out var pod, out var at) && at <= NowMs)
+        {
+            _finishing.Dequeue();
+            pod.Running--;
+        }
+        foreach (var pod in Ready)
+        {
+            while (pod.Running < pod.Limit && Queue.TryDequeue(out var task))
+            {
+                waitsMs.Add(NowMs - task.AtMs);
+                pod.Running++;
+                startedMsThisSecond += task.DurationMs;
+                startedThisSecond++;
+                _finishing.Enqueue(pod, NowMs + task.DurationMs);
+            }
+        }
+        Pods.RemoveAll(p => p.Draining && p.Running == 0);
+        PodMilliseconds += Pods.Count * stepMs;
+    }
+
+    public bool Idle => Queue.Count == 0 && _finishing.Count == 0;
+
+    public sealed class Pod(int id, double readyAtMs, int limit)
+    {
+        public int Id { get; } = id;
+        public double ReadyAtMs { get; } = readyAtMs;
+        public int Limit { get; set; } = limit;
+        public int Running { get; set; }
+        public bool Draining { get; set; }
+        public string Name => $"pod-{Id}";
+    }
+}
