@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Surge.Autoscale.Kubernetes;
+
+namespace Surge.Autoscale;
+
+/// <summary>
+/// One autoscaling step: the policy decides, concurrency changes go to the silos, replica changes to the pod scaler,
+/// and every change is kept (newest last, bounded) with its inputs and reason. Kubernetes is called only when the
+/// policy asks for a replica change: the current replica count is the number of active silos.
+/// </summary>
+public sealed partial class AutoscaleController(AutoscalePolicy policy, IPodScaler pods, ILogger<AutoscaleController> logger)
+{
+    public const int HistoryCapacity = 1_000;
+
+    private readonly ILogger _logger = logger;
+    private readonly LinkedList<AutoscaleDecision> _history = new();
+
+    /// <summary>What the replicas were set to last, for metrics: desired pods.</summary>
+    public int? DesiredReplicas { get; private set; }
+
+    public IReadOnlyList<AutoscaleDecision> History(int max) => _history.Skip(Math.Max(0, _history.Count - max)).ToList();
+
+    public async Task<IReadOnlyList<AutoscaleDecision>> TickAsync(IReadOnlyList<SiloSignal> silos, int replicas,
+        Func<AutoscaleDecision, Task> setConcurrency, CancellationToken cancellationToken)
+    {
+        var decisions = policy.Decide(silos, replicas);
+        foreach (var decision in decisions)
+        {
+            try
+            {
+                if (decision.Kind == AutoscaleDecision.Replicas)
+                {
+                    await pods.ScaleAsync(decision.To, decision.Reason, cancellationToken);
+                    DesiredReplicas = decision.To;
+                }
+                else
+                {
+                    await setConcurrency(decision);
+                }
+                Record(decision);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The decision stands in the history with why it did not happen; the policy tries again later.
+                LogApplyFailed(e, decision.Kind, decision.To);
+                Record(decision with { Reason = $"{decision.Reason}; not applied: {e.GetType().Name}: {e.Message}" });
+            }
+        }
+        return decisions;
+    }
+
+    private void Record(AutoscaleDecision decision)
+    {
+        _history.AddLast(decision);
+        if (_history.Count > HistoryCapacity) _history.RemoveFirst();
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Could not apply {Kind} -> {To}")]
+    private partial void LogApplyFailed(Exception exception, string kind, int to);
+}

@@ -1,0 +1,8 @@
+namespace Surge.Autoscale.Kubernetes;
+
+/// <summary>Asks for a number of silo pods: Kubernetes in a cluster, nothing (but a log line) outside one.</summary>
+public interface IPodScaler
+{
+    /// <summary>Sets the silo StatefulSet's replicas; returns the replicas it had before.</summary>
+    Task<int> ScaleAsync(int replicas, string reason, CancellationToken cancellationToken);
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace Surge.Autoscale.Kubernetes;
+
+/// <summary>
+/// Patches the scale subresource of the silo StatefulSet through KubernetesClient. The patch carries the
+/// resourceVersion it read, so a concurrent change answers 409 and the scaler reads again and retries; 5xx and
+/// network errors are retried with backoff, and a circuit breaker stops calling an API server that keeps failing.
+/// </summary>
+internal sealed partial class KubernetesPodScaler : IPodScaler
+{
+    public const int MaxAttempts = 4;
+
+    private readonly IKubernetes _client;
+    private readonly string _statefulSet;
+    private readonly string _namespace;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _pipeline;
+
+    public KubernetesPodScaler(IKubernetes client, string statefulSet, string @namespace, TimeProvider time, ILogger<KubernetesPodScaler> logger)
+    {
+        _client = client;
+        _statefulSet = statefulSet;
+        _namespace = @namespace;
+        _logger = logger;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                ShouldHandle = new PredicateBuilder().Handle<HttpOperationException>(e => IsTransient(e.Response.StatusCode) || e.Response.StatusCode == HttpStatusCode.Conflict)
+                    .Handle<HttpRequestException>(),
+                OnRetry = a => { LogRetry(a.AttemptNumber + 1, a.Outcome.Exception?.Message); return default; },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 1.0,
+                MinimumThroughput = MaxAttempts,
+                SamplingDuration = TimeSpan.FromMinutes(1),
+                BreakDuration = TimeSpan.FromMinutes(1),
+                ShouldHandle = new PredicateBuilder().Handle<HttpOperationException>(e => IsTransient(e.Response.StatusCode)).Handle<HttpRequestException>(),
+            })
+            .Build();
+    }
+
+    public async Task<int> ScaleAsync(int replicas, string reason, CancellationToken cancellationToken)
+    {
+        return await _pipeline.ExecuteAsync(async ct =>
+        {
+            // Read, then patch with what was read: a 409 means someone changed it meanwhile, and the retry reads again.
+            var scale = await _client.AppsV1.ReadNamespacedStatefulSetScaleAsync(_statefulSet, _namespace, cancellationToken: ct);
+            var before = scale.Spec?.Replicas ?? 0;
+            if (before == replicas) return before;
+            var patch = new V1Patch(new { metadata = new { resourceVersion = scale.Metadata?.ResourceVersion }, spec = new { replicas } }, V1Patch.PatchType.MergePatch);
+            await _client.AppsV1.PatchNamespacedStatefulSetScaleAsync(patch, _statefulSet, _namespace, cancellationToken: ct);
+            LogScaled(_namespace, _statefulSet, before, replicas, reason);
+            return before;
+        }, cancellationToken);
+    }
+
+    private static bool IsTransient(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests;
+
+    [LoggerMessage(1, LogLevel.Information, "Scaled StatefulSet {Namespace}/{Name} {From} -> {To} ({Reason})")]
+    private partial void LogScaled(string @namespace, string name, int from, int to, string reason);
+
+    [LoggerMessage(2, LogLevel.Warning, "Kubernetes scale call failed, attempt {Attempt} follows: {Error}")]
+    private partial void LogRetry(int attempt, string? error);
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
+using Surge.Autoscale;
+using Surge.Autoscale.Kubernetes;
+
+namespace Surge.Cluster.Tests.Kubernetes;
+
+public class KubernetesPodScalerTests : IDisposable
+{
+    private readonly FakeKubernetesApi _api = new("jobs", "surge", replicas: 2);
+
+    public void Dispose() => _api.Dispose();
+
+    private KubernetesPodScaler Scaler() => new(
+        new k8s.Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{_api.Port}" }),
+        "surge", "jobs", TimeProvider.System, NullLogger<KubernetesPodScaler>.Instance);
+
+    [Fact]
+    public async Task Scale_ReadsThenMergePatchesScaleSubresource()
+    {
+        Assert.Equal(2, await Scaler().ScaleAsync(3, "test", CancellationToken.None));
+        Assert.Equal(3, _api.Replicas);
+        Assert.Equal(["GET", "PATCH"], _api.Requests.Select(r => r.Method));
+        Assert.All(_api.Requests, r => Assert.Equal("/apis/apps/v1/namespaces/jobs/statefulsets/surge/scale", r.Path));
+        var patch = _api.Requests[1];
+        Assert.StartsWith("application/merge-patch+json", patch.ContentType);
+        using var body = JsonDocument.Parse(patch.Body);
+        Assert.Equal(3, body.RootElement.GetProperty("spec").GetProperty("replicas").GetInt32());
+        Assert.Equal("7", body.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString());
+    }
+
+    [Fact]
+    public async Task Scale_Conflict_ReadsAgainAndRetries()
+    {
+        _api.ModifyAfterNextRead();
+        await Scaler().ScaleAsync(4, "test", CancellationToken.None);
+        Assert.Equal(4, _api.Replicas);
+        Assert.Equal([("GET", 200), ("PATCH", 409), ("GET", 200), ("PATCH", 200)], _api.Requests.Select(r => (r.Method, r.Status)));
+    }
+
+    [Fact]
+    public async Task Scale_ServerErrors_RetriedThenCircuitBroken()
+    {
+        _api.Fail(100, HttpStatusCode.InternalServerError);
+        var scaler = Scaler();
+        var first = await Assert.ThrowsAsync<HttpOperationException>(() => scaler.ScaleAsync(3, "test", CancellationToken.None));
+        Assert.Equal(HttpStatusCode.InternalServerError, first.Response.StatusCode);
+        Assert.Equal(KubernetesPodScaler.MaxAttempts, _api.Requests.Count); // retried
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => scaler.ScaleAsync(3, "test", CancellationToken.None));
+        Assert.Equal(KubernetesPodScaler.MaxAttempts, _api.Requests.Count); // broken: not even tried
+        Assert.Equal(2, _api.Replicas);
+    }
+
+    [Fact]
+    public async Task Controller_BacklogShorterThanWindow_NeverCallsKubernetes()
+    {
+        var time = new FakeTimeProvider();
+        var options = new AutoscaleOptions();
+        var controller = new AutoscaleController(new AutoscalePolicy(options, time), Scaler(), NullLogger<AutoscaleController>.Instance);
+        SiloSignal[] saturated = [new("s1", time.GetUtcNow(), 0.2, 0, 1000, [new PoolSignal("long", 500, 9000, 16, 16, 1, 16, 100, 100, 1000, 1000)])];
+
+        // The backlog is first seen at second 1: the window has elapsed at second 61, not before.
+        for (var second = 1; second <= options.SustainedBacklog.TotalSeconds; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await controller.TickAsync(saturated, 2, _ => Task.CompletedTask, CancellationToken.None);
+        }
+        Assert.Empty(_api.Requests);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var decisions = await controller.TickAsync(saturated, 2, _ => Task.CompletedTask, CancellationToken.None);
+        Assert.Single(decisions, d => d.Kind == AutoscaleDecision.Replicas);
+        Assert.Equal(["GET", "PATCH"], _api.Requests.Select(r => r.Method));
+        Assert.True(_api.Replicas > 2);
+    }
+}
