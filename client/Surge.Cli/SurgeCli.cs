@@ -29,6 +29,7 @@ internal static class SurgeCli
                 "train" => TrainCommand.Run(parsed, stdout),
                 "predict" => PredictCommand.Run(parsed, stdout),
                 "simulate-autoscale" => SimulateAutoscaleCommand.Run(parsed, stdout),
+                "autoscale" => await AutoscaleCommand.RunAsync(parsed, stdout, cancel.Token),
                 _ => throw new UsageException($"unknown command '{parsed.Verb}'"),
             };
         }

@@ -12,6 +12,7 @@ internal static class Usage
           surge replay WORKLOAD.jsonl --out REPORT.json [--producers N] [--allocate] [--model MODEL.zip]
           surge train --history HISTORY.jsonl --out MODEL.zip [--json] [--threshold-ms 50]
           surge predict --model MODEL.zip --type TYPE [--feature NAME=VALUE]...
+          surge autoscale history [--max 50]     the autoscaler's decisions, inputs and reasons
           surge simulate-autoscale WORKLOAD.jsonl [--pod-start-delay 45] [--slots-per-pod 8] [--max-concurrency 32]
                        [--min 1] [--max 10] [--keda-target 8] [--quiet]
 

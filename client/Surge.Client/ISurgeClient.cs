@@ -29,6 +29,9 @@ public interface ISurgeClient
     /// <summary>Every pool of every active silo.</summary>
     Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The autoscaler's newest decisions (concurrency and replicas), with inputs and reasons, newest last.</summary>
+    Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default);
+
     /// <summary>Sets one pool's concurrency limit on one silo (a key from <see cref="PoolStats.Silo"/>); returns the limit applied.</summary>
     Task<int> SetConcurrencyAsync(string silo, string pool, int limit, CancellationToken cancellationToken = default);
 }

@@ -56,6 +56,9 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return [.. hosts.Keys.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal)];
     }
 
+    public Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default)
+        => CallAsync(static (c, m) => c.GetGrain<IAutoscaleGrain>(0).GetHistoryAsync(m), max, cancellationToken);
+
     public Task<int> SetConcurrencyAsync(string silo, string pool, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(silo);

@@ -9,6 +9,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         ["Surge:Workers:MaxConcurrency"] = "16",
         ["Surge:Entities:HoldLimit"] = "00:01:00",
+        ["Surge:Autoscale:Enabled"] = "false", // tests here set pool limits and expect them to hold
     });
 
     public async Task DisposeAsync() => await Surge.DisposeAsync();

@@ -5,6 +5,9 @@ public sealed class AutoscaleOptions
 {
     public const string Section = "Surge:Autoscale";
 
+    /// <summary>Whether silos report signals and the autoscaler acts. Default true; false pins limits where operators set them.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How often signals are read and decisions made. Default 1 s; 100 ms to 1 min.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -7,7 +7,7 @@ namespace Surge.Autoscale;
 /// no Kubernetes, time from a <see cref="TimeProvider"/>; the caller applies what it returns.
 ///
 /// Concurrency (cheap, immediate): slots needed = arrivals/s × mean duration / target utilization (Little's law)
-/// + backlog × mean duration / drain time. Raised at once to what is needed (within the pool's max, never for a
+/// + backlog × mean duration / drain time, and at least one more than now while a queue waits on full slots. Raised at once to what is needed (within the pool's max, never for a
 /// CPU-bound pool at the CPU ceiling, never past the memory budget); lowered by a step per interval once the pool has
 /// had no queue for <see cref="AutoscaleOptions.ScaleInDelay"/>.
 ///
@@ -62,7 +62,10 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
     {
         var key = (silo.Silo, pool.Pool);
         if (pool.Queued > 0 || !_lastQueued.ContainsKey(key)) _lastQueued[key] = now; // unseen pools start "just busy"
-        var desired = Math.Clamp((int)Math.Ceiling(needed), pool.Min, pool.Max);
+        // A queue while every slot is busy is a slot short now, whatever the averages say (they lag, and a pool that has
+        // finished nothing yet has no duration to average).
+        var floor = pool.Queued > 0 && pool.Running >= pool.Limit ? pool.Limit + 1 : 0;
+        var desired = Math.Clamp(Math.Max((int)Math.Ceiling(needed), floor), pool.Min, pool.Max);
         if (desired > pool.Limit)
         {
             if (options.CpuBoundPools.Contains(pool.Pool) && silo.Cpu >= options.CpuCeiling)

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Surge.Autoscale;
+using Surge.Autoscale.Kubernetes;
 using Surge.Entities;
 using Surge.Pools;
 using Surge.Prediction;
@@ -35,12 +37,14 @@ public static class SurgeWorkersExtensions
         AddOptions<EntityOptions>(services, EntityOptions.Section);
         AddOptions<TaskOptions>(services, TaskOptions.Section);
         AddOptions<PredictorOptions>(services, PredictorOptions.Section);
+        AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         services.AddSingleton<IValidateOptions<EntityOptions>, EntityOptionsValidator>();
         services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
         services.AddSingleton<IValidateOptions<PredictorOptions>, PredictorOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AutoscaleOptions>, AutoscaleOptionsValidator>();
 
         services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
         services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());
@@ -52,6 +56,8 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
+        services.TryAddSingleton(PodScalerFactory.Create);
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
         configure?.Invoke(workers);

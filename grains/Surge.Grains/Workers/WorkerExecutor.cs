@@ -51,8 +51,12 @@ internal sealed partial class WorkerExecutor
         get { lock (_lock) return _memoryInUseMb; }
     }
 
+    /// <summary>Raised (outside the lock) when a task has to queue: the autoscaler wants to know at once.</summary>
+    public event Action? Backlogged;
+
     public void Enqueue(WorkItem item)
     {
+        bool backlog;
         lock (_lock)
         {
             var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
@@ -60,7 +64,9 @@ internal sealed partial class WorkerExecutor
             pool.Queue.Enqueue(item);
             pool.Arrived++;
             DispatchLocked();
+            backlog = pool.Queue.Count > 0;
         }
+        if (backlog) Backlogged?.Invoke();
     }
 
     /// <summary>Sets a pool's limit within its min/max and starts whatever now fits. Returns the limit applied.</summary>
@@ -165,6 +171,8 @@ internal sealed partial class WorkerExecutor
     private async Task RunAsync(WorkItem item, WorkerPool pool)
     {
         var spec = item.Spec;
+        // The time limit runs from the start, before anyone hears of the start.
+        using var timeout = new CancellationTokenSource(spec.Timeout ?? _defaultTimeout, _time);
         var startedAt = _time.GetUtcNow();
         _events.Started(item, startedAt);
         TaskOutcome outcome;
@@ -172,7 +180,6 @@ internal sealed partial class WorkerExecutor
         {
             if (!_handlers.TryGet(spec.Type, out var handler))
                 throw new InvalidOperationException($"no handler for type '{spec.Type}' on this silo");
-            using var timeout = new CancellationTokenSource(spec.Timeout ?? _defaultTimeout, _time);
             var context = new TaskContext
             {
                 TaskId = spec.Id, Type = spec.Type, Payload = spec.Payload, Features = spec.Features,
