@@ -48,5 +48,12 @@ internal static class SurgeCli
             stderr.WriteLine("surge: cancelled");
             return Failed;
         }
+        catch (Exception e)
+        {
+            // Not one we expected: still one clear line and an exit code, with the details for a bug report.
+            stderr.WriteLine($"surge: {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine(e);
+            return Failed;
+        }
     }
 }

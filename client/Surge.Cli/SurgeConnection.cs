@@ -42,10 +42,11 @@ internal sealed class SurgeConnection : IAsyncDisposable
         }
         else
         {
-            var gateway = args.Get("gateway") ?? "127.0.0.1:30000";
-            if (!GatewayAddress.TryParse(gateway, out _, out var error)) throw new UsageException($"--gateway '{gateway}': {error}");
-            builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [gateway]));
-            description = $"gateway {gateway}";
+            // --gateway wins; else Surge:Client:Gateways, else Redis membership (cluster mode), else the local silo.
+            var gateway = args.Get("gateway");
+            if (gateway is not null && !GatewayAddress.TryParse(gateway, out _, out var error)) throw new UsageException($"--gateway '{gateway}': {error}");
+            builder.UseOrleansClient(client => client.AddSurgeClient(o => { if (gateway is not null) o.Gateways = [gateway]; }));
+            description = gateway is not null ? $"gateway {gateway}" : "the configured cluster (Surge:Client:Gateways, else Surge:Redis, else 127.0.0.1:30000)";
         }
         var host = builder.Build();
         try
@@ -55,7 +56,7 @@ internal sealed class SurgeConnection : IAsyncDisposable
         catch (Exception e) when (!args.Has("embedded") && e is not OperationCanceledException)
         {
             host.Dispose();
-            throw new CliException($"cannot reach a Surge gateway at {args.Get("gateway") ?? "127.0.0.1:30000"} ({e.GetBaseException().Message}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded.");
+            throw new CliException($"cannot reach {description} ({e.GetBaseException().Message}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded.");
         }
         return new SurgeConnection(host, description);
     }

@@ -9,7 +9,7 @@ internal static class Usage
           surge submit --type TYPE [--payload JSON] [--feature NAME=VALUE]... [--id ID]
                        [--entity KEY [--event NAME] [--after NAME] [--sequence N]] [--timeout HH:MM:SS] [--wait]
           surge status [TASK-ID]          a task's status; without an id, the pools of every silo
-          surge replay WORKLOAD.jsonl --out REPORT.json [--producers N] [--allocate] [--model MODEL.zip]
+          surge replay WORKLOAD.jsonl --out REPORT.json [--results TASKS.jsonl] [--producers N] [--allocate] [--model MODEL.zip]
           surge train --history HISTORY.jsonl --out MODEL.zip [--json] [--threshold-ms 50]
           surge predict --model MODEL.zip --type TYPE [--feature NAME=VALUE]...
           surge autoscale history [--max 50]     the autoscaler's decisions, inputs and reasons

@@ -12,6 +12,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
 {
     private readonly ResiliencePipeline _retry = TransientFaults.CreatePipeline(options.Value, time);
     private readonly TimeSpan _waitSlice = options.Value.WaitSlice;
+    private static readonly TimeSpan PerSiloTimeout = TimeSpan.FromSeconds(5);
 
     public async Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
     {
@@ -39,15 +40,30 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return CallAsync(static (c, id) => c.Shard(id).GetStatusAsync(id), taskId, cancellationToken);
     }
 
-    public async Task<SiloInfo[]> GetSilosAsync(CancellationToken cancellationToken = default)
-        => await Task.WhenAll((await ActiveSilosAsync(cancellationToken)).Select(silo =>
-            CallAsync(static (c, key) => c.GetGrain<IWorkerSiloGrain>(key).GetInfoAsync(), silo, cancellationToken)));
+    public Task<SiloInfo[]> GetSilosAsync(CancellationToken cancellationToken = default)
+        => EachSiloAsync(static silo => silo.GetInfoAsync(), cancellationToken);
 
     public async Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default)
+        => [.. (await EachSiloAsync(static silo => silo.GetPoolsAsync(), cancellationToken)).SelectMany(p => p)];
+
+    // Asks every active silo at once. A silo that is dying or still joining does not answer within a few seconds; the
+    // others' answers are still worth showing, so it is left out rather than failing the whole call.
+    private async Task<T[]> EachSiloAsync<T>(Func<IWorkerSiloGrain, Task<T>> ask, CancellationToken cancellationToken)
     {
-        var pools = await Task.WhenAll((await ActiveSilosAsync(cancellationToken)).Select(silo =>
-            CallAsync(static (c, key) => c.GetGrain<IWorkerSiloGrain>(key).GetPoolsAsync(), silo, cancellationToken)));
-        return [.. pools.SelectMany(p => p)];
+        var silos = await ActiveSilosAsync(cancellationToken);
+        var answers = await Task.WhenAll(silos.Select(async key =>
+        {
+            try
+            {
+                return (Ok: true, Value: await ask(cluster.GetGrain<IWorkerSiloGrain>(key)).WaitAsync(PerSiloTimeout, time, cancellationToken));
+            }
+            catch (Exception e) when (TransientFaults.IsTransient(e))
+            {
+                return (Ok: false, Value: default(T)!);
+            }
+        }));
+        return answers.Any(a => a.Ok) ? [.. answers.Where(a => a.Ok).Select(a => a.Value)]
+            : throw new SurgeUnavailableException($"none of the {silos.Length} active silos answered within {PerSiloTimeout.TotalSeconds:F0} s. Safe to retry.", new TimeoutException());
     }
 
     private async Task<string[]> ActiveSilosAsync(CancellationToken cancellationToken)

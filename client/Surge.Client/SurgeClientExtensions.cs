@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -10,13 +11,21 @@ namespace Surge.Client;
 public static class SurgeClientExtensions
 {
     /// <summary>
-    /// Connects this Orleans client to Surge: the gateways of <c>Surge:Client:Gateways</c> (default the local
-    /// silo's, 127.0.0.1:30000) and an <see cref="ISurgeClient"/> service.
+    /// Connects this Orleans client to Surge: in cluster mode (<c>Surge:Redis:ConnectionString</c> or <c>SURGE_REDIS</c>)
+    /// through Redis membership, else the gateways of <c>Surge:Client:Gateways</c> (default the local silo's,
+    /// 127.0.0.1:30000); and registers an <see cref="ISurgeClient"/> service.
     /// </summary>
     public static IClientBuilder AddSurgeClient(this IClientBuilder builder, Action<SurgeClientOptions>? configure = null)
     {
         var options = builder.Configuration.GetSection(SurgeClientOptions.Section).Get<SurgeClientOptions>() ?? new SurgeClientOptions();
         configure?.Invoke(options);
+        ConfigureCluster(builder);
+        if (RedisConnectionString(builder.Configuration) is { } redis && options.Gateways.Count == 0)
+        {
+            builder.UseRedisClustering(redis); // gateways found through Redis, and followed as silos come and go
+            builder.Services.AddSurgeClient(configure);
+            return builder;
+        }
         var gateways = options.Gateways.Count == 0 ? ["127.0.0.1:30000"] : options.Gateways;
         var endpoints = new List<IPEndPoint>();
         foreach (var gateway in gateways)
@@ -26,14 +35,20 @@ public static class SurgeClientExtensions
             endpoints.Add(endpoint);
         }
         builder.UseStaticClustering(endpoints.ToArray());
-        builder.Services.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = builder.Configuration["Surge:Cluster:ClusterId"] ?? "surge";
-            o.ServiceId = builder.Configuration["Surge:Cluster:ServiceId"] ?? "surge";
-        });
         builder.Services.AddSurgeClient(configure);
         return builder;
     }
+
+    private static void ConfigureCluster(IClientBuilder builder) => builder.Services.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = builder.Configuration["Surge:Cluster:ClusterId"] ?? "surge";
+        o.ServiceId = builder.Configuration["Surge:Cluster:ServiceId"] ?? "surge";
+    });
+
+    /// <summary>Cluster mode: <c>Surge:Redis:ConnectionString</c>, else the <c>SURGE_REDIS</c> environment variable.</summary>
+    private static string? RedisConnectionString(IConfiguration configuration)
+        => configuration["Surge:Redis:ConnectionString"] is { Length: > 0 } cs ? cs
+            : Environment.GetEnvironmentVariable("SURGE_REDIS") is { Length: > 0 } env ? env : null;
 
     /// <summary>
     /// Registers <see cref="ISurgeClient"/> over whatever <see cref="IClusterClient"/> the host has: an Orleans

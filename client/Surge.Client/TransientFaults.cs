@@ -11,7 +11,8 @@ internal static class TransientFaults
         or SiloUnavailableException
         or OrleansMessageRejectionException
         or Orleans.Runtime.Messaging.ConnectionFailedException
-        or GatewayTooBusyException;
+        or GatewayTooBusyException
+        or SurgeStoreUnavailableException;
 
     public static ResiliencePipeline CreatePipeline(SurgeClientOptions options, TimeProvider time)
     {

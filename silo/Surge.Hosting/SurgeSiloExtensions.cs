@@ -4,16 +4,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
+using StackExchange.Redis;
+using Surge.Hosting.Redis;
 using Surge.Hosting.Storage;
 using Surge.Tasks;
+using Surge.Workers;
 
 namespace Surge.Hosting;
 
 public static class SurgeSiloExtensions
 {
     /// <summary>
-    /// Makes this host a Surge silo on embedded defaults: localhost clustering, in-memory storage, the ports of
-    /// <c>Surge:Ports</c>. Everything else is read from <c>Surge:*</c> configuration and validated at start-up.
+    /// Makes this host a Surge silo: on embedded defaults localhost clustering and in-memory storage; with
+    /// <c>Surge:Redis:ConnectionString</c> (or <c>SURGE_REDIS</c>) a member of a Redis-backed cluster. Ports come from
+    /// <c>Surge:Ports</c>; everything else is read from <c>Surge:*</c> configuration and validated at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddSurgeSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
@@ -25,13 +29,42 @@ public static class SurgeSiloExtensions
 
         var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
         var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var redis = RedisOptions.From(builder.Configuration);
+        // The drain timeout bounds the whole stop: the tasks' wait and Orleans' own leaving.
+        var drain = builder.Configuration.GetSection(DrainOptions.Section).Get<DrainOptions>() ?? new DrainOptions();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = drain.Timeout);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySilo), cluster.ServiceId, cluster.ClusterId);
-            silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
+            if (redis is null) UseEmbedded(silo, ports, cluster);
+            else UseRedis(silo, redis, ports, cluster);
             silo.AddSurgeWorkers();
             configure?.Invoke(silo);
         });
         return builder;
     }
+
+    // One process: localhost clustering, records in this process's memory.
+    private static void UseEmbedded(ISiloBuilder silo, PortOptions ports, ClusterOptions cluster)
+    {
+        silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySilo), cluster.ServiceId, cluster.ClusterId);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
+    }
+
+    // Cluster mode: membership, grain state, reminders and task records in Redis, and recovery of a dead silo's work.
+    private static void UseRedis(ISiloBuilder silo, string connectionString, PortOptions ports, ClusterOptions cluster)
+    {
+        silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+        silo.ConfigureEndpoints(AdvertisedAddress(), ports.Silo, ports.Gateway, listenOnAnyHostAddress: true);
+        silo.UseRedisClustering(connectionString);
+        silo.AddRedisGrainStorage(SurgeStorage.Name, o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
+        silo.Services.AddSingleton(new RedisConnection(connectionString));
+        silo.Services.AddSingleton<ITaskStore>(sp => ActivatorUtilities.CreateInstance<RedisTaskStore>(sp, cluster.ServiceId));
+        silo.Services.AddSingleton(new RecoveryOptions { RedispatchOnActivation = true });
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardKeeper>();
+    }
+
+    // In a pod, the pod's IP (downward API); on one machine, loopback.
+    private static IPAddress AdvertisedAddress()
+        => Environment.GetEnvironmentVariable("POD_IP") is { } ip && IPAddress.TryParse(ip, out var address) ? address : IPAddress.Loopback;
 }

@@ -2,7 +2,8 @@ using Surge.Hosting;
 using Surge.Silo;
 
 var (siloArgs, demo) = Demo.TakeFlag(args);
-var builder = WebApplication.CreateBuilder(siloArgs);
+// appsettings.json beside the program, wherever it is started from
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = siloArgs, ContentRootPath = AppContext.BaseDirectory });
 builder.AddSurgeSilo();
 builder.AddSurgeHttp();
 if (demo) builder.AddSurgeDemo();

@@ -220,10 +220,11 @@ public class WorkerExecutorTests : IDisposable
 
         public void Started(WorkItem item, DateTimeOffset startedAt) => _started.Release();
 
-        public void Finished(WorkItem item, TaskOutcome outcome)
+        public Task Finished(WorkItem item, TaskOutcome outcome)
         {
             _outcomes.Enqueue(outcome);
             _finished.Release();
+            return Task.CompletedTask;
         }
 
         public async Task WaitForStartsAsync(int count)

@@ -6,7 +6,7 @@ internal static class ReplayCommand
 {
     public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        args.RejectUnknown("out", "producers", "allocate", "gateway", "embedded", "model");
+        args.RejectUnknown("out", "results", "producers", "allocate", "gateway", "embedded", "model");
         if (args.Get("model") is { } model)
         {
             if (!args.Has("embedded")) throw new UsageException("--model needs --embedded: a running silo loads its model from Surge:Predictor:ModelPath");
@@ -19,8 +19,9 @@ internal static class ReplayCommand
         var workload = WorkloadReader.Read(args.Positional[0]); // read before connecting: a bad file fails fast
 
         await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
-        var report = await ReplayRun.RunAsync(connection.Client, workload, Path.GetFileName(args.Positional[0]), options,
+        var (report, results) = await ReplayRun.RunWithResultsAsync(connection.Client, workload, Path.GetFileName(args.Positional[0]), options,
             new ProgressBar(stderr), cancellationToken);
+        if (args.Get("results") is { } resultsPath) await ResultsFile.WriteAsync(resultsPath, results, cancellationToken);
         await File.WriteAllTextAsync(output, report.ToJson(indented: true) + Environment.NewLine, cancellationToken);
         stdout.WriteLine(report.ToJson());
         return report.Completed + report.Failed + report.Rejected == report.Tasks ? SurgeCli.Ok : SurgeCli.Failed;

@@ -14,6 +14,7 @@ internal sealed partial class EntityGrain(
     [PersistentState("entity", SurgeStorage.Name)] IPersistentState<EntityRecord> record,
     IOptions<EntityOptions> options,
     TaskDispatcher dispatcher,
+    RecoveryOptions recovery,
     TimeProvider time,
     ILogger<EntityGrain> logger) : Grain, IEntityGrain
 {
@@ -25,6 +26,8 @@ internal sealed partial class EntityGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // The silo that ran this entity's event is gone: run it again (at least once), or the entity stays blocked.
+        if (recovery.RedispatchOnActivation && record.State.Running is { } running) dispatcher.Dispatch(running, attempt: 2);
         ScheduleExpiry();
         return Task.CompletedTask;
     }
@@ -53,7 +56,17 @@ internal sealed partial class EntityGrain(
     private async Task<TaskSpec?> ReleaseNextAsync(EntitySequencer sequencer)
     {
         var next = sequencer.TryRelease();
-        await record.WriteStateAsync();
+        try
+        {
+            await record.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory now differs from storage (Redis away, or a stale copy after a failover): start again from storage.
+            // Nothing is lost: the events' shards hand over whatever the stored state lacks.
+            DeactivateOnIdle();
+            throw;
+        }
         if (next is not null) dispatcher.Dispatch(next, attempt: 1);
         return next;
     }

@@ -25,6 +25,7 @@ public static class SurgeWorkersExtensions
     {
         builder.Services.AddSurgeWorkers(configure);
         builder.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        builder.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
         return builder;
     }
 
@@ -38,6 +39,7 @@ public static class SurgeWorkersExtensions
         AddOptions<TaskOptions>(services, TaskOptions.Section);
         AddOptions<PredictorOptions>(services, PredictorOptions.Section);
         AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
+        AddOptions<DrainOptions>(services, DrainOptions.Section);
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
@@ -45,10 +47,12 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
         services.AddSingleton<IValidateOptions<PredictorOptions>, PredictorOptionsValidator>();
         services.AddSingleton<IValidateOptions<AutoscaleOptions>, AutoscaleOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
 
         services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
         services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());
         services.TryAddSingleton<ITaskStore, InMemoryTaskStore>();
+        services.TryAddSingleton(new RecoveryOptions());
         services.AddSingleton<TaskRouter>();
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
@@ -57,6 +61,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrain>();
         services.TryAddSingleton(PodScalerFactory.Create);
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);

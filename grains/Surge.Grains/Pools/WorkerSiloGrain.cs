@@ -13,9 +13,10 @@ internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry h
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A key that names another silo (one that left) must not control this silo's executor by mistake.
+        // A key that names another silo must not control this silo's executor by mistake. That silo left, or joined
+        // so recently that this silo's view of the membership has not caught up: transient, so callers retry.
         if (this.GetPrimaryKeyString() != silo.SiloAddress.ToParsableString())
-            throw new InvalidOperationException($"silo {this.GetPrimaryKeyString()} is not in the cluster; this is {silo.SiloAddress.ToParsableString()}");
+            throw new SiloUnavailableException($"silo {this.GetPrimaryKeyString()} is not in this silo's view of the cluster; this is {silo.SiloAddress.ToParsableString()}");
         return Task.CompletedTask;
     }
 

@@ -18,10 +18,12 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
     private readonly ResiliencePipeline _delivery = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
-            MaxRetryAttempts = 5,
+            // About 40 s in all: long enough to ride out a Redis restart or a failover of the shard's silo.
+            MaxRetryAttempts = 12,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(5),
             ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
         })
         .Build();
@@ -38,13 +40,13 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
         }
     }
 
-    public void Finished(WorkItem item, TaskOutcome outcome)
+    public Task Finished(WorkItem item, TaskOutcome outcome)
     {
         var durationMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         TaskRouter.Observe(predictor, item.Spec, durationMs, outcome.MemoryMb);
         // Failures teach nothing about how long the work takes: a crash in 2 ms is not a short task.
         if (outcome.Succeeded) history.Add(TaskRouter.HistoryOf(item.Spec, durationMs, outcome.MemoryMb));
-        _ = DeliverAsync(item.Spec.Id, outcome);
+        return DeliverAsync(item.Spec.Id, outcome);
     }
 
     private async Task DeliverAsync(string taskId, TaskOutcome outcome)

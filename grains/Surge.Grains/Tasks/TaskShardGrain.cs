@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Surge.Entities;
@@ -13,24 +14,41 @@ namespace Surge.Tasks;
 /// </summary>
 [Reentrant]
 [KeepAlive]
-internal sealed class TaskShardGrain(
+[ShardPlacement]
+internal sealed partial class TaskShardGrain(
     ITaskStore store,
     HandlerRegistry handlers,
     IOptions<WorkerOptions> workers,
     IOptions<TaskOptions> options,
     TaskDispatcher dispatcher,
-    TimeProvider time) : Grain, ITaskShardGrain, ITaskShardLifecycle
+    RecoveryOptions recovery,
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
+    TimeProvider time,
+    ILogger<TaskShardGrain> logger) : Grain, ITaskShardGrain, ITaskShardLifecycle
 {
+    private readonly ILogger _logger = logger;
     private readonly Dictionary<string, TaskRecord> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal); // final, but the store was down
     private int _shard;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
         foreach (var record in await store.LoadAsync(_shard)) _records[record.Id] = record;
+        if (recovery.RedispatchOnActivation) Recover();
         var sweep = TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         this.RegisterGrainTimer(EvictExpiredAsync, sweep, sweep);
+        this.RegisterGrainTimer(UpkeepAsync, recovery.UpkeepPeriod, recovery.UpkeepPeriod);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Callers waiting here get the current state and ask again, by then of the shard's next activation.
+        foreach (var waiter in _waiters.Values) waiter.TrySetResult();
+        _waiters.Clear();
+        return Task.CompletedTask;
     }
 
     public async Task<TaskStatus> SubmitAsync(TaskSpec spec)
@@ -50,10 +68,10 @@ internal sealed class TaskShardGrain(
         {
             await store.SaveAsync(_shard, record); // durable before anything can run it
         }
-        catch
+        catch (Exception e)
         {
             _records.Remove(id); // not acknowledged: the caller retries, and the retry must not look like a duplicate
-            throw;
+            throw new SurgeStoreUnavailableException($"the task store could not record task '{id}' ({e.GetBaseException().Message}); nothing was accepted, retry the submission");
         }
         await DispatchAsync(spec);
         return _records[id].ToStatus();
@@ -63,6 +81,19 @@ internal sealed class TaskShardGrain(
     {
         var submitted = await SubmitAsync(spec);
         return submitted.IsFinal ? submitted : await WaitAsync(submitted.Id, maxWait) ?? submitted;
+    }
+
+    // This shard lived on a silo that is gone: what it had not finished runs again (at least once; the first final
+    // outcome is still the one kept). Entity events are their entity's to run: waking the entity is enough.
+    private void Recover()
+    {
+        var unfinished = _records.Values.Where(r => !r.State.IsFinal() && r.Spec.Entity is null).ToList();
+        foreach (var record in unfinished)
+        {
+            var decision = dispatcher.Dispatch(record.Spec, Math.Max(record.Attempts, 1) + 1); // it may have run once already
+            _records[record.Id] = record with { State = TaskState.Queued, Pool = decision.Pool, PredictedMs = decision.PredictedMs };
+        }
+        if (unfinished.Count > 0) LogRecovered(_shard, unfinished.Count);
     }
 
     public Task<TaskStatus?> GetStatusAsync(string taskId)
@@ -102,13 +133,17 @@ internal sealed class TaskShardGrain(
 
     public async Task OnFinishedAsync(string taskId, TaskOutcome outcome)
     {
-        if (!_records.TryGetValue(taskId, out var record) || record.State.IsFinal()) return; // exactly one recorded result
-        await FinalizeAsync(record with
+        if (!_records.TryGetValue(taskId, out var record)) return;
+        if (!record.State.IsFinal()) // exactly one recorded result: a re-run's outcome is dropped
         {
-            State = outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed,
-            Pool = outcome.Pool, PredictedMs = outcome.PredictedMs, StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt,
-            Attempts = Math.Max(record.Attempts, outcome.Attempt), Error = outcome.Error, Result = outcome.Result,
-        });
+            await FinalizeAsync(record with
+            {
+                State = outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed,
+                Pool = outcome.Pool, PredictedMs = outcome.PredictedMs, StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt,
+                Attempts = Math.Max(record.Attempts, outcome.Attempt), Error = outcome.Error, Result = outcome.Result,
+            });
+        }
+        // Told even for a re-run: if the first finish never reached the entity (a silo died), this one unblocks it.
         if (record.Spec.Entity is { } entity)
             await GrainFactory.GetGrain<IEntityGrain>(entity).OnEventFinishedAsync(taskId);
     }
@@ -121,14 +156,28 @@ internal sealed class TaskShardGrain(
 
     private async Task DispatchAsync(TaskSpec spec)
     {
-        if (spec.Entity is { } entity)
+        if (spec.Entity is not null)
         {
-            var released = await GrainFactory.GetGrain<IEntityGrain>(entity).EnqueueAsync(spec);
-            if (!released) Update(spec.Id, r => r.State == TaskState.Queued ? r with { State = TaskState.Held } : r);
+            await HandToEntityAsync(spec);
             return;
         }
         var decision = dispatcher.Dispatch(spec, attempt: 1);
         Update(spec.Id, r => r.Pool is null ? r with { Pool = decision.Pool, PredictedMs = decision.PredictedMs } : r);
+    }
+
+    // Entity events run when their entity releases them. The record is durable already, so a failure here is not the
+    // caller's: upkeep hands the event over again (the entity ignores an event it already has).
+    private async Task HandToEntityAsync(TaskSpec spec)
+    {
+        try
+        {
+            var released = await GrainFactory.GetGrain<IEntityGrain>(spec.Entity!).EnqueueAsync(spec);
+            if (!released) Update(spec.Id, r => r.State == TaskState.Queued ? r with { State = TaskState.Held } : r);
+        }
+        catch (Exception e)
+        {
+            LogEntityUnreachable(spec.Id, spec.Entity!, e.Message);
+        }
     }
 
     // Applies a change to the current record: the one read before an await may have been replaced meanwhile.
@@ -141,7 +190,52 @@ internal sealed class TaskShardGrain(
     {
         _records[final.Id] = final;
         if (_waiters.Remove(final.Id, out var waiter)) waiter.TrySetResult();
-        await store.SaveAsync(_shard, final);
+        try
+        {
+            await store.SaveAsync(_shard, final);
+        }
+        catch (Exception)
+        {
+            // Kept here and written at the next upkeep; if this silo dies first, the task runs again (at least once).
+            _unsaved.Add(final.Id);
+        }
+    }
+
+    // Writes what the store missed, and hands unfinished entity events to their entities again: if an entity's silo
+    // died, the call activates it elsewhere and it runs its running event again; if a hand-over failed, this one lands.
+    private async Task UpkeepAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in _unsaved.ToList())
+        {
+            if (!_records.TryGetValue(id, out var record)) { _unsaved.Remove(id); continue; }
+            try
+            {
+                await store.SaveAsync(_shard, record);
+                _unsaved.Remove(id);
+            }
+            catch (Exception)
+            {
+                return; // still down: next upkeep
+            }
+        }
+        if (!recovery.RedispatchOnActivation) return;
+        MoveIfMisplaced();
+        var stale = time.GetUtcNow() - recovery.UpkeepPeriod;
+        var owed = _records.Values.Where(r => r.Spec.Entity is not null && !r.State.IsFinal() && r.SubmittedAt < stale).ToList();
+        await Task.WhenAll(owed.Select(r => HandToEntityAsync(r.Spec)));
+    }
+
+    // A silo joined since this shard was placed: move to where placement now puts it, once nothing here is
+    // unfinished (its next activation would run that again) and the store has everything.
+    private void MoveIfMisplaced()
+    {
+        if (_unsaved.Count > 0 || _records.Values.Any(r => !r.State.IsFinal())) return;
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
+        if (ShardPlacement.Pick(_shard, active) is { } home && !home.Equals(silo.SiloAddress))
+        {
+            LogMoving(_shard, home.ToString());
+            this.MigrateOnIdle();
+        }
     }
 
     private async Task EvictExpiredAsync(CancellationToken cancellationToken)

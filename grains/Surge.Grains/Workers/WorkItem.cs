@@ -25,5 +25,7 @@ internal sealed class WorkItem(TaskSpec spec, string pool, double? predictedMs, 
 internal interface ITaskEvents
 {
     void Started(WorkItem item, DateTimeOffset startedAt);
-    void Finished(WorkItem item, Tasks.TaskOutcome outcome);
+
+    /// <summary>Completes when the outcome is delivered (or delivery gave up): a draining silo waits for it.</summary>
+    Task Finished(WorkItem item, Tasks.TaskOutcome outcome);
 }

@@ -12,6 +12,8 @@ namespace Surge.Workers;
 /// </summary>
 internal sealed partial class WorkerExecutor
 {
+    private enum DrainMode { None, HandOver, Finish }
+
     private readonly Lock _lock = new();
     private readonly WorkerPool[] _pools; // in dispatch order: short work first
     private readonly int _maxConcurrency;
@@ -59,6 +61,11 @@ internal sealed partial class WorkerExecutor
         bool backlog;
         lock (_lock)
         {
+            if (_drain == DrainMode.HandOver)
+            {
+                _handedOver++; // its record stays unfinished: the grain's next activation, elsewhere, runs it
+                return;
+            }
             var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
             item.EnqueuedAt = _time.GetTimestamp();
             pool.Queue.Enqueue(item);
@@ -132,6 +139,7 @@ internal sealed partial class WorkerExecutor
                 pool.Running++;
                 pool.Started++;
                 _running++;
+                _unsettled++;
                 ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Executor.RunAsync(s.Item, s.Pool), (Executor: this, Item: item, Pool: pool), preferLocal: false);
             }
         }
@@ -196,6 +204,7 @@ internal sealed partial class WorkerExecutor
             outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt);
         }
         Release(item, pool, (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds);
-        _events.Finished(item, outcome);
+        await _events.Finished(item, outcome).ConfigureAwait(false);
+        Settle();
     }
 }

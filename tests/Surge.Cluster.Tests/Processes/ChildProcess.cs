@@ -23,6 +23,17 @@ public sealed class ChildProcess : IDisposable
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
+    public int Pid => _process.Id;
+
+    /// <summary>SIGKILL to this process alone (not its tree), as a crash would.</summary>
+    public void KillNow() => _process.Kill(entireProcessTree: false);
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // drain the output readers
+    }
 
     public static ChildProcess StartDotnet(string dll, params string[] args)
     {

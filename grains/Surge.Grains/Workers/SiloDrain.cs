@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Surge.Tasks;
+
+namespace Surge.Workers;
+
+/// <summary>
+/// Graceful stop: before Orleans deactivates this silo's grains, the executor stops taking work, hands its queue over
+/// (cluster mode) and waits for running tasks to finish and report. Of <see cref="DrainOptions.Timeout"/>, a third (at
+/// most 10 s) is kept for Orleans to deactivate grains and leave the membership, so the process exits within it.
+/// </summary>
+internal sealed partial class SiloDrain(WorkerExecutor executor, RecoveryOptions recovery, IOptions<DrainOptions> options,
+    TimeProvider time, ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly ILogger _logger = logger;
+
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(SiloDrain), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var wait = TasksBudget(options.Value.Timeout);
+        LogDraining(wait, recovery.RedispatchOnActivation);
+        var result = await executor.DrainAsync(recovery.RedispatchOnActivation, wait, cancellationToken);
+        LogDrained(time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
+    }
+
+    internal static TimeSpan TasksBudget(TimeSpan timeout) => timeout - TimeSpan.FromTicks(Math.Min(timeout.Ticks / 3, TimeSpan.TicksPerSecond * 10));
+
+    [LoggerMessage(1, LogLevel.Information, "Draining: no new work; waiting up to {Timeout} for running tasks (hand over queued work: {HandOver})")]
+    private partial void LogDraining(TimeSpan timeout, bool handOver);
+
+    [LoggerMessage(2, LogLevel.Warning, "Drained in {ElapsedMs:F0} ms: {HandedOver} queued tasks handed over, {Unfinished} unfinished at the timeout")]
+    private partial void LogDrained(double elapsedMs, int handedOver, int unfinished);
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Surge.Hosting.Redis;
+
+/// <summary>Cluster mode (<c>Surge:Redis</c>): membership, grain state, reminders and task records in Redis.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "Surge:Redis";
+    public const string EnvironmentVariable = "SURGE_REDIS";
+
+    /// <summary>A StackExchange.Redis connection string, e.g. <c>redis:6379</c>; unset keeps the embedded defaults.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The connection string from configuration, else from <c>SURGE_REDIS</c>; null for embedded mode.</summary>
+    public static string? From(IConfiguration configuration)
+        => configuration[$"{Section}:ConnectionString"] is { Length: > 0 } cs ? cs
+            : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } env ? env : null;
+}

@@ -1,0 +1,26 @@
+using Orleans.Serialization;
+using StackExchange.Redis;
+using Surge.Tasks;
+
+namespace Surge.Hosting.Redis;
+
+/// <summary>
+/// Task records in Redis: one hash per shard, a field per task. A submission is acknowledged only after its record
+/// is written, so a shard that comes back on another silo finds every acknowledged task.
+/// </summary>
+internal sealed class RedisTaskStore(RedisConnection connection, Serializer<TaskRecord> serializer, string serviceId) : ITaskStore
+{
+    private RedisKey Key(int shard) => $"surge:{serviceId}:tasks:{shard}";
+
+    public async ValueTask SaveAsync(int shard, TaskRecord record)
+        => await (await connection.DatabaseAsync()).HashSetAsync(Key(shard), record.Id, serializer.SerializeToArray(record));
+
+    public async ValueTask RemoveAsync(int shard, IReadOnlyCollection<string> taskIds)
+        => await (await connection.DatabaseAsync()).HashDeleteAsync(Key(shard), [.. taskIds.Select(id => (RedisValue)id)]);
+
+    public async ValueTask<IReadOnlyCollection<TaskRecord>> LoadAsync(int shard)
+    {
+        var entries = await (await connection.DatabaseAsync()).HashGetAllAsync(Key(shard));
+        return Array.ConvertAll(entries, e => serializer.Deserialize((byte[])e.Value!)!);
+    }
+}
