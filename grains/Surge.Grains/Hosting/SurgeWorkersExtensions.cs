@@ -58,6 +58,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.AddSingleton<WorkerExecutor>();
         services.AddSingleton<TaskDispatcher>();
+        services.AddSingleton<DrainSignal>();
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();

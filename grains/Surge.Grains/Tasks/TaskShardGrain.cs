@@ -22,6 +22,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<TaskOptions> options,
     TaskDispatcher dispatcher,
     RecoveryOptions recovery,
+    DrainSignal drain,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider time,
@@ -36,7 +37,17 @@ internal sealed partial class TaskShardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
-        foreach (var record in await store.LoadAsync(_shard)) _records[record.Id] = record;
+        IReadOnlyCollection<TaskRecord> stored;
+        try
+        {
+            stored = await store.LoadAsync(_shard);
+        }
+        catch (Exception e)
+        {
+            // The caller sees a retryable error it can deserialize, not the store client's own exception type.
+            throw new SurgeStoreUnavailableException($"the task store could not load shard {_shard} ({e.GetBaseException().Message}); nothing was accepted, retry");
+        }
+        foreach (var record in stored) _records[record.Id] = record;
         if (recovery.RedispatchOnActivation) Recover();
         var sweep = TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         this.RegisterGrainTimer(EvictExpiredAsync, sweep, sweep);
@@ -108,11 +119,11 @@ internal sealed partial class TaskShardGrain(
                 _waiters[taskId] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                await waiter.Task.WaitAsync(maxWait, time);
+                await waiter.Task.WaitAsync(maxWait, time, drain.Drained);
             }
-            catch (TimeoutException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                // Not final yet: the caller sees the current state and asks again.
+                // Not final yet, or this silo is stopping: the caller sees the current state and asks again.
             }
         }
         return _records.TryGetValue(taskId, out record) ? record.ToStatus() : null;

@@ -9,7 +9,7 @@ namespace Surge.Workers;
 /// (cluster mode) and waits for running tasks to finish and report. Of <see cref="DrainOptions.Timeout"/>, a third (at
 /// most 10 s) is kept for Orleans to deactivate grains and leave the membership, so the process exits within it.
 /// </summary>
-internal sealed partial class SiloDrain(WorkerExecutor executor, RecoveryOptions recovery, IOptions<DrainOptions> options,
+internal sealed partial class SiloDrain(WorkerExecutor executor, DrainSignal signal, RecoveryOptions recovery, IOptions<DrainOptions> options,
     TimeProvider time, ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly ILogger _logger = logger;
@@ -24,6 +24,7 @@ internal sealed partial class SiloDrain(WorkerExecutor executor, RecoveryOptions
         LogDraining(wait, recovery.RedispatchOnActivation);
         var result = await executor.DrainAsync(recovery.RedispatchOnActivation, wait, cancellationToken);
         LogDrained(time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
+        signal.Fire();
     }
 
     internal static TimeSpan TasksBudget(TimeSpan timeout) => timeout - TimeSpan.FromTicks(Math.Min(timeout.Ticks / 3, TimeSpan.TicksPerSecond * 10));

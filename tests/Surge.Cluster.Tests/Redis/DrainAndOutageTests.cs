@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Surge.Client;
+using Xunit.Abstractions;
+
+namespace Surge.Cluster.Tests.Redis;
+
+/// <summary>Graceful stops and Redis trouble in cluster mode, with real processes.</summary>
+[Collection("redis-cluster")]
+[Trait("Category", "Redis")]
+public class DrainAndOutageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Sigterm_UnderLoad_ExitsWithinDrainTimeoutAndLosesNothing()
+    {
+        using var redis = await RedisServer.StartAsync();
+        using var stopping = await RedisSilo.StartAsync(redis, $"--Surge:Drain:Timeout={DrainTimeout}");
+        using var staying = await RedisSilo.StartAsync(redis, $"--Surge:Drain:Timeout={DrainTimeout}");
+        var mixed = Workload.Generate("mixed", "--n", "1000");
+        using var replay = Workload.StartReplay(redis, mixed);
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.False(replay.Process.HasExited, "the stop must land while the replay runs");
+
+        var exitedAfter = await stopping.TerminateAsync(DrainTimeout);
+        output.WriteLine($"SIGTERM to exit: {exitedAfter.TotalSeconds:F1} s (drain timeout {DrainTimeout.TotalSeconds:F0} s)");
+        output.WriteLine(string.Join('\n', stopping.Process.Stdout.Split('\n').Where(l => l.Contains("Drain"))));
+        Assert.True(stopping.Process.HasExited);
+        Assert.Equal(0, stopping.Process.ExitCode);
+        Assert.True(exitedAfter <= DrainTimeout + TimeSpan.FromSeconds(1), $"exited after {exitedAfter}, drain timeout {DrainTimeout}");
+
+        Assert.True(await replay.TryWaitAsync(TimeSpan.FromSeconds(120)), "the replay did not finish");
+        replay.AssertSucceeded();
+        var report = replay.Report();
+        output.WriteLine(report.ToString());
+        Assert.Equal(1000, report.GetProperty("completed").GetInt32());
+        Assert.Equal(0, report.GetProperty("rejected").GetInt32());
+    }
+
+    [Fact]
+    public async Task RedisStopped5s_UnderLoad_SubmissionsFailRetryableAndAcceptedAllFinish()
+    {
+        using var redis = await RedisServer.StartAsync();
+        using var silo = await RedisSilo.StartAsync(redis);
+        // Few, quick retries, so the outage is visible to the caller rather than ridden out.
+        await using var client = await RedisClient.StartAsync(redis, "--Surge:Client:MaxRetries=1", "--Surge:Client:RetryDelay=00:00:00.100");
+        var accepted = new List<string>();
+        var refused = new List<(SurgeUnavailableException Error, TimeSpan Took)>();
+        var clock = Stopwatch.StartNew();
+        var outage = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await redis.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await redis.StartAgainAsync();
+        });
+
+        for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(12); i++)
+        {
+            var spec = TaskSpec.Create("simulate", """{"duration_ms":100}""", id: $"outage-{i}");
+            var call = Stopwatch.StartNew();
+            try
+            {
+                await client.Surge.SubmitAsync(spec);
+                accepted.Add(spec.Id);
+            }
+            catch (SurgeUnavailableException e)
+            {
+                refused.Add((e, call.Elapsed));
+            }
+            await Task.Delay(20);
+        }
+        await outage;
+        output.WriteLine($"{accepted.Count} accepted, {refused.Count} refused; slowest refusal {refused.Select(r => r.Took.TotalMilliseconds).DefaultIfEmpty().Max():F0} ms");
+
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r =>
+        {
+            Assert.IsType<SurgeStoreUnavailableException>(r.Error.InnerException);
+            Assert.Contains("Safe to retry", r.Error.Message);
+            Assert.True(r.Took < TimeSpan.FromSeconds(3), $"a refusal took {r.Took}: not fast");
+        });
+        foreach (var id in accepted)
+        {
+            var final = await client.Surge.WaitAsync(id, TimeSpan.FromSeconds(60));
+            Assert.Equal(TaskState.Succeeded, final.State);
+        }
+    }
+}
