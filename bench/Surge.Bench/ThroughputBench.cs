@@ -17,7 +17,7 @@ internal static class ThroughputBench
     {
         var tasks = int.Parse(BenchCli.Option(args, "tasks", "200000"));
         var window = int.Parse(BenchCli.Option(args, "window", "2000"));
-        var gateway = FreePort();
+        var gateway = SiloProcess.FreePort();
         using var silo = SiloProcess.Start(gateway);
         await silo.WaitForGatewayAsync(gateway);
 
@@ -51,7 +51,7 @@ internal static class ThroughputBench
     }
 
     // A raw call: one request and its response to a grain, spread over the same activations tasks spread over.
-    private static async Task<double> RawCallsAsync(IClusterClient cluster, int calls, int window)
+    internal static async Task<double> RawCallsAsync(IClusterClient cluster, int calls, int window)
     {
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForAsync(0, calls, new ParallelOptions { MaxDegreeOfParallelism = window },
@@ -61,7 +61,7 @@ internal static class ThroughputBench
 
     // A task: submitted, run by the simulate handler with duration 0, and seen final by this client, either in one
     // round trip (RunAsync) or in two (SubmitAsync, then WaitAsync).
-    private static async Task<double> NoOpTasksAsync(ISurgeClient surge, int tasks, int window, string prefix, bool oneCall)
+    internal static async Task<double> NoOpTasksAsync(ISurgeClient surge, int tasks, int window, string prefix, bool oneCall)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var started = Stopwatch.GetTimestamp();
@@ -82,45 +82,4 @@ internal static class ThroughputBench
     }
 
     private static readonly Dictionary<string, FeatureValue> NoOp = new() { ["kind"] = "noop" };
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private sealed class SiloProcess(Process process) : IDisposable
-    {
-        public static SiloProcess Start(int gateway)
-        {
-            var dll = Path.Combine(Workloads.RepoRoot(), "silo", "Surge.Silo", "bin", "Release", "net10.0", "Surge.Silo.dll");
-            if (!File.Exists(dll)) throw new FileNotFoundException($"{dll}: build first with dotnet build Orleans.sln -c Release");
-            var silo = FreePort();
-            var info = new ProcessStartInfo("dotnet", [dll, $"--Surge:Ports:Silo={silo}", $"--Surge:Ports:PrimarySilo={silo}",
-                $"--Surge:Ports:Gateway={gateway}", "--Surge:Ports:Http=0", "--Logging:LogLevel:Default=Warning"]) { RedirectStandardOutput = true };
-            return new SiloProcess(Process.Start(info)!);
-        }
-
-        public async Task WaitForGatewayAsync(int port)
-        {
-            for (var i = 0; i < 300; i++)
-            {
-                try
-                {
-                    using var tcp = new System.Net.Sockets.TcpClient();
-                    await tcp.ConnectAsync("127.0.0.1", port);
-                    return;
-                }
-                catch (System.Net.Sockets.SocketException) { await Task.Delay(200); }
-            }
-            throw new TimeoutException("the silo did not open its gateway");
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            process.Dispose();
-        }
-    }
 }

@@ -56,7 +56,12 @@ public static class SurgeSiloExtensions
         silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         silo.ConfigureEndpoints(AdvertisedAddress(), ports.Silo, ports.Gateway, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(connectionString);
-        silo.AddRedisGrainStorage(SurgeStorage.Name, o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
+        // Orleans' own serializer, as the task records use: the default JSON one cannot read back immutable collections.
+        silo.AddRedisGrainStorage(SurgeStorage.Name, options => options.Configure<IServiceProvider>((o, sp) =>
+        {
+            o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
+            o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp);
+        }));
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
         silo.Services.AddSingleton(new RedisConnection(connectionString));
         silo.Services.AddSingleton<ITaskStore>(sp => ActivatorUtilities.CreateInstance<RedisTaskStore>(sp, cluster.ServiceId));

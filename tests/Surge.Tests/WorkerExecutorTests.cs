@@ -9,7 +9,7 @@ using Surge.Workers;
 
 namespace Surge.Tests;
 
-public class WorkerExecutorTests : IDisposable
+public partial class WorkerExecutorTests : IDisposable
 {
     private readonly GateHandler _gate = new();
     private readonly RecordingEvents _events = new();

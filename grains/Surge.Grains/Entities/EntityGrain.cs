@@ -35,7 +35,18 @@ internal sealed partial class EntityGrain(
     public async Task<bool> EnqueueAsync(TaskSpec spec)
     {
         var sequencer = Sequencer;
-        if (sequencer.Contains(spec.Id)) return sequencer.Record.Running?.Id == spec.Id;
+        if (sequencer.Contains(spec.Id))
+        {
+            if (sequencer.Record.Running?.Id != spec.Id) return false;
+            // Handed over again by its shard, which has not seen it finish: if this silo no longer holds the run, the
+            // run or its report was lost in a failover. Run it again (at least once; the first result is kept).
+            if (recovery.RedispatchOnActivation && !dispatcher.Holds(spec.Id))
+            {
+                LogRunLost(spec.Id, this.GetPrimaryKeyString());
+                dispatcher.Dispatch(spec, attempt: 2);
+            }
+            return true;
+        }
         sequencer.Add(spec, time.GetUtcNow());
         var released = await ReleaseNextAsync(sequencer);
         ScheduleExpiry();

@@ -15,4 +15,7 @@ internal sealed class TaskDispatcher(TaskRouter router, WorkerExecutor executor)
         executor.Enqueue(new WorkItem(spec, decision.Pool, decision.PredictedMs, attempt, decision.MemoryMb));
         return decision;
     }
+
+    /// <summary>Whether this silo's executor still holds the task (queued, running or reporting).</summary>
+    public bool Holds(string taskId) => executor.IsActive(taskId);
 }

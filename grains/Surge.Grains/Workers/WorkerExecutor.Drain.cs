@@ -29,6 +29,7 @@ internal sealed partial class WorkerExecutor
                 foreach (var pool in _pools)
                 {
                     _handedOver += pool.Queue.Count;
+                    foreach (var item in pool.Queue) Track(item.Spec.Id, -1);
                     pool.Queue.Clear();
                 }
             }
@@ -49,10 +50,11 @@ internal sealed partial class WorkerExecutor
 
     private bool IsSettledLocked() => _unsettled == 0 && _pools.All(p => p.Queue.Count == 0);
 
-    private void Settle()
+    private void Settle(WorkItem item)
     {
         lock (_lock)
         {
+            Track(item.Spec.Id, -1);
             _unsettled--;
             if (_settled is not null && IsSettledLocked()) _settled.TrySetResult();
         }

@@ -67,6 +67,7 @@ internal sealed partial class WorkerExecutor
                 return;
             }
             var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
+            Track(item.Spec.Id, +1);
             item.EnqueuedAt = _time.GetTimestamp();
             pool.Queue.Enqueue(item);
             pool.Arrived++;
@@ -205,6 +206,6 @@ internal sealed partial class WorkerExecutor
         }
         Release(item, pool, (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds);
         await _events.Finished(item, outcome).ConfigureAwait(false);
-        Settle();
+        Settle(item);
     }
 }

@@ -34,7 +34,11 @@ public class CrashRecoveryTests(ITestOutputHelper output)
 
         var bound = TimeSpan.FromMilliseconds(lastSubmitMs) + RecoveryBound + TimeSpan.FromSeconds(5); // +5 s: the CLI's start
         if (!await mixedRun.TryWaitAsync(bound - clock.Elapsed) | !await orderedRun.TryWaitAsync(bound - clock.Elapsed))
-            Assert.Fail($"not all final {bound.TotalSeconds:F0} s after the start:\n{await Workload.DescribeUnfinishedAsync(redis, mixed, ordered)}");
+        {
+            var log = Path.Combine(Path.GetTempPath(), $"surge-survivor-{Guid.NewGuid():N}.log");
+            await File.WriteAllTextAsync(log, survivor.Process.Stdout + survivor.Process.Stderr);
+            Assert.Fail($"not all final {bound.TotalSeconds:F0} s after the start (survivor's log: {log}):\n{await Workload.DescribeUnfinishedAsync(redis, mixed, ordered)}");
+        }
         mixedRun.AssertSucceeded();
         orderedRun.AssertSucceeded();
         output.WriteLine($"killed at {killedAt.TotalSeconds:F1} s; all final at {clock.Elapsed.TotalSeconds:F1} s (last submission at {lastSubmitMs / 1000:F1} s)");

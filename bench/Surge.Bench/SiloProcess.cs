@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Surge.Bench;
+
+/// <summary>A built silo as its own process, on free ports, for benchmarks that measure across a real network hop.</summary>
+internal sealed class SiloProcess(Process process) : IDisposable
+{
+    public static SiloProcess Start(int gateway, params string[] settings)
+    {
+        var dll = Path.Combine(Workloads.RepoRoot(), "silo", "Surge.Silo", "bin", "Release", "net10.0", "Surge.Silo.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"{dll}: build first with dotnet build Orleans.sln -c Release");
+        var silo = FreePort();
+        var info = new ProcessStartInfo("dotnet", [dll, $"--Surge:Ports:Silo={silo}", $"--Surge:Ports:PrimarySilo={silo}",
+            $"--Surge:Ports:Gateway={gateway}", "--Surge:Ports:Http=0", "--Logging:LogLevel:Default=Warning", .. settings]) { RedirectStandardOutput = true };
+        return new SiloProcess(Process.Start(info)!);
+    }
+
+    public async Task WaitForGatewayAsync(int port) => await WaitForPortAsync(port, "the silo did not open its gateway");
+
+    public static async Task WaitForPortAsync(int port, string failure)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", port);
+                return;
+            }
+            catch (SocketException) { await Task.Delay(200); }
+        }
+        throw new TimeoutException(failure);
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+}
