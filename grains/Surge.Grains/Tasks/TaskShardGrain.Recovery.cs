@@ -4,7 +4,7 @@ namespace Surge.Tasks;
 internal sealed partial class TaskShardGrain
 {
     // This shard lived on a silo that is gone: what it had not finished runs again (at least once; the first final
-    // outcome is still the one kept). Entity events are their entity's to run: waking the entity is enough.
+    // outcome is still the one kept). Entity events are their entities' to run: upkeep hands them over again.
     private void Recover()
     {
         var unfinished = _records.Values.Where(r => !r.State.IsFinal() && r.Spec.Entity is null).ToList();
