@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using Orleans.Storage;
 using StackExchange.Redis;
 using Surge.Hosting.Redis;
@@ -38,6 +39,7 @@ public static class SurgeSiloExtensions
             if (redis is null) UseEmbedded(silo, ports, cluster);
             else UseRedis(silo, redis, ports, cluster);
             silo.AddSurgeWorkers();
+            silo.AddDashboard();
             configure?.Invoke(silo);
         });
         return builder;

@@ -9,6 +9,7 @@ using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Routing;
 using Surge.Tasks;
+using Surge.Telemetry;
 using Surge.Workers;
 
 namespace Surge.Hosting;
@@ -62,7 +63,9 @@ public static class SurgeWorkersExtensions
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrain>();
+        services.AddSingleton<SiloDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
         services.TryAddSingleton(PodScalerFactory.Create);
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);

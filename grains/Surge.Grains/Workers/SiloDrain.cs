@@ -14,10 +14,22 @@ internal sealed partial class SiloDrain(WorkerExecutor executor, DrainSignal sig
 {
     private readonly ILogger _logger = logger;
 
-    public void Participate(ISiloLifecycle lifecycle)
-        => lifecycle.Subscribe(nameof(SiloDrain), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);
+    private readonly Lock _lock = new();
+    private Task? _drain;
 
-    private async Task StopAsync(CancellationToken cancellationToken)
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(SiloDrain), ServiceLifecycleStage.Active, _ => Task.CompletedTask, DrainAsync);
+
+    /// <summary>
+    /// Drains once, however often it is asked: the host asks as soon as it starts stopping (while HTTP still answers,
+    /// so readiness reports the drain), Orleans asks again before it deactivates grains.
+    /// </summary>
+    public Task DrainAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock) return _drain ??= RunAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var wait = TasksBudget(options.Value.Timeout);

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Surge.Routing;
 using Surge.Tasks;
+using Surge.Telemetry;
 
 namespace Surge.Workers;
 
@@ -183,6 +185,7 @@ internal sealed partial class WorkerExecutor
         // The time limit runs from the start, before anyone hears of the start.
         using var timeout = new CancellationTokenSource(spec.Timeout ?? _defaultTimeout, _time);
         var startedAt = _time.GetUtcNow();
+        SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(pool.Name, spec.Type));
         _events.Started(item, startedAt);
         TaskOutcome outcome;
         try
@@ -204,8 +207,13 @@ internal sealed partial class WorkerExecutor
             var error = e is OperationCanceledException ? $"timed out after {spec.Timeout ?? _defaultTimeout}" : $"{e.GetType().Name}: {e.Message}";
             outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt);
         }
-        Release(item, pool, (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds);
+        var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
+        SurgeMeter.RunDuration.Record(runMs / 1000, Tags(pool.Name, spec.Type));
+        SurgeMeter.TasksFinished.Add(1, new("pool", pool.Name), new("state", outcome.Succeeded ? "succeeded" : "failed"));
+        Release(item, pool, runMs);
         await _events.Finished(item, outcome).ConfigureAwait(false);
         Settle(item);
     }
+
+    private static TagList Tags(string pool, string type) => new() { { "pool", pool }, { "type", type } };
 }

@@ -8,6 +8,7 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     private ChildProcess? _silo;
 
     public int GatewayPort { get; } = Repo.FreePort();
+    public int HttpPort { get; } = Repo.FreePort();
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
     public async Task InitializeAsync()
@@ -15,7 +16,7 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         var siloPort = Repo.FreePort();
         _silo = ChildProcess.StartDotnet(Repo.SiloDll,
             $"--Surge:Ports:Silo={siloPort}", $"--Surge:Ports:PrimarySilo={siloPort}", $"--Surge:Ports:Gateway={GatewayPort}",
-            $"--Surge:Ports:Http={Repo.FreePort()}", "--Surge:Workers:MaxConcurrency=16");
+            $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {

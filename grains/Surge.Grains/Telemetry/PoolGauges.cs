@@ -1,0 +1,24 @@
+using System.Diagnostics.Metrics;
+using Surge.Workers;
+
+namespace Surge.Telemetry;
+
+/// <summary>This silo's pools as observable gauges: read from the executor when a scrape asks, never pushed.</summary>
+internal sealed class PoolGauges(WorkerExecutor executor, ILocalSiloDetails silo) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(PoolGauges), ServiceLifecycleStage.Active, _ => Start(), _ => Task.CompletedTask);
+
+    private Task Start()
+    {
+        var key = silo.SiloAddress.ToParsableString();
+        SurgeMeter.Meter.CreateObservableGauge("surge.pool.queued", () => Each(key, p => p.Queued), "{task}", "Tasks waiting in the pool's queue");
+        SurgeMeter.Meter.CreateObservableGauge("surge.pool.running", () => Each(key, p => p.Running), "{task}", "Tasks running in the pool");
+        SurgeMeter.Meter.CreateObservableGauge("surge.pool.limit", () => Each(key, p => p.Limit), "{slot}", "The pool's concurrency limit");
+        SurgeMeter.Meter.CreateObservableCounter("surge.memory.deferrals", () => executor.MemoryDeferrals, "{task}", "Tasks that waited for memory");
+        return Task.CompletedTask;
+    }
+
+    private IEnumerable<Measurement<int>> Each(string key, Func<PoolStats, int> value)
+        => executor.GetStats(key).Select(p => new Measurement<int>(value(p), new KeyValuePair<string, object?>("pool", p.Pool)));
+}

@@ -1,0 +1,23 @@
+using System.Diagnostics.Metrics;
+
+namespace Surge.Telemetry;
+
+/// <summary>
+/// Surge's instruments on the <c>Surge</c> meter. Names follow OpenTelemetry's conventions; the Prometheus exporter
+/// turns them into <c>surge_tasks_finished_total</c>, <c>surge_task_run_duration_seconds</c> and so on.
+/// </summary>
+public static class SurgeMeter
+{
+    public const string Name = "Surge";
+
+    internal static readonly Meter Meter = new(Name);
+
+    /// <summary>Tasks that reached a final state on this silo, by pool and state.</summary>
+    internal static readonly Counter<long> TasksFinished = Meter.CreateCounter<long>("surge.tasks.finished", "{task}", "Tasks run to a final state, by pool and state");
+
+    /// <summary>Time from queueing to start, by pool and type.</summary>
+    internal static readonly Histogram<double> WaitDuration = Meter.CreateHistogram<double>("surge.task.wait.duration", "s", "Time a task waited in its pool's queue");
+
+    /// <summary>Handler run time, by pool and type.</summary>
+    internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("surge.task.run.duration", "s", "Time a task's handler ran");
+}

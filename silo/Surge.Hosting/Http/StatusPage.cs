@@ -1,0 +1,54 @@
+namespace Surge.Hosting;
+
+/// <summary>
+/// The <c>/surge</c> page: pools per silo, recent scaling decisions, model versions; it reads <c>/api/status</c>
+/// every two seconds. One self-contained file, no scripts from elsewhere, so it works on an offline cluster.
+/// </summary>
+internal static class StatusPage
+{
+    public const string Html = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>Surge status</title>
+        <style>
+          body { font: 14px system-ui, sans-serif; margin: 1.5rem; color: #1d2430; }
+          h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin-top: 1.5rem; }
+          table { border-collapse: collapse; } td, th { padding: .25rem .7rem; border-bottom: 1px solid #dde; text-align: right; }
+          th { background: #f2f4f8; } td:first-child, th:first-child, td.text { text-align: left; }
+          #updated { color: #667; }
+        </style>
+        </head>
+        <body>
+        <h1>Surge <span id="updated">loading…</span></h1>
+        <h2>Pools</h2>
+        <table id="pools"><thead><tr><th>silo</th><th>pool</th><th>queued</th><th>running</th><th>limit</th><th>min–max</th><th>completed</th><th>oldest wait ms</th></tr></thead><tbody></tbody></table>
+        <p>Tasks completed: <strong id="completed">0</strong></p>
+        <h2>Silos</h2>
+        <table id="silos"><thead><tr><th>silo</th><th>routing</th><th>slots</th><th>model</th></tr></thead><tbody></tbody></table>
+        <h2>Recent autoscale decisions</h2>
+        <table id="autoscale"><thead><tr><th>at</th><th>kind</th><th>pool</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody></tbody></table>
+        <script>
+        const cell = (v, text) => { const td = document.createElement('td'); td.textContent = v; if (text) td.className = 'text'; return td; };
+        const fill = (id, rows) => { const body = document.querySelector(`#${id} tbody`); body.replaceChildren(...rows.map(cells => {
+          const tr = document.createElement('tr'); tr.append(...cells); return tr; })); };
+        async function refresh() {
+          try {
+            const s = await (await fetch('api/status')).json();
+            fill('pools', s.pools.map(p => [cell(p.silo), cell(p.pool, true), cell(p.queued), cell(p.running), cell(p.limit),
+              cell(`${p.min}–${p.max}`), cell(p.completed), cell(Math.round(p.oldest_wait_ms))]));
+            fill('silos', s.silos.map(x => [cell(x.silo), cell(x.routing_mode, true), cell(x.max_concurrency), cell(x.model_version ?? 'baseline', true)]));
+            fill('autoscale', s.autoscale.map(d => [cell(new Date(d.at).toLocaleTimeString()), cell(d.kind, true), cell(d.pool ?? ''), cell(d.from), cell(d.to), cell(d.reason, true)]));
+            document.getElementById('completed').textContent = s.pools.reduce((n, p) => n + p.completed, 0);
+            document.getElementById('updated').textContent = `updated ${new Date(s.at).toLocaleTimeString()}`;
+          } catch (e) {
+            document.getElementById('updated').textContent = `cannot read /api/status: ${e}`;
+          }
+        }
+        refresh(); setInterval(refresh, 2000);
+        </script>
+        </body>
+        </html>
+        """;
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
+using Surge.Client;
+using Surge.Hosting.Redis;
+using Surge.Telemetry;
+
+namespace Surge.Hosting;
+
+public static class SurgeHttpExtensions
+{
+    /// <summary>
+    /// Serves HTTP on <c>Surge:Ports:Http</c>: loopback only on embedded defaults, every address in cluster mode (a
+    /// pod's probes and scrapes come from outside). Port 0 turns it off. Adds the Orleans dashboard and metrics.
+    /// </summary>
+    public static WebApplicationBuilder AddSurgeHttp(this WebApplicationBuilder builder)
+    {
+        var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
+        var address = RedisOptions.From(builder.Configuration) is null ? IPAddress.Loopback : IPAddress.Any;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (ports.Http != 0) kestrel.Listen(address, ports.Http);
+        });
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(SurgeMeter.Name, "Microsoft.Orleans")
+            .AddPrometheusExporter());
+        builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddHostedService<DrainOnStopping>();
+        builder.Services.AddSurgeClient(); // the status API asks the whole cluster through the silo's own client
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/health</c> (alive), <c>/ready</c> (active in the cluster and not draining), <c>/metrics</c> (Prometheus),
+    /// <c>/api/status</c> (JSON), <c>/surge</c> (a status page) and the Orleans dashboard at <c>/dashboard</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSurgeEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/health", () => Results.Text("ok"));
+        endpoints.MapGet("/ready", (Readiness readiness) => readiness.Check() is { } why
+            ? Results.Text($"not ready: {why}", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ready"));
+        endpoints.MapGet("/api/status", async (ISurgeClient surge, TimeProvider time, CancellationToken cancellationToken)
+            => Results.Json(await ClusterStatus.ReadAsync(surge, time, cancellationToken), ClusterStatus.Json));
+        endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
+        endpoints.MapOrleansDashboard("/dashboard");
+        return endpoints;
+    }
+}

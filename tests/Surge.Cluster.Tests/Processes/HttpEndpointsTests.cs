@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Surge.Cluster.Tests.Processes;
+
+/// <summary>The silo's HTTP surface, on a real silo process: probes, metrics, status API and pages.</summary>
+[Collection("silo-process")]
+public partial class HttpEndpointsTests(SiloProcessFixture silo)
+{
+    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task Health_RunningSilo_Ok()
+        => Assert.Equal("ok", await _http.GetStringAsync("/health"));
+
+    [Fact]
+    public async Task Ready_ActiveSilo_Ok()
+    {
+        using var response = await _http.GetAsync("/ready");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ApiStatus_RunningSilo_ListsItsPoolsAndRoutingMode()
+    {
+        using var status = JsonDocument.Parse(await _http.GetStringAsync("/api/status"));
+        var pools = status.RootElement.GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("pool").GetString()).ToList();
+        Assert.Contains("short", pools);
+        Assert.Contains("long", pools);
+        Assert.Equal("predicted", status.RootElement.GetProperty("silos")[0].GetProperty("routing_mode").GetString());
+    }
+
+    [Fact]
+    public async Task Metrics_AfterTasksRun_SurgeSeriesPresentAndMoving()
+    {
+        var before = FinishedTotal(await _http.GetStringAsync("/metrics"));
+        using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--wait");
+        Assert.True(cli.ExitCode == 0, cli.Stderr);
+
+        var after = 0.0;
+        for (var i = 0; i < 50 && after <= before; i++, await Task.Delay(100)) after = FinishedTotal(await _http.GetStringAsync("/metrics"));
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.True(after > before, $"surge_tasks_finished_total did not grow ({before} -> {after})");
+        Assert.Contains("surge_pool_limit", metrics);
+        Assert.Contains("surge_task_run_duration_seconds_bucket", metrics);
+        Assert.Contains("surge_task_wait_duration_seconds_bucket", metrics);
+    }
+
+    [Fact]
+    public async Task Pages_SurgeAndDashboard_Served()
+    {
+        Assert.Contains("<h2>Pools</h2>", await _http.GetStringAsync("/surge"));
+        using var dashboard = await _http.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant());
+    }
+
+    private static double FinishedTotal(string metrics)
+        => FinishedLine().Matches(metrics).Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"^surge_tasks_finished_total\{[^}]*\} (\S+)", RegexOptions.Multiline)]
+    private static partial Regex FinishedLine();
+}
