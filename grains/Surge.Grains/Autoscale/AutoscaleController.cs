@@ -51,6 +51,7 @@ public sealed partial class AutoscaleController(AutoscalePolicy policy, IPodScal
 
     private void Record(AutoscaleDecision decision)
     {
+        Telemetry.SurgeMeter.AutoscaleDecisions.Add(1, new KeyValuePair<string, object?>("kind", decision.Kind));
         _history.AddLast(decision);
         if (_history.Count > HistoryCapacity) _history.RemoveFirst();
     }

@@ -9,7 +9,7 @@ namespace Surge.Autoscale;
 /// on within one report interval; the replica count it reasons about is the number of silos reporting.
 /// </summary>
 [KeepAlive]
-internal sealed class AutoscaleGrain(IOptions<AutoscaleOptions> options, IPodScaler pods, TimeProvider time, ILoggerFactory loggers)
+internal sealed class AutoscaleGrain(IOptions<AutoscaleOptions> options, IPodScaler pods, ReplicaReadings readings, TimeProvider time, ILoggerFactory loggers)
     : Grain, IAutoscaleGrain, IAutoscaleReporting
 {
     private readonly Dictionary<string, SiloSignal> _latest = new(StringComparer.Ordinal);
@@ -25,6 +25,7 @@ internal sealed class AutoscaleGrain(IOptions<AutoscaleOptions> options, IPodSca
         foreach (var silo in _latest.Where(s => s.Value.At < stale).Select(s => s.Key).ToList()) _latest.Remove(silo);
 
         await _controller.TickAsync([.. _latest.Values], _latest.Count, ApplyConcurrencyAsync, CancellationToken.None);
+        readings.Update(desired: _controller.DesiredReplicas ?? _latest.Count, actual: _latest.Count);
     }
 
     private async Task ApplyConcurrencyAsync(AutoscaleDecision decision)

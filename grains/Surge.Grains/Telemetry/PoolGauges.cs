@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
+using Surge.Autoscale;
 using Surge.Workers;
 
 namespace Surge.Telemetry;
 
 /// <summary>This silo's pools as observable gauges: read from the executor when a scrape asks, never pushed.</summary>
-internal sealed class PoolGauges(WorkerExecutor executor, ILocalSiloDetails silo) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class PoolGauges(WorkerExecutor executor, ReplicaReadings replicas, ILocalSiloDetails silo) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle)
         => lifecycle.Subscribe(nameof(PoolGauges), ServiceLifecycleStage.Active, _ => Start(), _ => Task.CompletedTask);
@@ -16,8 +17,13 @@ internal sealed class PoolGauges(WorkerExecutor executor, ILocalSiloDetails silo
         SurgeMeter.Meter.CreateObservableGauge("surge.pool.running", () => Each(key, p => p.Running), "{task}", "Tasks running in the pool");
         SurgeMeter.Meter.CreateObservableGauge("surge.pool.limit", () => Each(key, p => p.Limit), "{slot}", "The pool's concurrency limit");
         SurgeMeter.Meter.CreateObservableCounter("surge.memory.deferrals", () => executor.MemoryDeferrals, "{task}", "Tasks that waited for memory");
+        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.desired", () => Replicas(r => r.Desired), "{pod}", "Replicas the autoscaler wants");
+        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.actual", () => Replicas(r => r.Actual), "{pod}", "Silos reporting to the autoscaler");
         return Task.CompletedTask;
     }
+
+    private IEnumerable<Measurement<int>> Replicas(Func<(int Desired, int Actual), int> value)
+        => replicas.Last is { } last ? [new Measurement<int>(value(last))] : [];
 
     private IEnumerable<Measurement<int>> Each(string key, Func<PoolStats, int> value)
         => executor.GetStats(key).Select(p => new Measurement<int>(value(p), new KeyValuePair<string, object?>("pool", p.Pool)));

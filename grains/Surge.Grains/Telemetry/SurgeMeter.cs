@@ -15,6 +15,9 @@ public static class SurgeMeter
     /// <summary>Tasks that reached a final state on this silo, by pool and state.</summary>
     internal static readonly Counter<long> TasksFinished = Meter.CreateCounter<long>("surge.tasks.finished", "{task}", "Tasks run to a final state, by pool and state");
 
+    /// <summary>Autoscale decisions applied (or attempted), by kind: concurrency or replicas.</summary>
+    internal static readonly Counter<long> AutoscaleDecisions = Meter.CreateCounter<long>("surge.autoscale.decisions", "{decision}", "Autoscale decisions, by kind");
+
     /// <summary>Time from queueing to start, by pool and type.</summary>
     internal static readonly Histogram<double> WaitDuration = Meter.CreateHistogram<double>("surge.task.wait.duration", "s", "Time a task waited in its pool's queue");
 

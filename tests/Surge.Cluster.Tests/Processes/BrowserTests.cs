@@ -37,10 +37,14 @@ public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/dashboard/");
 
-        // The dashboard renders from its own API after load: Surge's grains must show up among the busiest methods.
+        // The dashboard renders from its own API after load: live counters, and one of Surge's grains among the
+        // busiest methods (which one varies with what ran last).
         try
         {
-            await page.GetByText("AutoscaleGrain").First.WaitForAsync(new() { Timeout = 30_000 });
+            await page.WaitForFunctionAsync("""
+                () => /TOTAL ACTIVATIONS\s+[1-9]/i.test(document.body.innerText)
+                   && /(TaskShardGrain|AutoscaleGrain|WorkerSiloGrain|EntityGrain)/.test(document.body.innerText)
+                """, null, new() { Timeout = 30_000 });
             Assert.Contains("ACTIVE SILOS", (await page.InnerTextAsync("body")).ToUpperInvariant());
         }
         finally

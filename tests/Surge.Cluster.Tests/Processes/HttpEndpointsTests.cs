@@ -45,6 +45,7 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         Assert.Contains("surge_pool_limit", metrics);
         Assert.Contains("surge_task_run_duration_seconds_bucket", metrics);
         Assert.Contains("surge_task_wait_duration_seconds_bucket", metrics);
+        Assert.Contains("surge_autoscale_replicas_actual", metrics); // one silo: the autoscale grain lives here
     }
 
     [Fact]
