@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Surge.Prediction;
 using Surge.Routing;
+using Surge.Telemetry;
 using Surge.Workers;
 
 namespace Surge.Tasks;
@@ -11,7 +13,8 @@ namespace Surge.Tasks;
 /// Carries the executor's news to the task's grain, and feeds the predictor what really happened.
 /// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
 /// </summary>
-internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
+internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history,
+    IOptions<RoutingOptions> routing, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
 {
     private readonly ILogger _logger = logger;
 
@@ -44,9 +47,20 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
     {
         var durationMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         TaskRouter.Observe(predictor, item.Spec, durationMs, outcome.MemoryMb);
+        if (outcome.Succeeded) Measure(item, durationMs);
         // Failures teach nothing about how long the work takes: a crash in 2 ms is not a short task.
         if (outcome.Succeeded) history.Add(TaskRouter.HistoryOf(item.Spec, durationMs, outcome.MemoryMb));
         return DeliverAsync(item.Spec.Id, outcome);
+    }
+
+    // How good the prediction and the routing were, once the truth is known. The single pool has nothing to get right.
+    private void Measure(WorkItem item, double durationMs)
+    {
+        if (item.PredictedMs is > 0 and var predicted)
+            SurgeMeter.PredictionRatio.Record(durationMs / predicted, new KeyValuePair<string, object?>("type", item.Spec.Type));
+        if (item.Pool is not (PoolNames.Short or PoolNames.Long)) return;
+        var belongs = durationMs < routing.Value.ShortThresholdMs ? PoolNames.Short : PoolNames.Long;
+        SurgeMeter.Routed.Add(1, new("pool", item.Pool), new("correct", item.Pool == belongs ? "true" : "false"));
     }
 
     private async Task DeliverAsync(string taskId, TaskOutcome outcome)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Surge.Entities;
 using Surge.Routing;
+using Surge.Telemetry;
 using Surge.Workers;
 
 namespace Surge.Tasks;
@@ -187,6 +188,8 @@ internal sealed partial class TaskShardGrain(
     private async Task FinalizeAsync(TaskRecord final)
     {
         _records[final.Id] = final;
+        SurgeMeter.SojournDuration.Record((final.FinishedAt ?? time.GetUtcNow()).Subtract(final.SubmittedAt).TotalSeconds,
+            new KeyValuePair<string, object?>("pool", final.Pool ?? "none"), new KeyValuePair<string, object?>("type", final.Spec.Type));
         if (_waiters.Remove(final.Id, out var waiter)) waiter.TrySetResult();
         try
         {

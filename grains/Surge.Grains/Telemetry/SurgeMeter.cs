@@ -21,6 +21,16 @@ public static class SurgeMeter
     /// <summary>Time from queueing to start, by pool and type.</summary>
     internal static readonly Histogram<double> WaitDuration = Meter.CreateHistogram<double>("surge.task.wait.duration", "s", "Time a task waited in its pool's queue");
 
+    /// <summary>Time from submission to a final state, by pool and type: what the caller waited.</summary>
+    internal static readonly Histogram<double> SojournDuration = Meter.CreateHistogram<double>("surge.task.sojourn.duration", "s", "Time from submission to a final state");
+
+    /// <summary>Actual over predicted duration of a finished task, by type: 1 is a perfect prediction.</summary>
+    internal static readonly Histogram<double> PredictionRatio = Meter.CreateHistogram("surge.prediction.ratio", null,
+        "Actual duration over predicted duration", null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 0.8, 1.25, 2, 4] });
+
+    /// <summary>Finished tasks by whether the pool they were routed to matched their actual duration.</summary>
+    internal static readonly Counter<long> Routed = Meter.CreateCounter<long>("surge.routing.outcomes", "{task}", "Finished tasks by pool and whether their actual duration belonged there");
+
     /// <summary>Handler run time, by pool and type.</summary>
     internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("surge.task.run.duration", "s", "Time a task's handler ran");
 }

@@ -45,6 +45,8 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         Assert.Contains("surge_pool_limit", metrics);
         Assert.Contains("surge_task_run_duration_seconds_bucket", metrics);
         Assert.Contains("surge_task_wait_duration_seconds_bucket", metrics);
+        Assert.Contains("surge_task_sojourn_duration_seconds_bucket", metrics);
+        Assert.Contains("surge_routing_outcomes_total", metrics);
         Assert.Contains("surge_autoscale_replicas_actual", metrics); // one silo: the autoscale grain lives here
     }
 
@@ -56,6 +58,24 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant());
     }
+
+    [Fact]
+    public async Task GrafanaDashboard_EverySeriesItQueries_IsServed()
+    {
+        for (var i = 0; i < 7; i++) // one kind, again and again: the baseline predicts once it has seen five
+        {
+            using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--feature", "kind=grafana", "--wait");
+            Assert.True(cli.ExitCode == 0, cli.Stderr);
+        }
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "deploy", "grafana", "surge-dashboard.json"));
+        var queried = SeriesName().Matches(dashboard).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToList();
+        Assert.NotEmpty(queried);
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.All(queried, name => Assert.Contains(name, metrics));
+    }
+
+    [GeneratedRegex(@"surge_[a-z_]+")]
+    private static partial Regex SeriesName();
 
     private static double FinishedTotal(string metrics)
         => FinishedLine().Matches(metrics).Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
