@@ -30,6 +30,9 @@ public interface ISurgeClient
     Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The autoscaler's newest decisions (concurrency and replicas), with inputs and reasons, newest last.</summary>
+    /// <summary>Up to <paramref name="max"/> entity events held for a predecessor, across the cluster, oldest first.</summary>
+    Task<TaskStatus[]> GetHeldAsync(int max = 50, CancellationToken cancellationToken = default);
+
     Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default);
 
     /// <summary>Sets one pool's concurrency limit on one silo (a key from <see cref="PoolStats.Silo"/>); returns the limit applied.</summary>

@@ -72,6 +72,13 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return [.. hosts.Keys.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal)];
     }
 
+    public async Task<TaskStatus[]> GetHeldAsync(int max = 50, CancellationToken cancellationToken = default)
+    {
+        var held = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
+            CallAsync(static (c, s) => c.GetGrain<ITaskShardGrain>(s.shard).GetHeldAsync(s.max), (shard, max), cancellationToken)));
+        return [.. held.SelectMany(h => h).OrderBy(h => h.SubmittedAt).Take(max)];
+    }
+
     public Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default)
         => CallAsync(static (c, m) => c.GetGrain<IAutoscaleGrain>(0).GetHistoryAsync(m), max, cancellationToken);
 

@@ -22,6 +22,10 @@ public interface ITaskShardGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<TaskStatus> SubmitAndWaitAsync(TaskSpec spec, TimeSpan maxWait);
 
+    /// <summary>Up to <paramref name="max"/> entity events this shard holds for a predecessor, oldest first.</summary>
+    [ReadOnly]
+    Task<TaskStatus[]> GetHeldAsync(int max);
+
     /// <summary>The task's status, or null when this shard has no task with this id.</summary>
     Task<TaskStatus?> GetStatusAsync(string taskId);
 

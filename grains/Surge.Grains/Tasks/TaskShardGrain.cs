@@ -95,6 +95,10 @@ internal sealed partial class TaskShardGrain(
         return submitted.IsFinal ? submitted : await WaitAsync(submitted.Id, maxWait) ?? submitted;
     }
 
+    public Task<TaskStatus[]> GetHeldAsync(int max)
+        => Task.FromResult(_records.Values.Where(r => r.State == TaskState.Held).OrderBy(r => r.SubmittedAt)
+            .Take(Math.Clamp(max, 0, 1_000)).Select(r => r.ToStatus()).ToArray());
+
     public Task<TaskStatus?> GetStatusAsync(string taskId)
         => Task.FromResult(_records.TryGetValue(taskId, out var record) ? record.ToStatus() : null);
 

@@ -4,7 +4,7 @@ using Surge.Client;
 namespace Surge.Hosting;
 
 /// <summary>What <c>/api/status</c> and the <c>/surge</c> page show: silos, pools, recent scaling decisions.</summary>
-internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolStats[] Pools, AutoscaleDecision[] Autoscale)
+internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolStats[] Pools, AutoscaleDecision[] Autoscale, HeldEventView[] Held)
 {
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -13,6 +13,12 @@ internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolSt
         var silos = surge.GetSilosAsync(cancellationToken);
         var pools = surge.GetPoolsAsync(cancellationToken);
         var autoscale = surge.GetAutoscaleHistoryAsync(20, cancellationToken);
-        return new ClusterStatus(time.GetUtcNow(), await silos, await pools, await autoscale);
+        var held = surge.GetHeldAsync(20, cancellationToken);
+        var now = time.GetUtcNow();
+        return new ClusterStatus(now, await silos, await pools, await autoscale,
+            [.. (await held).Select(h => new HeldEventView(h.Id, h.Entity, h.Event, (now - h.SubmittedAt).TotalSeconds))]);
     }
 }
+
+/// <summary>An entity event waiting for its predecessor, as the status page shows it.</summary>
+internal sealed record HeldEventView(string Id, string? Entity, string? Event, double HeldS);

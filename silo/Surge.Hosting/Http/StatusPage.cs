@@ -27,6 +27,8 @@ internal static class StatusPage
         <p>Tasks completed: <strong id="completed">0</strong></p>
         <h2>Silos</h2>
         <table id="silos"><thead><tr><th>silo</th><th>routing</th><th>slots</th><th>model</th></tr></thead><tbody></tbody></table>
+        <h2>Held entity events</h2>
+        <table id="held"><thead><tr><th>task</th><th>entity</th><th>event</th><th>held s</th></tr></thead><tbody></tbody></table>
         <h2>Recent autoscale decisions</h2>
         <table id="autoscale"><thead><tr><th>at</th><th>kind</th><th>pool</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody></tbody></table>
         <script>
@@ -40,6 +42,7 @@ internal static class StatusPage
               cell(`${p.min}–${p.max}`), cell(p.completed), cell(Math.round(p.oldest_wait_ms))]));
             fill('silos', s.silos.map(x => [cell(x.silo), cell(x.routing_mode, true), cell(x.max_concurrency), cell(x.model_version ?? 'baseline', true)]));
             fill('autoscale', s.autoscale.map(d => [cell(new Date(d.at).toLocaleTimeString()), cell(d.kind, true), cell(d.pool ?? ''), cell(d.from), cell(d.to), cell(d.reason, true)]));
+            fill('held', s.held.map(h => [cell(h.id), cell(h.entity ?? '', true), cell(h.event ?? '', true), cell(h.held_s.toFixed(1))]));
             document.getElementById('completed').textContent = s.pools.reduce((n, p) => n + p.completed, 0);
             document.getElementById('updated').textContent = `updated ${new Date(s.at).toLocaleTimeString()}`;
           } catch (e) {

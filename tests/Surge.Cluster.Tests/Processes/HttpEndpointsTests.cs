@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Surge.Client;
 
 namespace Surge.Cluster.Tests.Processes;
 
@@ -57,6 +61,25 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         using var dashboard = await _http.GetAsync("/dashboard/");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task ApiStatus_EventWaitingForItsPredecessor_ListedAsHeld()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var entity = $"build/held-{Guid.NewGuid():N}";
+        var finished = TaskSpec.Create("simulate").ForEntity(entity, "build.finished", after: "build.started");
+        await host.Services.GetRequiredService<ISurgeClient>().SubmitAsync(finished);
+
+        using var status = JsonDocument.Parse(await _http.GetStringAsync("/api/status"));
+        var held = status.RootElement.GetProperty("held").EnumerateArray().Single(h => h.GetProperty("id").GetString() == finished.Id);
+        Assert.Equal(entity, held.GetProperty("entity").GetString());
+        Assert.Equal("build.finished", held.GetProperty("event").GetString());
+        await host.StopAsync();
     }
 
     [Fact]
