@@ -39,4 +39,5 @@ public sealed record SiloInfo(
     [property: Id(1)] string RoutingMode,
     [property: Id(2)] int MaxConcurrency,
     [property: Id(3)] string[] TaskTypes,
-    [property: Id(4)] string? ModelVersion = null);
+    [property: Id(4)] string? ModelVersion = null,
+    [property: Id(5)] double? RoutingAccuracy = null);

@@ -61,6 +61,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton<DrainSignal>();
         services.AddSingleton<ReplicaReadings>();
+        services.AddSingleton<RoutingScore>();
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Routing;
+using Surge.Telemetry;
 using Surge.Workers;
 
 namespace Surge.Pools;
@@ -9,7 +10,7 @@ namespace Surge.Pools;
 /// <summary>The executor of the silo this grain lives on; its key is that silo's address.</summary>
 [SiloKeyedPlacement]
 internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo,
-    HistoryBuffer history, ModelPredictor predictor) : Grain, IWorkerSiloGrain, IWorkerSiloControl
+    HistoryBuffer history, ModelPredictor predictor, RoutingScore score) : Grain, IWorkerSiloGrain, IWorkerSiloControl
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -21,7 +22,7 @@ internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry h
     }
 
     public Task<SiloInfo> GetInfoAsync() => Task.FromResult(new SiloInfo(this.GetPrimaryKeyString(),
-        routing.Value.Mode.ToString().ToLowerInvariant(), executor.MaxConcurrency, [.. handlers.Types.Order()], predictor.Model?.Version));
+        routing.Value.Mode.ToString().ToLowerInvariant(), executor.MaxConcurrency, [.. handlers.Types.Order()], predictor.Model?.Version, score.Accuracy));
 
     public Task<PoolStats[]> GetPoolsAsync() => Task.FromResult(executor.GetStats(this.GetPrimaryKeyString()));
 

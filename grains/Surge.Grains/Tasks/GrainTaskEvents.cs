@@ -14,7 +14,7 @@ namespace Surge.Tasks;
 /// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
 /// </summary>
 internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history,
-    IOptions<RoutingOptions> routing, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
+    IOptions<RoutingOptions> routing, RoutingScore score, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
 {
     private readonly ILogger _logger = logger;
 
@@ -61,6 +61,7 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
         if (item.Pool is not (PoolNames.Short or PoolNames.Long)) return;
         var belongs = durationMs < routing.Value.ShortThresholdMs ? PoolNames.Short : PoolNames.Long;
         SurgeMeter.Routed.Add(1, new("pool", item.Pool), new("correct", item.Pool == belongs ? "true" : "false"));
+        score.Record(item.Pool == belongs);
     }
 
     private async Task DeliverAsync(string taskId, TaskOutcome outcome)

@@ -26,7 +26,7 @@ internal static class StatusPage
         <table id="pools"><thead><tr><th>silo</th><th>pool</th><th>queued</th><th>running</th><th>limit</th><th>min–max</th><th>completed</th><th>oldest wait ms</th></tr></thead><tbody></tbody></table>
         <p>Tasks completed: <strong id="completed">0</strong></p>
         <h2>Silos</h2>
-        <table id="silos"><thead><tr><th>silo</th><th>routing</th><th>slots</th><th>model</th></tr></thead><tbody></tbody></table>
+        <table id="silos"><thead><tr><th>silo</th><th>routing</th><th>slots</th><th>model</th><th>routing accuracy (last 1,000)</th></tr></thead><tbody></tbody></table>
         <h2>Held entity events</h2>
         <table id="held"><thead><tr><th>task</th><th>entity</th><th>event</th><th>held s</th></tr></thead><tbody></tbody></table>
         <h2>Recent autoscale decisions</h2>
@@ -40,7 +40,8 @@ internal static class StatusPage
             const s = await (await fetch('api/status')).json();
             fill('pools', s.pools.map(p => [cell(p.silo), cell(p.pool, true), cell(p.queued), cell(p.running), cell(p.limit),
               cell(`${p.min}–${p.max}`), cell(p.completed), cell(Math.round(p.oldest_wait_ms))]));
-            fill('silos', s.silos.map(x => [cell(x.silo), cell(x.routing_mode, true), cell(x.max_concurrency), cell(x.model_version ?? 'baseline', true)]));
+            fill('silos', s.silos.map(x => [cell(x.silo), cell(x.routing_mode, true), cell(x.max_concurrency), cell(x.model_version ?? 'baseline', true),
+              cell(x.routing_accuracy == null ? '–' : `${(100 * x.routing_accuracy).toFixed(1)} %`)]));
             fill('autoscale', s.autoscale.map(d => [cell(new Date(d.at).toLocaleTimeString()), cell(d.kind, true), cell(d.pool ?? ''), cell(d.from), cell(d.to), cell(d.reason, true)]));
             fill('held', s.held.map(h => [cell(h.id), cell(h.entity ?? '', true), cell(h.event ?? '', true), cell(h.held_s.toFixed(1))]));
             document.getElementById('completed').textContent = s.pools.reduce((n, p) => n + p.completed, 0);

@@ -32,7 +32,9 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         var pools = status.RootElement.GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("pool").GetString()).ToList();
         Assert.Contains("short", pools);
         Assert.Contains("long", pools);
-        Assert.Equal("predicted", status.RootElement.GetProperty("silos")[0].GetProperty("routing_mode").GetString());
+        var silo0 = status.RootElement.GetProperty("silos")[0];
+        Assert.Equal("predicted", silo0.GetProperty("routing_mode").GetString());
+        Assert.True(silo0.TryGetProperty("routing_accuracy", out _), "the live routing accuracy is part of each silo's status");
     }
 
     [Fact]
