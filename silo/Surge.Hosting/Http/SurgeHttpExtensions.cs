@@ -17,7 +17,8 @@ public static class SurgeHttpExtensions
 {
     /// <summary>
     /// Serves HTTP on <c>Surge:Ports:Http</c>: loopback only on embedded defaults, every address in cluster mode (a
-    /// pod's probes and scrapes come from outside). Port 0 turns it off. Adds the Orleans dashboard and metrics.
+    /// pod's probes and scrapes come from outside). Port 0 turns it off. Adds metrics, readiness and the early drain;
+    /// the dashboard's own services come with AddSurgeSilo.
     /// </summary>
     public static WebApplicationBuilder AddSurgeHttp(this WebApplicationBuilder builder)
     {
