@@ -45,8 +45,8 @@ public static class SurgeClientExtensions
         o.ServiceId = builder.Configuration["Surge:Cluster:ServiceId"] ?? "surge";
     });
 
-    /// <summary>Cluster mode: <c>Surge:Redis:ConnectionString</c>, else the <c>SURGE_REDIS</c> environment variable.</summary>
-    private static string? RedisConnectionString(IConfiguration configuration)
+    /// <summary>Cluster mode: <c>Surge:Redis:ConnectionString</c>, else the <c>SURGE_REDIS</c> environment variable; null for embedded mode.</summary>
+    public static string? RedisConnectionString(IConfiguration configuration)
         => configuration["Surge:Redis:ConnectionString"] is { Length: > 0 } cs ? cs
             : Environment.GetEnvironmentVariable("SURGE_REDIS") is { Length: > 0 } env ? env : null;
 

@@ -11,8 +11,7 @@ public sealed class RedisOptions
     /// <summary>A StackExchange.Redis connection string, e.g. <c>redis:6379</c>; unset keeps the embedded defaults.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The connection string from configuration, else from <c>SURGE_REDIS</c>; null for embedded mode.</summary>
-    public static string? From(IConfiguration configuration)
-        => configuration[$"{Section}:ConnectionString"] is { Length: > 0 } cs ? cs
-            : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } env ? env : null;
+    /// <summary>The connection string from configuration, else from <c>SURGE_REDIS</c>; null for embedded mode. The
+    /// client decides the same way, so a silo and a client given the same settings agree on the mode.</summary>
+    public static string? From(IConfiguration configuration) => Client.SurgeClientExtensions.RedisConnectionString(configuration);
 }

@@ -25,6 +25,30 @@ internal static class Repo
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Waits until something listens on the loopback port. <paramref name="died"/> says why waiting is pointless (the
+    /// process exited), or null while it is worth waiting.
+    /// </summary>
+    public static async Task WaitForPortAsync(int port, TimeSpan limit, string what, Func<string?> died)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (died() is { } why) throw new InvalidOperationException($"{what} exited: {why}");
+            try
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"{what} did not listen on {port} within {limit}: {died() ?? "still running"}");
+    }
+
     private static string Built(string project, string dll)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", dll);

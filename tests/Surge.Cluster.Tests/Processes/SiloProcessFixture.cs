@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Surge.Cluster.Tests.Processes;
 
 /// <summary>A real silo process on free ports, started once for the process tests.</summary>
@@ -17,22 +15,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         _silo = ChildProcess.StartDotnet(Repo.SiloDll,
             $"--Surge:Ports:Silo={siloPort}", $"--Surge:Ports:PrimarySilo={siloPort}", $"--Surge:Ports:Gateway={GatewayPort}",
             $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_silo.HasExited) throw new InvalidOperationException($"the silo exited with {_silo.ExitCode}:\n{_silo.Stdout}\n{_silo.Stderr}");
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", GatewayPort);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(200);
-            }
-        }
-        throw new TimeoutException($"the silo's gateway did not open within 60 s:\n{_silo.Stdout}\n{_silo.Stderr}");
+        var silo = _silo;
+        await Repo.WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo",
+            () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);
     }
 
     public Task DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Surge.Cluster.Tests.Processes;
 
 namespace Surge.Cluster.Tests.Redis;
@@ -38,20 +37,8 @@ public sealed class RedisServer : IDisposable
         }
         _process.OutputDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"redis-server did not listen on {Port} within 5 s");
+        var process = _process;
+        await Repo.WaitForPortAsync(Port, TimeSpan.FromSeconds(5), "redis-server", () => process.HasExited ? $"exit code {process.ExitCode}" : null);
     }
 
     /// <summary>SIGTERM, as an operator's restart: Redis writes its append-only file and exits.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Surge.Cluster.Tests.Processes;
 
 namespace Surge.Cluster.Tests.Redis;
@@ -25,23 +24,17 @@ public sealed class RedisSilo : IDisposable
             $"--Surge:Redis:ConnectionString={redis.ConnectionString}", $"--Surge:Ports:Silo={Repo.FreePort()}",
             $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={Repo.FreePort()}", "--Surge:Workers:MaxConcurrency=8", .. settings]);
         var silo = new RedisSilo(process, gateway);
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"the silo exited with {process.ExitCode}:\n{process.Stdout}\n{process.Stderr}");
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", gateway);
-                return silo;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(200);
-            }
+            await Repo.WaitForPortAsync(gateway, TimeSpan.FromSeconds(60), "the silo",
+                () => process.HasExited ? $"exit code {process.ExitCode}:\n{process.Stdout}\n{process.Stderr}" : null);
+            return silo;
         }
-        silo.Dispose();
-        throw new TimeoutException($"the silo's gateway did not open within 60 s:\n{process.Stdout}\n{process.Stderr}");
+        catch
+        {
+            silo.Dispose();
+            throw;
+        }
     }
 
     /// <summary>SIGKILL: the process dies at once, with whatever it held.</summary>
