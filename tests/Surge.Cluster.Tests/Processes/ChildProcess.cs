@@ -35,12 +35,15 @@ public sealed class ChildProcess : IDisposable
         _process.WaitForExit(); // drain the output readers
     }
 
-    public static ChildProcess StartDotnet(string dll, params string[] args)
+    public static ChildProcess StartDotnet(string dll, params string[] args) => StartDotnet(dll, new Dictionary<string, string>(), args);
+
+    public static ChildProcess StartDotnet(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Repo.Root };
         info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_gcServer"] = "0"; // several processes share two cores in tests
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         return new ChildProcess(Process.Start(info)!);
     }
 

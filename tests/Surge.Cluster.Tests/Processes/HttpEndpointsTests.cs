@@ -92,7 +92,7 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
             using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--feature", "kind=grafana", "--wait");
             Assert.True(cli.ExitCode == 0, cli.Stderr);
         }
-        var dashboard = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "deploy", "grafana", "surge-dashboard.json"));
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "helm", "surge", "dashboards", "surge-dashboard.json"));
         var queried = SeriesName().Matches(dashboard).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToList();
         Assert.NotEmpty(queried);
         var metrics = await _http.GetStringAsync("/metrics");

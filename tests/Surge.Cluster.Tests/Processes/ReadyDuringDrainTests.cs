@@ -14,7 +14,7 @@ public class ReadyDuringDrainTests
         using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Ports:Silo={port}", $"--Surge:Ports:PrimarySilo={port}",
             $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={http}", "--Surge:Drain:Timeout=00:00:30");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(5) };
-        await WaitForAsync(async () => (await TryGetAsync(client, "/ready")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        await Http.WaitForAsync(async () => (await Http.TryGetAsync(client, "/ready")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "ready");
 
         // A task that runs 4 s: the drain waits for it, and meanwhile the silo must say it is not ready.
         using var submit = await ChildProcess.RunDotnetAsync(Repo.CliDll, TimeSpan.FromSeconds(60), "submit", "--type", "simulate",
@@ -22,32 +22,9 @@ public class ReadyDuringDrainTests
         Assert.True(submit.ExitCode == 0, submit.Stderr);
         Signals.Terminate(silo.Pid);
 
-        await WaitForAsync(async () => (await TryGetAsync(client, "/ready")) is (HttpStatusCode.ServiceUnavailable, var body) && body.Contains("draining"),
-            TimeSpan.FromSeconds(3));
+        await Http.WaitForAsync(async () => (await Http.TryGetAsync(client, "/ready")) is (HttpStatusCode.ServiceUnavailable, var body) && body.Contains("draining"),
+            TimeSpan.FromSeconds(3), "503 draining");
         await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, silo.ExitCode);
-    }
-
-    private static async Task<(HttpStatusCode? Status, string Body)> TryGetAsync(HttpClient client, string path)
-    {
-        try
-        {
-            using var response = await client.GetAsync(path);
-            return (response.StatusCode, await response.Content.ReadAsStringAsync());
-        }
-        catch (HttpRequestException)
-        {
-            return (null, "");
-        }
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {limit}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Surge.Cluster.Tests.Processes;
+using Surge.Cluster.Tests.Redis;
+
+namespace Surge.Cluster.Tests.Helm;
+
+/// <summary>
+/// The silo program run with exactly the environment the chart gives its container (downward API and Secret
+/// resolved as the kubelet would): its probes answer where the chart points them, it joins the cluster the chart
+/// names on the Redis of the chart's Secret, and it stops within the grace period.
+/// </summary>
+[Collection("silo-process")]
+[Trait("Category", "Helm")]
+public class ChartSiloTests
+{
+    [Fact]
+    public async Task RenderedPod_ProbesAnswerClusterWorksStopsWithinGrace()
+    {
+        using var redis = await RedisServer.StartAsync();
+        var chart = await Helm.TemplateAsync(null, "redis.trial.enabled=false", $"redis.connectionString={redis.ConnectionString}",
+            $"ports.silo={Repo.FreePort()}", $"ports.gateway={Repo.FreePort()}", $"ports.http={Repo.FreePort()}",
+            "cluster.clusterId=chart-test", "drain.timeoutSeconds=10", "metrics.serviceMonitor.enabled=true");
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, PodEnvironment(chart, "jobs")); // no arguments: all from the pod spec
+        var container = chart.SiloContainer;
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{chart.SiloPort("http")}"), Timeout = TimeSpan.FromSeconds(5) };
+        string PathOf(string probe) => (string)container[probe]!["httpGet"]!["path"]!;
+
+        await Http.WaitForAsync(async () => silo.HasExited || (await Http.TryGetAsync(http, PathOf("readinessProbe"))).Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(90), "readiness probe 200");
+        Assert.False(silo.HasExited, silo.Stderr);
+        Assert.Equal(HttpStatusCode.OK, (await Http.TryGetAsync(http, PathOf("livenessProbe"))).Status);
+        var metrics = await Http.TryGetAsync(http, (string)chart.Single("ServiceMonitor")["spec"]!["endpoints"]![0]!["path"]!);
+        Assert.Contains("surge_pool_limit", metrics.Body);
+
+        await using (var client = await RedisClient.StartAsync(redis, "--Surge:Cluster:ClusterId=chart-test", "--Surge:Cluster:ServiceId=surge"))
+        {
+            var done = await client.Surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":5}"), TimeSpan.FromSeconds(60));
+            Assert.Equal(TaskState.Succeeded, done.State);
+        }
+
+        var grace = TimeSpan.FromSeconds(int.Parse((string)chart.Silos["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]!));
+        var clock = Stopwatch.StartNew();
+        Signals.Terminate(silo.Pid);
+        await silo.WaitForExitAsync(grace);
+        Assert.True(clock.Elapsed < grace, $"exit took {clock.Elapsed}, grace {grace}");
+        Assert.Equal(0, silo.ExitCode);
+    }
+
+    // What the kubelet puts in the container: literal values, downward-API fields, and Secret keys from the rendered Secret.
+    private static Dictionary<string, string> PodEnvironment(Manifests chart, string @namespace)
+    {
+        var pod = Manifests.Name(chart.Silos) + "-0";
+        string Resolve(JsonNode node)
+        {
+            if (node is JsonValue value) return (string)value!;
+            if (node["fieldRef"] is { } field)
+            {
+                return (string)field["fieldPath"]! switch
+                {
+                    "status.podIP" => "127.0.0.1",
+                    "metadata.name" => pod,
+                    "metadata.namespace" => @namespace,
+                    var other => throw new NotSupportedException(other),
+                };
+            }
+            var reference = node["secretKeyRef"] ?? throw new NotSupportedException(node.ToJsonString());
+            return (string)chart.Named("Secret", (string)reference["name"]!)["stringData"]![(string)reference["key"]!]!;
+        }
+        return chart.SiloEnv.ToDictionary(e => e.Key, e => Resolve(e.Value));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Surge.Autoscale;
+using Surge.Hosting;
+using Surge.Workers;
+
+namespace Surge.Cluster.Tests.Helm;
+
+/// <summary>The rendered Surge__* variables read the way the silo reads them: bound onto its options, then validated.</summary>
+internal sealed class SiloSettings
+{
+    private SiloSettings(IConfiguration configuration) => Configuration = configuration;
+
+    public IConfiguration Configuration { get; }
+    public PortOptions Ports => Bind<PortOptions>(PortOptions.Section, new HostOptionsValidator());
+    public Hosting.ClusterOptions Cluster => Bind<Hosting.ClusterOptions>(Hosting.ClusterOptions.Section, new HostOptionsValidator());
+    public DrainOptions Drain => Bind<DrainOptions>(DrainOptions.Section, new DrainOptionsValidator());
+    public AutoscaleOptions Autoscale => Bind<AutoscaleOptions>(AutoscaleOptions.Section, new AutoscaleOptionsValidator());
+
+    /// <summary>Sections the silo binds that the chart sets; anything else under Surge__ would be a typo the silo ignores.</summary>
+    public static readonly string[] Sections = [PortOptions.Section, Hosting.ClusterOptions.Section, DrainOptions.Section, AutoscaleOptions.Section];
+
+    public static SiloSettings From(IReadOnlyDictionary<string, JsonNode> env)
+    {
+        // As the environment-variable configuration provider maps them: "__" separates sections.
+        var values = env.Where(e => e.Key.StartsWith("Surge__", StringComparison.Ordinal) && e.Value is JsonValue)
+            .ToDictionary(e => e.Key.Replace("__", ":"), e => (string?)e.Value);
+        return new SiloSettings(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+    }
+
+    private T Bind<T>(string section, IValidateOptions<T> validator) where T : class, new()
+    {
+        var options = new T();
+        Configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        var result = validator.Validate(null, options);
+        Assert.False(result.Failed, $"{section} as rendered is refused by the silo: {result.FailureMessage}");
+        return options;
+    }
+}
