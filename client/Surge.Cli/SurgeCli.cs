@@ -30,6 +30,8 @@ internal static class SurgeCli
                 "predict" => PredictCommand.Run(parsed, stdout),
                 "simulate-autoscale" => SimulateAutoscaleCommand.Run(parsed, stdout),
                 "autoscale" => await AutoscaleCommand.RunAsync(parsed, stdout, cancel.Token),
+                "cancel" => await CancelCommand.RunAsync(parsed, stdout, cancel.Token),
+                "dead" => await DeadCommand.RunAsync(parsed, stdout, cancel.Token),
                 _ => throw new UsageException($"unknown command '{parsed.Verb}'"),
             };
         }

@@ -7,8 +7,12 @@ internal static class Usage
 
         Usage:
           surge submit --type TYPE [--payload JSON] [--feature NAME=VALUE]... [--id ID]
-                       [--entity KEY [--event NAME] [--after NAME] [--sequence N]] [--timeout HH:MM:SS] [--wait]
+                       [--entity KEY [--event NAME] [--after NAME] [--sequence N]] [--timeout HH:MM:SS]
+                       [--max-attempts N] [--wait]
           surge status [TASK-ID]          a task's status; without an id, the pools of every silo
+          surge cancel TASK-ID            a queued or held task never starts; a running one has its token cancelled
+          surge dead list [--max 50]      tasks that failed for good (attempts exhausted, or their 'after' never came)
+          surge dead show TASK-ID | retry TASK-ID | purge (TASK-ID | --all)
           surge replay WORKLOAD.jsonl --out REPORT.json [--results TASKS.jsonl] [--producers N] [--allocate] [--model MODEL.zip]
           surge train --history HISTORY.jsonl --out MODEL.zip [--json] [--threshold-ms 50]
           surge predict --model MODEL.zip --type TYPE [--feature NAME=VALUE]...

@@ -29,10 +29,29 @@ public interface ISurgeClient
     /// <summary>Every pool of every active silo.</summary>
     Task<PoolStats[]> GetPoolsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The autoscaler's newest decisions (concurrency and replicas), with inputs and reasons, newest last.</summary>
     /// <summary>Up to <paramref name="max"/> entity events held for a predecessor, across the cluster, oldest first.</summary>
     Task<TaskStatus[]> GetHeldAsync(int max = 50, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cancels a task: queued, held or waiting to retry, it never starts; running, its handler's token is cancelled.
+    /// Returns its status (<see cref="TaskState.Cancelled"/>, or the final state it had already reached), or null
+    /// when no task has this id. Safe to repeat.
+    /// </summary>
+    Task<TaskStatus?> CancelAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="max"/> dead-lettered tasks across the cluster, latest failure first.</summary>
+    Task<TaskStatus[]> GetDeadLettersAsync(int max = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a dead-lettered task again with a fresh retry budget; null when no task has this id.
+    /// Throws <see cref="SurgeValidationException"/> when the task is not dead-lettered.
+    /// </summary>
+    Task<TaskStatus?> RetryDeadLetterAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets one dead-lettered task, or all of them when <paramref name="taskId"/> is null; returns how many.</summary>
+    Task<int> PurgeDeadLettersAsync(string? taskId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The autoscaler's newest decisions (concurrency and replicas), with inputs and reasons, newest last.</summary>
     Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default);
 
     /// <summary>Sets one pool's concurrency limit on one silo (a key from <see cref="PoolStats.Silo"/>); returns the limit applied.</summary>

@@ -79,6 +79,34 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return [.. held.SelectMany(h => h).OrderBy(h => h.SubmittedAt).Take(max)];
     }
 
+    public Task<TaskStatus?> CancelAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(static (c, id) => c.Shard(id).CancelAsync(id), taskId, cancellationToken);
+    }
+
+    public async Task<TaskStatus[]> GetDeadLettersAsync(int max = 50, CancellationToken cancellationToken = default)
+    {
+        var dead = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
+            CallAsync(static (c, s) => c.GetGrain<ITaskShardGrain>(s.shard).GetDeadLettersAsync(s.max), (shard, max), cancellationToken)));
+        return [.. dead.SelectMany(d => d).OrderByDescending(d => d.FinishedAt).Take(max)];
+    }
+
+    public Task<TaskStatus?> RetryDeadLetterAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CallAsync(static (c, id) => c.Shard(id).RetryDeadLetterAsync(id), taskId, cancellationToken);
+    }
+
+    public async Task<int> PurgeDeadLettersAsync(string? taskId = null, CancellationToken cancellationToken = default)
+    {
+        if (taskId is not null)
+            return await CallAsync(static (c, id) => c.Shard(id).PurgeDeadLettersAsync(id), taskId, cancellationToken);
+        var purged = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
+            CallAsync(static (c, s) => c.GetGrain<ITaskShardGrain>(s).PurgeDeadLettersAsync(null), shard, cancellationToken)));
+        return purged.Sum();
+    }
+
     public Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default)
         => CallAsync(static (c, m) => c.GetGrain<IAutoscaleGrain>(0).GetHistoryAsync(m), max, cancellationToken);
 

@@ -30,6 +30,8 @@ public class ExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFixture>
         Assert.Contains("build/orphan", final.Error);
         Assert.Null(final.StartedAt); // it never ran
         Assert.True(final.FinishedAt - final.SubmittedAt >= TimeSpan.FromSeconds(1));
+        Assert.True(final.DeadLettered);
+        Assert.Contains(await _client.GetDeadLettersAsync(1_000), d => d.Id == held.Id);
     }
 
     [Fact]

@@ -43,7 +43,9 @@ public sealed class SurgeCluster : IAsyncDisposable
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage(SurgeStorage.Name);
-            silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName));
+            silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
+                .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)
+                .AddHandler<PatientHandler>(PatientHandler.TypeName));
         }
     }
 

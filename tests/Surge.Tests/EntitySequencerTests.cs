@@ -102,4 +102,29 @@ public class EntitySequencerTests
         _sequencer.Add(Event("b", "b", after: "z"), _time.GetUtcNow());
         Assert.Equal(first + TimeSpan.FromMinutes(1), _sequencer.NextExpiry(TimeSpan.FromMinutes(1)));
     }
+
+    [Fact]
+    public void Drop_HeldEventCancelled_CountsAsHandledForItsSuccessors()
+    {
+        _sequencer.Add(Event("f", "finished", after: "started"), _time.GetUtcNow());
+        _sequencer.Add(Event("r", "report", after: "finished"), _time.GetUtcNow());
+        Assert.True(_sequencer.Drop("f"));
+        Assert.False(_sequencer.Contains("f"));
+        Assert.Equal("r", _sequencer.TryRelease()?.Id);
+        Assert.False(_sequencer.Drop("f"));
+    }
+
+    [Fact]
+    public void Drop_SequenceAheadCancelled_PassedOverWhenItsTurnComes()
+    {
+        _sequencer.Add(Event("3", null, sequence: 3), _time.GetUtcNow());
+        _sequencer.Add(Event("2", null, sequence: 2), _time.GetUtcNow());
+        Assert.True(_sequencer.Drop("2")); // 2 cancelled before 1 came
+        Assert.Null(_sequencer.TryRelease());
+
+        _sequencer.Add(Event("1", null, sequence: 1), _time.GetUtcNow());
+        Assert.Equal("1", _sequencer.TryRelease()?.Id);
+        _sequencer.Finish("1");
+        Assert.Equal("3", _sequencer.TryRelease()?.Id); // 2 is passed over, not waited for
+    }
 }

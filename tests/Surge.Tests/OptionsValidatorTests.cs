@@ -1,3 +1,4 @@
+using Surge.Policies;
 using Microsoft.Extensions.Options;
 using Surge.Entities;
 using Surge.Routing;
@@ -23,6 +24,17 @@ public class OptionsValidatorTests
         var result = validator.Validate(null, new PoolsOptions { Short = new PoolOptions { Max = 9 }, Long = new PoolOptions { Min = 0 } });
         Assert.Contains(result.Failures!, f => f.Contains("Surge:Pools:Short:Max is 9"));
         Assert.Contains(result.Failures!, f => f.Contains("Surge:Pools:Long:Min is 0"));
+    }
+
+    [Fact]
+    public void TaskPolicies_EveryBadValue_ReportedWithItsTypeAndFix()
+    {
+        var bad = new TaskPolicy { MaxAttempts = 0, BackoffBase = TimeSpan.FromMinutes(10), BackoffMax = TimeSpan.FromMinutes(1), Jitter = 2, SoftTimeLimit = TimeSpan.Zero, HardLimitGrace = TimeSpan.FromHours(2), NonRetryableErrors = [" "] };
+        var result = new TaskPoliciesOptionsValidator().Validate(null, new TaskPoliciesOptions { Types = { ["fetch"] = bad } });
+        Assert.Equal(6, result.Failures!.Count());
+        Assert.All(result.Failures!, f => Assert.StartsWith("Surge:Policies:Types:fetch:", f));
+        Assert.Contains(result.Failures!, f => f.Contains("MaxAttempts is 0; set 1 (no retry) to 100"));
+        Assert.True(new TaskPoliciesOptionsValidator().Validate(null, new TaskPoliciesOptions()).Succeeded);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Surge.Policies;
 using Surge.Routing;
 using Surge.Tasks;
 using Surge.Workers;
@@ -16,15 +17,18 @@ public partial class WorkerExecutorTests : IDisposable
 
     public void Dispose() => _gate.Open();
 
-    private WorkerExecutor Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null, double memoryBudgetMb = 1_000_000)
+    private WorkerExecutor Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null, double memoryBudgetMb = 1_000_000,
+        TaskPoliciesOptions? policies = null, (string Type, ITaskHandler Handler)? extra = null)
     {
         var services = new ServiceCollection();
         services.AddKeyedSingleton<ITaskHandler>("gate", _gate);
         services.AddKeyedSingleton<ITaskHandler>("fail", new FailingHandler());
         services.AddKeyedSingleton<ITaskHandler>("wait", new WaitForCancelHandler());
-        var registry = new HandlerRegistry(services.BuildServiceProvider(), [new("gate"), new("fail"), new("wait")]);
+        if (extra is { } e) services.AddKeyedSingleton(e.Type, e.Handler);
+        var registry = new HandlerRegistry(services.BuildServiceProvider(),
+            [new("gate"), new("fail"), new("wait"), .. extra is { } x ? new HandlerRegistration[] { new(x.Type) } : []]);
         return new WorkerExecutor(Options.Create(new WorkerOptions { MaxConcurrency = maxConcurrency, DefaultTimeout = TimeSpan.FromSeconds(30), MemoryBudgetMb = memoryBudgetMb }),
-            Options.Create(new PoolsOptions()), Options.Create(new RoutingOptions { Mode = mode }),
+            Options.Create(new PoolsOptions()), Options.Create(new RoutingOptions { Mode = mode }), Options.Create(policies ?? new TaskPoliciesOptions()),
             registry, _events, time ?? TimeProvider.System, NullLogger<WorkerExecutor>.Instance);
     }
 
@@ -135,7 +139,7 @@ public partial class WorkerExecutorTests : IDisposable
         time.Advance(TimeSpan.FromSeconds(5));
         var outcome = Assert.Single(await _events.WaitForAsync(1));
         Assert.False(outcome.Succeeded);
-        Assert.Contains("timed out", outcome.Error);
+        Assert.Contains("soft time limit of 00:00:05 reached", outcome.Error);
     }
 
     [Fact]

@@ -16,8 +16,18 @@ internal static class StatusFormat
         w.WriteLine($"started:   {s.StartedAt?.ToString("O") ?? "-"}");
         w.WriteLine($"finished:  {s.FinishedAt?.ToString("O") ?? "-"}");
         w.WriteLine($"attempts:  {s.Attempts}");
+        if (s.NextAttemptAt is { } next) w.WriteLine($"next try:  {next:O}");
+        if (s.DeadLettered) w.WriteLine("dead:      yes (surge dead retry|purge)");
         if (s.Error is not null) w.WriteLine($"error:     {s.Error}");
         if (!s.Result.IsEmpty) w.WriteLine($"result:    {System.Text.Encoding.UTF8.GetString(s.Result.Span)}");
+    }
+
+    public static void WriteList(TextWriter w, IReadOnlyList<TaskStatus> tasks)
+    {
+        w.WriteLine($"{"ID",-34} {"TYPE",-14} {"STATE",-9} {"ATTEMPTS",8} {"FINISHED (UTC)",-20} ERROR");
+        foreach (var t in tasks)
+            w.WriteLine($"{t.Id,-34} {t.Type,-14} {t.State,-9} {t.Attempts,8} {t.FinishedAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-",-20} {t.Error}");
+        if (tasks.Count == 0) w.WriteLine("(none)");
     }
 
     public static void WritePools(TextWriter w, IReadOnlyList<PoolStats> pools)

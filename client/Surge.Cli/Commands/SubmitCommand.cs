@@ -8,7 +8,7 @@ internal static class SubmitCommand
 {
     public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
-        args.RejectUnknown("type", "payload", "feature", "id", "entity", "event", "after", "sequence", "timeout", "wait", "gateway", "embedded");
+        args.RejectUnknown("type", "payload", "feature", "id", "entity", "event", "after", "sequence", "timeout", "max-attempts", "wait", "gateway", "embedded");
         var spec = BuildSpec(args);
         await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
         var status = args.Has("wait")
@@ -39,6 +39,7 @@ internal static class SubmitCommand
             args.Require("type", "name a task type registered on the silos, e.g. --type simulate"),
             Encoding.UTF8.GetBytes(args.Get("payload") ?? "{}"),
             features.ToImmutable(),
-            args.Get("entity"), args.Get("event"), args.Get("after"), sequence, timeout);
+            args.Get("entity"), args.Get("event"), args.Get("after"), sequence, timeout,
+            args.Has("max-attempts") ? args.GetInt("max-attempts", 1, 1, 100) : null);
     }
 }

@@ -35,4 +35,24 @@ public interface ITaskShardGrain : IGrainWithIntegerKey
     /// </summary>
     [AlwaysInterleave]
     Task<TaskStatus?> WaitAsync(string taskId, TimeSpan maxWait);
+
+    /// <summary>
+    /// Cancels the task: queued, held or retrying, it never starts; running, its token is cancelled. Its state becomes
+    /// <see cref="TaskState.Cancelled"/>. A final task is left as it is. Null when this shard has no such task.
+    /// </summary>
+    Task<TaskStatus?> CancelAsync(string taskId);
+
+    /// <summary>Up to <paramref name="max"/> dead-lettered tasks of this shard, latest failure first.</summary>
+    [ReadOnly]
+    Task<TaskStatus[]> GetDeadLettersAsync(int max);
+
+    /// <summary>
+    /// Runs a dead-lettered task again with a fresh retry budget (an entity event goes back to its entity and its
+    /// order rules). Null when this shard has no such task; throws <see cref="SurgeValidationException"/> when the task
+    /// is not dead-lettered.
+    /// </summary>
+    Task<TaskStatus?> RetryDeadLetterAsync(string taskId);
+
+    /// <summary>Forgets dead-lettered tasks: the one given, or every one when <paramref name="taskId"/> is null. Returns how many.</summary>
+    Task<int> PurgeDeadLettersAsync(string? taskId);
 }

@@ -14,7 +14,8 @@ namespace Surge;
 /// <param name="Event">Event name within the entity (for example <c>build.started</c>).</param>
 /// <param name="After">Event of the same entity that must have been handled before this one runs.</param>
 /// <param name="Sequence">Per-entity sequence number (1, 2, …); an event waits for its predecessor.</param>
-/// <param name="Timeout">How long the handler may run before its token is cancelled; null for the type's default.</param>
+/// <param name="Timeout">How long the handler may run before its token is cancelled (soft limit); null for the type's policy.</param>
+/// <param name="MaxAttempts">Executions before a failing task is dead-lettered (1 to 100); null for the type's policy.</param>
 [GenerateSerializer, Immutable]
 public sealed record TaskSpec(
     [property: Id(0)] string Id,
@@ -25,7 +26,8 @@ public sealed record TaskSpec(
     [property: Id(5)] string? Event = null,
     [property: Id(6)] string? After = null,
     [property: Id(7)] long? Sequence = null,
-    [property: Id(8)] TimeSpan? Timeout = null)
+    [property: Id(8)] TimeSpan? Timeout = null,
+    [property: Id(9)] int? MaxAttempts = null)
 {
     /// <summary>Builds a task with a generated id and a UTF-8 JSON payload.</summary>
     public static TaskSpec Create(string type, string payloadJson = "{}", IReadOnlyDictionary<string, FeatureValue>? features = null, string? id = null)

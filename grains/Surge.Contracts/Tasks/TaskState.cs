@@ -1,6 +1,6 @@
 namespace Surge;
 
-/// <summary>Where a task is on its way. <see cref="Succeeded"/> and <see cref="Failed"/> are final.</summary>
+/// <summary>Where a task is on its way. <see cref="Succeeded"/>, <see cref="Failed"/> and <see cref="Cancelled"/> are final.</summary>
 [GenerateSerializer]
 public enum TaskState
 {
@@ -10,10 +10,15 @@ public enum TaskState
     Held = 1,
     Running = 2,
     Succeeded = 3,
+    /// <summary>Failed all its attempts (or could not run); dead-lettered, see <see cref="TaskStatus.DeadLettered"/>.</summary>
     Failed = 4,
+    /// <summary>An attempt failed; the next starts at <see cref="TaskStatus.NextAttemptAt"/>.</summary>
+    Retrying = 5,
+    /// <summary>Cancelled by a caller: it never started, or its token was cancelled while it ran.</summary>
+    Cancelled = 6,
 }
 
 public static class TaskStateExtensions
 {
-    public static bool IsFinal(this TaskState state) => state is TaskState.Succeeded or TaskState.Failed;
+    public static bool IsFinal(this TaskState state) => state is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled;
 }

@@ -20,6 +20,10 @@ public sealed record TaskStatus
     [Id(12)] public string? Event { get; init; }
     /// <summary>The handler's result bytes (UTF-8 JSON by convention), when it succeeded.</summary>
     [Id(13)] public ReadOnlyMemory<byte> Result { get; init; }
+    /// <summary>When a <see cref="TaskState.Retrying"/> task runs again.</summary>
+    [Id(14)] public DateTimeOffset? NextAttemptAt { get; init; }
+    /// <summary>Failed for good (attempts exhausted, a non-retryable error, or its <c>after</c> never came): listed by <c>surge dead list</c>.</summary>
+    [Id(15)] public bool DeadLettered { get; init; }
 
     public bool IsFinal => State.IsFinal();
 }

@@ -30,6 +30,8 @@ public static class TaskValidator
         ValidateEntity(spec);
         if (spec.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             throw new SurgeValidationException("timeout", $"{timeout} must be positive; omit it for the type's default");
+        if (spec.MaxAttempts is { } attempts && attempts is < 1 or > 100)
+            throw new SurgeValidationException("maxAttempts", $"{attempts} is outside 1 to 100; 1 runs once without retry, omit it for the type's policy");
     }
 
     private static void ValidateEntity(TaskSpec spec)

@@ -56,9 +56,15 @@ internal sealed partial class EntityGrain(
     public async Task OnEventFinishedAsync(string taskId)
     {
         var sequencer = Sequencer;
-        if (!sequencer.Finish(taskId)) return;
+        if (!sequencer.Finish(taskId) && !sequencer.Drop(taskId)) return;
         await ReleaseNextAsync(sequencer);
         if (sequencer.IsIdle) DeactivateOnIdle(); // a finished entity holds no memory
+    }
+
+    public Task RetryAsync(TaskSpec spec, int attempt)
+    {
+        if (Sequencer.Record.Running?.Id == spec.Id) dispatcher.Dispatch(spec, attempt);
+        return Task.CompletedTask;
     }
 
     public Task<HeldEvent[]> GetHeldAsync() => Task.FromResult(record.State.Pending.ToArray());

@@ -15,6 +15,9 @@ internal sealed class EntityRecord
 
     /// <summary>The one released event not yet finished, if any: events of an entity run one at a time.</summary>
     [Id(3)] public TaskSpec? Running { get; set; }
+
+    /// <summary>Sequence numbers above <see cref="LastSequence"/> whose events were cancelled while held: passed over, not waited for.</summary>
+    [Id(4)] public SortedSet<long> Skipped { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable]

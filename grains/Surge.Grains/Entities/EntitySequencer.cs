@@ -33,10 +33,34 @@ internal sealed class EntitySequencer(EntityRecord record)
     public bool Finish(string taskId)
     {
         if (record.Running is not { } running || running.Id != taskId) return false;
-        if (running.Event is { } name) record.Handled.Add(name);
-        if (running.Sequence is { } sequence) record.LastSequence = Math.Max(record.LastSequence, sequence);
+        MarkHandled(running);
         record.Running = null;
         return true;
+    }
+
+    /// <summary>A held event reached a final state without running (cancelled): it leaves, and counts as handled.</summary>
+    public bool Drop(string taskId)
+    {
+        var index = record.Pending.FindIndex(e => e.Spec.Id == taskId);
+        if (index < 0) return false;
+        MarkHandled(record.Pending[index].Spec);
+        record.Pending.RemoveAt(index);
+        return true;
+    }
+
+    // A cancelled sequence number ahead of the last handled is remembered and passed over when its turn comes, so its
+    // successors do not wait for it.
+    private void MarkHandled(TaskSpec spec)
+    {
+        if (spec.Event is { } name) record.Handled.Add(name);
+        if (spec.Sequence is not { } sequence) return;
+        if (sequence > record.LastSequence + 1) record.Skipped.Add(sequence);
+        else record.LastSequence = Math.Max(record.LastSequence, sequence);
+        while (record.Skipped.Count > 0 && record.Skipped.Min <= record.LastSequence + 1)
+        {
+            record.LastSequence = Math.Max(record.LastSequence, record.Skipped.Min);
+            record.Skipped.Remove(record.Skipped.Min);
+        }
     }
 
     /// <summary>Removes events held for <paramref name="limit"/> or longer, each with the reason it failed.</summary>

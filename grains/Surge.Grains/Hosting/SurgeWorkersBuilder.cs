@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Surge.Policies;
 using Surge.Workers;
 
 namespace Surge.Hosting;
@@ -24,6 +25,22 @@ public sealed class SurgeWorkersBuilder(IServiceCollection services)
         ArgumentNullException.ThrowIfNull(handle);
         Services.AddKeyedSingleton<ITaskHandler>(type, new DelegateHandler(handle));
         Services.AddSingleton(new HandlerRegistration(type));
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the retry and time-limit policy of <paramref name="type"/> in code; configuration
+    /// (<c>Surge:Policies:Types:&lt;type&gt;</c>) is bound first, so code has the last word.
+    /// </summary>
+    public SurgeWorkersBuilder ConfigurePolicy(string type, Action<TaskPolicy> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.PostConfigure<TaskPoliciesOptions>(o =>
+        {
+            if (!o.Types.TryGetValue(type, out var policy)) o.Types[type] = policy = new TaskPolicy();
+            configure(policy);
+        });
         return this;
     }
 

@@ -5,6 +5,7 @@ using Surge.Autoscale;
 using Surge.Autoscale.Kubernetes;
 using Surge.Entities;
 using Surge.Pools;
+using Surge.Policies;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Routing;
@@ -41,6 +42,7 @@ public static class SurgeWorkersExtensions
         AddOptions<PredictorOptions>(services, PredictorOptions.Section);
         AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
         AddOptions<DrainOptions>(services, DrainOptions.Section);
+        AddOptions<TaskPoliciesOptions>(services, TaskPoliciesOptions.Section);
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
@@ -49,6 +51,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<IValidateOptions<PredictorOptions>, PredictorOptionsValidator>();
         services.AddSingleton<IValidateOptions<AutoscaleOptions>, AutoscaleOptionsValidator>();
         services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TaskPoliciesOptions>, TaskPoliciesOptionsValidator>();
 
         services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
         services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());

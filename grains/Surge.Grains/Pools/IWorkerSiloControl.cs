@@ -9,4 +9,7 @@ internal interface IWorkerSiloControl : IGrainWithStringKey
 
     /// <summary>Routes with this model from now on: no restart.</summary>
     Task UseModelAsync(ModelFile model);
+
+    /// <summary>Cancels the task in this silo's executor, if it holds it. False when it does not.</summary>
+    Task<bool> CancelAsync(string taskId);
 }

@@ -30,6 +30,8 @@ internal sealed class WorkerSiloGrain(WorkerExecutor executor, HandlerRegistry h
 
     public Task<HistorySample[]> GetHistoryAsync(int max) => Task.FromResult(Array.ConvertAll(history.Newest(max), HistorySample.From));
 
+    public Task<bool> CancelAsync(string taskId) => Task.FromResult(executor.Cancel(taskId));
+
     public Task UseModelAsync(ModelFile model)
     {
         if (predictor.Model?.Version != model.Version) predictor.Use(SurgeModel.Load(new MemoryStream(model.Bytes), model.Version));

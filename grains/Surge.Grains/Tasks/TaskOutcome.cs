@@ -11,7 +11,8 @@ internal sealed record TaskOutcome(
     [property: Id(5)] DateTimeOffset StartedAt,
     [property: Id(6)] DateTimeOffset FinishedAt,
     [property: Id(7)] int Attempt,
-    [property: Id(8)] double MemoryMb = 0);
+    [property: Id(8)] double MemoryMb = 0,
+    [property: Id(9)] string? ErrorType = null);
 
 /// <summary>That a task's execution began, and where.</summary>
 [GenerateSerializer, Immutable]

@@ -17,6 +17,11 @@ internal sealed record TaskRecord
     [Id(7)] public int Attempts { get; init; }
     [Id(8)] public string? Error { get; init; }
     [Id(9)] public ReadOnlyMemory<byte> Result { get; init; }
+    /// <summary>When a <see cref="TaskState.Retrying"/> task runs again.</summary>
+    [Id(10)] public DateTimeOffset? NextAttemptAt { get; init; }
+    [Id(11)] public bool DeadLettered { get; init; }
+    /// <summary>Attempts made before the current retry budget: a retry from the dead letters gets a whole new budget.</summary>
+    [Id(12)] public int AttemptsBefore { get; init; }
 
     public string Id => Spec.Id;
 
@@ -36,5 +41,7 @@ internal sealed record TaskRecord
         Entity = Spec.Entity,
         Event = Spec.Event,
         Result = Result,
+        NextAttemptAt = NextAttemptAt,
+        DeadLettered = DeadLettered,
     };
 }

@@ -12,4 +12,13 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(3, LogLevel.Warning, "Event {TaskId} could not be handed to entity {Entity} ({Error}); upkeep tries again")]
     private partial void LogEntityUnreachable(string taskId, string entity, string error);
+
+    [LoggerMessage(4, LogLevel.Information, "Task {TaskId} attempt {Attempt} failed ({Error}); attempt {Next} in {Delay}")]
+    private partial void LogRetrying(string taskId, int attempt, string? error, int next, TimeSpan delay);
+
+    [LoggerMessage(5, LogLevel.Warning, "Task {TaskId} of type {Type} dead-lettered after {Attempts} attempt(s): {Error}")]
+    private partial void LogDeadLettered(string taskId, string type, int attempts, string? error);
+
+    [LoggerMessage(6, LogLevel.Warning, "Cancel of task {TaskId} could not reach {Where} ({Error})")]
+    private partial void LogCancelUnreachable(string taskId, string where, string error);
 }

@@ -7,7 +7,8 @@ internal sealed partial class TaskShardGrain
     // outcome is still the one kept). Entity events are their entities' to run: upkeep hands them over again.
     private void Recover()
     {
-        var unfinished = _records.Values.Where(r => !r.State.IsFinal() && r.Spec.Entity is null).ToList();
+        // Retrying tasks wait for their time (ArmRetries), as they would have on the silo that died.
+        var unfinished = _records.Values.Where(r => !r.State.IsFinal() && r.State != TaskState.Retrying && r.Spec.Entity is null).ToList();
         foreach (var record in unfinished)
         {
             var decision = dispatcher.Dispatch(record.Spec, Math.Max(record.Attempts, 1) + 1); // it may have run once already
@@ -36,7 +37,7 @@ internal sealed partial class TaskShardGrain
         if (!recovery.RedispatchOnActivation) return;
         MoveIfMisplaced();
         var stale = time.GetUtcNow() - recovery.UpkeepPeriod;
-        var owed = _records.Values.Where(r => r.Spec.Entity is not null && !r.State.IsFinal() && r.SubmittedAt < stale).ToList();
+        var owed = _records.Values.Where(r => r.Spec.Entity is not null && !r.State.IsFinal() && r.State != TaskState.Retrying && r.SubmittedAt < stale).ToList();
         await Task.WhenAll(owed.Select(r => HandToEntityAsync(r.Spec)));
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Surge.Entities;
+using Surge.Policies;
 using Surge.Routing;
 using Surge.Telemetry;
 using Surge.Workers;
@@ -21,6 +22,7 @@ internal sealed partial class TaskShardGrain(
     HandlerRegistry handlers,
     IOptions<WorkerOptions> workers,
     IOptions<TaskOptions> options,
+    IOptions<TaskPoliciesOptions> policies,
     TaskDispatcher dispatcher,
     RecoveryOptions recovery,
     DrainSignal drain,
@@ -50,6 +52,7 @@ internal sealed partial class TaskShardGrain(
         }
         foreach (var record in stored) _records[record.Id] = record;
         if (recovery.RedispatchOnActivation) Recover();
+        ArmRetries();
         var sweep = TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         this.RegisterGrainTimer(EvictExpiredAsync, sweep, sweep);
         this.RegisterGrainTimer(UpkeepAsync, recovery.UpkeepPeriod, recovery.UpkeepPeriod);
@@ -85,7 +88,7 @@ internal sealed partial class TaskShardGrain(
             _records.Remove(id); // not acknowledged: the caller retries, and the retry must not look like a duplicate
             throw new SurgeStoreUnavailableException($"the task store could not record task '{id}' ({e.GetBaseException().Message}); nothing was accepted, retry the submission");
         }
-        await DispatchAsync(spec);
+        await DispatchAsync(spec, attempt: 1, retry: false);
         return _records[id].ToStatus();
     }
 
@@ -139,12 +142,17 @@ internal sealed partial class TaskShardGrain(
         if (!_records.TryGetValue(taskId, out var record)) return;
         if (!record.State.IsFinal()) // exactly one recorded result: a re-run's outcome is dropped
         {
-            await FinalizeAsync(record with
+            // A failure that is not the latest attempt's, or one already waiting to retry, decides nothing.
+            if (!outcome.Succeeded && (outcome.Attempt < record.Attempts || record.State == TaskState.Retrying)) return;
+            if (!outcome.Succeeded && TryScheduleRetry(record, outcome)) return; // not final: its entity keeps waiting
+            var final = record with
             {
-                State = outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed,
+                State = outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed, DeadLettered = !outcome.Succeeded,
                 Pool = outcome.Pool, PredictedMs = outcome.PredictedMs, StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt,
-                Attempts = Math.Max(record.Attempts, outcome.Attempt), Error = outcome.Error, Result = outcome.Result,
-            });
+                Attempts = Math.Max(record.Attempts, outcome.Attempt), Error = outcome.Error, Result = outcome.Result, NextAttemptAt = null,
+            };
+            await FinalizeAsync(final);
+            if (final.DeadLettered) DeadLettered(final);
         }
         // Told even for a re-run: if the first finish never reached the entity (a silo died), this one unblocks it.
         if (record.Spec.Entity is { } entity)
@@ -154,18 +162,35 @@ internal sealed partial class TaskShardGrain(
     public async Task OnExpiredAsync(string taskId, string reason)
     {
         if (!_records.TryGetValue(taskId, out var record) || record.State.IsFinal()) return;
-        await FinalizeAsync(record with { State = TaskState.Failed, Error = reason, FinishedAt = time.GetUtcNow() });
+        var final = record with { State = TaskState.Failed, Error = reason, FinishedAt = time.GetUtcNow(), DeadLettered = true };
+        await FinalizeAsync(final);
+        DeadLettered(final);
     }
 
-    private async Task DispatchAsync(TaskSpec spec)
+    // A retry of an entity event goes to its entity, which still holds it as running; a first run or a retry from
+    // the dead letters goes through the entity's order rules.
+    private async Task DispatchAsync(TaskSpec spec, int attempt, bool retry)
     {
         if (spec.Entity is not null)
         {
-            await HandToEntityAsync(spec);
+            if (retry) await RetryInEntityAsync(spec, attempt);
+            else await HandToEntityAsync(spec);
             return;
         }
-        var decision = dispatcher.Dispatch(spec, attempt: 1);
-        Update(spec.Id, r => r.Pool is null ? r with { Pool = decision.Pool, PredictedMs = decision.PredictedMs } : r);
+        var decision = dispatcher.Dispatch(spec, attempt);
+        Update(spec.Id, r => r.Pool is null || retry ? r with { Pool = decision.Pool, PredictedMs = decision.PredictedMs } : r);
+    }
+
+    private async Task RetryInEntityAsync(TaskSpec spec, int attempt)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IEntityGrain>(spec.Entity!).RetryAsync(spec, attempt);
+        }
+        catch (Exception e)
+        {
+            LogEntityUnreachable(spec.Id, spec.Entity!, e.Message); // upkeep hands it over; the entity runs it again
+        }
     }
 
     // Entity events run when their entity releases them. The record is durable already, so a failure here is not the

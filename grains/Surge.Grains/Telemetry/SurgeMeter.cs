@@ -31,6 +31,12 @@ public static class SurgeMeter
     /// <summary>Finished tasks by whether the pool they were routed to matched their actual duration.</summary>
     internal static readonly Counter<long> Routed = Meter.CreateCounter<long>("surge.routing.outcomes", "{task}", "Finished tasks by pool and whether their actual duration belonged there");
 
+    /// <summary>Failed attempts that will run again, by type.</summary>
+    internal static readonly Counter<long> Retries = Meter.CreateCounter<long>("surge.task.retries", "{attempt}", "Failed attempts scheduled to run again, by type");
+
+    /// <summary>Tasks that failed for good and were dead-lettered, by type.</summary>
+    internal static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("surge.task.dead_letters", "{task}", "Tasks dead-lettered, by type");
+
     /// <summary>Handler run time, by pool and type.</summary>
     internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("surge.task.run.duration", "s", "Time a task's handler ran");
 }

@@ -9,4 +9,7 @@ internal sealed partial class WorkerExecutor
 
     [LoggerMessage(2, LogLevel.Debug, "Task {TaskId} of type {Type} failed")]
     private partial void LogTaskFailed(Exception exception, string taskId, string type);
+
+    [LoggerMessage(3, LogLevel.Warning, "Task {TaskId} of type {Type} passed its hard time limit ({Limit}) ignoring its cancelled token: abandoned, its slot freed")]
+    private partial void LogAbandoned(string taskId, string type, TimeSpan limit);
 }

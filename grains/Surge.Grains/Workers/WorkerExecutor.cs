@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Surge.Policies;
 using Surge.Routing;
 using Surge.Tasks;
 using Surge.Telemetry;
@@ -24,14 +25,16 @@ internal sealed partial class WorkerExecutor
     private readonly ITaskEvents _events;
     private readonly TimeProvider _time;
     private readonly TimeSpan _defaultTimeout;
+    private readonly TaskPoliciesOptions _policies;
     private readonly ILogger<WorkerExecutor> _logger;
     private int _running;
     private double _memoryInUseMb;
     private long _memoryDeferrals;
 
     public WorkerExecutor(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, IOptions<RoutingOptions> routing,
-        HandlerRegistry handlers, ITaskEvents events, TimeProvider time, ILogger<WorkerExecutor> logger)
+        IOptions<TaskPoliciesOptions> policies, HandlerRegistry handlers, ITaskEvents events, TimeProvider time, ILogger<WorkerExecutor> logger)
     {
+        _policies = policies.Value;
         _maxConcurrency = workers.Value.MaxConcurrency;
         _memoryBudgetMb = workers.Value.MemoryBudgetMb;
         _defaultTimeout = workers.Value.DefaultTimeout;
@@ -123,6 +126,11 @@ internal sealed partial class WorkerExecutor
         {
             while (_running < _maxConcurrency && pool.Queue.Count > 0)
             {
+                if (pool.Queue.Peek().Cancelled)
+                {
+                    Track(pool.Queue.Dequeue().Spec.Id, -1); // cancelled while queued: it never starts
+                    continue;
+                }
                 bool borrowed;
                 if (pool.HasOwnSlot) borrowed = false;
                 else if (pool.Lender is { CanLend: true }) borrowed = true;
@@ -182,8 +190,11 @@ internal sealed partial class WorkerExecutor
     private async Task RunAsync(WorkItem item, WorkerPool pool)
     {
         var spec = item.Spec;
-        // The time limit runs from the start, before anyone hears of the start.
-        using var timeout = new CancellationTokenSource(spec.Timeout ?? _defaultTimeout, _time);
+        var policy = _policies.For(spec.Type);
+        var soft = spec.Timeout ?? policy.SoftTimeLimit ?? _defaultTimeout;
+        // The soft limit runs from the start, before anyone hears of the start; a cancel request fires the same token.
+        using var token = new CancellationTokenSource(soft, _time);
+        Running(item, token);
         var startedAt = _time.GetUtcNow();
         SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(pool.Name, spec.Type));
         _events.Started(item, startedAt);
@@ -197,15 +208,21 @@ internal sealed partial class WorkerExecutor
                 TaskId = spec.Id, Type = spec.Type, Payload = spec.Payload, Features = spec.Features,
                 Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt,
             };
-            var result = await handler.HandleAsync(context, timeout.Token).ConfigureAwait(false);
+            var result = await WithinHardLimitAsync(handler, context, item, token, soft + policy.HardLimitGrace).ConfigureAwait(false);
             outcome = new TaskOutcome(true, null, result, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt, context.MemoryMb);
         }
         catch (Exception e)
         {
             // A handler's failure fails its task, never the silo.
             LogTaskFailed(e, spec.Id, spec.Type);
-            var error = e is OperationCanceledException ? $"timed out after {spec.Timeout ?? _defaultTimeout}" : $"{e.GetType().Name}: {e.Message}";
-            outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt);
+            var error = e switch
+            {
+                OperationCanceledException when item.Cancelled => "cancelled",
+                OperationCanceledException => $"soft time limit of {soft} reached: the handler's token was cancelled",
+                _ => $"{e.GetType().Name}: {e.Message}",
+            };
+            outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt,
+                ErrorType: e.GetType().FullName);
         }
         var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         SurgeMeter.RunDuration.Record(runMs / 1000, Tags(pool.Name, spec.Type));

@@ -26,6 +26,41 @@ public class CliAgainstSiloTests(SiloProcessFixture silo)
     }
 
     [Fact]
+    public async Task Dead_FailedTask_ListedShownRetriedPurged()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        using (var failed = await silo.SurgeAsync(Quick, "submit", "--type", "simulate", "--id", id, "--payload", "{\"duration_ms\":\"soon\"}", "--wait"))
+            Assert.Contains("Failed", failed.Stdout);
+        using (var list = await silo.SurgeAsync(Quick, "dead", "list", "--max", "1000"))
+        {
+            Assert.True(list.ExitCode == 0, list.Stderr);
+            Assert.Contains(id, list.Stdout);
+            Assert.Contains("ArgumentException", list.Stdout);
+        }
+        using (var show = await silo.SurgeAsync(Quick, "dead", "show", id))
+            Assert.Contains("dead:      yes", show.Stdout);
+        using (var retry = await silo.SurgeAsync(Quick, "dead", "retry", id))
+            Assert.True(retry.ExitCode == 0, retry.Stderr);
+        using (var purge = await silo.SurgeAsync(Quick, "dead", "purge", id))
+            Assert.Contains("purged", purge.Stdout); // 1 once the retry has failed again, 0 while it still runs
+        using (var bad = await silo.SurgeAsync(Quick, "dead", "purge"))
+            Assert.Equal(2, bad.ExitCode); // a task id or --all, on purpose
+    }
+
+    [Fact]
+    public async Task Cancel_RunningTask_PrintsCancelled()
+    {
+        using var submit = await silo.SurgeAsync(Quick, "submit", "--type", "simulate", "--payload", "{\"duration_ms\":60000}");
+        var id = submit.Stdout.Split('\n').First(l => l.StartsWith("id:", StringComparison.Ordinal))[3..].Trim();
+        using var cancel = await silo.SurgeAsync(Quick, "cancel", id);
+        Assert.True(cancel.ExitCode == 0, cancel.Stderr);
+        Assert.Contains("Cancelled", cancel.Stdout);
+        using var again = await silo.SurgeAsync(Quick, "cancel", id);
+        Assert.True(again.ExitCode == 0, again.Stderr); // safe to repeat
+        Assert.Contains("Cancelled", again.Stdout);
+    }
+
+    [Fact]
     public async Task Status_WithoutId_PrintsPoolsTable()
     {
         using var cli = await silo.SurgeAsync(Quick, "status");

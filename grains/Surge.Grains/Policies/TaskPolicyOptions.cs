@@ -1,0 +1,56 @@
+namespace Surge.Policies;
+
+/// <summary>
+/// What happens when a task of one type goes wrong (<c>Surge:Policies</c>): <c>Default</c> for every type, and
+/// <c>Types:&lt;type&gt;</c> to override it whole for one type.
+/// </summary>
+public sealed class TaskPoliciesOptions
+{
+    public const string Section = "Surge:Policies";
+
+    public TaskPolicy Default { get; set; } = new();
+
+    public Dictionary<string, TaskPolicy> Types { get; set; } = new(StringComparer.Ordinal);
+
+    public TaskPolicy For(string type) => Types.TryGetValue(type, out var policy) ? policy : Default;
+}
+
+/// <summary>Retries and time limits of one task type.</summary>
+public sealed class TaskPolicy
+{
+    /// <summary>
+    /// Executions before a failing task is dead-lettered; 1 runs once and never retries (no handler is assumed
+    /// idempotent). A submission may set its own (<see cref="TaskSpec.MaxAttempts"/>). Default 1; 1 to 100.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 1;
+
+    /// <summary>Wait before the second attempt; each later wait doubles, up to <see cref="BackoffMax"/>. Default 1 s; 0 to 1 h.</summary>
+    public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts. Default 5 min; at least <see cref="BackoffBase"/>, at most 1 day.</summary>
+    public TimeSpan BackoffMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Share of each wait that is random, so tasks that failed together do not retry together: a wait w becomes
+    /// w × (1 − Jitter × r), r uniform in [0, 1). Default 0.2; 0 to 1.
+    /// </summary>
+    public double Jitter { get; set; } = 0.2;
+
+    /// <summary>
+    /// Exception type names (short, as <c>TimeoutException</c>, or full) that fail a task at once, without retry.
+    /// A handler can also throw <see cref="NonRetryableTaskException"/>. Default none.
+    /// </summary>
+    public List<string> NonRetryableErrors { get; set; } = [];
+
+    /// <summary>
+    /// Soft limit: the handler's token is cancelled after this. A submission's own <see cref="TaskSpec.Timeout"/>
+    /// wins; unset, <c>Surge:Workers:DefaultTimeout</c> (1 h) applies. Above 0, at most 7 days.
+    /// </summary>
+    public TimeSpan? SoftTimeLimit { get; set; }
+
+    /// <summary>
+    /// Hard limit, after the soft one: a handler still running this long after its token was cancelled is abandoned,
+    /// its task failed (retryable) and its slot freed. Default 10 s; 0 to 1 h.
+    /// </summary>
+    public TimeSpan HardLimitGrace { get; set; } = TimeSpan.FromSeconds(10);
+}

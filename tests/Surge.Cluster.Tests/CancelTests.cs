@@ -1,0 +1,77 @@
+using Surge.Client;
+
+namespace Surge.Cluster.Tests;
+
+public class CancelTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
+{
+    private readonly ISurgeClient _client = fixture.Surge.Client;
+
+    [Fact]
+    public async Task Cancel_RunningTask_CancelsItsToken()
+    {
+        var spec = TaskSpec.Create(PatientHandler.TypeName);
+        await _client.SubmitAsync(spec);
+        await Until(() => PatientHandler.Started.ContainsKey(spec.Id));
+
+        var cancelled = await _client.CancelAsync(spec.Id);
+        Assert.Equal(TaskState.Cancelled, cancelled!.State);
+        await Until(() => PatientHandler.Cancelled.ContainsKey(spec.Id));
+        Assert.Equal(TaskState.Cancelled, (await _client.GetStatusAsync(spec.Id))!.State); // its late failure changes nothing
+        await Until(async () => (await _client.GetPoolsAsync()).Sum(p => p.Running) == 0);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedTask_NeverStarts()
+    {
+        // Every slot of both silos busy, and more waiting: a task submitted now queues. Tasks land on silos by the
+        // hash of their ids, so enough of them that each silo surely gets at least three.
+        var blockers = Enumerable.Range(0, 24).Select(_ => TaskSpec.Create(PatientHandler.TypeName)).ToList();
+        foreach (var blocker in blockers) await _client.SubmitAsync(blocker);
+        await Until(async () => (await _client.GetPoolsAsync()) is var pools && pools.All(p => p.Running == p.Limit && p.Queued > 0));
+        var queued = await _client.SubmitAsync(TaskSpec.Create(CountingHandler.TypeName));
+        Assert.Equal(TaskState.Queued, queued.State);
+
+        Assert.Equal(TaskState.Cancelled, (await _client.CancelAsync(queued.Id))!.State);
+        foreach (var blocker in blockers) await _client.CancelAsync(blocker.Id);
+        await Until(async () => (await _client.GetPoolsAsync()).All(p => p.Running == 0 && p.Queued == 0));
+        Assert.False(CountingHandler.Runs.ContainsKey(queued.Id));
+        Assert.Equal(TaskState.Cancelled, (await _client.GetStatusAsync(queued.Id))!.State);
+        Assert.True(blockers.Count(b => PatientHandler.Started.ContainsKey(b.Id)) >= 4); // the ones that ran were cancelled running
+    }
+
+    [Fact]
+    public async Task Cancel_HeldEvent_NeverRunsAndCountsAsHandled()
+    {
+        var entity = $"build/{Guid.NewGuid():N}";
+        var finished = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "finished", after: "started");
+        var report = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "report", after: "finished");
+        Assert.Equal(TaskState.Held, (await _client.SubmitAsync(finished)).State);
+        Assert.Equal(TaskState.Held, (await _client.SubmitAsync(report)).State);
+
+        Assert.Equal(TaskState.Cancelled, (await _client.CancelAsync(finished.Id))!.State);
+        // "report" waited for "finished", which is handled now (cancelled): it runs once "started" has run.
+        Assert.Equal(TaskState.Succeeded, (await _client.RunAsync(TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "started"), TimeSpan.FromSeconds(30))).State);
+        Assert.Equal(TaskState.Succeeded, (await _client.WaitAsync(report.Id, TimeSpan.FromSeconds(30))).State);
+        Assert.False(CountingHandler.Runs.ContainsKey(finished.Id));
+    }
+
+    [Fact]
+    public async Task Cancel_FinalOrUnknown_ChangesNothing()
+    {
+        var done = await _client.RunAsync(TaskSpec.Create(CountingHandler.TypeName));
+        Assert.Equal(TaskState.Succeeded, (await _client.CancelAsync(done.Id))!.State);
+        Assert.Null(await _client.CancelAsync("no-such-task"));
+    }
+
+    private static Task Until(Func<bool> condition) => Until(() => Task.FromResult(condition()));
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 20 s");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Surge.Policies;
+using Surge.Workers;
+
+namespace Surge.Cluster.Tests;
+
+/// <summary>Fails its first <c>fail_times</c> attempts (payload), with a retryable error, a non-retryable one, or an ArgumentException.</summary>
+public sealed class FlakyHandler : ITaskHandler
+{
+    public const string TypeName = "flaky";
+    public static readonly ConcurrentDictionary<string, ConcurrentQueue<(int Attempt, long At)>> Starts = new();
+
+    public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        Starts.GetOrAdd(context.TaskId, _ => new()).Enqueue((context.Attempt, Stopwatch.GetTimestamp()));
+        using var payload = JsonDocument.Parse(context.Payload);
+        var failTimes = payload.RootElement.GetProperty("fail_times").GetInt32();
+        var error = payload.RootElement.TryGetProperty("error", out var e) ? e.GetString() : "retry";
+        if (context.Attempt > failTimes) return ValueTask.FromResult<ReadOnlyMemory<byte>>("\"ok\""u8.ToArray());
+        throw error switch
+        {
+            "fatal" => new NonRetryableTaskException($"attempt {context.Attempt}: the input can never work"),
+            "argument" => new ArgumentException($"attempt {context.Attempt}: bad argument"),
+            _ => new InvalidOperationException($"attempt {context.Attempt} failed"),
+        };
+    }
+}
+
+/// <summary>Sees its token cancelled and carries on regardless, for 5 s: what the hard limit is for.</summary>
+public sealed class StubbornHandler : ITaskHandler
+{
+    public const string TypeName = "stubborn";
+    public static readonly ConcurrentDictionary<string, bool> SawCancel = new();
+    public static readonly ConcurrentDictionary<string, bool> Returned = new();
+
+    public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        using var seen = cancellationToken.Register(() => SawCancel[context.TaskId] = true);
+        await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Returned[context.TaskId] = true;
+        return "\"late\""u8.ToArray();
+    }
+}
+
+/// <summary>Waits for its token: runs until its soft limit or a cancel.</summary>
+public sealed class PatientHandler : ITaskHandler
+{
+    public const string TypeName = "patient";
+    public static readonly ConcurrentDictionary<string, bool> Started = new();
+    public static readonly ConcurrentDictionary<string, bool> Cancelled = new();
+
+    public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        Started[context.TaskId] = true;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Cancelled[context.TaskId] = true;
+            throw;
+        }
+        return ReadOnlyMemory<byte>.Empty;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Surge.Client;
+
+namespace Surge.Cluster.Tests;
+
+/// <summary>Two silos of two slots each (one pool), no autoscaling, and task policies set in configuration.</summary>
+public sealed class PolicyFixture : IAsyncLifetime
+{
+    public SurgeCluster Surge { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Surge = await SurgeCluster.StartAsync(new Dictionary<string, string>
+    {
+        ["Surge:Routing:Mode"] = "single",
+        ["Surge:Workers:MaxConcurrency"] = "2",
+        ["Surge:Autoscale:Enabled"] = "false",
+        ["Surge:Policies:Types:flaky:MaxAttempts"] = "3",
+        ["Surge:Policies:Types:flaky:BackoffBase"] = "00:00:00.200",
+        ["Surge:Policies:Types:flaky:BackoffMax"] = "00:00:02",
+        ["Surge:Policies:Types:flaky:Jitter"] = "0",
+        ["Surge:Policies:Types:flaky:NonRetryableErrors:0"] = "ArgumentException",
+        ["Surge:Policies:Types:stubborn:SoftTimeLimit"] = "00:00:00.300",
+        ["Surge:Policies:Types:stubborn:HardLimitGrace"] = "00:00:00.300",
+    });
+
+    public async Task DisposeAsync() => await Surge.DisposeAsync();
+}
+
+public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
+{
+    private readonly ISurgeClient _client = fixture.Surge.Client;
+
+    private static TaskSpec Flaky(int failTimes, string error = "retry")
+        => TaskSpec.Create(FlakyHandler.TypeName, $$"""{"fail_times":{{failTimes}},"error":"{{error}}"}""");
+
+    [Fact]
+    public async Task Retry_FailsTwiceThenSucceeds_WaitsBackoffBetweenAttempts()
+    {
+        var spec = Flaky(2);
+        await _client.SubmitAsync(spec);
+        var seen = new HashSet<TaskState>();
+        TaskStatus status;
+        do
+        {
+            status = (await _client.GetStatusAsync(spec.Id))!;
+            seen.Add(status.State);
+            if (status.State == TaskState.Retrying) Assert.NotNull(status.NextAttemptAt);
+            await Task.Delay(20);
+        }
+        while (!status.IsFinal);
+
+        Assert.Equal(TaskState.Succeeded, status.State);
+        Assert.Equal(3, status.Attempts);
+        Assert.Contains(TaskState.Retrying, seen);
+        var starts = FlakyHandler.Starts[spec.Id].ToArray();
+        Assert.Equal([1, 2, 3], starts.Select(s => s.Attempt));
+        // Backoff 200 ms then 400 ms (base 200 ms doubling, no jitter).
+        Assert.True(Stopwatch.GetElapsedTime(starts[0].At, starts[1].At) >= TimeSpan.FromMilliseconds(190));
+        Assert.True(Stopwatch.GetElapsedTime(starts[1].At, starts[2].At) >= TimeSpan.FromMilliseconds(390));
+    }
+
+    [Fact]
+    public async Task Retry_AttemptsExhausted_DeadLetteredThenRetriedWithFreshBudget()
+    {
+        var spec = Flaky(5);
+        var failed = await _client.RunAsync(spec, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Failed, 3, true), (failed.State, failed.Attempts, failed.DeadLettered));
+        Assert.Contains("attempt 3 failed", failed.Error);
+        Assert.Contains(await _client.GetDeadLettersAsync(1_000), d => d.Id == spec.Id);
+
+        var again = await _client.RetryDeadLetterAsync(spec.Id);
+        Assert.False(again!.DeadLettered);
+        var done = await _client.WaitAsync(spec.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Succeeded, 6), (done.State, done.Attempts)); // attempts 4 and 5 fail, 6 succeeds
+        Assert.DoesNotContain(await _client.GetDeadLettersAsync(1_000), d => d.Id == spec.Id);
+    }
+
+    [Fact]
+    public async Task Retry_PerSubmissionMaxAttempts_OverridesTheType()
+    {
+        var failed = await _client.RunAsync(Flaky(1) with { MaxAttempts = 1 }, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Failed, 1, true), (failed.State, failed.Attempts, failed.DeadLettered));
+    }
+
+    [Theory]
+    [InlineData("fatal", "the input can never work")] // the handler says so
+    [InlineData("argument", "bad argument")]          // the type's policy says so
+    public async Task Retry_NonRetryableError_FailsAtOnce(string error, string message)
+    {
+        var failed = await _client.RunAsync(Flaky(1, error), TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Failed, 1, true), (failed.State, failed.Attempts, failed.DeadLettered));
+        Assert.Contains(message, failed.Error);
+    }
+
+    [Fact]
+    public async Task DeadLetters_Purge_ForgetsTheTask()
+    {
+        var spec = Flaky(1) with { MaxAttempts = 1 };
+        await _client.RunAsync(spec, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await _client.PurgeDeadLettersAsync(spec.Id));
+        Assert.Null(await _client.GetStatusAsync(spec.Id));
+        Assert.Equal(0, await _client.PurgeDeadLettersAsync(spec.Id));
+    }
+
+    [Fact]
+    public async Task TimeLimits_HandlerIgnoresToken_SoftCancelsThenHardFailsAndFreesSlot()
+    {
+        var spec = TaskSpec.Create(StubbornHandler.TypeName);
+        var failed = await _client.RunAsync(spec, TimeSpan.FromSeconds(30));
+        Assert.Equal(TaskState.Failed, failed.State);
+        Assert.Contains("hard time limit", failed.Error);
+        Assert.True(StubbornHandler.SawCancel.ContainsKey(spec.Id), "the soft limit should have cancelled the token");
+        Assert.False(StubbornHandler.Returned.ContainsKey(spec.Id), "failed while the handler still ran (it sleeps 5 s)");
+        Assert.InRange(failed.ActualMs!.Value, 550, 4_000); // soft 300 ms + grace 300 ms
+        var pools = await _client.GetPoolsAsync();
+        Assert.Equal(0, pools.Sum(p => p.Running)); // its slot is free though the handler has not returned
+    }
+
+    [Fact]
+    public async Task TimeLimits_SoftLimitPerSubmission_CancelsTheToken()
+    {
+        var spec = TaskSpec.Create(PatientHandler.TypeName) with { Timeout = TimeSpan.FromMilliseconds(200) };
+        var failed = await _client.RunAsync(spec, TimeSpan.FromSeconds(30));
+        Assert.Equal(TaskState.Failed, failed.State);
+        Assert.Contains("soft time limit", failed.Error);
+        Assert.True(PatientHandler.Cancelled.ContainsKey(spec.Id));
+    }
+}
