@@ -66,3 +66,21 @@ public sealed class PatientHandler : ITaskHandler
         return ReadOnlyMemory<byte>.Empty;
     }
 }
+
+/// <summary>Squares {"n":N}; counts its runs per payload; its version is set by the test.</summary>
+public sealed class SquareHandler : ITaskHandler, IVersionedHandler
+{
+    public const string TypeName = "square";
+    public static readonly ConcurrentDictionary<string, int> Runs = new();
+    public static volatile string CurrentVersion = "1";
+
+    public string Version => CurrentVersion;
+
+    public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        using var payload = JsonDocument.Parse(context.Payload);
+        Runs.AddOrUpdate(System.Text.Encoding.UTF8.GetString(context.Payload.Span), 1, (_, n) => n + 1);
+        var n = payload.RootElement.GetProperty("n").GetInt64();
+        return ValueTask.FromResult<ReadOnlyMemory<byte>>(System.Text.Encoding.UTF8.GetBytes($"{{\"square\":{n * n},\"version\":\"{CurrentVersion}\"}}"));
+    }
+}

@@ -20,6 +20,8 @@ public sealed class PolicyFixture : IAsyncLifetime
         ["Surge:Policies:Types:flaky:NonRetryableErrors:0"] = "ArgumentException",
         ["Surge:Policies:Types:stubborn:SoftTimeLimit"] = "00:00:00.300",
         ["Surge:Policies:Types:stubborn:HardLimitGrace"] = "00:00:00.300",
+        ["Surge:Policies:Types:square:Deterministic"] = "true",
+        ["Surge:Policies:Types:square:CacheTtl"] = "00:00:02",
     });
 
     public async Task DisposeAsync() => await Surge.DisposeAsync();

@@ -45,7 +45,7 @@ public sealed class SurgeCluster : IAsyncDisposable
             silo.AddMemoryGrainStorage(SurgeStorage.Name);
             silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)
-                .AddHandler<PatientHandler>(PatientHandler.TypeName));
+                .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName));
         }
     }
 

@@ -24,6 +24,8 @@ public sealed record TaskStatus
     [Id(14)] public DateTimeOffset? NextAttemptAt { get; init; }
     /// <summary>Failed for good (attempts exhausted, a non-retryable error, or its <c>after</c> never came): listed by <c>surge dead list</c>.</summary>
     [Id(15)] public bool DeadLettered { get; init; }
+    /// <summary>Answered from the result cache of a deterministic type: it did not run.</summary>
+    [Id(16)] public bool FromCache { get; init; }
 
     public bool IsFinal => State.IsFinal();
 }

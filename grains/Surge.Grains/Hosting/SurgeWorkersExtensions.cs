@@ -58,6 +58,7 @@ public static class SurgeWorkersExtensions
         services.TryAddSingleton<ITaskStore, InMemoryTaskStore>();
         services.TryAddSingleton(new RecoveryOptions());
         services.AddSingleton<TaskRouter>();
+        services.AddSingleton<ResultCache>();
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.AddSingleton<WorkerExecutor>();

@@ -53,4 +53,20 @@ public sealed class TaskPolicy
     /// its task failed (retryable) and its slot freed. Default 10 s; 0 to 1 h.
     /// </summary>
     public TimeSpan HardLimitGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The same payload always gives the same result: a success is cached under (type, version, SHA-256 of the
+    /// payload) and a later submission of the same payload is answered from the cache for <see cref="CacheTtl"/>
+    /// instead of running. Independent tasks only (entity events always run, in order). Default false.
+    /// </summary>
+    public bool Deterministic { get; set; }
+
+    /// <summary>How long a cached result is served. Default 1 h; 1 s to 30 days.</summary>
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Version of the handler's logic (or its model): part of the cache key, so a new version never serves an old
+    /// version's result. Unset: the handler's own <see cref="Workers.IVersionedHandler.Version"/>, else "1".
+    /// </summary>
+    public string? Version { get; set; }
 }

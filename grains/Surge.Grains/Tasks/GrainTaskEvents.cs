@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Surge.Policies;
 using Surge.Prediction;
 using Surge.Routing;
 using Surge.Telemetry;
@@ -14,7 +15,7 @@ namespace Surge.Tasks;
 /// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
 /// </summary>
 internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history,
-    IOptions<RoutingOptions> routing, RoutingScore score, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
+    IOptions<RoutingOptions> routing, RoutingScore score, ResultCache cache, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
 {
     private readonly ILogger _logger = logger;
 
@@ -50,6 +51,8 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
         if (outcome.Succeeded) Measure(item, durationMs);
         // Failures teach nothing about how long the work takes: a crash in 2 ms is not a short task.
         if (outcome.Succeeded) history.Add(TaskRouter.HistoryOf(item.Spec, durationMs, outcome.MemoryMb));
+        // Keyed by the version of the handler that ran, here: a result is never cached under a version it was not made by.
+        if (outcome.Succeeded && cache.KeyOf(item.Spec) is { } key) outcome = outcome with { CacheKey = key };
         return DeliverAsync(item.Spec.Id, outcome);
     }
 

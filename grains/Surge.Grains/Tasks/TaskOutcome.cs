@@ -12,7 +12,8 @@ internal sealed record TaskOutcome(
     [property: Id(6)] DateTimeOffset FinishedAt,
     [property: Id(7)] int Attempt,
     [property: Id(8)] double MemoryMb = 0,
-    [property: Id(9)] string? ErrorType = null);
+    [property: Id(9)] string? ErrorType = null,
+    [property: Id(10)] string? CacheKey = null);
 
 /// <summary>That a task's execution began, and where.</summary>
 [GenerateSerializer, Immutable]

@@ -22,6 +22,7 @@ internal sealed record TaskRecord
     [Id(11)] public bool DeadLettered { get; init; }
     /// <summary>Attempts made before the current retry budget: a retry from the dead letters gets a whole new budget.</summary>
     [Id(12)] public int AttemptsBefore { get; init; }
+    [Id(13)] public bool FromCache { get; init; }
 
     public string Id => Spec.Id;
 
@@ -43,5 +44,6 @@ internal sealed record TaskRecord
         Result = Result,
         NextAttemptAt = NextAttemptAt,
         DeadLettered = DeadLettered,
+        FromCache = FromCache,
     };
 }

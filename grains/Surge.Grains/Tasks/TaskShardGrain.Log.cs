@@ -21,4 +21,7 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(6, LogLevel.Warning, "Cancel of task {TaskId} could not reach {Where} ({Error})")]
     private partial void LogCancelUnreachable(string taskId, string where, string error);
+
+    [LoggerMessage(7, LogLevel.Warning, "Result cache unavailable for task {TaskId} ({Error}); running it")]
+    private partial void LogCacheUnavailable(string taskId, string error);
 }

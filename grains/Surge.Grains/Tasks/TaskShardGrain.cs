@@ -23,6 +23,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<WorkerOptions> workers,
     IOptions<TaskOptions> options,
     IOptions<TaskPoliciesOptions> policies,
+    ResultCache cache,
     TaskDispatcher dispatcher,
     RecoveryOptions recovery,
     DrainSignal drain,
@@ -77,7 +78,8 @@ internal sealed partial class TaskShardGrain(
             throw new SurgeValidationException("id", $"'{id}' belongs to shard {TaskShards.For(id)}, not {_shard}; submit through ISurgeClient");
         handlers.EnsureKnown(spec.Type);
 
-        var record = new TaskRecord { Spec = spec, State = TaskState.Queued, SubmittedAt = time.GetUtcNow() };
+        var record = await FromCacheAsync(spec) ?? new TaskRecord { Spec = spec, State = TaskState.Queued, SubmittedAt = time.GetUtcNow() };
+        if (_records.TryGetValue(id, out existing)) return existing.ToStatus(); // submitted meanwhile (the grain is reentrant)
         _records[id] = record;
         try
         {
@@ -88,7 +90,8 @@ internal sealed partial class TaskShardGrain(
             _records.Remove(id); // not acknowledged: the caller retries, and the retry must not look like a duplicate
             throw new SurgeStoreUnavailableException($"the task store could not record task '{id}' ({e.GetBaseException().Message}); nothing was accepted, retry the submission");
         }
-        await DispatchAsync(spec, attempt: 1, retry: false);
+        if (record.FromCache) SurgeMeter.SojournDuration.Record(0, new KeyValuePair<string, object?>("pool", "cache"), new KeyValuePair<string, object?>("type", spec.Type));
+        else await DispatchAsync(spec, attempt: 1, retry: false);
         return _records[id].ToStatus();
     }
 
@@ -151,6 +154,8 @@ internal sealed partial class TaskShardGrain(
                 Pool = outcome.Pool, PredictedMs = outcome.PredictedMs, StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt,
                 Attempts = Math.Max(record.Attempts, outcome.Attempt), Error = outcome.Error, Result = outcome.Result, NextAttemptAt = null,
             };
+            // Cached before anyone hears of the result: a caller who saw it and submits again gets the cached one.
+            if (outcome.CacheKey is { } key && outcome.Succeeded) await RememberResultAsync(key, final);
             await FinalizeAsync(final);
             if (final.DeadLettered) DeadLettered(final);
         }

@@ -11,6 +11,15 @@ public interface ITaskHandler
     ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A handler whose logic (or model) has a version: cached results of deterministic types are keyed by it, so a new
+/// version never serves an old one's results. Read at each submission, so it may change while the silo runs.
+/// </summary>
+public interface IVersionedHandler
+{
+    string Version { get; }
+}
+
 /// <summary>What a handler knows of the task it runs.</summary>
 public sealed class TaskContext
 {

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Surge.Workers;
+
+namespace Surge.Policies;
+
+/// <summary>Which tasks may be answered from the result cache, and under which key.</summary>
+internal sealed class ResultCache(IOptions<TaskPoliciesOptions> policies, HandlerRegistry handlers)
+{
+    /// <summary>The cache key of a task whose type is deterministic; null when its results are not cached.</summary>
+    public string? KeyOf(TaskSpec spec)
+    {
+        if (spec.Entity is not null) return null; // an entity's events run, in order: a cached answer would skip its turn
+        var policy = policies.Value.For(spec.Type);
+        if (!policy.Deterministic) return null;
+        var version = policy.Version ?? (handlers.TryGet(spec.Type, out var handler) && handler is IVersionedHandler v ? v.Version : "1");
+        return Key(spec.Type, version, spec.Payload.Span);
+    }
+
+    public TimeSpan TtlOf(string type) => policies.Value.For(type).CacheTtl;
+
+    public static string Key(string type, string version, ReadOnlySpan<byte> payload)
+        => $"{type}\n{version}\n{Convert.ToHexString(SHA256.HashData(payload))}";
+}

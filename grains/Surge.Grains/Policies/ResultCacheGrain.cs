@@ -1,0 +1,39 @@
+using Surge.Tasks;
+
+namespace Surge.Policies;
+
+/// <summary>One cached result, keyed by <see cref="ResultCache.Key"/>. Kept in the Surge grain storage so it outlives the activation.</summary>
+internal interface IResultCacheGrain : IGrainWithStringKey
+{
+    Task<CachedResult?> GetAsync();
+
+    Task SetAsync(ReadOnlyMemory<byte> result, TimeSpan ttl);
+}
+
+[GenerateSerializer, Immutable]
+internal sealed record CachedResult([property: Id(0)] ReadOnlyMemory<byte> Result, [property: Id(1)] DateTimeOffset ExpiresAt);
+
+[GenerateSerializer]
+internal sealed class CacheEntry
+{
+    [Id(0)] public CachedResult? Value { get; set; }
+}
+
+internal sealed class ResultCacheGrain([PersistentState("result", SurgeStorage.Name)] IPersistentState<CacheEntry> entry, TimeProvider time)
+    : Grain, IResultCacheGrain
+{
+    public async Task<CachedResult?> GetAsync()
+    {
+        if (entry.State.Value is not { } cached) return null;
+        if (cached.ExpiresAt > time.GetUtcNow()) return cached;
+        await entry.ClearStateAsync();
+        DeactivateOnIdle();
+        return null;
+    }
+
+    public Task SetAsync(ReadOnlyMemory<byte> result, TimeSpan ttl)
+    {
+        entry.State.Value = new CachedResult(result, time.GetUtcNow() + ttl);
+        return entry.WriteStateAsync();
+    }
+}
