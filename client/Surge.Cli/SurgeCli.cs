@@ -32,6 +32,7 @@ internal static class SurgeCli
                 "autoscale" => await AutoscaleCommand.RunAsync(parsed, stdout, cancel.Token),
                 "cancel" => await CancelCommand.RunAsync(parsed, stdout, cancel.Token),
                 "dead" => await DeadCommand.RunAsync(parsed, stdout, cancel.Token),
+                "schedule" => await ScheduleCommand.RunAsync(parsed, stdout, cancel.Token),
                 _ => throw new UsageException($"unknown command '{parsed.Verb}'"),
             };
         }

@@ -13,6 +13,8 @@ internal static class Usage
           surge cancel TASK-ID            a queued or held task never starts; a running one has its token cancelled
           surge dead list [--max 50]      tasks that failed for good (attempts exhausted, or their 'after' never came)
           surge dead show TASK-ID | retry TASK-ID | purge (TASK-ID | --all)
+          surge schedule add NAME --cron "*/5 * * * *" --type TYPE [--payload JSON]   recurring, UTC
+          surge schedule list | remove NAME
           surge replay WORKLOAD.jsonl --out REPORT.json [--results TASKS.jsonl] [--producers N] [--allocate] [--model MODEL.zip]
           surge train --history HISTORY.jsonl --out MODEL.zip [--json] [--threshold-ms 50]
           surge predict --model MODEL.zip --type TYPE [--feature NAME=VALUE]...

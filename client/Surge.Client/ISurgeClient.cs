@@ -51,6 +51,19 @@ public interface ISurgeClient
     /// <summary>Forgets one dead-lettered task, or all of them when <paramref name="taskId"/> is null; returns how many.</summary>
     Task<int> PurgeDeadLettersAsync(string? taskId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Registers (or replaces) a recurring submission: a task of <see cref="ScheduleSpec.Type"/> at each instant of its
+    /// cron expression (UTC). Kept in the cluster's storage and reminders, so it survives restarts; each instant runs once.
+    /// </summary>
+    /// <exception cref="SurgeValidationException">Bad name, cron expression, type or payload; the exception names the field.</exception>
+    Task<ScheduleStatus> ScheduleAsync(ScheduleSpec schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops and forgets a schedule; false when none has this name.</summary>
+    Task<bool> UnscheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every registered schedule, by name.</summary>
+    Task<ScheduleStatus[]> GetSchedulesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The autoscaler's newest decisions (concurrency and replicas), with inputs and reasons, newest last.</summary>
     Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default);
 

@@ -107,6 +107,28 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return purged.Sum();
     }
 
+    public Task<ScheduleStatus> ScheduleAsync(ScheduleSpec schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (string.IsNullOrWhiteSpace(schedule.Name) || schedule.Name.Length > TaskValidator.MaxNameLength)
+            throw new SurgeValidationException("name", $"give the schedule a name of 1 to {TaskValidator.MaxNameLength} characters, e.g. \"nightly-report\"");
+        TaskValidator.Validate(schedule.TaskFor(time.GetUtcNow())); // type and payload fail here, before a network hop
+        return CallAsync(static (c, s) => c.GetGrain<IScheduleGrain>(s.Name).SetAsync(s), schedule, cancellationToken);
+    }
+
+    public Task<bool> UnscheduleAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return CallAsync(static (c, n) => c.GetGrain<IScheduleGrain>(n).RemoveAsync(), name, cancellationToken);
+    }
+
+    public async Task<ScheduleStatus[]> GetSchedulesAsync(CancellationToken cancellationToken = default)
+    {
+        var names = await CallAsync(static (c, _) => c.GetGrain<IScheduleIndexGrain>(0).GetNamesAsync(), 0, cancellationToken);
+        var schedules = await Task.WhenAll(names.Select(n => CallAsync(static (c, n) => c.GetGrain<IScheduleGrain>(n).GetAsync(), n, cancellationToken)));
+        return [.. schedules.OfType<ScheduleStatus>()];
+    }
+
     public Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default)
         => CallAsync(static (c, m) => c.GetGrain<IAutoscaleGrain>(0).GetHistoryAsync(m), max, cancellationToken);
 

@@ -49,6 +49,7 @@ public static class SurgeSiloExtensions
     private static void UseEmbedded(ISiloBuilder silo, PortOptions ports, ClusterOptions cluster)
     {
         silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySilo), cluster.ServiceId, cluster.ClusterId);
+        silo.UseInMemoryReminderService(); // schedules wake up by reminders; in one process they live as long as it does
         silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
     }
 

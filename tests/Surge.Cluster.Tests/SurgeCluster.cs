@@ -43,6 +43,7 @@ public sealed class SurgeCluster : IAsyncDisposable
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage(SurgeStorage.Name);
+            silo.UseInMemoryReminderService();
             silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)
                 .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName));

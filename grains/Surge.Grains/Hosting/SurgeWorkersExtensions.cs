@@ -9,6 +9,7 @@ using Surge.Policies;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Routing;
+using Surge.Schedules;
 using Surge.Tasks;
 using Surge.Telemetry;
 using Surge.Workers;
@@ -43,6 +44,8 @@ public static class SurgeWorkersExtensions
         AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
         AddOptions<DrainOptions>(services, DrainOptions.Section);
         AddOptions<TaskPoliciesOptions>(services, TaskPoliciesOptions.Section);
+        services.AddOptions<SchedulesOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(
+            (o, c) => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(c.GetSection(SchedulesOptions.Section), o.Entries)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
@@ -52,6 +55,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<IValidateOptions<AutoscaleOptions>, AutoscaleOptionsValidator>();
         services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
         services.AddSingleton<IValidateOptions<TaskPoliciesOptions>, TaskPoliciesOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SchedulesOptions>, SchedulesOptionsValidator>();
 
         services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
         services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());
@@ -72,6 +76,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ConfiguredSchedules>();
         services.TryAddSingleton(PodScalerFactory.Create);
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);

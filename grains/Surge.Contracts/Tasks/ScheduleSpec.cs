@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace Surge;
+
+/// <summary>
+/// A recurring submission: at each instant of <see cref="Cron"/> (UTC) a task of <see cref="Type"/> with
+/// <see cref="Payload"/> is submitted, with the id <c>schedule:&lt;name&gt;:&lt;instant&gt;</c>, so an instant runs once.
+/// </summary>
+/// <param name="Name">Unique name; registering a name again replaces its schedule.</param>
+/// <param name="Cron">Five fields (minute hour day month weekday) or six (seconds first), UTC, e.g. <c>*/5 * * * *</c>.</param>
+[GenerateSerializer, Immutable]
+public sealed record ScheduleSpec(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Cron,
+    [property: Id(2)] string Type,
+    [property: Id(3)] ReadOnlyMemory<byte> Payload)
+{
+    public static ScheduleSpec Create(string name, string cron, string type, string payloadJson = "{}")
+        => new(name, cron, type, Encoding.UTF8.GetBytes(payloadJson));
+
+    /// <summary>The task submitted for <paramref name="instant"/>: its id makes a second submission of that instant a no-op.</summary>
+    public TaskSpec TaskFor(DateTimeOffset instant)
+        => new($"schedule:{Name}:{instant.UtcDateTime:yyyyMMddTHHmmssZ}", Type, Payload, ImmutableDictionary<string, FeatureValue>.Empty);
+}
+
+/// <summary>A registered schedule and when it fires next.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ScheduleStatus(
+    [property: Id(0)] ScheduleSpec Spec,
+    [property: Id(1)] DateTimeOffset? LastFired,
+    [property: Id(2)] DateTimeOffset? NextFire);

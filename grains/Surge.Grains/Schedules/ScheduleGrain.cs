@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Logging;
+using Surge.Tasks;
+using Surge.Workers;
+
+namespace Surge.Schedules;
+
+[GenerateSerializer]
+internal sealed class ScheduleState
+{
+    [Id(0)] public ScheduleSpec? Spec { get; set; }
+    /// <summary>The last instant submitted; instants up to it never fire again.</summary>
+    [Id(1)] public DateTimeOffset? LastFired { get; set; }
+}
+
+/// <summary>
+/// One schedule. A grain timer fires at each instant; a reminder wakes the grain every minute, so a schedule whose
+/// silo died resumes on another. Each instant's task id is derived from the instant, so even two activations (during
+/// a failover) submit it once. Instants missed while nobody ran collapse into one, the latest (as Hangfire does).
+/// </summary>
+internal sealed partial class ScheduleGrain(
+    [PersistentState("schedule", SurgeStorage.Name)] IPersistentState<ScheduleState> state,
+    HandlerRegistry handlers,
+    TimeProvider time,
+    ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
+{
+    private const string ReminderName = "surge-schedule";
+    private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1); // Orleans' shortest reminder period
+    private readonly ILogger _logger = logger;
+    private IGrainTimer? _timer;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Spec is not null) Arm();
+        return Task.CompletedTask;
+    }
+
+    public async Task<ScheduleStatus> SetAsync(ScheduleSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Name != this.GetPrimaryKeyString())
+            throw new SurgeValidationException("name", $"'{spec.Name}' is not this schedule's name ('{this.GetPrimaryKeyString()}'); register through ISurgeClient.ScheduleAsync");
+        CronSchedule.Parse(spec.Cron);
+        handlers.EnsureKnown(spec.Type);
+        TaskValidator.Validate(spec.TaskFor(time.GetUtcNow()));
+        if (!Same(state.State.Spec, spec))
+        {
+            // A new or changed schedule starts from now: it does not make up for instants before it existed.
+            state.State = new ScheduleState { Spec = spec, LastFired = time.GetUtcNow() };
+            await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
+            await GrainFactory.GetGrain<IScheduleIndexGrain>(0).AddAsync(spec.Name);
+            LogScheduled(spec.Name, spec.Cron, spec.Type);
+        }
+        Arm();
+        return Status();
+    }
+
+    public async Task<bool> RemoveAsync()
+    {
+        if (state.State.Spec is null) return false;
+        _timer?.Dispose();
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+        await state.ClearStateAsync();
+        state.State = new ScheduleState();
+        await GrainFactory.GetGrain<IScheduleIndexGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
+        DeactivateOnIdle();
+        return true;
+    }
+
+    public Task<ScheduleStatus?> GetAsync() => Task.FromResult(state.State.Spec is null ? null : Status());
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => FireDueAsync();
+
+    private void Arm()
+    {
+        var cron = CronSchedule.Parse(state.State.Spec!.Cron);
+        var now = time.GetUtcNow();
+        var next = cron.GetNextOccurrence(state.State.LastFired ?? now, TimeZoneInfo.Utc);
+        var delay = next is { } n ? n - now : WakeUp;
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > WakeUp ? WakeUp : delay; // the reminder wakes it anyway
+        if (_timer is null) _timer = this.RegisterGrainTimer(_ => FireDueAsync(), delay, Timeout.InfiniteTimeSpan);
+        else _timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task FireDueAsync()
+    {
+        if (state.State.Spec is not { } spec) return;
+        var now = time.GetUtcNow();
+        if (CronSchedule.LatestDue(CronSchedule.Parse(spec.Cron), state.State.LastFired ?? now, now) is { } instant)
+        {
+            try
+            {
+                var task = spec.TaskFor(instant);
+                await GrainFactory.GetGrain<ITaskShardGrain>(TaskShards.For(task.Id)).SubmitAsync(task);
+                state.State.LastFired = instant;
+                await state.WriteStateAsync();
+            }
+            catch (Exception e)
+            {
+                LogFireFailed(spec.Name, instant, e.Message); // tried again at the next wake-up; the id keeps it single
+            }
+        }
+        Arm();
+    }
+
+    private ScheduleStatus Status()
+    {
+        var spec = state.State.Spec!;
+        return new ScheduleStatus(spec, state.State.LastFired,
+            CronSchedule.Parse(spec.Cron).GetNextOccurrence(state.State.LastFired ?? time.GetUtcNow(), TimeZoneInfo.Utc));
+    }
+
+    private static bool Same(ScheduleSpec? a, ScheduleSpec b)
+        => a is not null && a.Cron == b.Cron && a.Type == b.Type && a.Payload.Span.SequenceEqual(b.Payload.Span);
+
+    [LoggerMessage(1, LogLevel.Information, "Schedule {Name} ({Cron}) submits tasks of type {Type}")]
+    private partial void LogScheduled(string name, string cron, string type);
+
+    [LoggerMessage(2, LogLevel.Warning, "Schedule {Name} could not submit its task for {Instant} ({Error}); trying again")]
+    private partial void LogFireFailed(string name, DateTimeOffset instant, string error);
+}

@@ -1,0 +1,64 @@
+using Surge.Client;
+
+namespace Surge.Cluster.Tests;
+
+/// <summary>Two silos that both carry a schedule in their configuration, firing every second.</summary>
+public sealed class ScheduleFixture : IAsyncLifetime
+{
+    public const string Heartbeat = "heartbeat";
+
+    public SurgeCluster Surge { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Surge = await SurgeCluster.StartAsync(new Dictionary<string, string>
+    {
+        [$"Surge:Schedules:{Heartbeat}:Cron"] = "* * * * * *",
+        [$"Surge:Schedules:{Heartbeat}:Type"] = CountingHandler.TypeName,
+    });
+
+    public async Task DisposeAsync() => await Surge.DisposeAsync();
+}
+
+public class ScheduleTests(ScheduleFixture fixture) : IClassFixture<ScheduleFixture>
+{
+    private readonly ISurgeClient _client = fixture.Surge.Client;
+
+    [Fact]
+    public async Task Schedule_RegisteredByBothSilos_FiresOncePerInstant()
+    {
+        // Both silos registered it at start; registering it again here (as a third party would) changes nothing.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _client.ScheduleAsync(ScheduleSpec.Create(ScheduleFixture.Heartbeat, "* * * * * *", CountingHandler.TypeName))));
+        var prefix = $"schedule:{ScheduleFixture.Heartbeat}:";
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (CountingHandler.Runs.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)) < 4 && DateTime.UtcNow < deadline) await Task.Delay(100);
+
+        var fired = CountingHandler.Runs.Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        Assert.True(fired.Count >= 4, $"fired {fired.Count} times in 20 s");
+        Assert.All(fired, f => Assert.Equal(1, f.Value)); // one run per instant
+        var status = Assert.Single(await _client.GetSchedulesAsync(), s => s.Spec.Name == ScheduleFixture.Heartbeat);
+        Assert.True(status.NextFire > status.LastFired);
+    }
+
+    [Fact]
+    public async Task Schedule_ByClient_ListedThenRemoved()
+    {
+        var name = $"report-{Guid.NewGuid():N}";
+        var status = await _client.ScheduleAsync(ScheduleSpec.Create(name, "0 2 * * *", CountingHandler.TypeName, """{"report":"daily"}"""));
+        Assert.Equal(TimeSpan.FromHours(2), status.NextFire!.Value.TimeOfDay);
+        Assert.Contains(await _client.GetSchedulesAsync(), s => s.Spec.Name == name);
+
+        Assert.True(await _client.UnscheduleAsync(name));
+        Assert.DoesNotContain(await _client.GetSchedulesAsync(), s => s.Spec.Name == name);
+        Assert.False(await _client.UnscheduleAsync(name));
+    }
+
+    [Theory]
+    [InlineData("61 * * * *", "count", "cron")]
+    [InlineData("* * *", "count", "cron")]
+    [InlineData("*/5 * * * *", "no-such-type", "type")]
+    public async Task Schedule_BadInput_RefusedNamingTheField(string cron, string type, string field)
+    {
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => _client.ScheduleAsync(ScheduleSpec.Create($"bad-{Guid.NewGuid():N}", cron, type)));
+        Assert.Equal(field, e.Field);
+        Assert.DoesNotContain(await _client.GetSchedulesAsync(), s => s.Spec.Name.StartsWith("bad-", StringComparison.Ordinal));
+    }
+}
