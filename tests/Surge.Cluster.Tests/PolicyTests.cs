@@ -7,9 +7,19 @@ namespace Surge.Cluster.Tests;
 public sealed class PolicyFixture : IAsyncLifetime
 {
     public SurgeCluster Surge { get; private set; } = null!;
+    public Programs.Scripts Scripts { get; } = new();
 
     public async Task InitializeAsync() => Surge = await SurgeCluster.StartAsync(new Dictionary<string, string>
     {
+        ["Surge:Programs:echo:Executable"] = "/bin/sh",
+        ["Surge:Programs:echo:Arguments:0"] = Scripts.Write("echo.sh", Programs.Scripts.Echo),
+        ["Surge:Programs:echo:Arguments:1"] = "fixed",
+        ["Surge:Programs:echo:PayloadAs"] = "Arguments",
+        ["Surge:Programs:hang:Executable"] = "/bin/sh",
+        ["Surge:Programs:hang:Arguments:0"] = Scripts.Write("stubborn.sh", Programs.Scripts.Stubborn),
+        ["Surge:Programs:hang:Arguments:1"] = Scripts.Dir,
+        ["Surge:Policies:Types:hang:SoftTimeLimit"] = "00:00:00.300",
+        ["Surge:Policies:Types:hang:HardLimitGrace"] = "00:00:00.500",
         ["Surge:Routing:Mode"] = "single",
         ["Surge:Workers:MaxConcurrency"] = "2",
         ["Surge:Autoscale:Enabled"] = "false",
@@ -24,7 +34,11 @@ public sealed class PolicyFixture : IAsyncLifetime
         ["Surge:Policies:Types:square:CacheTtl"] = "00:00:02",
     });
 
-    public async Task DisposeAsync() => await Surge.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Surge.DisposeAsync();
+        Scripts.Dispose();
+    }
 }
 
 public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>

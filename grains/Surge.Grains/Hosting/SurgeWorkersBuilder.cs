@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Surge.Policies;
+using Surge.Programs;
 using Surge.Workers;
 
 namespace Surge.Hosting;
@@ -40,6 +41,19 @@ public sealed class SurgeWorkersBuilder(IServiceCollection services)
         {
             if (!o.Types.TryGetValue(type, out var policy)) o.Types[type] = policy = new TaskPolicy();
             configure(policy);
+        });
+        return this;
+    }
+
+    /// <summary>Makes <paramref name="type"/> a program task (see <see cref="ProgramOptions"/>), as configuration under <c>Surge:Programs</c> does.</summary>
+    public SurgeWorkersBuilder AddProgram(string type, Action<ProgramOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure<ProgramsOptions>(o =>
+        {
+            if (!o.Types.TryGetValue(type, out var program)) o.Types[type] = program = new ProgramOptions();
+            configure(program);
         });
         return this;
     }

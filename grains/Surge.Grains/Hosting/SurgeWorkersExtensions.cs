@@ -7,6 +7,7 @@ using Surge.Entities;
 using Surge.Pools;
 using Surge.Policies;
 using Surge.Prediction;
+using Surge.Programs;
 using Surge.Prediction.Models;
 using Surge.Routing;
 using Surge.Schedules;
@@ -44,6 +45,8 @@ public static class SurgeWorkersExtensions
         AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
         AddOptions<DrainOptions>(services, DrainOptions.Section);
         AddOptions<TaskPoliciesOptions>(services, TaskPoliciesOptions.Section);
+        services.AddOptions<ProgramsOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(
+            (o, c) => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(c.GetSection(ProgramsOptions.Section), o.Types)).ValidateOnStart();
         services.AddOptions<SchedulesOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(
             (o, c) => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(c.GetSection(SchedulesOptions.Section), o.Entries)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
@@ -56,6 +59,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
         services.AddSingleton<IValidateOptions<TaskPoliciesOptions>, TaskPoliciesOptionsValidator>();
         services.AddSingleton<IValidateOptions<SchedulesOptions>, SchedulesOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ProgramsOptions>, ProgramsOptionsValidator>();
 
         services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
         services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());

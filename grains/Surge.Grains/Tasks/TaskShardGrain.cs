@@ -76,7 +76,7 @@ internal sealed partial class TaskShardGrain(
         TaskValidator.Validate(spec, workers.Value.MaxPayloadBytes);
         if (TaskShards.For(id) != _shard)
             throw new SurgeValidationException("id", $"'{id}' belongs to shard {TaskShards.For(id)}, not {_shard}; submit through ISurgeClient");
-        handlers.EnsureKnown(spec.Type);
+        handlers.Validate(spec);
 
         var record = await FromCacheAsync(spec) ?? new TaskRecord { Spec = spec, State = TaskState.Queued, SubmittedAt = time.GetUtcNow() };
         if (_records.TryGetValue(id, out existing)) return existing.ToStatus(); // submitted meanwhile (the grain is reentrant)

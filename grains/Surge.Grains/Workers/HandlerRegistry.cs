@@ -1,23 +1,41 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Surge.Policies;
+using Surge.Programs;
 
 namespace Surge.Workers;
 
-/// <summary>The task types this silo can run, resolved once at start-up.</summary>
+/// <summary>The task types this silo can run, resolved once at start-up: registered handlers and configured programs.</summary>
 internal sealed class HandlerRegistry
 {
     private readonly FrozenDictionary<string, ITaskHandler> _handlers;
 
-    public HandlerRegistry(IServiceProvider services, IEnumerable<HandlerRegistration> registrations)
+    public HandlerRegistry(IServiceProvider services, IEnumerable<HandlerRegistration> registrations,
+        IOptions<ProgramsOptions>? programs = null, IOptions<TaskPoliciesOptions>? policies = null, TimeProvider? time = null)
     {
-        _handlers = registrations
+        var handlers = registrations
             .GroupBy(r => r.Type, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => services.GetRequiredKeyedService<ITaskHandler>(g.Key), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => services.GetRequiredKeyedService<ITaskHandler>(g.Key), StringComparer.Ordinal);
+        foreach (var (type, program) in programs?.Value.Types ?? [])
+        {
+            if (handlers.ContainsKey(type))
+                throw new InvalidOperationException($"task type '{type}' has a handler and is also configured under {ProgramsOptions.Section}; keep one");
+            handlers[type] = new ProgramHandler(type, program, (policies?.Value ?? new()).For(type), time ?? TimeProvider.System);
+        }
+        _handlers = handlers.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     public IReadOnlyCollection<string> Types => _handlers.Keys;
 
     public bool TryGet(string type, out ITaskHandler handler) => _handlers.TryGetValue(type, out handler!);
+
+    /// <summary>Throws the edge error for a task this silo cannot run: no handler for its type, or a payload its handler refuses.</summary>
+    public void Validate(TaskSpec spec)
+    {
+        EnsureKnown(spec.Type);
+        if (_handlers[spec.Type] is IValidatingHandler validating) validating.Validate(spec);
+    }
 
     /// <summary>Throws the edge error for a type with no handler, listing the ones there are.</summary>
     public void EnsureKnown(string type)

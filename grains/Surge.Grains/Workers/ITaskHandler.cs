@@ -20,6 +20,13 @@ public interface IVersionedHandler
     string Version { get; }
 }
 
+/// <summary>A handler that checks a task's payload when it is submitted, so a bad one is refused before it is accepted.</summary>
+public interface IValidatingHandler
+{
+    /// <summary>Throws <see cref="SurgeValidationException"/> naming the field and the fix.</summary>
+    void Validate(TaskSpec spec);
+}
+
 /// <summary>What a handler knows of the task it runs.</summary>
 public sealed class TaskContext
 {
