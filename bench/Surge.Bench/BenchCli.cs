@@ -17,12 +17,14 @@ internal static class BenchCli
             case "throughput": await ThroughputBench.RunAsync(options); return 0;
             case "predict": PredictionBench.Run(options); return 0;
             case "durable": await DurableBench.RunAsync(options); return 0;
+            case "caps": await CapsBench.RunAsync(options); return 0;
             default:
                 Console.Error.WriteLine("""
                     usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b]
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
                            dotnet run --project bench/Surge.Bench -c Release -- predict
                            dotnet run --project bench/Surge.Bench -c Release -- durable [--tasks 50000] [--n 2000]   (needs redis-server)
+                           dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 400]
                     """);
                 return 2;
         }

@@ -84,3 +84,46 @@ public sealed class SquareHandler : ITaskHandler, IVersionedHandler
         return ValueTask.FromResult<ReadOnlyMemory<byte>>(System.Text.Encoding.UTF8.GetBytes($"{{\"square\":{n * n},\"version\":\"{CurrentVersion}\"}}"));
     }
 }
+
+/// <summary>Runs 2 ms and records, per type, how many ran at once across both silos of the test cluster.</summary>
+public sealed class CappedHandler : ITaskHandler
+{
+    public const string Capped = "capped", Metered = "metered";
+    private static readonly ConcurrentDictionary<string, Counters> ByType = new();
+
+    public static Counters Of(string type) => ByType.GetOrAdd(type, _ => new Counters());
+
+    public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var counters = Of(context.Type);
+        counters.Start();
+        await Task.Delay(2, CancellationToken.None);
+        counters.Finish();
+        return ReadOnlyMemory<byte>.Empty;
+    }
+
+    public sealed class Counters
+    {
+        private int _running;
+        private int _max;
+        private int _completed;
+
+        public ConcurrentQueue<long> StartedAt { get; } = new();
+        public int MaxConcurrent => Volatile.Read(ref _max);
+        public int Completed => Volatile.Read(ref _completed);
+
+        public void Start()
+        {
+            StartedAt.Enqueue(Stopwatch.GetTimestamp());
+            var now = Interlocked.Increment(ref _running);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen) { }
+        }
+
+        public void Finish()
+        {
+            Interlocked.Decrement(ref _running);
+            Interlocked.Increment(ref _completed);
+        }
+    }
+}

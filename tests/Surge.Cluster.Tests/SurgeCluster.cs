@@ -46,7 +46,8 @@ public sealed class SurgeCluster : IAsyncDisposable
             silo.UseInMemoryReminderService();
             silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)
-                .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName));
+                .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName)
+                .AddHandler<CappedHandler>(CappedHandler.Capped).AddHandler<CappedHandler>(CappedHandler.Metered));
         }
     }
 

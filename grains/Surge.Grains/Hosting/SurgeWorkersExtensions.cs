@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Surge.Autoscale;
 using Surge.Autoscale.Kubernetes;
+using Surge.Caps;
 using Surge.Entities;
 using Surge.Pools;
 using Surge.Policies;
@@ -81,6 +82,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ConfiguredSchedules>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CapLeaseKeeper>();
         services.TryAddSingleton(PodScalerFactory.Create);
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);

@@ -55,6 +55,18 @@ public sealed class TaskPolicy
     public TimeSpan HardLimitGrace { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Most tasks of this type running at once across the whole cluster (not per silo). Silos lease slots from the
+    /// type's cap grain in batches, so no task waits for a round trip. Null: no cap. 1 to 100,000; per type only.
+    /// </summary>
+    public int? MaxRunning { get; set; }
+
+    /// <summary>Most starts of this type per second across the cluster (bursts up to one second's worth). Null: no limit. Above 0, at most 1,000,000; per type only.</summary>
+    public double? MaxStartsPerSecond { get; set; }
+
+    /// <summary>Whether a cluster-wide cap or rate limit applies.</summary>
+    public bool IsCapped => MaxRunning is not null || MaxStartsPerSecond is not null;
+
+    /// <summary>
     /// The same payload always gives the same result: a success is cached under (type, version, SHA-256 of the
     /// payload) and a later submission of the same payload is answered from the cache for <see cref="CacheTtl"/>
     /// instead of running. Independent tasks only (entity events always run, in order). Default false.

@@ -17,6 +17,9 @@ internal sealed class WorkItem(TaskSpec spec, string pool, double? predictedMs, 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when it entered the queue.</summary>
     public long EnqueuedAt { get; set; }
 
+    /// <summary>Holds a slot of its type's cluster-wide cap, given back when it ends.</summary>
+    public bool HoldsCap { get; set; }
+
     /// <summary>A caller cancelled it: dropped if still queued, its token cancelled if running.</summary>
     public bool Cancelled { get; set; }
 

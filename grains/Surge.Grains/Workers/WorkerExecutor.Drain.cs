@@ -26,11 +26,15 @@ internal sealed partial class WorkerExecutor
             _drain = handOver ? DrainMode.HandOver : DrainMode.Finish;
             if (handOver)
             {
-                foreach (var pool in _pools)
+                foreach (var queue in _pools.Select(p => p.Queue).Concat(_caps.Values.Select(c => c.Waiting)))
                 {
-                    _handedOver += pool.Queue.Count;
-                    foreach (var item in pool.Queue) Track(item.Spec.Id, -1);
-                    pool.Queue.Clear();
+                    _handedOver += queue.Count;
+                    foreach (var item in queue)
+                    {
+                        Track(item.Spec.Id, -1);
+                        ReleaseCapLocked(item, admitNext: false);
+                    }
+                    queue.Clear();
                 }
             }
             _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,10 +49,10 @@ internal sealed partial class WorkerExecutor
         {
             // What is still running is left to recovery (cluster mode) or lost with the process (one process).
         }
-        lock (_lock) return new DrainResult(_handedOver, _unsettled + _pools.Sum(p => p.Queue.Count));
+        lock (_lock) return new DrainResult(_handedOver, _unsettled + _pools.Sum(p => p.Queue.Count) + _caps.Values.Sum(c => c.Waiting.Count));
     }
 
-    private bool IsSettledLocked() => _unsettled == 0 && _pools.All(p => p.Queue.Count == 0);
+    private bool IsSettledLocked() => _unsettled == 0 && _pools.All(p => p.Queue.Count == 0) && _caps.Values.All(c => c.Waiting.Count == 0);
 
     private void Settle(WorkItem item)
     {

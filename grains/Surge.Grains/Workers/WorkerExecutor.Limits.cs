@@ -17,9 +17,9 @@ internal sealed partial class WorkerExecutor
         lock (_lock)
         {
             var found = false;
-            foreach (var pool in _pools)
+            foreach (var queue in _pools.Select(p => p.Queue).Concat(_caps.Values.Select(c => c.Waiting)))
             {
-                foreach (var queued in pool.Queue)
+                foreach (var queued in queue)
                 {
                     if (queued.Spec.Id != taskId) continue;
                     queued.Cancelled = true; // dropped when it reaches the head: queues are FIFO, not searchable

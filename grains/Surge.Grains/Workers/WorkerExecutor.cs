@@ -43,6 +43,7 @@ internal sealed partial class WorkerExecutor
         _events = events;
         _time = time;
         _logger = logger;
+        CreateCaps(_policies);
     }
 
     public int MaxConcurrency => _maxConcurrency;
@@ -74,6 +75,7 @@ internal sealed partial class WorkerExecutor
             var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
             Track(item.Spec.Id, +1);
             item.EnqueuedAt = _time.GetTimestamp();
+            if (!AdmitOrHoldLocked(item)) return; // waits for its type's cluster-wide cap, outside the pool
             pool.Queue.Enqueue(item);
             pool.Arrived++;
             DispatchLocked();
@@ -128,7 +130,9 @@ internal sealed partial class WorkerExecutor
             {
                 if (pool.Queue.Peek().Cancelled)
                 {
-                    Track(pool.Queue.Dequeue().Spec.Id, -1); // cancelled while queued: it never starts
+                    var dropped = pool.Queue.Dequeue();
+                    Track(dropped.Spec.Id, -1); // cancelled while queued: it never starts
+                    ReleaseCapLocked(dropped);
                     continue;
                 }
                 bool borrowed;
@@ -183,6 +187,7 @@ internal sealed partial class WorkerExecutor
             pool.Running--;
             pool.Completed++;
             _running--;
+            ReleaseCapLocked(item);
             DispatchLocked();
         }
     }
