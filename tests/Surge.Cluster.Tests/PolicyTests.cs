@@ -91,6 +91,22 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
     }
 
     [Fact]
+    public async Task Retry_EntityEvent_SuccessorWaitsForTheRetriedEvent()
+    {
+        var entity = $"build/{Guid.NewGuid():N}";
+        var started = Flaky(2).ForEntity(entity, "started");
+        var finished = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "finished", after: "started");
+        await _client.SubmitAsync(started);
+        await _client.SubmitAsync(finished);
+
+        var first = await _client.WaitAsync(started.Id, TimeSpan.FromSeconds(30));
+        var second = await _client.WaitAsync(finished.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Succeeded, 3), (first.State, first.Attempts));
+        Assert.Equal(TaskState.Succeeded, second.State);
+        Assert.True(second.StartedAt >= first.FinishedAt, "'finished' ran before 'started' had succeeded");
+    }
+
+    [Fact]
     public async Task Retry_PerSubmissionMaxAttempts_OverridesTheType()
     {
         var failed = await _client.RunAsync(Flaky(1) with { MaxAttempts = 1 }, TimeSpan.FromSeconds(30));
