@@ -155,7 +155,12 @@ internal sealed partial class TaskShardGrain(
                 Attempts = Math.Max(record.Attempts, outcome.Attempt), Error = outcome.Error, Result = outcome.Result, NextAttemptAt = null,
             };
             // Cached before anyone hears of the result: a caller who saw it and submits again gets the cached one.
-            if (outcome.CacheKey is { } key && outcome.Succeeded) await RememberResultAsync(key, final);
+            // The grain is reentrant: a duplicate run's outcome may have made the record final during that call.
+            if (outcome.CacheKey is { } key && outcome.Succeeded)
+            {
+                await RememberResultAsync(key, final);
+                if (!_records.TryGetValue(taskId, out var now) || now.State.IsFinal()) return;
+            }
             await FinalizeAsync(final);
             if (final.DeadLettered) DeadLettered(final);
         }

@@ -35,12 +35,6 @@ internal sealed partial class WorkerExecutor
         }
     }
 
-    /// <summary>Tasks of capped types waiting for a slot or a token, by type.</summary>
-    public IReadOnlyDictionary<string, int> CapWaiting()
-    {
-        lock (_lock) return _caps.ToDictionary(c => c.Key, c => c.Value.Waiting.Count);
-    }
-
     // Under _lock. False when the item must wait for its cap (it is then queued there).
     private bool AdmitOrHoldLocked(WorkItem item)
     {

@@ -14,9 +14,10 @@ internal sealed partial class WorkerExecutor
     /// </summary>
     public bool Cancel(string taskId)
     {
+        CancellationTokenSource? running = null;
+        var found = false;
         lock (_lock)
         {
-            var found = false;
             foreach (var queue in _pools.Select(p => p.Queue).Concat(_caps.Values.Select(c => c.Waiting)))
             {
                 foreach (var queued in queue)
@@ -29,12 +30,25 @@ internal sealed partial class WorkerExecutor
             if (_runs.TryGetValue(taskId, out var run))
             {
                 run.Item.Cancelled = true;
-                run.Token.Cancel();
+                running = run.Token;
                 found = true;
             }
-            if (found) DispatchLocked(); // a cancelled head may have blocked the queue
-            return found;
+            if (found)
+            {
+                DispatchLocked(); // a cancelled head may have blocked the queue
+                if (_settled is not null && IsSettledLocked()) _settled.TrySetResult(); // a drain may wait for nothing else
+            }
         }
+        // Outside the lock: cancelling runs the handler's callbacks, which must not run under the executor's lock.
+        try
+        {
+            running?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It finished meanwhile.
+        }
+        return found;
     }
 
     private void Running(WorkItem item, CancellationTokenSource token)
