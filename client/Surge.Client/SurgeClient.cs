@@ -74,8 +74,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
 
     public async Task<TaskStatus[]> GetHeldAsync(int max = 50, CancellationToken cancellationToken = default)
     {
-        var held = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
-            CallAsync(static (c, s) => c.GetGrain<ITaskShardGrain>(s.shard).GetHeldAsync(s.max), (shard, max), cancellationToken)));
+        var held = await EachShardAsync(shard => shard.GetHeldAsync(max), cancellationToken);
         return [.. held.SelectMany(h => h).OrderBy(h => h.SubmittedAt).Take(max)];
     }
 
@@ -87,8 +86,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
 
     public async Task<TaskStatus[]> GetDeadLettersAsync(int max = 50, CancellationToken cancellationToken = default)
     {
-        var dead = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
-            CallAsync(static (c, s) => c.GetGrain<ITaskShardGrain>(s.shard).GetDeadLettersAsync(s.max), (shard, max), cancellationToken)));
+        var dead = await EachShardAsync(shard => shard.GetDeadLettersAsync(max), cancellationToken);
         return [.. dead.SelectMany(d => d).OrderByDescending(d => d.FinishedAt).Take(max)];
     }
 
@@ -102,10 +100,13 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     {
         if (taskId is not null)
             return await CallAsync(static (c, id) => c.Shard(id).PurgeDeadLettersAsync(id), taskId, cancellationToken);
-        var purged = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
-            CallAsync(static (c, s) => c.GetGrain<ITaskShardGrain>(s).PurgeDeadLettersAsync(null), shard, cancellationToken)));
-        return purged.Sum();
+        return (await EachShardAsync(shard => shard.PurgeDeadLettersAsync(null), cancellationToken)).Sum();
     }
+
+    // Views over every task (held events, dead letters) ask all shards at once, each call with the usual retries.
+    private Task<T[]> EachShardAsync<T>(Func<ITaskShardGrain, Task<T>> ask, CancellationToken cancellationToken)
+        => Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
+            CallAsync(static (c, s) => s.ask(c.GetGrain<ITaskShardGrain>(s.shard)), (ask, shard), cancellationToken)));
 
     public Task<ScheduleStatus> ScheduleAsync(ScheduleSpec schedule, CancellationToken cancellationToken = default)
     {

@@ -34,26 +34,23 @@ public sealed class SurgeWorkersBuilder(IServiceCollection services)
     /// (<c>Surge:Policies:Types:&lt;type&gt;</c>) is bound first, so code has the last word.
     /// </summary>
     public SurgeWorkersBuilder ConfigurePolicy(string type, Action<TaskPolicy> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(type);
-        ArgumentNullException.ThrowIfNull(configure);
-        Services.PostConfigure<TaskPoliciesOptions>(o =>
-        {
-            if (!o.Types.TryGetValue(type, out var policy)) o.Types[type] = policy = new TaskPolicy();
-            configure(policy);
-        });
-        return this;
-    }
+        => ConfigureEntry<TaskPoliciesOptions, TaskPolicy>(type, o => o.Types, configure);
 
     /// <summary>Makes <paramref name="type"/> a program task (see <see cref="ProgramOptions"/>), as configuration under <c>Surge:Programs</c> does.</summary>
     public SurgeWorkersBuilder AddProgram(string type, Action<ProgramOptions> configure)
+        => ConfigureEntry<ProgramsOptions, ProgramOptions>(type, o => o.Types, configure);
+
+    // Per-type entries set in code apply after configuration is bound, so code has the last word.
+    private SurgeWorkersBuilder ConfigureEntry<TOptions, TEntry>(string type, Func<TOptions, Dictionary<string, TEntry>> entries, Action<TEntry> configure)
+        where TOptions : class where TEntry : new()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(configure);
-        Services.Configure<ProgramsOptions>(o =>
+        Services.PostConfigure<TOptions>(o =>
         {
-            if (!o.Types.TryGetValue(type, out var program)) o.Types[type] = program = new ProgramOptions();
-            configure(program);
+            var all = entries(o);
+            if (!all.TryGetValue(type, out var entry)) all[type] = entry = new TEntry();
+            configure(entry);
         });
         return this;
     }
