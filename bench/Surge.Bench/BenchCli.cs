@@ -24,7 +24,7 @@ internal static class BenchCli
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
                            dotnet run --project bench/Surge.Bench -c Release -- predict
                            dotnet run --project bench/Surge.Bench -c Release -- durable [--tasks 50000] [--n 2000]   (needs redis-server)
-                           dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 400]
+                           dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 1000]
                     """);
                 return 2;
         }
