@@ -17,7 +17,11 @@ public interface ISurgeClient
     /// </summary>
     Task<TaskStatus> RunAsync(TaskSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Waits until the task is final. Throws <see cref="KeyNotFoundException"/> for an unknown id.</summary>
+    /// <summary>
+    /// Waits until the task is final. Throws <see cref="KeyNotFoundException"/> for an unknown id and
+    /// <see cref="TimeoutException"/> after <paramref name="timeout"/>. A failover during the wait (a gateway or the
+    /// task's shard unreachable for a while) does not end it: it keeps asking until the timeout.
+    /// </summary>
     Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>The task's status, or null when no task has this id.</summary>

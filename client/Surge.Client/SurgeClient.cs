@@ -13,6 +13,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     private readonly ResiliencePipeline _retry = TransientFaults.CreatePipeline(options.Value, time);
     private readonly TimeSpan _waitSlice = options.Value.WaitSlice;
     private static readonly TimeSpan PerSiloTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan UnavailablePause = TimeSpan.FromSeconds(1);
 
     public async Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
     {
@@ -140,12 +141,23 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return CallAsync(static (c, s) => c.GetGrain<IWorkerSiloGrain>(s.silo).SetConcurrencyAsync(s.pool, s.limit), (silo, pool, limit), cancellationToken);
     }
 
+    // A wait rides out a failover: while the cluster is unreachable (a gateway died, a shard is moving) it keeps
+    // asking until its deadline, as a caller who chose to wait for the task would want.
     private async Task<TaskStatus> WaitUntilAsync(string taskId, long deadline, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var status = await CallAsync(static (c, s) => c.Shard(s.taskId).WaitAsync(s.taskId, s.slice), (taskId, slice: Slice(deadline)), cancellationToken)
-                         ?? throw new KeyNotFoundException($"no task has id '{taskId}'");
+            TaskStatus? status;
+            try
+            {
+                status = await CallAsync(static (c, s) => c.Shard(s.taskId).WaitAsync(s.taskId, s.slice), (taskId, slice: Slice(deadline)), cancellationToken);
+            }
+            catch (SurgeUnavailableException) when (deadline == long.MaxValue || time.GetTimestamp() < deadline)
+            {
+                await Task.Delay(Slice(deadline) < UnavailablePause ? Slice(deadline) : UnavailablePause, time, cancellationToken);
+                continue;
+            }
+            if (status is null) throw new KeyNotFoundException($"no task has id '{taskId}'");
             if (status.IsFinal) return status;
             if (deadline != long.MaxValue && time.GetTimestamp() >= deadline)
                 throw new TimeoutException($"task '{taskId}' is still {status.State} after {timeout}");

@@ -8,22 +8,24 @@ public sealed class RedisSilo : IDisposable
 {
     private readonly ChildProcess _process;
 
-    private RedisSilo(ChildProcess process, int gatewayPort)
+    private RedisSilo(ChildProcess process, int gatewayPort, int httpPort)
     {
         _process = process;
         GatewayPort = gatewayPort;
+        HttpPort = httpPort;
     }
 
     public int GatewayPort { get; }
+    public int HttpPort { get; }
     public ChildProcess Process => _process;
 
     public static async Task<RedisSilo> StartAsync(RedisServer redis, params string[] settings)
     {
-        var gateway = Repo.FreePort();
+        int gateway = Repo.FreePort(), http = Repo.FreePort();
         var process = ChildProcess.StartDotnet(Repo.SiloDll, [
             $"--Surge:Redis:ConnectionString={redis.ConnectionString}", $"--Surge:Ports:Silo={Repo.FreePort()}",
-            $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={Repo.FreePort()}", "--Surge:Workers:MaxConcurrency=8", .. settings]);
-        var silo = new RedisSilo(process, gateway);
+            $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={http}", "--Surge:Workers:MaxConcurrency=8", .. settings]);
+        var silo = new RedisSilo(process, gateway, http);
         try
         {
             await Repo.WaitForPortAsync(gateway, TimeSpan.FromSeconds(60), "the silo",
@@ -35,6 +37,16 @@ public sealed class RedisSilo : IDisposable
             silo.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Until the silo is active in the cluster (its /ready says so): an open gateway port only means it is joining, and
+    /// a silo still joining cannot declare a dead one dead.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(TimeSpan limit)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(5) };
+        await Http.WaitForAsync(async () => (await Http.TryGetAsync(http, "/ready")).Status == System.Net.HttpStatusCode.OK, limit, "silo ready");
     }
 
     /// <summary>SIGKILL: the process dies at once, with whatever it held.</summary>

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Surge.Cluster.Tests.Programs;
+using Xunit.Abstractions;
+
+namespace Surge.Cluster.Tests.Redis;
+
+/// <summary>A retry waiting for its backoff survives the silo that scheduled it (real Redis and silo processes).</summary>
+[Collection("redis-cluster")]
+[Trait("Category", "Redis")]
+public class RetryRecoveryTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Retry_SiloKilledDuringBackoff_NextAttemptRunsOnTheNewSiloAtItsTime()
+    {
+        using var scripts = new Scripts();
+        // A program task that fails its first attempt: retries are tested across processes with no test handler inside.
+        var script = scripts.Write("flaky.sh", """[ "$SURGE_ATTEMPT" = "1" ] && { echo "first attempt fails" >&2; exit 1; }; echo "attempt $SURGE_ATTEMPT" """);
+        string[] settings = ["--Surge:Programs:flaky:Executable=/bin/sh", $"--Surge:Programs:flaky:Arguments:0={script}",
+            "--Surge:Policies:Types:flaky:MaxAttempts=3", "--Surge:Policies:Types:flaky:BackoffBase=00:00:30", "--Surge:Policies:Types:flaky:Jitter=0"];
+        using var redis = await RedisServer.StartAsync();
+        using var first = await RedisSilo.StartAsync(redis, settings);
+        await using var client = await RedisClient.StartAsync(redis);
+        var spec = TaskSpec.Create("flaky");
+        await client.Surge.SubmitAsync(spec); // its shard is on the only silo
+        var status = await PollAsync(() => client.Surge.GetStatusAsync(spec.Id), s => s?.State == TaskState.Retrying, TimeSpan.FromSeconds(30));
+        var nextAttempt = status!.NextAttemptAt!.Value;
+        Assert.Contains("exited with code 1", status.Error);
+
+        // A second silo joins (the shard stays: it holds unfinished work), then the first dies during the wait.
+        using var second = await RedisSilo.StartAsync(redis, settings);
+        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        await using var both = await RedisClient.StartAsync(redis); // knows both gateways (a client reads them from Redis as it starts)
+        Assert.True(DateTimeOffset.UtcNow < nextAttempt - TimeSpan.FromSeconds(5), "the kill must land during the backoff");
+        first.Kill();
+        var clock = Stopwatch.StartNew();
+        var done = await both.Surge.WaitAsync(spec.Id, TimeSpan.FromSeconds(120));
+        output.WriteLine($"final {clock.Elapsed.TotalSeconds:F1} s after the kill, {(done.StartedAt - nextAttempt)?.TotalSeconds:F1} s after its due time: {done.State}, attempts {done.Attempts}");
+
+        Assert.Equal(TaskState.Succeeded, done.State);
+        Assert.Equal(2, done.Attempts);
+        Assert.True(done.StartedAt >= nextAttempt, $"attempt 2 started at {done.StartedAt:O}, before its time {nextAttempt:O}");
+        Assert.True(done.StartedAt - nextAttempt < TimeSpan.FromSeconds(60), $"attempt 2 started {done.StartedAt - nextAttempt} after its time: past the 60 s recovery bound");
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            Assert.True(DateTime.UtcNow < deadline, $"not within {limit}: {value}");
+            await Task.Delay(100);
+        }
+    }
+}
