@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Surge.Client;
 
 namespace Surge.Cluster.Tests;
@@ -38,6 +39,7 @@ public class CapTests(CapFixture fixture) : IClassFixture<CapFixture>
 
         // Meanwhile, uncapped work runs start to finish.
         while (capped.Completed - before < 500) await Task.Delay(10);
+        Assert.True(CapWaiting(CappedHandler.Capped) > 1_000, "operators should see the storm waiting for its cap (surge_cap_waiting)");
         var latencies = new ConcurrentBag<double>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
@@ -54,6 +56,25 @@ public class CapTests(CapFixture fixture) : IClassFixture<CapFixture>
         while (capped.Completed - before < storm && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal(storm, capped.Completed - before);
         Assert.Equal(CapFixture.Cap, capped.MaxConcurrent); // reached, never passed
+    }
+
+    // The silos' surge.cap.waiting gauges for one type, summed, as a scrape would read them now.
+    private static long CapWaiting(string type)
+    {
+        long waiting = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Surge" && instrument.Name == "surge.cap.waiting") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "type" && (string?)tag.Value == type) Interlocked.Add(ref waiting, value);
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return waiting;
     }
 
     [Fact]

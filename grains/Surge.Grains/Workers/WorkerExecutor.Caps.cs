@@ -23,6 +23,12 @@ internal sealed partial class WorkerExecutor
         lock (_lock) return _caps[type] is { IsIdle: false } cap ? cap.Request(silo) : null;
     }
 
+    /// <summary>Each capped type's waiting tasks and leased slots on this silo.</summary>
+    public (string Type, int Waiting, int Slots)[] CapSnapshot()
+    {
+        lock (_lock) return [.. _caps.Select(c => (c.Key, c.Value.Waiting.Count, c.Value.Slots))];
+    }
+
     /// <summary>The cap grain's answer: admits what now fits.</summary>
     public void ApplyGrant(string type, CapGrant grant)
     {
