@@ -3,8 +3,9 @@ using Surge.Client;
 
 namespace Surge.Hosting;
 
-/// <summary>What <c>/api/status</c> and the <c>/surge</c> page show: silos, pools, recent scaling decisions.</summary>
-internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolStats[] Pools, AutoscaleDecision[] Autoscale, HeldEventView[] Held)
+/// <summary>What <c>/api/status</c> and the <c>/surge</c> page show: silos, pools, recent scaling decisions, held events, dead letters.</summary>
+internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolStats[] Pools, AutoscaleDecision[] Autoscale, HeldEventView[] Held,
+    DeadLetterView[] DeadLetters)
 {
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -14,11 +15,16 @@ internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolSt
         var pools = surge.GetPoolsAsync(cancellationToken);
         var autoscale = surge.GetAutoscaleHistoryAsync(20, cancellationToken);
         var held = surge.GetHeldAsync(20, cancellationToken);
+        var dead = surge.GetDeadLettersAsync(20, cancellationToken);
         var now = time.GetUtcNow();
         return new ClusterStatus(now, await silos, await pools, await autoscale,
-            [.. (await held).Select(h => new HeldEventView(h.Id, h.Entity, h.Event, (now - h.SubmittedAt).TotalSeconds))]);
+            [.. (await held).Select(h => new HeldEventView(h.Id, h.Entity, h.Event, (now - h.SubmittedAt).TotalSeconds))],
+            [.. (await dead).Select(d => new DeadLetterView(d.Id, d.Type, d.Attempts, d.FinishedAt, d.Error))]);
     }
 }
 
 /// <summary>An entity event waiting for its predecessor, as the status page shows it.</summary>
 internal sealed record HeldEventView(string Id, string? Entity, string? Event, double HeldS);
+
+/// <summary>A task that failed for good, waiting for a human (<c>surge dead retry|purge</c>).</summary>
+internal sealed record DeadLetterView(string Id, string Type, int Attempts, DateTimeOffset? FailedAt, string? Error);

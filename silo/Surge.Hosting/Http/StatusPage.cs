@@ -29,6 +29,8 @@ internal static class StatusPage
         <table id="silos"><thead><tr><th>silo</th><th>routing</th><th>slots</th><th>model</th><th>routing accuracy (last 1,000)</th></tr></thead><tbody></tbody></table>
         <h2>Held entity events</h2>
         <table id="held"><thead><tr><th>task</th><th>entity</th><th>event</th><th>held s</th></tr></thead><tbody></tbody></table>
+        <h2>Dead letters (latest 20; <code>surge dead retry|purge</code>)</h2>
+        <table id="dead"><thead><tr><th>task</th><th>type</th><th>attempts</th><th>failed at</th><th>last error</th></tr></thead><tbody></tbody></table>
         <h2>Recent autoscale decisions</h2>
         <table id="autoscale"><thead><tr><th>at</th><th>kind</th><th>pool</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody></tbody></table>
         <script>
@@ -44,6 +46,7 @@ internal static class StatusPage
               cell(x.routing_accuracy == null ? '–' : `${(100 * x.routing_accuracy).toFixed(1)} %`)]));
             fill('autoscale', s.autoscale.map(d => [cell(new Date(d.at).toLocaleTimeString()), cell(d.kind, true), cell(d.pool ?? ''), cell(d.from), cell(d.to), cell(d.reason, true)]));
             fill('held', s.held.map(h => [cell(h.id), cell(h.entity ?? '', true), cell(h.event ?? '', true), cell(h.held_s.toFixed(1))]));
+            fill('dead', s.dead_letters.map(d => [cell(d.id), cell(d.type, true), cell(d.attempts), cell(d.failed_at ? new Date(d.failed_at).toLocaleTimeString() : ''), cell(d.error ?? '', true)]));
             document.getElementById('completed').textContent = s.pools.reduce((n, p) => n + p.completed, 0);
             document.getElementById('updated').textContent = `updated ${new Date(s.at).toLocaleTimeString()}`;
           } catch (e) {

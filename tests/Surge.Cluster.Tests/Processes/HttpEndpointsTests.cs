@@ -85,6 +85,24 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
     }
 
     [Fact]
+    public async Task ApiStatus_TaskThatFailedForGood_ListedAsDeadLetter()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var failed = await host.Services.GetRequiredService<ISurgeClient>().RunAsync(TaskSpec.Create("simulate", """{"duration_ms":"soon"}"""));
+        Assert.True(failed.DeadLettered);
+
+        using var status = JsonDocument.Parse(await _http.GetStringAsync("/api/status"));
+        var dead = status.RootElement.GetProperty("dead_letters").EnumerateArray().Single(d => d.GetProperty("id").GetString() == failed.Id);
+        Assert.Equal(1, dead.GetProperty("attempts").GetInt32());
+        Assert.Contains("ArgumentException", dead.GetProperty("error").GetString());
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task GrafanaDashboard_EverySeriesItQueries_IsServed()
     {
         for (var i = 0; i < 7; i++) // one kind, again and again: the baseline predicts once it has seen five
