@@ -11,7 +11,9 @@ internal sealed partial class CapLeaseKeeper(WorkerExecutor executor, IGrainFact
     ILogger<CapLeaseKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource _stop = new();
+    private long _lastLogged;
     private Task _loop = Task.CompletedTask;
 
     public void Participate(ISiloLifecycle lifecycle)
@@ -57,7 +59,10 @@ internal sealed partial class CapLeaseKeeper(WorkerExecutor executor, IGrainFact
         catch (Exception e)
         {
             // The lease runs out by itself: with no answer this silo stops starting the type, it never overshoots.
-            LogSyncFailed(type, e.Message);
+            // Said once every 10 s, not at every 50 ms tick.
+            var last = Interlocked.Read(ref _lastLogged);
+            if ((last == 0 || time.GetElapsedTime(last) > LogEvery) && Interlocked.CompareExchange(ref _lastLogged, time.GetTimestamp(), last) == last)
+                LogSyncFailed(type, e.Message);
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class ScheduleGrain(
 {
     private const string ReminderName = "surge-schedule";
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1); // Orleans' shortest reminder period
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger = logger;
     private IGrainTimer? _timer;
 
@@ -71,12 +72,12 @@ internal sealed partial class ScheduleGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => FireDueAsync();
 
-    private void Arm()
+    private void Arm(TimeSpan? retryIn = null)
     {
         var cron = CronSchedule.Parse(state.State.Spec!.Cron);
         var now = time.GetUtcNow();
         var next = cron.GetNextOccurrence(state.State.LastFired ?? now, TimeZoneInfo.Utc);
-        var delay = next is { } n ? n - now : WakeUp;
+        var delay = retryIn ?? (next is { } n ? n - now : WakeUp);
         delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > WakeUp ? WakeUp : delay; // the reminder wakes it anyway
         if (_timer is null) _timer = this.RegisterGrainTimer(_ => FireDueAsync(), delay, Timeout.InfiniteTimeSpan);
         else _timer.Change(delay, Timeout.InfiniteTimeSpan);
@@ -97,7 +98,9 @@ internal sealed partial class ScheduleGrain(
             }
             catch (Exception e)
             {
-                LogFireFailed(spec.Name, instant, e.Message); // tried again at the next wake-up; the id keeps it single
+                LogFireFailed(spec.Name, instant, e.Message); // the id keeps a second try single
+                Arm(RetryAfterFailure);
+                return;
             }
         }
         Arm();
@@ -116,6 +119,6 @@ internal sealed partial class ScheduleGrain(
     [LoggerMessage(1, LogLevel.Information, "Schedule {Name} ({Cron}) submits tasks of type {Type}")]
     private partial void LogScheduled(string name, string cron, string type);
 
-    [LoggerMessage(2, LogLevel.Warning, "Schedule {Name} could not submit its task for {Instant} ({Error}); trying again")]
+    [LoggerMessage(2, LogLevel.Warning, "Schedule {Name} could not submit its task for {Instant} ({Error}); trying again in 5 s")]
     private partial void LogFireFailed(string name, DateTimeOffset instant, string error);
 }
