@@ -68,11 +68,7 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
     [Fact]
     public async Task ApiStatus_EventWaitingForItsPredecessor_ListedAsHeld()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartClientAsync();
         var entity = $"build/held-{Guid.NewGuid():N}";
         var finished = TaskSpec.Create("simulate").ForEntity(entity, "build.finished", after: "build.started");
         await host.Services.GetRequiredService<ISurgeClient>().SubmitAsync(finished);
@@ -87,11 +83,7 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
     [Fact]
     public async Task ApiStatus_TaskThatFailedForGood_ListedAsDeadLetter()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartClientAsync();
         var failed = await host.Services.GetRequiredService<ISurgeClient>().RunAsync(TaskSpec.Create("simulate", """{"duration_ms":"soon"}"""));
         Assert.True(failed.DeadLettered);
 
@@ -100,6 +92,17 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         Assert.Equal(1, dead.GetProperty("attempts").GetInt32());
         Assert.Contains("ArgumentException", dead.GetProperty("error").GetString());
         await host.StopAsync();
+    }
+
+    // A service's Surge client, in this test process, through the silo process's gateway.
+    private async Task<IHost> StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     [Fact]
