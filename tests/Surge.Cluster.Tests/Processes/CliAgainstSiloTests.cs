@@ -48,6 +48,28 @@ public class CliAgainstSiloTests(SiloProcessFixture silo)
     }
 
     [Fact]
+    public async Task Schedule_AddListRemove_AndBadCronNamed()
+    {
+        var name = $"nightly-{Guid.NewGuid():N}";
+        using (var add = await silo.SurgeAsync(Quick, "schedule", "add", name, "--cron", "0 2 * * *", "--type", "simulate", "--payload", "{\"duration_ms\":1}"))
+        {
+            Assert.True(add.ExitCode == 0, add.Stderr);
+            Assert.Contains("02:00:00", add.Stdout); // its next instant
+        }
+        using (var list = await silo.SurgeAsync(Quick, "schedule", "list"))
+            Assert.Contains(name, list.Stdout);
+        using (var bad = await silo.SurgeAsync(Quick, "schedule", "add", "broken", "--cron", "* *", "--type", "simulate"))
+        {
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Contains("cron: '* *' has 2 fields", bad.Stderr);
+        }
+        using (var remove = await silo.SurgeAsync(Quick, "schedule", "remove", name))
+            Assert.Contains($"removed schedule '{name}'", remove.Stdout);
+        using (var list = await silo.SurgeAsync(Quick, "schedule", "list"))
+            Assert.DoesNotContain(name, list.Stdout);
+    }
+
+    [Fact]
     public async Task Cancel_RunningTask_PrintsCancelled()
     {
         using var submit = await silo.SurgeAsync(Quick, "submit", "--type", "simulate", "--payload", "{\"duration_ms\":60000}");
