@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Surge.Client;
 using Surge.Hosting;
 using Surge.Workers;
@@ -77,22 +76,10 @@ internal static class CapsBench
     private static void Print(string phase, (double P50, double P99) probe, int? maxRunning)
         => Console.WriteLine(JsonSerializer.Serialize(new { bench = "caps", phase, other_p50_ms = Math.Round(probe.P50, 2), other_p99_ms = Math.Round(probe.P99, 2), storm_max_running = maxRunning }));
 
-    private static async Task<IHost> StartAsync(int cap)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = ["--Surge:Ports:Http=0", "--Surge:Workers:MaxConcurrency=64", $"--Surge:Policies:Types:{Capped}:MaxRunning={cap}",
-                $"--Surge:Routing:TypePools:{Capped}=long", $"--Surge:Routing:TypePools:{Free}=long", "--Surge:Routing:TypePools:simulate=short"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.AddFilter(null, LogLevel.Warning);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for JSON
-        builder.AddSurgeSilo(silo => new SurgeWorkersBuilder(silo.Services).AddHandler(Capped, BulkAsync).AddHandler(Free, BulkAsync));
-        builder.Services.AddSurgeClient();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private static Task<IHost> StartAsync(int cap) => BenchHosts.SiloAsync(
+        ["--Surge:Workers:MaxConcurrency=64", $"--Surge:Policies:Types:{Capped}:MaxRunning={cap}",
+            $"--Surge:Routing:TypePools:{Capped}=long", $"--Surge:Routing:TypePools:{Free}=long", "--Surge:Routing:TypePools:simulate=short"],
+        silo => new SurgeWorkersBuilder(silo.Services).AddHandler(Capped, BulkAsync).AddHandler(Free, BulkAsync));
 
     // 2 ms of I/O-like waiting, counting how many run at once.
     private static async ValueTask<ReadOnlyMemory<byte>> BulkAsync(TaskContext context, CancellationToken cancellationToken)

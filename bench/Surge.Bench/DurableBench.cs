@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Surge.Client;
 using Surge.Replay;
 
@@ -51,12 +49,7 @@ internal static class DurableBench
         var gateway = SiloProcess.FreePort();
         using var silo = SiloProcess.Start(gateway, settings);
         await silo.WaitForGatewayAsync(gateway);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.AddFilter(null, LogLevel.Warning);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.UseOrleansClient(c => c.AddSurgeClient(o => o.Gateways = [$"127.0.0.1:{gateway}"]));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await BenchHosts.ClientAsync(gateway);
         var surge = host.Services.GetRequiredService<ISurgeClient>();
 
         await ThroughputBench.NoOpTasksAsync(surge, 5_000, window, "warm", oneCall: true);

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Surge.Client;
-using Surge.Hosting;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Replay;
@@ -64,17 +61,7 @@ internal static class MixedWorkloadBench
 
     private static async Task<ReplayReport> ReplayAsync(string mode, string? modelPath, IReadOnlyList<WorkloadTask> workload, string name)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = [$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", "--Surge:Ports:Http=0", $"--Surge:Predictor:ModelPath={modelPath}"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.AddFilter(null, LogLevel.Warning);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for JSON
-        builder.AddSurgeSilo();
-        builder.Services.AddSurgeClient();
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await BenchHosts.SiloAsync([$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", $"--Surge:Predictor:ModelPath={modelPath}"]);
         try
         {
             return await ReplayRun.RunAsync(host.Services.GetRequiredService<ISurgeClient>(), workload, name, new ReplayOptions(), null, CancellationToken.None);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Surge.Client;
 
 namespace Surge.Bench;
@@ -21,12 +19,7 @@ internal static class ThroughputBench
         using var silo = SiloProcess.Start(gateway);
         await silo.WaitForGatewayAsync(gateway);
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.AddFilter(null, LogLevel.Warning);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for JSON
-        builder.UseOrleansClient(c => c.AddSurgeClient(o => o.Gateways = [$"127.0.0.1:{gateway}"]));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await BenchHosts.ClientAsync(gateway);
         var cluster = host.Services.GetRequiredService<IClusterClient>();
         var surge = host.Services.GetRequiredService<ISurgeClient>();
 
