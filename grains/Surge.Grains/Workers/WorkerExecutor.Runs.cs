@@ -1,5 +1,6 @@
 namespace Surge.Workers;
 
+// Tasks while they run: the hard time limit, and cancel requests (which also reach tasks still queued).
 internal sealed partial class WorkerExecutor
 {
     private readonly Dictionary<string, (WorkItem Item, CancellationTokenSource Token)> _runs = new(StringComparer.Ordinal);
