@@ -7,18 +7,27 @@ public sealed class EntityOptions
 {
     public const string Section = "Surge:Entities";
     public static readonly TimeSpan DefaultHoldLimit = TimeSpan.FromMinutes(5);
+    public const int DefaultMaxHeld = 10_000;
 
     /// <summary>
     /// How long an event waits for its <c>after</c> event or its sequence predecessor before it fails with a reason
     /// naming what is missing. Default 5 min; 10 ms to 7 days.
     /// </summary>
     public TimeSpan HoldLimit { get; set; } = DefaultHoldLimit;
+
+    /// <summary>Events one entity may hold at once; a submission past it is refused. Default 10,000; 1 to 1,000,000.</summary>
+    public int MaxHeld { get; set; } = DefaultMaxHeld;
 }
 
 internal sealed class EntityOptionsValidator : IValidateOptions<EntityOptions>
 {
     public ValidateOptionsResult Validate(string? name, EntityOptions options)
-        => options.HoldLimit >= TimeSpan.FromMilliseconds(10) && options.HoldLimit <= TimeSpan.FromDays(7)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{EntityOptions.Section}:HoldLimit is {options.HoldLimit}; set 00:00:00.010 to 7.00:00:00 (default 00:05:00).");
+    {
+        var failures = new List<string>();
+        if (options.HoldLimit < TimeSpan.FromMilliseconds(10) || options.HoldLimit > TimeSpan.FromDays(7))
+            failures.Add($"{EntityOptions.Section}:HoldLimit is {options.HoldLimit}; set 00:00:00.010 to 7.00:00:00 (default 00:05:00).");
+        if (options.MaxHeld is < 1 or > 1_000_000)
+            failures.Add($"{EntityOptions.Section}:MaxHeld is {options.MaxHeld}; set 1 to 1000000 (default 10000).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

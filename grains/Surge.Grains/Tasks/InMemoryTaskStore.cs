@@ -11,9 +11,9 @@ internal sealed class InMemoryTaskStore : ITaskStore
     private readonly ConcurrentDictionary<string, TaskRecord>[] _shards =
         Enumerable.Range(0, TaskShards.Count).Select(_ => new ConcurrentDictionary<string, TaskRecord>(StringComparer.Ordinal)).ToArray();
 
-    public ValueTask SaveAsync(int shard, TaskRecord record)
+    public ValueTask SaveAsync(int shard, IReadOnlyList<TaskRecord> records)
     {
-        _shards[shard][record.Id] = record;
+        foreach (var record in records) _shards[shard][record.Id] = record;
         return ValueTask.CompletedTask;
     }
 

@@ -13,7 +13,14 @@ internal sealed record TaskOutcome(
     [property: Id(7)] int Attempt,
     [property: Id(8)] double MemoryMb = 0,
     [property: Id(9)] string? ErrorType = null,
-    [property: Id(10)] string? CacheKey = null);
+    [property: Id(10)] string? CacheKey = null,
+    [property: Id(11)] bool Ran = true)
+{
+    /// <summary>A dispatch that ended without its handler running (cancelled while queued): it still reports, so the
+    /// shard knows when no run of the task is left anywhere.</summary>
+    public static TaskOutcome NotStarted(string error, string pool, double? predictedMs, DateTimeOffset now, int attempt)
+        => new(false, error, ReadOnlyMemory<byte>.Empty, pool, predictedMs, now, now, attempt, Ran: false);
+}
 
 /// <summary>That a task's execution began, and where.</summary>
 [GenerateSerializer, Immutable]

@@ -89,7 +89,7 @@ internal sealed partial class TaskShardGrain
         _records[taskId] = again;
         try
         {
-            await store.SaveAsync(_shard, again);
+            await store.SaveAsync(_shard, [again]);
         }
         catch (Exception e)
         {
@@ -132,7 +132,7 @@ internal sealed partial class TaskShardGrain
     {
         try
         {
-            await store.SaveAsync(_shard, record);
+            await store.SaveAsync(_shard, [record]);
         }
         catch (Exception)
         {

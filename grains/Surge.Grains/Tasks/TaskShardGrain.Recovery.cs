@@ -26,7 +26,7 @@ internal sealed partial class TaskShardGrain
             if (!_records.TryGetValue(id, out var record)) { _unsaved.Remove(id); continue; }
             try
             {
-                await store.SaveAsync(_shard, record);
+                await store.SaveAsync(_shard, [record]);
                 _unsaved.Remove(id);
             }
             catch (Exception)

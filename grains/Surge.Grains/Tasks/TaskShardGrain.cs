@@ -83,7 +83,7 @@ internal sealed partial class TaskShardGrain(
         _records[id] = record;
         try
         {
-            await store.SaveAsync(_shard, record); // durable before anything can run it
+            await store.SaveAsync(_shard, [record]); // durable before anything can run it
         }
         catch (Exception e)
         {
@@ -232,7 +232,7 @@ internal sealed partial class TaskShardGrain(
         if (_waiters.Remove(final.Id, out var waiter)) waiter.TrySetResult();
         try
         {
-            await store.SaveAsync(_shard, final);
+            await store.SaveAsync(_shard, [final]);
         }
         catch (Exception)
         {

@@ -12,8 +12,13 @@ internal sealed class RedisTaskStore(RedisConnection connection, Serializer<Task
 {
     private RedisKey Key(int shard) => $"surge:{serviceId}:tasks:{shard}";
 
-    public async ValueTask SaveAsync(int shard, TaskRecord record)
-        => await (await connection.DatabaseAsync()).HashSetAsync(Key(shard), record.Id, serializer.SerializeToArray(record));
+    // One HSET of every record: a batch is one round trip and one atomic write.
+    public async ValueTask SaveAsync(int shard, IReadOnlyList<TaskRecord> records)
+    {
+        var fields = new HashEntry[records.Count];
+        for (var i = 0; i < fields.Length; i++) fields[i] = new HashEntry(records[i].Id, serializer.SerializeToArray(records[i]));
+        await (await connection.DatabaseAsync()).HashSetAsync(Key(shard), fields);
+    }
 
     public async ValueTask RemoveAsync(int shard, IReadOnlyCollection<string> taskIds)
         => await (await connection.DatabaseAsync()).HashDeleteAsync(Key(shard), [.. taskIds.Select(id => (RedisValue)id)]);
