@@ -5,80 +5,149 @@ namespace Surge.Tests;
 
 public class EntitySequencerTests
 {
+    private const int MaxHeld = 100;
     private readonly FakeTimeProvider _time = new();
     private readonly EntitySequencer _sequencer = new(new EntityRecord());
 
-    private static TaskSpec Event(string id, string? name, string? after = null, long? sequence = null)
-        => TaskSpec.Create("simulate", id: id).ForEntity("build/1", name, after, sequence);
+    private static EntityEvent Event(string id, string? name, string? after = null, long? sequence = null) => new(id, name, after, sequence);
+
+    private Admission Admit(EntityEvent e) => _sequencer.Admit(e, _time.GetUtcNow(), MaxHeld);
+
+    private string? Release() => _sequencer.TryRelease(_time.GetUtcNow())?.TaskId;
 
     [Fact]
-    public void TryRelease_FinishedArrivesFirst_HeldUntilStartedHandled()
+    public void Admit_FinishedArrivesFirst_HeldUntilStartedHandled()
     {
-        _sequencer.Add(Event("f", "build.finished", after: "build.started"), _time.GetUtcNow());
-        Assert.Null(_sequencer.TryRelease());
+        Assert.Equal(Admission.Held, Admit(Event("f", "build.finished", after: "build.started")));
+        Assert.Equal(Admission.Released, Admit(Event("s", "build.started")));
+        Assert.Null(Release()); // one at a time: started still runs
 
-        _sequencer.Add(Event("s", "build.started"), _time.GetUtcNow());
-        Assert.Equal("s", _sequencer.TryRelease()?.Id);
-        Assert.Null(_sequencer.TryRelease()); // one at a time: started still runs
-
-        Assert.True(_sequencer.Finish("s"));
-        Assert.Equal("f", _sequencer.TryRelease()?.Id);
+        Assert.True(_sequencer.End("s"));
+        Assert.Equal("f", Release());
     }
 
     [Fact]
-    public void TryRelease_IndependentEvents_RunOneAtATimeInArrivalOrder()
+    public void Admit_IndependentEvents_RunOneAtATimeInArrivalOrder()
     {
-        _sequencer.Add(Event("a", "x"), _time.GetUtcNow());
-        _sequencer.Add(Event("b", "y"), _time.GetUtcNow());
-        Assert.Equal("a", _sequencer.TryRelease()?.Id);
-        Assert.Null(_sequencer.TryRelease());
-        _sequencer.Finish("a");
-        Assert.Equal("b", _sequencer.TryRelease()?.Id);
+        Assert.Equal(Admission.Released, Admit(Event("a", "x")));
+        Assert.Equal(Admission.Held, Admit(Event("b", "y")));
+        Assert.Equal(Admission.Held, Admit(Event("c", "z")));
+        _sequencer.End("a");
+        Assert.Equal("b", Release());
+        _sequencer.End("b");
+        Assert.Equal("c", Release());
+    }
+
+    [Fact]
+    public void Admit_SameEventAgain_AnsweredAsItStandsAndStoredOnce()
+    {
+        Admit(Event("a", "x"));
+        Admit(Event("b", "y"));
+        Assert.Equal(Admission.Released, Admit(Event("a", "x")));
+        Assert.Equal(Admission.Held, Admit(Event("b", "y")));
+        Assert.Single(_sequencer.Record.Pending);
+    }
+
+    [Fact]
+    public void Admit_PastMaxHeld_Full()
+    {
+        Admit(Event("run", "r"));
+        for (var i = 0; i < MaxHeld; i++) Assert.Equal(Admission.Held, Admit(Event($"h{i}", null)));
+        Assert.Equal(Admission.Full, Admit(Event("one-more", null)));
+        Assert.False(_sequencer.Contains("one-more"));
     }
 
     [Fact]
     public void TryRelease_HeldEvent_DoesNotBlockLaterIndependentEvent()
     {
-        _sequencer.Add(Event("f", "finished", after: "started"), _time.GetUtcNow());
-        _sequencer.Add(Event("n", "note"), _time.GetUtcNow());
-        Assert.Equal("n", _sequencer.TryRelease()?.Id);
+        Admit(Event("f", "finished", after: "started"));
+        Assert.Equal(Admission.Released, Admit(Event("n", "note")));
     }
 
     [Fact]
     public void TryRelease_SequenceGap_HeldUntilPredecessorHandled()
     {
-        _sequencer.Add(Event("3", null, sequence: 2), _time.GetUtcNow());
-        Assert.Null(_sequencer.TryRelease());
-        _sequencer.Add(Event("1", null, sequence: 1), _time.GetUtcNow());
-        Assert.Equal("1", _sequencer.TryRelease()?.Id);
-        _sequencer.Finish("1");
-        Assert.Equal("3", _sequencer.TryRelease()?.Id);
+        Assert.Equal(Admission.Held, Admit(Event("3", null, sequence: 2)));
+        Assert.Equal(Admission.Released, Admit(Event("1", null, sequence: 1)));
+        _sequencer.End("1");
+        Assert.Equal("3", Release());
     }
 
     [Fact]
-    public void Finish_NotTheRunningEvent_ReturnsFalseAndChangesNothing()
+    public void End_NotItsEvent_ReturnsFalseAndChangesNothing()
     {
-        _sequencer.Add(Event("a", "x"), _time.GetUtcNow());
-        _sequencer.TryRelease();
-        Assert.False(_sequencer.Finish("other"));
-        Assert.Equal("a", _sequencer.Record.Running?.Id);
+        Admit(Event("a", "x"));
+        Assert.False(_sequencer.End("other"));
+        Assert.Equal("a", _sequencer.Record.Running?.TaskId);
+    }
+
+    [Fact]
+    public void Readmit_SequencedEventAlreadyPassed_RunsAgainBeforeEventsHeldMeanwhile()
+    {
+        Admit(Event("1", null, sequence: 1));
+        _sequencer.End("1");
+        Admit(Event("2", null, sequence: 2));
+        Admit(Event("n", "note"));
+        Admit(Event("m", "memo"));
+        _sequencer.End("2"); // 2 failed for good and was dead-lettered: handled, so the notes go on
+        Assert.Equal("n", Release());
+
+        // 2 comes back from the dead letters: next after what runs now, ahead of "memo", though its number is passed.
+        Assert.Equal(Admission.Held, _sequencer.Readmit(Event("2", null, sequence: 2), _time.GetUtcNow(), MaxHeld));
+        _sequencer.End("n");
+        Assert.Equal("2", Release());
+        _sequencer.End("2");
+        Assert.Equal("m", Release());
+        Assert.Equal(2, _sequencer.Record.LastSequence);
+    }
+
+    [Fact]
+    public void Readmit_NothingRunning_ReleasedAtOnce()
+    {
+        Admit(Event("s", "build.started"));
+        _sequencer.End("s");
+        Assert.Equal(Admission.Released, _sequencer.Readmit(Event("s", "build.started"), _time.GetUtcNow(), MaxHeld));
+    }
+
+    [Fact]
+    public void Withdraw_RunningEventNeverRecorded_GoneWithoutCountingAsHandled()
+    {
+        Admit(Event("s", "build.started"));
+        Admit(Event("f", "build.finished", after: "build.started"));
+        Assert.True(_sequencer.Withdraw("s"));
+        Assert.Null(Release()); // "finished" still waits for a "started" that really ran
+        Assert.DoesNotContain("build.started", _sequencer.Record.Handled);
+    }
+
+    [Fact]
+    public void IsEmpty_OnlyWhenNothingHeldRunningOrRemembered()
+    {
+        Assert.True(_sequencer.IsEmpty);
+        Admit(Event("a", null));
+        Assert.False(_sequencer.IsEmpty);
+        _sequencer.End("a");
+        Assert.True(_sequencer.IsEmpty); // an unnamed, unnumbered event leaves nothing to wait for
+        Admit(Event("s", "build.started"));
+        _sequencer.End("s");
+        Assert.True(_sequencer.IsIdle);
+        Assert.False(_sequencer.IsEmpty); // a later "after: build.started" needs to know
     }
 
     [Fact]
     public void Expire_BeforeLimit_KeepsEvent()
     {
-        _sequencer.Add(Event("f", "finished", after: "started"), _time.GetUtcNow());
+        Admit(Event("f", "finished", after: "started"));
         _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
-        Assert.Empty(_sequencer.Expire(_time.GetUtcNow(), TimeSpan.FromMinutes(5)));
+        Assert.Empty(_sequencer.Expire(_time.GetUtcNow(), TimeSpan.FromMinutes(5), "build/1"));
     }
 
     [Fact]
     public void Expire_AtLimit_RemovesEventWithReasonNamingMissingEvent()
     {
-        _sequencer.Add(Event("f", "finished", after: "started"), _time.GetUtcNow());
+        Admit(Event("f", "finished", after: "started"));
         _time.Advance(TimeSpan.FromMinutes(5));
-        var expired = Assert.Single(_sequencer.Expire(_time.GetUtcNow(), TimeSpan.FromMinutes(5)));
-        Assert.Equal("f", expired.Spec.Id);
+        var expired = Assert.Single(_sequencer.Expire(_time.GetUtcNow(), TimeSpan.FromMinutes(5), "build/1"));
+        Assert.Equal("f", expired.TaskId);
         Assert.Contains("'started'", expired.Reason);
         Assert.Contains("build/1", expired.Reason);
         Assert.True(_sequencer.IsIdle);
@@ -87,9 +156,9 @@ public class EntitySequencerTests
     [Fact]
     public void Expire_SequenceGap_ReasonNamesMissingSequence()
     {
-        _sequencer.Add(Event("5", null, sequence: 5), _time.GetUtcNow());
+        Admit(Event("5", null, sequence: 5));
         _time.Advance(TimeSpan.FromSeconds(10));
-        var expired = Assert.Single(_sequencer.Expire(_time.GetUtcNow(), TimeSpan.FromSeconds(10)));
+        var expired = Assert.Single(_sequencer.Expire(_time.GetUtcNow(), TimeSpan.FromSeconds(10), "build/1"));
         Assert.Contains("sequence 4", expired.Reason);
     }
 
@@ -97,34 +166,33 @@ public class EntitySequencerTests
     public void NextExpiry_OldestHeldEvent_IsItsArrivalPlusLimit()
     {
         var first = _time.GetUtcNow();
-        _sequencer.Add(Event("a", "a", after: "z"), first);
+        Admit(Event("a", "a", after: "z"));
         _time.Advance(TimeSpan.FromSeconds(3));
-        _sequencer.Add(Event("b", "b", after: "z"), _time.GetUtcNow());
+        Admit(Event("b", "b", after: "z"));
         Assert.Equal(first + TimeSpan.FromMinutes(1), _sequencer.NextExpiry(TimeSpan.FromMinutes(1)));
     }
 
     [Fact]
-    public void Drop_HeldEventCancelled_CountsAsHandledForItsSuccessors()
+    public void End_HeldEventCancelled_CountsAsHandledForItsSuccessors()
     {
-        _sequencer.Add(Event("f", "finished", after: "started"), _time.GetUtcNow());
-        _sequencer.Add(Event("r", "report", after: "finished"), _time.GetUtcNow());
-        Assert.True(_sequencer.Drop("f"));
+        Admit(Event("f", "finished", after: "started"));
+        Admit(Event("r", "report", after: "finished"));
+        Assert.True(_sequencer.End("f"));
         Assert.False(_sequencer.Contains("f"));
-        Assert.Equal("r", _sequencer.TryRelease()?.Id);
-        Assert.False(_sequencer.Drop("f"));
+        Assert.Equal("r", Release());
+        Assert.False(_sequencer.End("f"));
     }
 
     [Fact]
-    public void Drop_SequenceAheadCancelled_PassedOverWhenItsTurnComes()
+    public void End_SequenceAheadCancelled_PassedOverWhenItsTurnComes()
     {
-        _sequencer.Add(Event("3", null, sequence: 3), _time.GetUtcNow());
-        _sequencer.Add(Event("2", null, sequence: 2), _time.GetUtcNow());
-        Assert.True(_sequencer.Drop("2")); // 2 cancelled before 1 came
-        Assert.Null(_sequencer.TryRelease());
+        Admit(Event("3", null, sequence: 3));
+        Admit(Event("2", null, sequence: 2));
+        Assert.True(_sequencer.End("2")); // 2 cancelled before 1 came
+        Assert.Null(Release());
 
-        _sequencer.Add(Event("1", null, sequence: 1), _time.GetUtcNow());
-        Assert.Equal("1", _sequencer.TryRelease()?.Id);
-        _sequencer.Finish("1");
-        Assert.Equal("3", _sequencer.TryRelease()?.Id); // 2 is passed over, not waited for
+        Assert.Equal(Admission.Released, Admit(Event("1", null, sequence: 1)));
+        _sequencer.End("1");
+        Assert.Equal("3", Release()); // 2 is passed over, not waited for
     }
 }

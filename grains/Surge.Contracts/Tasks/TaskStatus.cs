@@ -26,6 +26,8 @@ public sealed record TaskStatus
     [Id(15)] public bool DeadLettered { get; init; }
     /// <summary>Answered from the result cache of a deterministic type: it did not run.</summary>
     [Id(16)] public bool FromCache { get; init; }
+    /// <summary>Times it was started again because its silo stopped while it was queued or running (each also counts in <see cref="Attempts"/>).</summary>
+    [Id(17)] public int Recoveries { get; init; }
 
     public bool IsFinal => State.IsFinal();
 }

@@ -7,6 +7,9 @@ internal sealed partial class EntityGrain
     [LoggerMessage(1, LogLevel.Warning, "Event {TaskId} of entity {Entity} failed without running: {Reason}")]
     private partial void LogExpired(string taskId, string entity, string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Event {TaskId} of entity {Entity} was released but its run is gone: running it again")]
-    private partial void LogRunLost(string taskId, string entity);
+    [LoggerMessage(2, LogLevel.Warning, "Event {TaskId} of entity {Entity}: its shard did not answer ({Error}); its upkeep hands it over again")]
+    private partial void LogShardUnreachable(string taskId, string entity, string error);
+
+    [LoggerMessage(3, LogLevel.Warning, "Event {TaskId} of entity {Entity} was released long ago and its record says {Run}: the entity moves on")]
+    private partial void LogSettled(string taskId, string entity, EventRun run);
 }

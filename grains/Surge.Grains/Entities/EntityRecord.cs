@@ -1,24 +1,68 @@
 namespace Surge.Entities;
 
-/// <summary>The persisted order book of one entity.</summary>
+/// <summary>
+/// The persisted order book of one entity: which of its events wait, which one runs, and what has been handled. It
+/// names events by task id and their ordering keys only; payloads stay in the tasks' records, so the book stays small.
+/// </summary>
 [GenerateSerializer]
 internal sealed class EntityRecord
 {
-    /// <summary>Events not yet released, in arrival order.</summary>
-    [Id(0)] public List<HeldEvent> Pending { get; set; } = [];
-
     /// <summary>Names of events that reached a final state: what <c>after</c> waits for.</summary>
     [Id(1)] public HashSet<string> Handled { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Highest sequence number handled; 0 before the first.</summary>
     [Id(2)] public long LastSequence { get; set; }
 
-    /// <summary>The one released event not yet finished, if any: events of an entity run one at a time.</summary>
-    [Id(3)] public TaskSpec? Running { get; set; }
-
     /// <summary>Sequence numbers above <see cref="LastSequence"/> whose events were cancelled while held: passed over, not waited for.</summary>
     [Id(4)] public SortedSet<long> Skipped { get; set; } = [];
+
+    /// <summary>Events not yet released: re-admitted ones (a dead letter retried) first, then in arrival order.</summary>
+    [Id(5)] public List<HeldEvent> Pending { get; set; } = [];
+
+    /// <summary>The one released event whose run is not over, if any: events of an entity run one at a time.</summary>
+    [Id(6)] public EntityEvent? Running { get; set; }
+
+    /// <summary>When <see cref="Running"/> was released: a release long ago is checked against its task's record.</summary>
+    [Id(7)] public DateTimeOffset RunningSince { get; set; }
 }
 
+/// <summary>What an entity needs of one of its events to order it: its task id and its ordering keys.</summary>
 [GenerateSerializer, Immutable]
-internal sealed record HeldEvent([property: Id(0)] TaskSpec Spec, [property: Id(1)] DateTimeOffset Since);
+internal sealed record EntityEvent(
+    [property: Id(0)] string TaskId,
+    [property: Id(1)] string? Event,
+    [property: Id(2)] string? After,
+    [property: Id(3)] long? Sequence)
+{
+    public static EntityEvent Of(TaskSpec spec) => new(spec.Id, spec.Event, spec.After, spec.Sequence);
+}
+
+/// <summary>An event waiting for its predecessor since <see cref="Since"/>. <see cref="Readmitted"/>: a dead letter run again.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record HeldEvent([property: Id(0)] EntityEvent Event, [property: Id(1)] DateTimeOffset Since, [property: Id(2)] bool Readmitted = false);
+
+/// <summary>What an entity did with an event it was given.</summary>
+[GenerateSerializer]
+internal enum Admission
+{
+    /// <summary>It runs now: nothing of the entity runs and its predecessors are handled.</summary>
+    Released = 0,
+    /// <summary>It waits for its predecessor, or for the running event to end.</summary>
+    Held = 1,
+    /// <summary>Refused: the entity already holds <see cref="EntityOptions.MaxHeld"/> events.</summary>
+    Full = 2,
+}
+
+/// <summary>Where a task's run stands, as its shard knows it: what an entity asks before it lets its next event go.</summary>
+[GenerateSerializer]
+internal enum EventRun
+{
+    /// <summary>The shard has no record of it: the submission was never acknowledged, or its record is long gone.</summary>
+    Unknown = 0,
+    /// <summary>It will run, runs, waits to retry, or is final while a run of it has not ended yet.</summary>
+    Running = 1,
+    /// <summary>Final, and no run of it is left.</summary>
+    Ended = 2,
+    /// <summary>Not released yet: its record says the entity holds it.</summary>
+    Held = 3,
+}

@@ -3,8 +3,8 @@ namespace Surge.Entities;
 /// <summary>
 /// The ordering rules of one entity, over its <see cref="EntityRecord"/>. Pure: no Orleans, time passed in.
 /// An event is ready when nothing of its entity runs, its <c>after</c> event has been handled, and its sequence
-/// number (if any) follows the last handled one. Ready events go in arrival order; a held event does not block
-/// later events that do not depend on it.
+/// number (if any) follows the last handled one. Ready events go re-admitted first, then in arrival order; a held
+/// event does not block later events that do not depend on it.
 /// </summary>
 internal sealed class EntitySequencer(EntityRecord record)
 {
@@ -12,48 +12,112 @@ internal sealed class EntitySequencer(EntityRecord record)
 
     public bool IsIdle => record.Running is null && record.Pending.Count == 0;
 
-    public bool Contains(string taskId)
-        => record.Running?.Id == taskId || record.Pending.Exists(e => e.Spec.Id == taskId);
+    /// <summary>Nothing held or running, and nothing handled that a later event could wait for: the book can go.</summary>
+    public bool IsEmpty => IsIdle && record.Handled.Count == 0 && record.LastSequence == 0 && record.Skipped.Count == 0;
 
-    public void Add(TaskSpec spec, DateTimeOffset now) => record.Pending.Add(new HeldEvent(spec, now));
+    public bool Contains(string taskId) => record.Running?.TaskId == taskId || record.Pending.Exists(e => e.Event.TaskId == taskId);
+
+    /// <summary>
+    /// Takes an event: released when nothing runs and it is ready, else held, or refused when <paramref name="maxHeld"/>
+    /// events wait already. An event it has already is answered as it stands (its shard may ask again).
+    /// </summary>
+    public Admission Admit(EntityEvent e, DateTimeOffset now, int maxHeld) => Take(e, now, maxHeld, readmitted: false);
+
+    /// <summary>
+    /// A dead letter run again: it goes back to its place, ahead of the events that wait, and its own predecessors are
+    /// handled already (a sequence number at or below the last handled one counts as ready).
+    /// </summary>
+    public Admission Readmit(EntityEvent e, DateTimeOffset now, int maxHeld) => Take(e, now, maxHeld, readmitted: true);
+
+    private Admission Take(EntityEvent e, DateTimeOffset now, int maxHeld, bool readmitted)
+    {
+        if (record.Running?.TaskId == e.TaskId) return Admission.Released;
+        if (record.Pending.Exists(p => p.Event.TaskId == e.TaskId)) return Admission.Held;
+        if (record.Running is null && IsReady(e, readmitted))
+        {
+            Run(e, now);
+            return Admission.Released;
+        }
+        if (record.Pending.Count >= maxHeld) return Admission.Full;
+        var held = new HeldEvent(e, now, readmitted);
+        if (readmitted) record.Pending.Insert(record.Pending.FindLastIndex(p => p.Readmitted) + 1, held);
+        else record.Pending.Add(held);
+        return Admission.Held;
+    }
 
     /// <summary>Takes the next ready event, or null when one is running or none is ready.</summary>
-    public TaskSpec? TryRelease()
+    public EntityEvent? TryRelease(DateTimeOffset now)
     {
         if (record.Running is not null) return null;
-        var index = record.Pending.FindIndex(e => IsReady(e.Spec));
+        var index = record.Pending.FindIndex(p => IsReady(p.Event, p.Readmitted));
         if (index < 0) return null;
-        var spec = record.Pending[index].Spec;
+        var next = record.Pending[index].Event;
         record.Pending.RemoveAt(index);
-        record.Running = spec;
-        return spec;
+        Run(next, now);
+        return next;
     }
 
-    /// <summary>The running event reached a final state. False when <paramref name="taskId"/> was not the running one.</summary>
-    public bool Finish(string taskId)
+    /// <summary>
+    /// The event reached a final state and no run of it is left: it counts as handled, running or held (cancelled
+    /// before it ran). False when the entity does not have it.
+    /// </summary>
+    public bool End(string taskId)
     {
-        if (record.Running is not { } running || running.Id != taskId) return false;
-        MarkHandled(running);
-        record.Running = null;
-        return true;
-    }
-
-    /// <summary>A held event reached a final state without running (cancelled): it leaves, and counts as handled.</summary>
-    public bool Drop(string taskId)
-    {
-        var index = record.Pending.FindIndex(e => e.Spec.Id == taskId);
+        if (record.Running is { } running && running.TaskId == taskId)
+        {
+            MarkHandled(running);
+            record.Running = null;
+            return true;
+        }
+        var index = record.Pending.FindIndex(p => p.Event.TaskId == taskId);
         if (index < 0) return false;
-        MarkHandled(record.Pending[index].Spec);
+        MarkHandled(record.Pending[index].Event);
         record.Pending.RemoveAt(index);
         return true;
+    }
+
+    /// <summary>Forgets an event that was never acknowledged (its shard could not record it): not handled, just gone.</summary>
+    public bool Withdraw(string taskId)
+    {
+        if (record.Running?.TaskId == taskId)
+        {
+            record.Running = null;
+            return true;
+        }
+        return record.Pending.RemoveAll(p => p.Event.TaskId == taskId) > 0;
+    }
+
+    /// <summary>Whether the running event was released at least <paramref name="age"/> ago.</summary>
+    public bool RunningFor(TimeSpan age, DateTimeOffset now) => record.Running is not null && now - record.RunningSince >= age;
+
+    /// <summary>Removes events held for <paramref name="limit"/> or longer, each with the reason it failed.</summary>
+    public List<(string TaskId, string Reason)> Expire(DateTimeOffset now, TimeSpan limit, string entity)
+    {
+        var expired = new List<(string, string)>();
+        record.Pending.RemoveAll(p =>
+        {
+            if (now - p.Since < limit) return false;
+            expired.Add((p.Event.TaskId, Reason(p.Event, limit, entity)));
+            return true;
+        });
+        return expired;
+    }
+
+    /// <summary>When the oldest held event expires, or null when none is held.</summary>
+    public DateTimeOffset? NextExpiry(TimeSpan limit) => record.Pending.Count == 0 ? null : record.Pending.Min(p => p.Since) + limit;
+
+    private void Run(EntityEvent e, DateTimeOffset now)
+    {
+        record.Running = e;
+        record.RunningSince = now;
     }
 
     // A cancelled sequence number ahead of the last handled is remembered and passed over when its turn comes, so its
     // successors do not wait for it.
-    private void MarkHandled(TaskSpec spec)
+    private void MarkHandled(EntityEvent e)
     {
-        if (spec.Event is { } name) record.Handled.Add(name);
-        if (spec.Sequence is not { } sequence) return;
+        if (e.Event is { } name) record.Handled.Add(name);
+        if (e.Sequence is not { } sequence) return;
         if (sequence > record.LastSequence + 1) record.Skipped.Add(sequence);
         else record.LastSequence = Math.Max(record.LastSequence, sequence);
         while (record.Skipped.Count > 0 && record.Skipped.Min <= record.LastSequence + 1)
@@ -63,36 +127,19 @@ internal sealed class EntitySequencer(EntityRecord record)
         }
     }
 
-    /// <summary>Removes events held for <paramref name="limit"/> or longer, each with the reason it failed.</summary>
-    public List<(TaskSpec Spec, string Reason)> Expire(DateTimeOffset now, TimeSpan limit)
+    private bool IsReady(EntityEvent e, bool readmitted)
+        => (e.After is null || record.Handled.Contains(e.After))
+           && (e.Sequence is not { } sequence || sequence == record.LastSequence + 1 || (readmitted && sequence <= record.LastSequence + 1));
+
+    private string Reason(EntityEvent e, TimeSpan limit, string entity)
     {
-        var expired = new List<(TaskSpec, string)>();
-        record.Pending.RemoveAll(e =>
-        {
-            if (now - e.Since < limit) return false;
-            expired.Add((e.Spec, Reason(e.Spec, limit)));
-            return true;
-        });
-        return expired;
-    }
-
-    /// <summary>When the oldest held event expires, or null when none is held.</summary>
-    public DateTimeOffset? NextExpiry(TimeSpan limit)
-        => record.Pending.Count == 0 ? null : record.Pending.Min(e => e.Since) + limit;
-
-    private bool IsReady(TaskSpec spec)
-        => (spec.After is null || record.Handled.Contains(spec.After))
-           && (spec.Sequence is null || spec.Sequence == record.LastSequence + 1);
-
-    private string Reason(TaskSpec spec, TimeSpan limit)
-    {
-        var waitedFor = spec.After is { } after && !record.Handled.Contains(after)
+        var waitedFor = e.After is { } after && !record.Handled.Contains(after)
             ? $"event '{after}'"
-            : spec.Sequence is { } sequence && sequence <= record.LastSequence
+            : e.Sequence is { } sequence && sequence <= record.LastSequence
                 ? $"nothing: sequence {sequence} came after {record.LastSequence} was handled (a duplicate or late event)"
-            : spec.Sequence is { } next && next != record.LastSequence + 1
+            : e.Sequence is { } next && next != record.LastSequence + 1
                 ? $"sequence {next - 1} (last handled: {record.LastSequence})"
-                : $"event '{record.Running?.Event ?? record.Running?.Id}' to finish";
-        return $"held {limit} waiting for {waitedFor} of entity '{spec.Entity}', which was never handled; submit it, or raise {EntityOptions.Section}:HoldLimit";
+                : $"event '{record.Running?.Event ?? record.Running?.TaskId}' to finish";
+        return $"held {limit} waiting for {waitedFor} of entity '{entity}', which was never handled; submit it, or raise {EntityOptions.Section}:HoldLimit";
     }
 }

@@ -1,20 +1,20 @@
 namespace Surge.Entities;
 
-/// <summary>The order book of one entity (keyed by the entity key): releases its events one at a time, in order.</summary>
+/// <summary>
+/// The order book of one entity (keyed by the entity key). It decides only the order: which event may run now. The
+/// tasks' shards own everything else (attempts, runs, outcomes) and tell it when an event's run is over.
+/// </summary>
 internal interface IEntityGrain : IGrainWithStringKey
 {
-    /// <summary>Adds an event; true when it was released to a pool at once, false when it is held.</summary>
-    Task<bool> EnqueueAsync(TaskSpec spec);
+    /// <summary>Takes an event before its task is recorded: released to run now, held, or refused when full. Idempotent.</summary>
+    Task<Admission> AdmitAsync(EntityEvent e);
 
-    /// <summary>
-    /// The event reached a final state: release the next ready one. A held event (cancelled before it ran) is dropped
-    /// and counts as handled, as any final state does.
-    /// </summary>
-    Task OnEventFinishedAsync(string taskId);
+    /// <summary>A dead letter runs again: it goes back to its place in the entity's order. Idempotent.</summary>
+    Task<Admission> ReadmitAsync(EntityEvent e);
 
-    /// <summary>The running event failed and its retry is due: run it again, here, still holding the entity's order.</summary>
-    Task RetryAsync(TaskSpec spec, int attempt);
+    /// <summary>The event is final and no run of it is left: it counts as handled, and the next ready event is released.</summary>
+    Task OnEventEndedAsync(string taskId);
 
-    /// <summary>Events waiting for a predecessor, oldest first.</summary>
-    Task<HeldEvent[]> GetHeldAsync();
+    /// <summary>An admitted event whose task could not be recorded: forgotten, not handled.</summary>
+    Task WithdrawAsync(string taskId);
 }

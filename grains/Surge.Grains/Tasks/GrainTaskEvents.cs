@@ -19,15 +19,17 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
 {
     private readonly ILogger _logger = logger;
 
+    // Until it lands: an outcome is the only thing that makes its task final, and the shard refuses it only while its
+    // store is unreachable. A drain waits for deliveries up to its timeout; past that, the task's record makes another
+    // silo run it again.
     private readonly ResiliencePipeline _delivery = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
-            // About 40 s in all: long enough to ride out a Redis restart or a failover of the shard's silo.
-            MaxRetryAttempts = 12,
+            MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(200),
-            MaxDelay = TimeSpan.FromSeconds(5),
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(2),
             ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
         })
         .Build();
@@ -46,6 +48,7 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
 
     public Task Finished(WorkItem item, TaskOutcome outcome)
     {
+        if (!outcome.Ran) return DeliverAsync(item.Spec.Id, outcome); // nothing ran: nothing to learn
         var durationMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         TaskRouter.Observe(predictor, item.Spec, durationMs, outcome.MemoryMb);
         if (outcome.Succeeded) Measure(item, durationMs);

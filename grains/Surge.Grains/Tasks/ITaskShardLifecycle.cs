@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Surge.Entities;
 
 namespace Surge.Tasks;
 
@@ -9,12 +10,20 @@ internal interface ITaskShardLifecycle : IGrainWithIntegerKey
     [OneWay]
     Task OnStartedAsync(string taskId, TaskStart start);
 
-    /// <summary>The executor finished it. The first final outcome is kept; later ones (a re-run after a crash) are ignored.</summary>
+    /// <summary>
+    /// A dispatch of it ended (ran, or was cancelled before it started). Throws while the outcome cannot be stored; the
+    /// executor delivers it again.
+    /// </summary>
     Task OnFinishedAsync(string taskId, TaskOutcome outcome);
 
     /// <summary>An entity event waited past its hold limit for its predecessor: it fails without running.</summary>
-    [OneWay]
     Task OnExpiredAsync(string taskId, string reason);
+
+    /// <summary>Its entity released a held event: the shard dispatches it. The answer tells the entity whether it runs.</summary>
+    Task<EventRun> OnReleasedAsync(string taskId);
+
+    /// <summary>Where the task's run stands: an entity asks before it lets go of an event released long ago.</summary>
+    Task<EventRun> GetRunAsync(string taskId);
 }
 
 internal static class TaskShardLifecycleExtensions

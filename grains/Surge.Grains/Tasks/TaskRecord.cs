@@ -2,7 +2,8 @@ namespace Surge.Tasks;
 
 /// <summary>
 /// One task's record, immutable: a change is a new record, so a store can keep the reference it was given.
-/// Ids are explicit so stored records still load as the record grows.
+/// Ids are explicit so stored records still load as the record grows. <see cref="Attempts"/> counts dispatches: it is
+/// stored before a run can start, so a crash can never hide a run from the count.
 /// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record TaskRecord
@@ -23,6 +24,8 @@ internal sealed record TaskRecord
     /// <summary>Attempts made before the current retry budget: a retry from the dead letters gets a whole new budget.</summary>
     [Id(12)] public int AttemptsBefore { get; init; }
     [Id(13)] public bool FromCache { get; init; }
+    /// <summary>Times the task was dispatched again because its silo stopped while it was queued or running, in the current budget.</summary>
+    [Id(14)] public int Recoveries { get; init; }
 
     public string Id => Spec.Id;
 
@@ -45,5 +48,6 @@ internal sealed record TaskRecord
         NextAttemptAt = NextAttemptAt,
         DeadLettered = DeadLettered,
         FromCache = FromCache,
+        Recoveries = Recoveries,
     };
 }

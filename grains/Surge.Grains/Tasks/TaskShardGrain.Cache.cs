@@ -5,14 +5,12 @@ namespace Surge.Tasks;
 // The result cache of deterministic types: an optimisation, so a cache that cannot be reached only means running.
 internal sealed partial class TaskShardGrain
 {
-    private async Task<TaskRecord?> FromCacheAsync(TaskSpec spec)
+    private async Task<ReadOnlyMemory<byte>?> FromCacheAsync(TaskSpec spec)
     {
         if (cache.KeyOf(spec) is not { } key) return null;
         try
         {
-            if (await GrainFactory.GetGrain<IResultCacheGrain>(key).GetAsync() is not { } hit) return null;
-            var now = time.GetUtcNow();
-            return new TaskRecord { Spec = spec, State = TaskState.Succeeded, SubmittedAt = now, FinishedAt = now, Result = hit.Result, FromCache = true };
+            return await GrainFactory.GetGrain<IResultCacheGrain>(key).GetAsync() is { } hit ? hit.Result : null;
         }
         catch (Exception e)
         {
@@ -21,15 +19,15 @@ internal sealed partial class TaskShardGrain
         }
     }
 
-    private async Task RememberResultAsync(string key, TaskRecord final)
+    private async Task RememberResultAsync(string key, string type, ReadOnlyMemory<byte> result)
     {
         try
         {
-            await GrainFactory.GetGrain<IResultCacheGrain>(key).SetAsync(final.Result, cache.TtlOf(final.Spec.Type));
+            await GrainFactory.GetGrain<IResultCacheGrain>(key).SetAsync(result, cache.TtlOf(type));
         }
         catch (Exception e)
         {
-            LogCacheUnavailable(final.Id, e.Message);
+            LogCacheUnavailable(key, e.Message);
         }
     }
 }

@@ -4,8 +4,8 @@ namespace Surge.Tasks;
 
 internal sealed partial class TaskShardGrain
 {
-    [LoggerMessage(1, LogLevel.Warning, "Shard {Shard} came back with {Count} unfinished tasks from a silo that is gone: running them again")]
-    private partial void LogRecovered(int shard, int count);
+    [LoggerMessage(1, LogLevel.Warning, "Task {TaskId} of shard {Shard} was queued or running on a silo that stopped: attempt {Attempt} dispatched again (crash recovery {Recoveries})")]
+    private partial void LogRecovered(string taskId, int shard, int attempt, int recoveries);
 
     [LoggerMessage(2, LogLevel.Information, "Shard {Shard} moves to {Silo}, where placement now puts it")]
     private partial void LogMoving(int shard, string silo);
@@ -18,9 +18,6 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(5, LogLevel.Warning, "Task {TaskId} of type {Type} dead-lettered after {Attempts} attempt(s): {Error}")]
     private partial void LogDeadLettered(string taskId, string type, int attempts, string? error);
-
-    [LoggerMessage(6, LogLevel.Warning, "Cancel of task {TaskId} could not reach {Where} ({Error})")]
-    private partial void LogCancelUnreachable(string taskId, string where, string error);
 
     [LoggerMessage(7, LogLevel.Warning, "Result cache unavailable for task {TaskId} ({Error}); running it")]
     private partial void LogCacheUnavailable(string taskId, string error);

@@ -1,51 +1,54 @@
 namespace Surge.Tasks;
 
-// Cluster mode: what a shard does for work whose silo is gone, for a store that was away, and for a silo that joined.
+// Cluster mode: what a shard does for work whose silo is gone, for entity events whose hand-over failed, and for a
+// silo that joined.
 internal sealed partial class TaskShardGrain
 {
-    // This shard lived on a silo that is gone: what it had not finished runs again (at least once; the first final
-    // outcome is still the one kept). Entity events are their entities' to run: upkeep hands them over again.
-    private void Recover()
+    // On activation. In cluster mode this shard may have lived on a silo that is gone: what it had queued or running
+    // died with it and runs again, counted as a crash recovery (poison past Surge:Tasks:MaxCrashRecoveries). In one
+    // process records and executor live and die together, so only retry timers are armed again.
+    private async Task RecoverAsync()
     {
-        // Retrying tasks wait for their time (ArmRetries), as they would have on the silo that died.
-        var unfinished = _records.Values.Where(r => !r.State.IsFinal() && r.State != TaskState.Retrying && r.Spec.Entity is null).ToList();
-        foreach (var record in unfinished)
+        var now = time.GetUtcNow();
+        var max = options.Value.MaxCrashRecoveries;
+        foreach (var record in _records.Values.Where(r => r.State is TaskState.Queued or TaskState.Running or TaskState.Retrying).ToList())
         {
-            var decision = dispatcher.Dispatch(record.Spec, Math.Max(record.Attempts, 1) + 1); // it may have run once already
-            _records[record.Id] = record with { State = TaskState.Queued, Pool = decision.Pool, PredictedMs = decision.PredictedMs };
+            if (!recovery.RedispatchOnActivation && record.State != TaskState.Retrying) continue;
+            var route = record.State == TaskState.Retrying ? null : dispatcher.Route(record.Spec);
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Recover(r, max, route!, now), route, "the recovery");
         }
-        if (unfinished.Count > 0) LogRecovered(_shard, unfinished.Count);
     }
 
-    // Writes what the store missed, and hands unfinished entity events to their entities again: if an entity's silo
-    // died, the call activates it elsewhere and it runs its running event again; if a hand-over failed, this one lands.
+    // Hands held entity events to their entities again: a hand-over or a release that failed lands now (the entity
+    // answers an event it has as it stands). Then moves, if a silo joined that placement now prefers.
     private async Task UpkeepAsync(CancellationToken cancellationToken)
     {
-        foreach (var id in _unsaved.ToList())
-        {
-            if (!_records.TryGetValue(id, out var record)) { _unsaved.Remove(id); continue; }
-            try
-            {
-                await store.SaveAsync(_shard, [record]);
-                _unsaved.Remove(id);
-            }
-            catch (Exception)
-            {
-                return; // still down: next upkeep
-            }
-        }
-        if (!recovery.RedispatchOnActivation) return;
-        MoveIfMisplaced();
         var stale = time.GetUtcNow() - recovery.UpkeepPeriod;
-        var owed = _records.Values.Where(r => r.Spec.Entity is not null && !r.State.IsFinal() && r.State != TaskState.Retrying && r.SubmittedAt < stale).ToList();
-        await Task.WhenAll(owed.Select(r => HandToEntityAsync(r.Spec)));
+        var held = _records.Values.Where(r => r.State == TaskState.Held && r.Spec.Entity is not null && r.SubmittedAt < stale).ToList();
+        await Task.WhenAll(held.Select(HandOverAsync));
+        if (recovery.RedispatchOnActivation) MoveIfMisplaced();
     }
 
-    // A silo joined since this shard was placed: move to where placement now puts it, once nothing here is
-    // unfinished (its next activation would run that again) and the store has everything.
+    private async Task HandOverAsync(TaskRecord record)
+    {
+        try
+        {
+            var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0);
+            if (admission != Entities.Admission.Released) return;
+            var route = dispatcher.Route(record.Spec);
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, route), route, "the release");
+        }
+        catch (Exception e)
+        {
+            LogEntityUnreachable(record.Id, record.Spec.Entity!, e.Message); // next upkeep
+        }
+    }
+
+    // A silo joined since this shard was placed: move to where placement now puts it, once nothing here is unfinished
+    // or running (its next activation would run that again) and no change is under way.
     private void MoveIfMisplaced()
     {
-        if (_unsaved.Count > 0 || _records.Values.Any(r => !r.State.IsFinal())) return;
+        if (_gates.Count > 0 || _dispatched.Count > 0 || _records.Values.Any(r => !r.State.IsFinal())) return;
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
         if (ShardPlacement.Pick(_shard, active) is { } home && !home.Equals(silo.SiloAddress))
         {

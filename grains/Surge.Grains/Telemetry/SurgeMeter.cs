@@ -37,6 +37,9 @@ public static class SurgeMeter
     /// <summary>Tasks that failed for good and were dead-lettered, by type.</summary>
     internal static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("surge.task.dead_letters", "{task}", "Tasks dead-lettered, by type");
 
+    /// <summary>Tasks dead-lettered as poison because their silo kept stopping while they ran, by type.</summary>
+    internal static readonly Counter<long> Poisoned = Meter.CreateCounter<long>("surge.task.poisoned", "{task}", "Tasks dead-lettered as poison: their silo stopped too often while running them");
+
     /// <summary>Handler run time, by pool and type.</summary>
     internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("surge.task.run.duration", "s", "Time a task's handler ran");
 }

@@ -1,0 +1,144 @@
+using Surge.Entities;
+using Surge.Routing;
+using Surge.Telemetry;
+
+namespace Surge.Tasks;
+
+// How a decision becomes real: under the task's gate, store the new record, then make it visible and carry out the
+// shard's own effects; after the gate, tell other grains (which may call back about this very task).
+internal sealed partial class TaskShardGrain
+{
+    private readonly Dictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _dispatched = new(StringComparer.Ordinal); // dispatches not yet reported
+
+    /// <summary>
+    /// Decides a change of one task with <paramref name="decide"/> (given its stored record, or null), stores it and
+    /// carries out its effects. <paramref name="committed"/> runs under the gate once the change is stored. Throws
+    /// <see cref="SurgeStoreUnavailableException"/> when the store refuses: the record stays as it was.
+    /// </summary>
+    private async Task<Transition> ChangeAsync(string taskId, Func<TaskRecord?, Transition> decide, RouteDecision? route, string what,
+        Action? committed = null)
+    {
+        Transition transition;
+        using (await EnterAsync(taskId))
+        {
+            var current = _records.GetValueOrDefault(taskId);
+            transition = decide(current);
+            if (transition.Refusal is { } refusal) throw refusal;
+            if (transition.Record is null)
+            {
+                committed?.Invoke();
+                return transition;
+            }
+            await CommitAsync(transition, route, what, current);
+            committed?.Invoke();
+        }
+        await TellOthersAsync(transition);
+        return transition;
+    }
+
+    // Under the gate: the store first; only then memory, waiters, dispatch and timers.
+    private async Task<TaskRecord> CommitAsync(Transition transition, RouteDecision? route, string what, TaskRecord? current = null)
+    {
+        var record = transition.Record!;
+        if (!ReferenceEquals(record, current))
+        {
+            try
+            {
+                await _journal.WriteAsync(record);
+            }
+            catch (Exception e)
+            {
+                throw new SurgeStoreUnavailableException(
+                    $"the task store could not record {what} of task '{record.Id}' ({e.GetBaseException().Message}); nothing changed, retry");
+            }
+            _records[record.Id] = record;
+        }
+        ApplyOwnEffects(record, transition.Effects, route);
+        return record;
+    }
+
+    private void ApplyOwnEffects(TaskRecord record, TaskEffects effects, RouteDecision? route)
+    {
+        if (effects == TaskEffects.None) return;
+        var id = record.Id;
+        if ((effects & TaskEffects.DisarmRetry) != 0) DisarmRetry(id);
+        if ((effects & TaskEffects.CancelRun) != 0) dispatcher.Cancel(id); // it reports once its run has ended
+        if ((effects & TaskEffects.Dispatch) != 0)
+        {
+            dispatcher.Enqueue(record.Spec, route ?? dispatcher.Route(record.Spec), record.Attempts);
+            _dispatched[id] = _dispatched.GetValueOrDefault(id) + 1;
+        }
+        if ((effects & TaskEffects.ArmRetry) != 0) ArmRetry(id, (record.NextAttemptAt ?? time.GetUtcNow()) - time.GetUtcNow());
+        if ((effects & TaskEffects.WakeWaiters) != 0)
+        {
+            if (record.State.IsFinal()) RecordSojourn(record);
+            if (_waiters.Remove(id, out var waiter)) waiter.TrySetResult();
+        }
+        if ((effects & TaskEffects.CountRetry) != 0)
+        {
+            SurgeMeter.Retries.Add(1, new KeyValuePair<string, object?>("type", record.Spec.Type));
+            LogRetrying(id, record.Attempts, record.Error, record.Attempts + 1, (record.NextAttemptAt ?? time.GetUtcNow()) - time.GetUtcNow());
+        }
+        if ((effects & TaskEffects.CountDeadLetter) != 0)
+        {
+            SurgeMeter.DeadLetters.Add(1, new KeyValuePair<string, object?>("type", record.Spec.Type));
+            LogDeadLettered(id, record.Spec.Type, record.Attempts, record.Error);
+        }
+        if ((effects & TaskEffects.CountPoison) != 0) SurgeMeter.Poisoned.Add(1, new KeyValuePair<string, object?>("type", record.Spec.Type));
+        if ((effects & TaskEffects.CountRecovery) != 0) LogRecovered(id, _shard, record.Attempts, record.Recoveries);
+    }
+
+    // After the gate: the entity may call this shard about this task while we call it.
+    private async Task TellOthersAsync(Transition transition)
+    {
+        var record = transition.Record!;
+        if ((transition.Effects & (TaskEffects.EndInEntity | TaskEffects.DropFromEntity)) == 0 || record.Spec.Entity is not { } entity) return;
+        try
+        {
+            await GrainFactory.GetGrain<IEntityGrain>(entity).OnEventEndedAsync(record.Id);
+        }
+        catch (Exception e)
+        {
+            // The entity asks this record before it lets a later event wait behind this one (its stale-run check).
+            LogEntityUnreachable(record.Id, entity, e.Message);
+        }
+    }
+
+    private void RecordSojourn(TaskRecord record)
+        => SurgeMeter.SojournDuration.Record((record.FinishedAt ?? time.GetUtcNow()).Subtract(record.SubmittedAt).TotalSeconds,
+            new KeyValuePair<string, object?>("pool", record.FromCache ? "cache" : record.Pool ?? "none"),
+            new KeyValuePair<string, object?>("type", record.Spec.Type));
+
+    /// <summary>Whether a dispatch of the task has not reported yet: its run may still be going on, here.</summary>
+    private bool RunsOut(string taskId) => _dispatched.GetValueOrDefault(taskId) > 0;
+
+    private void DispatchEnded(string taskId)
+    {
+        if (!_dispatched.TryGetValue(taskId, out var count)) return;
+        if (count > 1) _dispatched[taskId] = count - 1;
+        else _dispatched.Remove(taskId);
+    }
+
+    /// <summary>Waits until no other change of the task is under way, then holds its gate until disposed.</summary>
+    private async ValueTask<TaskGate> EnterAsync(string taskId)
+    {
+        while (_gates.TryGetValue(taskId, out var busy)) await busy.Task;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _gates[taskId] = gate;
+        return new TaskGate(_gates, taskId, gate);
+    }
+
+    private sealed class TaskGate(Dictionary<string, TaskCompletionSource> gates, string taskId, TaskCompletionSource gate) : IDisposable
+    {
+        private bool _open;
+
+        public void Dispose()
+        {
+            if (_open) return;
+            _open = true;
+            gates.Remove(taskId);
+            gate.SetResult();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Surge.Entities;
+
+namespace Surge.Tasks;
+
+// What the runtime tells the shard about its tasks: executor starts and outcomes, and entity releases and expiries.
+internal sealed partial class TaskShardGrain
+{
+    public async Task OnStartedAsync(string taskId, TaskStart start)
+    {
+        try
+        {
+            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Started(r, start.Attempt, start.StartedAt), null, "the start");
+        }
+        catch (SurgeStoreUnavailableException)
+        {
+            // The record still says Queued: only the Running state is late, the outcome still lands.
+        }
+    }
+
+    public async Task OnFinishedAsync(string taskId, TaskOutcome outcome)
+    {
+        // Cached before anyone hears of the result, so a caller who saw it and submits the same payload gets it from the
+        // cache. Only an optimisation: a result a successful run produced is valid whether or not its record is stored yet.
+        if (outcome is { Succeeded: true, CacheKey: { } key } && _records.GetValueOrDefault(taskId) is { } open && !open.State.IsFinal())
+            await RememberResultAsync(key, open.Spec.Type, outcome.Result);
+        var now = time.GetUtcNow();
+        // A report for a record this shard does not have (purged, expired) still ends its dispatch.
+        await ChangeAsync(taskId,
+            r => r is null ? default : TaskLifecycle.Finished(r, outcome, policies.Value.For(r.Spec.Type), Random.Shared.NextDouble(), now, runsLeft: _dispatched.GetValueOrDefault(taskId) > 1),
+            null, "the outcome", committed: () => DispatchEnded(taskId));
+    }
+
+    public async Task OnExpiredAsync(string taskId, string reason)
+    {
+        var now = time.GetUtcNow();
+        await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Expired(r, reason, now), null, "the expiry");
+    }
+
+    public async Task<EventRun> OnReleasedAsync(string taskId)
+    {
+        if (!_records.TryGetValue(taskId, out var known) && !_gates.ContainsKey(taskId)) return EventRun.Unknown;
+        var route = known is null ? null : dispatcher.Route(known.Spec);
+        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, route ?? dispatcher.Route(r.Spec)), route, "the release");
+        return RunOf(released.Record);
+    }
+
+    public Task<EventRun> GetRunAsync(string taskId)
+        => Task.FromResult(_gates.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId))); // a change under way: not over
+
+    private EventRun RunOf(TaskRecord? record) => record switch
+    {
+        null => EventRun.Unknown,
+        { State: TaskState.Held } => EventRun.Held,
+        _ when record.State.IsFinal() && !RunsOut(record.Id) => EventRun.Ended,
+        _ => EventRun.Running,
+    };
+
+    // An entity event goes to its entity before its record is stored; an entity that cannot store it, or is full,
+    // refuses the submission, so nothing is acknowledged that the entity does not have.
+    private async Task<Admission> AdmitAsync(TaskSpec spec, bool readmit)
+    {
+        Admission admission;
+        try
+        {
+            var entity = GrainFactory.GetGrain<IEntityGrain>(spec.Entity!);
+            admission = readmit ? await entity.ReadmitAsync(EntityEvent.Of(spec)) : await entity.AdmitAsync(EntityEvent.Of(spec));
+        }
+        catch (Exception e) when (e is not SurgeValidationException)
+        {
+            throw new SurgeStoreUnavailableException(
+                $"entity '{spec.Entity}' could not take task '{spec.Id}' ({e.GetBaseException().Message}); nothing was accepted, retry");
+        }
+        if (admission == Admission.Full)
+        {
+            throw new SurgeValidationException("entity",
+                $"entity '{spec.Entity}' already holds {entities.Value.MaxHeld} events waiting for their predecessors, the limit of {EntityOptions.Section}:MaxHeld; " +
+                "submit the events they wait for, or raise the limit");
+        }
+        return admission;
+    }
+
+    private async Task WithdrawQuietlyAsync(TaskSpec spec)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IEntityGrain>(spec.Entity!).WithdrawAsync(spec.Id);
+        }
+        catch (Exception e)
+        {
+            LogEntityUnreachable(spec.Id, spec.Entity!, e.Message); // the entity asks this shard, which does not know the task, and lets it go
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Surge.Policies;
+using Surge.Routing;
+using Surge.Tasks;
+
+namespace Surge.Tests;
+
+public class TaskLifecycleTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly RouteDecision Short = new("short", 10);
+    private static readonly TaskPolicy OneAttempt = new() { MaxAttempts = 1 };
+
+    private static TaskSpec Spec(string? entity = null) => entity is null ? TaskSpec.Create("t", id: "task-1") : TaskSpec.Create("t", id: "task-1").ForEntity(entity, "build.started");
+
+    private static TaskOutcome Outcome(int attempt, bool succeeded, string? errorType = null)
+        => new(succeeded, succeeded ? null : "boom", "{}"u8.ToArray(), "short", 10, T0, T0.AddSeconds(1), attempt, ErrorType: errorType);
+
+    [Fact]
+    public void Submit_PlainTask_StoredQueuedWithItsFirstAttemptCountedBeforeDispatch()
+    {
+        var t = TaskLifecycle.Submit(null, Spec(), T0, Short);
+        Assert.Equal(TaskState.Queued, t.Record!.State);
+        Assert.Equal(1, t.Record.Attempts);
+        Assert.Equal("short", t.Record.Pool);
+        Assert.True(t.Has(TaskEffects.Dispatch));
+    }
+
+    [Fact]
+    public void Submit_Duplicate_ReturnsTheFirstRecordUnchanged()
+    {
+        var first = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
+        var again = TaskLifecycle.Submit(first, Spec(), T0.AddSeconds(5), Short);
+        Assert.Same(first, again.Record);
+        Assert.Equal(TaskEffects.None, again.Effects);
+    }
+
+    [Fact]
+    public void Finished_AfterCancelWhileRunning_EntityToldOnlyWhenTheRunHasEnded()
+    {
+        var running = TaskLifecycle.Started(TaskLifecycle.Submit(null, Spec("build/1"), T0, Short).Record!, 1, T0).Record!;
+        var cancel = TaskLifecycle.Cancel(running, T0.AddSeconds(1), runsOut: true);
+        Assert.Equal(TaskState.Cancelled, cancel.Record!.State);
+        Assert.True(cancel.Has(TaskEffects.CancelRun));
+        Assert.False(cancel.Has(TaskEffects.EndInEntity)); // the handler may still run: its successor must wait
+
+        var ended = TaskLifecycle.Finished(cancel.Record, Outcome(1, succeeded: true), OneAttempt, 0, T0.AddSeconds(4), runsLeft: false);
+        Assert.Same(cancel.Record, ended.Record); // the first final outcome stays
+        Assert.True(ended.Has(TaskEffects.EndInEntity));
+    }
+
+    [Fact]
+    public void Finished_FailureOfAnOlderAttempt_DecidesNothing()
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record! with { Attempts = 3 };
+        var t = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), new TaskPolicy { MaxAttempts = 5 }, 0, T0, runsLeft: false);
+        Assert.Same(record, t.Record);
+    }
+
+    [Fact]
+    public void Recover_PastMaxCrashRecoveries_DeadLetteredAsPoisonNamingTheStops()
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
+        for (var i = 0; i < 3; i++) record = TaskLifecycle.Recover(record, 3, Short, T0).Record!;
+        Assert.Equal((4, 3), (record.Attempts, record.Recoveries));
+
+        var poison = TaskLifecycle.Recover(record, 3, Short, T0);
+        Assert.Equal(TaskState.Failed, poison.Record!.State);
+        Assert.True(poison.Record.DeadLettered);
+        Assert.Contains("its silo stopped 4 times while running it", poison.Record.Error);
+        Assert.True(poison.Has(TaskEffects.CountPoison));
+    }
+
+    [Fact]
+    public void Finished_CrashRecoveredRunFails_RetriesCountOnlyFailedRuns()
+    {
+        var policy = new TaskPolicy { MaxAttempts = 2, BackoffBase = TimeSpan.FromSeconds(1), Jitter = 0 };
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
+        record = TaskLifecycle.Recover(record, 3, Short, T0).Record!; // attempt 2, a crash recovery
+        var retry = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), policy, 0, T0, runsLeft: false);
+        Assert.Equal(TaskState.Retrying, retry.Record!.State); // 1 failed run of 2 allowed
+
+        record = TaskLifecycle.RetryDue(retry.Record, Short).Record!;
+        var dead = TaskLifecycle.Finished(record, Outcome(3, succeeded: false), policy, 0, T0, runsLeft: false);
+        Assert.Equal(TaskState.Failed, dead.Record!.State);
+    }
+
+    [Fact]
+    public void RetryDeadLetter_NotDeadLettered_RefusedNamingTheId()
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
+        var t = TaskLifecycle.RetryDeadLetter(record, Short, held: false);
+        Assert.Equal("id", t.Refusal?.Field);
+    }
+
+    [Fact]
+    public void Cancel_HeldEvent_DroppedFromItsEntity()
+    {
+        var held = TaskLifecycle.Submit(null, Spec("build/1"), T0, Short, held: true).Record!;
+        var t = TaskLifecycle.Cancel(held, T0, runsOut: false);
+        Assert.True(t.Has(TaskEffects.DropFromEntity));
+        Assert.False(t.Has(TaskEffects.CancelRun));
+    }
+
+    /// <summary>
+    /// Randomized runs of the lifecycle as the shard drives it: every change is committed to a store that fails at
+    /// random (then nothing changes and no effect happens), silos crash (dispatches vanish, the shard recovers from
+    /// the store), and the invariants are checked after every step.
+    /// </summary>
+    [Fact]
+    public void Lifecycle_RandomOperationsWithStoreFailuresAndCrashes_KeepsEveryInvariant()
+    {
+        const int sequences = 10_000;
+        var steps = 0;
+        for (var seed = 0; seed < sequences; seed++)
+        {
+            var model = new LifecycleModel(seed);
+            for (var step = 0; step < 60; step++)
+            {
+                model.Step();
+                steps++;
+                model.CheckInvariants();
+            }
+        }
+        Assert.True(steps >= sequences * 60);
+    }
+}
