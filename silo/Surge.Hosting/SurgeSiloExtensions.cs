@@ -50,7 +50,8 @@ public static class SurgeSiloExtensions
     {
         silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySilo), cluster.ServiceId, cluster.ClusterId);
         silo.UseInMemoryReminderService(); // schedules wake up by reminders; in one process they live as long as it does
-        silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
+        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities])
+            silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
     }
 
     // Cluster mode: membership, grain state, reminders and task records in Redis, and recovery of a dead silo's work.
@@ -59,12 +60,7 @@ public static class SurgeSiloExtensions
         silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         silo.ConfigureEndpoints(AdvertisedAddress(), ports.Silo, ports.Gateway, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(connectionString);
-        // Orleans' own serializer, as the task records use: the default JSON one cannot read back immutable collections.
-        silo.AddRedisGrainStorage(SurgeStorage.Name, options => options.Configure<IServiceProvider>((o, sp) =>
-        {
-            o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
-            o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp);
-        }));
+        silo.AddSurgeRedisStorage(connectionString);
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
         silo.Services.AddSingleton(new RedisConnection(connectionString));
         silo.Services.AddSingleton<ITaskStore>(sp => ActivatorUtilities.CreateInstance<RedisTaskStore>(sp, cluster.ServiceId));

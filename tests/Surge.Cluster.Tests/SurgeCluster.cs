@@ -42,7 +42,7 @@ public sealed class SurgeCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(SurgeStorage.Name);
+            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache).AddMemoryGrainStorage(SurgeStorage.Entities);
             silo.UseInMemoryReminderService();
             silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)

@@ -2,16 +2,22 @@ using Surge.Policies;
 using Microsoft.Extensions.Options;
 using Surge.Entities;
 using Surge.Routing;
+using Surge.Tasks;
 using Surge.Workers;
 
 namespace Surge.Tests;
 
 public class OptionsValidatorTests
 {
+    private static IOptions<TaskOptions> Tasks(TimeSpan? maxTimeout = null) => Options.Create(new TaskOptions { MaxTimeout = maxTimeout ?? TaskOptions.DefaultMaxTimeout });
+
+    private static TaskPoliciesOptionsValidator PoliciesValidator(TimeSpan? maxTimeout = null, TimeSpan? defaultTimeout = null)
+        => new(Tasks(maxTimeout), Options.Create(new WorkerOptions { DefaultTimeout = defaultTimeout ?? WorkerOptions.DefaultTimeoutValue }));
+
     [Fact]
     public void WorkerOptions_EveryBadValue_ReportedTogether()
     {
-        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { MaxConcurrency = 0, DefaultTimeout = TimeSpan.Zero, MaxPayloadBytes = 0 });
+        var result = new WorkerOptionsValidator(Tasks()).Validate(null, new WorkerOptions { MaxConcurrency = 0, DefaultTimeout = TimeSpan.Zero, MaxPayloadBytes = 0 });
         Assert.True(result.Failed);
         Assert.Equal(3, result.Failures!.Count());
         Assert.Contains(result.Failures!, f => f.Contains("Surge:Workers:MaxConcurrency") && f.Contains("set 1 to 10000"));
@@ -30,11 +36,11 @@ public class OptionsValidatorTests
     public void TaskPolicies_EveryBadValue_ReportedWithItsTypeAndFix()
     {
         var bad = new TaskPolicy { MaxAttempts = 0, BackoffBase = TimeSpan.FromMinutes(10), BackoffMax = TimeSpan.FromMinutes(1), Jitter = 2, SoftTimeLimit = TimeSpan.Zero, HardLimitGrace = TimeSpan.FromHours(2), NonRetryableErrors = [" "] };
-        var result = new TaskPoliciesOptionsValidator().Validate(null, new TaskPoliciesOptions { Types = { ["fetch"] = bad } });
+        var result = PoliciesValidator().Validate(null, new TaskPoliciesOptions { Types = { ["fetch"] = bad } });
         Assert.Equal(6, result.Failures!.Count());
         Assert.All(result.Failures!, f => Assert.StartsWith("Surge:Policies:Types:fetch:", f));
         Assert.Contains(result.Failures!, f => f.Contains("MaxAttempts is 0; set 1 (no retry) to 100"));
-        Assert.True(new TaskPoliciesOptionsValidator().Validate(null, new TaskPoliciesOptions()).Succeeded);
+        Assert.True(PoliciesValidator().Validate(null, new TaskPoliciesOptions()).Succeeded);
     }
 
     [Fact]
@@ -52,4 +58,49 @@ public class OptionsValidatorTests
     [Fact]
     public void EntityOptions_ZeroHoldLimit_Fails()
         => Assert.Contains("HoldLimit", new EntityOptionsValidator().Validate(null, new EntityOptions { HoldLimit = TimeSpan.Zero }).FailureMessage);
+
+    [Fact]
+    public void WorkerOptions_DefaultTimeoutOverMaxTimeout_NamesBothKeysAndFix()
+    {
+        var result = new WorkerOptionsValidator(Tasks(TimeSpan.FromDays(1))).Validate(null, new WorkerOptions { DefaultTimeout = TimeSpan.FromDays(2) });
+        var failure = Assert.Single(result.Failures!);
+        Assert.Contains("Surge:Workers:DefaultTimeout is 2.00:00:00, over Surge:Tasks:MaxTimeout (1.00:00:00)", failure);
+        Assert.Contains("raise Surge:Tasks:MaxTimeout", failure);
+    }
+
+    [Fact]
+    public void TaskPolicies_SoftLimitOverMaxTimeout_NamesKeyAndLimit()
+    {
+        var result = PoliciesValidator().Validate(null, new TaskPoliciesOptions { Types = { ["fetch"] = new TaskPolicy { SoftTimeLimit = TimeSpan.FromDays(8) } } });
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Surge:Policies:Types:fetch:SoftTimeLimit is 8.00:00:00", failure);
+        Assert.Contains("at most Surge:Tasks:MaxTimeout (7.00:00:00)", failure);
+    }
+
+    [Fact]
+    public void TaskPolicies_SoftPlusGraceOverMaxTimeout_NamesHardLimitAndFix()
+    {
+        var policy = new TaskPolicy { SoftTimeLimit = TimeSpan.FromDays(7), HardLimitGrace = TimeSpan.FromSeconds(10) };
+        var failure = Assert.Single(PoliciesValidator().Validate(null, new TaskPoliciesOptions { Types = { ["fetch"] = policy } }).Failures!);
+        Assert.Contains("Surge:Policies:Types:fetch:SoftTimeLimit (7.00:00:00) + HardLimitGrace (00:00:10) = 7.00:00:10, exceeds Surge:Tasks:MaxTimeout (7.00:00:00)", failure);
+        Assert.Contains("lower the soft limit or HardLimitGrace", failure);
+    }
+
+    [Fact]
+    public void TaskPolicies_DefaultTimeoutPlusGraceOverMaxTimeout_NamesWorkersDefaultTimeout()
+    {
+        var validator = PoliciesValidator(maxTimeout: TimeSpan.FromHours(1), defaultTimeout: TimeSpan.FromHours(1));
+        var failure = Assert.Single(validator.Validate(null, new TaskPoliciesOptions()).Failures!);
+        Assert.StartsWith("Surge:Policies:Default: its hard limit, Surge:Workers:DefaultTimeout (01:00:00) + HardLimitGrace (00:00:10)", failure);
+    }
+
+    [Fact]
+    public void TaskPolicies_SeveralTypesOverMaxTimeout_EveryOneReported()
+    {
+        var options = new TaskPoliciesOptions { Types = { ["a"] = new TaskPolicy { SoftTimeLimit = TimeSpan.FromDays(9) }, ["b"] = new TaskPolicy { SoftTimeLimit = TimeSpan.FromDays(7) } } };
+        var failures = PoliciesValidator().Validate(null, options).Failures!.ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Surge:Policies:Types:a:SoftTimeLimit", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Surge:Policies:Types:b:", StringComparison.Ordinal) && f.Contains("HardLimitGrace"));
+    }
 }

@@ -56,4 +56,68 @@ public class TaskValidatorTests
     [Fact]
     public void Validate_NegativeTimeout_NamesTimeout()
         => Assert.Equal("timeout", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Timeout = TimeSpan.FromSeconds(-1) })).Field);
+
+    [Fact]
+    public void Validate_ThousandsOfLongFeatures_NamesFeaturesAndLimit()
+    {
+        // The case: 5,000 features of 500 characters each.
+        var features = Enumerable.Range(0, 5_000).ToImmutableDictionary(i => $"f{i}", _ => FeatureValue.Of(new string('x', 500)));
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Features = features }));
+        Assert.Equal("features", e.Field);
+        Assert.Contains("5000 features exceed the limit of 64", e.Message);
+    }
+
+    [Fact]
+    public void Validate_MaxFeatures_Passes()
+        => TaskValidator.Validate(Valid with { Features = Enumerable.Range(0, TaskValidator.MaxFeatures).ToImmutableDictionary(i => $"f{i}", i => FeatureValue.Of(i)) });
+
+    [Fact]
+    public void Validate_FeatureNameTooLong_NamesItsStartAndLimit()
+    {
+        var name = new string('n', TaskValidator.MaxFeatureNameLength + 1);
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Features = Features(name, 1) }));
+        Assert.Equal($"features.{new string('n', 32)}…", e.Field);
+        Assert.Contains("over the limit of 128", e.Message);
+    }
+
+    [Fact]
+    public void Validate_FeatureTextTooLong_NamesFeatureAndLimit()
+    {
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Features = Features("source", new string('x', 1025)) }));
+        Assert.Equal("features.source", e.Field);
+        Assert.Contains("1025 characters (UTF-16), over the limit of 1024", e.Message);
+    }
+
+    [Fact]
+    public void Validate_FeatureTextAtLimit_Passes()
+        => TaskValidator.Validate(Valid with { Features = Features("source", new string('x', TaskValidator.MaxFeatureTextLength)) });
+
+    [Fact]
+    public void Validate_TimeoutOverDefaultLimit_NamesTimeoutLimitAndKey()
+    {
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Timeout = TimeSpan.FromDays(50) }));
+        Assert.Equal("timeout", e.Field);
+        Assert.Contains("50.00:00:00 exceeds the limit of 7.00:00:00 (Surge:Tasks:MaxTimeout)", e.Message);
+    }
+
+    [Fact]
+    public void Validate_TimeoutAtLimit_Passes() => TaskValidator.Validate(Valid with { Timeout = TaskLimits.Default.MaxTimeout });
+
+    [Fact]
+    public void Validate_OwnLimits_Apply()
+    {
+        var limits = new TaskLimits(MaxPayloadBytes: 10, MaxTimeout: TimeSpan.FromMinutes(1));
+        Assert.Equal("timeout", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Timeout = TimeSpan.FromMinutes(2) }, limits)).Field);
+        Assert.Equal("payload", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Payload = new byte[11] }, limits)).Field);
+    }
+
+    [Fact]
+    public void Validate_PayloadLimitOverload_KeepsDefaultTimeoutLimit()
+    {
+        Assert.Equal("payload", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Payload = new byte[11] }, 10)).Field);
+        Assert.Equal("timeout", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Timeout = TimeSpan.FromDays(8) }, 10)).Field);
+    }
+
+    private static ImmutableDictionary<string, FeatureValue> Features(string name, FeatureValue value)
+        => ImmutableDictionary<string, FeatureValue>.Empty.Add(name, value);
 }

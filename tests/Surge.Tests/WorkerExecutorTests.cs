@@ -18,7 +18,7 @@ public partial class WorkerExecutorTests : IDisposable
     public void Dispose() => _gate.Open();
 
     private WorkerExecutor Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null, double memoryBudgetMb = 1_000_000,
-        TaskPoliciesOptions? policies = null, (string Type, ITaskHandler Handler)? extra = null)
+        TaskPoliciesOptions? policies = null, (string Type, ITaskHandler Handler)? extra = null, TaskOptions? tasks = null)
     {
         var services = new ServiceCollection();
         services.AddKeyedSingleton<ITaskHandler>("gate", _gate);
@@ -29,7 +29,7 @@ public partial class WorkerExecutorTests : IDisposable
             [new("gate"), new("fail"), new("wait"), .. extra is { } x ? new HandlerRegistration[] { new(x.Type) } : []]);
         return new WorkerExecutor(Options.Create(new WorkerOptions { MaxConcurrency = maxConcurrency, DefaultTimeout = TimeSpan.FromSeconds(30), MemoryBudgetMb = memoryBudgetMb }),
             Options.Create(new PoolsOptions()), Options.Create(new RoutingOptions { Mode = mode }), Options.Create(policies ?? new TaskPoliciesOptions()),
-            registry, _events, time ?? TimeProvider.System, NullLogger<WorkerExecutor>.Instance);
+            Options.Create(tasks ?? new TaskOptions()), registry, _events, time ?? TimeProvider.System, NullLogger<WorkerExecutor>.Instance);
     }
 
     private static WorkItem Item(string type, string pool, double memoryMb = 0) => new(TaskSpec.Create(type), pool, null, memoryMb: memoryMb);
@@ -224,8 +224,12 @@ public partial class WorkerExecutorTests : IDisposable
 
         public void Started(WorkItem item, DateTimeOffset startedAt) => _started.Release();
 
+        /// <summary>Every outcome reported, with its task's id.</summary>
+        public ConcurrentQueue<(string TaskId, TaskOutcome Outcome)> Reports { get; } = new();
+
         public Task Finished(WorkItem item, TaskOutcome outcome)
         {
+            Reports.Enqueue((item.Spec.Id, outcome));
             _outcomes.Enqueue(outcome);
             _finished.Release();
             return Task.CompletedTask;

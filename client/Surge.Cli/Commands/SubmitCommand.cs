@@ -10,6 +10,7 @@ internal static class SubmitCommand
     {
         args.RejectUnknown("type", "payload", "feature", "id", "entity", "event", "after", "sequence", "timeout", "max-attempts", "wait", "gateway", "embedded");
         var spec = BuildSpec(args);
+        TaskValidator.Validate(spec); // bad input is named before any connection, reachable cluster or not
         await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
         var status = args.Has("wait")
             ? await connection.Client.RunAsync(spec, cancellationToken: cancellationToken)

@@ -10,28 +10,74 @@ public static class TaskValidator
     public const int MaxIdLength = 256;
     public const int MaxNameLength = 128;
 
-    public static void Validate(TaskSpec spec, int maxPayloadBytes = DefaultMaxPayloadBytes)
+    /// <summary>Most features one task may carry: a predictor reads a handful, and each one is stored with the task.</summary>
+    public const int MaxFeatures = 64;
+
+    /// <summary>Longest feature name, in characters.</summary>
+    public const int MaxFeatureNameLength = 128;
+
+    /// <summary>Longest text feature value, in UTF-16 characters (what <see cref="string.Length"/> counts).</summary>
+    public const int MaxFeatureTextLength = 1024;
+
+    // Long names are cut in the field, so a refusal of a huge name does not echo it whole.
+    private const int FieldNameShown = 32;
+
+    /// <summary>Checks <paramref name="spec"/> against <paramref name="limits"/> (<see cref="TaskLimits.Default"/> when null).</summary>
+    /// <exception cref="SurgeValidationException">The first problem found, naming its field and the fix.</exception>
+    public static void Validate(TaskSpec spec, TaskLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        limits ??= TaskLimits.Default;
         Require(spec.Id, "id", MaxIdLength, "use a stable idempotency key such as an order id, or omit it to generate one");
         Require(spec.Type, "type", MaxNameLength, "name a task type registered on the silos, e.g. \"simulate\"");
-        if (spec.Payload.Length > maxPayloadBytes)
+        if (spec.Payload.Length > limits.MaxPayloadBytes)
         {
             throw new SurgeValidationException("payload",
-                $"{spec.Payload.Length} bytes exceeds the limit of {maxPayloadBytes} bytes; store large data elsewhere and pass a reference");
+                $"{spec.Payload.Length} bytes exceeds the limit of {limits.MaxPayloadBytes} bytes; store large data elsewhere and pass a reference");
         }
-        foreach (var (name, value) in spec.Features ?? throw new SurgeValidationException("features", "must not be null; pass an empty map"))
-        {
-            if (string.IsNullOrWhiteSpace(name))
-                throw new SurgeValidationException("features", "a feature name is empty; give every feature a name");
-            if (value.IsNumber && !double.IsFinite(value.Number))
-                throw new SurgeValidationException($"features.{name}", $"{value.Number} is not a finite number; send a finite number or a string");
-        }
+        ValidateFeatures(spec.Features);
         ValidateEntity(spec);
         if (spec.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             throw new SurgeValidationException("timeout", $"{timeout} must be positive; omit it for the type's default");
+        if (spec.Timeout is { } longTimeout && longTimeout > limits.MaxTimeout)
+        {
+            throw new SurgeValidationException("timeout",
+                $"{longTimeout} exceeds the limit of {limits.MaxTimeout} (Surge:Tasks:MaxTimeout); split the work into shorter tasks or omit the timeout for the type's default");
+        }
         if (spec.MaxAttempts is { } attempts && attempts is < 1 or > 100)
             throw new SurgeValidationException("maxAttempts", $"{attempts} is outside 1 to 100; 1 runs once without retry, omit it for the type's policy");
+    }
+
+    /// <summary>Same as <see cref="Validate(TaskSpec, TaskLimits?)"/> with the default timeout limit.</summary>
+    public static void Validate(TaskSpec spec, int maxPayloadBytes)
+        => Validate(spec, TaskLimits.Default with { MaxPayloadBytes = maxPayloadBytes });
+
+    // Features travel with every task and feed the predictor: bounded so one submission cannot bloat a record.
+    private static void ValidateFeatures(IReadOnlyDictionary<string, FeatureValue>? features)
+    {
+        if (features is null) throw new SurgeValidationException("features", "must not be null; pass an empty map");
+        if (features.Count > MaxFeatures)
+        {
+            throw new SurgeValidationException("features",
+                $"{features.Count} features exceed the limit of {MaxFeatures}; send only what predicts duration or memory, and put the rest in the payload");
+        }
+        foreach (var (name, value) in features)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+                throw new SurgeValidationException("features", "a feature name is empty; give every feature a name");
+            if (name.Length > MaxFeatureNameLength)
+            {
+                throw new SurgeValidationException($"features.{name[..FieldNameShown]}…",
+                    $"the name is {name.Length} characters, over the limit of {MaxFeatureNameLength}; use a short name such as \"source\"");
+            }
+            if (value.IsNumber && !double.IsFinite(value.Number))
+                throw new SurgeValidationException($"features.{name}", $"{value.Number} is not a finite number; send a finite number or a string");
+            if (value.Text is { Length: > MaxFeatureTextLength } text)
+            {
+                throw new SurgeValidationException($"features.{name}",
+                    $"the text is {text.Length} characters (UTF-16), over the limit of {MaxFeatureTextLength}; send a category such as \"adwords\", not data");
+            }
+        }
     }
 
     private static void ValidateEntity(TaskSpec spec)

@@ -22,8 +22,8 @@ public static class SurgeWorkersExtensions
 {
     /// <summary>
     /// Runs Surge's grains, pools and the built-in <c>simulate</c> handler on this silo, with options bound from
-    /// <c>Surge:*</c> configuration and validated at start-up. The grain storage named <see cref="SurgeStorage.Name"/>
-    /// must be configured by the host (memory on embedded defaults, Redis in cluster mode); task records go to the
+    /// <c>Surge:*</c> configuration and validated at start-up. The grain storages named <see cref="SurgeStorage.Name"/>,
+    /// <see cref="SurgeStorage.Cache"/> and <see cref="SurgeStorage.Entities"/> must be configured by the host (memory on embedded defaults, Redis in cluster mode); task records go to the
     /// in-memory task store unless the host registers another <c>ITaskStore</c> first.
     /// </summary>
     public static ISiloBuilder AddSurgeWorkers(this ISiloBuilder builder, Action<SurgeWorkersBuilder>? configure = null)

@@ -2,7 +2,10 @@ using Surge.Tasks;
 
 namespace Surge.Policies;
 
-/// <summary>One cached result, keyed by <see cref="ResultCache.Key"/>. Kept in the Surge grain storage so it outlives the activation.</summary>
+/// <summary>
+/// One cached result, keyed by <see cref="ResultCache.Key"/>. Kept in its own grain storage so it outlives the
+/// activation, and so Redis can expire it by TTL: most entries are never read again after they expire.
+/// </summary>
 internal interface IResultCacheGrain : IGrainWithStringKey
 {
     Task<CachedResult?> GetAsync();
@@ -19,7 +22,7 @@ internal sealed class CacheEntry
     [Id(0)] public CachedResult? Value { get; set; }
 }
 
-internal sealed class ResultCacheGrain([PersistentState("result", SurgeStorage.Name)] IPersistentState<CacheEntry> entry, TimeProvider time)
+internal sealed class ResultCacheGrain([PersistentState("result", SurgeStorage.Cache)] IPersistentState<CacheEntry> entry, TimeProvider time)
     : Grain, IResultCacheGrain
 {
     public async Task<CachedResult?> GetAsync()

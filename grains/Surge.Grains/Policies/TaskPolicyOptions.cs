@@ -44,7 +44,8 @@ public sealed class TaskPolicy
 
     /// <summary>
     /// Soft limit: the handler's token is cancelled after this. A submission's own <see cref="TaskSpec.Timeout"/>
-    /// wins; unset, <c>Surge:Workers:DefaultTimeout</c> (1 h) applies. Above 0, at most 7 days.
+    /// wins; unset, <c>Surge:Workers:DefaultTimeout</c> (1 h) applies. Above 0, at most <c>Surge:Tasks:MaxTimeout</c> (7 days),
+    /// and so is this limit plus <see cref="HardLimitGrace"/>.
     /// </summary>
     public TimeSpan? SoftTimeLimit { get; set; }
 

@@ -1,7 +1,20 @@
 namespace Surge.Tasks;
 
-/// <summary>The grain storage provider Surge's records live in: memory on embedded defaults, Redis in cluster mode.</summary>
+/// <summary>
+/// The grain storage providers Surge's state lives in: memory on embedded defaults, Redis in cluster mode. A host must
+/// configure all three names.
+/// </summary>
 public static class SurgeStorage
 {
+    /// <summary>Long-lived state: schedules, caps, the trainer.</summary>
     public const string Name = "surge";
+
+    /// <summary>Cached results of deterministic types. In Redis each entry expires by TTL (the largest <c>CacheTtl</c>), read or not.</summary>
+    public const string Cache = "surge-cache";
+
+    /// <summary>
+    /// Entity state. In Redis an entity untouched for <c>Surge:Tasks:Retention</c> + <c>Surge:Entities:HoldLimit</c> +
+    /// <c>Surge:Tasks:MaxTimeout</c> expires: by then every event it knew of is final and its record forgotten.
+    /// </summary>
+    public const string Entities = "surge-entities";
 }

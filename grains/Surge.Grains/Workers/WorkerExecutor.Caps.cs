@@ -62,7 +62,7 @@ internal sealed partial class WorkerExecutor
             var next = cap.Waiting.Peek();
             if (next.Cancelled)
             {
-                Track(cap.Waiting.Dequeue().Spec.Id, -1);
+                ReportNotStartedLocked(cap.Waiting.Dequeue());
                 continue;
             }
             if (!cap.TryAdmit(now)) return;

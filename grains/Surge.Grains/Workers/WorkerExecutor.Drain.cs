@@ -3,7 +3,7 @@ namespace Surge.Workers;
 internal sealed partial class WorkerExecutor
 {
     private DrainMode _drain;
-    private int _unsettled; // started and not yet reported
+    private int _unsettled; // started (or cancelled while queued) and not yet reported
     private int _handedOver;
     private TaskCompletionSource? _settled;
 
@@ -31,7 +31,7 @@ internal sealed partial class WorkerExecutor
                     _handedOver += queue.Count;
                     foreach (var item in queue)
                     {
-                        Track(item.Spec.Id, -1);
+                        Untrack(item); // no outcome: its record makes another silo run it
                         ReleaseCapLocked(item, admitNext: false);
                     }
                     queue.Clear();
@@ -58,7 +58,7 @@ internal sealed partial class WorkerExecutor
     {
         lock (_lock)
         {
-            Track(item.Spec.Id, -1);
+            Untrack(item);
             _unsettled--;
             if (_settled is not null && IsSettledLocked()) _settled.TrySetResult();
         }

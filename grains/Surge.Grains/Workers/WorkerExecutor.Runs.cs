@@ -10,34 +10,22 @@ internal sealed partial class WorkerExecutor
     public long Abandoned => Interlocked.Read(ref _abandoned);
 
     /// <summary>
-    /// A cancel request: a queued task of this id never starts; a running one has its token cancelled. False when
-    /// this executor does not hold the task.
+    /// A cancel request: a queued task of this id never starts (it reports a not-started outcome when it reaches the
+    /// head of its queue); a starting or running one has its token cancelled. False when this executor does not hold the task.
     /// </summary>
     public bool Cancel(string taskId)
     {
         CancellationTokenSource? running = null;
-        var found = false;
+        bool found;
         lock (_lock)
         {
-            foreach (var queue in _pools.Select(p => p.Queue).Concat(_caps.Values.Select(c => c.Waiting)))
-            {
-                foreach (var queued in queue)
-                {
-                    if (queued.Spec.Id != taskId) continue;
-                    queued.Cancelled = true; // dropped when it reaches the head: queues are FIFO, not searchable
-                    found = true;
-                }
-            }
-            if (_runs.TryGetValue(taskId, out var run))
-            {
-                run.Item.Cancelled = true;
-                running = run.Token;
-                found = true;
-            }
+            // Marked wherever it is: an item dequeued but not yet in _runs sees the mark when it registers (Running).
+            found = MarkCancelledLocked(taskId);
+            if (_runs.TryGetValue(taskId, out var run)) running = run.Token;
             if (found)
             {
+                foreach (var cap in _caps.Values) AdmitWaitingLocked(cap); // one waiting for its cap reports now, not when the cap frees
                 DispatchLocked(); // a cancelled head may have blocked the queue
-                if (_settled is not null && IsSettledLocked()) _settled.TrySetResult(); // a drain may wait for nothing else
             }
         }
         // Outside the lock: cancelling runs the handler's callbacks, which must not run under the executor's lock.
@@ -56,8 +44,17 @@ internal sealed partial class WorkerExecutor
     {
         lock (_lock)
         {
-            if (item.Cancelled) token.Cancel(); // cancelled between dequeue and start
+            if (item.Cancelled) token.Cancel(); // cancelled between dequeue and start: no callback is registered yet
             _runs[item.Spec.Id] = (item, token);
+        }
+    }
+
+    private void NotRunning(WorkItem item)
+    {
+        lock (_lock)
+        {
+            // A re-run of the same id may have replaced this run's entry meanwhile: remove only our own.
+            if (_runs.TryGetValue(item.Spec.Id, out var entry) && entry.Item == item) _runs.Remove(item.Spec.Id);
         }
     }
 
@@ -66,28 +63,17 @@ internal sealed partial class WorkerExecutor
     private async Task<ReadOnlyMemory<byte>> WithinHardLimitAsync(ITaskHandler handler, TaskContext context, WorkItem item, CancellationTokenSource token, TimeSpan hard)
     {
         var spec = item.Spec;
-        try
+        using var stopTimer = new CancellationTokenSource();
+        var hardTimer = Task.Delay(hard, _time, stopTimer.Token); // armed before the handler can do anything
+        var run = Task.Run(() => handler.HandleAsync(context, token.Token).AsTask(), CancellationToken.None);
+        if (await Task.WhenAny(run, hardTimer).ConfigureAwait(false) == run)
         {
-            using var stopTimer = new CancellationTokenSource();
-            var hardTimer = Task.Delay(hard, _time, stopTimer.Token); // armed before the handler can do anything
-            var run = Task.Run(() => handler.HandleAsync(context, token.Token).AsTask(), CancellationToken.None);
-            if (await Task.WhenAny(run, hardTimer).ConfigureAwait(false) == run)
-            {
-                stopTimer.Cancel();
-                return await run.ConfigureAwait(false);
-            }
-            Interlocked.Increment(ref _abandoned);
-            LogAbandoned(spec.Id, spec.Type, hard);
-            _ = run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw new TimeoutException($"hard time limit of {hard} reached: the handler ignored its cancelled token and was abandoned, its slot freed");
+            stopTimer.Cancel();
+            return await run.ConfigureAwait(false);
         }
-        finally
-        {
-            lock (_lock)
-            {
-                // A re-run of the same id may have replaced this run's entry meanwhile: remove only our own.
-                if (_runs.TryGetValue(spec.Id, out var entry) && entry.Item == item) _runs.Remove(spec.Id);
-            }
-        }
+        Interlocked.Increment(ref _abandoned);
+        LogAbandoned(spec.Id, spec.Type, hard);
+        _ = run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        throw new TimeoutException($"hard time limit of {hard} reached: the handler ignored its cancelled token and was abandoned, its slot freed");
     }
 }

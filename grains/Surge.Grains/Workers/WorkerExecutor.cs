@@ -26,15 +26,20 @@ internal sealed partial class WorkerExecutor
     private readonly TimeProvider _time;
     private readonly TimeSpan _defaultTimeout;
     private readonly TaskPoliciesOptions _policies;
+    private readonly TimeSpan _maxTimeout;
+    private readonly int _maxResultBytes;
     private readonly ILogger<WorkerExecutor> _logger;
     private int _running;
     private double _memoryInUseMb;
     private long _memoryDeferrals;
 
     public WorkerExecutor(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, IOptions<RoutingOptions> routing,
-        IOptions<TaskPoliciesOptions> policies, HandlerRegistry handlers, ITaskEvents events, TimeProvider time, ILogger<WorkerExecutor> logger)
+        IOptions<TaskPoliciesOptions> policies, IOptions<TaskOptions> tasks, HandlerRegistry handlers, ITaskEvents events, TimeProvider time,
+        ILogger<WorkerExecutor> logger)
     {
         _policies = policies.Value;
+        _maxTimeout = tasks.Value.MaxTimeout;
+        _maxResultBytes = tasks.Value.MaxResultBytes;
         _maxConcurrency = workers.Value.MaxConcurrency;
         _memoryBudgetMb = workers.Value.MemoryBudgetMb;
         _defaultTimeout = workers.Value.DefaultTimeout;
@@ -73,7 +78,7 @@ internal sealed partial class WorkerExecutor
                 return;
             }
             var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
-            Track(item.Spec.Id, +1);
+            Track(item);
             item.EnqueuedAt = _time.GetTimestamp();
             if (!AdmitOrHoldLocked(item)) return; // waits for its type's cluster-wide cap, outside the pool
             pool.Queue.Enqueue(item);
@@ -126,15 +131,17 @@ internal sealed partial class WorkerExecutor
     {
         foreach (var pool in _pools)
         {
-            while (_running < _maxConcurrency && pool.Queue.Count > 0)
+            while (pool.Queue.Count > 0)
             {
+                // A cancelled head leaves even when no slot is free: its outcome need not wait for one.
                 if (pool.Queue.Peek().Cancelled)
                 {
                     var dropped = pool.Queue.Dequeue();
-                    Track(dropped.Spec.Id, -1); // cancelled while queued: it never starts
                     ReleaseCapLocked(dropped);
+                    ReportNotStartedLocked(dropped);
                     continue;
                 }
+                if (_running >= _maxConcurrency) break;
                 bool borrowed;
                 if (pool.HasOwnSlot) borrowed = false;
                 else if (pool.Lender is { CanLend: true }) borrowed = true;
@@ -192,20 +199,24 @@ internal sealed partial class WorkerExecutor
         }
     }
 
+    // Everything that can throw is inside the try: a task that cannot even be set up fails, and its slot is released.
     private async Task RunAsync(WorkItem item, WorkerPool pool)
     {
         var spec = item.Spec;
-        var policy = _policies.For(spec.Type);
-        var soft = spec.Timeout ?? policy.SoftTimeLimit ?? _defaultTimeout;
-        // The soft limit runs from the start, before anyone hears of the start; a cancel request fires the same token.
-        using var token = new CancellationTokenSource(soft, _time);
-        Running(item, token);
         var startedAt = _time.GetUtcNow();
-        SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(pool.Name, spec.Type));
-        _events.Started(item, startedAt);
+        CancellationTokenSource? token = null;
+        TimeSpan soft = default;
         TaskOutcome outcome;
         try
         {
+            var policy = _policies.For(spec.Type);
+            soft = SoftLimit(spec, policy);
+            // The soft limit runs from the start, before anyone hears of the start; a cancel request fires the same token.
+            token = new CancellationTokenSource(soft, _time);
+            Running(item, token);
+            startedAt = _time.GetUtcNow();
+            SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(pool.Name, spec.Type));
+            _events.Started(item, startedAt);
             if (!_handlers.TryGet(spec.Type, out var handler))
                 throw new InvalidOperationException($"no handler for type '{spec.Type}' on this silo");
             var context = new TaskContext
@@ -214,6 +225,7 @@ internal sealed partial class WorkerExecutor
                 Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt,
             };
             var result = await WithinHardLimitAsync(handler, context, item, token, soft + policy.HardLimitGrace).ConfigureAwait(false);
+            CheckResultSize(result);
             outcome = new TaskOutcome(true, null, result, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt, context.MemoryMb);
         }
         catch (Exception e)
@@ -229,12 +241,23 @@ internal sealed partial class WorkerExecutor
             outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Name, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt,
                 ErrorType: e.GetType().FullName);
         }
+        finally
+        {
+            NotRunning(item);
+            token?.Dispose();
+        }
         var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         SurgeMeter.RunDuration.Record(runMs / 1000, Tags(pool.Name, spec.Type));
         SurgeMeter.TasksFinished.Add(1, new("pool", pool.Name), new("state", outcome.Succeeded ? "succeeded" : "failed"));
         Release(item, pool, runMs);
-        await _events.Finished(item, outcome).ConfigureAwait(false);
-        Settle(item);
+        try
+        {
+            await _events.Finished(item, outcome).ConfigureAwait(false);
+        }
+        finally
+        {
+            Settle(item); // a drain waits for this, delivered or not
+        }
     }
 
     private static TagList Tags(string pool, string type) => new() { { "pool", pool }, { "type", type } };

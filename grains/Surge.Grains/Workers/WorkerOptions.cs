@@ -13,7 +13,7 @@ public sealed class WorkerOptions
     /// <summary>Total task slots of this silo across all pools. Default 8 × cores; 1 to 10,000.</summary>
     public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
 
-    /// <summary>How long a handler runs before its token is cancelled, unless the task says otherwise. Default 1 h; above zero.</summary>
+    /// <summary>How long a handler runs before its token is cancelled, unless the task says otherwise. Default 1 h; above zero, at most <c>Surge:Tasks:MaxTimeout</c>.</summary>
     public TimeSpan DefaultTimeout { get; set; } = DefaultTimeoutValue;
 
     /// <summary>Largest payload accepted. Default 1 MiB; 1 byte to 64 MiB.</summary>

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Persistence;
+using Orleans.Storage;
+using StackExchange.Redis;
+using Surge.Entities;
+using Surge.Policies;
+using Surge.Tasks;
+
+namespace Surge.Hosting.Redis;
+
+/// <summary>Surge's three grain storages in Redis, two of them with a TTL so what nobody reads again does not stay forever.</summary>
+internal static class RedisGrainStorages
+{
+    public static ISiloBuilder AddSurgeRedisStorage(this ISiloBuilder silo, string connectionString)
+    {
+        Add(silo, SurgeStorage.Name, connectionString, expiry: null);
+        // A cached result is never served past its CacheTtl; the TTL is the largest, since one storage serves every type.
+        Add(silo, SurgeStorage.Cache, connectionString, sp => LongestCacheTtl(sp.GetRequiredService<IOptions<TaskPoliciesOptions>>().Value));
+        // An entity untouched this long has nothing left: its events' records are final and forgotten, none is held, none runs.
+        Add(silo, SurgeStorage.Entities, connectionString, sp =>
+        {
+            var tasks = sp.GetRequiredService<IOptions<TaskOptions>>().Value;
+            return tasks.Retention + sp.GetRequiredService<IOptions<EntityOptions>>().Value.HoldLimit + tasks.MaxTimeout;
+        });
+        return silo;
+    }
+
+    internal static TimeSpan LongestCacheTtl(TaskPoliciesOptions policies)
+        => policies.Types.Values.Select(p => p.CacheTtl).Append(policies.Default.CacheTtl).Max();
+
+    private static void Add(ISiloBuilder silo, string name, string connectionString, Func<IServiceProvider, TimeSpan>? expiry)
+    {
+        silo.AddRedisGrainStorage(name, options => options.Configure<IServiceProvider>((o, sp) =>
+        {
+            o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
+            // Orleans' own serializer, as the task records use: the default JSON one cannot read back immutable collections.
+            o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp);
+            if (expiry is null) return;
+            o.EntryExpiry = expiry(sp);
+            o.DeleteStateOnClear = true; // a cleared entry is gone at once, not kept empty until its TTL
+        }));
+    }
+}
