@@ -12,7 +12,7 @@ namespace Surge.Entities;
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class EntityGrain(
-    [PersistentState("entity", SurgeStorage.Name)] IPersistentState<EntityRecord> record,
+    [PersistentState("entity", SurgeStorage.Entities)] IPersistentState<EntityRecord> record,
     IOptions<EntityOptions> options,
     RecoveryOptions recovery,
     TimeProvider time,

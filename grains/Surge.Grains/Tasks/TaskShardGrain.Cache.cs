@@ -10,7 +10,9 @@ internal sealed partial class TaskShardGrain
         if (cache.KeyOf(spec) is not { } key) return null;
         try
         {
-            return await GrainFactory.GetGrain<IResultCacheGrain>(key).GetAsync() is { } hit ? hit.Result : null;
+            // Not "hit ? hit.Result : null": null converts to an empty ReadOnlyMemory, which would be a hit.
+            if (await GrainFactory.GetGrain<IResultCacheGrain>(key).GetAsync() is not { } hit) return null;
+            return hit.Result;
         }
         catch (Exception e)
         {

@@ -73,7 +73,7 @@ internal sealed partial class TaskShardGrain(
         ArgumentNullException.ThrowIfNull(spec);
         var id = spec.Id ?? ""; // a deserialized spec may carry a null id; validation names it
         if (_records.TryGetValue(id, out var existing)) return existing.ToStatus(); // the first submission stands
-        TaskValidator.Validate(spec, workers.Value.MaxPayloadBytes);
+        TaskValidator.Validate(spec, new TaskLimits(workers.Value.MaxPayloadBytes, options.Value.MaxTimeout));
         if (TaskShards.For(id) != _shard)
             throw new SurgeValidationException("id", $"'{id}' belongs to shard {TaskShards.For(id)}, not {_shard}; submit through ISurgeClient");
         handlers.Validate(spec);
