@@ -22,10 +22,17 @@ public sealed class SurgeCluster : IAsyncDisposable
     public TestCluster Cluster { get; }
     public ISurgeClient Client { get; }
 
-    public static async Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings = null)
+    public static Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings = null) => StartAsync(settings, static _ => { });
+
+    /// <summary>
+    /// <paramref name="configure"/> runs before Surge's own silo configurator, so a silo configurator it adds can
+    /// register services Surge only adds when missing (an <c>ITaskStore</c>, e.g. <c>Faults.FaultyTaskStore</c>).
+    /// </summary>
+    public static async Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings, Action<TestClusterBuilder> configure)
     {
         var builder = new TestClusterBuilder(2);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Properties[key] = value;
+        configure(builder);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

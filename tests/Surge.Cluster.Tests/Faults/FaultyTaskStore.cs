@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using StackExchange.Redis;
+using Surge.Tasks;
+
+namespace Surge.Cluster.Tests.Faults;
+
+internal enum StoreFault
+{
+    /// <summary>Every call goes to the inner store.</summary>
+    Healthy,
+
+    /// <summary>Every call throws at once, as a store that refuses connections.</summary>
+    Fail,
+
+    /// <summary>Every call waits until <see cref="FaultyTaskStore.Heal"/>, then goes to the inner store: a slow store.</summary>
+    Stall,
+
+    /// <summary>Every call waits until <see cref="FaultyTaskStore.Heal"/>, then throws as a timed-out Redis command: a cut link.</summary>
+    Cut,
+}
+
+/// <summary>
+/// A task store a test can fail, stall or cut, around an in-memory one that every silo of a TestingHost cluster shares
+/// (as they would share Redis). Install it with <see cref="Install"/> and <see cref="SiloConfigurator"/>.
+/// </summary>
+internal sealed class FaultyTaskStore : ITaskStore, IDisposable
+{
+    /// <summary>The setting, among the cluster's properties, that names a silo's store in <see cref="Registry"/>.</summary>
+    public const string Setting = "Surge:Tests:FaultyTaskStore";
+
+    private static readonly ConcurrentDictionary<string, FaultyTaskStore> Registry = new();
+
+    private readonly ITaskStore _inner = new InMemoryTaskStore();
+    private readonly string _name;
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _healed = NewGate();
+    private int _waiting;
+
+    private FaultyTaskStore(string name) => _name = name;
+
+    public StoreFault Fault { get; private set; } = StoreFault.Healthy;
+
+    /// <summary>Calls now waiting in <see cref="StoreFault.Stall"/> or <see cref="StoreFault.Cut"/>.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Calls that reached this store, by operation: "save", "remove", "load".</summary>
+    public ConcurrentDictionary<string, int> Calls { get; } = new();
+
+    /// <summary>A new store for one cluster, named in <paramref name="settings"/> for <see cref="SiloConfigurator"/>.</summary>
+    public static FaultyTaskStore Install(IDictionary<string, string> settings)
+    {
+        var store = new FaultyTaskStore(Guid.NewGuid().ToString("N"));
+        Registry[store._name] = store;
+        settings[Setting] = store._name;
+        return store;
+    }
+
+    public void Fail() => Set(StoreFault.Fail);
+    public void Stall() => Set(StoreFault.Stall);
+    public void Cut() => Set(StoreFault.Cut);
+
+    /// <summary>Healthy again: stalled calls go through, cut ones throw (their command timed out meanwhile).</summary>
+    public void Heal() => Set(StoreFault.Healthy);
+
+    public async Task WaitUntilWaitingAsync(int calls, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (Waiting < calls)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{Waiting} store call(s) waiting, not {calls}, within {limit}");
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask SaveAsync(int shard, IReadOnlyList<TaskRecord> records)
+    {
+        await EnterAsync("save");
+        await _inner.SaveAsync(shard, records);
+    }
+
+    public async ValueTask RemoveAsync(int shard, IReadOnlyCollection<string> taskIds)
+    {
+        await EnterAsync("remove");
+        await _inner.RemoveAsync(shard, taskIds);
+    }
+
+    public async ValueTask<IReadOnlyCollection<TaskRecord>> LoadAsync(int shard)
+    {
+        await EnterAsync("load");
+        return await _inner.LoadAsync(shard);
+    }
+
+    public void Dispose() => Registry.TryRemove(_name, out _);
+
+    private void Set(StoreFault fault)
+    {
+        TaskCompletionSource released;
+        lock (_gate)
+        {
+            Fault = fault;
+            if (fault is StoreFault.Stall or StoreFault.Cut) return;
+            released = _healed;
+            _healed = NewGate();
+        }
+        released.TrySetResult();
+    }
+
+    private async Task EnterAsync(string operation)
+    {
+        Calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        StoreFault fault;
+        Task healed;
+        lock (_gate)
+        {
+            fault = Fault;
+            healed = _healed.Task;
+        }
+        switch (fault)
+        {
+            case StoreFault.Fail:
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, $"{operation}: the task store is failing (test fault)");
+            case StoreFault.Stall or StoreFault.Cut:
+                Interlocked.Increment(ref _waiting);
+                try
+                {
+                    await healed;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _waiting);
+                }
+                if (fault == StoreFault.Cut)
+                    throw new RedisTimeoutException($"Timeout awaiting response ({operation}): the link to the task store was cut (test fault)", CommandStatus.Sent);
+                break;
+        }
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Registers the store <see cref="Install"/> named in the cluster's settings, before Surge's own (TryAdd).</summary>
+    public sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+            => silo.Services.AddSingleton<ITaskStore>(sp => Registry[sp.GetRequiredService<IConfiguration>()[Setting]
+                ?? throw new InvalidOperationException($"{Setting} is not set: call FaultyTaskStore.Install(settings)")]);
+    }
+}

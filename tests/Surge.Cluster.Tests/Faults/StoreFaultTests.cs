@@ -1,0 +1,102 @@
+using Surge.Client;
+
+namespace Surge.Cluster.Tests.Faults;
+
+/// <summary>What callers are told while the task store fails or hangs (a TestingHost cluster over a <see cref="FaultyTaskStore"/>).</summary>
+public class StoreFaultTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(20);
+
+    private readonly Dictionary<string, string> _settings = new() { ["Surge:Autoscale:Enabled"] = "false" };
+    private FaultyTaskStore _store = null!;
+    private SurgeCluster _surge = null!;
+
+    private ISurgeClient Client => _surge.Client;
+
+    public async Task InitializeAsync()
+    {
+        _store = FaultyTaskStore.Install(_settings);
+        _surge = await SurgeCluster.StartAsync(_settings, b => b.AddSiloBuilderConfigurator<FaultyTaskStore.SiloConfigurator>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _store.Heal();
+        await _surge.DisposeAsync();
+        _store.Dispose();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_StoreFails_UnavailableAndNothingRecorded()
+    {
+        var earlier = await Client.RunAsync(Simulate(10));
+        var refused = Simulate(10);
+        Assert.Null(await Client.GetStatusAsync(refused.Id)); // its shard is active: the failure is the write's, not the activation's
+
+        _store.Fail();
+        var error = await Assert.ThrowsAsync<SurgeUnavailableException>(() => Client.SubmitAsync(refused));
+        _store.Heal();
+
+        Assert.IsType<SurgeStoreUnavailableException>(error.InnerException);
+        Assert.Null(await Client.GetStatusAsync(refused.Id));
+        var now = await Client.GetStatusAsync(earlier.Id);
+        Assert.Equal((TaskState.Succeeded, earlier.FinishedAt), (now?.State, now?.FinishedAt));
+    }
+
+    [Fact]
+    public async Task CancelAsync_StoreFails_UnavailableAndStateUnchangedUntilHealed()
+    {
+        var spec = Simulate(30_000);
+        await Client.SubmitAsync(spec);
+        await WaitForAsync(spec.Id, s => s?.State == TaskState.Running);
+
+        _store.Fail();
+        var error = await Record.ExceptionAsync(() => Client.CancelAsync(spec.Id));
+        var during = await Client.GetStatusAsync(spec.Id);
+        _store.Heal();
+
+        // A cancel the store did not record must not be reported: the record would go back to Running after a crash.
+        Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
+            $"a cancel while the store fails returned instead of throwing SurgeUnavailableException (inner SurgeStoreUnavailableException): {error?.GetType().Name ?? "no exception"}; the task then read {during?.State}");
+        Assert.Equal(TaskState.Running, during?.State);
+        var cancelled = await Client.CancelAsync(spec.Id);
+        Assert.Equal(TaskState.Cancelled, cancelled?.State);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_DuplicateWhileFirstWriteHangs_NeverAcceptedBeforeStored()
+    {
+        var spec = Simulate(10);
+        Assert.Null(await Client.GetStatusAsync(spec.Id)); // activates its shard
+
+        _store.Cut();
+        var first = Record.ExceptionAsync(() => Client.SubmitAsync(spec));
+        await _store.WaitUntilWaitingAsync(1, Quick);
+        var second = await Record.ExceptionAsync(() => Client.SubmitAsync(spec).WaitAsync(TimeSpan.FromSeconds(2)));
+        _store.Fail(); // the hung write times out, and the client's retries of the first call fail too
+        var firstError = await first;
+        _store.Heal();
+
+        Assert.IsType<SurgeUnavailableException>(firstError);
+        // Invariant: a submission that returned was stored, so the task is found and becomes final.
+        if (second is null)
+        {
+            var status = await Client.GetStatusAsync(spec.Id);
+            Assert.True(status is not null, "the second submit returned (accepted) while the first's write hung, but after that write failed no task has its id: an acknowledged task was lost");
+            Assert.True((await Client.WaitAsync(spec.Id, Quick)).IsFinal);
+        }
+    }
+
+    private static TaskSpec Simulate(int ms) => TaskSpec.Create("simulate", $$"""{"duration_ms":{{ms}}}""");
+
+    private async Task WaitForAsync(string id, Func<TaskStatus?, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Quick;
+        TaskStatus? status;
+        while (!condition(status = await Client.GetStatusAsync(id)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{id}: {status?.State} within {Quick}");
+            await Task.Delay(20);
+        }
+    }
+}

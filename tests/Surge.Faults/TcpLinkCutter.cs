@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Surge.Faults;
+
+/// <summary>
+/// A TCP proxy on a free loopback port that forwards to a target and can cut the link the way a broken network does:
+/// <see cref="Cut"/> drops bytes in both directions and keeps every connection open (no FIN, no RST), and connections
+/// opened during the cut are accepted but go nowhere. Point a client at <see cref="Endpoint"/> instead of the target.
+/// </summary>
+/// <remarks>
+/// <see cref="Heal"/> resets (RST) every connection that lived through the cut and forwards connections opened after
+/// it. Resuming them is not an option: the bytes dropped during the cut are gone, so the protocol on such a
+/// connection is out of step; a real link's TCP would have retransmitted or, past its timeouts, reset it. A client
+/// that recovers by itself (StackExchange.Redis reconnects) sees exactly that reset.
+/// Bytes already read from one side when <see cref="Cut"/> is called may still be delivered (they were on the wire);
+/// nothing read after it is.
+/// </remarks>
+public sealed class TcpLinkCutter : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly EndPoint _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private readonly HashSet<Link> _links = [];
+    private readonly Task _accepting;
+    private volatile bool _cut;
+
+    public TcpLinkCutter(string targetHost, int targetPort)
+    {
+        _target = IPAddress.TryParse(targetHost, out var ip) ? new IPEndPoint(ip, targetPort) : new DnsEndPoint(targetHost, targetPort);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _accepting = AcceptAsync();
+    }
+
+    /// <summary>The loopback port clients connect to.</summary>
+    public int Port { get; }
+
+    /// <summary><c>127.0.0.1:port</c>, e.g. a Redis connection string through the link.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    public bool IsCut => _cut;
+
+    /// <summary>Connections open now, stalled or not.</summary>
+    public int OpenConnections { get { lock (_gate) return _links.Count; } }
+
+    /// <summary>From now on nothing flows, on open connections and new ones; none is closed.</summary>
+    public void Cut()
+    {
+        lock (_gate)
+        {
+            _cut = true;
+            foreach (var link in _links) link.Stalled = true;
+        }
+    }
+
+    /// <summary>Resets every connection that lived through the cut; connections opened from now on forward again.</summary>
+    /// <returns>How many connections were reset.</returns>
+    public int Heal()
+    {
+        List<Link> stalled;
+        lock (_gate)
+        {
+            _cut = false;
+            stalled = _links.Where(l => l.Stalled).ToList();
+        }
+        foreach (var link in stalled) Close(link, reset: true);
+        return stalled.Count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        List<Link> links;
+        lock (_gate) links = [.. _links];
+        foreach (var link in links) Close(link, reset: true);
+        try
+        {
+            await _accepting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            _ = RunAsync(client);
+        }
+    }
+
+    private async Task RunAsync(Socket client)
+    {
+        var link = new Link(client);
+        lock (_gate)
+        {
+            link.Stalled = _cut; // a broken network lets nothing through: the target never hears of this connection
+            _links.Add(link);
+        }
+        try
+        {
+            if (link.Stalled)
+            {
+                await DrainAsync(client); // until Heal resets it, or the client gives up
+                return;
+            }
+            var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            link.Upstream = upstream;
+            await upstream.ConnectAsync(_target, _stop.Token);
+            await Task.WhenAll(PumpAsync(link, client, upstream), PumpAsync(link, upstream, client));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A reset or a stop: the link's end.
+        }
+        finally
+        {
+            Close(link, reset: false);
+        }
+    }
+
+    // Forwards until either side closes; while the link is stalled, reads and drops.
+    private static async Task PumpAsync(Link link, Socket from, Socket to)
+    {
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await from.ReceiveAsync(buffer, SocketFlags.None);
+            if (link.Stalled)
+            {
+                if (read == 0) await Task.Delay(Timeout.Infinite, link.Closed.Token); // a FIN does not cross a cut link either
+                continue;
+            }
+            if (read == 0)
+            {
+                to.Shutdown(SocketShutdown.Send);
+                return;
+            }
+            await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+        }
+    }
+
+    private static async Task DrainAsync(Socket client)
+    {
+        var buffer = new byte[16 * 1024];
+        while (await client.ReceiveAsync(buffer, SocketFlags.None) > 0)
+        {
+        }
+    }
+
+    private void Close(Link link, bool reset)
+    {
+        lock (_gate)
+        {
+            if (!_links.Remove(link)) return;
+        }
+        link.Closed.Cancel();
+        foreach (var socket in new[] { link.Client, link.Upstream })
+        {
+            if (socket is null) continue;
+            try
+            {
+                if (reset) socket.LingerState = new LingerOption(true, 0); // close sends RST, as a timed-out TCP would
+                socket.Close();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private sealed class Link(Socket client)
+    {
+        public Socket Client { get; } = client;
+        public Socket? Upstream { get; set; }
+        public CancellationTokenSource Closed { get; } = new();
+        public volatile bool Stalled;
+    }
+}
