@@ -30,17 +30,20 @@ internal sealed partial class TaskShardGrain
             null, "the outcome", committed: () => DispatchEnded(taskId));
     }
 
+    // Calls from an entity never wait for a task that is not stored yet: its submission may be waiting for that very
+    // entity, and the entity answers "unknown" by letting the event go.
     public async Task OnExpiredAsync(string taskId, string reason)
     {
+        if (!_records.ContainsKey(taskId)) return;
         var now = time.GetUtcNow();
         await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Expired(r, reason, now), null, "the expiry");
     }
 
     public async Task<EventRun> OnReleasedAsync(string taskId)
     {
-        if (!_records.TryGetValue(taskId, out var known) && !_gates.ContainsKey(taskId)) return EventRun.Unknown;
-        var route = known is null ? null : dispatcher.Route(known.Spec);
-        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, route ?? dispatcher.Route(r.Spec)), route, "the release");
+        if (!_records.TryGetValue(taskId, out var known)) return EventRun.Unknown;
+        var route = dispatcher.Route(known.Spec);
+        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, route), route, "the release");
         return RunOf(released.Record);
     }
 
