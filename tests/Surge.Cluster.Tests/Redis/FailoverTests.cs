@@ -58,6 +58,10 @@ public class FailoverTests(ITestOutputHelper output)
                 $"long p99 {report.GetProperty("long").GetProperty("p99_ms")} ms, ordering violations {report.GetProperty("ordering_violations")}");
         }
 
+        // Before the kill both silos were loaded: a probe missed then would be a slow silo, not a dead one.
+        output.WriteLine($"probes missed before the kill (the doomed silo's log): {Count(doomed.Process.Stdout, "Did not get response for probe")}; " +
+            $"the survivor's: {Count(survivor.Process.Stdout, "Did not get response for probe")}");
+
         foreach (var (run, tasks) in new[] { (mixedRun, 2000), (orderedRun, 1000) })
         {
             var report = run.Report();
@@ -68,6 +72,8 @@ public class FailoverTests(ITestOutputHelper output)
         Assert.True(allServing <= ShardsServingBound, $"the dead silo's shards served again {allServing.TotalSeconds:F1} s after the kill; bound {ShardsServingBound.TotalSeconds} s");
         Assert.True(latestStart <= FinalBound, $"a task's final run started {latestStart.TotalSeconds:F1} s after the kill; bound {FinalBound.TotalSeconds} s (+ its run time to final)");
     }
+
+    private static int Count(string log, string text) => log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 
     // One task id per shard, so that asking for each reaches every shard.
     private static string[] ShardProbeIds()
