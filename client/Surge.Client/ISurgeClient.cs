@@ -8,7 +8,10 @@ public interface ISurgeClient
     /// Submitting the same id again returns the first submission's status and runs nothing.
     /// </summary>
     /// <exception cref="SurgeValidationException">The input is bad; the exception names the field.</exception>
-    /// <exception cref="SurgeUnavailableException">The cluster could not be reached after retries; safe to retry.</exception>
+    /// <exception cref="SurgeUnavailableException">
+    /// The store (Redis) refused after <see cref="SurgeClientOptions.MaxRetries"/> quick retries, or no live silo took the
+    /// call within <see cref="SurgeClientOptions.FailoverTimeout"/>; safe to retry. A silo's death alone is ridden out.
+    /// </exception>
     Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default);
 
     /// <summary>

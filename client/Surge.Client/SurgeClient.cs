@@ -175,15 +175,27 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining < _waitSlice ? remaining : _waitSlice;
     }
 
+    // Every call is retried as its fault deserves (see TransientFaults): a store refusal a few times, a failover until
+    // FailoverTimeout. Either way, what is left is SurgeUnavailableException, safe to retry.
     private async Task<T> CallAsync<TState, T>(Func<IClusterClient, TState, Task<T>> call, TState state, CancellationToken cancellationToken)
     {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        TransientFaults.MarkStart(context, time);
         try
         {
-            return await _retry.ExecuteAsync(static async (s, _) => await s.call(s.cluster, s.state), (call, cluster, state), cancellationToken);
+            return await _retry.ExecuteAsync(static async (_, s) => await s.call(s.cluster, s.state), context, (call, cluster, state));
         }
-        catch (Exception e) when (TransientFaults.IsTransient(e))
+        catch (Exception e) when (TransientFaults.IsStoreUnavailable(e))
         {
             throw new SurgeUnavailableException($"Surge cluster unavailable after {options.Value.MaxRetries} retries: {e.Message}. Safe to retry.", e);
+        }
+        catch (Exception e) when (TransientFaults.IsFailover(e))
+        {
+            throw new SurgeUnavailableException($"Surge cluster unavailable for {options.Value.FailoverTimeout.TotalSeconds:F0} s (Surge:Client:FailoverTimeout): {e.Message}. Safe to retry.", e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 }

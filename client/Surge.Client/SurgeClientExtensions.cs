@@ -19,7 +19,7 @@ public static class SurgeClientExtensions
     {
         var options = builder.Configuration.GetSection(SurgeClientOptions.Section).Get<SurgeClientOptions>() ?? new SurgeClientOptions();
         configure?.Invoke(options);
-        ConfigureCluster(builder);
+        ConfigureCluster(builder, options);
         if (RedisConnectionString(builder.Configuration) is { } redis && options.Gateways.Count == 0)
         {
             builder.UseRedisClustering(redis); // gateways found through Redis, and followed as silos come and go
@@ -39,11 +39,18 @@ public static class SurgeClientExtensions
         return builder;
     }
 
-    private static void ConfigureCluster(IClientBuilder builder) => builder.Services.Configure<ClusterOptions>(o =>
+    private static void ConfigureCluster(IClientBuilder builder, SurgeClientOptions options)
     {
-        o.ClusterId = builder.Configuration["Surge:Cluster:ClusterId"] ?? "surge";
-        o.ServiceId = builder.Configuration["Surge:Cluster:ServiceId"] ?? "surge";
-    });
+        builder.Services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = builder.Configuration["Surge:Cluster:ClusterId"] ?? "surge";
+            o.ServiceId = builder.Configuration["Surge:Cluster:ServiceId"] ?? "surge";
+        });
+        // Every Surge call is bounded on the silo (a wait by WaitSlice, the rest by the store's own timeouts), so an
+        // answer that has not come a little after that never will: its silo died with the call. Orleans would wait 30 s;
+        // failing sooner lets the retry find the shard on a live silo.
+        builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.WaitSlice + SurgeClientOptions.ResponseMargin);
+    }
 
     /// <summary>Cluster mode: <c>Surge:Redis:ConnectionString</c>, else the <c>SURGE_REDIS</c> environment variable; null for embedded mode.</summary>
     public static string? RedisConnectionString(IConfiguration configuration)

@@ -10,14 +10,37 @@ public sealed class SurgeClientOptions
     /// <summary>Gateways as <c>host:port</c>. Default: the local silo's gateway, <c>127.0.0.1:30000</c>.</summary>
     public List<string> Gateways { get; set; } = [];
 
-    /// <summary>Retries of a call that failed for a transient reason (gateway down, timeout). Default 4; 0 to 20.</summary>
-    public int MaxRetries { get; set; } = 4;
+    public const int DefaultMaxRetries = 4;
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan DefaultWaitSlice = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultFailoverTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How much longer than a call's own bound (<see cref="WaitSlice"/>) the client waits for its answer before it asks
+    /// again: a call parked on a silo that died gets no answer at all, and Orleans' default 30 s would be waited out.
+    /// </summary>
+    public static readonly TimeSpan ResponseMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Retries of a call the store refused (<see cref="SurgeStoreUnavailableException"/>: Redis is away); then the call
+    /// throws <see cref="SurgeUnavailableException"/>. Default 4; 0 to 20.
+    /// </summary>
+    public int MaxRetries { get; set; } = DefaultMaxRetries;
 
     /// <summary>First retry delay, doubled each time, with jitter. Default 200 ms; 1 ms to 1 min.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryDelay { get; set; } = DefaultRetryDelay;
 
-    /// <summary>Longest single wait call; longer waits loop. Default 20 s, under Orleans' 30 s response timeout; 1 s to 25 s.</summary>
-    public TimeSpan WaitSlice { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// Longest single wait call; longer waits loop. The client's Orleans response timeout is this plus
+    /// <see cref="ResponseMargin"/>, so a wait parked on a silo that died is asked again after that long. Default 5 s; 1 s to 25 s.
+    /// </summary>
+    public TimeSpan WaitSlice { get; set; } = DefaultWaitSlice;
+
+    /// <summary>
+    /// How long a call keeps trying while a silo, gateway or connection fails (a silo died and its shards are moving)
+    /// before it throws <see cref="SurgeUnavailableException"/>. Default 60 s; 1 s to 10 min.
+    /// </summary>
+    public TimeSpan FailoverTimeout { get; set; } = DefaultFailoverTimeout;
 }
 
 internal sealed class SurgeClientOptionsValidator : IValidateOptions<SurgeClientOptions>
@@ -34,7 +57,9 @@ internal sealed class SurgeClientOptionsValidator : IValidateOptions<SurgeClient
         if (o.RetryDelay < TimeSpan.FromMilliseconds(1) || o.RetryDelay > TimeSpan.FromMinutes(1))
             failures.Add($"{SurgeClientOptions.Section}:RetryDelay is {o.RetryDelay}; set 00:00:00.001 to 00:01:00 (default 00:00:00.200).");
         if (o.WaitSlice < TimeSpan.FromSeconds(1) || o.WaitSlice > TimeSpan.FromSeconds(25))
-            failures.Add($"{SurgeClientOptions.Section}:WaitSlice is {o.WaitSlice}; set 00:00:01 to 00:00:25 (default 00:00:20).");
+            failures.Add($"{SurgeClientOptions.Section}:WaitSlice is {o.WaitSlice}; set 00:00:01 to 00:00:25 (default 00:00:05).");
+        if (o.FailoverTimeout < TimeSpan.FromSeconds(1) || o.FailoverTimeout > TimeSpan.FromMinutes(10))
+            failures.Add($"{SurgeClientOptions.Section}:FailoverTimeout is {o.FailoverTimeout}; set 00:00:01 to 00:10:00 (default 00:01:00).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -27,6 +27,8 @@ public static class SurgeSiloExtensions
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortOptions>, HostOptionsValidator>();
         services.AddSingleton<IValidateOptions<ClusterOptions>, HostOptionsValidator>();
+        services.AddOptions<MembershipOptions>().BindConfiguration(MembershipOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MembershipOptions>, MembershipOptionsValidator>();
 
         var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
         var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
@@ -60,6 +62,7 @@ public static class SurgeSiloExtensions
         silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         silo.ConfigureEndpoints(AdvertisedAddress(), ports.Silo, ports.Gateway, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(connectionString);
+        UseMembershipSettings(silo);
         silo.AddSurgeRedisStorage(connectionString);
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
         silo.Services.AddSingleton(new RedisConnection(connectionString));
@@ -67,6 +70,17 @@ public static class SurgeSiloExtensions
         silo.Services.AddSingleton(new RecoveryOptions { RedispatchOnActivation = true });
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardKeeper>();
     }
+
+    // A dead silo's shards serve again once membership declares it dead, so detection is tuned for seconds, not
+    // Orleans' default of several probe rounds at up to 20 s each; the adaptive probe timeout and the vote
+    // suppression while a connection still carries messages keep a slow silo from being declared dead.
+    private static void UseMembershipSettings(ISiloBuilder silo)
+        => silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>().Configure<IOptions<MembershipOptions>>((o, surge) =>
+        {
+            o.ProbeTimeout = surge.Value.ProbeTimeout;
+            o.NumMissedProbesLimit = surge.Value.MissedProbes;
+            o.NumVotesForDeathDeclaration = surge.Value.Votes;
+        });
 
     // In a pod, the pod's IP (downward API); on one machine, loopback.
     private static IPAddress AdvertisedAddress()

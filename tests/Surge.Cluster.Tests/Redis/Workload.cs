@@ -70,7 +70,8 @@ internal sealed class ReplayProcess : IDisposable
         var e = JsonDocument.Parse(line).RootElement;
         return new SeenResult(e.GetProperty("id").GetString()!, e.GetProperty("state").GetString(),
             e.GetProperty("finished_at").ValueKind == JsonValueKind.Null ? null : e.GetProperty("finished_at").GetDateTimeOffset(),
-            e.GetProperty("attempts").ValueKind == JsonValueKind.Null ? 0 : e.GetProperty("attempts").GetInt32());
+            e.GetProperty("attempts").ValueKind == JsonValueKind.Null ? 0 : e.GetProperty("attempts").GetInt32(),
+            e.GetProperty("started_at").ValueKind == JsonValueKind.Null ? null : e.GetProperty("started_at").GetDateTimeOffset());
     });
 
     private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
@@ -83,4 +84,4 @@ internal sealed class ReplayProcess : IDisposable
     }
 }
 
-internal sealed record SeenResult(string Id, string? State, DateTimeOffset? FinishedAt, int Attempts);
+internal sealed record SeenResult(string Id, string? State, DateTimeOffset? FinishedAt, int Attempts, DateTimeOffset? StartedAt);
