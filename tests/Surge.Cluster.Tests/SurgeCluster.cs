@@ -49,12 +49,16 @@ public sealed class SurgeCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache).AddMemoryGrainStorage(SurgeStorage.Entities);
+            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache);
+            // A test may have put a faulty storage of its own in front of the entities' (Faults.FaultyGrainStorage).
+            if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, SurgeStorage.Entities) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))
+                silo.AddMemoryGrainStorage(SurgeStorage.Entities);
             silo.UseInMemoryReminderService();
             silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)
                 .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName)
-                .AddHandler<CappedHandler>(CappedHandler.Capped).AddHandler<CappedHandler>(CappedHandler.Metered));
+                .AddHandler<CappedHandler>(CappedHandler.Capped).AddHandler<CappedHandler>(CappedHandler.Metered)
+                .AddHandler<IntervalHandler>(IntervalHandler.TypeName).AddHandler<BigResultHandler>(BigResultHandler.TypeName));
         }
     }
 

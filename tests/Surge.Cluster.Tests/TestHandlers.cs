@@ -31,3 +31,51 @@ public sealed class GateHandler : ITaskHandler
         return ReadOnlyMemory<byte>.Empty;
     }
 }
+
+/// <summary>
+/// Records when each run started and ended, and runs until the test releases its task id (or its token fires), so
+/// tests can check that runs never overlap and how often each ran.
+/// </summary>
+public sealed class IntervalHandler : ITaskHandler
+{
+    public const string TypeName = "interval";
+    public static readonly ConcurrentQueue<(string TaskId, string? Entity, int Attempt, DateTimeOffset Start, DateTimeOffset End)> Runs = new();
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Latches = new();
+    private static readonly ConcurrentDictionary<string, int> Running = new();
+
+    public static void Release(string taskId) => Latch(taskId).TrySetResult();
+
+    public static bool IsRunning(string taskId) => Running.GetValueOrDefault(taskId) > 0;
+
+    public static int RunsOf(string taskId) => Runs.Count(r => r.TaskId == taskId) + Running.GetValueOrDefault(taskId);
+
+    private static TaskCompletionSource Latch(string taskId) => Latches.GetOrAdd(taskId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var start = DateTimeOffset.UtcNow;
+        Running.AddOrUpdate(context.TaskId, 1, (_, n) => n + 1);
+        try
+        {
+            await Latch(context.TaskId).Task.WaitAsync(cancellationToken);
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        finally
+        {
+            Running.AddOrUpdate(context.TaskId, 0, (_, n) => n - 1);
+            Runs.Enqueue((context.TaskId, context.Entity, context.Attempt, start, DateTimeOffset.UtcNow));
+        }
+    }
+}
+
+/// <summary>Returns as many bytes as its payload's "bytes" asks for: results past Surge:Tasks:MaxResultBytes.</summary>
+public sealed class BigResultHandler : ITaskHandler
+{
+    public const string TypeName = "big-result";
+
+    public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse(context.Payload);
+        return ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[payload.RootElement.GetProperty("bytes").GetInt32()]);
+    }
+}
