@@ -24,7 +24,7 @@ internal static class ChaosChecker
         ["overlapping_entity_runs"] = "pairs of runs of the same entity whose [start, end) intervals intersect, reruns of one task included",
         ["stuck"] = "tasks the cluster knows (acknowledged or not) that are not final 60 s after the producers stopped",
         ["unavailable_s"] = "seconds of the run (1 s buckets) in which at least one submission call that was refused was in flight",
-        ["kill_to_recovery_p99_s"] = "p99 over kill -9s of the time until a probe submission to every one of the 256 task shards succeeded again (null if a kill never recovered within 180 s)",
+        ["kill_to_recovery_p99_s"] = "p99 over kill -9s of the time until a probe submission to every one of the 256 task shards succeeded again (null if a kill never recovered within 120 s)",
     };
 
     public static Dictionary<string, object?> Check(Submission[] submissions, IReadOnlyDictionary<string, TaskStatus?> atEnd, List<Run> runs,

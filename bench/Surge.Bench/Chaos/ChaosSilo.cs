@@ -14,6 +14,9 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings) : IAsyn
     private readonly Lock _logGate = new();
     private Process? _process;
 
+    // bin/<Configuration>/net10.0: run the silo built in the same configuration as this benchmark.
+    private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
     public int Slot { get; } = slot;
 
     /// <summary>The running process's id, or 0 while none runs.</summary>
@@ -26,10 +29,11 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings) : IAsyn
 
     public async Task StartAsync()
     {
-        var dll = Path.Combine(Workloads.RepoRoot(), "silo", "Surge.Silo", "bin", "Release", "net10.0", "Surge.Silo.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"{dll}: build first with dotnet build Orleans.sln -c Release");
+        var dll = Path.Combine(Workloads.RepoRoot(), "silo", "Surge.Silo", "bin", Configuration, "net10.0", "Surge.Silo.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"{dll}: build first with dotnet build Orleans.sln -c {Configuration}");
         var info = new ProcessStartInfo("dotnet", [dll, $"--Surge:Ports:Silo={_silo}", $"--Surge:Ports:Gateway={_gateway}", $"--Surge:Ports:Http={_http}",
             "--Logging:LogLevel:Default=Warning", .. settings]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["DOTNET_gcServer"] = "0"; // three silos, the producers and Redis share the machine's cores
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => Log(e.Data);
         process.ErrorDataReceived += (_, e) => Log(e.Data);

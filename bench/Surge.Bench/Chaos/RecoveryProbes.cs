@@ -11,7 +11,7 @@ namespace Surge.Bench.Chaos;
 /// </summary>
 internal sealed class RecoveryProbes(ISurgeClient surge, CancellationToken stop)
 {
-    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(250), AttemptLimit = TimeSpan.FromSeconds(5), GiveUp = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(250), AttemptLimit = TimeSpan.FromSeconds(5), GiveUp = TimeSpan.FromSeconds(120);
     private readonly Lock _gate = new();
     private readonly List<Task<double?>> _rounds = [];
     private int _round;
@@ -22,7 +22,7 @@ internal sealed class RecoveryProbes(ISurgeClient surge, CancellationToken stop)
         lock (_gate) _rounds.Add(Task.Run(() => RoundAsync(round, killedAt)));
     }
 
-    /// <summary>Seconds from each kill until every shard accepted again; null for a kill after which some never did (within 180 s).</summary>
+    /// <summary>Seconds from each kill until every shard accepted again; null for a kill after which some never did (within 120 s).</summary>
     public async Task<double?[]> ResultsAsync()
     {
         Task<double?>[] rounds;
