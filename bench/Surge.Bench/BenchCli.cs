@@ -18,6 +18,7 @@ internal static class BenchCli
             case "predict": PredictionBench.Run(options); return 0;
             case "durable": await DurableBench.RunAsync(options); return 0;
             case "caps": await CapsBench.RunAsync(options); return 0;
+            case "chaos": return await Chaos.ChaosBench.RunAsync(options);
             default:
                 Console.Error.WriteLine("""
                     usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b]
@@ -25,6 +26,7 @@ internal static class BenchCli
                            dotnet run --project bench/Surge.Bench -c Release -- predict
                            dotnet run --project bench/Surge.Bench -c Release -- durable [--tasks 50000] [--n 2000]   (needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 1000]
+                           dotnet run --project bench/Surge.Bench -c Release -- chaos [--minutes 10] [--seed 1]   (needs redis-server)
                     """);
                 return 2;
         }

@@ -70,6 +70,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ResultCache>();
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
+        services.TryAddSingleton<IRunLog>(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.RunLog is { } dir ? new FileRunLog(dir) : NoRunLog.Instance);
         services.AddSingleton<WorkerExecutor>();
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton<DrainSignal>();

@@ -29,14 +29,16 @@ internal sealed partial class WorkerExecutor
     private readonly TimeSpan _maxTimeout;
     private readonly int _maxResultBytes;
     private readonly ILogger<WorkerExecutor> _logger;
+    private readonly IRunLog _runLog;
     private int _running;
     private double _memoryInUseMb;
     private long _memoryDeferrals;
 
     public WorkerExecutor(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, IOptions<RoutingOptions> routing,
         IOptions<TaskPoliciesOptions> policies, IOptions<TaskOptions> tasks, HandlerRegistry handlers, ITaskEvents events, TimeProvider time,
-        ILogger<WorkerExecutor> logger)
+        ILogger<WorkerExecutor> logger, IRunLog? runLog = null)
     {
+        _runLog = runLog ?? NoRunLog.Instance;
         _policies = policies.Value;
         _maxTimeout = tasks.Value.MaxTimeout;
         _maxResultBytes = tasks.Value.MaxResultBytes;
@@ -217,6 +219,7 @@ internal sealed partial class WorkerExecutor
             startedAt = _time.GetUtcNow();
             SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(pool.Name, spec.Type));
             _events.Started(item, startedAt);
+            _runLog.Started(item, startedAt);
             if (!_handlers.TryGet(spec.Type, out var handler))
                 throw new InvalidOperationException($"no handler for type '{spec.Type}' on this silo");
             var context = new TaskContext
@@ -246,6 +249,7 @@ internal sealed partial class WorkerExecutor
             NotRunning(item);
             token?.Dispose();
         }
+        _runLog.Ended(item, outcome.FinishedAt, outcome.Succeeded);
         var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         SurgeMeter.RunDuration.Record(runMs / 1000, Tags(pool.Name, spec.Type));
         SurgeMeter.TasksFinished.Add(1, new("pool", pool.Name), new("state", outcome.Succeeded ? "succeeded" : "failed"));

@@ -27,6 +27,12 @@ public sealed class WorkerOptions
     /// predicted larger than the whole budget runs alone. Default 70% of the container's (or machine's) memory; above 0.
     /// </summary>
     public double MemoryBudgetMb { get; set; } = DefaultMemoryBudgetMb;
+
+    /// <summary>
+    /// A directory where this silo appends one JSON line per handler run start and end (<c>runs-&lt;pid&gt;.jsonl</c>),
+    /// for fault benchmarks (<c>bench chaos</c>) that check the promises from outside. Default none (off); an absolute path.
+    /// </summary>
+    public string? RunLog { get; set; }
 }
 
 /// <summary>Bounds of one pool's concurrency on one silo (<c>Surge:Pools:Short</c>, <c>Surge:Pools:Long</c>).</summary>

@@ -19,6 +19,8 @@ internal sealed class WorkerOptionsValidator(IOptions<TaskOptions> tasks) : IVal
             failures.Add($"{WorkerOptions.Section}:MaxPayloadBytes is {options.MaxPayloadBytes}; set 1 to 67108864 (default 1048576).");
         if (!(options.MemoryBudgetMb > 0) || double.IsInfinity(options.MemoryBudgetMb))
             failures.Add($"{WorkerOptions.Section}:MemoryBudgetMb is {options.MemoryBudgetMb}; set a positive number of MiB (default 70% of memory = {WorkerOptions.DefaultMemoryBudgetMb}).");
+        if (options.RunLog is { } runLog && (runLog.Trim().Length == 0 || !Path.IsPathFullyQualified(runLog)))
+            failures.Add($"{WorkerOptions.Section}:RunLog is '{runLog}'; set an absolute directory path, or leave it unset (default: no run log).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

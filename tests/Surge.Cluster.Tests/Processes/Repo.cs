@@ -13,6 +13,7 @@ internal static class Repo
 
     public static string SiloDll => Built("silo/Surge.Silo", "Surge.Silo.dll");
     public static string CliDll => Built("client/Surge.Cli", "surge.dll");
+    public static string BenchDll => Built("bench/Surge.Bench", "Surge.Bench.dll");
     public static string Samples => Path.Combine(Root, "samples");
 
     /// <summary>The shared workload generator, beside the repository in CI and on developer machines.</summary>

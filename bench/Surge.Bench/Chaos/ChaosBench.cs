@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Surge.Client;
+
+namespace Surge.Bench.Chaos;
+
+/// <summary>
+/// Issue 14: a real cluster under faults. Three silo processes on a Redis reached through a cuttable link, the mixed
+/// and ordered workloads submitted for <c>--minutes</c>, a seeded fault schedule (<see cref="FaultSchedule"/>), then a
+/// wait for quiet and a check of every submission against the promise (<see cref="ChaosChecker"/>). Fault events go
+/// to stderr as JSON lines; stdout gets one summary line. Logs (silo output, run logs) are kept when a counter is not
+/// zero, and their folder is named in the summary.
+/// </summary>
+internal static class ChaosBench
+{
+    private const int Silos = 3;
+    private static readonly TimeSpan Resubmitting = TimeSpan.FromSeconds(30), Quiet = TimeSpan.FromSeconds(60);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var minutes = double.Parse(BenchCli.Option(args, "minutes", "10"), CultureInfo.InvariantCulture);
+        var seed = int.Parse(BenchCli.Option(args, "seed", "1"), CultureInfo.InvariantCulture);
+        var duration = TimeSpan.FromMinutes(minutes);
+        var schedule = FaultSchedule.Create(duration, seed, Silos);
+        var workload = ChaosWorkload.Create(duration);
+        var dir = Directory.CreateTempSubdirectory("surge-chaos-").FullName;
+        var clock = Stopwatch.StartNew();
+
+        Dictionary<string, object?> summary;
+        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, ["--Surge:Workers:MaxConcurrency=8", "--Surge:Drain:Timeout=00:00:15"]))
+        {
+            using var host = await cluster.ClientAsync();
+            var surge = host.Services.GetRequiredService<ISurgeClient>();
+            await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":0}"""), TimeSpan.FromSeconds(30)); // connected
+            var startup = clock.Elapsed;
+
+            var journal = new FaultJournal(DateTimeOffset.UtcNow);
+            var end = journal.Start + duration;
+            using var stop = new CancellationTokenSource();
+            var probes = new RecoveryProbes(surge, stop.Token);
+            var producers = new ChaosProducers(surge);
+            var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
+            await new FaultInjector(cluster, journal, probes).RunAsync(schedule);
+            var submissions = await producing;
+            var recoveries = await probes.ResultsAsync();
+            var atEnd = await StatusesAsync(surge, submissions);
+            var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
+
+            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed };
+            foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;
+            summary["faults"] = journal.Counts;
+            summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();
+            summary["run_log_bad_lines"] = badLines;
+            summary["startup_s"] = Math.Round(startup.TotalSeconds, 1);
+            summary["definitions"] = ChaosChecker.Definitions;
+        }
+        summary["elapsed_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
+        var clean = Zeros(summary);
+        if (clean) Directory.Delete(dir, recursive: true);
+        summary["logs"] = clean ? null : dir;
+        Console.WriteLine(JsonSerializer.Serialize(summary));
+        return 0;
+    }
+
+    /// <summary>The counters the chaos test asserts are zero.</summary>
+    public static readonly string[] MustBeZero = ["lost", "changed_outcomes", "excess_runs", "ordering_violations", "overlapping_entity_runs", "stuck"];
+
+    private static bool Zeros(Dictionary<string, object?> summary)
+        => MustBeZero.All(k => summary[k] is 0) && summary["refused"] is Dictionary<string, int> refused && refused["otherwise"] == 0;
+
+    // The status of every task at the end, read with some parallelism; a read that keeps failing leaves null (unknown).
+    private static async Task<IReadOnlyDictionary<string, TaskStatus?>> StatusesAsync(ISurgeClient surge, Submission[] submissions)
+    {
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<string, TaskStatus?>();
+        await Parallel.ForEachAsync(submissions, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (s, _) =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    statuses[s.Task.Id] = await surge.GetStatusAsync(s.Task.Id);
+                    return;
+                }
+                catch (Exception) when (attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
+                catch (Exception)
+                {
+                    statuses[s.Task.Id] = null;
+                    return;
+                }
+            }
+        });
+        return statuses;
+    }
+}

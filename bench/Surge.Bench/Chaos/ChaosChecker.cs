@@ -1,0 +1,133 @@
+namespace Surge.Bench.Chaos;
+
+/// <summary>
+/// Checks every submission against the promise once the run is quiet. The definitions travel with the output
+/// (<see cref="Definitions"/>); counters are zero when the promise held.
+/// </summary>
+internal static class ChaosChecker
+{
+    /// <summary>A refusal this long after a heal still counts as during the cut: the silos' Redis clients reconnect.</summary>
+    public static readonly TimeSpan CutGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>MaxAttempts (the policy default, 1: the workload sets none) + Surge:Tasks:MaxCrashRecoveries (default 3).</summary>
+    public const int RunBound = 1 + 3;
+
+    public static readonly IReadOnlyDictionary<string, string> Definitions = new Dictionary<string, string>
+    {
+        ["submitted"] = "workload tasks submitted at least once (mixed + ordered; recovery probes not included)",
+        ["acknowledged"] = "tasks whose SubmitAsync returned",
+        ["refused"] = "SubmitAsync calls that threw (the task was submitted again with the same id 500 ms later, until 30 s after the end); during_redis_cut: the call's interval met a cut window extended by 2 s after the heal",
+        ["lost"] = "acknowledged, and at the check (60 s after the producers stopped) unknown to the cluster or not final",
+        ["changed_outcomes"] = "tasks whose first final status a producer read (state, finished_at, attempts) differs from the status at the check",
+        ["excess_runs"] = "sum over tasks of max(0, runs in the run log - (MaxAttempts 1 + MaxCrashRecoveries 3))",
+        ["ordering_violations"] = "entity events (after: X, or sequence n-1) with a run that started before the last run of a predecessor ended (run log; a run that died with its silo ends at the kill)",
+        ["overlapping_entity_runs"] = "pairs of runs of the same entity whose [start, end) intervals intersect, reruns of one task included",
+        ["stuck"] = "tasks the cluster knows (acknowledged or not) that are not final 60 s after the producers stopped",
+        ["unavailable_s"] = "seconds of the run (1 s buckets) in which at least one submission call that was refused was in flight",
+        ["kill_to_recovery_p99_s"] = "p99 over kill -9s of the time until a probe submission to every one of the 256 task shards succeeded again (null if a kill never recovered within 120 s)",
+    };
+
+    public static Dictionary<string, object?> Check(Submission[] submissions, IReadOnlyDictionary<string, TaskStatus?> atEnd, List<Run> runs,
+        FaultJournal journal, IReadOnlyList<Refusal> refusals, double?[] recoveries)
+    {
+        var examples = new Dictionary<string, List<string>>();
+        void Example(string counter, string id)
+        {
+            if (!examples.TryGetValue(counter, out var list)) examples[counter] = list = [];
+            if (list.Count < 5) list.Add(id);
+        }
+
+        var lost = 0;
+        var changed = 0;
+        var stuck = 0;
+        foreach (var s in submissions)
+        {
+            var final = atEnd.GetValueOrDefault(s.Task.Id);
+            if (s.Acknowledged && final is not { IsFinal: true }) { lost++; Example("lost", s.Task.Id); }
+            if (final is { IsFinal: false }) { stuck++; Example("stuck", $"{s.Task.Id} {final.State}"); }
+            if (s.FirstFinal is { } seen && (final is null || final.State != seen.State || final.FinishedAt != seen.FinishedAt || final.Attempts != seen.Attempts))
+            {
+                changed++;
+                Example("changed_outcomes", $"{s.Task.Id} {seen.State}/{seen.Attempts} -> {final?.State}/{final?.Attempts}");
+            }
+        }
+
+        var runsByTask = runs.GroupBy(r => r.Task).ToDictionary(g => g.Key, g => g.ToList());
+        var excess = 0;
+        foreach (var (task, taskRuns) in runsByTask)
+        {
+            if (taskRuns.Count <= RunBound) continue;
+            excess += taskRuns.Count - RunBound;
+            Example("excess_runs", $"{task} ran {taskRuns.Count} times");
+        }
+
+        var ordering = 0;
+        foreach (var entity in submissions.Select(s => s.Task).Where(t => t.Entity is not null).GroupBy(t => t.Entity!))
+        {
+            foreach (var t in entity)
+            {
+                if (!runsByTask.TryGetValue(t.Id, out var own)) continue;
+                var predecessors = entity.Where(p => (t.After is not null && p.Event == t.After) || (t.Sequence is { } n && p.Sequence == n - 1));
+                var predecessorEnd = predecessors.SelectMany(p => runsByTask.GetValueOrDefault(p.Id) ?? []).Select(r => r.End).DefaultIfEmpty(long.MinValue).Max();
+                if (own.Any(r => r.Start < predecessorEnd)) { ordering++; Example("ordering_violations", t.Id); }
+            }
+        }
+
+        var overlaps = 0;
+        foreach (var entity in runs.Where(r => r.Entity is not null).GroupBy(r => r.Entity!))
+        {
+            var sorted = entity.OrderBy(r => r.Start).ToList();
+            for (var i = 0; i < sorted.Count; i++)
+            {
+                for (var j = i + 1; j < sorted.Count && sorted[j].Start < sorted[i].End; j++)
+                {
+                    overlaps++;
+                    Example("overlapping_entity_runs", $"{sorted[i].Task}#{sorted[i].Attempt}@{sorted[i].Silo} and {sorted[j].Task}#{sorted[j].Attempt}@{sorted[j].Silo}");
+                }
+            }
+        }
+
+        var cuts = journal.Cuts;
+        var grace = (long)CutGrace.TotalMilliseconds;
+        var duringCut = refusals.Count(r => cuts.Any(c => r.To >= c.From && r.From <= c.To + grace));
+        foreach (var r in refusals.Where(r => !cuts.Any(c => r.To >= c.From && r.From <= c.To + grace)).Take(5))
+            Example("refused_otherwise", $"{r.Task} at {(r.From - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1}-{(r.To - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1} s: {r.Error}");
+        var startMs = journal.Start.ToUnixTimeMilliseconds();
+        var unavailable = refusals.SelectMany(r => Enumerable.Range(0, (int)((r.To - startMs) / 1000 - (r.From - startMs) / 1000) + 1).Select(i => (r.From - startMs) / 1000 + i)).Distinct().Count();
+
+        var recovered = recoveries.Where(r => r is not null).Select(r => r!.Value).Order().ToList();
+        double? p99 = recoveries.Length == 0 ? 0 : recovered.Count < recoveries.Length ? null : recovered[(int)Math.Ceiling(0.99 * recovered.Count) - 1];
+
+        return new Dictionary<string, object?>
+        {
+            ["submitted"] = submissions.Length,
+            ["acknowledged"] = submissions.Count(s => s.Acknowledged),
+            ["refused"] = new Dictionary<string, int>
+            {
+                ["during_redis_cut"] = duringCut,
+                ["otherwise"] = refusals.Count - duringCut,
+                ["tasks"] = refusals.Select(r => r.Task).Distinct().Count(),
+                ["never_acknowledged"] = submissions.Count(s => !s.Acknowledged),
+            },
+            ["lost"] = lost,
+            ["changed_outcomes"] = changed,
+            ["excess_runs"] = excess,
+            ["ordering_violations"] = ordering,
+            ["overlapping_entity_runs"] = overlaps,
+            ["stuck"] = stuck,
+            ["unavailable_s"] = unavailable,
+            ["kill_to_recovery_p99_s"] = p99,
+            ["kill_to_recovery_s"] = recoveries,
+            ["runs"] = new Dictionary<string, int>
+            {
+                ["logged"] = runs.Count,
+                ["died_with_silo"] = runs.Count(r => !r.Ended),
+                ["still_running"] = runs.Count(r => r.End == long.MaxValue),
+                ["tasks_run_more_than_once"] = runsByTask.Count(t => t.Value.Count > 1),
+            },
+            ["invalid"] = submissions.Count(s => s.Invalid is not null),
+            ["unknown_after_ack"] = submissions.Count(s => s.UnknownAfterAck > 0),
+            ["examples"] = examples,
+        };
+    }
+}

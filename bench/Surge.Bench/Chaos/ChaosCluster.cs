@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Surge.Client;
+using Surge.Faults;
+
+namespace Surge.Bench.Chaos;
+
+/// <summary>
+/// A redis-server (append-only file fsynced every second), a <see cref="TcpLinkCutter"/> in front of it, and silo
+/// processes that reach Redis only through that link. The benchmark's own client reaches Redis directly: the observer
+/// must not be blinded by the cut it injects.
+/// </summary>
+internal sealed class ChaosCluster : IAsyncDisposable
+{
+    private readonly Process _redis;
+    private readonly int _redisPort;
+
+    private ChaosCluster(Process redis, int redisPort, TcpLinkCutter link, string dir)
+    {
+        _redis = redis;
+        _redisPort = redisPort;
+        Link = link;
+        Dir = dir;
+        RunLog = Path.Combine(dir, "runs");
+    }
+
+    public TcpLinkCutter Link { get; }
+    public string Dir { get; }
+    public string RunLog { get; }
+    public IReadOnlyList<ChaosSilo> Silos { get; private set; } = [];
+
+    public static async Task<ChaosCluster> StartAsync(string dir, int silos, string[] siloSettings)
+    {
+        var redisPort = SiloProcess.FreePort();
+        var redisDir = Directory.CreateDirectory(Path.Combine(dir, "redis")).FullName;
+        var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", $"{redisPort}", "--bind", "127.0.0.1", "--dir", redisDir,
+            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "no"]) { RedirectStandardOutput = true })!;
+        redis.OutputDataReceived += (_, _) => { };
+        redis.BeginOutputReadLine();
+        await SiloProcess.WaitForPortAsync(redisPort, "redis-server did not start");
+        var link = new TcpLinkCutter("127.0.0.1", redisPort);
+        var cluster = new ChaosCluster(redis, redisPort, link, dir);
+        string[] settings = [$"--Surge:Redis:ConnectionString={link.Endpoint}", $"--Surge:Workers:RunLog={cluster.RunLog}", .. siloSettings];
+        cluster.Silos = [.. Enumerable.Range(0, silos).Select(slot => new ChaosSilo(slot, dir, settings))];
+        // One at a time: the first creates the membership table, the others join an active cluster.
+        foreach (var silo in cluster.Silos) await silo.StartAsync();
+        return cluster;
+    }
+
+    /// <summary>A Surge client that finds the gateways through Redis, directly (not through the link).</summary>
+    public async Task<IHost> ClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder([$"--Surge:Redis:ConnectionString=127.0.0.1:{_redisPort}"]);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter(null, LogLevel.Error);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.UseOrleansClient(c => c.AddSurgeClient());
+        var host = builder.Build();
+        await host.StartAsync();
+        _ = host.Services.GetRequiredService<ISurgeClient>();
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos) await silo.DisposeAsync();
+        await Link.DisposeAsync();
+        if (!_redis.HasExited) _redis.Kill();
+        await _redis.WaitForExitAsync();
+        _redis.Dispose();
+    }
+}

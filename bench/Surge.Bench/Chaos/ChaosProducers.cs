@@ -1,0 +1,104 @@
+using Surge.Client;
+using Surge.Replay;
+
+namespace Surge.Bench.Chaos;
+
+/// <summary>A refused submission call: when it was made and when it failed (UTC ms), and why.</summary>
+internal sealed record Refusal(string Task, long From, long To, string Error);
+
+/// <summary>What the producers saw of one workload task.</summary>
+internal sealed class Submission(WorkloadTask task)
+{
+    public WorkloadTask Task { get; } = task;
+
+    /// <summary>SubmitAsync returned: the runtime promised the task a final state.</summary>
+    public bool Acknowledged { get; set; }
+
+    /// <summary>The first final status a producer read (SubmitAsync's answer or WaitAsync's).</summary>
+    public TaskStatus? FirstFinal { get; set; }
+
+    /// <summary>Times WaitAsync said the id was unknown after it had been acknowledged.</summary>
+    public int UnknownAfterAck { get; set; }
+
+    public string? Invalid { get; set; }
+}
+
+/// <summary>
+/// Open-loop producers: each task is submitted at its offset by one of four producers, then followed until a final
+/// state. A refused submission (any exception but a validation error) is counted, then submitted again with the same
+/// id 500 ms later (submissions are idempotent by id), as a message bus redelivers, until
+/// <c>submitUntil</c>: an honest count of refusals that still gives every entity event its predecessor.
+/// </summary>
+internal sealed class ChaosProducers(ISurgeClient surge)
+{
+    private static readonly TimeSpan Resubmit = TimeSpan.FromMilliseconds(500);
+    private readonly Lock _gate = new();
+    private readonly List<Refusal> _refusals = [];
+
+    public IReadOnlyList<Refusal> Refusals { get { lock (_gate) return [.. _refusals]; } }
+
+    public async Task<Submission[]> RunAsync(IReadOnlyList<WorkloadTask> tasks, DateTimeOffset start, DateTimeOffset submitUntil, DateTimeOffset followUntil, int producers = 4)
+    {
+        var submissions = tasks.Select(t => new Submission(t)).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            var running = new List<Task>();
+            for (var i = p; i < submissions.Length; i += producers)
+            {
+                var due = start + TimeSpan.FromMilliseconds(submissions[i].Task.AtMs) - DateTimeOffset.UtcNow;
+                if (due > TimeSpan.Zero) await Task.Delay(due);
+                running.Add(RunOneAsync(submissions[i], submitUntil, followUntil));
+            }
+            await Task.WhenAll(running);
+        })));
+        return submissions;
+    }
+
+    private async Task RunOneAsync(Submission submission, DateTimeOffset submitUntil, DateTimeOffset followUntil)
+    {
+        var spec = submission.Task.ToSpec(allocate: false);
+        while (!submission.Acknowledged)
+        {
+            var from = DateTimeOffset.UtcNow;
+            try
+            {
+                var status = await surge.SubmitAsync(spec);
+                submission.Acknowledged = true;
+                if (status.IsFinal) submission.FirstFinal = status;
+            }
+            catch (SurgeValidationException e)
+            {
+                submission.Invalid = e.Message;
+                return;
+            }
+            catch (Exception e)
+            {
+                var to = DateTimeOffset.UtcNow;
+                lock (_gate) _refusals.Add(new Refusal(spec.Id, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), $"{e.GetType().Name}: {e.InnerException?.GetType().Name}"));
+                if (to >= submitUntil) return;
+                await Task.Delay(Resubmit);
+            }
+        }
+        while (submission.FirstFinal is null && followUntil - DateTimeOffset.UtcNow is { } left && left > TimeSpan.Zero)
+        {
+            try
+            {
+                var status = await surge.WaitAsync(spec.Id, left);
+                if (status.IsFinal) submission.FirstFinal = status;
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
+            catch (KeyNotFoundException)
+            {
+                submission.UnknownAfterAck++;
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (Exception)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)); // a failover the wait did not ride out: ask again
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+namespace Surge.Bench.Chaos;
+
+/// <summary>
+/// Carries out the schedule against the cluster. A fault's slot that another fault is acting on (stopping or
+/// restarting) gives way to the next running slot; when none runs, the fault is skipped and noted. Every kill -9
+/// starts a recovery probe.
+/// </summary>
+internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, RecoveryProbes probes)
+{
+    private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(60);
+    private readonly List<Task> _acting = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Runs the schedule; returns once the last fault and every restart it caused are done.</summary>
+    public async Task RunAsync(IReadOnlyList<PlannedFault> schedule)
+    {
+        foreach (var fault in schedule)
+        {
+            var due = journal.Start + TimeSpan.FromSeconds(fault.AtS) - DateTimeOffset.UtcNow;
+            if (due > TimeSpan.Zero) await Task.Delay(due);
+            var acting = fault.Kind switch
+            {
+                FaultKind.Kill9 => KillAsync(fault),
+                FaultKind.Sigterm => RollingRestartAsync(fault),
+                _ => CutAsync(),
+            };
+            lock (_gate) _acting.Add(acting);
+        }
+        Task[] all;
+        lock (_gate) all = [.. _acting];
+        await Task.WhenAll(all);
+    }
+
+    private async Task KillAsync(PlannedFault fault)
+    {
+        if (Take(fault) is not { } silo) return;
+        try
+        {
+            var pid = silo.Kill();
+            var at = DateTimeOffset.UtcNow;
+            journal.ProcessEnded(pid, at);
+            journal.Note("kill9", new { slot = silo.Slot, pid });
+            probes.Start(at);
+            await Task.Delay(FaultSchedule.RestartAfterKill);
+            await RestartAsync(silo, "kill9");
+        }
+        finally
+        {
+            silo.Busy = false;
+        }
+    }
+
+    private async Task RollingRestartAsync(PlannedFault fault)
+    {
+        if (Take(fault) is not { } silo) return;
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (pid, exited) = await silo.TerminateAsync(DrainWait);
+            journal.ProcessEnded(pid, DateTimeOffset.UtcNow);
+            journal.Note("sigterm", new { slot = silo.Slot, pid, exit_s = Math.Round(clock.Elapsed.TotalSeconds, 1), drained = exited });
+            await RestartAsync(silo, "sigterm");
+        }
+        finally
+        {
+            silo.Busy = false;
+        }
+    }
+
+    private async Task RestartAsync(ChaosSilo silo, string after)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await silo.StartAsync();
+            journal.Note("restarted", new { slot = silo.Slot, pid = silo.Pid, after, ready_s = Math.Round(clock.Elapsed.TotalSeconds, 1) }, counts: false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            journal.Note("restart_failed", new { slot = silo.Slot, after, error = e.Message });
+            throw;
+        }
+    }
+
+    private async Task CutAsync()
+    {
+        cluster.Link.Cut();
+        var from = DateTimeOffset.UtcNow;
+        journal.Note("cut", new { seconds = FaultSchedule.CutLength.TotalSeconds });
+        await Task.Delay(FaultSchedule.CutLength);
+        var reset = cluster.Link.Heal();
+        journal.Cut(from, DateTimeOffset.UtcNow);
+        journal.Note("heal", new { reset_connections = reset }, counts: false);
+    }
+
+    private ChaosSilo? Take(PlannedFault fault)
+    {
+        lock (_gate)
+        {
+            var silos = cluster.Silos;
+            for (var i = 0; i < silos.Count; i++)
+            {
+                var silo = silos[(fault.Slot + i) % silos.Count];
+                if (silo.Busy || silo.Pid == 0) continue;
+                silo.Busy = true;
+                return silo;
+            }
+        }
+        journal.Note("skipped", new { kind = fault.Kind.ToString(), slot = fault.Slot, why = "no running silo is free" });
+        return null;
+    }
+}
