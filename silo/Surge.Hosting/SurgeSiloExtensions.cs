@@ -62,6 +62,12 @@ public static class SurgeSiloExtensions
         silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         silo.ConfigureEndpoints(AdvertisedAddress(), ports.Silo, ports.Gateway, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(connectionString);
+        // Task shards and entities must never be active twice: a duplicate activation would answer from a stale view
+        // (an acknowledged task "unknown") or write over another's records. Orleans' strongly consistent directory
+        // prevents duplicates where the default one allows them while membership changes.
+#pragma warning disable ORLEANSEXP003 // experimental in Orleans 10
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         UseMembershipSettings(silo);
         silo.AddSurgeRedisStorage(connectionString);
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));

@@ -5,33 +5,36 @@ using Surge.Tasks;
 namespace Surge.Tests;
 
 /// <summary>
-/// A shard, an executor and a client in miniature, driving <see cref="TaskLifecycle"/> the way the shard grain does:
-/// decide, commit to the store (which may fail), and only then make visible and carry out effects. Tracks what
-/// clients saw and what handlers ran, so a test can check the invariants after every step.
+/// A shard, executors on three silos and a client in miniature, driving <see cref="TaskLifecycle"/> the way the shard
+/// grain does: decide, commit to the store (which may fail), and only then make visible and carry out effects. Silos
+/// crash (their dispatches vanish) and the shard moves between live silos (their dispatches go on and report to it).
+/// Tracks what clients saw and what handlers ran, so a test can check the invariants after every step.
 /// </summary>
 internal sealed class LifecycleModel
 {
-    private sealed class Dispatch(int attempt)
+    private sealed class Dispatch(int attempt, string silo)
     {
         public int Attempt { get; } = attempt;
+        public string Silo { get; } = silo;
         public bool Started { get; set; }
         public bool Cancelled { get; set; }
     }
 
     private static readonly RouteDecision Route = new("long", 100);
+    private static readonly string[] Silos = ["s0", "s1", "s2"];
     private readonly Random _random;
     private readonly TaskSpec _spec;
     private readonly TaskPolicy _policy;
     private readonly int _maxRecoveries;
     private readonly double _storeFailure;
-    private readonly List<Dispatch> _dispatches = []; // in the executor: not yet reported
+    private readonly List<Dispatch> _dispatches = []; // in some silo's executor, not yet reported
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private TaskRecord? _stored;
-    private bool _active = true; // the shard's activation; false after a crash until it activates again
+    private string _here = "s0"; // the silo of the shard's activation
+    private bool _active = true; // false after a crash or a move, until the shard activates again
     private TaskStatus? _seenFinal;
     private int _runsInBudget;
     private bool _entityTold;
-    private bool _held;
     private Dispatch? _reporting; // the dispatch whose outcome is being stored: its run has ended
 
     public LifecycleModel(int seed)
@@ -54,27 +57,32 @@ internal sealed class LifecycleModel
             Activate();
             return;
         }
-        switch (_random.Next(11))
+        switch (_random.Next(14))
         {
-            case 0: Change("submit", r => TaskLifecycle.Submit(r, _spec, _now, Route, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
-            case 1: if (_stored is not null) Change("release", r => TaskLifecycle.Released(r!, Route)); break;
+            case 0: Change("submit", r => TaskLifecycle.Submit(r, _spec, _now, Route, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
+            case 1: if (_stored is not null) Change("release", r => TaskLifecycle.Released(r!, Route, _here)); break;
             case 2: StartOne(); break;
             case 3: case 4: FinishOne(); break;
-            case 5: if (_stored is not null) Change("retry due", r => TaskLifecycle.RetryDue(r!, Route)); break;
-            case 6: if (_stored is not null) Change("cancel", r => TaskLifecycle.Cancel(r!, _now, _dispatches.Count > 0)); break;
+            case 5: if (_stored is not null) Change("retry due", r => TaskLifecycle.RetryDue(r!, Route, _here)); break;
+            case 6: if (_stored is not null) Change("cancel", r => TaskLifecycle.Cancel(r!, _now, RunAlive(r))); break;
             case 7: if (_stored is not null) Change("expire", r => TaskLifecycle.Expired(r!, "held too long", _now)); break;
-            case 8: if (_stored is { DeadLettered: true }) Change("dead-letter retry", r => TaskLifecycle.RetryDeadLetter(r!, Route, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
+            case 8: if (_stored is { DeadLettered: true }) Change("dead-letter retry", r => TaskLifecycle.RetryDeadLetter(r!, Route, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
             case 9: Crash(); break;
+            case 10: Move(); break;
+            case 11: HandBack(); break;
+            case 12: Upkeep(); break;
             default: Read(); break;
         }
     }
+
+    private bool RunAlive(TaskRecord? record) => record?.RanOn is { } silo && _dispatches.Any(d => d.Silo == silo);
 
     private void StartOne()
     {
         if (_dispatches.FirstOrDefault(d => !d.Started && !d.Cancelled) is not { } dispatch) return;
         dispatch.Started = true; // the handler runs; its start is told one-way and may not be stored
         _runsInBudget++;
-        Log.Add($"run of attempt {dispatch.Attempt} ({_runsInBudget} in budget)");
+        Log.Add($"run of attempt {dispatch.Attempt} on {dispatch.Silo} ({_runsInBudget} in budget)");
         Change("start", r => TaskLifecycle.Started(r!, dispatch.Attempt, _now));
     }
 
@@ -86,30 +94,57 @@ internal sealed class LifecycleModel
             ? TaskOutcome.NotStarted("cancelled before it started", "long", 100, _now, dispatch.Attempt)
             : new TaskOutcome(_random.Next(3) == 0, "boom", "{}"u8.ToArray(), "long", 100, _now, _now, dispatch.Attempt,
                 ErrorType: _random.Next(4) == 0 ? typeof(NonRetryableTaskException).FullName : "System.Exception");
-        var runsLeft = _dispatches.Count > 1;
-        // The executor delivers until the shard stores it: the dispatch ends only with a successful commit.
+        Report(dispatch, outcome);
+    }
+
+    // A draining silo hands back what has not started: it reports, and the record is un-dispatched.
+    private void HandBack()
+    {
+        if (_dispatches.FirstOrDefault(d => !d.Started && !d.Cancelled) is not { } dispatch) return;
+        Report(dispatch, TaskOutcome.NotStarted("handed over", "long", 100, _now, dispatch.Attempt));
+    }
+
+    // The executor delivers until the shard stores it: the dispatch ends only with a successful commit.
+    private void Report(Dispatch dispatch, TaskOutcome outcome)
+    {
         _reporting = dispatch;
-        if (Change("finish", r => r is null ? default : TaskLifecycle.Finished(r, outcome, _policy, _random.NextDouble(), _now, runsLeft)))
+        if (Change("finish", r => r is null ? default : TaskLifecycle.Finished(r, outcome, _policy, _random.NextDouble(), _now)))
             _dispatches.Remove(dispatch);
         _reporting = null;
     }
 
     private void Crash()
     {
-        Log.Add($"crash with {_dispatches.Count} dispatch(es) out");
-        _dispatches.Clear();
+        Log.Add($"crash of {_here} with {_dispatches.Count(d => d.Silo == _here)} dispatch(es) there");
+        _dispatches.RemoveAll(d => d.Silo == _here);
+        _here = Silos[(Array.IndexOf(Silos, _here) + 1 + _random.Next(2)) % Silos.Length];
+        _active = false;
+    }
+
+    // The shard moves to another live silo (a silo joined); dispatches made where it was go on and report to it.
+    private void Move()
+    {
+        _here = Silos[(Array.IndexOf(Silos, _here) + 1 + _random.Next(2)) % Silos.Length];
+        Log.Add($"move to {_here}");
         _active = false;
     }
 
     private void Activate()
     {
-        if (_stored is null || Fails())
+        if (_stored is null)
         {
-            _active = _stored is null;
+            _active = true;
             return;
         }
+        if (Fails()) return; // the activation fails; the next call tries again
         _active = true;
-        Change("recover", r => TaskLifecycle.Recover(r!, _maxRecoveries, Route, _now), mayFail: false);
+        Upkeep();
+    }
+
+    private void Upkeep()
+    {
+        if (_stored is null || !TaskLifecycle.MayNeedRecovery(_stored)) return; // the lifecycle itself leaves a live run alone
+        Change("recover", r => TaskLifecycle.Recover(r!, _maxRecoveries, Route, _here, _now, RunAlive(r)));
     }
 
     private void Read()
@@ -120,13 +155,13 @@ internal sealed class LifecycleModel
     private bool Fails() => _random.NextDouble() < _storeFailure;
 
     // The shard's commit: the store first; if it refuses, nothing is visible and no effect happens.
-    private bool Change(string what, Func<TaskRecord?, Transition> decide, bool mayFail = true)
+    private bool Change(string what, Func<TaskRecord?, Transition> decide)
     {
         var transition = decide(_stored);
         if (transition.Refusal is not null || transition.Record is null) return true;
         if (!ReferenceEquals(transition.Record, _stored))
         {
-            if (mayFail && Fails())
+            if (Fails())
             {
                 Log.Add($"{what}: store failed");
                 return false;
@@ -139,7 +174,7 @@ internal sealed class LifecycleModel
             }
             _stored = transition.Record;
         }
-        Log.Add($"{what}: {_stored!.State} attempts={_stored.Attempts} recoveries={_stored.Recoveries} effects={transition.Effects}");
+        Log.Add($"{what}: {_stored!.State} attempts={_stored.Attempts} recoveries={_stored.Recoveries} on={_stored.RanOn} effects={transition.Effects}");
         Apply(transition);
         return true;
     }
@@ -150,8 +185,8 @@ internal sealed class LifecycleModel
         if (transition.Has(TaskEffects.Dispatch))
         {
             if (_entityTold) throw Fail("dispatched after its entity was told it ended");
-            if (record.State != TaskState.Queued) throw Fail($"dispatched from a stored {record.State}");
-            _dispatches.Add(new Dispatch(record.Attempts));
+            if (record.State != TaskState.Queued || record.RanOn != _here) throw Fail($"dispatched from a stored {record.State} on {record.RanOn}");
+            _dispatches.Add(new Dispatch(record.Attempts, _here));
         }
         if (transition.Has(TaskEffects.CancelRun)) foreach (var d in _dispatches) d.Cancelled = true;
         if (transition.Has(TaskEffects.EndInEntity) || transition.Has(TaskEffects.DropFromEntity))
@@ -160,7 +195,6 @@ internal sealed class LifecycleModel
             if (_dispatches.Any(d => d != _reporting)) throw Fail("entity told while a dispatch of its event is still out");
             _entityTold = true;
         }
-        _held = record.State == TaskState.Held;
     }
 
     public void CheckInvariants()
@@ -168,15 +202,15 @@ internal sealed class LifecycleModel
         if (_seenFinal is { } seen && _stored?.ToStatus() is { } now
             && (now.State, now.FinishedAt, now.Error, now.Attempts) != (seen.State, seen.FinishedAt, seen.Error, seen.Attempts))
             throw Fail($"a final state a client read changed: {seen.State} → {now.State}");
-        if (_stored is { } record)
-        {
-            var bound = (_spec.MaxAttempts ?? _policy.MaxAttempts) + _maxRecoveries;
-            if (_runsInBudget > bound) throw Fail($"{_runsInBudget} handler runs, over MaxAttempts + MaxCrashRecoveries = {bound}");
-            if (record.Recoveries > _maxRecoveries) throw Fail($"{record.Recoveries} recoveries, over {_maxRecoveries}");
-            if (record.Attempts - record.AttemptsBefore < _dispatches.Count(d => d.Started)) throw Fail("a run that no stored attempt counts");
-            if (_dispatches.Any(d => d.Attempt > record.Attempts)) throw Fail("a dispatch its stored record does not count");
-            if (_held && _dispatches.Any(d => !d.Cancelled)) throw Fail("a held event with a live dispatch");
-        }
+        if (_dispatches.Count > 1) throw Fail($"{_dispatches.Count} dispatches of one task out at once: its runs could overlap");
+        if (_stored is not { } record) return;
+        var bound = (_spec.MaxAttempts ?? _policy.MaxAttempts) + _maxRecoveries;
+        if (_runsInBudget > bound) throw Fail($"{_runsInBudget} handler runs, over MaxAttempts + MaxCrashRecoveries = {bound}");
+        if (record.Recoveries > _maxRecoveries) throw Fail($"{record.Recoveries} recoveries, over {_maxRecoveries}");
+        if (_dispatches.Any(d => d.Attempt > record.Attempts)) throw Fail("a dispatch its stored record does not count");
+        if (_dispatches.FirstOrDefault() is { } out1 && out1.Attempt == record.Attempts && record.RanOn != out1.Silo && !record.State.IsFinal())
+            throw Fail($"the record names {record.RanOn} but its dispatch is on {out1.Silo}");
+        if (record.State == TaskState.Held && _dispatches.Any(d => !d.Cancelled)) throw Fail("a held event with a live dispatch");
     }
 
     private InvalidOperationException Fail(string what) => new($"{what}\n{string.Join('\n', Log.TakeLast(30))}");

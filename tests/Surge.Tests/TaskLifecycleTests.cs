@@ -9,6 +9,7 @@ public class TaskLifecycleTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly RouteDecision Short = new("short", 10);
     private static readonly TaskPolicy OneAttempt = new() { MaxAttempts = 1 };
+    private const string Here = "silo-a";
 
     private static TaskSpec Spec(string? entity = null) => entity is null ? TaskSpec.Create("t", id: "task-1") : TaskSpec.Create("t", id: "task-1").ForEntity(entity, "build.started");
 
@@ -18,7 +19,7 @@ public class TaskLifecycleTests
     [Fact]
     public void Submit_PlainTask_StoredQueuedWithItsFirstAttemptCountedBeforeDispatch()
     {
-        var t = TaskLifecycle.Submit(null, Spec(), T0, Short);
+        var t = TaskLifecycle.Submit(null, Spec(), T0, Short, Here);
         Assert.Equal(TaskState.Queued, t.Record!.State);
         Assert.Equal(1, t.Record.Attempts);
         Assert.Equal("short", t.Record.Pool);
@@ -28,8 +29,8 @@ public class TaskLifecycleTests
     [Fact]
     public void Submit_Duplicate_ReturnsTheFirstRecordUnchanged()
     {
-        var first = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
-        var again = TaskLifecycle.Submit(first, Spec(), T0.AddSeconds(5), Short);
+        var first = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
+        var again = TaskLifecycle.Submit(first, Spec(), T0.AddSeconds(5), Short, Here);
         Assert.Same(first, again.Record);
         Assert.Equal(TaskEffects.None, again.Effects);
     }
@@ -37,33 +38,34 @@ public class TaskLifecycleTests
     [Fact]
     public void Finished_AfterCancelWhileRunning_EntityToldOnlyWhenTheRunHasEnded()
     {
-        var running = TaskLifecycle.Started(TaskLifecycle.Submit(null, Spec("build/1"), T0, Short).Record!, 1, T0).Record!;
-        var cancel = TaskLifecycle.Cancel(running, T0.AddSeconds(1), runsOut: true);
+        var running = TaskLifecycle.Started(TaskLifecycle.Submit(null, Spec("build/1"), T0, Short, Here).Record!, 1, T0).Record!;
+        var cancel = TaskLifecycle.Cancel(running, T0.AddSeconds(1), runAlive: true);
         Assert.Equal(TaskState.Cancelled, cancel.Record!.State);
         Assert.True(cancel.Has(TaskEffects.CancelRun));
         Assert.False(cancel.Has(TaskEffects.EndInEntity)); // the handler may still run: its successor must wait
 
-        var ended = TaskLifecycle.Finished(cancel.Record, Outcome(1, succeeded: true), OneAttempt, 0, T0.AddSeconds(4), runsLeft: false);
-        Assert.Same(cancel.Record, ended.Record); // the first final outcome stays
+        var ended = TaskLifecycle.Finished(cancel.Record, Outcome(1, succeeded: true), OneAttempt, 0, T0.AddSeconds(4));
+        Assert.Equal((TaskState.Cancelled, cancel.Record.FinishedAt), (ended.Record!.State, ended.Record.FinishedAt)); // the first final outcome stays
+        Assert.Null(ended.Record.RanOn);
         Assert.True(ended.Has(TaskEffects.EndInEntity));
     }
 
     [Fact]
     public void Finished_FailureOfAnOlderAttempt_DecidesNothing()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record! with { Attempts = 3 };
-        var t = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), new TaskPolicy { MaxAttempts = 5 }, 0, T0, runsLeft: false);
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record! with { Attempts = 3 };
+        var t = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), new TaskPolicy { MaxAttempts = 5 }, 0, T0);
         Assert.Same(record, t.Record);
     }
 
     [Fact]
     public void Recover_PastMaxCrashRecoveries_DeadLetteredAsPoisonNamingTheStops()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
-        for (var i = 0; i < 3; i++) record = TaskLifecycle.Recover(record, 3, Short, T0).Record!;
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
+        for (var i = 0; i < 3; i++) record = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: false).Record!;
         Assert.Equal((4, 3), (record.Attempts, record.Recoveries));
 
-        var poison = TaskLifecycle.Recover(record, 3, Short, T0);
+        var poison = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: false);
         Assert.Equal(TaskState.Failed, poison.Record!.State);
         Assert.True(poison.Record.DeadLettered);
         Assert.Contains("its silo stopped 4 times while running it", poison.Record.Error);
@@ -74,29 +76,48 @@ public class TaskLifecycleTests
     public void Finished_CrashRecoveredRunFails_RetriesCountOnlyFailedRuns()
     {
         var policy = new TaskPolicy { MaxAttempts = 2, BackoffBase = TimeSpan.FromSeconds(1), Jitter = 0 };
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
-        record = TaskLifecycle.Recover(record, 3, Short, T0).Record!; // attempt 2, a crash recovery
-        var retry = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), policy, 0, T0, runsLeft: false);
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
+        record = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: false).Record!; // attempt 2, a crash recovery
+        var retry = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), policy, 0, T0);
         Assert.Equal(TaskState.Retrying, retry.Record!.State); // 1 failed run of 2 allowed
 
-        record = TaskLifecycle.RetryDue(retry.Record, Short).Record!;
-        var dead = TaskLifecycle.Finished(record, Outcome(3, succeeded: false), policy, 0, T0, runsLeft: false);
+        record = TaskLifecycle.RetryDue(retry.Record, Short, Here).Record!;
+        var dead = TaskLifecycle.Finished(record, Outcome(3, succeeded: false), policy, 0, T0);
         Assert.Equal(TaskState.Failed, dead.Record!.State);
+    }
+
+    [Fact]
+    public void Recover_RunOnALiveSilo_LeftAloneItReportsHere()
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, "silo-b").Record!;
+        var t = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: true);
+        Assert.Same(record, t.Record); // a shard that moved: its old silo still runs the task, and its outcome comes here
+        Assert.False(t.Has(TaskEffects.Dispatch));
+    }
+
+    [Fact]
+    public void Finished_HandedBackBeforeItStarted_UndispatchedAndRunAgainUncounted()
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
+        var back = TaskLifecycle.Finished(record, TaskOutcome.NotStarted("handed over", "short", 10, T0, 1), OneAttempt, 0, T0).Record!;
+        Assert.Equal((TaskState.Queued, 0, null), (back.State, back.Attempts, back.RanOn));
+        var again = TaskLifecycle.Recover(back, 3, Short, "silo-b", T0, runAlive: false).Record!;
+        Assert.Equal((1, 0, "silo-b"), (again.Attempts, again.Recoveries, again.RanOn));
     }
 
     [Fact]
     public void RetryDeadLetter_NotDeadLettered_RefusedNamingTheId()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short).Record!;
-        var t = TaskLifecycle.RetryDeadLetter(record, Short, held: false);
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
+        var t = TaskLifecycle.RetryDeadLetter(record, Short, Here, held: false);
         Assert.Equal("id", t.Refusal?.Field);
     }
 
     [Fact]
     public void Cancel_HeldEvent_DroppedFromItsEntity()
     {
-        var held = TaskLifecycle.Submit(null, Spec("build/1"), T0, Short, held: true).Record!;
-        var t = TaskLifecycle.Cancel(held, T0, runsOut: false);
+        var held = TaskLifecycle.Submit(null, Spec("build/1"), T0, Short, Here, held: true).Record!;
+        var t = TaskLifecycle.Cancel(held, T0, runAlive: false);
         Assert.True(t.Has(TaskEffects.DropFromEntity));
         Assert.False(t.Has(TaskEffects.CancelRun));
     }

@@ -58,7 +58,9 @@ internal sealed partial class EntityGrain(
     private async Task<Admission> TakeAsync(EntityEvent e, bool readmit)
     {
         var sequencer = Sequencer;
-        if (!sequencer.Contains(e.TaskId)) await SettleStaleRunAsync(sequencer);
+        // Every hand-over may settle a stale run: the held successors' shards hand them over again every few seconds,
+        // and are what wake an entity whose running event's end was lost.
+        if (sequencer.Record.Running?.TaskId != e.TaskId) await SettleStaleRunAsync(sequencer);
         var now = time.GetUtcNow();
         var before = sequencer.Contains(e.TaskId);
         var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);

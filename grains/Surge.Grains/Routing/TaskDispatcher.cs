@@ -15,6 +15,12 @@ internal sealed class TaskDispatcher(TaskRouter router, WorkerExecutor executor)
     public void Enqueue(TaskSpec spec, RouteDecision decision, int attempt)
         => executor.Enqueue(new WorkItem(spec, decision.Pool, decision.PredictedMs, attempt, decision.MemoryMb));
 
+    /// <summary>Whether this silo's executor still holds the task (queued, running or reporting).</summary>
+    public bool Holds(string taskId) => executor.IsActive(taskId);
+
+    /// <summary>A draining silo hands back what it is given.</summary>
+    public bool IsDraining => executor.IsDraining;
+
     /// <summary>Cancels the task in this silo's executor; it reports an outcome once its run (or dispatch) has ended.</summary>
     public bool Cancel(string taskId) => executor.Cancel(taskId);
 }

@@ -10,19 +10,20 @@ namespace Surge.Tasks;
 /// record is stored; the shard stores first, so nothing is seen, run or told before it is durable.
 /// </summary>
 /// <remarks>
-/// Invariants (checked after every step of randomized runs in <c>TaskLifecycleTests</c>):
-/// a final record never changes; a dispatch is stored before it happens and counted in <see cref="TaskRecord.Attempts"/>,
-/// so a handler runs at most MaxAttempts + MaxCrashRecoveries times per budget; an entity hears that its event is over
-/// only when the record is final and no run of it is left.
+/// Invariants (checked after every step of randomized runs in <c>TaskLifecycleTests</c>): a final record never changes
+/// (but for the silo of a run that is over); a dispatch is stored before it happens, with its attempt counted and the
+/// silo it runs on (<see cref="TaskRecord.RanOn"/>), so a handler runs at most MaxAttempts + MaxCrashRecoveries times
+/// per budget and a run is started again only once the silo that ran it is gone; an entity hears that its event is
+/// over only when the record is final and no run of it is left.
 /// </remarks>
 internal static class TaskLifecycle
 {
-    /// <summary>A new submission. <paramref name="held"/>: an entity event its entity holds for a predecessor.</summary>
-    public static Transition Submit(TaskRecord? current, TaskSpec spec, DateTimeOffset now, RouteDecision route, bool held = false)
+    /// <summary>A new submission, dispatched on silo <paramref name="here"/>. <paramref name="held"/>: an entity event its entity holds for a predecessor.</summary>
+    public static Transition Submit(TaskRecord? current, TaskSpec spec, DateTimeOffset now, RouteDecision route, string here, bool held = false)
     {
         if (current is not null) return new(current); // the first submission stands
         var record = new TaskRecord { Spec = spec, State = TaskState.Held, SubmittedAt = now };
-        return held ? new(record) : Dispatch(record, route, TaskEffects.None);
+        return held ? new(record) : Dispatch(record, route, here, TaskEffects.None);
     }
 
     /// <summary>A submission answered from the result cache of its deterministic type: final at once, nothing runs.</summary>
@@ -31,9 +32,9 @@ internal static class TaskLifecycle
             : new(new TaskRecord { Spec = spec, State = TaskState.Succeeded, SubmittedAt = now, FinishedAt = now, Result = result, FromCache = true },
                 TaskEffects.WakeWaiters);
 
-    /// <summary>Its entity released a held event: it runs now. The answer is whether it will run (false: it is final).</summary>
-    public static Transition Released(TaskRecord record, RouteDecision route)
-        => record.State == TaskState.Held ? Dispatch(record, route, TaskEffects.None) : new(record);
+    /// <summary>Its entity released a held event: it runs now, on <paramref name="here"/>.</summary>
+    public static Transition Released(TaskRecord record, RouteDecision route, string here)
+        => record.State == TaskState.Held ? Dispatch(record, route, here, TaskEffects.None) : new(record);
 
     /// <summary>The executor started attempt <paramref name="attempt"/>. Only the current dispatch moves the record.</summary>
     public static Transition Started(TaskRecord record, int attempt, DateTimeOffset startedAt)
@@ -42,22 +43,38 @@ internal static class TaskLifecycle
             : new(record);
 
     /// <summary>
-    /// A dispatch ended. A success of any attempt is the result (the first final outcome is kept); a failure decides
-    /// only for the current attempt. <paramref name="runsLeft"/>: other dispatches of the task still out.
+    /// A dispatch reported its end: it ran, or it never started (cancelled while queued, handed over by a draining
+    /// silo). A success of any attempt is the result (the first final outcome is kept); a failure decides only for the
+    /// current attempt. The current attempt's report also says no run of the task is left.
     /// </summary>
-    public static Transition Finished(TaskRecord record, TaskOutcome outcome, TaskPolicy policy, double random, DateTimeOffset now, bool runsLeft)
+    public static Transition Finished(TaskRecord record, TaskOutcome outcome, TaskPolicy policy, double random, DateTimeOffset now)
     {
-        if (record.State.IsFinal()) return new(record, EndInEntity(record, runsLeft)); // a cancel, or a re-run's late outcome
-        if (record.State == TaskState.Held || !outcome.Ran) return new(record);
-        if (!outcome.Succeeded && (outcome.Attempt != record.Attempts || record.State == TaskState.Retrying)) return new(record);
+        var current = outcome.Attempt == record.Attempts;
+        if (record.State.IsFinal())
+        {
+            // A cancel, or a late report: the first final outcome stays; its run is over now, so its entity may move on.
+            if (!current || record.RanOn is null) return new(record);
+            var over = record with { RanOn = null };
+            return new(over, EndInEntity(over));
+        }
+        if (record.State == TaskState.Held) return new(record);
+        if (!outcome.Ran)
+        {
+            // Handed back before it started: un-dispatched, so running it elsewhere is not counted as a crash.
+            return current && record.State is TaskState.Queued or TaskState.Running
+                ? new(record with { State = TaskState.Queued, Attempts = record.Attempts - 1, RanOn = null, StartedAt = null })
+                : new(record);
+        }
+        if (!outcome.Succeeded && (!current || record.State == TaskState.Retrying)) return new(record);
+        var ranOn = current ? null : record.RanOn;
         if (outcome.Succeeded)
         {
             var succeeded = record with
             {
                 State = TaskState.Succeeded, Pool = outcome.Pool, PredictedMs = outcome.PredictedMs, StartedAt = outcome.StartedAt,
-                FinishedAt = outcome.FinishedAt, Error = null, Result = outcome.Result, NextAttemptAt = null,
+                FinishedAt = outcome.FinishedAt, Error = null, Result = outcome.Result, NextAttemptAt = null, RanOn = ranOn,
             };
-            return new(succeeded, TaskEffects.WakeWaiters | TaskEffects.DisarmRetry | EndInEntity(succeeded, runsLeft));
+            return new(succeeded, TaskEffects.WakeWaiters | TaskEffects.DisarmRetry | EndInEntity(succeeded));
         }
         var failedRuns = record.Attempts - record.AttemptsBefore - record.Recoveries;
         if (failedRuns < (record.Spec.MaxAttempts ?? policy.MaxAttempts) && RetryBackoff.Retries(policy, outcome.ErrorType))
@@ -66,32 +83,37 @@ internal static class TaskLifecycle
             return new(record with
             {
                 State = TaskState.Retrying, NextAttemptAt = now + delay, Error = outcome.Error, Pool = outcome.Pool,
-                StartedAt = outcome.StartedAt, FinishedAt = null,
+                StartedAt = outcome.StartedAt, FinishedAt = null, RanOn = null,
             }, TaskEffects.ArmRetry | TaskEffects.CountRetry);
         }
         var failed = record with
         {
             State = TaskState.Failed, DeadLettered = true, Pool = outcome.Pool, PredictedMs = outcome.PredictedMs,
-            StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt, Error = outcome.Error, NextAttemptAt = null,
+            StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt, Error = outcome.Error, NextAttemptAt = null, RanOn = null,
         };
-        return new(failed, TaskEffects.WakeWaiters | TaskEffects.CountDeadLetter | EndInEntity(failed, runsLeft));
+        return new(failed, TaskEffects.WakeWaiters | TaskEffects.CountDeadLetter | EndInEntity(failed));
     }
 
-    /// <summary>A retry's time came: the next attempt is dispatched.</summary>
-    public static Transition RetryDue(TaskRecord record, RouteDecision route)
-        => record.State == TaskState.Retrying ? Dispatch(record with { NextAttemptAt = null }, route, TaskEffects.None) : new(record);
+    /// <summary>A retry's time came: the next attempt is dispatched on <paramref name="here"/>.</summary>
+    public static Transition RetryDue(TaskRecord record, RouteDecision route, string here)
+        => record.State == TaskState.Retrying ? Dispatch(record with { NextAttemptAt = null }, route, here, TaskEffects.None) : new(record);
 
     /// <summary>
     /// A caller cancels: queued, held or retrying, it never starts; running, its token is cancelled. Final at once;
-    /// the entity moves on only when no run of it is left. <paramref name="runsOut"/>: dispatches not yet reported.
+    /// the entity moves on only when no run of it is left. <paramref name="runAlive"/>: the silo in
+    /// <see cref="TaskRecord.RanOn"/> still holds the dispatch, which will report when it has ended.
     /// </summary>
-    public static Transition Cancel(TaskRecord record, DateTimeOffset now, bool runsOut)
+    public static Transition Cancel(TaskRecord record, DateTimeOffset now, bool runAlive)
     {
         if (record.State.IsFinal()) return new(record);
-        var cancelled = record with { State = TaskState.Cancelled, Error = "cancelled by request", FinishedAt = now, NextAttemptAt = null };
+        var cancelled = record with
+        {
+            State = TaskState.Cancelled, Error = "cancelled by request", FinishedAt = now, NextAttemptAt = null,
+            RanOn = runAlive ? record.RanOn : null,
+        };
         var effects = TaskEffects.WakeWaiters | TaskEffects.DisarmRetry;
-        if (runsOut) effects |= TaskEffects.CancelRun;
-        effects |= record.State == TaskState.Held ? EntityOnly(record, TaskEffects.DropFromEntity) : EndInEntity(cancelled, runsOut);
+        if (runAlive) effects |= TaskEffects.CancelRun;
+        effects |= record.State == TaskState.Held ? EntityOnly(record, TaskEffects.DropFromEntity) : EndInEntity(cancelled);
         return new(cancelled, effects);
     }
 
@@ -105,7 +127,7 @@ internal static class TaskLifecycle
     /// A dead letter runs again with a fresh budget. An entity event goes back to its entity first, which may hold it
     /// (<paramref name="held"/>) until what runs there now has ended.
     /// </summary>
-    public static Transition RetryDeadLetter(TaskRecord record, RouteDecision route, bool held)
+    public static Transition RetryDeadLetter(TaskRecord record, RouteDecision route, string here, bool held)
     {
         if (!record.DeadLettered)
         {
@@ -117,44 +139,55 @@ internal static class TaskLifecycle
             State = TaskState.Held, DeadLettered = false, AttemptsBefore = record.Attempts, Recoveries = 0,
             StartedAt = null, FinishedAt = null, NextAttemptAt = null, Result = ReadOnlyMemory<byte>.Empty,
         };
-        return held ? new(again) : Dispatch(again, route, TaskEffects.None);
+        return held ? new(again) : Dispatch(again, route, here, TaskEffects.None);
     }
 
     /// <summary>
-    /// The shard came back after its silo stopped: a queued or running task's run died with it. It is dispatched again
-    /// as a crash recovery, or past <paramref name="maxRecoveries"/> dead-lettered as poison. Retrying tasks keep
-    /// their time; held events stay with their entity.
+    /// The shard checks a task whose dispatch it did not make (after it came back on another silo) or whose silo may be
+    /// gone. A run whose silo is alive is left alone: it reports. One whose silo is gone died with it and is dispatched
+    /// again on <paramref name="here"/> as a crash recovery, or past <paramref name="maxRecoveries"/> dead-lettered as
+    /// poison; a dispatch handed back before it started runs again uncounted. Retrying tasks keep their time; held
+    /// events stay with their entity.
     /// </summary>
-    public static Transition Recover(TaskRecord record, int maxRecoveries, RouteDecision route, DateTimeOffset now)
+    public static Transition Recover(TaskRecord record, int maxRecoveries, RouteDecision route, string here, DateTimeOffset now, bool runAlive)
     {
         if (record.State == TaskState.Retrying) return new(record, TaskEffects.ArmRetry);
+        if (runAlive) return new(record);
+        if (record.State.IsFinal())
+        {
+            if (record.RanOn is null) return new(record);
+            var over = record with { RanOn = null }; // cancelled while it ran, and its silo died: its run is over
+            return new(over, EndInEntity(over));
+        }
         if (record.State is not (TaskState.Queued or TaskState.Running)) return new(record);
+        if (record.RanOn is null) return Dispatch(record, route, here, TaskEffects.None);
         var stops = record.Recoveries + 1;
         if (record.Recoveries >= maxRecoveries)
         {
             var poison = record with
             {
-                State = TaskState.Failed, DeadLettered = true, FinishedAt = now, NextAttemptAt = null,
+                State = TaskState.Failed, DeadLettered = true, FinishedAt = now, NextAttemptAt = null, RanOn = null,
                 Error = $"poison: its silo stopped {stops} times while running it (Surge:Tasks:MaxCrashRecoveries is {maxRecoveries})",
             };
-            return new(poison, TaskEffects.WakeWaiters | TaskEffects.CountDeadLetter | TaskEffects.CountPoison | EndInEntity(poison, runsLeft: false));
+            return new(poison, TaskEffects.WakeWaiters | TaskEffects.CountDeadLetter | TaskEffects.CountPoison | EndInEntity(poison));
         }
-        return Dispatch(record with { Recoveries = stops }, route, TaskEffects.CountRecovery);
+        return Dispatch(record with { Recoveries = stops }, route, here, TaskEffects.CountRecovery);
     }
 
-    /// <summary>How many more times this budget lets the handler run: the bound the invariants check.</summary>
-    public static int MaxRuns(TaskRecord record, TaskPolicy policy, int maxRecoveries) => (record.Spec.MaxAttempts ?? policy.MaxAttempts) + maxRecoveries;
+    /// <summary>Whether <see cref="Recover"/> may have something to do for this record.</summary>
+    public static bool MayNeedRecovery(TaskRecord record)
+        => record.State is TaskState.Queued or TaskState.Running or TaskState.Retrying || record.RanOn is not null;
 
-    // Stored with its attempt counted before the executor sees it: a crash cannot hide a run.
-    private static Transition Dispatch(TaskRecord record, RouteDecision route, TaskEffects effects)
+    // Stored with its attempt counted and its silo named before the executor sees it: a crash cannot hide a run.
+    private static Transition Dispatch(TaskRecord record, RouteDecision route, string here, TaskEffects effects)
         => new(record with
         {
             State = TaskState.Queued, Attempts = record.Attempts + 1, Pool = route.Pool, PredictedMs = route.PredictedMs,
-            StartedAt = null, Error = record.State == TaskState.Retrying ? record.Error : null,
+            StartedAt = null, RanOn = here, Error = record.State == TaskState.Retrying ? record.Error : null,
         }, effects | TaskEffects.Dispatch);
 
-    private static TaskEffects EndInEntity(TaskRecord record, bool runsLeft)
-        => !runsLeft && record.State.IsFinal() ? EntityOnly(record, TaskEffects.EndInEntity) : TaskEffects.None;
+    private static TaskEffects EndInEntity(TaskRecord record)
+        => record.RanOn is null && record.State.IsFinal() ? EntityOnly(record, TaskEffects.EndInEntity) : TaskEffects.None;
 
     private static TaskEffects EntityOnly(TaskRecord record, TaskEffects effect) => record.Spec.Entity is null ? TaskEffects.None : effect;
 }

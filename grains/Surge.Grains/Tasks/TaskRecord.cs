@@ -26,6 +26,11 @@ internal sealed record TaskRecord
     [Id(13)] public bool FromCache { get; init; }
     /// <summary>Times the task was dispatched again because its silo stopped while it was queued or running, in the current budget.</summary>
     [Id(14)] public int Recoveries { get; init; }
+    /// <summary>
+    /// The silo whose executor holds the task's current dispatch, until that dispatch reports: stored before it runs,
+    /// so a shard that comes back elsewhere knows whether the run may still go on (its silo is alive) or died with it.
+    /// </summary>
+    [Id(15)] public string? RanOn { get; init; }
 
     public string Id => Spec.Id;
 

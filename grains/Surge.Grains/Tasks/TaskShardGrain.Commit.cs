@@ -9,7 +9,10 @@ namespace Surge.Tasks;
 internal sealed partial class TaskShardGrain
 {
     private readonly Dictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _dispatched = new(StringComparer.Ordinal); // dispatches not yet reported
+    private string? _here;
+
+    /// <summary>This silo, as dispatches name it in <see cref="TaskRecord.RanOn"/>.</summary>
+    private string Here => _here ??= silo.SiloAddress.ToParsableString();
 
     /// <summary>
     /// Decides a change of one task with <paramref name="decide"/> (given its stored record, or null), stores it and
@@ -63,12 +66,8 @@ internal sealed partial class TaskShardGrain
         if (effects == TaskEffects.None) return;
         var id = record.Id;
         if ((effects & TaskEffects.DisarmRetry) != 0) DisarmRetry(id);
-        if ((effects & TaskEffects.CancelRun) != 0) dispatcher.Cancel(id); // it reports once its run has ended
-        if ((effects & TaskEffects.Dispatch) != 0)
-        {
-            dispatcher.Enqueue(record.Spec, route ?? dispatcher.Route(record.Spec), record.Attempts);
-            _dispatched[id] = _dispatched.GetValueOrDefault(id) + 1;
-        }
+        if ((effects & TaskEffects.CancelRun) != 0 && record.RanOn == Here) dispatcher.Cancel(id); // it reports once its run has ended
+        if ((effects & TaskEffects.Dispatch) != 0) dispatcher.Enqueue(record.Spec, route ?? dispatcher.Route(record.Spec), record.Attempts);
         if ((effects & TaskEffects.ArmRetry) != 0) ArmRetry(id, (record.NextAttemptAt ?? time.GetUtcNow()) - time.GetUtcNow());
         if ((effects & TaskEffects.WakeWaiters) != 0)
         {
@@ -93,6 +92,8 @@ internal sealed partial class TaskShardGrain
     private async Task TellOthersAsync(Transition transition)
     {
         var record = transition.Record!;
+        if (transition.Has(TaskEffects.CancelRun) && record.RanOn is { } remote && remote != Here)
+            await CancelRemoteRunAsync(record.Id, remote); // a run of a dispatch this activation did not make
         if ((transition.Effects & (TaskEffects.EndInEntity | TaskEffects.DropFromEntity)) == 0 || record.Spec.Entity is not { } entity) return;
         try
         {
@@ -110,14 +111,28 @@ internal sealed partial class TaskShardGrain
             new KeyValuePair<string, object?>("pool", record.FromCache ? "cache" : record.Pool ?? "none"),
             new KeyValuePair<string, object?>("type", record.Spec.Type));
 
-    /// <summary>Whether a dispatch of the task has not reported yet: its run may still be going on, here.</summary>
-    private bool RunsOut(string taskId) => _dispatched.GetValueOrDefault(taskId) > 0;
-
-    private void DispatchEnded(string taskId)
+    /// <summary>
+    /// Whether the task's current dispatch may still run or report: it is in this silo's executor, or the silo that
+    /// holds it (a shard that came back here did not make it) is alive. A dead silo's runs died with it.
+    /// </summary>
+    private bool RunAlive(TaskRecord? record)
     {
-        if (!_dispatched.TryGetValue(taskId, out var count)) return;
-        if (count > 1) _dispatched[taskId] = count - 1;
-        else _dispatched.Remove(taskId);
+        if (record?.RanOn is not { } ranOn) return false;
+        if (ranOn == Here) return dispatcher.Holds(record.Id);
+        var status = membership.CurrentSnapshot.Members.Values.FirstOrDefault(m => m.SiloAddress.ToParsableString() == ranOn)?.Status;
+        return status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created or SiloStatus.ShuttingDown or SiloStatus.Stopping;
+    }
+
+    private async Task CancelRemoteRunAsync(string taskId, string silo)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<Pools.IWorkerSiloControl>(silo).CancelAsync(taskId);
+        }
+        catch (Exception e)
+        {
+            LogCancelUnreachable(taskId, silo, e.Message); // the record is Cancelled; the run's outcome is dropped when it comes
+        }
     }
 
     /// <summary>Waits until no other change of the task is under way, then holds its gate until disposed.</summary>

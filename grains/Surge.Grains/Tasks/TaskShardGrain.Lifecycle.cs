@@ -24,10 +24,9 @@ internal sealed partial class TaskShardGrain
         if (outcome is { Succeeded: true, CacheKey: { } key } && _records.GetValueOrDefault(taskId) is { } open && !open.State.IsFinal())
             await RememberResultAsync(key, open.Spec.Type, outcome.Result);
         var now = time.GetUtcNow();
-        // A report for a record this shard does not have (purged, expired) still ends its dispatch.
         await ChangeAsync(taskId,
-            r => r is null ? default : TaskLifecycle.Finished(r, outcome, policies.Value.For(r.Spec.Type), Random.Shared.NextDouble(), now, runsLeft: _dispatched.GetValueOrDefault(taskId) > 1),
-            null, "the outcome", committed: () => DispatchEnded(taskId));
+            r => r is null ? default : TaskLifecycle.Finished(r, outcome, policies.Value.For(r.Spec.Type), Random.Shared.NextDouble(), now),
+            null, "the outcome");
     }
 
     // Calls from an entity never wait for a task that is not stored yet: its submission may be waiting for that very
@@ -43,7 +42,7 @@ internal sealed partial class TaskShardGrain
     {
         if (!_records.TryGetValue(taskId, out var known)) return EventRun.Unknown;
         var route = dispatcher.Route(known.Spec);
-        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, route), route, "the release");
+        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, route, Here), route, "the release");
         return RunOf(released.Record);
     }
 
@@ -54,7 +53,7 @@ internal sealed partial class TaskShardGrain
     {
         null => EventRun.Unknown,
         { State: TaskState.Held } => EventRun.Held,
-        _ when record.State.IsFinal() && !RunsOut(record.Id) => EventRun.Ended,
+        _ when record.State.IsFinal() && !RunAlive(record) => EventRun.Ended,
         _ => EventRun.Running,
     };
 

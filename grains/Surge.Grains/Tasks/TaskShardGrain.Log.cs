@@ -19,6 +19,9 @@ internal sealed partial class TaskShardGrain
     [LoggerMessage(5, LogLevel.Warning, "Task {TaskId} of type {Type} dead-lettered after {Attempts} attempt(s): {Error}")]
     private partial void LogDeadLettered(string taskId, string type, int attempts, string? error);
 
+    [LoggerMessage(6, LogLevel.Warning, "Cancel of task {TaskId} could not reach silo {Silo} ({Error})")]
+    private partial void LogCancelUnreachable(string taskId, string silo, string error);
+
     [LoggerMessage(7, LogLevel.Warning, "Result cache unavailable for task {TaskId} ({Error}); running it")]
     private partial void LogCacheUnavailable(string taskId, string error);
 }

@@ -26,7 +26,7 @@ internal sealed partial class TaskShardGrain
         var route = dispatcher.Route(record.Spec);
         try
         {
-            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.RetryDue(r, route), route, "the next attempt");
+            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.RetryDue(r, route, Here), route, "the next attempt");
         }
         catch (SurgeStoreUnavailableException)
         {
@@ -38,7 +38,7 @@ internal sealed partial class TaskShardGrain
     {
         if (!_records.ContainsKey(taskId) && !_gates.ContainsKey(taskId)) return null;
         var now = time.GetUtcNow();
-        var cancelled = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Cancel(r, now, RunsOut(taskId)), null, "the cancel");
+        var cancelled = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Cancel(r, now, RunAlive(r)), null, "the cancel");
         return cancelled.Record?.ToStatus();
     }
 
@@ -59,7 +59,7 @@ internal sealed partial class TaskShardGrain
             var route = dispatcher.Route(record.Spec);
             var held = false;
             if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true) == Entities.Admission.Held;
-            var transition = TaskLifecycle.RetryDeadLetter(record, route, held);
+            var transition = TaskLifecycle.RetryDeadLetter(record, route, Here, held);
             if (transition.Refusal is { } refusal) throw refusal;
             try
             {

@@ -4,18 +4,21 @@ namespace Surge.Tasks;
 // silo that joined.
 internal sealed partial class TaskShardGrain
 {
-    // On activation. In cluster mode this shard may have lived on a silo that is gone: what it had queued or running
-    // died with it and runs again, counted as a crash recovery (poison past Surge:Tasks:MaxCrashRecoveries). In one
-    // process records and executor live and die together, so only retry timers are armed again.
-    private async Task RecoverAsync()
+    // On activation, and at every upkeep in cluster mode: a task whose dispatch this activation did not make, or whose
+    // silo may be gone. A run whose silo is alive reports here (a shard that moved); one whose silo died runs again,
+    // counted as a crash recovery (poison past Surge:Tasks:MaxCrashRecoveries); one handed back before it started
+    // runs again uncounted. In one process records and executor live and die together: only retry timers are armed.
+    private async Task RecoverAsync(bool activating)
     {
         var now = time.GetUtcNow();
         var max = options.Value.MaxCrashRecoveries;
-        foreach (var record in _records.Values.Where(r => r.State is TaskState.Queued or TaskState.Running or TaskState.Retrying).ToList())
+        var candidates = _records.Values.Where(r => TaskLifecycle.MayNeedRecovery(r) && !_gates.ContainsKey(r.Id)
+            && (r.State == TaskState.Retrying ? activating : recovery.RedispatchOnActivation && !RunAlive(r))).ToList();
+        if (!activating && dispatcher.IsDraining) return; // what this silo dispatches now is handed back at once
+        foreach (var record in candidates)
         {
-            if (!recovery.RedispatchOnActivation && record.State != TaskState.Retrying) continue;
-            var route = record.State == TaskState.Retrying ? null : dispatcher.Route(record.Spec);
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Recover(r, max, route!, now), route, "the recovery");
+            var route = record.State is TaskState.Queued or TaskState.Running ? dispatcher.Route(record.Spec) : null;
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Recover(r, max, route!, Here, now, RunAlive(r)), route, "the recovery");
         }
     }
 
@@ -26,6 +29,14 @@ internal sealed partial class TaskShardGrain
         var stale = time.GetUtcNow() - recovery.UpkeepPeriod;
         var held = _records.Values.Where(r => r.State == TaskState.Held && r.Spec.Entity is not null && r.SubmittedAt < stale).ToList();
         await Task.WhenAll(held.Select(HandOverAsync));
+        try
+        {
+            await RecoverAsync(activating: false);
+        }
+        catch (SurgeStoreUnavailableException)
+        {
+            // Next upkeep.
+        }
         if (recovery.RedispatchOnActivation) MoveIfMisplaced();
     }
 
@@ -36,7 +47,7 @@ internal sealed partial class TaskShardGrain
             var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0);
             if (admission != Entities.Admission.Released) return;
             var route = dispatcher.Route(record.Spec);
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, route), route, "the release");
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, route, Here), route, "the release");
         }
         catch (Exception e)
         {
@@ -48,7 +59,7 @@ internal sealed partial class TaskShardGrain
     // or running (its next activation would run that again) and no change is under way.
     private void MoveIfMisplaced()
     {
-        if (_gates.Count > 0 || _dispatched.Count > 0 || _records.Values.Any(r => !r.State.IsFinal())) return;
+        if (_gates.Count > 0 || _records.Values.Any(r => !r.State.IsFinal() || r.RanOn is not null)) return;
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
         if (ShardPlacement.Pick(_shard, active) is { } home && !home.Equals(silo.SiloAddress))
         {

@@ -54,7 +54,7 @@ internal sealed partial class TaskShardGrain(
             throw new SurgeStoreUnavailableException($"the task store could not load shard {_shard} ({e.GetBaseException().Message}); nothing was accepted, retry");
         }
         foreach (var record in stored) _records[record.Id] = record;
-        await RecoverAsync();
+        await RecoverAsync(activating: true);
         var sweep = TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         this.RegisterGrainTimer(EvictExpiredAsync, sweep, sweep);
         this.RegisterGrainTimer(UpkeepAsync, recovery.UpkeepPeriod, recovery.UpkeepPeriod);
@@ -133,7 +133,7 @@ internal sealed partial class TaskShardGrain(
             var route = dispatcher.Route(spec);
             try
             {
-                accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, route, held), route, "the submission");
+                accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, route, Here, held), route, "the submission");
             }
             catch (SurgeStoreUnavailableException) when (spec.Entity is not null)
             {

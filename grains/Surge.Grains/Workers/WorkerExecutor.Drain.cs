@@ -31,8 +31,10 @@ internal sealed partial class WorkerExecutor
                     _handedOver += queue.Count;
                     foreach (var item in queue)
                     {
-                        Untrack(item); // no outcome: its record makes another silo run it
                         ReleaseCapLocked(item, admitNext: false);
+                        // Its shard learns it never started: the record is un-dispatched, and the shard's next
+                        // activation, elsewhere, runs it without counting a crash.
+                        ReportNotStartedLocked(item, HandedOver);
                     }
                     queue.Clear();
                 }

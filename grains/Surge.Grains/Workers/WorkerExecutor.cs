@@ -77,6 +77,8 @@ internal sealed partial class WorkerExecutor
             if (_drain == DrainMode.HandOver)
             {
                 _handedOver++; // its record stays unfinished: the grain's next activation, elsewhere, runs it
+                Track(item);
+                ReportNotStartedLocked(item, HandedOver);
                 return;
             }
             var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool}' does not run on this silo", nameof(item));
