@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Orleans.Storage;
 using StackExchange.Redis;
+using Surge.Hosting.Kubernetes;
 using Surge.Hosting.Redis;
 using Surge.Hosting.Storage;
 using Surge.Tasks;
@@ -29,6 +30,7 @@ public static class SurgeSiloExtensions
         services.AddSingleton<IValidateOptions<ClusterOptions>, HostOptionsValidator>();
         services.AddOptions<MembershipOptions>().BindConfiguration(MembershipOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MembershipOptions>, MembershipOptionsValidator>();
+        services.AddKubernetesMembershipOptions();
 
         var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
         var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
@@ -39,7 +41,7 @@ public static class SurgeSiloExtensions
         builder.UseOrleans(silo =>
         {
             if (redis is null) UseEmbedded(silo, ports, cluster);
-            else UseRedis(silo, redis, ports, cluster);
+            else UseRedis(silo, redis, ports, cluster).UseKubernetesMembership(builder.Configuration);
             silo.AddSurgeWorkers();
             silo.AddDashboard();
             configure?.Invoke(silo);
@@ -57,7 +59,7 @@ public static class SurgeSiloExtensions
     }
 
     // Cluster mode: membership, grain state, reminders and task records in Redis, and recovery of a dead silo's work.
-    private static void UseRedis(ISiloBuilder silo, string connectionString, PortOptions ports, ClusterOptions cluster)
+    private static ISiloBuilder UseRedis(ISiloBuilder silo, string connectionString, PortOptions ports, ClusterOptions cluster)
     {
         silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         silo.ConfigureEndpoints(AdvertisedAddress(), ports.Silo, ports.Gateway, listenOnAnyHostAddress: true);
@@ -75,6 +77,7 @@ public static class SurgeSiloExtensions
         silo.Services.AddSingleton<ITaskStore>(sp => ActivatorUtilities.CreateInstance<RedisTaskStore>(sp, cluster.ServiceId));
         silo.Services.AddSingleton(new RecoveryOptions { RedispatchOnActivation = true });
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardKeeper>();
+        return silo;
     }
 
     // A dead silo's shards serve again once membership declares it dead, so detection is tuned for seconds, not

@@ -82,6 +82,13 @@ app.kubernetes.io/component: silo
 {{- if gt (int .Values.autoscale.minReplicas) (int .Values.autoscale.maxReplicas) }}
 {{- fail (printf "autoscale.minReplicas (%d) is above autoscale.maxReplicas (%d); lower minReplicas or raise maxReplicas" (int .Values.autoscale.minReplicas) (int .Values.autoscale.maxReplicas)) }}
 {{- end }}
+{{- if .Values.membership.kubernetes }}
+{{- range $key, $id := dict "cluster.clusterId" (include "surge.clusterId" .) "cluster.serviceId" (include "surge.serviceId" .) }}
+{{- if or (gt (len $id) 63) (not (regexMatch "^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$" $id)) }}
+{{- fail (printf "%s %q is not a Kubernetes label value, which membership.kubernetes puts on the pods; use at most 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit, or set membership.kubernetes=false" $key $id) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- $p := .Values.ports }}
 {{- if or (eq (int $p.silo) (int $p.gateway)) (eq (int $p.silo) (int $p.http)) (eq (int $p.gateway) (int $p.http)) }}
 {{- fail (printf "ports: silo (%d), gateway (%d) and http (%d) must differ; give each its own port" (int $p.silo) (int $p.gateway) (int $p.http)) }}

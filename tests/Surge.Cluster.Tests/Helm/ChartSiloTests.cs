@@ -49,9 +49,9 @@ public class ChartSiloTests
     }
 
     // What the kubelet puts in the container: literal values, downward-API fields, and Secret keys from the rendered Secret.
-    private static Dictionary<string, string> PodEnvironment(Manifests chart, string @namespace)
+    internal static Dictionary<string, string> PodEnvironment(Manifests chart, string @namespace, int ordinal = 0)
     {
-        var pod = Manifests.Name(chart.Silos) + "-0";
+        var pod = $"{Manifests.Name(chart.Silos)}-{ordinal}";
         string Resolve(JsonNode node)
         {
             if (node is JsonValue value) return (string)value!;

@@ -78,15 +78,50 @@ public class ChartTests
     }
 
     [Fact]
-    public async Task Autoscale_Disabled_NoRoleNoTokenFixedReplicas()
+    public async Task Autoscale_Disabled_NoAutoscalerRoleFixedReplicas()
     {
         var chart = await Helm.TemplateAsync(null, "autoscale.enabled=false", "replicaCount=4");
-        Assert.Empty(chart.OfKind("Role"));
-        Assert.Empty(chart.OfKind("RoleBinding"));
-        Assert.Equal("false", (string?)chart.Silos["spec"]!["template"]!["spec"]!["automountServiceAccountToken"]);
+        Assert.DoesNotContain(chart.OfKind("Role").Concat(chart.OfKind("RoleBinding")), o => Manifests.Name(o).EndsWith("-autoscaler", StringComparison.Ordinal));
+        Assert.Equal("true", (string?)chart.Silos["spec"]!["template"]!["spec"]!["automountServiceAccountToken"]); // the pod watch still needs it
         Assert.Equal("4", (string?)chart.Silos["spec"]!["replicas"]);
         Assert.False(SiloSettings.From(chart.SiloEnv).Autoscale.Enabled);
     }
+
+    [Fact]
+    public async Task AutoscaleAndKubernetesMembership_Disabled_NoRoleNoToken()
+    {
+        var chart = await Helm.TemplateAsync(null, "autoscale.enabled=false", "membership.kubernetes=false");
+        Assert.Empty(chart.OfKind("Role"));
+        Assert.Empty(chart.OfKind("RoleBinding"));
+        Assert.Equal("false", (string?)chart.Silos["spec"]!["template"]!["spec"]!["automountServiceAccountToken"]);
+        Assert.False(SiloSettings.From(chart.SiloEnv).KubernetesMembership.Enabled);
+        Assert.DoesNotContain(PodLabels(chart), l => l.Key.StartsWith("orleans/", StringComparison.Ordinal));
+    }
+
+    [Theory, MemberData(nameof(ValuesFiles))]
+    public async Task KubernetesMembership_OnByDefault_PodLabelsAreTheSilosClusterIds(string? values)
+    {
+        var chart = await Helm.TemplateAsync(values);
+        var settings = SiloSettings.From(chart.SiloEnv);
+        Assert.True(settings.KubernetesMembership.Enabled);
+        // What Orleans' pod watch selects on; a mismatch would make the silo relabel its own pod, which the Role refuses.
+        var labels = PodLabels(chart);
+        Assert.Equal(settings.Cluster.ServiceId, labels["orleans/serviceId"]);
+        Assert.Equal(settings.Cluster.ClusterId, labels["orleans/clusterId"]);
+        Assert.Equal("true", (string?)chart.Silos["spec"]!["template"]!["spec"]!["automountServiceAccountToken"]);
+    }
+
+    [Fact]
+    public async Task KubernetesMembership_ClusterIdNotALabelValue_RefusedNamingTheValue()
+    {
+        var error = await Helm.TemplateErrorAsync("cluster.clusterId=surge.");
+        Assert.Contains("cluster.clusterId \"surge.\" is not a Kubernetes label value", error);
+        Assert.Contains("membership.kubernetes=false", error);
+        await Helm.TemplateAsync(null, "cluster.clusterId=surge.", "membership.kubernetes=false");
+    }
+
+    private static Dictionary<string, string> PodLabels(Manifests chart)
+        => chart.Silos["spec"]!["template"]!["metadata"]!["labels"]!.AsObject().ToDictionary(l => l.Key, l => (string)l.Value!);
 
     [Theory, MemberData(nameof(ValuesFiles))]
     public async Task TerminationGrace_ExceedsPreStopAndDrainTimeout(string? values)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Surge.Autoscale;
 using Surge.Hosting;
+using Surge.Hosting.Kubernetes;
 using Surge.Workers;
 
 namespace Surge.Cluster.Tests.Helm;
@@ -17,9 +18,10 @@ internal sealed class SiloSettings
     public Hosting.ClusterOptions Cluster => Bind<Hosting.ClusterOptions>(Hosting.ClusterOptions.Section, new HostOptionsValidator());
     public DrainOptions Drain => Bind<DrainOptions>(DrainOptions.Section, new DrainOptionsValidator());
     public AutoscaleOptions Autoscale => Bind<AutoscaleOptions>(AutoscaleOptions.Section, new AutoscaleOptionsValidator());
+    public KubernetesMembershipOptions KubernetesMembership => Bind<KubernetesMembershipOptions>(KubernetesMembershipOptions.Section, new KubernetesMembershipOptionsValidator());
 
     /// <summary>Sections the silo binds that the chart sets; anything else under Surge__ would be a typo the silo ignores.</summary>
-    public static readonly string[] Sections = [PortOptions.Section, Hosting.ClusterOptions.Section, DrainOptions.Section, AutoscaleOptions.Section];
+    public static readonly string[] Sections = [PortOptions.Section, Hosting.ClusterOptions.Section, DrainOptions.Section, AutoscaleOptions.Section, KubernetesMembershipOptions.Section];
 
     public static SiloSettings From(IReadOnlyDictionary<string, JsonNode> env)
     {
