@@ -5,20 +5,40 @@ namespace Surge.Tasks;
 // What the runtime tells the shard about its tasks: executor starts and outcomes, and entity releases and expiries.
 internal sealed partial class TaskShardGrain
 {
-    public async Task OnStartedAsync(string taskId, TaskStart start)
+    private static readonly TimeSpan StartsEvery = TimeSpan.FromMilliseconds(100);
+    private readonly Dictionary<string, TaskStart> _starts = new(StringComparer.Ordinal); // reported, not yet stored
+    private IGrainTimer? _startTimer;
+
+    // A start is stored (and so shown as Running) within StartsEvery of the start: in one batch with the others that
+    // came meanwhile, and not at all for a task whose outcome came first. A no-op task then costs two writes, not three.
+    public Task OnStartedAsync(string taskId, TaskStart start)
     {
+        _starts[taskId] = start;
+        _startTimer ??= this.RegisterGrainTimer(StoreStartsAsync, StartsEvery, Timeout.InfiniteTimeSpan); // one tick, armed while starts wait
+        return Task.CompletedTask;
+    }
+
+    private async Task StoreStartsAsync(CancellationToken cancellationToken)
+    {
+        _startTimer?.Dispose();
+        _startTimer = null;
+        if (_starts.Count == 0) return;
+        var starts = _starts.ToList();
+        _starts.Clear();
         try
         {
-            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Started(r, start.Attempt, start.StartedAt), null, "the start");
+            await Task.WhenAll(starts.Select(s =>
+                ChangeAsync(s.Key, r => r is null ? default : TaskLifecycle.Started(r, s.Value.Attempt, s.Value.StartedAt), null, "the start")));
         }
         catch (SurgeStoreUnavailableException)
         {
-            // The record still says Queued: only the Running state is late, the outcome still lands.
+            // The records still say Queued: only the Running state is late, the outcome still lands.
         }
     }
 
     public async Task OnFinishedAsync(string taskId, TaskOutcome outcome)
     {
+        _starts.Remove(taskId); // its outcome says more
         // Cached before anyone hears of the result, so a caller who saw it and submits the same payload gets it from the
         // cache. Only an optimisation: a result a successful run produced is valid whether or not its record is stored yet.
         if (outcome is { Succeeded: true, CacheKey: { } key } && _records.GetValueOrDefault(taskId) is { } open && !open.State.IsFinal())
