@@ -189,7 +189,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         {
             throw new SurgeUnavailableException($"Surge cluster unavailable after {options.Value.MaxRetries} retries: {e.Message}. Safe to retry.", e);
         }
-        catch (Exception e) when (TransientFaults.IsFailover(e))
+        catch (Exception e) when (TransientFaults.IsFailover(e, cancellationToken))
         {
             throw new SurgeUnavailableException($"Surge cluster unavailable for {options.Value.FailoverTimeout.TotalSeconds:F0} s (Surge:Client:FailoverTimeout): {e.Message}. Safe to retry.", e);
         }

@@ -30,6 +30,14 @@ public class FailoverRetryTests
     }
 
     [Fact]
+    public async Task Pipeline_CallCancelledByTheRuntimeNotTheCaller_RetriedAsAFailover()
+    {
+        var attempts = 0;
+        var answer = await Run(new SurgeClientOptions(), () => ++attempts < 3 ? throw new OperationCanceledException() : 7);
+        Assert.Equal((7, 3), (answer, attempts)); // bench chaos saw one 1.4 s after a kill -9, refused as a failure until this
+    }
+
+    [Fact]
     public async Task Pipeline_NoSiloAnswers_GivesUpAfterFailoverTimeout()
     {
         var started = _time.GetTimestamp();
