@@ -14,7 +14,7 @@ apt_install() {
   fi
 }
 need dotnet || { echo "test.sh: the .NET 10 SDK is required (https://dot.net)" >&2; exit 1; }
-need python3 || apt_install python3   # the workload generator used by replay tests
+need python3 || apt_install python3   # unpacks helm below
 need redis-server || apt_install redis-server   # cluster-mode tests start their own on a free loopback port
 need chromium || need chromium-browser || apt_install chromium   # browser tests (Playwright drives it; no downloads)
 

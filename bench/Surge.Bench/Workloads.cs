@@ -1,22 +1,29 @@
-using System.Diagnostics;
+using System.Globalization;
+using Surge.Replay.Generation;
 
 namespace Surge.Bench;
 
-/// <summary>Generates workloads with the shared generator (benchmarks may use ../shared; the product may not).</summary>
+/// <summary>Generates the benchmarks' workloads with Surge's own generator (<see cref="WorkloadGenerator"/>).</summary>
 internal static class Workloads
 {
-    /// <summary>Extra gen.py arguments for every workload of this run (e.g. --world 7 --shift 0.3).</summary>
+    /// <summary>Extra generator arguments for every workload of this run, as on the command line (e.g. --world 7 --shift 0.3).</summary>
     public static string[] World { get; set; } = [];
 
+    /// <param name="extra">More arguments, e.g. <c>--gap-ms 40</c>.</param>
     public static string Generate(string kind, int n, params string[] extra)
     {
-        var genPy = Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "workloads", "gen.py"));
-        if (!File.Exists(genPy)) throw new FileNotFoundException($"{genPy} not found; pass --workload FILE instead");
-        var output = Path.Combine(Path.GetTempPath(), $"surge-{kind}-{n}{string.Concat(World)}{string.Concat(extra)}.jsonl");
-        using var gen = Process.Start("python3", [genPy, kind, "--n", n.ToString(), "--out", output, .. World, .. extra])!;
-        gen.WaitForExit();
-        if (gen.ExitCode != 0) throw new InvalidOperationException($"gen.py {kind} failed with {gen.ExitCode}");
+        string[] args = [.. World, .. extra];
+        var options = new WorkloadOptions(Enum.Parse<WorkloadKind>(kind, ignoreCase: true), N: n,
+            World: (int)Option(args, "world", 1), Shift: Option(args, "shift", 0), GapMs: Option(args, "gap-ms", 4));
+        var output = Path.Combine(Path.GetTempPath(), $"surge-{kind}-{n}{string.Concat(args)}.jsonl");
+        WorkloadGenerator.Write(options, output);
         return output;
+    }
+
+    private static double Option(string[] args, string name, double fallback)
+    {
+        var i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     public static string RepoRoot()

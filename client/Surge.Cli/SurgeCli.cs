@@ -33,6 +33,7 @@ internal static class SurgeCli
                 "cancel" => await CancelCommand.RunAsync(parsed, stdout, cancel.Token),
                 "dead" => await DeadCommand.RunAsync(parsed, stdout, cancel.Token),
                 "schedule" => await ScheduleCommand.RunAsync(parsed, stdout, cancel.Token),
+                "workload" => WorkloadCommand.Run(parsed, stdout),
                 _ => throw new UsageException($"unknown command '{parsed.Verb}'"),
             };
         }

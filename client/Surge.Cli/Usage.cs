@@ -16,6 +16,8 @@ internal static class Usage
           surge schedule add NAME --cron "*/5 * * * *" --type TYPE [--payload JSON]   recurring, UTC
           surge schedule list | remove NAME
           surge replay WORKLOAD.jsonl --out REPORT.json [--results TASKS.jsonl] [--producers N] [--allocate] [--model MODEL.zip]
+          surge workload generate history|mixed|ordered|burst --out FILE [--n 3000] [--seed 1] [--world 1] [--shift 0]
+                       [--slots 8] [--utilization 0.7] [--gap-ms 4]      a workload to replay, or history to train on
           surge train --history HISTORY.jsonl --out MODEL.zip [--json] [--threshold-ms 50]
           surge predict --model MODEL.zip --type TYPE [--feature NAME=VALUE]...
           surge autoscale history [--max 50]     the autoscaler's decisions, inputs and reasons

@@ -8,7 +8,7 @@ public static class WorkloadReader
 {
     public static IReadOnlyList<WorkloadTask> Read(string path)
     {
-        if (!File.Exists(path)) throw new WorkloadException($"{path}: no such file; generate one with: python3 gen.py mixed --n 3000 --out {path}");
+        if (!File.Exists(path)) throw new WorkloadException($"{path}: no such file; generate one with: surge workload generate mixed --n 3000 --out {path}");
         using var reader = File.OpenText(path);
         return Read(reader, Path.GetFileName(path));
     }

@@ -5,7 +5,7 @@ using System.Text;
 namespace Surge.Replay;
 
 /// <summary>
-/// One line of a workload (the format of <c>shared/workloads/gen.py</c>). <see cref="DurationMs"/> and
+/// One line of a workload (the format <c>surge workload generate</c> writes). <see cref="DurationMs"/> and
 /// <see cref="MemoryMb"/> are ground truth: they become the simulate payload, never features.
 /// </summary>
 public sealed record WorkloadTask(

@@ -5,7 +5,7 @@ namespace Surge.Tests;
 
 public class AutoscaleSimulatorTests
 {
-    // Like gen.py burst: 10 s quiet, 20 s at ten times the rate, quiet again; sized for 8 slots at 70% busy in the burst.
+    // Like a generated burst: 10 s quiet, 20 s at ten times the rate, quiet again; sized for 8 slots at 70% busy in the burst.
     private static List<SimulatedTask> Burst(int n, int seed = 1)
     {
         var rng = new Random(seed);

@@ -3,13 +3,13 @@ using Surge.Replay;
 namespace Surge.Bench.Chaos;
 
 /// <summary>
-/// The producers' load, modest for 2 cores: gen.py's mixed workload at its default rate (~75 tasks/s, sized for 8
+/// The producers' load, modest for 2 cores: the generated mixed workload at its default rate (~75 tasks/s, sized for 8
 /// slots at 70%) and the ordered one at one build every 40 ms (~50 events/s), both cut at the run's length. A build
 /// with any event past the end is left out whole, so no event waits for a predecessor that is never submitted.
 /// </summary>
 internal static class ChaosWorkload
 {
-    private const double MixedTasksPerS = 3000 / 40.0; // gen.py mixed --n 3000 spans 40 s at its defaults
+    private const double MixedTasksPerS = 3000 / 40.0; // a generated mixed --n 3000 spans 40 s at its defaults
     private const int OrderedGapMs = 40;
 
     public static IReadOnlyList<WorkloadTask> Create(TimeSpan duration)

@@ -18,7 +18,7 @@ internal static class TrainCommand
     public static int Run(CliArgs args, TextWriter stdout)
     {
         args.RejectUnknown("history", "out", "json", "threshold-ms", "seed");
-        var history = Rows(WorkloadReader.Read(args.Require("history", "name a history file, e.g. --history history.jsonl (gen.py history)")));
+        var history = Rows(WorkloadReader.Read(args.Require("history", "name a history file, e.g. --history history.jsonl (surge workload generate history)")));
         var output = args.Require("out", "name the model file to write, e.g. --out model.zip");
         var threshold = args.GetInt("threshold-ms", 50, 1, 3_600_000);
         var seed = args.GetInt("seed", 1, 0, int.MaxValue);

@@ -104,7 +104,7 @@ public class CliAgainstSiloTests(SiloProcessFixture silo)
     public async Task Replay_GeneratedOrdered2000_NoOrderingViolation()
     {
         var workload = Path.Combine(Path.GetTempPath(), $"ordered-2000-{Guid.NewGuid():N}.jsonl");
-        using (var gen = Process.Start("python3", [Repo.GenPy, "ordered", "--n", "2000", "--out", workload])) await gen.WaitForExitAsync();
+        Surge.Replay.Generation.WorkloadGenerator.Write(new(Surge.Replay.Generation.WorkloadKind.Ordered, N: 2000), workload);
         var report = await ReplayAsync(workload);
         Assert.Equal(4000, report.GetProperty("completed").GetInt32());
         Assert.Equal(0, report.GetProperty("ordering_violations").GetInt32());

@@ -16,9 +16,6 @@ internal static class Repo
     public static string BenchDll => Built("bench/Surge.Bench", "Surge.Bench.dll");
     public static string Samples => Path.Combine(Root, "samples");
 
-    /// <summary>The shared workload generator, beside the repository in CI and on developer machines.</summary>
-    public static string GenPy => Path.GetFullPath(Path.Combine(Root, "..", "shared", "workloads", "gen.py"));
-
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,19 +1,26 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Surge.Cluster.Tests.Processes;
+using Surge.Replay.Generation;
 
 namespace Surge.Cluster.Tests.Redis;
 
-/// <summary>gen.py workloads and `surge replay` processes against a Redis cluster.</summary>
+/// <summary>Generated workloads and `surge replay` processes against a Redis cluster.</summary>
 internal static class Workload
 {
+    /// <summary>A workload from Surge's own generator, e.g. ("ordered", "--n", "500", "--gap-ms", "40").</summary>
     public static string Generate(string kind, params string[] args)
     {
         var path = Path.Combine(Path.GetTempPath(), $"{kind}-{Guid.NewGuid():N}.jsonl");
-        using var gen = Process.Start("python3", [Repo.GenPy, kind, .. args, "--out", path])!;
-        gen.WaitForExit();
-        Assert.Equal(0, gen.ExitCode);
+        WorkloadGenerator.Write(new WorkloadOptions(Enum.Parse<WorkloadKind>(kind, ignoreCase: true),
+            N: (int)Option(args, "n", 3000), GapMs: Option(args, "gap-ms", 4)), path);
         return path;
+    }
+
+    private static double Option(string[] args, string name, double fallback)
+    {
+        var i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 
     public static double LastAtMs(string workload)
