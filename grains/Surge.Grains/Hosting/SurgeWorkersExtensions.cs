@@ -28,14 +28,26 @@ public static class SurgeWorkersExtensions
     /// </summary>
     public static ISiloBuilder AddSurgeWorkers(this ISiloBuilder builder, Action<SurgeWorkersBuilder>? configure = null)
     {
+        var first = !IsRegistered(builder.Services);
         builder.Services.AddSurgeWorkers(configure);
+        if (!first) return builder;
         builder.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         builder.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
         return builder;
     }
 
+    /// <summary>
+    /// Safe to call again (AddSurgeSilo calls it, and a host adding its handlers may too): the runtime is registered
+    /// once, and a later call only adds what its <paramref name="configure"/> adds (handlers, policies, programs).
+    /// </summary>
     public static IServiceCollection AddSurgeWorkers(this IServiceCollection services, Action<SurgeWorkersBuilder>? configure = null)
     {
+        if (IsRegistered(services))
+        {
+            configure?.Invoke(new SurgeWorkersBuilder(services));
+            return services;
+        }
+        services.AddSingleton<SurgeRuntimeRegistered>();
         services.TryAddSingleton(TimeProvider.System);
         AddOptions<WorkerOptions>(services, WorkerOptions.Section);
         AddOptions<PoolsOptions>(services, PoolsOptions.Section);
@@ -90,6 +102,11 @@ public static class SurgeWorkersExtensions
         configure?.Invoke(workers);
         return services;
     }
+
+    private static bool IsRegistered(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(SurgeRuntimeRegistered));
+
+    /// <summary>Marks a service collection that has Surge's runtime already.</summary>
+    private sealed class SurgeRuntimeRegistered;
 
     private static ModelPredictor StartPredictor(PredictorOptions options)
     {
