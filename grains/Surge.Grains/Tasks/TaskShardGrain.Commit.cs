@@ -102,7 +102,7 @@ internal sealed partial class TaskShardGrain
         catch (Exception e)
         {
             // The entity asks this record before it lets a later event wait behind this one (its stale-run check).
-            LogEntityUnreachable(record.Id, entity, e.Message);
+            LogEntityNotTold(record.Id, entity, e.Message);
         }
     }
 

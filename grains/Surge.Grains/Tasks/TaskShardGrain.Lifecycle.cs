@@ -109,7 +109,7 @@ internal sealed partial class TaskShardGrain
         }
         catch (Exception e)
         {
-            LogEntityUnreachable(spec.Id, spec.Entity!, e.Message); // the entity asks this shard, which does not know the task, and lets it go
+            LogEntityNotTold(spec.Id, spec.Entity!, e.Message); // the entity asks this shard, which does not know the task, and lets it go
         }
     }
 }
