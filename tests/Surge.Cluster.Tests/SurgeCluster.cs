@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Surge.Client;
 using Surge.Hosting;
-using Surge.Tasks;
 
 namespace Surge.Cluster.Tests;
 

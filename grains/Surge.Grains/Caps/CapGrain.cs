@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Surge.Policies;
-using Surge.Tasks;
 
 namespace Surge.Caps;
 

@@ -1,4 +1,3 @@
-using Surge.Tasks;
 
 namespace Surge.Policies;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Surge.Pools;
 using Surge.Prediction.Models;
 using Surge.Routing;
-using Surge.Tasks;
 
 namespace Surge.Prediction;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Surge.Tasks;
 using Surge.Workers;
 
 namespace Surge.Schedules;

@@ -54,8 +54,8 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.Services.AddKeyedSingleton<IGrainStorage>(Tasks.SurgeStorage.Entities, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
-            silo.Services.AddSingleton(new Tasks.RecoveryOptions { RedispatchOnActivation = true });
+            silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Entities, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
+            silo.Services.AddSingleton(new RecoveryOptions { RedispatchOnActivation = true });
         }
     }
 }

@@ -1,9 +1,13 @@
-namespace Surge.Tasks;
+namespace Surge;
 
 /// <summary>
 /// The grain storage providers Surge's state lives in: memory on embedded defaults, Redis in cluster mode. A host must
 /// configure all three names.
 /// </summary>
+/// <remarks>
+/// In the root namespace, beside <see cref="RecoveryOptions"/>: every feature names a storage, and a feature that had
+/// to reach into another (Tasks) for it depended on it for nothing else.
+/// </remarks>
 public static class SurgeStorage
 {
     /// <summary>Long-lived state: schedules, caps, the trainer.</summary>

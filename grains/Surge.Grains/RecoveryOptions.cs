@@ -1,4 +1,4 @@
-namespace Surge.Tasks;
+namespace Surge;
 
 /// <summary>
 /// Whether shards and entities run again what they find unfinished when they activate. On in cluster mode, where an
