@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Surge.Tasks;
 
 namespace Surge.Entities;
 
@@ -83,7 +82,7 @@ internal sealed partial class EntityGrain(
         EventRun run;
         try
         {
-            run = await GrainFactory.ShardLifecycle(running).GetRunAsync(running);
+            run = await GrainFactory.EventShard(running).GetRunAsync(running);
         }
         catch (Exception e)
         {
@@ -111,7 +110,7 @@ internal sealed partial class EntityGrain(
             EventRun run;
             try
             {
-                run = await GrainFactory.ShardLifecycle(next.TaskId).OnReleasedAsync(next.TaskId);
+                run = await GrainFactory.EventShard(next.TaskId).OnReleasedAsync(next.TaskId);
             }
             catch (Exception e)
             {
@@ -171,7 +170,7 @@ internal sealed partial class EntityGrain(
                 LogExpired(taskId, Key, reason);
                 try
                 {
-                    await GrainFactory.ShardLifecycle(taskId).OnExpiredAsync(taskId, reason);
+                    await GrainFactory.EventShard(taskId).OnExpiredAsync(taskId, reason);
                 }
                 catch (Exception e)
                 {

@@ -3,8 +3,11 @@ using Surge.Entities;
 
 namespace Surge.Tasks;
 
-/// <summary>What the runtime tells a task's shard about it. Not for clients: they use <see cref="ITaskShardGrain"/>.</summary>
-internal interface ITaskShardLifecycle : IGrainWithIntegerKey
+/// <summary>
+/// What the runtime tells a task's shard about it; what its entity tells it is <see cref="IEventShard"/>. Not for
+/// clients: they use <see cref="ITaskShardGrain"/>.
+/// </summary>
+internal interface ITaskShardLifecycle : IEventShard
 {
     /// <summary>The executor started it. One-way: a lost start only delays the Running state, the finish still lands.</summary>
     [OneWay]
@@ -15,15 +18,6 @@ internal interface ITaskShardLifecycle : IGrainWithIntegerKey
     /// executor delivers it again.
     /// </summary>
     Task OnFinishedAsync(string taskId, TaskOutcome outcome);
-
-    /// <summary>An entity event waited past its hold limit for its predecessor: it fails without running.</summary>
-    Task OnExpiredAsync(string taskId, string reason);
-
-    /// <summary>Its entity released a held event: the shard dispatches it. The answer tells the entity whether it runs.</summary>
-    Task<EventRun> OnReleasedAsync(string taskId);
-
-    /// <summary>Where the task's run stands: an entity asks before it lets go of an event released long ago.</summary>
-    Task<EventRun> GetRunAsync(string taskId);
 }
 
 internal static class TaskShardLifecycleExtensions
