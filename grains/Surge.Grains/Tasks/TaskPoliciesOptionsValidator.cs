@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
-using Surge.Tasks;
+using Surge.Policies;
 using Surge.Workers;
 
-namespace Surge.Policies;
+namespace Surge.Tasks;
 
 /// <summary>
 /// Collects every problem of <c>Surge:Policies</c>, whose time limits are bounded by <c>Surge:Tasks:MaxTimeout</c>
-/// and default to <c>Surge:Workers:DefaultTimeout</c>.
+/// and default to <c>Surge:Workers:DefaultTimeout</c>. It lives with the tasks, which apply the policies, so that
+/// Policies stays below Tasks instead of reaching back up for the bounds.
 /// </summary>
 internal sealed class TaskPoliciesOptionsValidator(IOptions<TaskOptions> tasks, IOptions<WorkerOptions> workers) : IValidateOptions<TaskPoliciesOptions>
 {
