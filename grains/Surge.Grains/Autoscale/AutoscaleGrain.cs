@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Surge.Autoscale.Kubernetes;
+using Surge.Telemetry;
 
 namespace Surge.Autoscale;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Surge.Autoscale;
 using Surge.Workers;
 
 namespace Surge.Telemetry;

@@ -1,4 +1,4 @@
-namespace Surge.Autoscale;
+namespace Surge.Telemetry;
 
 /// <summary>
 /// Desired and actual replicas as the autoscale grain last saw them, for the metrics of the silo that hosts it.
