@@ -31,6 +31,7 @@ public static class SurgeSiloExtensions
         services.AddOptions<MembershipOptions>().BindConfiguration(MembershipOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MembershipOptions>, MembershipOptionsValidator>();
         services.AddKubernetesMembershipOptions();
+        services.AddKubernetesPodScaler();
 
         var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
         var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();

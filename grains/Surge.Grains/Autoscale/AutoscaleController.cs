@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Surge.Autoscale.Kubernetes;
 
 namespace Surge.Autoscale;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Surge.Autoscale.Kubernetes;
 using Surge.Telemetry;
 
 namespace Surge.Autoscale;

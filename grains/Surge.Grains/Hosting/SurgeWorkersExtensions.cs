@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Surge.Autoscale;
-using Surge.Autoscale.Kubernetes;
 using Surge.Caps;
 using Surge.Entities;
 using Surge.Pools;
@@ -96,7 +95,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ConfiguredSchedules>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CapLeaseKeeper>();
-        services.TryAddSingleton(PodScalerFactory.Create);
+        services.TryAddSingleton<IPodScaler, NoOpPodScaler>(); // the silo host asks Kubernetes instead (AddKubernetesPodScaler)
 
         var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
         configure?.Invoke(workers);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
-using Surge.Autoscale.Kubernetes;
+using Surge.Hosting.Kubernetes;
 using Surge.Cluster.Tests.Kubernetes;
 using Surge.Cluster.Tests.Processes;
 using Surge.Cluster.Tests.Redis;

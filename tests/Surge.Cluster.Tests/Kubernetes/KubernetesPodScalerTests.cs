@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Surge.Autoscale;
-using Surge.Autoscale.Kubernetes;
+using Surge.Hosting.Kubernetes;
 
 namespace Surge.Cluster.Tests.Kubernetes;
 

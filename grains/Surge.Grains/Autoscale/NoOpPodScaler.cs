@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Surge.Autoscale.Kubernetes;
+namespace Surge.Autoscale;
 
 /// <summary>Outside Kubernetes (the embedded default): logs what it would have asked for, and remembers it.</summary>
 internal sealed partial class NoOpPodScaler(ILogger<NoOpPodScaler> logger) : IPodScaler

@@ -1,4 +1,4 @@
-namespace Surge.Autoscale.Kubernetes;
+namespace Surge.Autoscale;
 
 /// <summary>Asks for a number of silo pods: Kubernetes in a cluster, nothing (but a log line) outside one.</summary>
 public interface IPodScaler

@@ -1,13 +1,26 @@
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Surge.Autoscale;
 
-namespace Surge.Autoscale.Kubernetes;
+namespace Surge.Hosting.Kubernetes;
 
 /// <summary>Kubernetes when the silo runs in a pod (in-cluster config), otherwise the no-op that logs.</summary>
 internal static class PodScalerFactory
 {
     private const string NamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+    /// <summary>
+    /// Makes the autoscaler ask this factory for its pod scaler instead of the grains' no-op default, whichever was
+    /// registered first; a second call changes nothing.
+    /// </summary>
+    public static IServiceCollection AddKubernetesPodScaler(this IServiceCollection services)
+    {
+        services.RemoveAll<IPodScaler>();
+        services.AddSingleton(Create);
+        return services;
+    }
 
     public static IPodScaler Create(IServiceProvider services)
     {

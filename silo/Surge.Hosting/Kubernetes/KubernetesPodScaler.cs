@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Surge.Autoscale;
 
-namespace Surge.Autoscale.Kubernetes;
+namespace Surge.Hosting.Kubernetes;
 
 /// <summary>
 /// Patches the scale subresource of the silo StatefulSet through KubernetesClient. The patch carries the
