@@ -1,5 +1,5 @@
 using Surge.Autoscale;
-using Surge.Autoscale.Simulation;
+using Surge.Cli.Simulation;
 
 namespace Surge.Tests;
 

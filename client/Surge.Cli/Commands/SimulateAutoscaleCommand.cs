@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Surge.Autoscale;
-using Surge.Autoscale.Simulation;
+using Surge.Cli.Simulation;
 using Surge.Replay;
 
 namespace Surge.Cli.Commands;

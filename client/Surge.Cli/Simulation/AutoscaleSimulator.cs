@@ -1,4 +1,4 @@
-namespace Surge.Autoscale.Simulation;
+namespace Surge.Cli.Simulation;
 
 /// <summary>The summary the simulator prints for one policy.</summary>
 public sealed record SimulationResult(string Policy, double P95WaitMs, int MaxBacklog, double PodSeconds, int ScaleEvents, double TimeToDrainS, IReadOnlyList<string> Timeline);

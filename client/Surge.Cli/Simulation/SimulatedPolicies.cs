@@ -1,6 +1,7 @@
 using System.Globalization;
+using Surge.Autoscale;
 
-namespace Surge.Autoscale.Simulation;
+namespace Surge.Cli.Simulation;
 
 /// <summary>A scaling policy under simulation: it sees the cluster once a tick and changes it.</summary>
 public abstract class SimulatedPolicy

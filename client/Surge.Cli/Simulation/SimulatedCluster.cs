@@ -1,4 +1,4 @@
-namespace Surge.Autoscale.Simulation;
+namespace Surge.Cli.Simulation;
 
 /// <summary>A task of a simulated workload: when it arrives and how long it runs.</summary>
 public readonly record struct SimulatedTask(double AtMs, double DurationMs);
