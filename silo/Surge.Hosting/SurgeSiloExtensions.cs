@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
@@ -74,9 +75,9 @@ public static class SurgeSiloExtensions
         UseMembershipSettings(silo);
         silo.AddSurgeRedisStorage(connectionString);
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
-        silo.Services.AddSingleton(new RedisConnection(connectionString));
-        silo.Services.AddSingleton<ITaskStore>(sp => ActivatorUtilities.CreateInstance<RedisTaskStore>(sp, cluster.ServiceId));
-        silo.Services.AddSingleton(new RecoveryOptions { RedispatchOnActivation = true });
+        silo.Services.AddSingleton(new RedisConnection(connectionString)); // connecting from now on, not at the first shard
+        silo.UseRedisTaskStore(connectionString);
+        silo.Services.Replace(ServiceDescriptor.Singleton(new RecoveryOptions { RedispatchOnActivation = true })); // whatever the order
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardKeeper>();
         return silo;
     }

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Surge.Autoscale;
 using Surge.Hosting;
+using Surge.Hosting.Redis;
+using Surge.Tasks;
 using Surge.Telemetry;
 
 namespace Surge.Tests;
@@ -12,6 +15,9 @@ public class RegistrationTests
         public ValueTask<ReadOnlyMemory<byte>> HandleAsync(Workers.TaskContext context, CancellationToken cancellationToken) => default;
     }
 
+    private static int Participants<T>(IServiceCollection services)
+        => services.Count(d => d.ServiceType == typeof(ILifecycleParticipant<ISiloLifecycle>) && !d.IsKeyedService && d.ImplementationType == typeof(T));
+
     [Fact]
     public void AddSurgeWorkers_Twice_OneRuntimeAndBothCallsHandlers()
     {
@@ -19,10 +25,91 @@ public class RegistrationTests
         services.AddSurgeWorkers();
         services.AddSurgeWorkers(w => w.AddHandler<Noop>("resize")); // as a host adding its handlers after AddSurgeSilo
 
-        int Count(Type implementation) => services.Count(d => d.ServiceType == typeof(ILifecycleParticipant<ISiloLifecycle>) && d.ImplementationType == implementation);
-        Assert.Equal(1, Count(typeof(SignalReporter)));
-        Assert.Equal(1, Count(typeof(PoolGauges)));
+        Assert.Equal(1, Participants<SignalReporter>(services));
+        Assert.Equal(1, Participants<PoolGauges>(services));
         Assert.Single(services, d => d.ServiceType == typeof(Workers.WorkerExecutor));
         Assert.Contains(services, d => d.IsKeyedService && Equals(d.ServiceKey, "resize"));
+    }
+
+    public static TheoryData<string> Features => ["workers", "autoscale", "caps", "schedules", "programs"];
+
+    private static void Register(IServiceCollection services, string feature)
+    {
+        switch (feature)
+        {
+            case "workers": services.AddSurgeWorkers(); break;
+            case "autoscale": services.AddSurgeAutoscale(); break;
+            case "caps": services.AddSurgeCaps(); break;
+            case "schedules": services.AddSurgeSchedules(); break;
+            case "programs": services.AddSurgePrograms(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(feature), feature, null);
+        }
+    }
+
+    // One line per registration, so two collections compare as the same services however they were built.
+    private static List<string> Describe(IServiceCollection services) => services
+        .Select(d => $"{d.ServiceType} [{d.ServiceKey}] {(d.IsKeyedService ? d.KeyedImplementationType : d.ImplementationType)?.ToString() ?? (d.IsKeyedService ? d.KeyedImplementationInstance : d.ImplementationInstance)?.GetType().ToString() ?? "factory"}")
+        .Order(StringComparer.Ordinal).ToList();
+
+    [Theory]
+    [MemberData(nameof(Features))]
+    public void FeatureRegistration_Twice_SameServicesAsOnce(string feature)
+    {
+        var once = new ServiceCollection();
+        Register(once, feature);
+        var twice = new ServiceCollection();
+        Register(twice, feature);
+        Register(twice, feature);
+
+        Assert.NotEmpty(Describe(once));
+        Assert.Equal(Describe(once), Describe(twice));
+    }
+
+    [Theory]
+    [MemberData(nameof(Features))]
+    public void FeatureRegistration_AfterAddSurgeWorkers_AddsNothing(string feature)
+    {
+        var services = new ServiceCollection();
+        services.AddSurgeWorkers();
+        var composed = Describe(services);
+
+        Register(services, feature);
+
+        Assert.Equal(composed, Describe(services));
+    }
+
+    [Fact]
+    public void AddSurgeSilo_HandlersAddedInItsConfigure_OneSetOfServices()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddSurgeSilo(silo => silo.AddSurgeWorkers(w => w.AddHandler<Noop>("resize")));
+
+        Assert.Equal(1, Participants<SignalReporter>(builder.Services));
+        Assert.Equal(1, Participants<PoolGauges>(builder.Services));
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(Workers.WorkerExecutor));
+        Assert.Contains(builder.Services, d => d.IsKeyedService && Equals(d.ServiceKey, "resize"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void UseRedisTaskStore_BeforeOrAfterAddSurgeWorkers_RedisStoreIsTheOnlyOne(bool before)
+    {
+        var services = new ServiceCollection();
+        if (before) services.UseRedisTaskStore("127.0.0.1:1");
+        services.AddSurgeWorkers();
+        if (!before) services.UseRedisTaskStore("127.0.0.1:1");
+
+        var store = Assert.Single(services, d => d.ServiceType == typeof(ITaskStore));
+        Assert.Equal(typeof(RedisTaskStore), store.ImplementationType);
+    }
+
+    [Fact]
+    public void AddSurgeWorkers_NoOtherStore_InMemoryStore()
+    {
+        var services = new ServiceCollection();
+        services.AddSurgeWorkers();
+
+        Assert.Equal(typeof(InMemoryTaskStore), Assert.Single(services, d => d.ServiceType == typeof(ITaskStore)).ImplementationType);
     }
 }

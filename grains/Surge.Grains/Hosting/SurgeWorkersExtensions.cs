@@ -1,16 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Surge.Autoscale;
 using Surge.Caps;
 using Surge.Entities;
 using Surge.Pools;
 using Surge.Policies;
 using Surge.Prediction;
-using Surge.Programs;
 using Surge.Prediction.Models;
 using Surge.Routing;
-using Surge.Schedules;
 using Surge.Tasks;
 using Surge.Telemetry;
 using Surge.Workers;
@@ -23,7 +20,7 @@ public static class SurgeWorkersExtensions
     /// Runs Surge's grains, pools and the built-in <c>simulate</c> handler on this silo, with options bound from
     /// <c>Surge:*</c> configuration and validated at start-up. The grain storages named <see cref="SurgeStorage.Name"/>,
     /// <see cref="SurgeStorage.Cache"/> and <see cref="SurgeStorage.Entities"/> must be configured by the host (memory on embedded defaults, Redis in cluster mode); task records go to the
-    /// in-memory task store unless the host registers another <c>ITaskStore</c> first.
+    /// in-memory task store unless the host registers another <c>ITaskStore</c> (as <c>UseRedisTaskStore</c> does, before or after this call).
     /// </summary>
     public static ISiloBuilder AddSurgeWorkers(this ISiloBuilder builder, Action<SurgeWorkersBuilder>? configure = null)
     {
@@ -38,6 +35,9 @@ public static class SurgeWorkersExtensions
     /// <summary>
     /// Safe to call again (AddSurgeSilo calls it, and a host adding its handlers may too): the runtime is registered
     /// once, and a later call only adds what its <paramref name="configure"/> adds (handlers, policies, programs).
+    /// Composes the tasks, the pools and the features (<see cref="SurgeAutoscaleExtensions.AddSurgeAutoscale(IServiceCollection)"/>,
+    /// <see cref="SurgeCapsExtensions.AddSurgeCaps(IServiceCollection)"/>, <see cref="SurgeSchedulesExtensions.AddSurgeSchedules(IServiceCollection)"/>,
+    /// <see cref="SurgeProgramsExtensions.AddSurgePrograms(IServiceCollection)"/>), each of which is itself safe to call again.
     /// </summary>
     public static IServiceCollection AddSurgeWorkers(this IServiceCollection services, Action<SurgeWorkersBuilder>? configure = null)
     {
@@ -47,59 +47,61 @@ public static class SurgeWorkersExtensions
             return services;
         }
         services.AddSingleton<SurgeRuntimeRegistered>();
-        services.TryAddSingleton(TimeProvider.System);
-        AddOptions<WorkerOptions>(services, WorkerOptions.Section);
-        AddOptions<PoolsOptions>(services, PoolsOptions.Section);
-        AddOptions<RoutingOptions>(services, RoutingOptions.Section);
-        AddOptions<EntityOptions>(services, EntityOptions.Section);
-        AddOptions<TaskOptions>(services, TaskOptions.Section);
-        AddOptions<PredictorOptions>(services, PredictorOptions.Section);
-        AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
-        AddOptions<DrainOptions>(services, DrainOptions.Section);
-        AddOptions<TaskPoliciesOptions>(services, TaskPoliciesOptions.Section);
-        services.AddOptions<ProgramsOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(
-            (o, c) => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(c.GetSection(ProgramsOptions.Section), o.Types)).ValidateOnStart();
-        services.AddOptions<SchedulesOptions>().Configure<Microsoft.Extensions.Configuration.IConfiguration>(
-            (o, c) => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(c.GetSection(SchedulesOptions.Section), o.Entries)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<PoolsOptions>, PoolsOptionsValidator>();
-        services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
-        services.AddSingleton<IValidateOptions<EntityOptions>, EntityOptionsValidator>();
-        services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
-        services.AddSingleton<IValidateOptions<PredictorOptions>, PredictorOptionsValidator>();
-        services.AddSingleton<IValidateOptions<AutoscaleOptions>, AutoscaleOptionsValidator>();
-        services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
-        services.AddSingleton<IValidateOptions<TaskPoliciesOptions>, TaskPoliciesOptionsValidator>();
-        services.AddSingleton<IValidateOptions<SchedulesOptions>, SchedulesOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ProgramsOptions>, ProgramsOptionsValidator>();
+        AddSurgeTasks(services);
+        AddSurgePools(services);
+        services.AddSurgeAutoscale();
+        services.AddSurgeCaps();
+        services.AddSurgeSchedules();
+        services.AddSurgePrograms();
+        configure?.Invoke(new SurgeWorkersBuilder(services));
+        return services;
+    }
 
+    // Task records, entities, policies and the predictor: what the shards and entity grains need.
+    private static void AddSurgeTasks(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        Registration.AddOptions<EntityOptions>(services, EntityOptions.Section);
+        Registration.AddOptions<TaskOptions>(services, TaskOptions.Section);
+        Registration.AddOptions<PredictorOptions>(services, PredictorOptions.Section);
+        Registration.AddValidator<EntityOptions, EntityOptionsValidator>(services);
+        Registration.AddValidator<TaskOptions, TaskOptionsValidator>(services);
+        Registration.AddValidator<PredictorOptions, PredictorOptionsValidator>(services);
+        services.AddSurgePolicies();
         services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
         services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());
         services.TryAddSingleton<ITaskStore, InMemoryTaskStore>();
         services.TryAddSingleton(new RecoveryOptions());
-        services.AddSingleton<TaskRouter>();
         services.AddSingleton<ResultCache>();
+        services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
+    }
+
+    // The per-silo pools and everything wired to the executor: routing, handlers, task events, drain, pool gauges and
+    // the caps' lease keeper. Kept together so that the pools can be replaced in one place.
+    private static void AddSurgePools(IServiceCollection services)
+    {
+        Registration.AddOptions<WorkerOptions>(services, WorkerOptions.Section);
+        Registration.AddOptions<PoolsOptions>(services, PoolsOptions.Section);
+        Registration.AddOptions<RoutingOptions>(services, RoutingOptions.Section);
+        Registration.AddOptions<DrainOptions>(services, DrainOptions.Section);
+        Registration.AddValidator<WorkerOptions, WorkerOptionsValidator>(services);
+        Registration.AddValidator<PoolsOptions, PoolsOptionsValidator>(services);
+        Registration.AddValidator<RoutingOptions, RoutingOptionsValidator>(services);
+        Registration.AddValidator<DrainOptions, DrainOptionsValidator>(services);
+        services.AddSingleton<TaskRouter>();
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.TryAddSingleton<IRunLog>(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.RunLog is { } dir ? new FileRunLog(dir) : NoRunLog.Instance);
         services.AddSingleton<WorkerExecutor>();
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton<DrainSignal>();
-        services.AddSingleton<ReplicaReadings>();
         services.AddSingleton<RoutingScore>();
-        services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ConfiguredSchedules>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CapLeaseKeeper>();
-        services.TryAddSingleton<IPodScaler, NoOpPodScaler>(); // the silo host asks Kubernetes instead (AddKubernetesPodScaler)
-
-        var workers = new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
-        configure?.Invoke(workers);
-        return services;
+        new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
     }
 
     private static bool IsRegistered(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(SurgeRuntimeRegistered));
@@ -113,7 +115,4 @@ public static class SurgeWorkersExtensions
         if (!string.IsNullOrEmpty(options.ModelPath)) predictor.Use(SurgeModel.Load(options.ModelPath));
         return predictor;
     }
-
-    private static void AddOptions<T>(IServiceCollection services, string section) where T : class
-        => services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using StackExchange.Redis;
 using Surge.Tasks;
@@ -8,9 +9,11 @@ namespace Surge.Hosting.Redis;
 /// Task records in Redis: one hash per shard, a field per task. A submission is acknowledged only after its record
 /// is written, so a shard that comes back on another silo finds every acknowledged task.
 /// </summary>
-internal sealed class RedisTaskStore(RedisConnection connection, Serializer<TaskRecord> serializer, string serviceId) : ITaskStore
+internal sealed class RedisTaskStore(RedisConnection connection, Serializer<TaskRecord> serializer, IOptions<ClusterOptions> cluster) : ITaskStore
 {
-    private RedisKey Key(int shard) => $"surge:{serviceId}:tasks:{shard}";
+    private readonly string _serviceId = cluster.Value.ServiceId;
+
+    private RedisKey Key(int shard) => $"surge:{_serviceId}:tasks:{shard}";
 
     // One HSET of every record: a batch is one round trip and one atomic write.
     public async ValueTask SaveAsync(int shard, IReadOnlyList<TaskRecord> records)

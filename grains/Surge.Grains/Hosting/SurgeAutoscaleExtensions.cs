@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Surge.Autoscale;
+using Surge.Telemetry;
+
+namespace Surge.Hosting;
+
+public static class SurgeAutoscaleExtensions
+{
+    /// <summary>
+    /// The autoscaler: <c>Surge:Autoscale</c> options, this silo's signal reports to the autoscale grain, the replica
+    /// readings its gauges show, and a pod scaler that only logs (the silo host replaces it with Kubernetes'). Safe to
+    /// call again: a second call adds nothing.
+    /// </summary>
+    public static IServiceCollection AddSurgeAutoscale(this IServiceCollection services)
+    {
+        if (!Registration.First<AutoscaleRegistered>(services)) return services;
+        services.TryAddSingleton(TimeProvider.System);
+        Registration.AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
+        Registration.AddValidator<AutoscaleOptions, AutoscaleOptionsValidator>(services);
+        services.AddSingleton<ReplicaReadings>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
+        services.TryAddSingleton<IPodScaler, NoOpPodScaler>();
+        return services;
+    }
+
+    /// <inheritdoc cref="AddSurgeAutoscale(IServiceCollection)"/>
+    public static ISiloBuilder AddSurgeAutoscale(this ISiloBuilder builder)
+    {
+        builder.Services.AddSurgeAutoscale();
+        return builder;
+    }
+
+    private sealed class AutoscaleRegistered;
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Surge.Tasks;
+
+namespace Surge.Hosting.Redis;
+
+public static class RedisTaskStoreExtensions
+{
+    /// <summary>
+    /// Task records go to Redis (one hash per shard, keyed by <c>Surge:Cluster:ServiceId</c>), whatever the order of
+    /// this call and <c>AddSurgeWorkers</c>: it replaces any task store already registered, and AddSurgeWorkers adds
+    /// the in-memory one only where none is. The connection string defaults to <c>Surge:Redis:ConnectionString</c>
+    /// (or <c>SURGE_REDIS</c>). Cluster mode of <c>AddSurgeSilo</c> calls it.
+    /// </summary>
+    public static ISiloBuilder UseRedisTaskStore(this ISiloBuilder silo, string? connectionString = null)
+    {
+        silo.Services.UseRedisTaskStore(connectionString);
+        return silo;
+    }
+
+    /// <inheritdoc cref="UseRedisTaskStore(ISiloBuilder, string?)"/>
+    public static IServiceCollection UseRedisTaskStore(this IServiceCollection services, string? connectionString = null)
+    {
+        services.TryAddSingleton(sp => new RedisConnection(connectionString ?? RedisOptions.From(sp.GetRequiredService<IConfiguration>())
+            ?? throw new InvalidOperationException($"UseRedisTaskStore: set {RedisOptions.Section}:ConnectionString or {RedisOptions.EnvironmentVariable}, or pass the connection string")));
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section);
+        services.RemoveAll<ITaskStore>();
+        services.AddSingleton<ITaskStore, RedisTaskStore>();
+        return services;
+    }
+}
