@@ -62,8 +62,8 @@ public sealed record RoutingSummary(double Accuracy, int ShortAsLong, int LongAs
     public static RoutingSummary Of(IReadOnlyCollection<ReplayResult> finished)
     {
         var routed = finished.Where(r => r.Final!.Pool is not null).ToList();
-        var shortAsLong = routed.Count(r => r.Task.IsShort && r.Final!.Pool != "short");
-        var longAsShort = routed.Count(r => !r.Task.IsShort && r.Final!.Pool == "short");
+        var shortAsLong = routed.Count(r => r.Task.IsShort && r.Final!.Pool != PoolKind.Short);
+        var longAsShort = routed.Count(r => !r.Task.IsShort && r.Final!.Pool == PoolKind.Short);
         var accuracy = routed.Count == 0 ? 0 : 1.0 - (double)(shortAsLong + longAsShort) / routed.Count;
         return new RoutingSummary(Math.Round(accuracy, 4), shortAsLong, longAsShort);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Surge.Tasks;
+using Surge.Pools;
 using Surge.Workers;
 
 namespace Surge.Tests;
@@ -13,7 +14,7 @@ public class FileRunLogTests
         var dir = Directory.CreateTempSubdirectory("surge-runlog-").FullName;
         try
         {
-            var item = new WorkItem(TaskSpec.Create("simulate", id: "t1").ForEntity("build-1"), "short", null, attempt: 2);
+            var item = new WorkItem(TaskSpec.Create("simulate", id: "t1").ForEntity("build-1"), PoolKind.Short, null, attempt: 2);
             var start = DateTimeOffset.FromUnixTimeMilliseconds(1_000);
             using (var log = new FileRunLog(dir))
             {

@@ -50,7 +50,7 @@ public class OptionsValidatorTests
     [Fact]
     public void RoutingOptions_BadThresholdAndPool_Reported()
     {
-        var result = new RoutingOptionsValidator().Validate(null, new RoutingOptions { ShortThresholdMs = 0, DefaultPool = "medium", TypePools = { ["x"] = "huge" } });
+        var result = new RoutingOptionsValidator().Validate(null, new RoutingOptions { ShortThresholdMs = 0, DefaultPool = (PoolKind)7, TypePools = { ["x"] = PoolKind.Single } });
         Assert.Equal(3, result.Failures!.Count());
         Assert.Contains(result.Failures!, f => f.Contains("TypePools:x"));
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Surge.Autoscale;
 using Surge.Hosting;
+using Surge.Pools;
 using Surge.Telemetry;
 
 namespace Surge.Tests;
@@ -22,7 +23,7 @@ public class RegistrationTests
         int Count(Type implementation) => services.Count(d => d.ServiceType == typeof(ILifecycleParticipant<ISiloLifecycle>) && d.ImplementationType == implementation);
         Assert.Equal(1, Count(typeof(SignalReporter)));
         Assert.Equal(1, Count(typeof(PoolGauges)));
-        Assert.Single(services, d => d.ServiceType == typeof(Workers.WorkerExecutor));
+        Assert.Single(services, d => d.ServiceType == typeof(PoolRunner));
         Assert.Contains(services, d => d.IsKeyedService && Equals(d.ServiceKey, "resize"));
     }
 }

@@ -10,7 +10,7 @@ internal static class StatusFormat
         w.WriteLine($"type:      {s.Type}");
         w.WriteLine($"state:     {s.State}");
         if (s.Entity is not null) w.WriteLine($"entity:    {s.Entity} {s.Event}");
-        w.WriteLine($"pool:      {s.Pool ?? "-"}");
+        w.WriteLine($"pool:      {s.Pool?.Name() ?? "-"}");
         w.WriteLine($"predicted: {Ms(s.PredictedMs)}   actual: {Ms(s.ActualMs)}");
         w.WriteLine($"submitted: {s.SubmittedAt:O}");
         w.WriteLine($"started:   {s.StartedAt?.ToString("O") ?? "-"}");

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Surge.Tasks;
 
+using Surge.Pools;
+
 namespace Surge.Entities;
 
 /// <summary>

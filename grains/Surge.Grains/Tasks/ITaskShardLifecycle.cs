@@ -1,6 +1,8 @@
 using Orleans.Concurrency;
 using Surge.Entities;
 
+using Surge.Pools;
+
 namespace Surge.Tasks;
 
 /// <summary>What the runtime tells a task's shard about it. Not for clients: they use <see cref="ITaskShardGrain"/>.</summary>

@@ -55,7 +55,7 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
         public void Configure(ISiloBuilder silo)
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(Tasks.SurgeStorage.Entities, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
-            silo.Services.AddSingleton(new Tasks.RecoveryOptions { RedispatchOnActivation = true });
+            silo.Services.AddSingleton(new Pools.RecoveryOptions { RedispatchOnActivation = true });
         }
     }
 }
