@@ -101,6 +101,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicaGauges>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ConfiguredSchedules>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CapLeaseKeeper>();
         services.TryAddSingleton(PodScalerFactory.Create);
