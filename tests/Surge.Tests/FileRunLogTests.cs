@@ -41,7 +41,7 @@ public class FileRunLogTests
     [Fact]
     public void Validate_RelativeRunLog_NamesKeyAndFix()
     {
-        var result = new WorkerOptionsValidator(Options.Create(new TaskOptions())).Validate(null, new WorkerOptions { RunLog = "runs" });
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { RunLog = "runs" });
         Assert.Contains("Surge:Workers:RunLog is 'runs'; set an absolute directory path", Assert.Single(result.Failures!));
     }
 }

@@ -82,6 +82,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<TaskRouter>();
         services.AddSingleton<ResultCache>();
         services.AddSingleton<HandlerRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHandlerSource, ProgramHandlers>());
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.TryAddSingleton<IRunLog>(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.RunLog is { } dir ? new FileRunLog(dir) : NoRunLog.Instance);
         services.AddSingleton(sp => new PoolShape(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Mode));
