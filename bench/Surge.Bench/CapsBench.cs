@@ -79,7 +79,7 @@ internal static class CapsBench
     private static Task<IHost> StartAsync(int cap) => BenchHosts.SiloAsync(
         ["--Surge:Workers:MaxConcurrency=64", $"--Surge:Policies:Types:{Capped}:MaxRunning={cap}",
             $"--Surge:Routing:TypePools:{Capped}=long", $"--Surge:Routing:TypePools:{Free}=long", "--Surge:Routing:TypePools:simulate=short"],
-        silo => new SurgeWorkersBuilder(silo.Services).AddHandler(Capped, BulkAsync).AddHandler(Free, BulkAsync));
+        silo => silo.AddSurgeWorkers(w => w.AddHandler(Capped, BulkAsync).AddHandler(Free, BulkAsync)));
 
     // 2 ms of I/O-like waiting, counting how many run at once.
     private static async ValueTask<ReadOnlyMemory<byte>> BulkAsync(TaskContext context, CancellationToken cancellationToken)

@@ -75,5 +75,5 @@ public interface ISurgeClient
     Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default);
 
     /// <summary>Sets one pool's concurrency limit on one silo (a key from <see cref="PoolStats.Silo"/>); returns the limit applied.</summary>
-    Task<int> SetConcurrencyAsync(string silo, string pool, int limit, CancellationToken cancellationToken = default);
+    Task<int> SetConcurrencyAsync(string silo, PoolKind pool, int limit, CancellationToken cancellationToken = default);
 }

@@ -134,10 +134,10 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     public Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default)
         => CallAsync(static (c, m) => c.GetGrain<IAutoscaleGrain>(0).GetHistoryAsync(m), max, cancellationToken);
 
-    public Task<int> SetConcurrencyAsync(string silo, string pool, int limit, CancellationToken cancellationToken = default)
+    public Task<int> SetConcurrencyAsync(string silo, PoolKind pool, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(silo);
-        ArgumentException.ThrowIfNullOrWhiteSpace(pool);
+        if (!Enum.IsDefined(pool)) throw new ArgumentOutOfRangeException(nameof(pool), pool, "set short, long or single");
         return CallAsync(static (c, s) => c.GetGrain<IWorkerSiloGrain>(s.silo).SetConcurrencyAsync(s.pool, s.limit), (silo, pool, limit), cancellationToken);
     }
 

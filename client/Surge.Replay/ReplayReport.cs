@@ -18,7 +18,11 @@ public sealed record ReplayReport(
     int OrderingViolations,
     RoutingSummary Routing)
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     public string ToJson(bool indented = false) => JsonSerializer.Serialize(this, indented ? new JsonSerializerOptions(Json) { WriteIndented = true } : Json);
 
@@ -62,8 +66,8 @@ public sealed record RoutingSummary(double Accuracy, int ShortAsLong, int LongAs
     public static RoutingSummary Of(IReadOnlyCollection<ReplayResult> finished)
     {
         var routed = finished.Where(r => r.Final!.Pool is not null).ToList();
-        var shortAsLong = routed.Count(r => r.Task.IsShort && r.Final!.Pool != "short");
-        var longAsShort = routed.Count(r => !r.Task.IsShort && r.Final!.Pool == "short");
+        var shortAsLong = routed.Count(r => r.Task.IsShort && r.Final!.Pool != PoolKind.Short);
+        var longAsShort = routed.Count(r => !r.Task.IsShort && r.Final!.Pool == PoolKind.Short);
         var accuracy = routed.Count == 0 ? 0 : 1.0 - (double)(shortAsLong + longAsShort) / routed.Count;
         return new RoutingSummary(Math.Round(accuracy, 4), shortAsLong, longAsShort);
     }

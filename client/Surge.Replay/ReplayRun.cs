@@ -14,7 +14,7 @@ public static class ReplayRun
         CancellationToken cancellationToken)
     {
         var silos = await client.GetSilosAsync(cancellationToken);
-        var mode = string.Join("+", silos.Select(s => s.RoutingMode).Distinct());
+        var mode = string.Join("+", silos.Select(s => s.RoutingMode.Name()).Distinct());
         var results = await new Replayer(client, TimeProvider.System).RunAsync(workload, options, progress, cancellationToken);
         return (ReplayReport.Build(workloadName, mode, results), results);
     }

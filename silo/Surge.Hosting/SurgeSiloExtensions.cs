@@ -11,6 +11,7 @@ using Surge.Hosting.Kubernetes;
 using Surge.Hosting.Redis;
 using Surge.Hosting.Storage;
 using Surge.Tasks;
+using Surge.Pools;
 using Surge.Workers;
 
 namespace Surge.Hosting;

@@ -12,7 +12,7 @@ public class AutoscaleTests(ITestOutputHelper output)
         try
         {
             foreach (var silo in (await surge.Client.GetSilosAsync()).Select(s => s.Silo))
-                await surge.Client.SetConcurrencyAsync(silo, "long", 1);
+                await surge.Client.SetConcurrencyAsync(silo, PoolKind.Long, 1);
             await Task.Delay(1_500); // let the first reports of the idle pools land
 
             var backlogAt = DateTimeOffset.UtcNow;
@@ -23,14 +23,14 @@ public class AutoscaleTests(ITestOutputHelper output)
             {
                 await Task.Delay(100);
                 raise = (await surge.Client.GetAutoscaleHistoryAsync(100)).FirstOrDefault(d =>
-                    d.Kind == AutoscaleDecision.Concurrency && d.Pool == "long" && d.To > d.From && d.At >= backlogAt);
+                    d is { Kind: AutoscaleKind.Concurrency, Target.Pool: PoolKind.Long } && d.To > d.From && d.At >= backlogAt);
             }
             Assert.NotNull(raise);
             output.WriteLine($"concurrency raised {(raise.At - backlogAt).TotalMilliseconds:0} ms after the backlog appeared: {raise.From} -> {raise.To} ({raise.Reason})");
             Assert.True(raise.At - backlogAt <= TimeSpan.FromSeconds(1), $"raised {(raise.At - backlogAt).TotalMilliseconds:0} ms after the backlog appeared");
             Assert.Contains("backlog", raise.Reason);
             Assert.Contains("queued", raise.Inputs);
-            Assert.Contains(await surge.Client.GetPoolsAsync(), p => p.Pool == "long" && p.Limit > 1);
+            Assert.Contains(await surge.Client.GetPoolsAsync(), p => p.Pool == PoolKind.Long && p.Limit > 1);
         }
         finally
         {

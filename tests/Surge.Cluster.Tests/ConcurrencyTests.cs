@@ -11,7 +11,7 @@ public class ConcurrencyTests(ClusterFixture fixture)
         GateHandler.Close();
         var silos = (await _client.GetPoolsAsync()).Select(p => p.Silo).Distinct().ToArray();
         Assert.Equal(2, silos.Length);
-        foreach (var silo in silos) Assert.Equal(2, await _client.SetConcurrencyAsync(silo, "long", 2));
+        foreach (var silo in silos) Assert.Equal(2, await _client.SetConcurrencyAsync(silo, PoolKind.Long, 2));
         try
         {
             // "gate" is unknown to the predictor, so it plays safe and routes to the long pool.
@@ -22,7 +22,7 @@ public class ConcurrencyTests(ClusterFixture fixture)
             Assert.All(limited, p => Assert.True(p.Running <= 2, $"{p.Silo} runs {p.Running} with limit 2"));
             Assert.Equal(12, limited.Sum(p => p.Running + p.Queued));
 
-            foreach (var silo in silos) Assert.Equal(6, await _client.SetConcurrencyAsync(silo, "long", 6));
+            foreach (var silo in silos) Assert.Equal(6, await _client.SetConcurrencyAsync(silo, PoolKind.Long, 6));
             var raised = await SettleAsync(expectedLimit: 6);
             Assert.True(raised.Sum(p => p.Running) > limited.Sum(p => p.Running), "raising the limit started no more tasks");
 
@@ -32,7 +32,7 @@ public class ConcurrencyTests(ClusterFixture fixture)
         finally
         {
             GateHandler.Open();
-            foreach (var silo in silos) await _client.SetConcurrencyAsync(silo, "long", 14);
+            foreach (var silo in silos) await _client.SetConcurrencyAsync(silo, PoolKind.Long, 14);
         }
     }
 
@@ -42,7 +42,7 @@ public class ConcurrencyTests(ClusterFixture fixture)
         PoolStats[] pools = [];
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            pools = (await _client.GetPoolsAsync()).Where(p => p.Pool == "long").ToArray();
+            pools = (await _client.GetPoolsAsync()).Where(p => p.Pool == PoolKind.Long).ToArray();
             if (pools.All(p => p.Limit == expectedLimit && p.Running == Math.Min(expectedLimit, p.Running + p.Queued))) return pools;
             await Task.Delay(50);
         }

@@ -10,12 +10,12 @@ public class RoutingModeTests
     });
 
     private static async Task<string?> PoolOf(SurgeCluster surge, TaskSpec spec)
-        => (await surge.Client.WaitAsync((await surge.Client.SubmitAsync(spec)).Id)).Pool;
+        => (await surge.Client.WaitAsync((await surge.Client.SubmitAsync(spec)).Id)).Pool?.Name();
 
     private static async Task<string> Routed(SurgeCluster surge, TaskSpec spec)
     {
         var status = await surge.Client.WaitAsync((await surge.Client.SubmitAsync(spec)).Id);
-        return $"{status.Pool} (predicted {status.PredictedMs?.ToString("0.#") ?? "nothing"}, ran {status.ActualMs:0.#} ms)";
+        return $"{status.Pool?.Name()} (predicted {status.PredictedMs?.ToString("0.#") ?? "nothing"}, ran {status.ActualMs:0.#} ms)";
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public class RoutingModeTests
         await using var surge = await StartAsync("single");
         Assert.Equal("single", await PoolOf(surge, Simulated.Task("s-1", 1, "report")));
         Assert.Equal("single", await PoolOf(surge, Simulated.Task("s-2", 80, "fetch")));
-        Assert.All(await surge.Client.GetPoolsAsync(), p => Assert.Equal("single", p.Pool));
+        Assert.All(await surge.Client.GetPoolsAsync(), p => Assert.Equal(PoolKind.Single, p.Pool));
     }
 
     [Fact]

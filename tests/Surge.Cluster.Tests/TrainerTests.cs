@@ -35,7 +35,7 @@ public class TrainerTests
         {
             var fast = await surge.Client.RunAsync(Fetch($"after-fast-{i}", "fast"));
             var slow = await surge.Client.RunAsync(Fetch($"after-slow-{i}", "slow"));
-            Assert.Equal(("short", "long"), (fast.Pool, slow.Pool));
+            Assert.Equal(("short", "long"), (fast.Pool?.Name(), slow.Pool?.Name()));
             Assert.InRange(slow.PredictedMs!.Value, 35, 140); // the model's guess for a 70 ms task
         }
     }

@@ -8,7 +8,7 @@ public class AutoscalePolicyTests
     private readonly FakeTimeProvider _time = new();
     private readonly AutoscaleOptions _options = new() { MinReplicas = 1, MaxReplicas = 5 };
 
-    private static SiloSignal Silo(int queued, int limit, int max = 16, double arrivals = 0, double meanMs = 100, double cpu = 0.3, double memory = 0, double budget = 1000, string pool = "long")
+    private static SiloSignal Silo(int queued, int limit, int max = 16, double arrivals = 0, double meanMs = 100, double cpu = 0.3, double memory = 0, double budget = 1000, PoolKind pool = PoolKind.Long)
         => new("s1", DateTimeOffset.UnixEpoch, cpu, memory, budget,
             [new PoolSignal(pool, queued, queued > 0 ? 500 : 0, Math.Min(limit, 4), limit, 1, max, arrivals, arrivals, meanMs, meanMs)]);
 
@@ -22,7 +22,7 @@ public class AutoscalePolicyTests
             foreach (var d in policy.Decide([signal(t, limit)], replicas))
             {
                 all.Add(d);
-                if (d.Kind == AutoscaleDecision.Concurrency) limit = d.To;
+                if (d.Kind == AutoscaleKind.Concurrency) limit = d.To;
                 else replicas = d.To;
             }
         }
@@ -36,7 +36,7 @@ public class AutoscalePolicyTests
         _time.Advance(TimeSpan.FromSeconds(1));
         var decision = Assert.Single(policy.Decide([Silo(queued: 200, limit: 4, arrivals: 20)], 1));
         // Little: 20/s × 0.1 s / 0.8 = 2.5 slots; backlog: 200 × 0.1 s / 5 s = 4 slots; 6.5 → 7.
-        Assert.Equal((AutoscaleDecision.Concurrency, 4, 7), (decision.Kind, decision.From, decision.To));
+        Assert.Equal((AutoscaleKind.Concurrency, 4, 7), (decision.Kind, decision.From, decision.To));
     }
 
     [Fact]
@@ -45,8 +45,8 @@ public class AutoscalePolicyTests
         var policy = new AutoscalePolicy(_options, _time);
         int limit = 2, replicas = 1;
         var decisions = Run(policy, 120, (t, l) => Silo(queued: t < 20 ? 100 : 0, limit: l, arrivals: t < 20 ? 40 : 1), ref limit, ref replicas);
-        Assert.Contains(decisions, d => d.Kind == AutoscaleDecision.Concurrency && d.To > 2);
-        Assert.DoesNotContain(decisions, d => d.Kind == AutoscaleDecision.Replicas);
+        Assert.Contains(decisions, d => d.Kind == AutoscaleKind.Concurrency && d.To > 2);
+        Assert.DoesNotContain(decisions, d => d.Kind == AutoscaleKind.Replicas);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class AutoscalePolicyTests
         var policy = new AutoscalePolicy(_options, _time);
         int limit = 16, replicas = 1;
         var decisions = Run(policy, 110, (_, l) => Silo(queued: 500, limit: l, arrivals: 200), ref limit, ref replicas);
-        var pods = Assert.Single(decisions, d => d.Kind == AutoscaleDecision.Replicas);
+        var pods = Assert.Single(decisions, d => d.Kind == AutoscaleKind.Replicas);
         Assert.True(pods.At - _time.Start >= _options.SustainedBacklog, $"asked at {pods.At - _time.Start}");
         Assert.InRange(pods.To, 2, _options.MaxReplicas);
     }
@@ -66,7 +66,7 @@ public class AutoscalePolicyTests
         var policy = new AutoscalePolicy(_options, _time);
         int limit = 2, replicas = 1;
         var decisions = Run(policy, 200, (_, l) => Silo(queued: 5, limit: l, max: 64, arrivals: 10), ref limit, ref replicas);
-        Assert.DoesNotContain(decisions, d => d.Kind == AutoscaleDecision.Replicas);
+        Assert.DoesNotContain(decisions, d => d.Kind == AutoscaleKind.Replicas);
     }
 
     [Fact]
@@ -76,9 +76,9 @@ public class AutoscalePolicyTests
         int limit = 16, replicas = 5;
         // 90 s of saturated backlog, then 90 s idle, for an hour.
         var decisions = Run(policy, 3600, (t, l) => (t / 90) % 2 == 0 ? Silo(queued: 400, limit: l, arrivals: 100) : Silo(queued: 0, limit: l), ref limit, ref replicas);
-        var downs = decisions.Where(d => d.Kind == AutoscaleDecision.Replicas && d.To < d.From).Select(d => d.At).ToList();
+        var downs = decisions.Where(d => d.Kind == AutoscaleKind.Replicas && d.To < d.From).Select(d => d.At).ToList();
         for (var i = 1; i < downs.Count; i++) Assert.True(downs[i] - downs[i - 1] >= _options.ScaleDownStabilization, $"scale-downs {downs[i - 1]:T} and {downs[i]:T}");
-        var changes = decisions.Where(d => d.Kind == AutoscaleDecision.Replicas).Select(d => d.At).ToList();
+        var changes = decisions.Where(d => d.Kind == AutoscaleKind.Replicas).Select(d => d.At).ToList();
         for (var i = 1; i < changes.Count; i++) Assert.True(changes[i] - changes[i - 1] >= _options.Cooldown);
     }
 
@@ -88,7 +88,7 @@ public class AutoscalePolicyTests
         var policy = new AutoscalePolicy(_options, _time);
         int limit = 16, replicas = 3;
         var decisions = Run(policy, 1200, (_, l) => Silo(queued: 0, limit: l), ref limit, ref replicas);
-        var lowered = decisions.Where(d => d.Kind == AutoscaleDecision.Concurrency).ToList();
+        var lowered = decisions.Where(d => d.Kind == AutoscaleKind.Concurrency).ToList();
         Assert.All(lowered, d => Assert.True(d.From - d.To <= Math.Max(1, (int)Math.Ceiling(d.From * _options.ScaleInStep))));
         Assert.True(lowered[0].At - _time.Start >= _options.ScaleInDelay);
         Assert.Equal(1, limit);
@@ -117,7 +117,7 @@ public class AutoscalePolicyTests
     [Fact]
     public void Decide_CpuBoundPoolAtCpuCeiling_DoesNotRaise()
     {
-        var policy = new AutoscalePolicy(new AutoscaleOptions { CpuBoundPools = ["long"] }, _time);
+        var policy = new AutoscalePolicy(new AutoscaleOptions { CpuBoundPools = [PoolKind.Long] }, _time);
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Empty(policy.Decide([Silo(queued: 200, limit: 4, arrivals: 20, cpu: 0.95)], 1));
         Assert.NotEmpty(policy.Decide([Silo(queued: 200, limit: 4, arrivals: 20, cpu: 0.5)], 1));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Surge.Tasks;
+using Surge.Pools;
 using Surge.Workers;
 
 namespace Surge.Tests;
@@ -13,7 +14,7 @@ public class FileRunLogTests
         var dir = Directory.CreateTempSubdirectory("surge-runlog-").FullName;
         try
         {
-            var item = new WorkItem(TaskSpec.Create("simulate", id: "t1").ForEntity("build-1"), "short", null, attempt: 2);
+            var item = new WorkItem(TaskSpec.Create("simulate", id: "t1").ForEntity("build-1"), PoolKind.Short, null, attempt: 2);
             var start = DateTimeOffset.FromUnixTimeMilliseconds(1_000);
             using (var log = new FileRunLog(dir))
             {
@@ -40,7 +41,7 @@ public class FileRunLogTests
     [Fact]
     public void Validate_RelativeRunLog_NamesKeyAndFix()
     {
-        var result = new WorkerOptionsValidator(Options.Create(new TaskOptions())).Validate(null, new WorkerOptions { RunLog = "runs" });
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { RunLog = "runs" });
         Assert.Contains("Surge:Workers:RunLog is 'runs'; set an absolute directory path", Assert.Single(result.Failures!));
     }
 }

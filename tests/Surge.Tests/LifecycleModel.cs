@@ -1,5 +1,6 @@
 using Surge.Policies;
 using Surge.Routing;
+using Surge.Pools;
 using Surge.Tasks;
 
 namespace Surge.Tests;
@@ -20,7 +21,6 @@ internal sealed class LifecycleModel
         public bool Cancelled { get; set; }
     }
 
-    private static readonly RouteDecision Route = new("long", 100);
     private static readonly string[] Silos = ["s0", "s1", "s2"];
     private readonly Random _random;
     private readonly TaskSpec _spec;
@@ -59,14 +59,14 @@ internal sealed class LifecycleModel
         }
         switch (_random.Next(14))
         {
-            case 0: Change("submit", r => TaskLifecycle.Submit(r, _spec, _now, Route, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
-            case 1: if (_stored is not null) Change("release", r => TaskLifecycle.Released(r!, Route, _here)); break;
+            case 0: Change("submit", r => TaskLifecycle.Submit(r, _spec, _now, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
+            case 1: if (_stored is not null) Change("release", r => TaskLifecycle.Released(r!, _here)); break;
             case 2: StartOne(); break;
             case 3: case 4: FinishOne(); break;
-            case 5: if (_stored is not null) Change("retry due", r => TaskLifecycle.RetryDue(r!, Route, _here)); break;
+            case 5: if (_stored is not null) Change("retry due", r => TaskLifecycle.RetryDue(r!, _here)); break;
             case 6: if (_stored is not null) Change("cancel", r => TaskLifecycle.Cancel(r!, _now, RunAlive(r))); break;
             case 7: if (_stored is not null) Change("expire", r => TaskLifecycle.Expired(r!, "held too long", _now)); break;
-            case 8: if (_stored is { DeadLettered: true }) Change("dead-letter retry", r => TaskLifecycle.RetryDeadLetter(r!, Route, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
+            case 8: if (_stored is { DeadLettered: true }) Change("dead-letter retry", r => TaskLifecycle.RetryDeadLetter(r!, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
             case 9: Crash(); break;
             case 10: Move(); break;
             case 11: HandBack(); break;
@@ -83,7 +83,7 @@ internal sealed class LifecycleModel
         dispatch.Started = true; // the handler runs; its start is told one-way and may not be stored
         _runsInBudget++;
         Log.Add($"run of attempt {dispatch.Attempt} on {dispatch.Silo} ({_runsInBudget} in budget)");
-        Change("start", r => TaskLifecycle.Started(r!, dispatch.Attempt, _now));
+        Change("start", r => TaskLifecycle.Started(r!, new TaskStart(PoolKind.Long, 100, _now, dispatch.Attempt)));
     }
 
     private void FinishOne()
@@ -91,8 +91,8 @@ internal sealed class LifecycleModel
         var dispatch = _dispatches.FirstOrDefault(d => d.Started || d.Cancelled);
         if (dispatch is null) return;
         var outcome = !dispatch.Started
-            ? TaskOutcome.NotStarted("cancelled before it started", "long", 100, _now, dispatch.Attempt)
-            : new TaskOutcome(_random.Next(3) == 0, "boom", "{}"u8.ToArray(), "long", 100, _now, _now, dispatch.Attempt,
+            ? TaskOutcome.NotStarted("cancelled before it started", PoolKind.Long, 100, _now, dispatch.Attempt)
+            : new TaskOutcome(_random.Next(3) == 0, "boom", "{}"u8.ToArray(), PoolKind.Long, 100, _now, _now, dispatch.Attempt,
                 ErrorType: _random.Next(4) == 0 ? typeof(NonRetryableTaskException).FullName : "System.Exception");
         Report(dispatch, outcome);
     }
@@ -101,7 +101,7 @@ internal sealed class LifecycleModel
     private void HandBack()
     {
         if (_dispatches.FirstOrDefault(d => !d.Started && !d.Cancelled) is not { } dispatch) return;
-        Report(dispatch, TaskOutcome.NotStarted("handed over", "long", 100, _now, dispatch.Attempt));
+        Report(dispatch, TaskOutcome.NotStarted("handed over", PoolKind.Long, 100, _now, dispatch.Attempt));
     }
 
     // The executor delivers until the shard stores it: the dispatch ends only with a successful commit.
@@ -144,7 +144,7 @@ internal sealed class LifecycleModel
     private void Upkeep()
     {
         if (_stored is null || !TaskLifecycle.MayNeedRecovery(_stored)) return; // the lifecycle itself leaves a live run alone
-        Change("recover", r => TaskLifecycle.Recover(r!, _maxRecoveries, Route, _here, _now, RunAlive(r)));
+        Change("recover", r => TaskLifecycle.Recover(r!, _maxRecoveries, _here, _now, RunAlive(r)));
     }
 
     private void Read()

@@ -17,7 +17,7 @@ public class OptionsValidatorTests
     [Fact]
     public void WorkerOptions_EveryBadValue_ReportedTogether()
     {
-        var result = new WorkerOptionsValidator(Tasks()).Validate(null, new WorkerOptions { MaxConcurrency = 0, DefaultTimeout = TimeSpan.Zero, MaxPayloadBytes = 0 });
+        var result = new WorkerOptionsValidator().Validate(null, new WorkerOptions { MaxConcurrency = 0, DefaultTimeout = TimeSpan.Zero, MaxPayloadBytes = 0 });
         Assert.True(result.Failed);
         Assert.Equal(3, result.Failures!.Count());
         Assert.Contains(result.Failures!, f => f.Contains("Surge:Workers:MaxConcurrency") && f.Contains("set 1 to 10000"));
@@ -50,7 +50,7 @@ public class OptionsValidatorTests
     [Fact]
     public void RoutingOptions_BadThresholdAndPool_Reported()
     {
-        var result = new RoutingOptionsValidator().Validate(null, new RoutingOptions { ShortThresholdMs = 0, DefaultPool = "medium", TypePools = { ["x"] = "huge" } });
+        var result = new RoutingOptionsValidator().Validate(null, new RoutingOptions { ShortThresholdMs = 0, DefaultPool = (PoolKind)7, TypePools = { ["x"] = PoolKind.Single } });
         Assert.Equal(3, result.Failures!.Count());
         Assert.Contains(result.Failures!, f => f.Contains("TypePools:x"));
     }
@@ -62,7 +62,7 @@ public class OptionsValidatorTests
     [Fact]
     public void WorkerOptions_DefaultTimeoutOverMaxTimeout_NamesBothKeysAndFix()
     {
-        var result = new WorkerOptionsValidator(Tasks(TimeSpan.FromDays(1))).Validate(null, new WorkerOptions { DefaultTimeout = TimeSpan.FromDays(2) });
+        var result = new TaskOptionsValidator(Options.Create(new WorkerOptions { DefaultTimeout = TimeSpan.FromDays(2) })).Validate(null, new TaskOptions { MaxTimeout = TimeSpan.FromDays(1) });
         var failure = Assert.Single(result.Failures!);
         Assert.Contains("Surge:Workers:DefaultTimeout is 2.00:00:00, over Surge:Tasks:MaxTimeout (1.00:00:00)", failure);
         Assert.Contains("raise Surge:Tasks:MaxTimeout", failure);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Surge.Autoscale;
 using Surge.Hosting;
 using Surge.Hosting.Redis;
+using Surge.Pools;
 using Surge.Tasks;
 using Surge.Telemetry;
 
@@ -27,7 +28,7 @@ public class RegistrationTests
 
         Assert.Equal(1, Participants<SignalReporter>(services));
         Assert.Equal(1, Participants<PoolGauges>(services));
-        Assert.Single(services, d => d.ServiceType == typeof(Workers.WorkerExecutor));
+        Assert.Single(services, d => d.ServiceType == typeof(PoolRunner));
         Assert.Contains(services, d => d.IsKeyedService && Equals(d.ServiceKey, "resize"));
     }
 
@@ -86,7 +87,7 @@ public class RegistrationTests
 
         Assert.Equal(1, Participants<SignalReporter>(builder.Services));
         Assert.Equal(1, Participants<PoolGauges>(builder.Services));
-        Assert.Single(builder.Services, d => d.ServiceType == typeof(Workers.WorkerExecutor));
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(PoolRunner));
         Assert.Contains(builder.Services, d => d.IsKeyedService && Equals(d.ServiceKey, "resize"));
     }
 

@@ -54,7 +54,7 @@ public class ReplayReportTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static ReplayResult Result(string id, double durationMs, string pool, double sojournMs, string? entity = null, string? ev = null,
+    private static ReplayResult Result(string id, double durationMs, PoolKind pool, double sojournMs, string? entity = null, string? ev = null,
         string? after = null, double startMs = 0, double finishMs = 1)
         => new(new WorkloadTask(1, id, 0, "x", entity, ev, after, null, ImmutableDictionary<string, FeatureValue>.Empty, durationMs, 0),
             new TaskStatus { Id = id, Type = "simulate", State = TaskState.Succeeded, Pool = pool, StartedAt = T0.AddMilliseconds(startMs), FinishedAt = T0.AddMilliseconds(finishMs) },
@@ -63,7 +63,7 @@ public class ReplayReportTests
     [Fact]
     public void Build_SplitsShortAndLongByTrueDuration()
     {
-        var report = ReplayReport.Build("w", "m", [Result("a", 10, "short", 12), Result("b", 10, "long", 30), Result("c", 500, "short", 900)]);
+        var report = ReplayReport.Build("w", "m", [Result("a", 10, PoolKind.Short, 12), Result("b", 10, PoolKind.Long, 30), Result("c", 500, PoolKind.Short, 900)]);
         Assert.Equal((2, 1), (report.Short.Count, report.Long.Count));
         Assert.Equal(30, report.Short.P99Ms);
         Assert.Equal((1, 1), (report.Routing.ShortAsLong, report.Routing.LongAsShort));
@@ -72,17 +72,17 @@ public class ReplayReportTests
 
     [Fact]
     public void Build_SinglePool_CountsShortTasksAsRoutedLong()
-        => Assert.Equal(1, ReplayReport.Build("w", "single", [Result("a", 10, "single", 1)]).Routing.ShortAsLong);
+        => Assert.Equal(1, ReplayReport.Build("w", "single", [Result("a", 10, PoolKind.Single, 1)]).Routing.ShortAsLong);
 
     [Fact]
     public void Build_EventStartedBeforePredecessorFinished_CountsViolation()
     {
         var report = ReplayReport.Build("w", "m",
         [
-            Result("s", 5, "short", 1, "b/1", "started", startMs: 0, finishMs: 10),
-            Result("f", 5, "short", 1, "b/1", "finished", after: "started", startMs: 9, finishMs: 12),
-            Result("s2", 5, "short", 1, "b/2", "started", startMs: 0, finishMs: 10),
-            Result("f2", 5, "short", 1, "b/2", "finished", after: "started", startMs: 10, finishMs: 12),
+            Result("s", 5, PoolKind.Short, 1, "b/1", "started", startMs: 0, finishMs: 10),
+            Result("f", 5, PoolKind.Short, 1, "b/1", "finished", after: "started", startMs: 9, finishMs: 12),
+            Result("s2", 5, PoolKind.Short, 1, "b/2", "started", startMs: 0, finishMs: 10),
+            Result("f2", 5, PoolKind.Short, 1, "b/2", "finished", after: "started", startMs: 10, finishMs: 12),
         ]);
         Assert.Equal(1, report.OrderingViolations);
     }
@@ -90,7 +90,7 @@ public class ReplayReportTests
     [Fact]
     public void ToJson_HasEveryRequiredField()
     {
-        using var json = JsonDocument.Parse(ReplayReport.Build("w", "m", [Result("a", 10, "short", 12)]).ToJson());
+        using var json = JsonDocument.Parse(ReplayReport.Build("w", "m", [Result("a", 10, PoolKind.Short, 12)]).ToJson());
         string[] fields = ["workload", "mode", "tasks", "completed", "failed", "rejected", "makespan_s", "throughput_per_s", "short", "long", "ordering_violations", "routing"];
         Assert.All(fields, f => Assert.True(json.RootElement.TryGetProperty(f, out _), f));
         Assert.True(json.RootElement.GetProperty("short").TryGetProperty("p99_ms", out _));

@@ -1,5 +1,6 @@
 using Surge.Policies;
 using Surge.Routing;
+using Surge.Pools;
 using Surge.Tasks;
 
 namespace Surge.Tests;
@@ -7,30 +8,38 @@ namespace Surge.Tests;
 public class TaskLifecycleTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly RouteDecision Short = new("short", 10);
     private static readonly TaskPolicy OneAttempt = new() { MaxAttempts = 1 };
     private const string Here = "silo-a";
 
     private static TaskSpec Spec(string? entity = null) => entity is null ? TaskSpec.Create("t", id: "task-1") : TaskSpec.Create("t", id: "task-1").ForEntity(entity, "build.started");
 
     private static TaskOutcome Outcome(int attempt, bool succeeded, string? errorType = null)
-        => new(succeeded, succeeded ? null : "boom", "{}"u8.ToArray(), "short", 10, T0, T0.AddSeconds(1), attempt, ErrorType: errorType);
+        => new(succeeded, succeeded ? null : "boom", "{}"u8.ToArray(), PoolKind.Short, 10, T0, T0.AddSeconds(1), attempt, ErrorType: errorType);
 
     [Fact]
     public void Submit_PlainTask_StoredQueuedWithItsFirstAttemptCountedBeforeDispatch()
     {
-        var t = TaskLifecycle.Submit(null, Spec(), T0, Short, Here);
+        var t = TaskLifecycle.Submit(null, Spec(), T0, Here);
         Assert.Equal(TaskState.Queued, t.Record!.State);
         Assert.Equal(1, t.Record.Attempts);
-        Assert.Equal("short", t.Record.Pool);
+        Assert.Null(t.Record.Pool); // its classifier picks the pool once the dispatch is stored
         Assert.True(t.Has(TaskEffects.Dispatch));
+    }
+
+    [Fact]
+    public void Started_CurrentAttempt_RecordsThePoolItsClassifierChose()
+    {
+        var queued = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        var running = TaskLifecycle.Started(queued, new TaskStart(PoolKind.Short, 12, T0.AddSeconds(1), 1)).Record!;
+        Assert.Equal((TaskState.Running, PoolKind.Short, 12.0), (running.State, running.Pool, running.PredictedMs));
+        Assert.Same(running, TaskLifecycle.Started(running, new TaskStart(PoolKind.Long, 99, T0.AddSeconds(2), 0)).Record); // a stale start moves nothing
     }
 
     [Fact]
     public void Submit_Duplicate_ReturnsTheFirstRecordUnchanged()
     {
-        var first = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
-        var again = TaskLifecycle.Submit(first, Spec(), T0.AddSeconds(5), Short, Here);
+        var first = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        var again = TaskLifecycle.Submit(first, Spec(), T0.AddSeconds(5), Here);
         Assert.Same(first, again.Record);
         Assert.Equal(TaskEffects.None, again.Effects);
     }
@@ -38,7 +47,7 @@ public class TaskLifecycleTests
     [Fact]
     public void Finished_AfterCancelWhileRunning_EntityToldOnlyWhenTheRunHasEnded()
     {
-        var running = TaskLifecycle.Started(TaskLifecycle.Submit(null, Spec("build/1"), T0, Short, Here).Record!, 1, T0).Record!;
+        var running = TaskLifecycle.Started(TaskLifecycle.Submit(null, Spec("build/1"), T0, Here).Record!, new TaskStart(PoolKind.Short, 10, T0, 1)).Record!;
         var cancel = TaskLifecycle.Cancel(running, T0.AddSeconds(1), runAlive: true);
         Assert.Equal(TaskState.Cancelled, cancel.Record!.State);
         Assert.True(cancel.Has(TaskEffects.CancelRun));
@@ -53,7 +62,7 @@ public class TaskLifecycleTests
     [Fact]
     public void Finished_FailureOfAnOlderAttempt_DecidesNothing()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record! with { Attempts = 3 };
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record! with { Attempts = 3 };
         var t = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), new TaskPolicy { MaxAttempts = 5 }, 0, T0);
         Assert.Same(record, t.Record);
     }
@@ -61,11 +70,11 @@ public class TaskLifecycleTests
     [Fact]
     public void Recover_PastMaxCrashRecoveries_DeadLetteredAsPoisonNamingTheStops()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
-        for (var i = 0; i < 3; i++) record = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: false).Record!;
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        for (var i = 0; i < 3; i++) record = TaskLifecycle.Recover(record, 3, Here, T0, runAlive: false).Record!;
         Assert.Equal((4, 3), (record.Attempts, record.Recoveries));
 
-        var poison = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: false);
+        var poison = TaskLifecycle.Recover(record, 3, Here, T0, runAlive: false);
         Assert.Equal(TaskState.Failed, poison.Record!.State);
         Assert.True(poison.Record.DeadLettered);
         Assert.Contains("its silo stopped 4 times while running it", poison.Record.Error);
@@ -76,12 +85,12 @@ public class TaskLifecycleTests
     public void Finished_CrashRecoveredRunFails_RetriesCountOnlyFailedRuns()
     {
         var policy = new TaskPolicy { MaxAttempts = 2, BackoffBase = TimeSpan.FromSeconds(1), Jitter = 0 };
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
-        record = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: false).Record!; // attempt 2, a crash recovery
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        record = TaskLifecycle.Recover(record, 3, Here, T0, runAlive: false).Record!; // attempt 2, a crash recovery
         var retry = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), policy, 0, T0);
         Assert.Equal(TaskState.Retrying, retry.Record!.State); // 1 failed run of 2 allowed
 
-        record = TaskLifecycle.RetryDue(retry.Record, Short, Here).Record!;
+        record = TaskLifecycle.RetryDue(retry.Record, Here).Record!;
         var dead = TaskLifecycle.Finished(record, Outcome(3, succeeded: false), policy, 0, T0);
         Assert.Equal(TaskState.Failed, dead.Record!.State);
     }
@@ -89,8 +98,8 @@ public class TaskLifecycleTests
     [Fact]
     public void Recover_RunOnALiveSilo_LeftAloneItReportsHere()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, "silo-b").Record!;
-        var t = TaskLifecycle.Recover(record, 3, Short, Here, T0, runAlive: true);
+        var record = TaskLifecycle.Submit(null, Spec(), T0, "silo-b").Record!;
+        var t = TaskLifecycle.Recover(record, 3, Here, T0, runAlive: true);
         Assert.Same(record, t.Record); // a shard that moved: its old silo still runs the task, and its outcome comes here
         Assert.False(t.Has(TaskEffects.Dispatch));
     }
@@ -98,25 +107,25 @@ public class TaskLifecycleTests
     [Fact]
     public void Finished_HandedBackBeforeItStarted_UndispatchedAndRunAgainUncounted()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
-        var back = TaskLifecycle.Finished(record, TaskOutcome.NotStarted("handed over", "short", 10, T0, 1), OneAttempt, 0, T0).Record!;
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        var back = TaskLifecycle.Finished(record, TaskOutcome.NotStarted("handed over", PoolKind.Short, 10, T0, 1), OneAttempt, 0, T0).Record!;
         Assert.Equal((TaskState.Queued, 0, null), (back.State, back.Attempts, back.RanOn));
-        var again = TaskLifecycle.Recover(back, 3, Short, "silo-b", T0, runAlive: false).Record!;
+        var again = TaskLifecycle.Recover(back, 3, "silo-b", T0, runAlive: false).Record!;
         Assert.Equal((1, 0, "silo-b"), (again.Attempts, again.Recoveries, again.RanOn));
     }
 
     [Fact]
     public void RetryDeadLetter_NotDeadLettered_RefusedNamingTheId()
     {
-        var record = TaskLifecycle.Submit(null, Spec(), T0, Short, Here).Record!;
-        var t = TaskLifecycle.RetryDeadLetter(record, Short, Here, held: false);
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        var t = TaskLifecycle.RetryDeadLetter(record, Here, held: false);
         Assert.Equal("id", t.Refusal?.Field);
     }
 
     [Fact]
     public void Cancel_HeldEvent_DroppedFromItsEntity()
     {
-        var held = TaskLifecycle.Submit(null, Spec("build/1"), T0, Short, Here, held: true).Record!;
+        var held = TaskLifecycle.Submit(null, Spec("build/1"), T0, Here, held: true).Record!;
         var t = TaskLifecycle.Cancel(held, T0, runAlive: false);
         Assert.True(t.Has(TaskEffects.DropFromEntity));
         Assert.False(t.Has(TaskEffects.CancelRun));

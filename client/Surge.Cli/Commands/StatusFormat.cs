@@ -10,7 +10,7 @@ internal static class StatusFormat
         w.WriteLine($"type:      {s.Type}");
         w.WriteLine($"state:     {s.State}");
         if (s.Entity is not null) w.WriteLine($"entity:    {s.Entity} {s.Event}");
-        w.WriteLine($"pool:      {s.Pool ?? "-"}");
+        w.WriteLine($"pool:      {s.Pool?.Name() ?? "-"}");
         w.WriteLine($"predicted: {Ms(s.PredictedMs)}   actual: {Ms(s.ActualMs)}");
         w.WriteLine($"submitted: {s.SubmittedAt:O}");
         w.WriteLine($"started:   {s.StartedAt?.ToString("O") ?? "-"}");
@@ -34,7 +34,7 @@ internal static class StatusFormat
     {
         w.WriteLine($"{"SILO",-28} {"POOL",-7} {"QUEUED",7} {"RUNNING",8} {"LIMIT",6} {"MIN-MAX",9} {"DONE",9} {"OLDEST",9}");
         foreach (var p in pools)
-            w.WriteLine($"{p.Silo,-28} {p.Pool,-7} {p.Queued,7} {p.Running,8} {p.Limit,6} {$"{p.Min}-{p.Max}",9} {p.Completed,9} {Ms(p.OldestWaitMs),9}");
+            w.WriteLine($"{p.Silo,-28} {p.Pool.Name(),-7} {p.Queued,7} {p.Running,8} {p.Limit,6} {$"{p.Min}-{p.Max}",9} {p.Completed,9} {Ms(p.OldestWaitMs),9}");
         if (pools.Count == 0) w.WriteLine("(no active silo)");
     }
 

@@ -27,12 +27,12 @@ public sealed class SurgePolicy(AutoscaleOptions options, TimeProvider clock) : 
         if (ready.Count == 0) return;
         var share = (int)Math.Ceiling((double)cluster.Queue.Count / ready.Count);
         var silos = ready.Select(p => new SiloSignal(p.Name, clock.GetUtcNow(), 0.3, 0, double.MaxValue,
-            [new PoolSignal("long", share, 0, p.Running, p.Limit, 1, cluster.Options.MaxConcurrencyPerPod,
+            [new PoolSignal(PoolKind.Long, share, 0, p.Running, p.Limit, 1, cluster.Options.MaxConcurrencyPerPod,
                 signals.ArrivalsPerSecond / ready.Count, signals.ArrivalsPerSecond / ready.Count, signals.MeanDurationMs, signals.MeanDurationMs)])).ToList();
         foreach (var decision in _policy.Decide(silos, cluster.Replicas))
         {
-            if (decision.Kind == AutoscaleDecision.Replicas) cluster.SetReplicas(decision.To);
-            else if (ready.Find(p => p.Name == decision.Silo) is { } pod) pod.Limit = decision.To;
+            if (decision.Kind == AutoscaleKind.Replicas) cluster.SetReplicas(decision.To);
+            else if (decision.Target is { } target && ready.Find(p => p.Name == target.Silo) is { } pod) pod.Limit = decision.To;
         }
         // New pods start at the concurrency their peers reached: the same control law would raise them at once.
         var peak = ready.Max(p => p.Limit);

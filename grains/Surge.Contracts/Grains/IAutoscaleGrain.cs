@@ -8,20 +8,36 @@ public interface IAutoscaleGrain : IGrainWithIntegerKey
 }
 
 /// <summary>
-/// One change the autoscaler made: a pool's concurrency on one silo (<see cref="Kind"/> "concurrency") or the
-/// number of silo pods ("replicas"), with the inputs it looked at and the reason.
+/// One change the autoscaler made: a pool's concurrency on one silo (<see cref="AutoscaleKind.Concurrency"/>, with its
+/// <see cref="Target"/>) or the number of silo pods (<see cref="AutoscaleKind.Replicas"/>), with the inputs it looked at and the reason.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record AutoscaleDecision(
     [property: Id(0)] DateTimeOffset At,
-    [property: Id(1)] string Kind,
-    [property: Id(2)] string? Silo,
-    [property: Id(3)] string? Pool,
+    [property: Id(1)] AutoscaleKind Kind,
+    [property: Id(2)] PoolTarget? Target,
     [property: Id(4)] int From,
     [property: Id(5)] int To,
     [property: Id(6)] string Reason,
     [property: Id(7)] string Inputs)
 {
-    public const string Concurrency = "concurrency";
-    public const string Replicas = "replicas";
+    public static AutoscaleDecision Concurrency(DateTimeOffset at, string silo, PoolKind pool, int from, int to, string reason, string inputs)
+        => new(at, AutoscaleKind.Concurrency, new PoolTarget(silo, pool), from, to, reason, inputs);
+
+    public static AutoscaleDecision Replicas(DateTimeOffset at, int from, int to, string reason, string inputs)
+        => new(at, AutoscaleKind.Replicas, null, from, to, reason, inputs);
 }
+
+/// <summary>What the autoscaler changed.</summary>
+public enum AutoscaleKind
+{
+    /// <summary>A pool's concurrency limit on one silo.</summary>
+    Concurrency = 1,
+
+    /// <summary>The number of silo pods.</summary>
+    Replicas = 2,
+}
+
+/// <summary>One pool on one silo.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PoolTarget([property: Id(0)] string Silo, [property: Id(1)] PoolKind Pool);

@@ -11,7 +11,7 @@ public interface IWorkerSiloGrain : IGrainWithStringKey
     Task<PoolStats[]> GetPoolsAsync();
 
     /// <summary>Sets a pool's concurrency limit, clamped to its configured min/max; returns the limit applied.</summary>
-    Task<int> SetConcurrencyAsync(string pool, int limit);
+    Task<int> SetConcurrencyAsync(PoolKind pool, int limit);
 }
 
 /// <summary>A snapshot of one pool on one silo. <see cref="MemoryMb"/>: predicted memory of its running tasks.
@@ -19,7 +19,7 @@ public interface IWorkerSiloGrain : IGrainWithStringKey
 [GenerateSerializer, Immutable]
 public sealed record PoolStats(
     [property: Id(0)] string Silo,
-    [property: Id(1)] string Pool,
+    [property: Id(1)] PoolKind Pool,
     [property: Id(2)] int Queued,
     [property: Id(3)] int Running,
     [property: Id(4)] int Limit,
@@ -36,7 +36,7 @@ public sealed record PoolStats(
 [GenerateSerializer, Immutable]
 public sealed record SiloInfo(
     [property: Id(0)] string Silo,
-    [property: Id(1)] string RoutingMode,
+    [property: Id(1)] RoutingMode RoutingMode,
     [property: Id(2)] int MaxConcurrency,
     [property: Id(3)] string[] TaskTypes,
     [property: Id(4)] string? ModelVersion = null,

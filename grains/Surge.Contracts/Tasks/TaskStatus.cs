@@ -7,8 +7,8 @@ public sealed record TaskStatus
     [Id(0)] public required string Id { get; init; }
     [Id(1)] public required string Type { get; init; }
     [Id(2)] public TaskState State { get; init; }
-    /// <summary>Pool the task was routed to (<c>short</c>, <c>long</c> or <c>single</c>); null until routed.</summary>
-    [Id(3)] public string? Pool { get; init; }
+    /// <summary>Pool its classifier routed it to; null until a classifier has (a queued task learns it when it starts).</summary>
+    [Id(3)] public PoolKind? Pool { get; init; }
     [Id(4)] public double? PredictedMs { get; init; }
     [Id(5)] public double? ActualMs { get; init; }
     [Id(6)] public DateTimeOffset SubmittedAt { get; init; }

@@ -27,7 +27,7 @@ public sealed partial class AutoscaleController(AutoscalePolicy policy, IPodScal
         {
             try
             {
-                if (decision.Kind == AutoscaleDecision.Replicas)
+                if (decision.Kind == AutoscaleKind.Replicas)
                 {
                     await pods.ScaleAsync(decision.To, decision.Reason, cancellationToken);
                     DesiredReplicas = decision.To;
@@ -50,11 +50,11 @@ public sealed partial class AutoscaleController(AutoscalePolicy policy, IPodScal
 
     private void Record(AutoscaleDecision decision)
     {
-        Telemetry.SurgeMeter.AutoscaleDecisions.Add(1, new KeyValuePair<string, object?>("kind", decision.Kind));
+        Telemetry.SurgeMeter.AutoscaleDecisions.Add(1, new KeyValuePair<string, object?>("kind", decision.Kind == AutoscaleKind.Replicas ? "replicas" : "concurrency"));
         _history.AddLast(decision);
         if (_history.Count > HistoryCapacity) _history.RemoveFirst();
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Could not apply {Kind} -> {To}")]
-    private partial void LogApplyFailed(Exception exception, string kind, int to);
+    private partial void LogApplyFailed(Exception exception, AutoscaleKind kind, int to);
 }

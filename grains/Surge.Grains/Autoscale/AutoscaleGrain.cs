@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Surge.Telemetry;
 
 namespace Surge.Autoscale;
 
@@ -30,9 +29,10 @@ internal sealed class AutoscaleGrain(IOptions<AutoscaleOptions> options, IPodSca
 
     private async Task ApplyConcurrencyAsync(AutoscaleDecision decision)
     {
-        await GrainFactory.GetGrain<IWorkerSiloGrain>(decision.Silo!).SetConcurrencyAsync(decision.Pool!, decision.To);
+        if (decision.Target is not { } target) return;
+        await GrainFactory.GetGrain<IWorkerSiloGrain>(target.Silo).SetConcurrencyAsync(target.Pool, decision.To);
         // Until that silo reports again, reason with the limit it has now, not the one it reported.
-        if (_latest.TryGetValue(decision.Silo!, out var signal))
-            _latest[decision.Silo!] = signal with { Pools = [.. signal.Pools.Select(p => p.Pool == decision.Pool ? p with { Limit = decision.To } : p)] };
+        if (_latest.TryGetValue(target.Silo, out var signal))
+            _latest[target.Silo] = signal with { Pools = [.. signal.Pools.Select(p => p.Pool == target.Pool ? p with { Limit = decision.To } : p)] };
     }
 }

@@ -24,7 +24,7 @@ public sealed class AutoscaleOptions
     public double ScaleInStep { get; set; } = 0.25;
 
     /// <summary>Pools whose work is CPU-bound: their concurrency is not raised while the silo's CPU is at <see cref="CpuCeiling"/>.</summary>
-    public List<string> CpuBoundPools { get; set; } = [];
+    public List<PoolKind> CpuBoundPools { get; set; } = [];
 
     /// <summary>Process CPU share (of all cores) above which CPU-bound pools are not raised and a silo counts as saturated. Default 0.85; 0.1 to 1.</summary>
     public double CpuCeiling { get; set; } = 0.85;

@@ -20,7 +20,7 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
 {
     private const double FallbackDurationMs = 50; // a pool that has finished nothing yet
 
-    private readonly Dictionary<(string Silo, string Pool), DateTimeOffset> _lastQueued = [];
+    private readonly Dictionary<(string Silo, PoolKind Pool), DateTimeOffset> _lastQueued = [];
     private readonly Queue<(DateTimeOffset At, int Replicas)> _recommendations = new();
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private DateTimeOffset? _saturatedSince;
@@ -44,7 +44,7 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
                 backlog += pool.Queued;
                 var (limit, reason) = Concurrency(silo, pool, needed, now);
                 if (limit != pool.Limit)
-                    decisions.Add(new AutoscaleDecision(now, AutoscaleDecision.Concurrency, silo.Silo, pool.Pool, pool.Limit, limit, reason, Inputs(silo, pool, needed)));
+                    decisions.Add(AutoscaleDecision.Concurrency(now, silo.Silo, pool.Pool, pool.Limit, limit, reason, Inputs(silo, pool, needed)));
                 if (pool.Queued > 0 && (limit >= pool.Max || silo.Cpu >= options.CpuCeiling)) saturated = true;
             }
         }
@@ -102,7 +102,7 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
             if (target <= replicas) return null;
             _lastReplicaChange = now;
             _saturatedSince = now; // the new pods take a while: the backlog must persist a whole window again
-            return new AutoscaleDecision(now, AutoscaleDecision.Replicas, null, null, replicas, target,
+            return AutoscaleDecision.Replicas(now, replicas, target,
                 F($"backlog for {(now - since).TotalSeconds:0}s with concurrency at its ceiling"), inputs);
         }
         if (backlog == 0 && replicas > options.MinReplicas && now - _startedAt >= options.ScaleDownStabilization
@@ -111,7 +111,7 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
             var target = Math.Max(options.MinReplicas, Window(now, options.ScaleDownStabilization).Max());
             if (target >= replicas) return null;
             _lastReplicaChange = _lastScaleDown = now;
-            return new AutoscaleDecision(now, AutoscaleDecision.Replicas, null, null, replicas, target,
+            return AutoscaleDecision.Replicas(now, replicas, target,
                 F($"no backlog, demand fits {target} pods over the last {options.ScaleDownStabilization.TotalSeconds:0}s"), inputs);
         }
         return null;

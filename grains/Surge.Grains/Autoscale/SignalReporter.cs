@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Surge.Workers;
+using Surge.Pools;
 
 namespace Surge.Autoscale;
 
@@ -9,7 +9,7 @@ namespace Surge.Autoscale;
 /// Every <see cref="AutoscaleOptions.Interval"/>, and at once when a backlog appears, this silo tells the autoscale
 /// grain what its pools did: queue, oldest wait, running, limit, arrival and completion rates, mean duration, CPU and memory.
 /// </summary>
-internal sealed partial class SignalReporter(WorkerExecutor executor, IGrainFactory grains, ILocalSiloDetails silo,
+internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory grains, ILocalSiloDetails silo,
     IOptions<AutoscaleOptions> options, TimeProvider time, ILogger<SignalReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly ILogger _logger = logger;

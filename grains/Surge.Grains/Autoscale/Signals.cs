@@ -3,7 +3,7 @@ namespace Surge.Autoscale;
 /// <summary>One pool on one silo over the last interval: what the control law reads.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PoolSignal(
-    [property: Id(0)] string Pool,
+    [property: Id(0)] PoolKind Pool,
     [property: Id(1)] int Queued,
     [property: Id(2)] double OldestWaitMs,
     [property: Id(3)] int Running,

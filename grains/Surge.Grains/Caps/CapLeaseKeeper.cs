@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Surge.Workers;
+using System.Diagnostics.Metrics;
+using Surge.Pools;
+using Surge.Telemetry;
 
 namespace Surge.Caps;
 
@@ -7,7 +9,7 @@ namespace Surge.Caps;
 /// Keeps this silo's leases of capped types in step with its demand: every 50 ms, for each type with work here, one
 /// call to the type's cap grain (renew, grow, or give back). Tasks themselves never call it.
 /// </summary>
-internal sealed partial class CapLeaseKeeper(WorkerExecutor executor, IGrainFactory grains, ILocalSiloDetails silo, TimeProvider time,
+internal sealed partial class CapLeaseKeeper(CapGate gate, PoolRunner pools, IGrainFactory grains, ILocalSiloDetails silo, TimeProvider time,
     ILogger<CapLeaseKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
@@ -18,11 +20,15 @@ internal sealed partial class CapLeaseKeeper(WorkerExecutor executor, IGrainFact
 
     public void Participate(ISiloLifecycle lifecycle)
     {
-        if (executor.CappedTypes.Count == 0) return;
+        if (gate.CappedTypes.Count == 0) return;
         // Starts once the silo is active; stops only after the drain (which stops at Active), so capped tasks still
         // waiting when a single silo drains can get their slots and run.
         lifecycle.Subscribe(nameof(CapLeaseKeeper), ServiceLifecycleStage.Active, _ =>
         {
+            SurgeMeter.Meter.CreateObservableGauge("surge.cap.waiting", () => Each(pools.WaitingAtGate), "{task}",
+                "Tasks of a capped type waiting for a cluster-wide slot or start token, by type");
+            SurgeMeter.Meter.CreateObservableGauge("surge.cap.slots", () => Each(gate.SlotsOf), "{slot}",
+                "Slots of a capped type's cluster-wide cap leased by this silo, by type");
             _loop = Task.Run(() => RunAsync(_stop.Token));
             return Task.CompletedTask;
         });
@@ -41,7 +47,7 @@ internal sealed partial class CapLeaseKeeper(WorkerExecutor executor, IGrainFact
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await Task.WhenAll(executor.CappedTypes.Select(type => SyncAsync(type, me)));
+                await Task.WhenAll(gate.CappedTypes.Select(type => SyncAsync(type, me)));
             }
         }
         catch (OperationCanceledException)
@@ -51,10 +57,11 @@ internal sealed partial class CapLeaseKeeper(WorkerExecutor executor, IGrainFact
 
     private async Task SyncAsync(string type, string me)
     {
-        if (executor.CapRequestFor(type, me) is not { } request) return;
+        if (gate.RequestFor(type, me, pools.WaitingAtGate(type)) is not { } request) return;
         try
         {
-            executor.ApplyGrant(type, await grains.GetGrain<ICapGrain>(type).SyncAsync(request));
+            gate.Apply(type, await grains.GetGrain<ICapGrain>(type).SyncAsync(request));
+            pools.Reconsider();
         }
         catch (Exception e)
         {
@@ -65,6 +72,9 @@ internal sealed partial class CapLeaseKeeper(WorkerExecutor executor, IGrainFact
                 LogSyncFailed(type, e.Message);
         }
     }
+
+    private IEnumerable<Measurement<int>> Each(Func<string, int> value)
+        => gate.CappedTypes.Select(type => new Measurement<int>(value(type), new KeyValuePair<string, object?>("type", type)));
 
     [LoggerMessage(1, LogLevel.Warning, "Cap lease sync for type {Type} failed: {Error}")]
     private partial void LogSyncFailed(string type, string error);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Autoscale;
-using Surge.Telemetry;
 
 namespace Surge.Hosting;
 
@@ -9,8 +8,8 @@ public static class SurgeAutoscaleExtensions
 {
     /// <summary>
     /// The autoscaler: <c>Surge:Autoscale</c> options, this silo's signal reports to the autoscale grain, the replica
-    /// readings its gauges show, and a pod scaler that only logs (the silo host replaces it with Kubernetes'). Safe to
-    /// call again: a second call adds nothing.
+    /// gauges, and a pod scaler that only logs (the silo host replaces it with Kubernetes'). Safe to call again: a
+    /// second call adds nothing.
     /// </summary>
     public static IServiceCollection AddSurgeAutoscale(this IServiceCollection services)
     {
@@ -20,6 +19,7 @@ public static class SurgeAutoscaleExtensions
         Registration.AddValidator<AutoscaleOptions, AutoscaleOptionsValidator>(services);
         services.AddSingleton<ReplicaReadings>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicaGauges>();
         services.TryAddSingleton<IPodScaler, NoOpPodScaler>();
         return services;
     }

@@ -1,20 +1,26 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Surge.Caps;
+using Surge.Pools;
 
 namespace Surge.Hosting;
 
 public static class SurgeCapsExtensions
 {
     /// <summary>
-    /// Cluster-wide caps of task types: their cap grains read each type's <c>MaxRunning</c> and
-    /// <c>MaxStartsPerSecond</c> from <c>Surge:Policies</c>. The lease keeper that brings a cap's slots to this silo is
-    /// part of the pools (it follows the executor's demand) and is registered with them. Safe to call again.
+    /// Cluster-wide caps of task types (<c>MaxRunning</c>, <c>MaxStartsPerSecond</c> in <c>Surge:Policies</c>): the
+    /// pools' start gate, and the lease keeper that keeps this silo's share of each cap in step with its demand. The
+    /// pools run without it, ungated. Safe to call again: a second call adds nothing.
     /// </summary>
     public static IServiceCollection AddSurgeCaps(this IServiceCollection services)
     {
         if (!Registration.First<CapsRegistered>(services)) return services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSurgePolicies();
+        services.AddSingleton<CapGate>();
+        services.RemoveAll<IStartGate>();
+        services.AddSingleton<IStartGate>(sp => sp.GetRequiredService<CapGate>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CapLeaseKeeper>();
         return services;
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Programs;
+using Surge.Workers;
 
 namespace Surge.Hosting;
 
@@ -7,14 +9,17 @@ public static class SurgeProgramsExtensions
 {
     /// <summary>
     /// Program tasks: <c>Surge:Programs</c> entries (and <see cref="SurgeWorkersBuilder.AddProgram"/>), each a task
-    /// type that runs one allow-listed program; the handler registry turns each entry into a handler. Safe to call
-    /// again: a second call adds nothing.
+    /// type that runs one allow-listed program under its type's policy; the handler registry takes them as a handler
+    /// source. Safe to call again: a second call adds nothing.
     /// </summary>
     public static IServiceCollection AddSurgePrograms(this IServiceCollection services)
     {
         if (!Registration.First<ProgramsRegistered>(services)) return services;
         Registration.AddEntryOptions<ProgramsOptions, ProgramOptions>(services, ProgramsOptions.Section, o => o.Types);
         Registration.AddValidator<ProgramsOptions, ProgramsOptionsValidator>(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSurgePolicies();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHandlerSource, ProgramHandlers>());
         return services;
     }
 

@@ -8,6 +8,7 @@ using Surge.Policies;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Routing;
+using Surge.Silos;
 using Surge.Tasks;
 using Surge.Telemetry;
 using Surge.Workers;
@@ -77,8 +78,8 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
     }
 
-    // The per-silo pools and everything wired to the executor: routing, handlers, task events, drain, pool gauges and
-    // the caps' lease keeper. Kept together so that the pools can be replaced in one place.
+    // The classifier and the silo's pools, and what they run on: routing, handlers, task events, drain, pool gauges.
+    // Without caps the pools' start gate is open (AddSurgeCaps puts the caps' gate in).
     private static void AddSurgePools(IServiceCollection services)
     {
         Registration.AddOptions<WorkerOptions>(services, WorkerOptions.Section);
@@ -93,14 +94,17 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.TryAddSingleton<IRunLog>(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.RunLog is { } dir ? new FileRunLog(dir) : NoRunLog.Instance);
-        services.AddSingleton<WorkerExecutor>();
-        services.AddSingleton<TaskDispatcher>();
+        services.AddSingleton(sp => new PoolShape(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Mode));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TaskOptions>>().Value is var t ? new RunBounds(t.MaxTimeout, t.MaxResultBytes, TaskOptions.Section) : null!);
+        services.AddSingleton<PoolRunner>();
+        services.AddSingleton<Classifier>();
+        services.AddSingleton<TaskDispatchPath>();
+        services.AddOptions<PredictorOptions>().PostConfigure<IOptions<RoutingOptions>>((p, r) => p.ScoringThresholdMs = r.Value.ShortThresholdMs);
         services.AddSingleton<DrainSignal>();
         services.AddSingleton<RoutingScore>();
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CapLeaseKeeper>();
         new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
     }
 

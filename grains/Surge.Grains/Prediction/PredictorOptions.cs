@@ -8,6 +8,12 @@ public sealed class PredictorOptions
     public const string Section = "Surge:Predictor";
 
     /// <summary>
+    /// The routing threshold challengers are scored at: not configured here, the composition root copies
+    /// <c>Surge:Routing:ShortThresholdMs</c>, so prediction need not know routing.
+    /// </summary>
+    internal double ScoringThresholdMs { get; set; } = 50;
+
+    /// <summary>
     /// A model file written by <c>surge train</c>, loaded at start so a fresh deployment routes well from its first
     /// task. Default none: the per-type baseline learns from scratch.
     /// </summary>

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Surge.Pools;
 using Surge.Prediction.Models;
-using Surge.Routing;
 
 namespace Surge.Prediction;
 
@@ -11,7 +9,6 @@ internal sealed partial class TrainerGrain(
     [PersistentState("trainer", SurgeStorage.Name)] IPersistentState<TrainerState> state,
     ModelPredictor local,
     IOptions<PredictorOptions> options,
-    IOptions<RoutingOptions> routing,
     TimeProvider time,
     ILogger<TrainerGrain> logger) : Grain, ITrainerGrain
 {
@@ -36,7 +33,7 @@ internal sealed partial class TrainerGrain(
 
         var version = $"v{state.State.Generation + 1}-{time.GetUtcNow():yyyyMMddHHmmss}";
         // Training takes seconds of CPU: off the grain's turn, so the silo's scheduler is not held.
-        var result = await Task.Run(() => ChampionChallenger.Run(history, champion, version, time.GetUtcNow(), routing.Value.ShortThresholdMs));
+        var result = await Task.Run(() => ChampionChallenger.Run(history, champion, version, time.GetUtcNow(), options.Value.ScoringThresholdMs));
         LogChallenge(version, result.Promote, result.Reason);
         if (result.Promote) await PromoteAsync(result.Challenger);
         return new TrainingReport(history.Count, result.Promote, result.Reason, Champion()?.Version, result.ChallengerScore.OffBy2x, result.ChampionScore?.OffBy2x);
@@ -58,13 +55,13 @@ internal sealed partial class TrainerGrain(
         state.State.Generation++;
         await state.WriteStateAsync();
         _champion = model;
-        await Task.WhenAll((await ActiveSilosAsync()).Select(silo => GrainFactory.GetGrain<IWorkerSiloControl>(silo).UseModelAsync(file)));
+        await Task.WhenAll((await ActiveSilosAsync()).Select(silo => GrainFactory.GetGrain<IPredictorControl>(silo).UseModelAsync(file)));
     }
 
     private async Task<List<HistoryRow>> CollectHistoryAsync()
     {
         var perSilo = await Task.WhenAll((await ActiveSilosAsync()).Select(silo =>
-            GrainFactory.GetGrain<IWorkerSiloControl>(silo).GetHistoryAsync(options.Value.HistoryCapacity)));
+            GrainFactory.GetGrain<IPredictorControl>(silo).GetHistoryAsync(options.Value.HistoryCapacity)));
         return [.. perSilo.SelectMany(samples => samples.Select(s => s.ToRow()))];
     }
 

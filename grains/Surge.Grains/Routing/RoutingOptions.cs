@@ -12,29 +12,25 @@ public sealed class RoutingOptions
     /// <summary>A task predicted to run less than this goes to the short pool. Default 50 ms; above 0, at most 3,600,000.</summary>
     public double ShortThresholdMs { get; set; } = DefaultShortThresholdMs;
 
-    /// <summary>For <see cref="RoutingMode.Type"/>: task type (or a simulated task's kind) to pool name, <c>short</c> or <c>long</c>.</summary>
-    public Dictionary<string, string> TypePools { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>For <see cref="RoutingMode.Type"/>: task type (or a simulated task's kind) to pool, <c>short</c> or <c>long</c>.</summary>
+    public Dictionary<string, PoolKind> TypePools { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Pool of a type not in <see cref="TypePools"/>, and of a type the predictor does not know yet. Default <c>long</c>.</summary>
-    public string DefaultPool { get; set; } = PoolNames.Long;
+    public PoolKind DefaultPool { get; set; } = PoolKind.Long;
+
+    /// <summary>
+    /// How a shard hands ready tasks to the pools. Default <see cref="DispatchPath.Grains"/>; <see cref="DispatchPath.InProcess"/>
+    /// exists so <c>bench throughput</c> can measure what the two grain hops cost.
+    /// </summary>
+    public DispatchPath Path { get; set; } = DispatchPath.Grains;
 }
 
-public enum RoutingMode
+/// <summary>How a shard hands ready tasks to the pools.</summary>
+public enum DispatchPath
 {
-    /// <summary>By the predictor's duration against <see cref="RoutingOptions.ShortThresholdMs"/>.</summary>
-    Predicted,
-    /// <summary>By a static table, <see cref="RoutingOptions.TypePools"/>.</summary>
-    Type,
-    /// <summary>One FIFO pool with every slot: the baseline a plain queue gives.</summary>
-    Single,
-    /// <summary>Benchmarks only: by the simulate payload's true duration. Never for real work.</summary>
-    Oracle,
-}
+    /// <summary>Shard → classifier grain → pool grain, each a stateless worker on the shard's silo, in batches.</summary>
+    Grains,
 
-/// <summary>The pools a silo runs.</summary>
-public static class PoolNames
-{
-    public const string Short = "short";
-    public const string Long = "long";
-    public const string Single = "single";
+    /// <summary>The same classifier and pools called as plain services in-process: the baseline the grain path is measured against.</summary>
+    InProcess,
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Surge.Prediction;
 using Surge.Workers;
 
+
 namespace Surge.Routing;
 
 /// <summary>Picks a task's pool by the configured <see cref="RoutingMode"/>. Pure: no Orleans, no clock.</summary>
@@ -22,7 +23,7 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
         var memory = prediction.Confident && double.IsFinite(prediction.MemoryMb) ? prediction.MemoryMb : 0;
         return _options.Mode switch
         {
-            RoutingMode.Single => new RouteDecision(PoolNames.Single, null, memory),
+            RoutingMode.Single => new RouteDecision(PoolKind.Single, null, memory),
             RoutingMode.Type => new RouteDecision(_options.TypePools.GetValueOrDefault(RoutingKey(spec), _options.DefaultPool), null, memory),
             _ => ByPrediction(prediction) with { MemoryMb = memory },
         };
@@ -39,12 +40,12 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
         // Until the predictor trusts its guess, play safe: a long task in the short pool hurts more than the reverse.
         if (!prediction.Confident) return new RouteDecision(_options.DefaultPool, null);
         // Short only when even the pessimistic estimate is under the threshold; the status shows the likely duration.
-        var pool = prediction.UpperDurationMs < _options.ShortThresholdMs ? PoolNames.Short : PoolNames.Long;
+        var pool = prediction.UpperDurationMs < _options.ShortThresholdMs ? PoolKind.Short : PoolKind.Long;
         return new RouteDecision(pool, prediction.DurationMs);
     }
 
     private RouteDecision ByDuration(double? durationMs) => durationMs is { } ms
-        ? new RouteDecision(ms < _options.ShortThresholdMs ? PoolNames.Short : PoolNames.Long, ms)
+        ? new RouteDecision(ms < _options.ShortThresholdMs ? PoolKind.Short : PoolKind.Long, ms)
         : new RouteDecision(_options.DefaultPool, null);
 
     public static TaskPrediction Predict(IDurationPredictor predictor, TaskSpec spec)
@@ -92,4 +93,4 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
 }
 
 /// <summary>Where a task goes, the duration that sent it there (null when routing did not predict), its predicted memory.</summary>
-public sealed record RouteDecision(string Pool, double? PredictedMs, double MemoryMb = 0);
+public sealed record RouteDecision(PoolKind Pool, double? PredictedMs, double MemoryMb = 0);

@@ -3,15 +3,15 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Surge.Policies;
+using Surge.Pools;
 using Surge.Prediction;
 using Surge.Routing;
 using Surge.Telemetry;
-using Surge.Workers;
 
 namespace Surge.Tasks;
 
 /// <summary>
-/// Carries the executor's news to the task's grain, and feeds the predictor what really happened.
+/// Carries the pools' news to the task's grain, and feeds the predictor what really happened.
 /// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
 /// </summary>
 internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history,
@@ -64,9 +64,9 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
     {
         if (item.PredictedMs is > 0 and var predicted)
             SurgeMeter.PredictionRatio.Record(durationMs / predicted, new KeyValuePair<string, object?>("type", item.Spec.Type));
-        if (item.Pool is not (PoolNames.Short or PoolNames.Long)) return;
-        var belongs = durationMs < routing.Value.ShortThresholdMs ? PoolNames.Short : PoolNames.Long;
-        SurgeMeter.Routed.Add(1, new("pool", item.Pool), new("correct", item.Pool == belongs ? "true" : "false"));
+        if (item.Pool is not (PoolKind.Short or PoolKind.Long)) return;
+        var belongs = durationMs < routing.Value.ShortThresholdMs ? PoolKind.Short : PoolKind.Long;
+        SurgeMeter.Routed.Add(1, new("pool", item.Pool.Name()), new("correct", item.Pool == belongs ? "true" : "false"));
         score.Record(item.Pool == belongs);
     }
 

@@ -1,6 +1,8 @@
 using Orleans.Concurrency;
 using Surge.Entities;
 
+using Surge.Pools;
+
 namespace Surge.Tasks;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using Surge.Policies;
-using Surge.Routing;
+using Surge.Pools;
 
 namespace Surge.Tasks;
 
@@ -19,11 +19,11 @@ namespace Surge.Tasks;
 internal static class TaskLifecycle
 {
     /// <summary>A new submission, dispatched on silo <paramref name="here"/>. <paramref name="held"/>: an entity event its entity holds for a predecessor.</summary>
-    public static Transition Submit(TaskRecord? current, TaskSpec spec, DateTimeOffset now, RouteDecision route, string here, bool held = false)
+    public static Transition Submit(TaskRecord? current, TaskSpec spec, DateTimeOffset now, string here, bool held = false)
     {
         if (current is not null) return new(current); // the first submission stands
         var record = new TaskRecord { Spec = spec, State = TaskState.Held, SubmittedAt = now };
-        return held ? new(record) : Dispatch(record, route, here, TaskEffects.None);
+        return held ? new(record) : Dispatch(record, here, TaskEffects.None);
     }
 
     /// <summary>A submission answered from the result cache of its deterministic type: final at once, nothing runs.</summary>
@@ -33,13 +33,13 @@ internal static class TaskLifecycle
                 TaskEffects.WakeWaiters);
 
     /// <summary>Its entity released a held event: it runs now, on <paramref name="here"/>.</summary>
-    public static Transition Released(TaskRecord record, RouteDecision route, string here)
-        => record.State == TaskState.Held ? Dispatch(record, route, here, TaskEffects.None) : new(record);
+    public static Transition Released(TaskRecord record, string here)
+        => record.State == TaskState.Held ? Dispatch(record, here, TaskEffects.None) : new(record);
 
-    /// <summary>The executor started attempt <paramref name="attempt"/>. Only the current dispatch moves the record.</summary>
-    public static Transition Started(TaskRecord record, int attempt, DateTimeOffset startedAt)
-        => record.State == TaskState.Queued && attempt == record.Attempts
-            ? new(record with { State = TaskState.Running, StartedAt = startedAt })
+    /// <summary>A pool started attempt <paramref name="start"/>.Attempt, in the pool its classifier chose. Only the current dispatch moves the record.</summary>
+    public static Transition Started(TaskRecord record, TaskStart start)
+        => record.State == TaskState.Queued && start.Attempt == record.Attempts
+            ? new(record with { State = TaskState.Running, StartedAt = start.StartedAt, Pool = start.Pool, PredictedMs = start.PredictedMs })
             : new(record);
 
     /// <summary>
@@ -95,8 +95,8 @@ internal static class TaskLifecycle
     }
 
     /// <summary>A retry's time came: the next attempt is dispatched on <paramref name="here"/>.</summary>
-    public static Transition RetryDue(TaskRecord record, RouteDecision route, string here)
-        => record.State == TaskState.Retrying ? Dispatch(record with { NextAttemptAt = null }, route, here, TaskEffects.None) : new(record);
+    public static Transition RetryDue(TaskRecord record, string here)
+        => record.State == TaskState.Retrying ? Dispatch(record with { NextAttemptAt = null }, here, TaskEffects.None) : new(record);
 
     /// <summary>
     /// A caller cancels: queued, held or retrying, it never starts; running, its token is cancelled. Final at once;
@@ -127,7 +127,7 @@ internal static class TaskLifecycle
     /// A dead letter runs again with a fresh budget. An entity event goes back to its entity first, which may hold it
     /// (<paramref name="held"/>) until what runs there now has ended.
     /// </summary>
-    public static Transition RetryDeadLetter(TaskRecord record, RouteDecision route, string here, bool held)
+    public static Transition RetryDeadLetter(TaskRecord record, string here, bool held)
     {
         if (!record.DeadLettered)
         {
@@ -139,7 +139,7 @@ internal static class TaskLifecycle
             State = TaskState.Held, DeadLettered = false, AttemptsBefore = record.Attempts, Recoveries = 0,
             StartedAt = null, FinishedAt = null, NextAttemptAt = null, Result = ReadOnlyMemory<byte>.Empty,
         };
-        return held ? new(again) : Dispatch(again, route, here, TaskEffects.None);
+        return held ? new(again) : Dispatch(again, here, TaskEffects.None);
     }
 
     /// <summary>
@@ -149,7 +149,7 @@ internal static class TaskLifecycle
     /// poison; a dispatch handed back before it started runs again uncounted. Retrying tasks keep their time; held
     /// events stay with their entity.
     /// </summary>
-    public static Transition Recover(TaskRecord record, int maxRecoveries, RouteDecision route, string here, DateTimeOffset now, bool runAlive)
+    public static Transition Recover(TaskRecord record, int maxRecoveries, string here, DateTimeOffset now, bool runAlive)
     {
         if (record.State == TaskState.Retrying) return new(record, TaskEffects.ArmRetry);
         if (runAlive) return new(record);
@@ -160,7 +160,7 @@ internal static class TaskLifecycle
             return new(over, EndInEntity(over));
         }
         if (record.State is not (TaskState.Queued or TaskState.Running)) return new(record);
-        if (record.RanOn is null) return Dispatch(record, route, here, TaskEffects.None);
+        if (record.RanOn is null) return Dispatch(record, here, TaskEffects.None);
         var stops = record.Recoveries + 1;
         if (record.Recoveries >= maxRecoveries)
         {
@@ -171,18 +171,19 @@ internal static class TaskLifecycle
             };
             return new(poison, TaskEffects.WakeWaiters | TaskEffects.CountDeadLetter | TaskEffects.CountPoison | EndInEntity(poison));
         }
-        return Dispatch(record with { Recoveries = stops }, route, here, TaskEffects.CountRecovery);
+        return Dispatch(record with { Recoveries = stops }, here, TaskEffects.CountRecovery);
     }
 
     /// <summary>Whether <see cref="Recover"/> may have something to do for this record.</summary>
     public static bool MayNeedRecovery(TaskRecord record)
         => record.State is TaskState.Queued or TaskState.Running or TaskState.Retrying || record.RanOn is not null;
 
-    // Stored with its attempt counted and its silo named before the executor sees it: a crash cannot hide a run.
-    private static Transition Dispatch(TaskRecord record, RouteDecision route, string here, TaskEffects effects)
+    // Stored with its attempt counted and its silo named before a classifier sees it: a crash cannot hide a run. Its
+    // pool is the classifier's choice, learnt when it starts.
+    private static Transition Dispatch(TaskRecord record, string here, TaskEffects effects)
         => new(record with
         {
-            State = TaskState.Queued, Attempts = record.Attempts + 1, Pool = route.Pool, PredictedMs = route.PredictedMs,
+            State = TaskState.Queued, Attempts = record.Attempts + 1, Pool = null, PredictedMs = null,
             StartedAt = null, RanOn = here, Error = record.State == TaskState.Retrying ? record.Error : null,
         }, effects | TaskEffects.Dispatch);
 

@@ -33,7 +33,7 @@ public sealed class TaskOptions
     public int MaxCrashRecoveries { get; set; } = DefaultMaxCrashRecoveries;
 }
 
-internal sealed class TaskOptionsValidator : IValidateOptions<TaskOptions>
+internal sealed class TaskOptionsValidator(IOptions<Workers.WorkerOptions>? workers = null) : IValidateOptions<TaskOptions>
 {
     public ValidateOptionsResult Validate(string? name, TaskOptions options)
     {
@@ -42,6 +42,8 @@ internal sealed class TaskOptionsValidator : IValidateOptions<TaskOptions>
             failures.Add($"{TaskOptions.Section}:Retention is {options.Retention}; set 00:00:01 to 365.00:00:00 (default 1.00:00:00).");
         if (options.MaxTimeout < TimeSpan.FromSeconds(1) || options.MaxTimeout > TimeSpan.FromDays(30))
             failures.Add($"{TaskOptions.Section}:MaxTimeout is {options.MaxTimeout}; set 00:00:01 to 30.00:00:00 (default 7.00:00:00).");
+        else if (workers?.Value is { } w && w.DefaultTimeout > options.MaxTimeout)
+            failures.Add($"{Workers.WorkerOptions.Section}:DefaultTimeout is {w.DefaultTimeout}, over {TaskOptions.Section}:MaxTimeout ({options.MaxTimeout}); lower it (default 01:00:00) or raise {TaskOptions.Section}:MaxTimeout (at most 30.00:00:00).");
         if (options.MaxResultBytes is < 1 or > 16 * 1024 * 1024)
             failures.Add($"{TaskOptions.Section}:MaxResultBytes is {options.MaxResultBytes}; set 1 to 16777216 (default 1048576).");
         if (options.MaxCrashRecoveries is < 0 or > 100)

@@ -10,7 +10,7 @@ internal sealed record TaskRecord
 {
     [Id(0)] public required TaskSpec Spec { get; init; }
     [Id(1)] public TaskState State { get; init; }
-    [Id(2)] public string? Pool { get; init; }
+    [Id(2)] public PoolKind? Pool { get; init; }
     [Id(3)] public double? PredictedMs { get; init; }
     [Id(4)] public DateTimeOffset SubmittedAt { get; init; }
     [Id(5)] public DateTimeOffset? StartedAt { get; init; }

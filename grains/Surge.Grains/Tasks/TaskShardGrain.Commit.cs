@@ -1,4 +1,5 @@
 using Surge.Entities;
+using Surge.Pools;
 using Surge.Routing;
 using Surge.Telemetry;
 
@@ -19,7 +20,7 @@ internal sealed partial class TaskShardGrain
     /// carries out its effects. <paramref name="committed"/> runs under the gate once the change is stored. Throws
     /// <see cref="SurgeStoreUnavailableException"/> when the store refuses: the record stays as it was.
     /// </summary>
-    private async Task<Transition> ChangeAsync(string taskId, Func<TaskRecord?, Transition> decide, RouteDecision? route, string what,
+    private async Task<Transition> ChangeAsync(string taskId, Func<TaskRecord?, Transition> decide, string what,
         Action? committed = null)
     {
         Transition transition;
@@ -33,7 +34,7 @@ internal sealed partial class TaskShardGrain
                 committed?.Invoke();
                 return transition;
             }
-            await CommitAsync(transition, route, what, current);
+            await CommitAsync(transition, what, current);
             committed?.Invoke();
         }
         await TellOthersAsync(transition);
@@ -41,7 +42,7 @@ internal sealed partial class TaskShardGrain
     }
 
     // Under the gate: the store first; only then memory, waiters, dispatch and timers.
-    private async Task<TaskRecord> CommitAsync(Transition transition, RouteDecision? route, string what, TaskRecord? current = null)
+    private async Task<TaskRecord> CommitAsync(Transition transition, string what, TaskRecord? current = null)
     {
         var record = transition.Record!;
         if (!ReferenceEquals(record, current))
@@ -57,17 +58,17 @@ internal sealed partial class TaskShardGrain
             }
             _records[record.Id] = record;
         }
-        ApplyOwnEffects(record, transition.Effects, route);
+        ApplyOwnEffects(record, transition.Effects);
         return record;
     }
 
-    private void ApplyOwnEffects(TaskRecord record, TaskEffects effects, RouteDecision? route)
+    private void ApplyOwnEffects(TaskRecord record, TaskEffects effects)
     {
         if (effects == TaskEffects.None) return;
         var id = record.Id;
         if ((effects & TaskEffects.DisarmRetry) != 0) DisarmRetry(id);
-        if ((effects & TaskEffects.CancelRun) != 0 && record.RanOn == Here) dispatcher.Cancel(id); // it reports once its run has ended
-        if ((effects & TaskEffects.Dispatch) != 0) dispatcher.Enqueue(record.Spec, route ?? dispatcher.Route(record.Spec), record.Attempts);
+        if ((effects & TaskEffects.CancelRun) != 0 && record.RanOn == Here) pools.Cancel(id); // it reports once its run has ended (one still in flight: see FlushAsync)
+        if ((effects & TaskEffects.Dispatch) != 0) Dispatch(record);
         if ((effects & TaskEffects.ArmRetry) != 0) ArmRetry(id, (record.NextAttemptAt ?? time.GetUtcNow()) - time.GetUtcNow());
         if ((effects & TaskEffects.WakeWaiters) != 0)
         {
@@ -108,7 +109,7 @@ internal sealed partial class TaskShardGrain
 
     private void RecordSojourn(TaskRecord record)
         => SurgeMeter.SojournDuration.Record((record.FinishedAt ?? time.GetUtcNow()).Subtract(record.SubmittedAt).TotalSeconds,
-            new KeyValuePair<string, object?>("pool", record.FromCache ? "cache" : record.Pool ?? "none"),
+            new KeyValuePair<string, object?>("pool", record.FromCache ? "cache" : record.Pool?.Name() ?? "none"),
             new KeyValuePair<string, object?>("type", record.Spec.Type));
 
     /// <summary>
@@ -118,7 +119,7 @@ internal sealed partial class TaskShardGrain
     private bool RunAlive(TaskRecord? record)
     {
         if (record?.RanOn is not { } ranOn) return false;
-        if (ranOn == Here) return dispatcher.Holds(record.Id);
+        if (ranOn == Here) return _inFlight.ContainsKey(record.Id) || pools.IsActive(record.Id);
         var status = membership.CurrentSnapshot.Members.Values.FirstOrDefault(m => m.SiloAddress.ToParsableString() == ranOn)?.Status;
         return status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created or SiloStatus.ShuttingDown or SiloStatus.Stopping;
     }
@@ -127,7 +128,7 @@ internal sealed partial class TaskShardGrain
     {
         try
         {
-            await GrainFactory.GetGrain<Pools.IWorkerSiloControl>(silo).CancelAsync(taskId);
+            await GrainFactory.GetGrain<IPoolControl>(silo).CancelAsync(taskId);
         }
         catch (Exception e)
         {

@@ -1,3 +1,4 @@
+using Surge.Pools;
 using Surge.Entities;
 
 namespace Surge.Tasks;
@@ -28,7 +29,7 @@ internal sealed partial class TaskShardGrain
         try
         {
             await Task.WhenAll(starts.Select(s =>
-                ChangeAsync(s.Key, r => r is null ? default : TaskLifecycle.Started(r, s.Value.Attempt, s.Value.StartedAt), null, "the start")));
+                ChangeAsync(s.Key, r => r is null ? default : TaskLifecycle.Started(r, s.Value), "the start")));
         }
         catch (SurgeStoreUnavailableException)
         {
@@ -46,7 +47,7 @@ internal sealed partial class TaskShardGrain
         var now = time.GetUtcNow();
         await ChangeAsync(taskId,
             r => r is null ? default : TaskLifecycle.Finished(r, outcome, policies.Value.For(r.Spec.Type), Random.Shared.NextDouble(), now),
-            null, "the outcome");
+            "the outcome");
     }
 
     // Calls from an entity never wait for a task that is not stored yet: its submission may be waiting for that very
@@ -55,14 +56,13 @@ internal sealed partial class TaskShardGrain
     {
         if (!_records.ContainsKey(taskId)) return;
         var now = time.GetUtcNow();
-        await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Expired(r, reason, now), null, "the expiry");
+        await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Expired(r, reason, now), "the expiry");
     }
 
     public async Task<EventRun> OnReleasedAsync(string taskId)
     {
         if (!_records.TryGetValue(taskId, out var known)) return EventRun.Unknown;
-        var route = dispatcher.Route(known.Spec);
-        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, route, Here), route, "the release");
+        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Here), "the release");
         return RunOf(released.Record);
     }
 

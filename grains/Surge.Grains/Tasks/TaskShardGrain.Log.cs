@@ -27,4 +27,7 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(7, LogLevel.Warning, "Result cache unavailable for task {TaskId} ({Error}); running it")]
     private partial void LogCacheUnavailable(string taskId, string error);
+
+    [LoggerMessage(8, LogLevel.Warning, "Dispatch of {Count} tasks to the pools failed ({Error}); the next upkeep dispatches them again")]
+    private partial void LogDispatchFailed(int count, string error);
 }

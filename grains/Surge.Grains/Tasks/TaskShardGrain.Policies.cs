@@ -23,10 +23,9 @@ internal sealed partial class TaskShardGrain
         _retryTimers.Remove(taskId, out var timer);
         timer?.Dispose();
         if (_records.GetValueOrDefault(taskId) is not { State: TaskState.Retrying } record) return; // cancelled meanwhile
-        var route = dispatcher.Route(record.Spec);
         try
         {
-            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.RetryDue(r, route, Here), route, "the next attempt");
+            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.RetryDue(r, Here), "the next attempt");
         }
         catch (SurgeStoreUnavailableException)
         {
@@ -38,7 +37,7 @@ internal sealed partial class TaskShardGrain
     {
         if (!_records.ContainsKey(taskId) && !_gates.ContainsKey(taskId)) return null;
         var now = time.GetUtcNow();
-        var cancelled = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Cancel(r, now, RunAlive(r)), null, "the cancel");
+        var cancelled = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Cancel(r, now, RunAlive(r)), "the cancel");
         return cancelled.Record?.ToStatus();
     }
 
@@ -56,14 +55,13 @@ internal sealed partial class TaskShardGrain
         using (var gate = await EnterAsync(taskId))
         {
             if (!_records.TryGetValue(taskId, out record)) return null;
-            var route = dispatcher.Route(record.Spec);
             var held = false;
             if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true) == Entities.Admission.Held;
-            var transition = TaskLifecycle.RetryDeadLetter(record, route, Here, held);
+            var transition = TaskLifecycle.RetryDeadLetter(record, Here, held);
             if (transition.Refusal is { } refusal) throw refusal;
             try
             {
-                retried = await CommitAsync(transition, route, "the retry", record);
+                retried = await CommitAsync(transition, "the retry", record);
             }
             catch (SurgeStoreUnavailableException) when (record.Spec.Entity is not null)
             {

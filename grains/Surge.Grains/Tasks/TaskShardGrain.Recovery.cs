@@ -14,11 +14,10 @@ internal sealed partial class TaskShardGrain
         var max = options.Value.MaxCrashRecoveries;
         var candidates = _records.Values.Where(r => TaskLifecycle.MayNeedRecovery(r) && !_gates.ContainsKey(r.Id)
             && (r.State == TaskState.Retrying ? activating : recovery.RedispatchOnActivation && !RunAlive(r))).ToList();
-        if (!activating && dispatcher.IsDraining) return; // what this silo dispatches now is handed back at once
+        if (!activating && pools.IsDraining) return; // what this silo dispatches now is handed back at once
         foreach (var record in candidates)
         {
-            var route = record.State is TaskState.Queued or TaskState.Running ? dispatcher.Route(record.Spec) : null;
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Recover(r, max, route!, Here, now, RunAlive(r)), route, "the recovery");
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Recover(r, max, Here, now, RunAlive(r)), "the recovery");
         }
     }
 
@@ -46,8 +45,7 @@ internal sealed partial class TaskShardGrain
         {
             var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0);
             if (admission != Entities.Admission.Released) return;
-            var route = dispatcher.Route(record.Spec);
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, route, Here), route, "the release");
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Here), "the release");
         }
         catch (Exception e)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Surge.Entities;
 using Surge.Policies;
+using Surge.Pools;
 using Surge.Routing;
 using Surge.Workers;
 
@@ -25,7 +26,8 @@ internal sealed partial class TaskShardGrain(
     IOptions<TaskPoliciesOptions> policies,
     IOptions<EntityOptions> entities,
     ResultCache cache,
-    TaskDispatcher dispatcher,
+    TaskDispatchPath dispatch,
+    PoolRunner pools,
     RecoveryOptions recovery,
     DrainSignal drain,
     IClusterMembershipService membership,
@@ -123,17 +125,16 @@ internal sealed partial class TaskShardGrain(
             if (_records.TryGetValue(spec.Id, out var existing)) return existing; // submitted while we waited
             var now = time.GetUtcNow();
             if (await FromCacheAsync(spec) is { } hit)
-                return await CommitAsync(TaskLifecycle.SubmitCached(null, spec, now, hit), null, "the submission");
+                return await CommitAsync(TaskLifecycle.SubmitCached(null, spec, now, hit), "the submission");
             var held = false;
             if (spec.Entity is not null)
             {
                 var admission = await AdmitAsync(spec, readmit: false);
                 held = admission == Admission.Held;
             }
-            var route = dispatcher.Route(spec);
             try
             {
-                accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, route, Here, held), route, "the submission");
+                accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, Here, held), "the submission");
             }
             catch (SurgeStoreUnavailableException) when (spec.Entity is not null)
             {

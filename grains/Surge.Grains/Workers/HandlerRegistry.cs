@@ -1,27 +1,26 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Surge.Policies;
-using Surge.Programs;
 
 namespace Surge.Workers;
 
-/// <summary>The task types this silo can run, resolved once at start-up: registered handlers and configured programs.</summary>
+/// <summary>The task types this silo can run, resolved once at start-up: registered handlers, and those of handler sources (configured programs).</summary>
 internal sealed class HandlerRegistry
 {
     private readonly FrozenDictionary<string, ITaskHandler> _handlers;
 
-    public HandlerRegistry(IServiceProvider services, IEnumerable<HandlerRegistration> registrations,
-        IOptions<ProgramsOptions>? programs = null, IOptions<TaskPoliciesOptions>? policies = null, TimeProvider? time = null)
+    public HandlerRegistry(IServiceProvider services, IEnumerable<HandlerRegistration> registrations, IEnumerable<IHandlerSource>? sources = null)
     {
         var handlers = registrations
             .GroupBy(r => r.Type, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => services.GetRequiredKeyedService<ITaskHandler>(g.Key), StringComparer.Ordinal);
-        foreach (var (type, program) in programs?.Value.Types ?? [])
+        foreach (var source in sources ?? [])
         {
-            if (handlers.ContainsKey(type))
-                throw new InvalidOperationException($"task type '{type}' has a handler and is also configured under {ProgramsOptions.Section}; keep one");
-            handlers[type] = new ProgramHandler(type, program, (policies?.Value ?? new()).For(type), time ?? TimeProvider.System);
+            foreach (var (type, handler) in source.Handlers())
+            {
+                if (handlers.ContainsKey(type))
+                    throw new InvalidOperationException($"task type '{type}' has a handler and is also configured under {source.Section}; keep one");
+                handlers[type] = handler;
+            }
         }
         _handlers = handlers.ToFrozenDictionary(StringComparer.Ordinal);
     }
@@ -46,6 +45,15 @@ internal sealed class HandlerRegistry
                 $"no handler is registered for '{type}'; registered types: {string.Join(", ", _handlers.Keys.Order())}. Register one with AddSurgeWorkers(w => w.AddHandler<T>(\"{type}\"))");
         }
     }
+}
+
+/// <summary>Handlers made from configuration rather than registered one by one (configured programs).</summary>
+internal interface IHandlerSource
+{
+    /// <summary>The configuration section the handlers come from, for errors.</summary>
+    string Section { get; }
+
+    IEnumerable<(string Type, ITaskHandler Handler)> Handlers();
 }
 
 /// <summary>Marks a task type as handled; the handler itself is a keyed <see cref="ITaskHandler"/> service.</summary>

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using Surge.Tasks;
 
 namespace Surge.Workers;
 
 /// <summary>Collects every problem of <c>Surge:Workers</c> before the silo starts, each with its fix.</summary>
-internal sealed class WorkerOptionsValidator(IOptions<TaskOptions> tasks) : IValidateOptions<WorkerOptions>
+/// A default timeout over Surge:Tasks:MaxTimeout is checked with that section (TaskOptionsValidator).
+internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 {
     public ValidateOptionsResult Validate(string? name, WorkerOptions options)
     {
@@ -13,8 +13,6 @@ internal sealed class WorkerOptionsValidator(IOptions<TaskOptions> tasks) : IVal
             failures.Add($"{WorkerOptions.Section}:MaxConcurrency is {options.MaxConcurrency}; set 1 to 10000 (default 8 × cores = {WorkerOptions.DefaultMaxConcurrency}).");
         if (options.DefaultTimeout <= TimeSpan.Zero)
             failures.Add($"{WorkerOptions.Section}:DefaultTimeout is {options.DefaultTimeout}; set a positive duration such as 00:10:00.");
-        else if (options.DefaultTimeout > tasks.Value.MaxTimeout)
-            failures.Add($"{WorkerOptions.Section}:DefaultTimeout is {options.DefaultTimeout}, over {TaskOptions.Section}:MaxTimeout ({tasks.Value.MaxTimeout}); lower it (default 01:00:00) or raise {TaskOptions.Section}:MaxTimeout (at most 30.00:00:00).");
         if (options.MaxPayloadBytes is < 1 or > 64 * 1024 * 1024)
             failures.Add($"{WorkerOptions.Section}:MaxPayloadBytes is {options.MaxPayloadBytes}; set 1 to 67108864 (default 1048576).");
         if (!(options.MemoryBudgetMb > 0) || double.IsInfinity(options.MemoryBudgetMb))

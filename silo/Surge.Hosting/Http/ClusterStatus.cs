@@ -7,7 +7,12 @@ namespace Surge.Hosting;
 internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolStats[] Pools, AutoscaleDecision[] Autoscale, HeldEventView[] Held,
     DeadLetterView[] DeadLetters)
 {
-    public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // Enums as their snake_case names ("short", "predicted", "replicas"): what pages and scripts read, not numbers.
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     public static async Task<ClusterStatus> ReadAsync(ISurgeClient surge, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Hosting;
-using Surge.Workers;
+using Surge.Pools;
 
 namespace Surge.Hosting;
 

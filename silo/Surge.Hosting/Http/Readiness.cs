@@ -1,9 +1,9 @@
-using Surge.Workers;
+using Surge.Pools;
 
 namespace Surge.Hosting;
 
 /// <summary>Ready for work: this silo is active in the cluster, its pools run, and it is not draining.</summary>
-internal sealed class Readiness(IClusterMembershipService membership, ILocalSiloDetails silo, WorkerExecutor executor)
+internal sealed class Readiness(IClusterMembershipService membership, ILocalSiloDetails silo, PoolRunner executor)
 {
     /// <summary>Null when ready; otherwise why not, for the probe's body.</summary>
     public string? Check()

@@ -44,7 +44,7 @@ internal static class StatusPage
               cell(`${p.min}–${p.max}`), cell(p.completed), cell(Math.round(p.oldest_wait_ms))]));
             fill('silos', s.silos.map(x => [cell(x.silo), cell(x.routing_mode, true), cell(x.max_concurrency), cell(x.model_version ?? 'baseline', true),
               cell(x.routing_accuracy == null ? '–' : `${(100 * x.routing_accuracy).toFixed(1)} %`)]));
-            fill('autoscale', s.autoscale.map(d => [cell(new Date(d.at).toLocaleTimeString()), cell(d.kind, true), cell(d.pool ?? ''), cell(d.from), cell(d.to), cell(d.reason, true)]));
+            fill('autoscale', s.autoscale.map(d => [cell(new Date(d.at).toLocaleTimeString()), cell(d.kind, true), cell(d.target?.pool ?? ''), cell(d.from), cell(d.to), cell(d.reason, true)]));
             fill('held', s.held.map(h => [cell(h.id), cell(h.entity ?? '', true), cell(h.event ?? '', true), cell(h.held_s.toFixed(1))]));
             fill('dead', s.dead_letters.map(d => [cell(d.id), cell(d.type, true), cell(d.attempts), cell(d.failed_at ? new Date(d.failed_at).toLocaleTimeString() : ''), cell(d.error ?? '', true)]));
             document.getElementById('completed').textContent = s.pools.reduce((n, p) => n + p.completed, 0);

@@ -24,10 +24,9 @@ public static class SurgeHttpExtensions
     {
         var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
         var address = RedisOptions.From(builder.Configuration) is null ? IPAddress.Loopback : IPAddress.Any;
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            if (ports.Http != 0) kestrel.Listen(address, ports.Http);
-        });
+        // Kestrel with no endpoint would listen on its default, localhost:5000: port 0 replaces the server with none.
+        if (ports.Http == 0) builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoServer>();
+        else builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, ports.Http));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SurgeMeter.Name, "Microsoft.Orleans")
             .AddPrometheusExporter());

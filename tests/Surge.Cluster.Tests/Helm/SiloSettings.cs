@@ -1,3 +1,4 @@
+using Surge.Pools;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;

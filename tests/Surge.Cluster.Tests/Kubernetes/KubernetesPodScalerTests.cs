@@ -63,7 +63,7 @@ public class KubernetesPodScalerTests : IDisposable
         var time = new FakeTimeProvider();
         var options = new AutoscaleOptions();
         var controller = new AutoscaleController(new AutoscalePolicy(options, time), Scaler(), NullLogger<AutoscaleController>.Instance);
-        SiloSignal[] saturated = [new("s1", time.GetUtcNow(), 0.2, 0, 1000, [new PoolSignal("long", 500, 9000, 16, 16, 1, 16, 100, 100, 1000, 1000)])];
+        SiloSignal[] saturated = [new("s1", time.GetUtcNow(), 0.2, 0, 1000, [new PoolSignal(PoolKind.Long, 500, 9000, 16, 16, 1, 16, 100, 100, 1000, 1000)])];
 
         // The backlog is first seen at second 1: the window has elapsed at second 61, not before.
         for (var second = 1; second <= options.SustainedBacklog.TotalSeconds; second++)
@@ -75,7 +75,7 @@ public class KubernetesPodScalerTests : IDisposable
 
         time.Advance(TimeSpan.FromSeconds(1));
         var decisions = await controller.TickAsync(saturated, 2, _ => Task.CompletedTask, CancellationToken.None);
-        Assert.Single(decisions, d => d.Kind == AutoscaleDecision.Replicas);
+        Assert.Single(decisions, d => d.Kind == AutoscaleKind.Replicas);
         Assert.Equal(["GET", "PATCH"], _api.Requests.Select(r => r.Method));
         Assert.True(_api.Replicas > 2);
     }

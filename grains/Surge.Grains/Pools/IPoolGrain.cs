@@ -1,0 +1,24 @@
+namespace Surge.Pools;
+
+/// <summary>
+/// A pool of this silo, by <see cref="PoolKind"/> (the grain's key): a stateless worker, so each silo has its own
+/// activations and a call from a classifier on this silo stays here. It runs tasks under the pool's limit, through
+/// this silo's <see cref="PoolRunner"/>. Internal: only classifier grains call it.
+/// </summary>
+internal interface IPoolGrain : IGrainWithIntegerKey
+{
+    /// <summary>Queues a batch of routed tasks in this pool; returns once they are queued (or started), not run.</summary>
+    Task EnqueueAsync(PoolBatch batch);
+}
+
+/// <summary>Routed tasks for one pool, in the order their shards dispatched them.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record PoolBatch([property: Id(0)] PoolWork[] Items);
+
+/// <summary>One routed task: what its classifier decided, and the attempt its record counted.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record PoolWork(
+    [property: Id(0)] TaskSpec Spec,
+    [property: Id(1)] int Attempt,
+    [property: Id(2)] double? PredictedMs,
+    [property: Id(3)] double MemoryMb);

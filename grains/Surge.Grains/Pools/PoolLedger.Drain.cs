@@ -1,0 +1,58 @@
+namespace Surge.Pools;
+
+// Drain accounting: what a stopping silo still owes reports for, and what it handed over.
+internal sealed partial class PoolLedger
+{
+    public const string HandedOver = "handed over by a draining silo before it started";
+
+    private enum DrainMode { None, HandOver, Finish }
+
+    private DrainMode _drain;
+    private int _unsettled; // started or reported never-started, and not yet settled
+
+    /// <summary>Whether it is draining: a draining silo is not ready for new work.</summary>
+    public bool IsDraining => _drain != DrainMode.None;
+
+    /// <summary>Queued work handed back since the drain began.</summary>
+    public int HandedOverCount { get; private set; }
+
+    /// <summary>Items dispatched here whose report has not settled yet, queued ones included.</summary>
+    public int Unfinished => _unsettled + pools.Sum(p => p.Queue.Count) + _gated.Values.Sum(q => q.Count);
+
+    /// <summary>Nothing left to start or report.</summary>
+    public bool IsSettled => Unfinished == 0;
+
+    /// <summary>
+    /// Stops taking work. With <paramref name="handOver"/> (cluster mode) queued and later work is reported never
+    /// started, because its durable record makes another silo run it; without it (one process) the queue runs to its end.
+    /// </summary>
+    public void Drain(bool handOver, PoolDecisions decide)
+    {
+        _drain = handOver ? DrainMode.HandOver : DrainMode.Finish;
+        if (!handOver) return;
+        foreach (var queue in pools.Select(p => p.Queue).Concat(_gated.Values))
+        {
+            foreach (var item in queue)
+            {
+                LeaveGate(item, now: 0, admitNext: null);
+                HandOver(item, decide);
+            }
+            queue.Clear();
+        }
+    }
+
+    /// <summary>An item's report (outcome or never-started) was delivered or given up: it is no longer held here.</summary>
+    public void Settle(WorkItem item)
+    {
+        Untrack(item);
+        _unsettled--;
+    }
+
+    // The shard learns it never started: the record is un-dispatched, and its next activation, elsewhere, runs it
+    // without counting a crash.
+    private void HandOver(WorkItem item, PoolDecisions decide)
+    {
+        HandedOverCount++;
+        NotStarted(item, HandedOver, decide);
+    }
+}

@@ -1,0 +1,188 @@
+namespace Surge.Pools;
+
+/// <summary>
+/// The rules of one silo's task slots, with no threads and no clock (time is passed in): one FIFO queue per pool, a
+/// concurrency limit per pool and a cap on the total, borrowing of idle long slots by short work, memory admission,
+/// the start gate of capped types, cancellation, and drain accounting. Each step appends what to do to a
+/// <see cref="PoolDecisions"/>: which items start now (in which pool's slot) and which are reported as never started.
+/// Short tasks never wait behind long ones: the short pool's slots are reserved, and short tasks may also borrow idle
+/// long slots (they give them back within milliseconds); long tasks never borrow. Not thread-safe: its owner locks.
+/// </summary>
+internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, double memoryBudgetMb, IStartGate? gate = null)
+{
+    public const string CancelledBeforeStart = "cancelled before it started";
+
+    private readonly IStartGate _gate = gate ?? OpenGate.Instance;
+    private readonly Dictionary<string, Queue<WorkItem>> _gated = new(StringComparer.Ordinal); // waiting at the gate, by type
+    private int _running;
+    private double _memoryInUseMb;
+
+    /// <summary>The pools, in dispatch order: short work first.</summary>
+    public IReadOnlyList<PoolSlots> Pools => pools;
+
+    public int MaxConcurrency => maxConcurrency;
+
+    public double MemoryBudgetMb => memoryBudgetMb;
+
+    /// <summary>Predicted memory of every running task.</summary>
+    public double MemoryInUseMb => _memoryInUseMb;
+
+    /// <summary>How many tasks have waited for memory: each counts once, however long it waited.</summary>
+    public long MemoryDeferrals { get; private set; }
+
+    public bool Runs(PoolKind kind) => Find(kind) is not null;
+
+    /// <summary>Tasks of this type waiting at the gate here.</summary>
+    public int WaitingAtGate(string type) => _gated.TryGetValue(type, out var queue) ? queue.Count : 0;
+
+    /// <summary>
+    /// Takes a routed item: it starts at once if its pool has a slot (and its gate and memory allow), or queues.
+    /// True when its pool has a backlog after this step: the autoscaler wants to know at once.
+    /// </summary>
+    public bool Enqueue(WorkItem item, long now, PoolDecisions decide)
+    {
+        if (_drain == DrainMode.HandOver)
+        {
+            // Its record stays unfinished: the shard's next activation, elsewhere, runs it.
+            Track(item);
+            HandOver(item, decide);
+            return false;
+        }
+        var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool.Name()}' does not run on this silo; pools: {string.Join(", ", pools.Select(p => p.Kind.Name()))}", nameof(item));
+        Track(item);
+        item.EnqueuedAt = now;
+        if (!PassOrWait(item, now)) return false; // waits for its type's gate, outside the pool: other types are unaffected
+        pool.Queue.Enqueue(item);
+        pool.Arrived++;
+        Fill(decide);
+        return pool.Queue.Count > 0;
+    }
+
+    /// <summary>Sets a pool's limit within its min/max and starts whatever now fits. Returns the limit applied.</summary>
+    public int SetLimit(PoolKind kind, int limit, PoolDecisions decide)
+    {
+        var pool = Find(kind) ?? throw new ArgumentException($"pool '{kind.Name()}' does not run on this silo; pools: {string.Join(", ", pools.Select(p => p.Kind.Name()))}", nameof(kind));
+        pool.Limit = Math.Clamp(limit, pool.Min, pool.Max);
+        Fill(decide);
+        return pool.Limit;
+    }
+
+    /// <summary>A started item's run is over (whatever its outcome): its slot, memory and gate are free again.</summary>
+    public void Ended(WorkItem item, PoolSlots pool, double runMs, long now, PoolDecisions decide)
+    {
+        pool.RunMsTotal += runMs;
+        pool.MemoryMb -= item.MemoryMb;
+        _memoryInUseMb -= item.MemoryMb;
+        if (item.Borrowed)
+        {
+            pool.Borrowed--;
+            pool.Lender!.Lent--;
+        }
+        pool.Running--;
+        pool.Completed++;
+        _running--;
+        LeaveGate(item, now, decide);
+        Fill(decide);
+    }
+
+    /// <summary>The gate may let more through (a cap grant came): admits what now passes, and starts what fits.</summary>
+    public void Reconsider(long now, PoolDecisions decide)
+    {
+        foreach (var type in _gated.Keys) AdmitWaiting(type, now, decide);
+        Fill(decide);
+    }
+
+    // Starts queued work while slots allow, short pools first.
+    private void Fill(PoolDecisions decide)
+    {
+        foreach (var pool in pools)
+        {
+            while (pool.Queue.Count > 0 && _running < maxConcurrency)
+            {
+                bool borrowed;
+                if (pool.HasOwnSlot) borrowed = false;
+                else if (pool.Lender is { CanLend: true }) borrowed = true;
+                else break;
+
+                // FIFO within a pool: a head that does not fit memory waits, and what queues behind it waits too.
+                if (!FitsMemory(pool.Queue.Peek())) break;
+                var item = pool.Queue.Dequeue();
+                item.Borrowed = borrowed;
+                pool.MemoryMb += item.MemoryMb;
+                _memoryInUseMb += item.MemoryMb;
+                if (borrowed)
+                {
+                    pool.Borrowed++;
+                    pool.Lender!.Lent++;
+                }
+                pool.Running++;
+                pool.Started++;
+                _running++;
+                _unsettled++;
+                decide.Start.Add((item, pool));
+            }
+        }
+    }
+
+    // A task larger than the whole budget still runs, alone: nothing else runs when it starts, nothing starts beside it.
+    private bool FitsMemory(WorkItem item)
+    {
+        if (_running == 0 || _memoryInUseMb + item.MemoryMb <= memoryBudgetMb) return true;
+        if (!item.MemoryDeferred)
+        {
+            item.MemoryDeferred = true;
+            MemoryDeferrals++;
+        }
+        return false;
+    }
+
+    // False when the item must wait at the gate (it is then queued there, in arrival order).
+    private bool PassOrWait(WorkItem item, long now)
+    {
+        var type = item.Spec.Type;
+        if (!_gate.Gates(type)) return true;
+        if (!_gated.TryGetValue(type, out var waiting)) _gated[type] = waiting = new Queue<WorkItem>();
+        if (waiting.Count == 0 && _gate.TryEnter(type, now))
+        {
+            item.HoldsGate = true;
+            return true;
+        }
+        waiting.Enqueue(item);
+        return false;
+    }
+
+    private void AdmitWaiting(string type, long now, PoolDecisions decide)
+    {
+        var waiting = _gated[type];
+        while (waiting.Count > 0 && _gate.TryEnter(type, now))
+        {
+            var next = waiting.Dequeue();
+            next.HoldsGate = true;
+            var pool = Find(next.Pool)!;
+            pool.Queue.Enqueue(next);
+            pool.Arrived++;
+        }
+    }
+
+    // The item's gate slot is free again; the next waiting task of its type may take it.
+    private void LeaveGate(WorkItem item, long now, PoolDecisions? admitNext)
+    {
+        if (!item.HoldsGate) return;
+        item.HoldsGate = false;
+        _gate.Leave(item.Spec.Type);
+        if (admitNext is not null) AdmitWaiting(item.Spec.Type, now, admitNext);
+    }
+
+    public PoolStats[] Stats(string silo, long now, long timestampFrequency)
+        => Array.ConvertAll(pools, p => new PoolStats(silo, p.Kind, p.Queue.Count, p.Running, p.Limit, p.Min, p.Max, p.Started, p.Completed,
+            p.Queue.TryPeek(out var oldest) ? (now - oldest.EnqueuedAt) * 1000.0 / timestampFrequency : 0, p.MemoryMb, p.Arrived, p.RunMsTotal));
+
+    private PoolSlots? Find(PoolKind kind)
+    {
+        foreach (var pool in pools)
+        {
+            if (pool.Kind == kind) return pool;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,51 @@
+namespace Surge.Pools;
+
+internal sealed partial class PoolRunner
+{
+    private TaskCompletionSource? _settled;
+
+    /// <summary>Whether the pools are draining: a draining silo is not ready for new work.</summary>
+    public bool IsDraining
+    {
+        get { lock (_lock) return _ledger.IsDraining; }
+    }
+
+    /// <summary>
+    /// Stops taking work and waits, up to <paramref name="timeout"/>, until every started task has run and its outcome
+    /// is delivered. With <paramref name="handOver"/> (cluster mode) queued and later work is handed back, because its
+    /// durable record makes another silo run it; without it (one process) the queue is run to its end.
+    /// </summary>
+    public async Task<DrainResult> DrainAsync(bool handOver, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task settled;
+        lock (_lock)
+        {
+            _ledger.Drain(handOver, _decisions);
+            ActLocked();
+            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_ledger.IsSettled) _settled.TrySetResult();
+            settled = _settled.Task;
+        }
+        try
+        {
+            await settled.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // What is still running is left to recovery (cluster mode) or lost with the process (one process).
+        }
+        lock (_lock) return new DrainResult(_ledger.HandedOverCount, _ledger.Unfinished);
+    }
+
+    private void Settle(WorkItem item)
+    {
+        lock (_lock)
+        {
+            _ledger.Settle(item);
+            if (_settled is not null && _ledger.IsSettled) _settled.TrySetResult();
+        }
+    }
+}
+
+/// <summary>What a drain left: work handed to other silos, and work still unfinished when the timeout came.</summary>
+internal readonly record struct DrainResult(int HandedOver, int Unfinished);

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Surge.Pools;
+
+internal sealed partial class PoolRunner
+{
+    [LoggerMessage(1, LogLevel.Information, "Pool {Pool} concurrency limit {From} -> {To}")]
+    private partial void LogLimitChanged(string pool, int from, int to);
+
+    [LoggerMessage(2, LogLevel.Debug, "Task {TaskId} of type {Type} failed")]
+    private partial void LogTaskFailed(Exception exception, string taskId, string type);
+
+    [LoggerMessage(3, LogLevel.Warning, "Task {TaskId} of type {Type} passed its hard time limit ({Limit}) ignoring its cancelled token: abandoned, its slot freed")]
+    private partial void LogAbandoned(string taskId, string type, TimeSpan limit);
+}

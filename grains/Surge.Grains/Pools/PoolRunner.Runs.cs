@@ -1,0 +1,77 @@
+using Surge.Workers;
+
+namespace Surge.Pools;
+
+// Tasks while they run: the hard time limit, and cancel requests (which also reach tasks still queued).
+internal sealed partial class PoolRunner
+{
+    private readonly Dictionary<string, (WorkItem Item, CancellationTokenSource Token)> _runs = new(StringComparer.Ordinal);
+    private long _abandoned;
+
+    /// <summary>Handlers that ignored their cancelled token past the hard limit and were left behind (their threads may still run).</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
+
+    /// <summary>
+    /// A cancel request: a queued task of this id never starts (it reports a not-started outcome at once); a starting
+    /// or running one has its token cancelled. False when this silo does not hold the task.
+    /// </summary>
+    public bool Cancel(string taskId)
+    {
+        CancellationTokenSource? running = null;
+        bool found;
+        lock (_lock)
+        {
+            // Marked wherever it is: an item dequeued but not yet in _runs sees the mark when it registers (Running).
+            found = _ledger.Cancel(taskId, _time.GetTimestamp(), _decisions);
+            if (_runs.TryGetValue(taskId, out var run)) running = run.Token;
+            ActLocked();
+        }
+        // Outside the lock: cancelling runs the handler's callbacks, which must not run under the pools' lock.
+        try
+        {
+            running?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It finished meanwhile.
+        }
+        return found;
+    }
+
+    private void Running(WorkItem item, CancellationTokenSource token)
+    {
+        lock (_lock)
+        {
+            if (item.Cancelled) token.Cancel(); // cancelled between dequeue and start: no callback is registered yet
+            _runs[item.Spec.Id] = (item, token);
+        }
+    }
+
+    private void NotRunning(WorkItem item)
+    {
+        lock (_lock)
+        {
+            // A re-run of the same id may have replaced this run's entry meanwhile: remove only our own.
+            if (_runs.TryGetValue(item.Spec.Id, out var entry) && entry.Item == item) _runs.Remove(item.Spec.Id);
+        }
+    }
+
+    // The soft limit cancels the handler's token; the hard limit stops waiting for it. A handler that never returns
+    // (even one that blocks without awaiting) keeps its thread, but no longer its slot or its task.
+    private async Task<ReadOnlyMemory<byte>> WithinHardLimitAsync(ITaskHandler handler, TaskContext context, WorkItem item, CancellationTokenSource token, TimeSpan hard)
+    {
+        var spec = item.Spec;
+        using var stopTimer = new CancellationTokenSource();
+        var hardTimer = Task.Delay(hard, _time, stopTimer.Token); // armed before the handler can do anything
+        var run = Task.Run(() => handler.HandleAsync(context, token.Token).AsTask(), CancellationToken.None);
+        if (await Task.WhenAny(run, hardTimer).ConfigureAwait(false) == run)
+        {
+            stopTimer.Cancel();
+            return await run.ConfigureAwait(false);
+        }
+        Interlocked.Increment(ref _abandoned);
+        LogAbandoned(spec.Id, spec.Type, hard);
+        _ = run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        throw new TimeoutException($"hard time limit of {hard} reached: the handler ignored its cancelled token and was abandoned, its slot freed");
+    }
+}

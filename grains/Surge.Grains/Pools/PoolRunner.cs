@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Surge.Policies;
+using Surge.Telemetry;
+using Surge.Workers;
+
+namespace Surge.Pools;
+
+/// <summary>
+/// This silo's pools at work: the shell around <see cref="PoolLedger"/> that keeps what needs threads. The ledger
+/// decides under one lock; the runner starts handlers on the thread pool, enforces time limits, cancels tokens,
+/// reports outcomes, and waits for them when the silo drains. Pool grains and the silo's control grain call it.
+/// </summary>
+internal sealed partial class PoolRunner
+{
+    private readonly Lock _lock = new();
+    private readonly PoolLedger _ledger;
+    private readonly PoolDecisions _decisions = new(); // reused under _lock
+    private readonly HandlerRegistry _handlers;
+    private readonly ITaskEvents _events;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _defaultTimeout;
+    private readonly TaskPoliciesOptions _policies;
+    private readonly RunBounds _bounds;
+    private readonly ILogger<PoolRunner> _logger;
+    private readonly IRunLog _runLog;
+
+    public PoolRunner(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, PoolShape shape,
+        IOptions<TaskPoliciesOptions> policies, RunBounds bounds, HandlerRegistry handlers, ITaskEvents events, TimeProvider time,
+        ILogger<PoolRunner> logger, IStartGate? gate = null, IRunLog? runLog = null)
+    {
+        var w = workers.Value;
+        _ledger = new PoolLedger(PoolLayout.Create(shape.Mode, w.MaxConcurrency, pools.Value), w.MaxConcurrency, w.MemoryBudgetMb, gate);
+        _runLog = runLog ?? NoRunLog.Instance;
+        _policies = policies.Value;
+        _bounds = bounds;
+        _defaultTimeout = w.DefaultTimeout;
+        _handlers = handlers;
+        _events = events;
+        _time = time;
+        _logger = logger;
+    }
+
+    public int MaxConcurrency => _ledger.MaxConcurrency;
+
+    public double MemoryBudgetMb => _ledger.MemoryBudgetMb;
+
+    public long MemoryDeferrals
+    {
+        get { lock (_lock) return _ledger.MemoryDeferrals; }
+    }
+
+    public double MemoryInUseMb
+    {
+        get { lock (_lock) return _ledger.MemoryInUseMb; }
+    }
+
+    /// <summary>Raised (outside the lock) when a task has to queue: the autoscaler wants to know at once.</summary>
+    public event Action? Backlogged;
+
+    public bool Runs(PoolKind kind) => _ledger.Runs(kind);
+
+    public void Enqueue(WorkItem item) => Enqueue([item]);
+
+    /// <summary>Queues a classifier's batch for one pool.</summary>
+    public void Enqueue(PoolKind pool, PoolBatch batch)
+        => Enqueue(Array.ConvertAll(batch.Items, w => new WorkItem(w.Spec, pool, w.PredictedMs, w.Attempt, w.MemoryMb)));
+
+    /// <summary>Takes a batch under one lock: a pool grain hands over what its classifier sent in one call.</summary>
+    public void Enqueue(IReadOnlyList<WorkItem> items)
+    {
+        var backlog = false;
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            foreach (var item in items) backlog |= _ledger.Enqueue(item, now, _decisions);
+            ActLocked();
+        }
+        if (backlog) Backlogged?.Invoke();
+    }
+
+    /// <summary>Sets a pool's limit within its min/max and starts whatever now fits. Returns the limit applied.</summary>
+    public int SetLimit(PoolKind kind, int limit)
+    {
+        lock (_lock)
+        {
+            var before = _ledger.Pools.FirstOrDefault(p => p.Kind == kind)?.Limit;
+            var applied = _ledger.SetLimit(kind, limit, _decisions);
+            if (before != applied) LogLimitChanged(kind.Name(), before ?? 0, applied);
+            ActLocked();
+            return applied;
+        }
+    }
+
+    /// <summary>The start gate changed (a cap grant came): starts what now passes.</summary>
+    public void Reconsider()
+    {
+        lock (_lock)
+        {
+            _ledger.Reconsider(_time.GetTimestamp(), _decisions);
+            ActLocked();
+        }
+    }
+
+    /// <summary>Tasks of a gated type waiting at the gate on this silo.</summary>
+    public int WaitingAtGate(string type)
+    {
+        lock (_lock) return _ledger.WaitingAtGate(type);
+    }
+
+    public PoolStats[] GetStats(string silo)
+    {
+        lock (_lock) return _ledger.Stats(silo, _time.GetTimestamp(), _time.TimestampFrequency);
+    }
+
+    /// <summary>Whether this silo still holds the task (queued, running or reporting).</summary>
+    public bool IsActive(string taskId)
+    {
+        lock (_lock) return _ledger.IsActive(taskId);
+    }
+
+    // Under _lock: handlers and reports start on the thread pool, never under the lock.
+    private void ActLocked()
+    {
+        if (_decisions.IsEmpty) return;
+        foreach (var (item, pool) in _decisions.Start)
+            ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Runner.RunAsync(s.Item, s.Pool), (Runner: this, Item: item, Pool: pool), preferLocal: false);
+        foreach (var (item, why) in _decisions.NotStarted)
+            ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Runner.ReportNotStartedAsync(s.Item, s.Why), (Runner: this, Item: item, Why: why), preferLocal: false);
+        _decisions.Clear();
+    }
+
+    private void Ended(WorkItem item, PoolSlots pool, double runMs)
+    {
+        lock (_lock)
+        {
+            _ledger.Ended(item, pool, runMs, _time.GetTimestamp(), _decisions);
+            ActLocked();
+        }
+    }
+
+    // Everything that can throw is inside the try: a task that cannot even be set up fails, and its slot is released.
+    private async Task RunAsync(WorkItem item, PoolSlots pool)
+    {
+        var spec = item.Spec;
+        var poolName = pool.Kind.Name();
+        var startedAt = _time.GetUtcNow();
+        CancellationTokenSource? token = null;
+        TimeSpan soft = default;
+        TaskOutcome outcome;
+        try
+        {
+            var policy = _policies.For(spec.Type);
+            soft = _bounds.SoftLimit(spec.Timeout ?? policy.SoftTimeLimit ?? _defaultTimeout);
+            // The soft limit runs from the start, before anyone hears of the start; a cancel request fires the same token.
+            token = new CancellationTokenSource(soft, _time);
+            Running(item, token);
+            startedAt = _time.GetUtcNow();
+            SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(poolName, spec.Type));
+            _events.Started(item, startedAt);
+            _runLog.Started(item, startedAt);
+            if (!_handlers.TryGet(spec.Type, out var handler))
+                throw new InvalidOperationException($"no handler for type '{spec.Type}' on this silo");
+            var context = new TaskContext
+            {
+                TaskId = spec.Id, Type = spec.Type, Payload = spec.Payload, Features = spec.Features,
+                Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt,
+            };
+            var result = await WithinHardLimitAsync(handler, context, item, token, soft + policy.HardLimitGrace).ConfigureAwait(false);
+            _bounds.CheckResultSize(result);
+            outcome = new TaskOutcome(true, null, result, pool.Kind, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt, context.MemoryMb);
+        }
+        catch (Exception e)
+        {
+            // A handler's failure fails its task, never the silo.
+            LogTaskFailed(e, spec.Id, spec.Type);
+            var error = e switch
+            {
+                OperationCanceledException when item.Cancelled => "cancelled",
+                OperationCanceledException => $"soft time limit of {soft} reached: the handler's token was cancelled",
+                _ => $"{e.GetType().Name}: {e.Message}",
+            };
+            outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Kind, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt,
+                ErrorType: e.GetType().FullName);
+        }
+        finally
+        {
+            NotRunning(item);
+            token?.Dispose();
+        }
+        _runLog.Ended(item, outcome.FinishedAt, outcome.Succeeded);
+        var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
+        SurgeMeter.RunDuration.Record(runMs / 1000, Tags(poolName, spec.Type));
+        SurgeMeter.TasksFinished.Add(1, new("pool", poolName), new("state", outcome.Succeeded ? "succeeded" : "failed"));
+        Ended(item, pool, runMs);
+        await ReportAsync(item, outcome).ConfigureAwait(false);
+    }
+
+    private Task ReportNotStartedAsync(WorkItem item, string why)
+        => ReportAsync(item, TaskOutcome.NotStarted(why, item.Pool, item.PredictedMs, _time.GetUtcNow(), item.Attempt));
+
+    private async Task ReportAsync(WorkItem item, TaskOutcome outcome)
+    {
+        try
+        {
+            await _events.Finished(item, outcome).ConfigureAwait(false);
+        }
+        finally
+        {
+            Settle(item); // a drain waits for this, delivered or not
+        }
+    }
+
+    private static TagList Tags(string pool, string type) => new() { { "pool", pool }, { "type", type } };
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Surge.Pools;
+
+/// <summary>
+/// Graceful stop: before Orleans deactivates this silo's grains, the pools stop taking work, hands its queue over
+/// (cluster mode) and waits for running tasks to finish and report. Of <see cref="DrainOptions.Timeout"/>, a third (at
+/// most 10 s) is kept for Orleans to deactivate grains and leave the membership, so the process exits within it.
+/// </summary>
+internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, RecoveryOptions recovery, IOptions<DrainOptions> options,
+    TimeProvider time, ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly ILogger _logger = logger;
+
+    private readonly Lock _lock = new();
+    private Task? _drain;
+
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(SiloDrain), ServiceLifecycleStage.Active, _ => Task.CompletedTask, DrainAsync);
+
+    /// <summary>
+    /// Drains once, however often it is asked: the host asks as soon as it starts stopping (while HTTP still answers,
+    /// so readiness reports the drain), Orleans asks again before it deactivates grains.
+    /// </summary>
+    public Task DrainAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock) return _drain ??= RunAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var wait = TasksBudget(options.Value.Timeout);
+        LogDraining(wait, recovery.RedispatchOnActivation);
+        var result = await pools.DrainAsync(recovery.RedispatchOnActivation, wait, cancellationToken);
+        LogDrained(time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
+        signal.Fire();
+    }
+
+    internal static TimeSpan TasksBudget(TimeSpan timeout) => timeout - TimeSpan.FromTicks(Math.Min(timeout.Ticks / 3, TimeSpan.TicksPerSecond * 10));
+
+    [LoggerMessage(1, LogLevel.Information, "Draining: no new work; waiting up to {Timeout} for running tasks (hand over queued work: {HandOver})")]
+    private partial void LogDraining(TimeSpan timeout, bool handOver);
+
+    [LoggerMessage(2, LogLevel.Warning, "Drained in {ElapsedMs:F0} ms: {HandedOver} queued tasks handed over, {Unfinished} unfinished at the timeout")]
+    private partial void LogDrained(double elapsedMs, int handedOver, int unfinished);
+}

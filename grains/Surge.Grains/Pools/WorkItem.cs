@@ -1,0 +1,37 @@
+namespace Surge.Pools;
+
+/// <summary>A routed task waiting in, or running from, a pool of this silo. Its mutable parts belong to <see cref="PoolLedger"/>.</summary>
+internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs, int attempt = 1, double memoryMb = 0)
+{
+    public TaskSpec Spec { get; } = spec;
+    public PoolKind Pool { get; } = pool;
+    public double? PredictedMs { get; } = predictedMs;
+    public int Attempt { get; } = attempt;
+
+    /// <summary>Predicted memory, counted against the silo's budget while it runs; 0 when unknown.</summary>
+    public double MemoryMb { get; } = memoryMb;
+
+    /// <summary>Already counted as held for memory, so a wait counts once however often it is retried.</summary>
+    public bool MemoryDeferred { get; set; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when it entered the queue.</summary>
+    public long EnqueuedAt { get; set; }
+
+    /// <summary>Holds a slot of its type's start gate (a cluster-wide cap), given back when it ends.</summary>
+    public bool HoldsGate { get; set; }
+
+    /// <summary>A caller cancelled it: dropped if still queued, its token cancelled if running.</summary>
+    public bool Cancelled { get; set; }
+
+    /// <summary>Runs in a slot borrowed from another pool, which it gives back when done.</summary>
+    public bool Borrowed { get; set; }
+}
+
+/// <summary>Where a pool tells what happened to a work item. Implementations must not throw.</summary>
+internal interface ITaskEvents
+{
+    void Started(WorkItem item, DateTimeOffset startedAt);
+
+    /// <summary>Completes when the outcome is delivered (or delivery gave up): a draining silo waits for it.</summary>
+    Task Finished(WorkItem item, TaskOutcome outcome);
+}

@@ -1,0 +1,18 @@
+namespace Surge.Routing;
+
+/// <summary>
+/// Routes ready tasks: asks the predictor, applies the routing mode, and hands each pool its share of the batch. A
+/// stateless worker, so every silo classifies its own shards' work locally. Internal: only task shards call it.
+/// </summary>
+internal interface IClassifierGrain : IGrainWithIntegerKey
+{
+    /// <summary>Returns once every task of the batch is queued (or started) in its pool, not when they have run.</summary>
+    Task DispatchAsync(DispatchBatch batch);
+}
+
+/// <summary>Ready tasks a shard dispatched in one turn, each with the attempt its record counted.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record DispatchBatch([property: Id(0)] TaskDispatch[] Items);
+
+[GenerateSerializer, Immutable]
+internal sealed record TaskDispatch([property: Id(0)] TaskSpec Spec, [property: Id(1)] int Attempt);

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Time.Testing;
+using Surge.Policies;
+using Surge.Routing;
+using Surge.Pools;
+using Surge.Workers;
+
+namespace Surge.Tests;
+
+public partial class PoolRunnerTests
+{
+    [Fact]
+    public async Task Run_HandlerIgnoresToken_SoftCancelsThenHardFailsAndFreesSlot()
+    {
+        var time = new FakeTimeProvider();
+        var stubborn = new StubbornHandler();
+        var policies = new TaskPoliciesOptions { Types = { ["stubborn"] = new TaskPolicy { SoftTimeLimit = TimeSpan.FromSeconds(5), HardLimitGrace = TimeSpan.FromSeconds(10) } } };
+        var executor = Executor(4, RoutingMode.Single, time, policies: policies, extra: ("stubborn", stubborn));
+        executor.Enqueue(new WorkItem(TaskSpec.Create("stubborn"), PoolKind.Single, null));
+        await stubborn.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        time.Advance(TimeSpan.FromSeconds(5)); // soft limit: the token fires, the handler carries on
+        Assert.True(stubborn.SawCancel);
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        await Task.Delay(50);
+        Assert.Equal(1, Pool(executor, PoolKind.Single).Running);
+
+        time.Advance(TimeSpan.FromSeconds(0.2)); // hard limit: 15 s after the start
+        var outcome = Assert.Single(await _events.WaitForAsync(1));
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("hard time limit of 00:00:15 reached", outcome.Error);
+        Assert.Equal(0, Pool(executor, PoolKind.Single).Running); // the slot is free
+        Assert.False(stubborn.Returned.Task.IsCompleted);          // though the handler never returned
+        Assert.Equal(1, executor.Abandoned);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedNeverStarts_RunningGetsItsTokenCancelled()
+    {
+        var executor = Executor(1, RoutingMode.Single);
+        var running = new WorkItem(TaskSpec.Create("wait"), PoolKind.Single, null);
+        var queued = new WorkItem(TaskSpec.Create("gate"), PoolKind.Single, null);
+        executor.Enqueue(running);
+        executor.Enqueue(queued);
+        await _events.WaitForStartsAsync(1);
+
+        Assert.True(executor.Cancel(queued.Spec.Id));
+        Assert.True(executor.Cancel(running.Spec.Id));
+        var outcomes = await _events.WaitForAsync(2);
+        Assert.Equal(["cancelled", "cancelled before it started"], outcomes.Select(o => o.Error).Order());
+        await Task.Delay(100);
+        Assert.Equal(0, _gate.MaxConcurrent); // the queued one never ran
+        Assert.Equal((0, 0), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
+        Assert.False(executor.IsActive(queued.Spec.Id));
+        Assert.False(executor.Cancel("unknown"));
+    }
+
+    private sealed class StubbornHandler : ITaskHandler
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Returned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool SawCancel { get; private set; }
+
+        public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+        {
+            cancellationToken.Register(() => SawCancel = true);
+            Entered.TrySetResult();
+            await Returned.Task; // never completed: ignores its token
+            return ReadOnlyMemory<byte>.Empty;
+        }
+    }
+}
