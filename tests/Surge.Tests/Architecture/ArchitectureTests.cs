@@ -12,28 +12,6 @@ namespace Surge.Tests.Architecture;
 /// </summary>
 public class ArchitectureTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// Pairs of features that still depend on each other, all through the worker core (Workers, Routing, Pools, and
-    /// the Caps-Workers link) that issue 15 rewrites into Surge.Pools (PoolLedger, IPoolGrain) and Surge.Routing
-    /// (IClassifierGrain). The rewrite removes them and EMPTIES THIS LIST; a pair whose cycle is gone fails
-    /// <see cref="KnownCycles_EachStillDependsBothWays"/> until it is deleted here. Nothing else may be added: a new
-    /// cycle is cut, not listed. While a pair is listed, its arrows (both ways) are left out of the cycle check, so a
-    /// longer cycle through one of them goes unseen too: one more reason to empty it.
-    /// </summary>
-    private static readonly (string A, string B)[] KnownCyclesOfTheWorkerCore =
-    [
-        ("Workers", "Caps"),
-        ("Workers", "Policies"),
-        ("Workers", "Programs"),
-        ("Workers", "Routing"),
-        ("Workers", "Tasks"),
-        ("Workers", "Telemetry"),
-        ("Routing", "Prediction"),
-        ("Pools", "Prediction"),
-    ];
-
-    private static readonly string[] WorkerCore = ["Surge.Workers", "Surge.Routing", "Surge.Pools", "Surge.Caps"];
-
     // What ships: every assembly and source folder of the product (not tests, benchmarks or the silo's Program).
     private static readonly string[] ProductAssemblies = ["Surge.Contracts", "Surge.Grains", "Surge.Predictor", "Surge.Client", "Surge.Replay", "Surge.Hosting", "surge"];
     private static readonly string[] ProductSources =
@@ -70,26 +48,14 @@ public class ArchitectureTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FeatureNamespaces_NoCycleBeyondTheKnownOnes()
+    public void FeatureNamespaces_NoCycle()
     {
         output.WriteLine(Graph.Value.ToString());
-        var cycles = Graph.Value.Without(KnownCyclesOfTheWorkerCore.Select(p => (Full(p.A), Full(p.B)))).Cycles();
+        var cycles = Graph.Value.Cycles();
 
         Assert.True(cycles.Count == 0, "Feature namespaces depend on each other in a circle; cut one arrow of each:" + Environment.NewLine
             + string.Join(Environment.NewLine, cycles.Select(Graph.Value.Describe)));
     }
-
-    [Fact]
-    public void KnownCycles_EachStillDependsBothWays()
-    {
-        var gone = KnownCyclesOfTheWorkerCore.Where(p => !(Graph.Value.DependsOn(Full(p.A), Full(p.B)) && Graph.Value.DependsOn(Full(p.B), Full(p.A)))).ToList();
-
-        Assert.True(gone.Count == 0, $"No longer a cycle, delete from {nameof(KnownCyclesOfTheWorkerCore)}: {string.Join(", ", gone)}");
-    }
-
-    [Fact]
-    public void KnownCycles_OnlyThroughTheWorkerCore()
-        => Assert.All(KnownCyclesOfTheWorkerCore, p => Assert.True(WorkerCore.Contains(Full(p.A)) || WorkerCore.Contains(Full(p.B)), $"{p} is not the worker core's: cut it"));
 
     /// <summary>
     /// A file in grains/Surge.Grains/&lt;Folder&gt;/ declares <c>Surge.&lt;Folder&gt;</c>, in a sub-folder the
@@ -132,8 +98,6 @@ public class ArchitectureTests(ITestOutputHelper output)
         Assert.DoesNotContain("Surge.Grains.csproj", projects);
         Assert.DoesNotContain("Surge.Hosting.csproj", projects);
     }
-
-    private static string Full(string feature) => "Surge." + feature;
 
     private static bool IsBcl(string name) => File.Exists(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), name + ".dll"));
 

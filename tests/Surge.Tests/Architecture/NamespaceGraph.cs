@@ -32,18 +32,6 @@ internal sealed class NamespaceGraph
         Node(from).TryAdd(to, evidence);
     }
 
-    public bool DependsOn(string from, string to) => _edges.TryGetValue(from, out var targets) && targets.ContainsKey(to);
-
-    /// <summary>This graph without the arrows between each pair, either way.</summary>
-    public NamespaceGraph Without(IEnumerable<(string A, string B)> pairs)
-    {
-        var ignored = pairs.SelectMany(p => new[] { (p.A, p.B), (p.B, p.A) }).ToHashSet();
-        var graph = new NamespaceGraph();
-        foreach (var node in Nodes) graph.Node(node);
-        foreach (var (from, to, evidence) in Edges.Where(e => !ignored.Contains((e.From, e.To)))) graph.Add(from, to, evidence);
-        return graph;
-    }
-
     /// <summary>Every cycle, as the features that depend on each other round it (a component of more than one).</summary>
     public IReadOnlyList<IReadOnlyList<string>> Cycles()
     {

@@ -41,33 +41,6 @@ public class NamespaceGraphTests
     public void Add_WithinOneFeature_NoArrow()
         => Assert.Empty(Graph(("A", "A")).Cycles());
 
-    [Fact]
-    public void Without_KnownPair_OtherCyclesStillFound()
-    {
-        var graph = Graph(("A", "B"), ("B", "A"), ("C", "D"), ("D", "C"));
-
-        Assert.Equal(["C", "D"], Assert.Single(graph.Without([("B", "A")]).Cycles()));
-    }
-
-    [Fact]
-    public void Without_KnownPair_LoopThroughOneOfItsFeaturesStillFound()
-    {
-        // A <-> B is known; B -> C -> B does not use its arrows and must still count.
-        var graph = Graph(("A", "B"), ("B", "A"), ("B", "C"), ("C", "B"));
-
-        Assert.Equal(["B", "C"], Assert.Single(graph.Without([("A", "B")]).Cycles()));
-    }
-
-    [Fact]
-    public void Without_KnownPair_ItsArrowsGoneBothWays()
-    {
-        var graph = Graph(("A", "B"), ("B", "A"), ("B", "C")).Without([("B", "A")]);
-
-        Assert.False(graph.DependsOn("A", "B"));
-        Assert.False(graph.DependsOn("B", "A"));
-        Assert.True(graph.DependsOn("B", "C"));
-    }
-
     [Theory]
     [InlineData("Surge", "Surge")]
     [InlineData("Surge.Tasks", "Surge.Tasks")]
