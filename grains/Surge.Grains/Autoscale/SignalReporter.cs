@@ -74,12 +74,16 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
         }
     }
 
-    private static PoolSignal Signal(PoolStats now, PoolStats before, double seconds)
+    // Actual: of what finished in the interval. Predicted: of what arrived with a prediction in it, so a pool that has
+    // finished nothing yet (a backlog of long work at start) still tells the autoscaler how long its work should take.
+    internal static PoolSignal Signal(PoolStats now, PoolStats before, double seconds)
     {
         var completed = now.Completed - before.Completed;
         var meanActual = completed > 0 ? (now.RunMsTotal - before.RunMsTotal) / completed : 0;
+        var predicted = now.PredictedArrived - before.PredictedArrived;
+        var meanPredicted = predicted > 0 ? (now.PredictedMsTotal - before.PredictedMsTotal) / predicted : 0;
         return new PoolSignal(now.Pool, now.Queued, now.OldestWaitMs, now.Running, now.Limit, now.Min, now.Max,
-            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanActual);
+            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanPredicted);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Could not report signals to the autoscaler")]
