@@ -23,7 +23,7 @@ public class BackgroundLoopTests
         return Task.CompletedTask;
     }
 
-    private Task RunsAsync(int count) => Eventually.TrueAsync(() => _runs.Count >= count, $"{count} runs (saw {_runs.Count})");
+    private Task RunsAsync(int count) => Eventually.ValueAsync(() => Task.FromResult(_runs.Count), runs => runs >= count, $"{count} runs");
 
     [Fact]
     public async Task Start_EachPeriodOfTheClock_RunsOnceAtTheTick()
