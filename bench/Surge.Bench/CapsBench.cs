@@ -70,7 +70,7 @@ internal static class CapsBench
             latencies.Add(clock.Elapsed.TotalMilliseconds);
         });
         var sorted = latencies.Order().ToArray();
-        return (sorted[sorted.Length / 2], sorted[(int)Math.Ceiling(sorted.Length * 0.99) - 1]);
+        return (Percentiles.NearestRank<double>(sorted, 0.50), Percentiles.NearestRank<double>(sorted, 0.99));
     }
 
     private static void Print(string phase, (double P50, double P99) probe, int? maxRunning)

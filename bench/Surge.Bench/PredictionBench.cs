@@ -44,7 +44,7 @@ internal static class PredictionBench
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         Array.Sort(samples);
-        return new Result(name, Count, Math.Round(samples[Count / 2], 2), Math.Round(samples[(int)(Count * 0.99)], 2), Math.Round((double)allocated / Count, 2));
+        return new Result(name, Count, Math.Round(Percentiles.NearestRank<double>(samples, 0.50), 2), Math.Round(Percentiles.NearestRank<double>(samples, 0.99), 2), Math.Round((double)allocated / Count, 2));
     }
 
     private sealed record Result(string bench, int predictions, double p50_us, double p99_us, double bytes_per_prediction);

@@ -49,12 +49,10 @@ public sealed record LatencySummary(int Count, double P50Ms, double P95Ms, doubl
     public static LatencySummary Of(IEnumerable<double> values)
     {
         var sorted = values.Where(double.IsFinite).Order().ToArray();
-        return new LatencySummary(sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.95), Percentile(sorted, 0.99));
+        return new LatencySummary(sorted.Length, Ms(sorted, 0.50), Ms(sorted, 0.95), Ms(sorted, 0.99));
     }
 
-    /// <summary>Nearest-rank percentile of sorted values; 0 for none.</summary>
-    public static double Percentile(double[] sorted, double q)
-        => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)], 1);
+    private static double Ms(double[] sorted, double q) => Math.Round(Percentiles.NearestRank<double>(sorted, q), 1);
 }
 
 /// <summary>

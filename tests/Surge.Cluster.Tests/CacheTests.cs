@@ -8,7 +8,7 @@ public class CacheTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
 {
     private readonly ISurgeClient _client = fixture.Surge.Client;
 
-    private static TaskSpec Square(long n) => TaskSpec.Create(SquareHandler.TypeName, $$"""{"n":{{n}}}""");
+    internal static TaskSpec Square(long n) => TaskSpec.Create(SquareHandler.TypeName, $$"""{"n":{{n}}}""");
 
     private static string Text(TaskStatus s) => Encoding.UTF8.GetString(s.Result.Span);
 
@@ -48,22 +48,32 @@ public class CacheTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
     }
 
     [Fact]
-    public async Task Cache_PastTtl_RunsAgain()
-    {
-        var n = Random.Shared.NextInt64(1, 1_000_000);
-        await _client.RunAsync(Square(n));
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        Assert.False((await _client.RunAsync(Square(n))).FromCache);
-        Assert.Equal(2, SquareHandler.Runs[$$"""{"n":{{n}}}"""]);
-    }
-
-    [Fact]
     public async Task Cache_EntityEvents_AlwaysRun()
     {
         var n = Random.Shared.NextInt64(1, 1_000_000);
         var entity = $"calc/{Guid.NewGuid():N}";
         await _client.RunAsync(Square(n).ForEntity(entity, "a"));
         Assert.False((await _client.RunAsync(Square(n).ForEntity(entity, "b"))).FromCache);
+        Assert.Equal(2, SquareHandler.Runs[$$"""{"n":{{n}}}"""]);
+    }
+}
+
+/// <summary>The cache's TTL on the fake clock ("square" cached 2 s there too).</summary>
+[Collection("fake clock")]
+public class CacheTtlTests(FakeClockFixture fixture)
+{
+    private readonly ISurgeClient _client = fixture.Surge.Client;
+
+    [Fact]
+    public async Task Cache_PastTtl_RunsAgain()
+    {
+        var n = Random.Shared.NextInt64(1, 1_000_000);
+        await _client.RunAsync(CacheTests.Square(n));
+
+        fixture.Clock.Advance(FakeClockFixture.CacheTtl - TimeSpan.FromMilliseconds(1));
+        Assert.True((await _client.RunAsync(CacheTests.Square(n))).FromCache); // still within its TTL
+        fixture.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False((await _client.RunAsync(CacheTests.Square(n))).FromCache);
         Assert.Equal(2, SquareHandler.Runs[$$"""{"n":{{n}}}"""]);
     }
 }

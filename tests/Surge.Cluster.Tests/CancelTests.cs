@@ -4,6 +4,8 @@ namespace Surge.Cluster.Tests;
 
 public class CancelTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
 {
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
     private readonly ISurgeClient _client = fixture.Surge.Client;
 
     [Fact]
@@ -11,13 +13,13 @@ public class CancelTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
     {
         var spec = TaskSpec.Create(PatientHandler.TypeName);
         await _client.SubmitAsync(spec);
-        await Until(() => PatientHandler.Started.ContainsKey(spec.Id));
+        await Eventually.TrueAsync(() => PatientHandler.Started.ContainsKey(spec.Id), $"{spec.Id} running", Limit);
 
         var cancelled = await _client.CancelAsync(spec.Id);
         Assert.Equal(TaskState.Cancelled, cancelled!.State);
-        await Until(() => PatientHandler.Cancelled.ContainsKey(spec.Id));
+        await Eventually.TrueAsync(() => PatientHandler.Cancelled.ContainsKey(spec.Id), $"{spec.Id}'s token cancelled", Limit);
         Assert.Equal(TaskState.Cancelled, (await _client.GetStatusAsync(spec.Id))!.State); // its late failure changes nothing
-        await Until(async () => (await _client.GetPoolsAsync()).Sum(p => p.Running) == 0);
+        await Eventually.TrueAsync(async () => (await _client.GetPoolsAsync()).Sum(p => p.Running) == 0, "its slot free", Limit);
     }
 
     [Fact]
@@ -27,13 +29,14 @@ public class CancelTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
         // hash of their ids, so enough of them that each silo surely gets at least three.
         var blockers = Enumerable.Range(0, 24).Select(_ => TaskSpec.Create(PatientHandler.TypeName)).ToList();
         foreach (var blocker in blockers) await _client.SubmitAsync(blocker);
-        await Until(async () => (await _client.GetPoolsAsync()) is var pools && pools.All(p => p.Running == p.Limit && p.Queued > 0));
+        await Eventually.TrueAsync(async () => (await _client.GetPoolsAsync()) is var pools && pools.All(p => p.Running == p.Limit && p.Queued > 0),
+            "every slot of both silos busy and work queued behind", Limit);
         var queued = await _client.SubmitAsync(TaskSpec.Create(CountingHandler.TypeName));
         Assert.Equal(TaskState.Queued, queued.State);
 
         Assert.Equal(TaskState.Cancelled, (await _client.CancelAsync(queued.Id))!.State);
         foreach (var blocker in blockers) await _client.CancelAsync(blocker.Id);
-        await Until(async () => (await _client.GetPoolsAsync()).All(p => p.Running == 0 && p.Queued == 0));
+        await Eventually.TrueAsync(async () => (await _client.GetPoolsAsync()).All(p => p.Running == 0 && p.Queued == 0), "every pool idle", Limit);
         Assert.False(CountingHandler.Runs.ContainsKey(queued.Id));
         Assert.Equal(TaskState.Cancelled, (await _client.GetStatusAsync(queued.Id))!.State);
         Assert.True(blockers.Count(b => PatientHandler.Started.ContainsKey(b.Id)) >= 4); // the ones that ran were cancelled running
@@ -61,17 +64,5 @@ public class CancelTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
         var done = await _client.RunAsync(TaskSpec.Create(CountingHandler.TypeName));
         Assert.Equal(TaskState.Succeeded, (await _client.CancelAsync(done.Id))!.State);
         Assert.Null(await _client.CancelAsync("no-such-task"));
-    }
-
-    private static Task Until(Func<bool> condition) => Until(() => Task.FromResult(condition()));
-
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 20 s");
-            await Task.Delay(20);
-        }
     }
 }

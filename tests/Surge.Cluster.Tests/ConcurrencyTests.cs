@@ -37,16 +37,8 @@ public class ConcurrencyTests(ClusterFixture fixture)
     }
 
     // Waits until every silo's long pool runs as many as its limit allows.
-    private async Task<PoolStats[]> SettleAsync(int expectedLimit)
-    {
-        PoolStats[] pools = [];
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            pools = (await _client.GetPoolsAsync()).Where(p => p.Pool == PoolKind.Long).ToArray();
-            if (pools.All(p => p.Limit == expectedLimit && p.Running == Math.Min(expectedLimit, p.Running + p.Queued))) return pools;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"pools did not settle at limit {expectedLimit}: {string.Join("; ", pools.Select(p => $"{p.Silo} running {p.Running} queued {p.Queued} limit {p.Limit}"))}");
-        return pools;
-    }
+    private Task<PoolStats[]> SettleAsync(int expectedLimit)
+        => Eventually.ValueAsync(async () => (await _client.GetPoolsAsync()).Where(p => p.Pool == PoolKind.Long).ToArray(),
+            pools => pools.All(p => p.Limit == expectedLimit && p.Running == Math.Min(expectedLimit, p.Running + p.Queued)),
+            $"every long pool to run as many as its limit {expectedLimit} allows", TimeSpan.FromSeconds(10));
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using Surge.Policies;
 using Surge.Workers;
@@ -10,11 +9,11 @@ namespace Surge.Cluster.Tests;
 public sealed class FlakyHandler : ITaskHandler
 {
     public const string TypeName = "flaky";
-    public static readonly ConcurrentDictionary<string, ConcurrentQueue<(int Attempt, long At)>> Starts = new();
+    public static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> Starts = new(); // the attempts, in order
 
     public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
     {
-        Starts.GetOrAdd(context.TaskId, _ => new()).Enqueue((context.Attempt, Stopwatch.GetTimestamp()));
+        Starts.GetOrAdd(context.TaskId, _ => new()).Enqueue(context.Attempt);
         using var payload = JsonDocument.Parse(context.Payload);
         var failTimes = payload.RootElement.GetProperty("fail_times").GetInt32();
         var error = payload.RootElement.TryGetProperty("error", out var e) ? e.GetString() : "retry";
@@ -108,13 +107,11 @@ public sealed class CappedHandler : ITaskHandler
         private int _max;
         private int _completed;
 
-        public ConcurrentQueue<long> StartedAt { get; } = new();
         public int MaxConcurrent => Volatile.Read(ref _max);
         public int Completed => Volatile.Read(ref _completed);
 
         public void Start()
         {
-            StartedAt.Enqueue(Stopwatch.GetTimestamp());
             var now = Interlocked.Increment(ref _running);
             int seen;
             while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen) { }

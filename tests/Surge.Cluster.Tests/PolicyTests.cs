@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Surge.Client;
 
 namespace Surge.Cluster.Tests;
@@ -45,34 +44,8 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
 {
     private readonly ISurgeClient _client = fixture.Surge.Client;
 
-    private static TaskSpec Flaky(int failTimes, string error = "retry")
+    internal static TaskSpec Flaky(int failTimes, string error = "retry")
         => TaskSpec.Create(FlakyHandler.TypeName, $$"""{"fail_times":{{failTimes}},"error":"{{error}}"}""");
-
-    [Fact]
-    public async Task Retry_FailsTwiceThenSucceeds_WaitsBackoffBetweenAttempts()
-    {
-        var spec = Flaky(2);
-        await _client.SubmitAsync(spec);
-        var seen = new HashSet<TaskState>();
-        TaskStatus status;
-        do
-        {
-            status = (await _client.GetStatusAsync(spec.Id))!;
-            seen.Add(status.State);
-            if (status.State == TaskState.Retrying) Assert.NotNull(status.NextAttemptAt);
-            await Task.Delay(20);
-        }
-        while (!status.IsFinal);
-
-        Assert.Equal(TaskState.Succeeded, status.State);
-        Assert.Equal(3, status.Attempts);
-        Assert.Contains(TaskState.Retrying, seen);
-        var starts = FlakyHandler.Starts[spec.Id].ToArray();
-        Assert.Equal([1, 2, 3], starts.Select(s => s.Attempt));
-        // Backoff 200 ms then 400 ms (base 200 ms doubling, no jitter).
-        Assert.True(Stopwatch.GetElapsedTime(starts[0].At, starts[1].At) >= TimeSpan.FromMilliseconds(190));
-        Assert.True(Stopwatch.GetElapsedTime(starts[1].At, starts[2].At) >= TimeSpan.FromMilliseconds(390));
-    }
 
     [Fact]
     public async Task Retry_AttemptsExhausted_DeadLetteredThenRetriedWithFreshBudget()
@@ -155,5 +128,42 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
         Assert.Equal(TaskState.Failed, failed.State);
         Assert.Contains("soft time limit", failed.Error);
         Assert.True(PatientHandler.Cancelled.ContainsKey(spec.Id));
+    }
+}
+
+/// <summary>Retry backoffs on the fake clock ("flaky": 3 attempts, backoff 200 ms doubling, no jitter).</summary>
+[Collection("fake clock")]
+public class RetryBackoffTests(FakeClockFixture fixture)
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
+
+    private readonly ISurgeClient _client = fixture.Surge.Client;
+
+    [Fact]
+    public async Task Retry_FailsTwiceThenSucceeds_WaitsBackoffBetweenAttempts()
+    {
+        var spec = PolicyTests.Flaky(2);
+        var failedAt = fixture.Clock.GetUtcNow(); // the clock stands still until the test moves it
+        await _client.SubmitAsync(spec);
+
+        // Backoff 200 ms then 400 ms (base 200 ms doubling, no jitter), each counted from the failure.
+        foreach (var (attempt, backoff) in new[] { (1, FakeClockFixture.BackoffBase), (2, 2 * FakeClockFixture.BackoffBase) })
+        {
+            var retrying = await Eventually.ValueAsync(() => _client.GetStatusAsync(spec.Id), s => s is { State: TaskState.Retrying } && s.Attempts == attempt,
+                $"{spec.Id} retrying after attempt {attempt}");
+            Assert.Equal(failedAt + backoff, retrying!.NextAttemptAt);
+
+            fixture.Clock.Advance(backoff - Tick);
+            var waiting = await _client.GetStatusAsync(spec.Id);
+            Assert.Equal((TaskState.Retrying, attempt), (waiting!.State, waiting.Attempts)); // not before its backoff
+            Assert.Equal(attempt, FlakyHandler.Starts[spec.Id].Count);
+            fixture.Clock.Advance(Tick);
+            failedAt += backoff;
+        }
+
+        var status = await _client.WaitAsync(spec.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal(TaskState.Succeeded, status.State);
+        Assert.Equal(3, status.Attempts);
+        Assert.Equal([1, 2, 3], FlakyHandler.Starts[spec.Id]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -21,7 +22,27 @@ public sealed class SurgeCluster : IAsyncDisposable
     public TestCluster Cluster { get; }
     public ISurgeClient Client { get; }
 
+    // The clocks of clusters started on one: a silo configurator is made by the test host, so it finds its clock by key.
+    private const string ClockKey = "SurgeTests:Clock";
+    private static readonly ConcurrentDictionary<string, TimeProvider> Clocks = new();
+
     public static Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings = null) => StartAsync(settings, static _ => { });
+
+    /// <summary>
+    /// A cluster on <paramref name="clock"/> (a <c>FakeTimeProvider</c> the test moves): Surge's services and the grains'
+    /// timers read it, while Orleans' own background loops (membership, messaging timeouts, activation collection) stay
+    /// on real time, so the cluster runs and answers whatever the test does with its clock.
+    /// </summary>
+    public static Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings, TimeProvider clock)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        Clocks[key] = clock;
+        return StartAsync(settings, builder =>
+        {
+            builder.Properties[ClockKey] = key;
+            builder.AddSiloBuilderConfigurator<ClockConfigurator>();
+        });
+    }
 
     /// <summary>
     /// <paramref name="configure"/> runs before Surge's own silo configurator, so a silo configurator it adds can
@@ -42,6 +63,16 @@ public sealed class SurgeCluster : IAsyncDisposable
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+    }
+
+    // Runs before SiloConfigurator: Surge only adds the system clock when no TimeProvider is registered yet.
+    private sealed class ClockConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.Services.AddSingleton(Clocks[silo.Configuration[ClockKey]!]);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+        }
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

@@ -231,6 +231,17 @@ public class PoolLedgerTests
             var reports = new Dictionary<WorkItem, int>();
             var all = new List<WorkItem>();
             var decide = new PoolDecisions();
+            // What the runner does with a step's decisions: starts run, never-started ones report and settle.
+            void Absorb()
+            {
+                running.AddRange(decide.Start.Select(s => s.Item));
+                foreach (var (never, _) in decide.NotStarted)
+                {
+                    ledger.Settle(never);
+                    reports[never] = reports.GetValueOrDefault(never) + 1;
+                }
+                decide.Clear();
+            }
             for (var step = 0; step < 80; step++)
             {
                 switch (random.Next(7))
@@ -262,13 +273,7 @@ public class PoolLedgerTests
                         ledger.Drain(handOver: random.Next(2) == 0, decide);
                         break;
                 }
-                running.AddRange(decide.Start.Select(s => s.Item));
-                foreach (var (never, _) in decide.NotStarted)
-                {
-                    ledger.Settle(never);
-                    reports[never] = reports.GetValueOrDefault(never) + 1;
-                }
-                decide.Clear();
+                Absorb();
 
                 Assert.True(running.Count <= max, $"seed {seed}: {running.Count} running over {max}");
                 Assert.True(gate.InUse == running.Count(r => r.HoldsGate) + ledger.Pools.Sum(p => p.Queue.Count(i => i.HoldsGate)), $"seed {seed}: gate count"); // admitted ones hold it
@@ -282,13 +287,7 @@ public class PoolLedgerTests
             ledger.SetLimit(PoolKind.Long, max, decide);
             while (true)
             {
-                running.AddRange(decide.Start.Select(s => s.Item));
-                foreach (var (never, _) in decide.NotStarted)
-                {
-                    ledger.Settle(never);
-                    reports[never] = reports.GetValueOrDefault(never) + 1;
-                }
-                decide.Clear();
+                Absorb();
                 if (running.Count == 0) break;
                 var done = running[0];
                 running.RemoveAt(0);

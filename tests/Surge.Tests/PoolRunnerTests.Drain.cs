@@ -76,9 +76,5 @@ public partial class PoolRunnerTests
         await WaitUntilAsync(() => !executor.IsActive(item.Spec.Id));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Eventually.TrueAsync(condition, "the pool to forget the task", TimeSpan.FromSeconds(2));
 }

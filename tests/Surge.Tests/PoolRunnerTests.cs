@@ -74,6 +74,18 @@ public partial class PoolRunnerTests : IDisposable
     }
 
     [Fact]
+    public void GetStats_ArrivalsWithPredictions_CountedForTheAutoscalersMeanPrediction()
+    {
+        var executor = Executor(8);
+        executor.Enqueue(new WorkItem(TaskSpec.Create("gate"), PoolKind.Long, 300));
+        executor.Enqueue(new WorkItem(TaskSpec.Create("gate"), PoolKind.Long, 500));
+        executor.Enqueue(Item("gate", PoolKind.Long)); // no prediction: not in the mean
+
+        var stats = Pool(executor, PoolKind.Long);
+        Assert.Equal((3, 2, 800), (stats.Arrived, stats.PredictedArrived, stats.PredictedMsTotal));
+    }
+
+    [Fact]
     public void SetLimit_OutsideBounds_IsClamped()
     {
         var executor = Executor(8);

@@ -97,10 +97,13 @@ public class ReplayReportTests
         Assert.True(json.RootElement.GetProperty("routing").TryGetProperty("long_as_short", out _));
     }
 
-    [Theory]
-    [InlineData(new double[] { }, 0.99, 0)]
-    [InlineData(new double[] { 1, 2, 3, 4 }, 0.5, 2)]
-    [InlineData(new double[] { 1, 2, 3, 4 }, 0.99, 4)]
-    public void Percentile_NearestRank(double[] sorted, double q, double expected)
-        => Assert.Equal(expected, LatencySummary.Percentile(sorted, q));
+    [Fact]
+    public void LatencySummary_UnsortedWithNaN_NearestRankOfFiniteValuesToOneDecimal()
+    {
+        var summary = LatencySummary.Of([4.04, double.NaN, 1.26]);
+        Assert.Equal(new LatencySummary(2, 1.3, 4.0, 4.0), summary);
+    }
+
+    [Fact]
+    public void LatencySummary_None_IsZeros() => Assert.Equal(new LatencySummary(0, 0, 0, 0), LatencySummary.Of([]));
 }

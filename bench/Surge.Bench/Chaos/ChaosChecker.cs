@@ -95,8 +95,8 @@ internal static class ChaosChecker
         var startMs = journal.Start.ToUnixTimeMilliseconds();
         var unavailable = refusals.SelectMany(r => Enumerable.Range(0, (int)((r.To - startMs) / 1000 - (r.From - startMs) / 1000) + 1).Select(i => (r.From - startMs) / 1000 + i)).Distinct().Count();
 
-        var recovered = recoveries.Where(r => r is not null).Select(r => r!.Value).Order().ToList();
-        double? p99 = recoveries.Length == 0 ? 0 : recovered.Count < recoveries.Length ? null : recovered[(int)Math.Ceiling(0.99 * recovered.Count) - 1];
+        var recovered = recoveries.Where(r => r is not null).Select(r => r!.Value).ToList();
+        double? p99 = recovered.Count < recoveries.Length ? null : Percentiles.Of(recovered, 0.99); // 0 with no kills
 
         return new Dictionary<string, object?>
         {

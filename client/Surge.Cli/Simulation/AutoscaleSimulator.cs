@@ -46,8 +46,7 @@ public static class AutoscaleSimulator
             if (cluster.NowMs % TimelineEveryMs < StepMs)
                 timeline.Add($"t={cluster.NowMs / 1000,5:0}s backlog={cluster.Queue.Count,5} pods={cluster.Replicas,2} ready={cluster.Ready.Count(),2} concurrency={string.Join('/', cluster.Ready.Select(p => p.Limit))}");
         }
-        waits.Sort();
-        var p95 = waits.Count == 0 ? 0 : waits[Math.Clamp((int)Math.Ceiling(0.95 * waits.Count) - 1, 0, waits.Count - 1)];
+        var p95 = Percentiles.Of(waits, 0.95);
         return new SimulationResult(policy.Name, Math.Round(p95, 1), maxBacklog, Math.Round(cluster.PodMilliseconds / 1000, 1), cluster.ScaleEvents,
             Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline);
     }

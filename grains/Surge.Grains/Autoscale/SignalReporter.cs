@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Surge.Background;
 using Surge.Pools;
 
 namespace Surge.Autoscale;
@@ -16,9 +17,10 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
     // A report is due early when a backlog appears, but never more often than this.
     private static readonly TimeSpan MinSpacing = TimeSpan.FromMilliseconds(100);
 
-    private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _wake = new(0, 1);
-    private Task _loop = Task.CompletedTask;
+    private BackgroundLoop? _loop;
+    private PoolStats[] _previous = [];
+    private long _previousAt;
+    private TimeSpan _previousCpu;
 
     public void Participate(ISiloLifecycle lifecycle)
         => lifecycle.Subscribe(nameof(SignalReporter), ServiceLifecycleStage.Active, _ => Start(), StopAsync);
@@ -26,60 +28,48 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
     private Task Start()
     {
         if (!options.Value.Enabled) return Task.CompletedTask;
-        executor.Backlogged += () =>
-        {
-            if (_wake.CurrentCount == 0) try { _wake.Release(); } catch (SemaphoreFullException) { } // already due
-        };
-        _loop = Task.Run(LoopAsync);
+        (_previous, _previousAt, _previousCpu) = (executor.GetStats(Key), time.GetTimestamp(), Process.GetCurrentProcess().TotalProcessorTime);
+        var loop = _loop = BackgroundLoop.Start(nameof(SignalReporter), options.Value.Interval, ReportAsync, time, _logger, MinSpacing);
+        executor.Backlogged += loop.Wake;
         return Task.CompletedTask;
     }
 
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stop.CancelAsync();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
+    private Task StopAsync(CancellationToken cancellationToken) => _loop?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    private async Task LoopAsync()
+    private string Key => silo.SiloAddress.ToParsableString();
+
+    // One run at a time (the loop's): the previous snapshot needs no lock.
+    private async Task ReportAsync(CancellationToken cancellationToken)
     {
-        var key = silo.SiloAddress.ToParsableString();
-        var previous = executor.GetStats(key);
-        var previousAt = time.GetTimestamp();
-        var previousCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        while (!_stop.IsCancellationRequested)
+        var now = time.GetTimestamp();
+        var seconds = Math.Max(0.001, time.GetElapsedTime(_previousAt, now).TotalSeconds);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var current = executor.GetStats(Key);
+        var pools = current.Select(p => Signal(p, _previous.FirstOrDefault(q => q.Pool == p.Pool) ?? p, seconds)).ToArray();
+        var cpuShare = (cpu - _previousCpu).TotalSeconds / seconds / Environment.ProcessorCount;
+        try
         {
-            try
-            {
-                await _wake.WaitAsync(options.Value.Interval, _stop.Token);
-                var sinceLast = time.GetElapsedTime(previousAt);
-                if (sinceLast < MinSpacing) await Task.Delay(MinSpacing - sinceLast, time, _stop.Token);
-                var now = time.GetTimestamp();
-                var seconds = Math.Max(0.001, time.GetElapsedTime(previousAt, now).TotalSeconds);
-                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                var current = executor.GetStats(key);
-                var pools = current.Select(p => Signal(p, previous.FirstOrDefault(q => q.Pool == p.Pool) ?? p, seconds)).ToArray();
-                var cpuShare = (cpu - previousCpu).TotalSeconds / seconds / Environment.ProcessorCount;
-                await grains.GetGrain<IAutoscaleReporting>(0).ReportAsync(
-                    new SiloSignal(key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools));
-                (previous, previousAt, previousCpu) = (current, now, cpu);
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogReportFailed(e); // the next interval reports again
-            }
+            await grains.GetGrain<IAutoscaleReporting>(0).ReportAsync(
+                new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools));
         }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogReportFailed(e); // the next interval reports again, over both intervals
+            return;
+        }
+        (_previous, _previousAt, _previousCpu) = (current, now, cpu);
     }
 
-    private static PoolSignal Signal(PoolStats now, PoolStats before, double seconds)
+    // Actual: of what finished in the interval. Predicted: of what arrived with a prediction in it, so a pool that has
+    // finished nothing yet (a backlog of long work at start) still tells the autoscaler how long its work should take.
+    internal static PoolSignal Signal(PoolStats now, PoolStats before, double seconds)
     {
         var completed = now.Completed - before.Completed;
         var meanActual = completed > 0 ? (now.RunMsTotal - before.RunMsTotal) / completed : 0;
+        var predicted = now.PredictedArrived - before.PredictedArrived;
+        var meanPredicted = predicted > 0 ? (now.PredictedMsTotal - before.PredictedMsTotal) / predicted : 0;
         return new PoolSignal(now.Pool, now.Queued, now.OldestWaitMs, now.Running, now.Limit, now.Min, now.Max,
-            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanActual);
+            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanPredicted);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Could not report signals to the autoscaler")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using System.Diagnostics.Metrics;
+using Surge.Background;
 using Surge.Pools;
 using Surge.Telemetry;
 
@@ -14,9 +15,8 @@ internal sealed partial class CapLeaseKeeper(CapGate gate, PoolRunner pools, IGr
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
-    private readonly CancellationTokenSource _stop = new();
     private long _lastLogged;
-    private Task _loop = Task.CompletedTask;
+    private BackgroundLoop? _loop;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -29,30 +29,12 @@ internal sealed partial class CapLeaseKeeper(CapGate gate, PoolRunner pools, IGr
                 "Tasks of a capped type waiting for a cluster-wide slot or start token, by type");
             SurgeMeter.Meter.CreateObservableGauge("surge.cap.slots", () => Each(gate.SlotsOf), "{slot}",
                 "Slots of a capped type's cluster-wide cap leased by this silo, by type");
-            _loop = Task.Run(() => RunAsync(_stop.Token));
+            var me = silo.SiloAddress.ToParsableString();
+            _loop = BackgroundLoop.Start(nameof(CapLeaseKeeper), Tick, _ => Task.WhenAll(gate.CappedTypes.Select(type => SyncAsync(type, me))), time, logger);
             return Task.CompletedTask;
         });
-        lifecycle.Subscribe(nameof(CapLeaseKeeper), ServiceLifecycleStage.ApplicationServices, _ => Task.CompletedTask, async _ =>
-        {
-            await _stop.CancelAsync();
-            await _loop;
-        });
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var me = silo.SiloAddress.ToParsableString();
-        using var timer = new PeriodicTimer(Tick, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                await Task.WhenAll(gate.CappedTypes.Select(type => SyncAsync(type, me)));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        lifecycle.Subscribe(nameof(CapLeaseKeeper), ServiceLifecycleStage.ApplicationServices, _ => Task.CompletedTask,
+            ct => _loop?.StopAsync(ct) ?? Task.CompletedTask);
     }
 
     private async Task SyncAsync(string type, string me)

@@ -53,7 +53,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         item.EnqueuedAt = now;
         if (!PassOrWait(item, now)) return false; // waits for its type's gate, outside the pool: other types are unaffected
         pool.Queue.Enqueue(item);
-        pool.Arrived++;
+        pool.Arrive(item);
         Fill(decide);
         return pool.Queue.Count > 0;
     }
@@ -160,7 +160,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
             next.HoldsGate = true;
             var pool = Find(next.Pool)!;
             pool.Queue.Enqueue(next);
-            pool.Arrived++;
+            pool.Arrive(next);
         }
     }
 
@@ -175,7 +175,8 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
 
     public PoolStats[] Stats(string silo, long now, long timestampFrequency)
         => Array.ConvertAll(pools, p => new PoolStats(silo, p.Kind, p.Queue.Count, p.Running, p.Limit, p.Min, p.Max, p.Started, p.Completed,
-            p.Queue.TryPeek(out var oldest) ? (now - oldest.EnqueuedAt) * 1000.0 / timestampFrequency : 0, p.MemoryMb, p.Arrived, p.RunMsTotal));
+            p.Queue.TryPeek(out var oldest) ? (now - oldest.EnqueuedAt) * 1000.0 / timestampFrequency : 0, p.MemoryMb, p.Arrived, p.RunMsTotal,
+            p.PredictedArrived, p.PredictedMsTotal));
 
     private PoolSlots? Find(PoolKind kind)
     {

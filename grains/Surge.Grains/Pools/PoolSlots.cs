@@ -28,9 +28,22 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit, Pool
     public double MemoryMb { get; set; }
 
     public long Arrived { get; set; }
+    public long PredictedArrived { get; set; }
+    public double PredictedMsTotal { get; set; }
     public long Started { get; set; }
     public double RunMsTotal { get; set; }
     public long Completed { get; set; }
+
+    /// <summary>Counts an item entering the queue, and its predicted duration (if any) for the autoscaler's mean.</summary>
+    public void Arrive(WorkItem item)
+    {
+        Arrived++;
+        if (item.PredictedMs is > 0 and var predicted)
+        {
+            PredictedArrived++;
+            PredictedMsTotal += predicted;
+        }
+    }
 
     private int OwnSlotsInUse => Running - Borrowed + Lent;
 

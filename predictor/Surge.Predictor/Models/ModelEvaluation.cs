@@ -35,7 +35,7 @@ public sealed record ModelEvaluation(double ShortLongAccuracy, double OffBy2x, d
         return new ModelEvaluation(
             Math.Round((double)sides / n, 4),
             Math.Round((double)off / n, 4),
-            Math.Round(memoryErrors.Length == 0 ? 0 : memoryErrors[memoryErrors.Length / 2], 4),
+            Math.Round(Percentiles.NearestRank<double>(memoryErrors, 0.5), 4),
             Math.Round((double)routed / n, 4),
             Math.Round(longs == 0 ? 0 : (double)longAsShort / longs, 4));
     }

@@ -38,7 +38,7 @@ public static class ModelTrainer
 
         var draft = new SurgeModel(ml, new ModelInfo(version, training.Length, 0, trainedAt), encoder, duration, memory);
         var errors = calibration.Select(r => FeatureEncoder.LogDuration(r) - Math.Log(1 + draft.Predict(r.Type, r.Features).DurationMs)).Order().ToArray();
-        var margin = errors.Length == 0 ? 0 : Math.Max(0, errors[(int)Math.Min(errors.Length - 1, Math.Ceiling(marginQuantile * errors.Length) - 1)]);
+        var margin = Math.Max(0, Percentiles.NearestRank<double>(errors, marginQuantile));
         return new SurgeModel(ml, new ModelInfo(version, training.Length, margin, trainedAt), encoder, duration, memory);
     }
 

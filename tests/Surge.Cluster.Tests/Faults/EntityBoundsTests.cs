@@ -53,18 +53,15 @@ public class EntityStateBoundTests(ITestOutputHelper output)
         var first = TaskSpec.Create("simulate", """{"duration_ms":10}""").ForEntity(entity, "first");
 
         await client.Surge.SubmitAsync(second); // held: its state must be stored (this also finds its key)
-        var stored = await FaultSteps.PollAsync(() => EntityKeysAsync(keys, redis, entity), k => k.Count > 0, Limit, $"a Redis key naming {entity}");
+        var stored = await Eventually.ValueAsync(() => EntityKeysAsync(keys, redis, entity), k => k.Count > 0, $"a Redis key naming {entity}", Limit);
         output.WriteLine($"while held: {string.Join(", ", stored)}");
         await client.Surge.SubmitAsync(first);
         Assert.Equal(TaskState.Succeeded, (await client.Surge.WaitAsync(first.Id, Limit)).State);
         Assert.Equal(TaskState.Succeeded, (await client.Surge.WaitAsync(second.Id, Limit)).State);
 
-        var deadline = DateTime.UtcNow + Limit;
-        List<(string Key, TimeSpan? Ttl)> kept;
-        while ((kept = await WithoutTtlAsync(keys, await EntityKeysAsync(keys, redis, entity))).Count > 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(200);
-        output.WriteLine($"after both finished: {(kept.Count == 0 ? "gone or expiring" : string.Join(", ", kept.Select(k => k.Key)))}");
-        Assert.True(kept.Count == 0, $"{Limit} after the entity's last event finished, its state is still in Redis without a TTL: {string.Join(", ", kept.Select(k => k.Key))}");
+        await Eventually.ValueAsync(async () => await WithoutTtlAsync(keys, await EntityKeysAsync(keys, redis, entity)), kept => kept.Count == 0,
+            $"the entity's state to leave Redis or expire once its last event finished (no key naming {entity} without a TTL)", Limit);
+        output.WriteLine("after both finished: gone or expiring");
     }
 
     private static async Task<List<string>> EntityKeysAsync(ConnectionMultiplexer redis, RedisServer server, string entity)

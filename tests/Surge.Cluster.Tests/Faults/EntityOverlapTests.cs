@@ -43,7 +43,7 @@ public class EntityOverlapTests(ITestOutputHelper output) : IAsyncLifetime
         var started = TaskSpec.Create("build").ForEntity(entity, "build.started");
         var finished = TaskSpec.Create("build").ForEntity(entity, "build.finished", after: "build.started");
         await client.SubmitAsync(started);
-        var firstStart = await FaultSteps.PollAsync(() => Task.FromResult(Line(started.Id, "start")), l => l is not null, TimeSpan.FromSeconds(20), "build.started running");
+        var firstStart = await Eventually.ValueAsync(() => Task.FromResult(Line(started.Id, "start")), l => l is not null, "build.started running", TimeSpan.FromSeconds(20));
         await client.SubmitAsync(finished);
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // the scenario: cancelled 1.5 s into its run
         var cancelled = await client.CancelAsync(started.Id);
@@ -63,12 +63,8 @@ public class EntityOverlapTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<double> ProcessEndAsync(string id, string startLine)
     {
         var pid = int.Parse(startLine.Split(' ')[2], CultureInfo.InvariantCulture);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (Line(id, "end") is null && Directory.Exists($"/proc/{pid}"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the process of {id} (pid {pid}) still runs 15 s later");
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => Line(id, "end") is not null || !Directory.Exists($"/proc/{pid}"), $"the process of {id} (pid {pid}) to end",
+            TimeSpan.FromSeconds(15));
         return Line(id, "end") is { } end ? Time(end) : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
     }
 

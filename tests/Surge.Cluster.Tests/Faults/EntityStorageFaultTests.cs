@@ -29,7 +29,7 @@ public class EntityStorageFaultTests : IAsyncLifetime
         var started = TaskSpec.Create(IntervalHandler.TypeName).ForEntity(entity, "build.started");
         var finished = TaskSpec.Create(IntervalHandler.TypeName).ForEntity(entity, "build.finished", after: "build.started");
         await Client.SubmitAsync(started);
-        await Until(() => IntervalHandler.IsRunning(started.Id));
+        await Eventually.TrueAsync(() => IntervalHandler.IsRunning(started.Id), $"{started.Id} running");
 
         FaultyGrainStorage.FailWrites = true;
         var refused = await Record.ExceptionAsync(() => Client.SubmitAsync(finished)); // the entity cannot store it: refused, and it deactivates
@@ -42,7 +42,7 @@ public class EntityStorageFaultTests : IAsyncLifetime
         Assert.Equal(1, IntervalHandler.RunsOf(started.Id));
 
         IntervalHandler.Release(started.Id);
-        await Until(() => IntervalHandler.IsRunning(finished.Id));
+        await Eventually.TrueAsync(() => IntervalHandler.IsRunning(finished.Id), $"{finished.Id} running");
         IntervalHandler.Release(finished.Id);
         Assert.Equal(TaskState.Succeeded, (await Client.WaitAsync(finished.Id, TimeSpan.FromSeconds(30))).State);
         var runs = IntervalHandler.Runs.Where(r => r.Entity == entity).OrderBy(r => r.Start).ToList();
@@ -50,11 +50,6 @@ public class EntityStorageFaultTests : IAsyncLifetime
         Assert.True(runs[1].Start >= runs[0].End, "the entity's events overlapped");
     }
 
-    private static async Task Until(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition()) await Task.Delay(10, limit.Token);
-    }
 }
 
 /// <summary>Issue 13: a result larger than an Orleans message left its task Running for ever; now it fails with the bound named.</summary>

@@ -4,7 +4,7 @@ using Surge.Cluster.Tests.Redis;
 
 namespace Surge.Cluster.Tests.Faults;
 
-/// <summary>Steps the fault tests share: the `surge` CLI against one silo's gateway, and waiting on conditions.</summary>
+/// <summary>Steps the fault tests share: the `surge` CLI against one silo's gateway, and describing what it saw.</summary>
 internal static class FaultSteps
 {
     private static readonly TimeSpan CliLimit = TimeSpan.FromSeconds(90);
@@ -32,18 +32,6 @@ internal static class FaultSteps
         catch (TimeoutException)
         {
             return await client.GetStatusAsync(id);
-        }
-    }
-
-    public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan limit, string what)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {limit} (last: {value})");
-            await Task.Delay(100);
         }
     }
 

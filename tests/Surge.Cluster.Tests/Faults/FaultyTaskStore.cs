@@ -65,15 +65,8 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
     /// <summary>Healthy again: stalled calls go through, cut ones throw (their command timed out meanwhile).</summary>
     public void Heal() => Set(StoreFault.Healthy);
 
-    public async Task WaitUntilWaitingAsync(int calls, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (Waiting < calls)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{Waiting} store call(s) waiting, not {calls}, within {limit}");
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitUntilWaitingAsync(int calls, TimeSpan limit)
+        => Eventually.ValueAsync(() => Task.FromResult(Waiting), waiting => waiting >= calls, $"{calls} store call(s) waiting", limit);
 
     public async ValueTask SaveAsync(int shard, IReadOnlyList<TaskRecord> records)
     {

@@ -32,7 +32,7 @@ public class LinkCutTests(ITestOutputHelper output)
         await using var client = await RedisClient.StartAsync(redis);
         var spec = TaskSpec.Create("sleeper");
         await client.Surge.SubmitAsync(spec); // its shard is on the only silo, and stays there while the task is unfinished
-        await PollAsync(() => client.Surge.GetStatusAsync(spec.Id), s => s?.State == TaskState.Running, TimeSpan.FromSeconds(30), "running");
+        await Eventually.ValueAsync(() => client.Surge.GetStatusAsync(spec.Id), s => s?.State == TaskState.Running, $"{spec.Id} running", TimeSpan.FromSeconds(30));
         // A lone new silo cannot join while the dead one is still listed active (Orleans waits for its IAmAlive to go
         // stale, minutes), so the silo that takes over is a bystander that joined before, with its own link to Redis.
         using var second = await RedisSilo.StartAsync(redis, programs);

@@ -48,7 +48,7 @@ public class StoreFaultTests : IAsyncLifetime
     {
         var spec = Simulate(30_000);
         await Client.SubmitAsync(spec);
-        await WaitForAsync(spec.Id, s => s?.State == TaskState.Running);
+        await Eventually.ValueAsync(() => Client.GetStatusAsync(spec.Id), s => s?.State == TaskState.Running, $"{spec.Id} running", Quick);
 
         _store.Fail();
         var error = await Record.ExceptionAsync(() => Client.CancelAsync(spec.Id));
@@ -88,15 +88,4 @@ public class StoreFaultTests : IAsyncLifetime
     }
 
     private static TaskSpec Simulate(int ms) => TaskSpec.Create("simulate", $$"""{"duration_ms":{{ms}}}""");
-
-    private async Task WaitForAsync(string id, Func<TaskStatus?, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Quick;
-        TaskStatus? status;
-        while (!condition(status = await Client.GetStatusAsync(id)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{id}: {status?.State} within {Quick}");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -27,8 +27,8 @@ public class ChartSiloTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{chart.SiloPort("http")}"), Timeout = TimeSpan.FromSeconds(5) };
         string PathOf(string probe) => (string)container[probe]!["httpGet"]!["path"]!;
 
-        await Http.WaitForAsync(async () => silo.HasExited || (await Http.TryGetAsync(http, PathOf("readinessProbe"))).Status == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(90), "readiness probe 200");
+        await Eventually.TrueAsync(async () => silo.HasExited || (await Http.TryGetAsync(http, PathOf("readinessProbe"))).Status == HttpStatusCode.OK,
+            "readiness probe 200", TimeSpan.FromSeconds(90));
         Assert.False(silo.HasExited, silo.Stderr);
         Assert.Equal(HttpStatusCode.OK, (await Http.TryGetAsync(http, PathOf("livenessProbe"))).Status);
         var metrics = await Http.TryGetAsync(http, (string)chart.Single("ServiceMonitor")["spec"]!["endpoints"]![0]!["path"]!);

@@ -38,7 +38,8 @@ internal sealed class ChartPod : IDisposable
     public async Task WaitUntilReadyAsync(TimeSpan limit)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(5) };
-        await Http.WaitForAsync(async () => Process.HasExited || (await Http.TryGetAsync(http, "/ready")).Status == System.Net.HttpStatusCode.OK, limit, $"{Name} ready");
+        await Eventually.TrueAsync(async () => Process.HasExited || (await Http.TryGetAsync(http, "/ready")).Status == System.Net.HttpStatusCode.OK,
+            $"{Name} ready", limit);
         Assert.False(Process.HasExited, $"{Name} exited:\n{Process.Stdout}\n{Process.Stderr}");
     }
 

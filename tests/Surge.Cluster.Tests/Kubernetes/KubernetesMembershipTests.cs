@@ -36,7 +36,7 @@ public class KubernetesMembershipTests(ITestOutputHelper output)
         await survivor.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         using var doomed = ChartPod.Start(chart, api, directory, 1, SlowProbes, AgentLog);
         await doomed.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        await Http.WaitForAsync(() => Task.FromResult(api.IsWatching(survivor.Name) && api.IsWatching(doomed.Name)), TimeSpan.FromSeconds(30), "both silos watching their pods");
+        await Eventually.TrueAsync(() => api.IsWatching(survivor.Name) && api.IsWatching(doomed.Name), "both silos watching their pods", TimeSpan.FromSeconds(30));
 
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var members = (RedisKey)$"{chart.SiloEnv["Surge__Cluster__ServiceId"]}/members/k8s-test";
@@ -44,8 +44,8 @@ public class KubernetesMembershipTests(ITestOutputHelper output)
 
         doomed.Process.KillNow(); // kill -9, as a deleted pod's process is once its grace is up (or at once, with --grace-period=0)
         var deletedAt = api.DeletePod(doomed.Name);
-        await Http.WaitForAsync(async () => await StatusAsync(connection.GetDatabase(), members, doomed.Name) == SiloStatusDead,
-            TimeSpan.FromSeconds(60), $"{doomed.Name} Dead in the membership table");
+        await Eventually.TrueAsync(async () => await StatusAsync(connection.GetDatabase(), members, doomed.Name) == SiloStatusDead,
+            $"{doomed.Name} Dead in the membership table", TimeSpan.FromSeconds(60));
         var declared = Stopwatch.GetElapsedTime(deletedAt);
         output.WriteLine($"pod DELETED -> silo Dead in the membership table: {declared.TotalMilliseconds:F0} ms");
 

@@ -17,14 +17,4 @@ internal static class Http
             return (null, "");
         }
     }
-
-    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {limit}");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -44,10 +44,9 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--wait");
         Assert.True(cli.ExitCode == 0, cli.Stderr);
 
-        var after = 0.0;
-        for (var i = 0; i < 50 && after <= before; i++, await Task.Delay(100)) after = FinishedTotal(await _http.GetStringAsync("/metrics"));
+        await Eventually.ValueAsync(async () => FinishedTotal(await _http.GetStringAsync("/metrics")), after => after > before,
+            $"surge_tasks_finished_total to grow from {before}", TimeSpan.FromSeconds(5));
         var metrics = await _http.GetStringAsync("/metrics");
-        Assert.True(after > before, $"surge_tasks_finished_total did not grow ({before} -> {after})");
         Assert.Contains("surge_pool_limit", metrics);
         Assert.Contains("surge_task_run_duration_seconds_bucket", metrics);
         Assert.Contains("surge_task_wait_duration_seconds_bucket", metrics);

@@ -14,7 +14,7 @@ public class ReadyDuringDrainTests
         using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Ports:Silo={port}", $"--Surge:Ports:PrimarySilo={port}",
             $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={http}", "--Surge:Drain:Timeout=00:00:30");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(5) };
-        await Http.WaitForAsync(async () => (await Http.TryGetAsync(client, "/ready")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "ready");
+        await Eventually.TrueAsync(async () => (await Http.TryGetAsync(client, "/ready")).Status == HttpStatusCode.OK, "ready", TimeSpan.FromSeconds(60));
 
         // A task that runs 4 s: the drain waits for it, and meanwhile the silo must say it is not ready.
         using var submit = await ChildProcess.RunDotnetAsync(Repo.CliDll, TimeSpan.FromSeconds(60), "submit", "--type", "simulate",
@@ -22,8 +22,8 @@ public class ReadyDuringDrainTests
         Assert.True(submit.ExitCode == 0, submit.Stderr);
         Signals.Terminate(silo.Pid);
 
-        await Http.WaitForAsync(async () => (await Http.TryGetAsync(client, "/ready")) is (HttpStatusCode.ServiceUnavailable, var body) && body.Contains("draining"),
-            TimeSpan.FromSeconds(3), "503 draining");
+        await Eventually.TrueAsync(async () => (await Http.TryGetAsync(client, "/ready")) is (HttpStatusCode.ServiceUnavailable, var body) && body.Contains("draining"),
+            "503 draining", TimeSpan.FromSeconds(3));
         await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, silo.ExitCode);
     }

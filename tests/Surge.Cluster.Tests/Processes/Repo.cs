@@ -27,25 +27,21 @@ internal static class Repo
     /// Waits until something listens on the loopback port. <paramref name="died"/> says why waiting is pointless (the
     /// process exited), or null while it is worth waiting.
     /// </summary>
-    public static async Task WaitForPortAsync(int port, TimeSpan limit, string what, Func<string?> died)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
+    public static Task WaitForPortAsync(int port, TimeSpan limit, string what, Func<string?> died)
+        => Eventually.TrueAsync(async () =>
         {
             if (died() is { } why) throw new InvalidOperationException($"{what} exited: {why}");
             try
             {
                 using var tcp = new TcpClient();
                 await tcp.ConnectAsync("127.0.0.1", port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(100);
+                return false;
             }
-        }
-        throw new TimeoutException($"{what} did not listen on {port} within {limit}: {died() ?? "still running"}");
-    }
+        }, $"{what} to listen on {port}", limit);
 
     private static string Built(string project, string dll)
     {

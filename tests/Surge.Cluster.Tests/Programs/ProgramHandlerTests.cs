@@ -1,14 +1,14 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Surge.Policies;
 using Surge.Programs;
 using Surge.Workers;
 
 namespace Surge.Cluster.Tests.Programs;
 
-/// <summary>The program handler running real shell scripts (real processes, the real clock).</summary>
+/// <summary>The program handler running real shell scripts (real processes; the real clock, but where a limit is timed).</summary>
 public class ProgramHandlerTests : IDisposable
 {
     private readonly Scripts _scripts = new();
@@ -21,7 +21,8 @@ public class ProgramHandlerTests : IDisposable
         Features = ImmutableDictionary<string, FeatureValue>.Empty,
     };
 
-    private static ProgramHandler Handler(ProgramOptions options, TaskPolicy? policy = null) => new("prog", options, policy ?? new TaskPolicy(), TimeProvider.System);
+    private static ProgramHandler Handler(ProgramOptions options, TaskPolicy? policy = null, TimeProvider? time = null)
+        => new("prog", options, policy ?? new TaskPolicy(), time ?? TimeProvider.System);
 
     private ProgramOptions EchoScript(params string[] environment) => new()
     {
@@ -64,16 +65,23 @@ public class ProgramHandlerTests : IDisposable
     public async Task Cancel_ProgramIgnoringSigterm_TreeKilledAtHardLimit()
     {
         var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("stubborn.sh", Scripts.Stubborn), _scripts.Dir] };
+        var time = new FakeTimeProvider(); // the hard limit is timed on it: the test moves it, 50 ms a step
         using var cancel = new CancellationTokenSource();
-        var run = Handler(options, new TaskPolicy { HardLimitGrace = TimeSpan.FromMilliseconds(500) }).HandleAsync(Context(""), cancel.Token).AsTask();
+        var run = Handler(options, new TaskPolicy { HardLimitGrace = TimeSpan.FromMilliseconds(500) }, time).HandleAsync(Context(""), cancel.Token).AsTask();
         var pidFile = Path.Combine(_scripts.Dir, "child.pid");
-        while (!File.Exists(pidFile) || File.ReadAllText(pidFile).Trim().Length == 0) await Task.Delay(20);
+        await Eventually.TrueAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, "the program to write its child's pid");
         var child = int.Parse(File.ReadAllText(pidFile).Trim());
 
-        var clock = Stopwatch.StartNew();
+        var cancelledAt = time.GetTimestamp();
         cancel.Cancel(); // as a cancel request or the soft limit does: SIGTERM, ignored
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(5)); // SIGKILL at the hard limit
+        await Eventually.TrueAsync(() =>
+        {
+            if (!run.IsCompleted) time.Advance(TimeSpan.FromMilliseconds(50));
+            return run.IsCompleted;
+        }, "the run to end", TimeSpan.FromSeconds(10));
+        var ended = time.GetElapsedTime(cancelledAt);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.InRange(ended, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)); // SIGKILL at the hard limit, never before
         Assert.False(ProcessTree.IsAlive(child), $"child {child} of the program survived");
     }
 

@@ -27,7 +27,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         using var mixedRun = Workload.StartReplay(redis, mixed);
         using var orderedRun = Workload.StartReplay(redis, ordered);
-        await Task.Delay(TimeSpan.FromSeconds(9));
+        await Task.Delay(TimeSpan.FromSeconds(9)); // the scenario: the kill lands 9 s into replays that submit for ~20 s
         Assert.False(mixedRun.Process.HasExited || orderedRun.Process.HasExited, "the kill must land while both replays run");
         doomed.Kill();
         var killedAt = clock.Elapsed;

@@ -19,7 +19,7 @@ public class DrainAndOutageTests(ITestOutputHelper output)
         using var staying = await RedisSilo.StartAsync(redis, $"--Surge:Drain:Timeout={DrainTimeout}");
         var mixed = Workload.Generate("mixed", "--n", "1000");
         using var replay = Workload.StartReplay(redis, mixed);
-        await Task.Delay(TimeSpan.FromSeconds(7));
+        await Task.Delay(TimeSpan.FromSeconds(7)); // the scenario: the stop lands 7 s into the replay
         Assert.False(replay.Process.HasExited, "the stop must land while the replay runs");
 
         var exitedAfter = await stopping.TerminateAsync(DrainTimeout);
@@ -47,7 +47,7 @@ public class DrainAndOutageTests(ITestOutputHelper output)
         var accepted = new List<string>();
         var refused = new List<(SurgeUnavailableException Error, TimeSpan Took)>();
         var clock = Stopwatch.StartNew();
-        var outage = Task.Run(async () =>
+        var outage = Task.Run(async () => // the scenario: Redis down from 3 s to 8 s while a client submits steadily
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
             await redis.StopAsync();
@@ -68,7 +68,7 @@ public class DrainAndOutageTests(ITestOutputHelper output)
             {
                 refused.Add((e, call.Elapsed));
             }
-            await Task.Delay(20);
+            await Task.Delay(20); // the scenario: a steady stream of submissions, not a burst
         }
         await outage;
         output.WriteLine($"{accepted.Count} accepted, {refused.Count} refused; slowest refusal {refused.Select(r => r.Took.TotalMilliseconds).DefaultIfEmpty().Max():F0} ms");

@@ -75,7 +75,7 @@ public class FailoverRetryTests
         while (!call.IsCompleted)
         {
             _time.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Delay(1);
+            await Task.Delay(1); // not a wait for time: lets the pipeline's continuations run before the clock moves again
         }
         return await call;
     }

@@ -31,7 +31,7 @@ public class FailoverTests(ITestOutputHelper output)
 
         using var mixedRun = Workload.StartReplay(redis, mixed);
         using var orderedRun = Workload.StartReplay(redis, ordered);
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await Task.Delay(TimeSpan.FromSeconds(8)); // the scenario: the kill lands 8 s into replays that submit for ~20 s
         Assert.False(mixedRun.Process.HasExited || orderedRun.Process.HasExited, "the kill must land while both replays run");
         doomed.Kill();
         var killedAt = DateTimeOffset.UtcNow;

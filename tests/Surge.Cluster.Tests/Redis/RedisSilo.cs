@@ -46,7 +46,7 @@ public sealed class RedisSilo : IDisposable
     public async Task WaitUntilReadyAsync(TimeSpan limit)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(5) };
-        await Http.WaitForAsync(async () => (await Http.TryGetAsync(http, "/ready")).Status == System.Net.HttpStatusCode.OK, limit, "silo ready");
+        await Eventually.TrueAsync(async () => (await Http.TryGetAsync(http, "/ready")).Status == System.Net.HttpStatusCode.OK, "silo ready", limit);
     }
 
     /// <summary>SIGKILL: the process dies at once, with whatever it held.</summary>

@@ -22,7 +22,7 @@ public class RetryRecoveryTests(ITestOutputHelper output)
         await using var client = await RedisClient.StartAsync(redis);
         var spec = TaskSpec.Create("flaky");
         await client.Surge.SubmitAsync(spec); // its shard is on the only silo
-        var status = await PollAsync(() => client.Surge.GetStatusAsync(spec.Id), s => s?.State == TaskState.Retrying, TimeSpan.FromSeconds(30));
+        var status = await Eventually.ValueAsync(() => client.Surge.GetStatusAsync(spec.Id), s => s?.State == TaskState.Retrying, $"{spec.Id} retrying", TimeSpan.FromSeconds(30));
         var nextAttempt = status!.NextAttemptAt!.Value;
         Assert.Contains("exited with code 1", status.Error);
 
@@ -40,17 +40,5 @@ public class RetryRecoveryTests(ITestOutputHelper output)
         Assert.Equal(2, done.Attempts);
         Assert.True(done.StartedAt >= nextAttempt, $"attempt 2 started at {done.StartedAt:O}, before its time {nextAttempt:O}");
         Assert.True(done.StartedAt - nextAttempt < TimeSpan.FromSeconds(60), $"attempt 2 started {done.StartedAt - nextAttempt} after its time: past the 60 s recovery bound");
-    }
-
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            Assert.True(DateTime.UtcNow < deadline, $"not within {limit}: {value}");
-            await Task.Delay(100);
-        }
     }
 }
