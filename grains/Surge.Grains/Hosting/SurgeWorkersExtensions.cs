@@ -99,6 +99,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<PoolRunner>();
         services.AddSingleton<Classifier>();
         services.AddSingleton<TaskDispatchPath>();
+        services.AddSingleton<DispatchOutbox>();
         services.AddOptions<PredictorOptions>().PostConfigure<IOptions<RoutingOptions>>((p, r) => p.ScoringThresholdMs = r.Value.ShortThresholdMs);
         services.AddSingleton<DrainSignal>();
         services.AddSingleton<RoutingScore>();

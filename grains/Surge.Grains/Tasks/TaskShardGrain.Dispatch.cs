@@ -2,43 +2,41 @@ using Surge.Routing;
 
 namespace Surge.Tasks;
 
-// How stored dispatches reach the pools: in batches, one call to this silo's classifier per turn of the shard.
+// How stored dispatches reach the pools: through this silo's outbox, in batches, to its classifier grain.
 internal sealed partial class TaskShardGrain
 {
-    private List<TaskDispatch>? _outbox;
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal); // dispatched, not yet in a pool
+    private readonly Dictionary<Task, List<string>> _sent = []; // outbox batches this shard waits for, with its tasks in each
 
     // Called once the dispatch is stored. Its run counts as alive from now on (RunAlive), so no upkeep dispatches it
-    // again while the batch is on its way.
+    // again while its batch is on its way.
     private void Dispatch(TaskRecord record)
     {
         _inFlight[record.Id] = _inFlight.GetValueOrDefault(record.Id) + 1;
-        if (_outbox is null)
+        var queued = outbox.Send(new TaskDispatch(record.Spec, record.Attempts));
+        if (_sent.TryGetValue(queued, out var ids))
         {
-            _outbox = [];
-            _ = FlushAsync();
+            ids.Add(record.Id);
+            return;
         }
-        _outbox.Add(new TaskDispatch(record.Spec, record.Attempts));
+        _sent[queued] = [record.Id];
+        _ = ArrivedAsync(queued); // one continuation per batch, on this grain's scheduler
     }
 
-    private async Task FlushAsync()
+    private async Task ArrivedAsync(Task queued)
     {
-        // Every commit whose store write completed with this one continues before us: they join this batch.
-        await Task.Yield();
-        var batch = _outbox!;
-        _outbox = null;
         try
         {
-            await dispatch.DispatchAsync(new DispatchBatch([.. batch]));
+            await queued;
         }
         catch (Exception e)
         {
             // The records say Queued on this silo and no pool holds them: the next upkeep dispatches them again.
-            LogDispatchFailed(batch.Count, e.Message);
+            LogDispatchFailed(_sent[queued].Count, e.Message);
         }
-        foreach (var item in batch)
+        _sent.Remove(queued, out var ids);
+        foreach (var id in ids!)
         {
-            var id = item.Spec.Id;
             if (--_inFlight[id] == 0) _inFlight.Remove(id);
             // Cancelled while on its way: the cancel found nothing to stop then, so it is stopped now.
             if (_records.GetValueOrDefault(id) is { } record && record.State.IsFinal() && record.RanOn == Here) pools.Cancel(id);

@@ -26,7 +26,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<TaskPoliciesOptions> policies,
     IOptions<EntityOptions> entities,
     ResultCache cache,
-    TaskDispatchPath dispatch,
+    DispatchOutbox outbox,
     PoolRunner pools,
     RecoveryOptions recovery,
     DrainSignal drain,
