@@ -84,7 +84,7 @@ internal sealed partial class TaskShardGrain
         Admission admission;
         try
         {
-            var entity = GrainFactory.GetGrain<IEntityGrain>(spec.Entity!);
+            var entity = GrainFactory.Entity(spec.Entity!);
             admission = readmit ? await entity.ReadmitAsync(EntityEvent.Of(spec)) : await entity.AdmitAsync(EntityEvent.Of(spec));
         }
         catch (Exception e) when (e is not SurgeValidationException)
@@ -105,7 +105,7 @@ internal sealed partial class TaskShardGrain
     {
         try
         {
-            await GrainFactory.GetGrain<IEntityGrain>(spec.Entity!).WithdrawAsync(spec.Id);
+            await GrainFactory.Entity(spec.Entity!).WithdrawAsync(spec.Id);
         }
         catch (Exception e)
         {

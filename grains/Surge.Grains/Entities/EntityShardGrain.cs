@@ -1,0 +1,208 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Storage;
+using Surge.Tasks;
+
+namespace Surge.Entities;
+
+/// <summary>
+/// Keeps each entity's events in order however they arrive: an event is released only once the one before it has
+/// ended (its record is final and no run of it is left), so a "finished" never runs before, or beside, its "started".
+/// It never runs anything itself: it tells the released event's shard, which dispatches it with the attempt its
+/// record says. Held events fail after the hold limit.
+/// </summary>
+/// <remarks>
+/// One activation holds the books of many entities, each stored on its own (as the grain per entity it replaces
+/// stored it, under the same name), each changed under its own gate, so one entity's calls never interleave while
+/// other entities' go on. A book is stored before its answer leaves; a book nothing waits in leaves memory after
+/// <see cref="IdleFor"/>, and one whose write failed at once (it is read again from storage).
+/// </remarks>
+[Reentrant]
+[KeepAlive]
+[ShardPlacement]
+internal sealed partial class EntityShardGrain(
+    IOptions<EntityOptions> options,
+    RecoveryOptions recovery,
+    TimeProvider time,
+    ILogger<EntityShardGrain> logger) : Grain, IEntityShardGrain
+{
+    /// <summary>How long a book nothing waits in stays in memory after its last use: the next event of a busy entity finds it.</summary>
+    internal static readonly TimeSpan IdleFor = TimeSpan.FromSeconds(2);
+
+    // The grain type and state name the entity grain stored books under, so stored books stay readable.
+    private const string StateName = "entity";
+    private static readonly GrainType BookType = GrainType.Create("entity");
+
+    private readonly ILogger _logger = logger;
+    private readonly TimeSpan _holdLimit = options.Value.HoldLimit;
+    private readonly int _maxHeld = options.Value.MaxHeld;
+    private readonly Dictionary<string, Book> _books = new(StringComparer.Ordinal);
+    private readonly EntityGates _gates = new();
+    private IGrainStorage _storage = null!;
+
+    // A running event released this long ago is asked after: its end may have been lost with a silo.
+    private TimeSpan StaleAfter => recovery.UpkeepPeriod * 2;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SurgeStorage.Entities);
+        this.RegisterGrainTimer(EvictIdleAsync, IdleFor, IdleFor);
+        return Task.CompletedTask;
+    }
+
+    public Task<Admission> AdmitAsync(string entity, EntityEvent e) => TakeAsync(entity, e, readmit: false);
+
+    public Task<Admission> ReadmitAsync(string entity, EntityEvent e) => TakeAsync(entity, e, readmit: true);
+
+    public async Task OnEventEndedAsync(string entity, string taskId)
+    {
+        using var gate = await _gates.EnterAsync(entity);
+        var book = await LoadAsync(entity);
+        if (!book.Sequencer.End(taskId)) return;
+        await ReleaseNextAsync(book);
+    }
+
+    public async Task WithdrawAsync(string entity, string taskId)
+    {
+        using var gate = await _gates.EnterAsync(entity);
+        var book = await LoadAsync(entity);
+        if (!book.Sequencer.Withdraw(taskId)) return;
+        await ReleaseNextAsync(book);
+    }
+
+    private async Task<Admission> TakeAsync(string entity, EntityEvent e, bool readmit)
+    {
+        using var gate = await _gates.EnterAsync(entity);
+        var book = await LoadAsync(entity);
+        var sequencer = book.Sequencer;
+        // Every hand-over may settle a stale run: the held successors' shards hand them over again every few seconds,
+        // and are what wake an entity whose running event's end was lost.
+        if (sequencer.Record.Running?.TaskId != e.TaskId) await SettleStaleRunAsync(book);
+        var now = time.GetUtcNow();
+        var before = sequencer.Contains(e.TaskId);
+        var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);
+        if (!before && admission != Admission.Full)
+        {
+            await SaveAsync(book); // stored before its shard records it, so the shard's record never names an event the entity lost
+            ScheduleExpiry(book);
+        }
+        return admission;
+    }
+
+    // The running event's end may have been lost (its shard's silo died between the final record and telling us):
+    // ask its record, at most once per period, before an event waits behind it.
+    private async Task SettleStaleRunAsync(Book book)
+    {
+        var sequencer = book.Sequencer;
+        var now = time.GetUtcNow();
+        if (!sequencer.RunningFor(StaleAfter, now) || now - book.LastCheck < StaleAfter) return;
+        book.LastCheck = now;
+        var running = sequencer.Record.Running!.TaskId;
+        EventRun run;
+        try
+        {
+            run = await GrainFactory.ShardLifecycle(running).GetRunAsync(running);
+        }
+        catch (Exception e)
+        {
+            LogShardUnreachable(running, book.Key, e.Message);
+            return;
+        }
+        var settled = run switch
+        {
+            EventRun.Ended => sequencer.End(running),
+            EventRun.Unknown => sequencer.Withdraw(running),
+            _ => false,
+        };
+        if (!settled) return;
+        LogSettled(running, book.Key, run);
+        await ReleaseNextAsync(book);
+    }
+
+    // Stores the release first, then tells the released event's shard. If that fails, the event stays released here
+    // and its shard's upkeep hands it over again, which answers "released".
+    private async Task ReleaseNextAsync(Book book)
+    {
+        var sequencer = book.Sequencer;
+        try
+        {
+            while (sequencer.TryRelease(time.GetUtcNow()) is { } next)
+            {
+                await SaveAsync(book);
+                EventRun run;
+                try
+                {
+                    run = await GrainFactory.ShardLifecycle(next.TaskId).OnReleasedAsync(next.TaskId);
+                }
+                catch (Exception e)
+                {
+                    LogShardUnreachable(next.TaskId, book.Key, e.Message);
+                    return;
+                }
+                if (run is EventRun.Running or EventRun.Held) return;
+                if (run == EventRun.Ended) sequencer.End(next.TaskId); // cancelled meanwhile: handled, and the next may go
+                else sequencer.Withdraw(next.TaskId);
+            }
+            await SaveAsync(book);
+        }
+        finally
+        {
+            ScheduleExpiry(book);
+        }
+    }
+
+    // Under the entity's gate: its book from memory, else from storage.
+    private async Task<Book> LoadAsync(string entity)
+    {
+        if (_books.TryGetValue(entity, out var book))
+        {
+            book.Used = true;
+            return book;
+        }
+        var state = new GrainState<EntityRecord>(new EntityRecord());
+        await _storage.ReadStateAsync(StateName, StorageId(entity), state);
+        state.State ??= new EntityRecord();
+        book = new Book(entity, state) { Used = true };
+        _books[entity] = book;
+        ScheduleExpiry(book);
+        return book;
+    }
+
+    // A book with nothing held, running or remembered leaves nothing behind in storage; one that remembers handled
+    // events keeps them (a later "after" may need them) until the storage's expiry.
+    private async Task SaveAsync(Book book)
+    {
+        try
+        {
+            if (book.Sequencer.IsEmpty) await _storage.ClearStateAsync(StateName, StorageId(book.Key), book.State);
+            else await _storage.WriteStateAsync(StateName, StorageId(book.Key), book.State);
+        }
+        catch
+        {
+            // Memory now differs from storage (Redis away, or a stale copy after a failover): start again from storage.
+            // The events' shards hand over whatever the stored book lacks.
+            if (_books.TryGetValue(book.Key, out var current) && ReferenceEquals(current, book)) _books.Remove(book.Key);
+            throw;
+        }
+    }
+
+    private static GrainId StorageId(string entity) => GrainId.Create(BookType, entity);
+
+    /// <summary>One entity's book in memory, with its storage version.</summary>
+    private sealed class Book(string key, GrainState<EntityRecord> state)
+    {
+        public string Key => key;
+
+        public GrainState<EntityRecord> State => state;
+
+        public EntitySequencer Sequencer => new(state.State!); // never null: set on load
+
+        /// <summary>When its running event was last asked after.</summary>
+        public DateTimeOffset LastCheck { get; set; }
+
+        /// <summary>Used since the last eviction sweep.</summary>
+        public bool Used { get; set; }
+    }
+}
