@@ -60,7 +60,15 @@ internal sealed partial class TaskShardGrain
 
     public async Task<EventRun> OnReleasedAsync(string taskId)
     {
-        if (!_records.TryGetValue(taskId, out var known)) return EventRun.Unknown;
+        if (!_records.TryGetValue(taskId, out var known))
+        {
+            // Its submission is between its entity's answer and its stored record (the release may even overtake the
+            // answer): it runs as soon as it is stored; waiting for that here could wait for this very entity. Anything
+            // else unknown the entity lets go.
+            if (!_admitting.Contains(taskId)) return EventRun.Unknown;
+            _releasedUnstored.Add(taskId);
+            return EventRun.Running;
+        }
         var route = dispatcher.Route(known.Spec);
         var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, route, Here), route, "the release");
         return RunOf(released.Record);
@@ -76,6 +84,29 @@ internal sealed partial class TaskShardGrain
         _ when record.State.IsFinal() && !RunAlive(record) => EventRun.Ended,
         _ => EventRun.Running,
     };
+
+    // Submissions given to their entity and not stored yet, and those of them the entity has released meanwhile:
+    // AcceptAsync releases them once stored, instead of their shard's upkeep seconds later.
+    private readonly HashSet<string> _admitting = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _releasedUnstored = new(StringComparer.Ordinal);
+
+    // A submission's admission: from now until its record is stored, a release from its entity is kept for it. A
+    // release kept from an earlier try does not count.
+    private async Task<Admission> AdmitUnstoredAsync(TaskSpec spec)
+    {
+        _admitting.Add(spec.Id);
+        _releasedUnstored.Remove(spec.Id);
+        try
+        {
+            return await AdmitAsync(spec, readmit: false);
+        }
+        catch
+        {
+            _admitting.Remove(spec.Id);
+            _releasedUnstored.Remove(spec.Id);
+            throw;
+        }
+    }
 
     // An entity event goes to its entity before its record is stored; an entity that cannot store it, or is full,
     // refuses the submission, so nothing is acknowledged that the entity does not have.
