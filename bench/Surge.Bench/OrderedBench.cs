@@ -72,10 +72,10 @@ internal static class OrderedBench
         return new
         {
             mode, events = workload.Count, entities = workload.Select(t => t.Entity).Distinct().Count(), rounds,
-            events_per_s = Median(events.ConvertAll(e => e.PerS)), tasks_per_s = Median(tasks.ConvertAll(t => t.PerS)),
+            events_per_s = Math.Round(Median(events.ConvertAll(e => e.PerS)), 1), tasks_per_s = Math.Round(Median(tasks.ConvertAll(t => t.PerS)), 1),
             events_per_task = Math.Round(Median(ratios), 3),
             // The same comparison in CPU time (silo and client process), which other load on the machine disturbs less.
-            cpu_us_per_event = Median(events.ConvertAll(e => e.CpuUs)), cpu_us_per_task = Median(tasks.ConvertAll(t => t.CpuUs)),
+            cpu_us_per_event = Math.Round(Median(events.ConvertAll(e => e.CpuUs)), 1), cpu_us_per_task = Math.Round(Median(tasks.ConvertAll(t => t.CpuUs)), 1),
             events_per_task_by_cpu = Math.Round(Median(cpuRatios), 3),
             ordering_violations = events.Sum(e => e.Violations), target = 0.6,
         };
