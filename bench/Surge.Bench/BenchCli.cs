@@ -24,7 +24,7 @@ internal static class BenchCli
                 Console.Error.WriteLine("""
                     usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b]
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
-                           dotnet run --project bench/Surge.Bench -c Release -- ordered [--n 20000] [--entities 10000] [--seed 1] [--rounds 5] [--modes embedded,redis]   (redis needs redis-server)
+                           dotnet run --project bench/Surge.Bench -c Release -- ordered [--n 20000] [--entities 10000] [--seed 1] [--rounds 5] [--modes embedded,redis] [--only events|tasks]   (redis needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- predict
                            dotnet run --project bench/Surge.Bench -c Release -- durable [--tasks 50000] [--n 2000]   (needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 1000]

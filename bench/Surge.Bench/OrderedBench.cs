@@ -22,19 +22,21 @@ internal static class OrderedBench
         var seed = int.Parse(BenchCli.Option(args, "seed", "1"));
         var rounds = int.Parse(BenchCli.Option(args, "rounds", "5"));
         var modes = BenchCli.Option(args, "modes", "embedded,redis").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        // One side alone (events or tasks), to profile it: no ratio then.
+        var only = BenchCli.Option(args, "only", "") is { Length: > 0 } side ? side : null;
         var workload = OrderedWorkload.Create(entities, events, seed);
 
         var summaries = new List<object>();
         foreach (var mode in modes)
         {
-            if (mode == "embedded") summaries.Add(await MeasureAsync(mode, [], workload, rounds));
-            else if (mode == "redis") summaries.Add(await WithRedisAsync(settings => MeasureAsync(mode, settings, workload, rounds)));
+            if (mode == "embedded") summaries.Add(await MeasureAsync(mode, [], workload, rounds, only));
+            else if (mode == "redis") summaries.Add(await WithRedisAsync(settings => MeasureAsync(mode, settings, workload, rounds, only)));
             else throw new ArgumentException($"--modes: '{mode}' is neither embedded nor redis");
         }
         Console.WriteLine(JsonSerializer.Serialize(new { summary = "ordered", modes = summaries, goal = "events_per_task >= 0.6 and ordering_violations == 0" }));
     }
 
-    private static async Task<object> MeasureAsync(string mode, string[] settings, IReadOnlyList<WorkloadTask> workload, int rounds)
+    private static async Task<object> MeasureAsync(string mode, string[] settings, IReadOnlyList<WorkloadTask> workload, int rounds, string? only)
     {
         var gateway = SiloProcess.FreePort();
         // An HTTP port of its own: with none, Kestrel takes its default 5000, which another silo on this machine may hold.
@@ -57,6 +59,7 @@ internal static class OrderedBench
             // ABBA: even rounds start with entity events, odd rounds with plain tasks.
             foreach (var entity in round % 2 == 0 ? new[] { true, false } : [false, true])
             {
+                if (only is not null && only != (entity ? "events" : "tasks")) continue;
                 var side = await MeasureSideAsync(surge, silo, OrderedWorkload.Round(workload, $"{run}-{round}", entity), $"{mode} round {round}");
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
@@ -65,6 +68,7 @@ internal static class OrderedBench
                 }));
                 (entity ? events : tasks).Add(side);
             }
+            if (only is not null) continue;
             ratios.Add(events[^1].PerS / tasks[^1].PerS);
             cpuRatios.Add(tasks[^1].CpuUs / events[^1].CpuUs);
         }
@@ -119,6 +123,7 @@ internal static class OrderedBench
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return 0; // a side not measured (--only)
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -72,14 +72,30 @@ internal sealed partial class EntityShardGrain
         }
     }
 
-    // Books nothing waits in, unused since the last sweep: a quiet entity holds no memory.
-    private Task EvictIdleAsync(CancellationToken cancellationToken)
+    // Stores the ends kept in memory, then lets go of books nothing waits in, unused since the last sweep: a quiet
+    // entity holds no memory.
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
+        await StoreUnsavedAsync();
         foreach (var (key, book) in _books)
         {
-            if (!book.Used && book.Sequencer.IsIdle && !_gates.IsHeld(key)) _books.Remove(key);
+            if (!book.Used && !book.Unsaved && book.Sequencer.IsIdle && !_gates.IsHeld(key)) _books.Remove(key);
             else book.Used = false;
         }
-        return Task.CompletedTask;
     }
+
+    private Task StoreUnsavedAsync()
+        => Task.WhenAll(_books.Where(b => b.Value.Unsaved).Select(b => b.Key).ToList().Select(async key =>
+        {
+            using var gate = await _gates.EnterAsync(key);
+            if (!_books.TryGetValue(key, out var book) || !book.Unsaved) return;
+            try
+            {
+                await SaveAsync(book);
+            }
+            catch (Exception e)
+            {
+                LogNotStored(key, e.Message); // read again from storage when next needed, where its event still runs: the entity asks its record
+            }
+        }));
 }

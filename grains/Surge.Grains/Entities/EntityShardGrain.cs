@@ -48,9 +48,11 @@ internal sealed partial class EntityShardGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SurgeStorage.Entities);
-        this.RegisterGrainTimer(EvictIdleAsync, IdleFor, IdleFor);
+        this.RegisterGrainTimer(SweepAsync, IdleFor, IdleFor);
         return Task.CompletedTask;
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StoreUnsavedAsync();
 
     public Task<Admission> AdmitAsync(string entity, EntityEvent e) => TakeAsync(entity, e, readmit: false);
 
@@ -61,7 +63,7 @@ internal sealed partial class EntityShardGrain(
         using var gate = await _gates.EnterAsync(entity);
         var book = await LoadAsync(entity);
         if (!book.Sequencer.End(taskId)) return;
-        await ReleaseNextAsync(book);
+        await ReleaseNextAsync(book, endOnly: true);
     }
 
     public async Task WithdrawAsync(string entity, string taskId)
@@ -123,11 +125,19 @@ internal sealed partial class EntityShardGrain(
 
     // Stores the release first, then tells the released event's shard. If that fails, the event stays released here
     // and its shard's upkeep hands it over again, which answers "released".
-    private async Task ReleaseNextAsync(Book book)
+    // An end that releases nothing (<paramref name="endOnly"/>) is stored with the book's next change, or by the next
+    // sweep: nothing anyone sees waits for it. Lost with a silo, the book says the event still runs, and the entity
+    // asks its record (SettleStaleRunAsync) before a later event waits behind it.
+    private async Task ReleaseNextAsync(Book book, bool endOnly = false)
     {
         var sequencer = book.Sequencer;
         try
         {
+            if (endOnly && sequencer.Record.Pending.Count == 0)
+            {
+                book.Unsaved = true;
+                return;
+            }
             while (sequencer.TryRelease(time.GetUtcNow()) is { } next)
             {
                 await SaveAsync(book);
@@ -178,6 +188,7 @@ internal sealed partial class EntityShardGrain(
         {
             if (book.Sequencer.IsEmpty) await _storage.ClearStateAsync(StateName, StorageId(book.Key), book.State);
             else await _storage.WriteStateAsync(StateName, StorageId(book.Key), book.State);
+            book.Unsaved = false;
         }
         catch
         {
@@ -204,5 +215,8 @@ internal sealed partial class EntityShardGrain(
 
         /// <summary>Used since the last eviction sweep.</summary>
         public bool Used { get; set; }
+
+        /// <summary>Changed in memory only: an event's end that released nothing (stored by the next write or sweep).</summary>
+        public bool Unsaved { get; set; }
     }
 }
