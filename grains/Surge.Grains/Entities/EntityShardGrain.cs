@@ -123,8 +123,9 @@ internal sealed partial class EntityShardGrain(
         await ReleaseNextAsync(book);
     }
 
-    // Stores the release first, then tells the released event's shard. If that fails, the event stays released here
-    // and its shard's upkeep hands it over again, which answers "released".
+    // Stores the release first, then tells the released event's shard (one-way: it tells back only if the event does
+    // not run after all). If that message is lost, the event stays released here and its shard's upkeep hands it over
+    // again, which answers "released".
     // An end that releases nothing (<paramref name="endOnly"/>) is stored with the book's next change, or by the next
     // sweep: nothing anyone sees waits for it. Lost with a silo, the book says the event still runs, and the entity
     // asks its record (SettleStaleRunAsync) before a later event waits behind it.
@@ -138,24 +139,17 @@ internal sealed partial class EntityShardGrain(
                 book.Unsaved = true;
                 return;
             }
-            while (sequencer.TryRelease(time.GetUtcNow()) is { } next)
-            {
-                await SaveAsync(book);
-                EventRun run;
-                try
-                {
-                    run = await GrainFactory.ShardLifecycle(next.TaskId).OnReleasedAsync(next.TaskId);
-                }
-                catch (Exception e)
-                {
-                    LogShardUnreachable(next.TaskId, book.Key, e.Message);
-                    return;
-                }
-                if (run is EventRun.Running or EventRun.Held) return;
-                if (run == EventRun.Ended) sequencer.End(next.TaskId); // cancelled meanwhile: handled, and the next may go
-                else sequencer.Withdraw(next.TaskId);
-            }
+            var next = sequencer.TryRelease(time.GetUtcNow());
             await SaveAsync(book);
+            if (next is null) return;
+            try
+            {
+                await GrainFactory.ShardLifecycle(next.TaskId).OnReleasedAsync(next.TaskId, book.Key);
+            }
+            catch (Exception e)
+            {
+                LogShardUnreachable(next.TaskId, book.Key, e.Message);
+            }
         }
         finally
         {

@@ -58,7 +58,31 @@ internal sealed partial class TaskShardGrain
         await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Expired(r, reason, now), null, "the expiry");
     }
 
-    public async Task<EventRun> OnReleasedAsync(string taskId)
+    public async Task OnReleasedAsync(string taskId, string entity)
+    {
+        EventRun run;
+        try
+        {
+            run = await ReleaseHeldAsync(taskId);
+        }
+        catch (SurgeStoreUnavailableException e)
+        {
+            LogReleaseNotStored(taskId, entity, e.Message); // still held in its record: upkeep hands it over, the entity answers "released"
+            return;
+        }
+        try
+        {
+            if (run == EventRun.Ended) await GrainFactory.Entity(entity).OnEventEndedAsync(taskId); // cancelled meanwhile: handled
+            else if (run == EventRun.Unknown) await GrainFactory.Entity(entity).WithdrawAsync(taskId);
+        }
+        catch (Exception e)
+        {
+            LogEntityNotTold(taskId, entity, e.Message); // the entity asks this shard before anything waits behind it
+        }
+    }
+
+    // Dispatches an event its entity released; where its run stands then.
+    private async Task<EventRun> ReleaseHeldAsync(string taskId)
     {
         if (!_records.TryGetValue(taskId, out var known))
         {

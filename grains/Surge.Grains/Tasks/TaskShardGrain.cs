@@ -129,7 +129,8 @@ internal sealed partial class TaskShardGrain(
             if (spec.Entity is not null)
             {
                 var admission = await AdmitUnstoredAsync(spec);
-                held = admission == Admission.Held;
+                // Released again before its answer came: it runs at once, stored once.
+                held = admission == Admission.Held && !_releasedUnstored.Remove(spec.Id);
             }
             var route = dispatcher.Route(spec);
             try
@@ -159,7 +160,7 @@ internal sealed partial class TaskShardGrain(
     {
         try
         {
-            await OnReleasedAsync(taskId);
+            await ReleaseHeldAsync(taskId);
         }
         catch (SurgeStoreUnavailableException)
         {
