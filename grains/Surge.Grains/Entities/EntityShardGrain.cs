@@ -16,8 +16,10 @@ namespace Surge.Entities;
 /// <remarks>
 /// One activation holds the books of many entities, each stored on its own (as the grain per entity it replaces
 /// stored it, under the same name), each changed under its own gate, so one entity's calls never interleave while
-/// other entities' go on. A book is stored before its answer leaves; a book nothing waits in leaves memory after
-/// <see cref="IdleFor"/>, and one whose write failed at once (it is read again from storage).
+/// other entities' go on. A book is stored before an admission is answered and before a release is sent; only an end
+/// that releases nothing waits for the book's next write or the next sweep (every <see cref="IdleFor"/>). A book
+/// nothing waits in leaves memory after <see cref="IdleFor"/>, and one whose write failed at once (it is read again
+/// from storage).
 /// </remarks>
 [Reentrant]
 [KeepAlive]
@@ -134,7 +136,7 @@ internal sealed partial class EntityShardGrain(
         var sequencer = book.Sequencer;
         try
         {
-            if (endOnly && sequencer.Record.Pending.Count == 0)
+            if (endOnly && sequencer.EndMayStoreLater)
             {
                 book.Unsaved = true;
                 return;
