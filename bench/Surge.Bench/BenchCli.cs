@@ -16,6 +16,7 @@ internal static class BenchCli
             case "mixed": await MixedWorkloadBench.RunAsync(options); return 0;
             case "throughput": await ThroughputBench.RunAsync(options); return 0;
             case "predict": PredictionBench.Run(options); return 0;
+            case "ordered": await OrderedBench.RunAsync(options); return 0;
             case "durable": await DurableBench.RunAsync(options); return 0;
             case "caps": await CapsBench.RunAsync(options); return 0;
             case "chaos": return await Chaos.ChaosBench.RunAsync(options);
@@ -23,6 +24,7 @@ internal static class BenchCli
                 Console.Error.WriteLine("""
                     usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b]
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
+                           dotnet run --project bench/Surge.Bench -c Release -- ordered [--n 20000] [--entities 10000] [--seed 1] [--rounds 5] [--modes embedded,redis] [--only events|tasks]   (redis needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- predict
                            dotnet run --project bench/Surge.Bench -c Release -- durable [--tasks 50000] [--n 2000]   (needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 1000]

@@ -14,7 +14,21 @@ internal sealed class SiloProcess(Process process) : IDisposable
         var silo = FreePort();
         var info = new ProcessStartInfo("dotnet", [dll, $"--Surge:Ports:Silo={silo}", $"--Surge:Ports:PrimarySilo={silo}",
             $"--Surge:Ports:Gateway={gateway}", "--Surge:Ports:Http=0", "--Logging:LogLevel:Default=Warning", .. settings]) { RedirectStandardOutput = true };
-        return new SiloProcess(Process.Start(info)!);
+        var process = Process.Start(info)!;
+        // Read, onto stderr (stdout is for JSON): a full pipe would block the silo's console logger, and the silo with it.
+        process.OutputDataReceived += (_, line) => { if (line.Data is { } text) Console.Error.WriteLine(text); };
+        process.BeginOutputReadLine();
+        return new SiloProcess(process);
+    }
+
+    /// <summary>CPU time the silo process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
     }
 
     public async Task WaitForGatewayAsync(int port) => await WaitForPortAsync(port, "the silo did not open its gateway");

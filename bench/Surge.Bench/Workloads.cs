@@ -9,12 +9,13 @@ internal static class Workloads
     /// <summary>Extra generator arguments for every workload of this run, as on the command line (e.g. --world 7 --shift 0.3).</summary>
     public static string[] World { get; set; } = [];
 
-    /// <param name="extra">More arguments, e.g. <c>--gap-ms 40</c>.</param>
+    /// <param name="extra">More arguments, e.g. <c>--gap-ms 40</c> or <c>--seed 2</c>.</param>
     public static string Generate(string kind, int n, params string[] extra)
     {
         string[] args = [.. World, .. extra];
         var options = new WorkloadOptions(Enum.Parse<WorkloadKind>(kind, ignoreCase: true), N: n,
-            World: (int)Option(args, "world", 1), Shift: Option(args, "shift", 0), GapMs: Option(args, "gap-ms", 4));
+            World: (int)Option(args, "world", 1), Shift: Option(args, "shift", 0), GapMs: Option(args, "gap-ms", 4),
+            Seed: (int)Option(args, "seed", 1));
         var output = Path.Combine(Path.GetTempPath(), $"surge-{kind}-{n}{string.Concat(args)}.jsonl");
         WorkloadGenerator.Write(options, output);
         return output;

@@ -76,6 +76,13 @@ internal sealed class EntitySequencer(EntityRecord record)
         return true;
     }
 
+    /// <summary>
+    /// After an <see cref="End"/>: nothing is held, so nothing is released by it, and the book may reach storage with
+    /// its next write instead of now. Lost with a silo, such an end leaves its event "running" in the stored book, and
+    /// the entity asks that event's record (settling it as ended) before anything waits behind it.
+    /// </summary>
+    public bool EndMayStoreLater => record.Pending.Count == 0;
+
     /// <summary>Forgets an event that was never acknowledged (its shard could not record it): not handled, just gone.</summary>
     public bool Withdraw(string taskId)
     {

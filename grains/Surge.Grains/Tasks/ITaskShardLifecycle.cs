@@ -1,6 +1,5 @@
 using Orleans.Concurrency;
 using Surge.Entities;
-
 using Surge.Pools;
 
 namespace Surge.Tasks;

@@ -98,7 +98,7 @@ internal sealed partial class TaskShardGrain
         if ((transition.Effects & (TaskEffects.EndInEntity | TaskEffects.DropFromEntity)) == 0 || record.Spec.Entity is not { } entity) return;
         try
         {
-            await GrainFactory.GetGrain<IEntityGrain>(entity).OnEventEndedAsync(record.Id);
+            await GrainFactory.Entity(entity).OnEventEndedAsync(record.Id);
         }
         catch (Exception e)
         {

@@ -59,9 +59,41 @@ internal sealed partial class TaskShardGrain
         await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Expired(r, reason, now), "the expiry");
     }
 
-    public async Task<EventRun> OnReleasedAsync(string taskId)
+    public async Task OnReleasedAsync(string taskId, string entity)
     {
-        if (!_records.TryGetValue(taskId, out var known)) return EventRun.Unknown;
+        EventRun run;
+        try
+        {
+            run = await ReleaseHeldAsync(taskId);
+        }
+        catch (SurgeStoreUnavailableException e)
+        {
+            LogReleaseNotStored(taskId, entity, e.Message); // still held in its record: upkeep hands it over, the entity answers "released"
+            return;
+        }
+        try
+        {
+            if (run == EventRun.Ended) await GrainFactory.Entity(entity).OnEventEndedAsync(taskId); // cancelled meanwhile: handled
+            else if (run == EventRun.Unknown) await GrainFactory.Entity(entity).WithdrawAsync(taskId);
+        }
+        catch (Exception e)
+        {
+            LogEntityNotTold(taskId, entity, e.Message); // the entity asks this shard before anything waits behind it
+        }
+    }
+
+    // Dispatches an event its entity released; where its run stands then.
+    private async Task<EventRun> ReleaseHeldAsync(string taskId)
+    {
+        if (!_records.TryGetValue(taskId, out var known))
+        {
+            // Its submission is between its entity's answer and its stored record (the release may even overtake the
+            // answer): it runs as soon as it is stored; waiting for that here could wait for this very entity. Anything
+            // else unknown the entity lets go.
+            if (!_admitting.Contains(taskId)) return EventRun.Unknown;
+            _releasedUnstored.Add(taskId);
+            return EventRun.Running;
+        }
         var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Here), "the release");
         return RunOf(released.Record);
     }
@@ -77,6 +109,29 @@ internal sealed partial class TaskShardGrain
         _ => EventRun.Running,
     };
 
+    // Submissions given to their entity and not stored yet, and those of them the entity has released meanwhile:
+    // AcceptAsync releases them once stored, instead of their shard's upkeep seconds later.
+    private readonly HashSet<string> _admitting = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _releasedUnstored = new(StringComparer.Ordinal);
+
+    // A submission's admission: from now until its record is stored, a release from its entity is kept for it. A
+    // release kept from an earlier try does not count.
+    private async Task<Admission> AdmitUnstoredAsync(TaskSpec spec)
+    {
+        _admitting.Add(spec.Id);
+        _releasedUnstored.Remove(spec.Id);
+        try
+        {
+            return await AdmitAsync(spec, readmit: false);
+        }
+        catch
+        {
+            _admitting.Remove(spec.Id);
+            _releasedUnstored.Remove(spec.Id);
+            throw;
+        }
+    }
+
     // An entity event goes to its entity before its record is stored; an entity that cannot store it, or is full,
     // refuses the submission, so nothing is acknowledged that the entity does not have.
     private async Task<Admission> AdmitAsync(TaskSpec spec, bool readmit)
@@ -84,10 +139,10 @@ internal sealed partial class TaskShardGrain
         Admission admission;
         try
         {
-            var entity = GrainFactory.GetGrain<IEntityGrain>(spec.Entity!);
+            var entity = GrainFactory.Entity(spec.Entity!);
             admission = readmit ? await entity.ReadmitAsync(EntityEvent.Of(spec)) : await entity.AdmitAsync(EntityEvent.Of(spec));
         }
-        catch (Exception e) when (e is not SurgeValidationException)
+        catch (Exception e) when (e is not SurgeValidationException && !IsFailover(e))
         {
             throw new SurgeStoreUnavailableException(
                 $"entity '{spec.Entity}' could not take task '{spec.Id}' ({e.GetBaseException().Message}); nothing was accepted, retry");
@@ -101,11 +156,17 @@ internal sealed partial class TaskShardGrain
         return admission;
     }
 
+    // The entity's shard is on a silo that died, or the call to it was given up: it serves again on a survivor once
+    // membership says so, as this shard would. Passed on as it is, so the client rides it out as a failover (it gives
+    // up on a store refusal after a few tries).
+    private static bool IsFailover(Exception e) => e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+        or Orleans.Runtime.Messaging.ConnectionFailedException or OperationCanceledException;
+
     private async Task WithdrawQuietlyAsync(TaskSpec spec)
     {
         try
         {
-            await GrainFactory.GetGrain<IEntityGrain>(spec.Entity!).WithdrawAsync(spec.Id);
+            await GrainFactory.Entity(spec.Entity!).WithdrawAsync(spec.Id);
         }
         catch (Exception e)
         {

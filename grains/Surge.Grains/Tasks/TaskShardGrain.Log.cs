@@ -16,6 +16,9 @@ internal sealed partial class TaskShardGrain
     [LoggerMessage(8, LogLevel.Warning, "Entity {Entity} could not be told about event {TaskId} ({Error}); it asks the event's record before its next event waits")]
     private partial void LogEntityNotTold(string taskId, string entity, string error);
 
+    [LoggerMessage(9, LogLevel.Warning, "Event {TaskId} released by entity {Entity} could not be recorded ({Error}); upkeep hands it over again")]
+    private partial void LogReleaseNotStored(string taskId, string entity, string error);
+
     [LoggerMessage(4, LogLevel.Information, "Task {TaskId} attempt {Attempt} failed ({Error}); attempt {Next} in {Delay}")]
     private partial void LogRetrying(string taskId, int attempt, string? error, int next, TimeSpan delay);
 

@@ -120,6 +120,7 @@ internal sealed partial class TaskShardGrain(
     {
         TaskRecord? accepted = null;
         var withdraw = false;
+        var released = false;
         using (var gate = await EnterAsync(spec.Id))
         {
             if (_records.TryGetValue(spec.Id, out var existing)) return existing; // submitted while we waited
@@ -129,8 +130,9 @@ internal sealed partial class TaskShardGrain(
             var held = false;
             if (spec.Entity is not null)
             {
-                var admission = await AdmitAsync(spec, readmit: false);
-                held = admission == Admission.Held;
+                var admission = await AdmitUnstoredAsync(spec);
+                // Released again before its answer came: it runs at once, stored once.
+                held = admission == Admission.Held && !_releasedUnstored.Remove(spec.Id);
             }
             try
             {
@@ -143,10 +145,26 @@ internal sealed partial class TaskShardGrain(
             }
             finally
             {
+                _admitting.Remove(spec.Id);
+                released = _releasedUnstored.Remove(spec.Id) && !withdraw;
                 gate.Dispose();
                 if (withdraw) await WithdrawQuietlyAsync(spec); // after the gate: the entity may be asking about this very task
             }
         }
-        return accepted!;
+        if (released) await ReleaseStoredAsync(spec.Id);
+        return _records.GetValueOrDefault(spec.Id) ?? accepted!;
+    }
+
+    // Its entity released it while its record was being stored. If the release cannot be stored, the shard's upkeep
+    // hands the event over again, and the entity answers "released".
+    private async Task ReleaseStoredAsync(string taskId)
+    {
+        try
+        {
+            await ReleaseHeldAsync(taskId);
+        }
+        catch (SurgeStoreUnavailableException)
+        {
+        }
     }
 }

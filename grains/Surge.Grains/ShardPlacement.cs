@@ -1,7 +1,7 @@
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
 
-namespace Surge.Tasks;
+namespace Surge;
 
 /// <summary>
 /// Spreads task shards over the silos by rendezvous hashing: each shard goes to the silo with the highest hash of

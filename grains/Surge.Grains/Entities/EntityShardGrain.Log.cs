@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Surge.Entities;
 
-internal sealed partial class EntityGrain
+internal sealed partial class EntityShardGrain
 {
     [LoggerMessage(1, LogLevel.Warning, "Event {TaskId} of entity {Entity} failed without running: {Reason}")]
     private partial void LogExpired(string taskId, string entity, string reason);
@@ -12,4 +12,7 @@ internal sealed partial class EntityGrain
 
     [LoggerMessage(3, LogLevel.Warning, "Event {TaskId} of entity {Entity} was released long ago and its record says {Run}: the entity moves on")]
     private partial void LogSettled(string taskId, string entity, EventRun run);
+
+    [LoggerMessage(4, LogLevel.Warning, "The book of entity {Entity} could not be stored ({Error}): it is read again from storage when next needed")]
+    private partial void LogNotStored(string entity, string error);
 }

@@ -1,0 +1,217 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Storage;
+
+namespace Surge.Entities;
+
+/// <summary>
+/// Keeps each entity's events in order however they arrive: an event is released only once the one before it has
+/// ended (its record is final and no run of it is left), so a "finished" never runs before, or beside, its "started".
+/// It never runs anything itself: it tells the released event's shard, which dispatches it with the attempt its
+/// record says. Held events fail after the hold limit.
+/// </summary>
+/// <remarks>
+/// One activation holds the books of many entities, each stored on its own (as the grain per entity it replaces
+/// stored it, under the same name), each changed under its own gate, so one entity's calls never interleave while
+/// other entities' go on. A book is stored before an admission is answered and before a release is sent; only an end
+/// that releases nothing waits for the book's next write or the next sweep (every <see cref="IdleFor"/>). A book
+/// nothing waits in leaves memory after <see cref="IdleFor"/>, and one whose write failed at once (it is read again
+/// from storage).
+/// </remarks>
+[Reentrant]
+[KeepAlive]
+[ShardPlacement]
+internal sealed partial class EntityShardGrain(
+    IOptions<EntityOptions> options,
+    RecoveryOptions recovery,
+    TimeProvider time,
+    ILogger<EntityShardGrain> logger) : Grain, IEntityShardGrain
+{
+    /// <summary>How long a book nothing waits in stays in memory after its last use: the next event of a busy entity finds it.</summary>
+    internal static readonly TimeSpan IdleFor = TimeSpan.FromSeconds(2);
+
+    // The grain type and state name the entity grain stored books under, so stored books stay readable.
+    private const string StateName = "entity";
+    private static readonly GrainType BookType = GrainType.Create("entity");
+
+    private readonly ILogger _logger = logger;
+    private readonly TimeSpan _holdLimit = options.Value.HoldLimit;
+    private readonly int _maxHeld = options.Value.MaxHeld;
+    private readonly Dictionary<string, Book> _books = new(StringComparer.Ordinal);
+    private readonly EntityGates _gates = new();
+    private IGrainStorage _storage = null!;
+
+    // A running event released this long ago is asked after: its end may have been lost with a silo.
+    private TimeSpan StaleAfter => recovery.UpkeepPeriod * 2;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SurgeStorage.Entities);
+        this.RegisterGrainTimer(SweepAsync, IdleFor, IdleFor);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StoreUnsavedAsync();
+
+    public Task<Admission> AdmitAsync(string entity, EntityEvent e) => TakeAsync(entity, e, readmit: false);
+
+    public Task<Admission> ReadmitAsync(string entity, EntityEvent e) => TakeAsync(entity, e, readmit: true);
+
+    public async Task OnEventEndedAsync(string entity, string taskId)
+    {
+        using var gate = await _gates.EnterAsync(entity);
+        var book = await LoadAsync(entity);
+        if (!book.Sequencer.End(taskId)) return;
+        await ReleaseNextAsync(book, endOnly: true);
+    }
+
+    public async Task WithdrawAsync(string entity, string taskId)
+    {
+        using var gate = await _gates.EnterAsync(entity);
+        var book = await LoadAsync(entity);
+        if (!book.Sequencer.Withdraw(taskId)) return;
+        await ReleaseNextAsync(book);
+    }
+
+    private async Task<Admission> TakeAsync(string entity, EntityEvent e, bool readmit)
+    {
+        using var gate = await _gates.EnterAsync(entity);
+        var book = await LoadAsync(entity);
+        var sequencer = book.Sequencer;
+        // Every hand-over may settle a stale run: the held successors' shards hand them over again every few seconds,
+        // and are what wake an entity whose running event's end was lost.
+        if (sequencer.Record.Running?.TaskId != e.TaskId) await SettleStaleRunAsync(book);
+        var now = time.GetUtcNow();
+        var before = sequencer.Contains(e.TaskId);
+        var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);
+        if (!before && admission != Admission.Full)
+        {
+            await SaveAsync(book); // stored before its shard records it, so the shard's record never names an event the entity lost
+            ScheduleExpiry(book);
+        }
+        return admission;
+    }
+
+    // The running event's end may have been lost (its shard's silo died between the final record and telling us):
+    // ask its record, at most once per period, before an event waits behind it.
+    private async Task SettleStaleRunAsync(Book book)
+    {
+        var sequencer = book.Sequencer;
+        var now = time.GetUtcNow();
+        if (!sequencer.RunningFor(StaleAfter, now) || now - book.LastCheck < StaleAfter) return;
+        book.LastCheck = now;
+        var running = sequencer.Record.Running!.TaskId;
+        EventRun run;
+        try
+        {
+            run = await GrainFactory.EventShard(running).GetRunAsync(running);
+        }
+        catch (Exception e)
+        {
+            LogShardUnreachable(running, book.Key, e.Message);
+            return;
+        }
+        var settled = run switch
+        {
+            EventRun.Ended => sequencer.End(running),
+            EventRun.Unknown => sequencer.Withdraw(running),
+            _ => false,
+        };
+        if (!settled) return;
+        LogSettled(running, book.Key, run);
+        await ReleaseNextAsync(book);
+    }
+
+    // Stores the release first, then tells the released event's shard (one-way: it tells back only if the event does
+    // not run after all). If that message is lost, the event stays released here and its shard's upkeep hands it over
+    // again, which answers "released".
+    // An end that releases nothing (<paramref name="endOnly"/>) is stored with the book's next change, or by the next
+    // sweep: nothing anyone sees waits for it. Lost with a silo, the book says the event still runs, and the entity
+    // asks its record (SettleStaleRunAsync) before a later event waits behind it.
+    private async Task ReleaseNextAsync(Book book, bool endOnly = false)
+    {
+        var sequencer = book.Sequencer;
+        try
+        {
+            if (endOnly && sequencer.EndMayStoreLater)
+            {
+                book.Unsaved = true;
+                return;
+            }
+            var next = sequencer.TryRelease(time.GetUtcNow());
+            await SaveAsync(book);
+            if (next is null) return;
+            try
+            {
+                await GrainFactory.EventShard(next.TaskId).OnReleasedAsync(next.TaskId, book.Key);
+            }
+            catch (Exception e)
+            {
+                LogShardUnreachable(next.TaskId, book.Key, e.Message);
+            }
+        }
+        finally
+        {
+            ScheduleExpiry(book);
+        }
+    }
+
+    // Under the entity's gate: its book from memory, else from storage.
+    private async Task<Book> LoadAsync(string entity)
+    {
+        if (_books.TryGetValue(entity, out var book))
+        {
+            book.Used = true;
+            return book;
+        }
+        var state = new GrainState<EntityRecord>(new EntityRecord());
+        await _storage.ReadStateAsync(StateName, StorageId(entity), state);
+        state.State ??= new EntityRecord();
+        book = new Book(entity, state) { Used = true };
+        _books[entity] = book;
+        ScheduleExpiry(book);
+        return book;
+    }
+
+    // A book with nothing held, running or remembered leaves nothing behind in storage; one that remembers handled
+    // events keeps them (a later "after" may need them) until the storage's expiry.
+    private async Task SaveAsync(Book book)
+    {
+        try
+        {
+            if (book.Sequencer.IsEmpty) await _storage.ClearStateAsync(StateName, StorageId(book.Key), book.State);
+            else await _storage.WriteStateAsync(StateName, StorageId(book.Key), book.State);
+            book.Unsaved = false;
+        }
+        catch
+        {
+            // Memory now differs from storage (Redis away, or a stale copy after a failover): start again from storage.
+            // The events' shards hand over whatever the stored book lacks.
+            if (_books.TryGetValue(book.Key, out var current) && ReferenceEquals(current, book)) _books.Remove(book.Key);
+            throw;
+        }
+    }
+
+    private static GrainId StorageId(string entity) => GrainId.Create(BookType, entity);
+
+    /// <summary>One entity's book in memory, with its storage version.</summary>
+    private sealed class Book(string key, GrainState<EntityRecord> state)
+    {
+        public string Key => key;
+
+        public GrainState<EntityRecord> State => state;
+
+        public EntitySequencer Sequencer => new(state.State!); // never null: set on load
+
+        /// <summary>When its running event was last asked after.</summary>
+        public DateTimeOffset LastCheck { get; set; }
+
+        /// <summary>Used since the last eviction sweep.</summary>
+        public bool Used { get; set; }
+
+        /// <summary>Changed in memory only: an event's end that released nothing (stored by the next write or sweep).</summary>
+        public bool Unsaved { get; set; }
+    }
+}

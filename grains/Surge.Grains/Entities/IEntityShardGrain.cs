@@ -1,0 +1,50 @@
+using Orleans.Concurrency;
+
+namespace Surge.Entities;
+
+/// <summary>
+/// The order books of the entities whose keys hash to one shard (as task ids do to task shards). It decides only the
+/// order: which event of an entity may run now. The tasks' shards own everything else (attempts, runs, outcomes) and
+/// tell it when an event's run is over. One long-lived grain holds many books, so an entity's events cost no grain
+/// activation of their own.
+/// </summary>
+internal interface IEntityShardGrain : IGrainWithIntegerKey
+{
+    /// <summary>Takes an event before its task is recorded: released to run now, held, or refused when full. Idempotent.</summary>
+    Task<Admission> AdmitAsync(string entity, EntityEvent e);
+
+    /// <summary>A dead letter runs again: it goes back to its place in the entity's order. Idempotent.</summary>
+    Task<Admission> ReadmitAsync(string entity, EntityEvent e);
+
+    /// <summary>
+    /// The event is final and no run of it is left: it counts as handled, and the next ready event is released.
+    /// One-way: its shard has nothing to do with the answer, and an end that is lost is found by the entity itself,
+    /// which asks the record of an event that runs for long before anything waits behind it.
+    /// </summary>
+    [OneWay]
+    Task OnEventEndedAsync(string entity, string taskId);
+
+    /// <summary>An admitted event whose task could not be recorded: forgotten, not handled.</summary>
+    Task WithdrawAsync(string entity, string taskId);
+}
+
+/// <summary>One entity's order book, reached through its shard.</summary>
+internal readonly record struct EntityRef(IEntityShardGrain Shard, string Key)
+{
+    public Task<Admission> AdmitAsync(EntityEvent e) => Shard.AdmitAsync(Key, e);
+
+    public Task<Admission> ReadmitAsync(EntityEvent e) => Shard.ReadmitAsync(Key, e);
+
+    public Task OnEventEndedAsync(string taskId) => Shard.OnEventEndedAsync(Key, taskId);
+
+    public Task WithdrawAsync(string taskId) => Shard.WithdrawAsync(Key, taskId);
+}
+
+internal static class EntityShards
+{
+    /// <summary>The shard of an entity: the same hash and count as task ids', so shard n of both lives on one silo.</summary>
+    public static int For(string entity) => TaskShards.For(entity);
+
+    public static EntityRef Entity(this IGrainFactory grains, string entity)
+        => new(grains.GetGrain<IEntityShardGrain>(For(entity)), entity);
+}
