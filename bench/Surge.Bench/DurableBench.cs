@@ -20,28 +20,15 @@ internal static class DurableBench
         var mixed = WorkloadReader.Read(Workloads.Generate("mixed", int.Parse(BenchCli.Option(args, "n", "2000"))));
 
         var embedded = await MeasureAsync("embedded", [], tasks, window, mixed);
-        var redisPort = SiloProcess.FreePort();
-        var dir = Directory.CreateTempSubdirectory("surge-bench-redis-").FullName;
-        using var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", $"{redisPort}", "--bind", "127.0.0.1", "--dir", dir,
-            "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""]) { RedirectStandardOutput = true })!;
-        try
+        var durable = await BenchRedis.WithAsync(settings => MeasureAsync("redis", settings, tasks, window, mixed));
+        Console.WriteLine(JsonSerializer.Serialize(new
         {
-            await SiloProcess.WaitForPortAsync(redisPort, "redis-server did not start");
-            var durable = await MeasureAsync("redis", [$"--Surge:Redis:ConnectionString=127.0.0.1:{redisPort}"], tasks, window, mixed);
-            Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                summary = "durable",
-                redis_per_embedded_throughput = Math.Round(durable.PerS / embedded.PerS, 3),
-                redis_per_embedded_short_p99 = Math.Round(durable.Report.Short.P99Ms / embedded.Report.Short.P99Ms, 3),
-                redis_per_embedded_makespan = Math.Round(durable.Report.MakespanS / embedded.Report.MakespanS, 3),
-                goal = "redis_per_embedded_throughput >= 0.25",
-            }));
-        }
-        finally
-        {
-            redis.Kill();
-            Directory.Delete(dir, recursive: true);
-        }
+            summary = "durable",
+            redis_per_embedded_throughput = Math.Round(durable.PerS / embedded.PerS, 3),
+            redis_per_embedded_short_p99 = Math.Round(durable.Report.Short.P99Ms / embedded.Report.Short.P99Ms, 3),
+            redis_per_embedded_makespan = Math.Round(durable.Report.MakespanS / embedded.Report.MakespanS, 3),
+            goal = "redis_per_embedded_throughput >= 0.25",
+        }));
     }
 
     private static async Task<(double PerS, ReplayReport Report)> MeasureAsync(string mode, string[] settings, int tasks, int window, IReadOnlyList<WorkloadTask> mixed)

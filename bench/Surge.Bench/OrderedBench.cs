@@ -30,7 +30,7 @@ internal static class OrderedBench
         foreach (var mode in modes)
         {
             if (mode == "embedded") summaries.Add(await MeasureAsync(mode, [], workload, rounds, only));
-            else if (mode == "redis") summaries.Add(await WithRedisAsync(settings => MeasureAsync(mode, settings, workload, rounds, only)));
+            else if (mode == "redis") summaries.Add(await BenchRedis.WithAsync(settings => MeasureAsync(mode, settings, workload, rounds, only)));
             else throw new ArgumentException($"--modes: '{mode}' is neither embedded nor redis");
         }
         Console.WriteLine(JsonSerializer.Serialize(new { summary = "ordered", modes = summaries, goal = "events_per_task >= 0.6 and ordering_violations == 0" }));
@@ -39,8 +39,7 @@ internal static class OrderedBench
     private static async Task<object> MeasureAsync(string mode, string[] settings, IReadOnlyList<WorkloadTask> workload, int rounds, string? only)
     {
         var gateway = SiloProcess.FreePort();
-        // An HTTP port of its own: with none, Kestrel takes its default 5000, which another silo on this machine may hold.
-        using var silo = SiloProcess.Start(gateway, [.. settings, $"--Surge:Ports:Http={SiloProcess.FreePort()}"]);
+        using var silo = SiloProcess.Start(gateway, settings);
         await silo.WaitForGatewayAsync(gateway);
         using var host = await BenchHosts.ClientAsync(gateway);
         var surge = host.Services.GetRequiredService<ISurgeClient>();
@@ -86,23 +85,6 @@ internal static class OrderedBench
     }
 
     // A redis-server for this measurement only, as bench durable starts it (append-only file fsynced every second).
-    private static async Task<object> WithRedisAsync(Func<string[], Task<object>> measure)
-    {
-        var port = SiloProcess.FreePort();
-        var dir = Directory.CreateTempSubdirectory("surge-bench-redis-").FullName;
-        using var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--dir", dir,
-            "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""]) { RedirectStandardOutput = true })!;
-        try
-        {
-            await SiloProcess.WaitForPortAsync(port, "redis-server did not start");
-            return await measure([$"--Surge:Redis:ConnectionString=127.0.0.1:{port}"]);
-        }
-        finally
-        {
-            redis.Kill();
-            Directory.Delete(dir, recursive: true);
-        }
-    }
 
     // One replay: its rate, and the CPU time the silo and this client spent per task.
     private static async Task<Side> MeasureSideAsync(ISurgeClient surge, SiloProcess silo, IReadOnlyList<WorkloadTask> tasks, string what)

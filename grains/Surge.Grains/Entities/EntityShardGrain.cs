@@ -40,7 +40,7 @@ internal sealed partial class EntityShardGrain(
     private readonly TimeSpan _holdLimit = options.Value.HoldLimit;
     private readonly int _maxHeld = options.Value.MaxHeld;
     private readonly Dictionary<string, Book> _books = new(StringComparer.Ordinal);
-    private readonly EntityGates _gates = new();
+    private readonly KeyGates _gates = new();
     private IGrainStorage _storage = null!;
 
     // A running event released this long ago is asked after: its end may have been lost with a silo.

@@ -9,7 +9,7 @@ namespace Surge.Tasks;
 // shard's own effects; after the gate, tell other grains (which may call back about this very task).
 internal sealed partial class TaskShardGrain
 {
-    private readonly Dictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
+    private readonly KeyGates _gates = new(); // one change of a task at a time
     private string? _here;
 
     /// <summary>This silo, as dispatches name it in <see cref="TaskRecord.RanOn"/>.</summary>
@@ -24,7 +24,7 @@ internal sealed partial class TaskShardGrain
         Action? committed = null)
     {
         Transition transition;
-        using (await EnterAsync(taskId))
+        using (await _gates.EnterAsync(taskId))
         {
             var current = _records.GetValueOrDefault(taskId);
             transition = decide(current);
@@ -133,28 +133,6 @@ internal sealed partial class TaskShardGrain
         catch (Exception e)
         {
             LogCancelUnreachable(taskId, silo, e.Message); // the record is Cancelled; the run's outcome is dropped when it comes
-        }
-    }
-
-    /// <summary>Waits until no other change of the task is under way, then holds its gate until disposed.</summary>
-    private async ValueTask<TaskGate> EnterAsync(string taskId)
-    {
-        while (_gates.TryGetValue(taskId, out var busy)) await busy.Task;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _gates[taskId] = gate;
-        return new TaskGate(_gates, taskId, gate);
-    }
-
-    private sealed class TaskGate(Dictionary<string, TaskCompletionSource> gates, string taskId, TaskCompletionSource gate) : IDisposable
-    {
-        private bool _open;
-
-        public void Dispose()
-        {
-            if (_open) return;
-            _open = true;
-            gates.Remove(taskId);
-            gate.SetResult();
         }
     }
 }

@@ -99,7 +99,7 @@ internal sealed partial class TaskShardGrain
     }
 
     public Task<EventRun> GetRunAsync(string taskId)
-        => Task.FromResult(_gates.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId))); // a change under way: not over
+        => Task.FromResult(_gates.IsHeld(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId))); // a change under way: not over
 
     private EventRun RunOf(TaskRecord? record) => record switch
     {

@@ -35,7 +35,7 @@ internal sealed partial class TaskShardGrain
 
     public async Task<TaskStatus?> CancelAsync(string taskId)
     {
-        if (!_records.ContainsKey(taskId) && !_gates.ContainsKey(taskId)) return null;
+        if (!_records.ContainsKey(taskId) && !_gates.IsHeld(taskId)) return null;
         var now = time.GetUtcNow();
         var cancelled = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Cancel(r, now, RunAlive(r)), "the cancel");
         return cancelled.Record?.ToStatus();
@@ -52,7 +52,7 @@ internal sealed partial class TaskShardGrain
         if (!_records.TryGetValue(taskId, out var record)) return null;
         TaskRecord? retried = null;
         var withdraw = false;
-        using (var gate = await EnterAsync(taskId))
+        using (var gate = await _gates.EnterAsync(taskId))
         {
             if (!_records.TryGetValue(taskId, out record)) return null;
             var held = false;
@@ -105,7 +105,7 @@ internal sealed partial class TaskShardGrain
         var gates = new List<IDisposable>(ids.Count);
         try
         {
-            foreach (var id in ids) gates.Add(await EnterAsync(id));
+            foreach (var id in ids) gates.Add(await _gates.EnterAsync(id));
             var removable = ids.Where(id => _records.TryGetValue(id, out var r) && still(r)).ToList();
             if (removable.Count == 0) return 0;
             try

@@ -12,7 +12,7 @@ internal sealed partial class TaskShardGrain
     {
         var now = time.GetUtcNow();
         var max = options.Value.MaxCrashRecoveries;
-        var candidates = _records.Values.Where(r => TaskLifecycle.MayNeedRecovery(r) && !_gates.ContainsKey(r.Id)
+        var candidates = _records.Values.Where(r => TaskLifecycle.MayNeedRecovery(r) && !_gates.IsHeld(r.Id)
             && (r.State == TaskState.Retrying ? activating : recovery.RedispatchOnActivation && !RunAlive(r))).ToList();
         if (!activating && pools.IsDraining) return; // what this silo dispatches now is handed back at once
         foreach (var record in candidates)

@@ -121,7 +121,7 @@ internal sealed partial class TaskShardGrain(
         TaskRecord? accepted = null;
         var withdraw = false;
         var released = false;
-        using (var gate = await EnterAsync(spec.Id))
+        using (var gate = await _gates.EnterAsync(spec.Id))
         {
             if (_records.TryGetValue(spec.Id, out var existing)) return existing; // submitted while we waited
             var now = time.GetUtcNow();

@@ -2,9 +2,9 @@ using Surge.Entities;
 
 namespace Surge.Tests;
 
-public class EntityGatesTests
+public class KeyGatesTests
 {
-    private readonly EntityGates _gates = new();
+    private readonly KeyGates _gates = new();
 
     [Fact]
     public async Task Enter_SameEntityHeld_WaitsUntilDisposed()
