@@ -1,8 +1,7 @@
 namespace Surge;
 
 /// <summary>
-/// The grain storage providers Surge's state lives in: memory on embedded defaults, Redis in cluster mode. A host must
-/// configure all three names.
+/// The grain storage providers Surge's state lives in: memory on embedded defaults, Redis in cluster mode.
 /// </summary>
 /// <remarks>
 /// In the root namespace, beside <see cref="RecoveryOptions"/>: every feature names a storage, and a feature that had
@@ -17,8 +16,9 @@ public static class SurgeStorage
     public const string Cache = "surge-cache";
 
     /// <summary>
-    /// Entity state. In Redis an entity untouched for <c>Surge:Tasks:Retention</c> + <c>Surge:Entities:HoldLimit</c> +
-    /// <c>Surge:Tasks:MaxTimeout</c> expires: by then every event it knew of is final and its record forgotten.
+    /// Entity books, unless the host puts them elsewhere: cluster mode (<c>UseRedisTaskStore</c>) writes them to Redis
+    /// in batches, each expiring once untouched for <c>Surge:Tasks:Retention</c> + <c>Surge:Entities:HoldLimit</c> +
+    /// <c>Surge:Tasks:MaxTimeout</c> (by then every event it knew of is final and its record forgotten).
     /// </summary>
     public const string Entities = "surge-entities";
 }

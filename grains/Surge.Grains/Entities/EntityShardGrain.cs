@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Storage;
 
 namespace Surge.Entities;
 
@@ -13,8 +11,8 @@ namespace Surge.Entities;
 /// record says. Held events fail after the hold limit.
 /// </summary>
 /// <remarks>
-/// One activation holds the books of many entities, each stored on its own (as the grain per entity it replaces
-/// stored it, under the same name), each changed under its own gate, so one entity's calls never interleave while
+/// One activation holds the books of many entities, each stored on its own (<see cref="IEntityBookStore"/>; the writes
+/// that arrive while one is in flight go out together), each changed under its own gate, so one entity's calls never interleave while
 /// other entities' go on. A book is stored before an admission is answered and before a release is sent; only an end
 /// that releases nothing waits for the book's next write or the next sweep (every <see cref="IdleFor"/>). A book
 /// nothing waits in leaves memory after <see cref="IdleFor"/>, and one whose write failed at once (it is read again
@@ -24,6 +22,7 @@ namespace Surge.Entities;
 [KeepAlive]
 [ShardPlacement]
 internal sealed partial class EntityShardGrain(
+    IEntityBookStore store,
     IOptions<EntityOptions> options,
     RecoveryOptions recovery,
     TimeProvider time,
@@ -32,23 +31,23 @@ internal sealed partial class EntityShardGrain(
     /// <summary>How long a book nothing waits in stays in memory after its last use: the next event of a busy entity finds it.</summary>
     internal static readonly TimeSpan IdleFor = TimeSpan.FromSeconds(2);
 
-    // The grain type and state name the entity grain stored books under, so stored books stay readable.
-    private const string StateName = "entity";
-    private static readonly GrainType BookType = GrainType.Create("entity");
-
     private readonly ILogger _logger = logger;
     private readonly TimeSpan _holdLimit = options.Value.HoldLimit;
     private readonly int _maxHeld = options.Value.MaxHeld;
     private readonly Dictionary<string, Book> _books = new(StringComparer.Ordinal);
     private readonly KeyGates _gates = new();
-    private IGrainStorage _storage = null!;
+    private int _shard;
+    private GroupCommit<BookWrite> _journal = null!;
+    private GroupRead<GrainState<EntityRecord>> _reads = null!;
 
     // A running event released this long ago is asked after: its end may have been lost with a silo.
     private TimeSpan StaleAfter => recovery.UpkeepPeriod * 2;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SurgeStorage.Entities);
+        _shard = (int)this.GetPrimaryKeyLong();
+        _journal = new GroupCommit<BookWrite>(books => store.SaveAsync(_shard, books));
+        _reads = new GroupRead<GrainState<EntityRecord>>(entities => store.LoadAsync(_shard, entities));
         this.RegisterGrainTimer(SweepAsync, IdleFor, IdleFor);
         return Task.CompletedTask;
     }
@@ -166,10 +165,7 @@ internal sealed partial class EntityShardGrain(
             book.Used = true;
             return book;
         }
-        var state = new GrainState<EntityRecord>(new EntityRecord());
-        await _storage.ReadStateAsync(StateName, StorageId(entity), state);
-        state.State ??= new EntityRecord();
-        book = new Book(entity, state) { Used = true };
+        book = new Book(entity, await _reads.ReadAsync(entity)) { Used = true };
         _books[entity] = book;
         ScheduleExpiry(book);
         return book;
@@ -181,8 +177,7 @@ internal sealed partial class EntityShardGrain(
     {
         try
         {
-            if (book.Sequencer.IsEmpty) await _storage.ClearStateAsync(StateName, StorageId(book.Key), book.State);
-            else await _storage.WriteStateAsync(StateName, StorageId(book.Key), book.State);
+            await _journal.WriteAsync(new BookWrite(book.Key, book.State));
             book.Unsaved = false;
         }
         catch
@@ -193,8 +188,6 @@ internal sealed partial class EntityShardGrain(
             throw;
         }
     }
-
-    private static GrainId StorageId(string entity) => GrainId.Create(BookType, entity);
 
     /// <summary>One entity's book in memory, with its storage version.</summary>
     private sealed class Book(string key, GrainState<EntityRecord> state)

@@ -21,7 +21,8 @@ public static class SurgeWorkersExtensions
     /// Runs Surge's grains, pools and the built-in <c>simulate</c> handler on this silo, with options bound from
     /// <c>Surge:*</c> configuration and validated at start-up. The grain storages named <see cref="SurgeStorage.Name"/>,
     /// <see cref="SurgeStorage.Cache"/> and <see cref="SurgeStorage.Entities"/> must be configured by the host (memory on embedded defaults, Redis in cluster mode); task records go to the
-    /// in-memory task store unless the host registers another <c>ITaskStore</c> (as <c>UseRedisTaskStore</c> does, before or after this call).
+    /// in-memory task store and entity books to the <see cref="SurgeStorage.Entities"/> grain storage unless the host puts them elsewhere
+    /// (as <c>UseRedisTaskStore</c> does, before or after this call; then the entities' grain storage is not used).
     /// </summary>
     public static ISiloBuilder AddSurgeWorkers(this ISiloBuilder builder, Action<SurgeWorkersBuilder>? configure = null)
     {
@@ -72,6 +73,7 @@ public static class SurgeWorkersExtensions
         services.TryAddSingleton(sp => StartPredictor(sp.GetRequiredService<IOptions<PredictorOptions>>().Value));
         services.TryAddSingleton<IDurationPredictor>(sp => sp.GetRequiredService<ModelPredictor>());
         services.TryAddSingleton<ITaskStore, InMemoryTaskStore>();
+        services.TryAddSingleton<IEntityBookStore, GrainStorageBookStore>();
         services.TryAddSingleton(new RecoveryOptions());
         services.AddSingleton<ResultCache>();
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));

@@ -39,12 +39,12 @@ internal sealed partial class TaskShardGrain(
     private readonly Dictionary<string, TaskRecord> _records = new(StringComparer.Ordinal); // stored records only
     private readonly Dictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
     private int _shard;
-    private ShardJournal _journal = null!;
+    private GroupCommit<TaskRecord> _journal = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
-        _journal = new ShardJournal(store, _shard);
+        _journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(_shard, records));
         IReadOnlyCollection<TaskRecord> stored;
         try
         {

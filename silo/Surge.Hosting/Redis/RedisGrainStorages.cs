@@ -3,13 +3,14 @@ using Microsoft.Extensions.Options;
 using Orleans.Persistence;
 using Orleans.Storage;
 using StackExchange.Redis;
-using Surge.Entities;
 using Surge.Policies;
-using Surge.Tasks;
 
 namespace Surge.Hosting.Redis;
 
-/// <summary>Surge's three grain storages in Redis, two of them with a TTL so what nobody reads again does not stay forever.</summary>
+/// <summary>
+/// Surge's grain storages in Redis, the cache's with a TTL so what nobody reads again does not stay forever. Entity
+/// books go to Redis through <see cref="RedisEntityBookStore"/>, in batches, not through a grain storage.
+/// </summary>
 internal static class RedisGrainStorages
 {
     public static ISiloBuilder AddSurgeRedisStorage(this ISiloBuilder silo, string connectionString)
@@ -17,12 +18,6 @@ internal static class RedisGrainStorages
         Add(silo, SurgeStorage.Name, connectionString, expiry: null);
         // A cached result is never served past its CacheTtl; the TTL is the largest, since one storage serves every type.
         Add(silo, SurgeStorage.Cache, connectionString, sp => LongestCacheTtl(sp.GetRequiredService<IOptions<TaskPoliciesOptions>>().Value));
-        // An entity untouched this long has nothing left: its events' records are final and forgotten, none is held, none runs.
-        Add(silo, SurgeStorage.Entities, connectionString, sp =>
-        {
-            var tasks = sp.GetRequiredService<IOptions<TaskOptions>>().Value;
-            return tasks.Retention + sp.GetRequiredService<IOptions<EntityOptions>>().Value.HoldLimit + tasks.MaxTimeout;
-        });
         return silo;
     }
 

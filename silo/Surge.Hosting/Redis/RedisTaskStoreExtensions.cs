@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Surge.Entities;
 using Surge.Tasks;
 
 namespace Surge.Hosting.Redis;
@@ -8,9 +9,10 @@ namespace Surge.Hosting.Redis;
 public static class RedisTaskStoreExtensions
 {
     /// <summary>
-    /// Task records go to Redis (one hash per shard, keyed by <c>Surge:Cluster:ServiceId</c>), whatever the order of
-    /// this call and <c>AddSurgeWorkers</c>: it replaces any task store already registered, and AddSurgeWorkers adds
-    /// the in-memory one only where none is. The connection string defaults to <c>Surge:Redis:ConnectionString</c>
+    /// Task records and entity books go to Redis (a hash per task shard, a key per book, under
+    /// <c>Surge:Cluster:ServiceId</c>), written in batches, whatever the order of this call and <c>AddSurgeWorkers</c>:
+    /// it replaces any task or book store already registered, and AddSurgeWorkers adds its defaults (records in memory,
+    /// books in the <see cref="SurgeStorage.Entities"/> grain storage) only where none is. The connection string defaults to <c>Surge:Redis:ConnectionString</c>
     /// (or <c>SURGE_REDIS</c>). Cluster mode of <c>AddSurgeSilo</c> calls it.
     /// </summary>
     public static ISiloBuilder UseRedisTaskStore(this ISiloBuilder silo, string? connectionString = null)
@@ -27,6 +29,8 @@ public static class RedisTaskStoreExtensions
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section);
         services.RemoveAll<ITaskStore>();
         services.AddSingleton<ITaskStore, RedisTaskStore>();
+        services.RemoveAll<IEntityBookStore>();
+        services.AddSingleton<IEntityBookStore, RedisEntityBookStore>();
         return services;
     }
 }

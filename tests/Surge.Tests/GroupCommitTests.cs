@@ -2,7 +2,7 @@ using Surge.Tasks;
 
 namespace Surge.Tests;
 
-public class ShardJournalTests
+public class GroupCommitTests
 {
     private sealed class GatedStore : ITaskStore
     {
@@ -28,7 +28,7 @@ public class ShardJournalTests
     public async Task WriteAsync_WritesArrivingDuringAWrite_GoOutTogetherInTheNext()
     {
         var store = new GatedStore();
-        var journal = new ShardJournal(store, 0);
+        var journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(0, records));
         var first = journal.WriteAsync(Record("a")).AsTask();
         var second = journal.WriteAsync(Record("b")).AsTask();
         var third = journal.WriteAsync(Record("c")).AsTask();
@@ -48,7 +48,7 @@ public class ShardJournalTests
     public async Task WriteAsync_BatchFails_EveryWriteInItThrows()
     {
         var store = new GatedStore();
-        var journal = new ShardJournal(store, 0);
+        var journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(0, records));
         var first = journal.WriteAsync(Record("a")).AsTask();
         var second = journal.WriteAsync(Record("b")).AsTask();
         var third = journal.WriteAsync(Record("c")).AsTask();
@@ -61,5 +61,5 @@ public class ShardJournalTests
 
     [Fact]
     public void WriteAsync_StoreInMemory_CompletesAtOnce()
-        => Assert.True(new ShardJournal(new InMemoryTaskStore(), 0).WriteAsync(Record("a")).IsCompletedSuccessfully);
+        => Assert.True(new GroupCommit<TaskRecord>(records => new InMemoryTaskStore().SaveAsync(0, records)).WriteAsync(Record("a")).IsCompletedSuccessfully);
 }

@@ -1,0 +1,29 @@
+namespace Surge.Entities;
+
+/// <summary>
+/// Where entity shards keep their books: written before an admission is answered and before a release is sent, read
+/// when a book is first needed (after a restart, or on another silo). By default the <see cref="SurgeStorage.Entities"/>
+/// grain storage, one call per book; in cluster mode Redis, one round trip per batch.
+/// </summary>
+internal interface IEntityBookStore
+{
+    /// <summary>
+    /// The entities' stored books, in the order asked, a new empty one where none is stored; no
+    /// <see cref="IGrainState{T}.State"/> is null. One round trip for the batch where the store allows it.
+    /// </summary>
+    ValueTask<IReadOnlyList<GrainState<EntityRecord>>> LoadAsync(int shard, IReadOnlyList<string> entities);
+
+    /// <summary>
+    /// Writes the books of one shard, each as it stands when the batch goes out (on the shard's thread), a book with
+    /// nothing left (<see cref="EntitySequencer.IsEmpty"/>) as removed. A book may appear more than once; it is
+    /// written once. All or nothing from the caller's view: a throw means none of them may be assumed stored.
+    /// </summary>
+    ValueTask SaveAsync(int shard, IReadOnlyList<BookWrite> books);
+}
+
+/// <summary>One book to store: its entity and its state, whose ETag the store keeps up to date.</summary>
+internal readonly record struct BookWrite(string Entity, GrainState<EntityRecord> State)
+{
+    /// <summary>Nothing held, running or remembered: nothing to keep in storage.</summary>
+    public bool IsEmpty => new EntitySequencer(State.State!).IsEmpty;
+}
