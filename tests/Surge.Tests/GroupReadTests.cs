@@ -55,10 +55,10 @@ public class GroupReadTests
     }
 
     [Fact]
-    public void ReadAsync_StoreInMemory_CompletesAtOnce()
+    public async Task ReadAsync_StoreInMemory_CompletesAtOnce()
     {
         var read = new GroupRead<string>(keys => ValueTask.FromResult<IReadOnlyList<string>>([.. keys])).ReadAsync("a");
         Assert.True(read.IsCompletedSuccessfully);
-        Assert.Equal("a", read.Result);
+        Assert.Equal("a", await read);
     }
 }
