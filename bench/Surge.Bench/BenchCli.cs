@@ -22,7 +22,7 @@ internal static class BenchCli
             case "chaos": return await Chaos.ChaosBench.RunAsync(options);
             default:
                 Console.Error.WriteLine("""
-                    usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b]
+                    usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b] [--sweep [--slots 8]]
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
                            dotnet run --project bench/Surge.Bench -c Release -- ordered [--n 20000] [--entities 10000] [--seed 1] [--rounds 5] [--modes embedded,redis] [--only events|tasks]   (redis needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- predict
@@ -33,6 +33,8 @@ internal static class BenchCli
                 return 2;
         }
     }
+
+    public static bool Flag(string[] args, string name) => args.Contains("--" + name);
 
     public static string Option(string[] args, string name, string fallback)
     {

@@ -24,6 +24,11 @@ internal static class MixedWorkloadBench
         var workload = WorkloadReader.Read(path);
         var quantile = double.Parse(BenchCli.Option(args, "margin-quantile", ModelTrainer.DefaultMarginQuantile.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
         var model = TrainModel(BenchCli.Option(args, "history", "") is { Length: > 0 } h ? h : Workloads.Generate("history", 20_000), quantile);
+        if (BenchCli.Flag(args, "sweep"))
+        {
+            await MixedSweep.RunAsync(workload, Path.GetFileName(path), model, int.Parse(BenchCli.Option(args, "slots", "8")));
+            return;
+        }
         var only = BenchCli.Option(args, "runs", "") is { Length: > 0 } list ? list.Split(',') : null;
         var reports = new Dictionary<string, ReplayReport>();
         foreach (var (name, mode, useModel) in Runs)
@@ -49,7 +54,7 @@ internal static class MixedWorkloadBench
     private static double Ratio(double a, double b) => b == 0 ? double.NaN : Math.Round(a / b, 3);
 
     // Trains on the same world the mixed workload comes from: what a deployment learns from its own history.
-    private static string TrainModel(string historyPath, double marginQuantile)
+    internal static string TrainModel(string historyPath, double marginQuantile)
     {
         var rows = WorkloadReader.Read(historyPath).Select(t =>
             new HistoryRow(t.Type, t.Features.Select(f => new Feature(f.Key, f.Value.Text, f.Value.Number)).ToArray(), t.DurationMs, t.MemoryMb)).ToList();
@@ -59,9 +64,13 @@ internal static class MixedWorkloadBench
         return path;
     }
 
-    private static async Task<ReplayReport> ReplayAsync(string mode, string? modelPath, IReadOnlyList<WorkloadTask> workload, string name)
+    private static Task<ReplayReport> ReplayAsync(string mode, string? modelPath, IReadOnlyList<WorkloadTask> workload, string name)
+        => ReplayAsync([$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", $"--Surge:Predictor:ModelPath={modelPath}"], workload, name);
+
+    /// <summary>One replay on a fresh embedded silo with these settings.</summary>
+    internal static async Task<ReplayReport> ReplayAsync(string[] settings, IReadOnlyList<WorkloadTask> workload, string name)
     {
-        using var host = await BenchHosts.SiloAsync([$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", $"--Surge:Predictor:ModelPath={modelPath}"]);
+        using var host = await BenchHosts.SiloAsync(settings);
         try
         {
             return await ReplayRun.RunAsync(host.Services.GetRequiredService<ISurgeClient>(), workload, name, new ReplayOptions(), null, CancellationToken.None);

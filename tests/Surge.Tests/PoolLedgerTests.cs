@@ -7,9 +7,11 @@ public class PoolLedgerTests
 {
     private readonly PoolDecisions _decide = new();
 
-    private static PoolLedger Ledger(int max = 8, double memoryBudgetMb = 1_000_000, IStartGate? gate = null, int shortLimit = 0)
+    private const long TicksPerSecond = 1000; // a tick is a millisecond here
+
+    private static PoolLedger Ledger(int max = 8, double memoryBudgetMb = 1_000_000, IStartGate? gate = null, int shortLimit = 0, bool adaptive = false)
     {
-        var pools = PoolLayout.Create(RoutingMode.Predicted, max, new Workers.PoolsOptions { Short = new() { Initial = shortLimit } });
+        var pools = PoolLayout.Create(new PoolShape(RoutingMode.Predicted, adaptive), max, new Workers.PoolsOptions { Short = new() { Initial = shortLimit } }, TicksPerSecond);
         return new PoolLedger(pools, max, memoryBudgetMb, gate);
     }
 
@@ -40,18 +42,16 @@ public class PoolLedgerTests
     }
 
     [Fact]
-    public void Enqueue_ShortBurstWhileLongIdle_BorrowsIdleLongSlots()
+    public void Enqueue_ShortBurstWhileLongIdle_TakesEveryIdleSlot()
     {
         var ledger = Ledger(max: 8);
         for (var i = 0; i < 8; i++) ledger.Enqueue(Item(PoolKind.Short), 0, _decide);
-        var started = Started();
-        Assert.Equal(8, started.Count);
-        Assert.Equal(7, started.Count(i => i.Borrowed));
-        Assert.Equal(7, ledger.Pools.Single(p => p.Kind == PoolKind.Long).Lent);
+        Assert.Equal(8, Started().Count);
+        Assert.Equal(8, ledger.Pools.Single(p => p.Kind == PoolKind.Short).Running);
     }
 
     [Fact]
-    public void Ended_BorrowedSlot_GoesBackToLongWork()
+    public void Ended_ShortBeyondItsReserve_SlotGoesBackToLongWork()
     {
         var ledger = Ledger(max: 2); // short 1, long 1
         var shorts = new[] { Item(PoolKind.Short), Item(PoolKind.Short) };
@@ -59,9 +59,62 @@ public class PoolLedgerTests
         Started();
         var waitingLong = Item(PoolKind.Long);
         ledger.Enqueue(waitingLong, 0, _decide);
-        Assert.Empty(Started()); // its one slot is lent
-        End(ledger, shorts.Single(s => s.Borrowed));
+        Assert.Empty(Started()); // the second short holds the long pool's slot
+        End(ledger, shorts[1]);
         Assert.Same(waitingLong, Assert.Single(Started()));
+    }
+
+    [Fact]
+    public void Enqueue_LongAtItsLimitWithWorkWaiting_ShortTakesTheSlotsNobodyUses()
+    {
+        var ledger = Ledger(max: 8); // short 1, long 7
+        ledger.SetLimit(PoolKind.Long, 2, _decide);
+        for (var i = 0; i < 3; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide); // 2 run, 1 waits for long's limit
+        Assert.Equal(2, Started().Count);
+        for (var i = 0; i < 7; i++) ledger.Enqueue(Item(PoolKind.Short), 0, _decide);
+        Assert.Equal(6, Started().Count); // every idle slot of the 8: the reserve and what long's limit leaves
+        Assert.Single(ledger.Pools.Single(p => p.Kind == PoolKind.Short).Queue);
+    }
+
+    [Fact]
+    public void Enqueue_LongBacklog_NeverTakesTheShortReserve()
+    {
+        var ledger = Ledger(max: 8, shortLimit: 3);
+        for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
+        Assert.Equal(5, Started().Count);
+        for (var i = 0; i < 3; i++) ledger.Enqueue(Item(PoolKind.Short), 0, _decide);
+        Assert.Equal(3, Started().Count); // at once: the reserve was free
+    }
+
+    [Fact]
+    public void Enqueue_AdaptiveShortBursts_ReserveGrowsAtOnceAndLongKeepsClear()
+    {
+        var ledger = Ledger(max: 8, adaptive: true);
+        var shortPool = ledger.Pools.Single(p => p.Kind == PoolKind.Short);
+        Assert.Equal(1, shortPool.Limit);
+        // Bursts of three short tasks, 1 ms apart, each running 10 ms: three run together in every burst.
+        for (var burst = 0; burst < 50; burst++)
+        {
+            var items = Enumerable.Range(0, 3).Select(_ => Item(PoolKind.Short)).ToList();
+            for (var i = 0; i < 3; i++) ledger.Enqueue(items[i], burst * 1000 + i, _decide);
+            Started();
+            foreach (var item in items) ledger.Ended(item, shortPool, 10, burst * 1000 + 20, _decide);
+            foreach (var item in items) ledger.Settle(item);
+        }
+        Assert.Equal(3, shortPool.Limit);
+        for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 60_000, _decide);
+        Assert.Equal(5, Started().Count); // 8 slots less the reserve of 3
+    }
+
+    [Fact]
+    public void SetLimit_ReserveSizedBySilo_CapsHowFarItGrows()
+    {
+        var ledger = Ledger(max: 8, adaptive: true);
+        var shortPool = ledger.Pools.Single(p => p.Kind == PoolKind.Short);
+        Assert.Equal(2, ledger.SetLimit(PoolKind.Short, 2, _decide));
+        for (var i = 0; i < 6; i++) ledger.Enqueue(Item(PoolKind.Short), i, _decide); // a burst of six within a run time
+        Assert.Equal(2, shortPool.Limit);
+        Assert.Equal(3, ledger.SetLimit(PoolKind.Long, 3, _decide)); // long work's limit is a bound, as ever
     }
 
     [Fact]
@@ -79,13 +132,17 @@ public class PoolLedgerTests
     [Fact]
     public void SetLimit_OutsideBounds_ClampedAndStartsWhatNowFits()
     {
-        var ledger = Ledger(max: 8);
-        for (var i = 0; i < 9; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
-        Started();
+        var ledger = Ledger(max: 8); // short 1, long 7
+        var longs = Enumerable.Range(0, 15).Select(_ => Item(PoolKind.Long)).ToList();
+        foreach (var item in longs) ledger.Enqueue(item, 0, _decide);
+        var running = Started();
+        Assert.Equal(7, running.Count);
         Assert.Equal(1, ledger.SetLimit(PoolKind.Long, -5, _decide));
         Assert.Empty(Started()); // running work is never stopped
+        foreach (var item in running.Skip(1)) End(ledger, item);
+        Assert.Empty(Started()); // one runs: the limit
         Assert.Equal(8, ledger.SetLimit(PoolKind.Long, 99, _decide));
-        Assert.Single(Started());
+        Assert.Equal(6, Started().Count); // up to 7 running: the short reserve stays free
     }
 
     [Fact]
@@ -226,7 +283,7 @@ public class PoolLedgerTests
             var random = new Random(seed);
             var gate = new CountingGate("capped", slots: random.Next(0, 3));
             var max = random.Next(1, 10);
-            var ledger = Ledger(max, memoryBudgetMb: random.Next(1, 4) * 100, gate: gate);
+            var ledger = Ledger(max, memoryBudgetMb: random.Next(1, 4) * 100, gate: gate, adaptive: seed % 2 == 1);
             var running = new List<WorkItem>();
             var reports = new Dictionary<WorkItem, int>();
             var all = new List<WorkItem>();
@@ -278,7 +335,15 @@ public class PoolLedgerTests
                 Assert.True(running.Count <= max, $"seed {seed}: {running.Count} running over {max}");
                 Assert.True(gate.InUse == running.Count(r => r.HoldsGate) + ledger.Pools.Sum(p => p.Queue.Count(i => i.HoldsGate)), $"seed {seed}: gate count"); // admitted ones hold it
                 Assert.True(running.Count <= 1 || ledger.MemoryInUseMb <= ledger.MemoryBudgetMb, $"seed {seed}: memory over budget beside another task");
-                Assert.All(ledger.Pools, pool => Assert.True(pool.Lent >= 0 && pool.Borrowed >= 0 && pool.Running >= pool.Borrowed, $"seed {seed}: slot counts"));
+                Assert.All(ledger.Pools, pool => Assert.Equal(running.Count(r => r.Pool == pool.Kind), pool.Running));
+                // Work-conserving: short work waits only for a full silo, for memory, or for slots long work is owed.
+                var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
+                if (shortPool.Queue.TryPeek(out var head) && !ledger.IsDraining)
+                {
+                    var memoryBlocks = running.Count > 0 && ledger.MemoryInUseMb + head.MemoryMb > ledger.MemoryBudgetMb;
+                    var owedToLong = longPool.Queue.Count > 0 && shortPool.Running >= Math.Max(shortPool.Limit, max - longPool.Limit);
+                    Assert.True(running.Count == max || memoryBlocks || owedToLong, $"seed {seed} step {step}: short work waits with {running.Count} of {max} slots in use; short {shortPool.Running}/{shortPool.Limit} q{shortPool.Queue.Count}, long {longPool.Running}/{longPool.Limit} q{longPool.Queue.Count}, mem {ledger.MemoryInUseMb}+{head.MemoryMb}/{ledger.MemoryBudgetMb}");
+                }
             }
             // Let everything run out: the gate opens, and every run ends.
             gate.Slots = 1_000;

@@ -105,7 +105,7 @@ public partial class PoolRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Enqueue_ShortBurstWhileLongIdle_BorrowsIdleLongSlots()
+    public void Enqueue_ShortBurstWhileLongIdle_TakesIdleSlots()
     {
         var executor = Executor(8);
         for (var i = 0; i < 5; i++) executor.Enqueue(Item("gate", PoolKind.Short));
@@ -113,22 +113,22 @@ public partial class PoolRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Enqueue_BorrowedSlots_CountAgainstLongUntilGivenBack()
+    public void Enqueue_ShortBeyondItsReserve_LongWaitsUntilGivenBack()
     {
         var executor = Executor(8);
-        for (var i = 0; i < 8; i++) executor.Enqueue(Item("gate", PoolKind.Short)); // 1 own + 7 borrowed
+        for (var i = 0; i < 8; i++) executor.Enqueue(Item("gate", PoolKind.Short)); // its reserve of 1, and 7 idle slots
         executor.Enqueue(Item("gate", PoolKind.Long));
         Assert.Equal((0, 1), (Pool(executor, PoolKind.Long).Running, Pool(executor, PoolKind.Long).Queued));
     }
 
     [Fact]
-    public void Enqueue_LongWorkWaiting_ShortDoesNotBorrow()
+    public void Enqueue_LongAtItsLimitWithWorkWaiting_ShortTakesTheIdleSlots()
     {
         var executor = Executor(8);
         executor.SetLimit(PoolKind.Long, 2);
         for (var i = 0; i < 3; i++) executor.Enqueue(Item("gate", PoolKind.Long));
         for (var i = 0; i < 3; i++) executor.Enqueue(Item("gate", PoolKind.Short));
-        Assert.Equal(1, Pool(executor, PoolKind.Short).Running);
+        Assert.Equal(3, Pool(executor, PoolKind.Short).Running); // slots long's limit leaves idle are nobody's: short work takes them
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public interface IWorkerSiloGrain : IGrainWithStringKey
 /// <summary>A snapshot of one pool on one silo. <see cref="MemoryMb"/>: predicted memory of its running tasks.
 /// Counters (<see cref="Arrived"/>, <see cref="Started"/>, <see cref="Completed"/>, <see cref="RunMsTotal"/>, <see cref="PredictedArrived"/>,
 /// <see cref="PredictedMsTotal"/>) only grow: rates come from two snapshots. <see cref="PredictedArrived"/> counts the arrivals that
-/// carried a predicted duration, and <see cref="PredictedMsTotal"/> sums those predictions.</summary>
+/// carried a predicted duration, and <see cref="PredictedMsTotal"/> sums those predictions. <see cref="SizedBySilo"/>: the
+/// silo sizes the pool itself, at once (the autoscaler is on): its limit is not the autoscaler's to set.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PoolStats(
     [property: Id(0)] string Silo,
@@ -34,7 +35,8 @@ public sealed record PoolStats(
     [property: Id(11)] long Arrived = 0,
     [property: Id(12)] double RunMsTotal = 0,
     [property: Id(13)] long PredictedArrived = 0,
-    [property: Id(14)] double PredictedMsTotal = 0);
+    [property: Id(14)] double PredictedMsTotal = 0,
+    [property: Id(15)] bool SizedBySilo = false);
 
 /// <summary>How one silo runs tasks. <see cref="ModelVersion"/>: the trained model it routes with, null while only the baseline runs.</summary>
 [GenerateSerializer, Immutable]

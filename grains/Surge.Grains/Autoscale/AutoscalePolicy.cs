@@ -42,7 +42,8 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
                 demand += needed;
                 ceiling += pool.Max;
                 backlog += pool.Queued;
-                var (limit, reason) = Concurrency(silo, pool, needed, now);
+                // A pool its silo sizes (short reserve from its bursts, long the rest) is not on this grain's path.
+                var (limit, reason) = pool.SizedBySilo ? (pool.Limit, "") : Concurrency(silo, pool, needed, now);
                 if (limit != pool.Limit)
                     decisions.Add(AutoscaleDecision.Concurrency(now, silo.Silo, pool.Pool, pool.Limit, limit, reason, Inputs(silo, pool, needed)));
                 if (pool.Queued > 0 && (limit >= pool.Max || silo.Cpu >= options.CpuCeiling)) saturated = true;

@@ -69,7 +69,7 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
         var predicted = now.PredictedArrived - before.PredictedArrived;
         var meanPredicted = predicted > 0 ? (now.PredictedMsTotal - before.PredictedMsTotal) / predicted : 0;
         return new PoolSignal(now.Pool, now.Queued, now.OldestWaitMs, now.Running, now.Limit, now.Min, now.Max,
-            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanPredicted);
+            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanPredicted, now.SizedBySilo);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Could not report signals to the autoscaler")]

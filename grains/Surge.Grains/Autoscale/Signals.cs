@@ -1,6 +1,9 @@
 namespace Surge.Autoscale;
 
-/// <summary>One pool on one silo over the last interval: what the control law reads.</summary>
+/// <summary>
+/// One pool on one silo over the last interval: what the control law reads. <see cref="SizedBySilo"/>: its limit is
+/// the silo's own; the autoscaler counts its demand for pods and leaves its limit alone.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PoolSignal(
     [property: Id(0)] PoolKind Pool,
@@ -13,7 +16,8 @@ public sealed record PoolSignal(
     [property: Id(7)] double ArrivalPerSecond,
     [property: Id(8)] double CompletionPerSecond,
     [property: Id(9)] double MeanActualMs,
-    [property: Id(10)] double MeanPredictedMs);
+    [property: Id(10)] double MeanPredictedMs,
+    [property: Id(11)] bool SizedBySilo = false);
 
 /// <summary>One silo's report, sent every interval.</summary>
 [GenerateSerializer, Immutable]

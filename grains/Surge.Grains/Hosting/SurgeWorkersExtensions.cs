@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Surge.Autoscale;
 using Surge.Caps;
 using Surge.Entities;
 using Surge.Pools;
@@ -96,7 +97,9 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<HandlerRegistry>();
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.TryAddSingleton<IRunLog>(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.RunLog is { } dir ? new FileRunLog(dir) : NoRunLog.Instance);
-        services.AddSingleton(sp => new PoolShape(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Mode));
+        // The pools size themselves whenever the autoscaler is on: it decides pods, and keeps out of a slot's way.
+        services.AddSingleton(sp => new PoolShape(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Mode,
+            Adaptive: sp.GetRequiredService<IOptions<AutoscaleOptions>>().Value.Enabled));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TaskOptions>>().Value is var t ? new RunBounds(t.MaxTimeout, t.MaxResultBytes, TaskOptions.Section) : null!);
         services.AddSingleton<PoolRunner>();
         services.AddSingleton<Classifier>();

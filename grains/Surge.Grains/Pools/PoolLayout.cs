@@ -5,23 +5,34 @@ namespace Surge.Pools;
 /// <summary>Which pools a silo runs, with their bounds and starting limits, from the routing mode and options.</summary>
 internal static class PoolLayout
 {
-    public static PoolSlots[] Create(RoutingMode mode, int maxConcurrency, PoolsOptions options)
+    public static PoolSlots[] Create(PoolShape shape, int maxConcurrency, PoolsOptions options, long ticksPerSecond)
     {
         // A plain FIFO queue with every slot: the honest baseline, with nothing reserved for work that never comes.
-        if (mode == RoutingMode.Single)
-            return [new PoolSlots(PoolKind.Single, 1, maxConcurrency, maxConcurrency, lender: null)];
+        if (shape.Mode == RoutingMode.Single)
+            return [new PoolSlots(PoolKind.Single, 1, maxConcurrency, maxConcurrency) { SizedBySilo = shape.Adaptive }];
 
         var shortMax = Max(options.Short, maxConcurrency);
         var longMax = Max(options.Long, maxConcurrency);
         var shortLimit = options.Short.Initial != 0 ? options.Short.Initial : Math.Clamp(maxConcurrency / 8, options.Short.Min, shortMax);
         var longLimit = options.Long.Initial != 0 ? options.Long.Initial : Math.Clamp(maxConcurrency - shortLimit, options.Long.Min, longMax);
-        var longPool = new PoolSlots(PoolKind.Long, options.Long.Min, longMax, longLimit, lender: null);
-        var shortPool = new PoolSlots(PoolKind.Short, options.Short.Min, shortMax, shortLimit, lender: longPool);
+        // Adaptive: the short reserve follows the short pool's own bursts, and the long pool's limit is only a bound
+        // (its share is whatever the reserve leaves), so neither waits for the cluster's autoscaler.
+        var reserve = shape.Adaptive
+            ? new BurstReserve(options.Short.Min, Math.Max(options.Short.Min, Math.Min(shortMax, maxConcurrency - options.Long.Min)), options.ShortReserveQuantile, ticksPerSecond)
+            : null;
+        if (shape.Adaptive && options.Long.Initial == 0) longLimit = longMax;
+        var longPool = new PoolSlots(PoolKind.Long, options.Long.Min, longMax, longLimit) { SizedBySilo = shape.Adaptive };
+        var shortPool = new PoolSlots(PoolKind.Short, options.Short.Min, shortMax, reserve?.Size ?? shortLimit)
+            { SharesWith = longPool, Reserve = reserve, SizedBySilo = shape.Adaptive };
+        longPool.YieldsTo = shortPool;
         return [shortPool, longPool]; // dispatch order: short work first
     }
 
     private static int Max(PoolOptions pool, int maxConcurrency) => pool.Max == 0 ? maxConcurrency : pool.Max;
 }
 
-/// <summary>Which layout this silo's pools take: the routing mode, handed over by the composition root so pools need not know routing.</summary>
-internal sealed record PoolShape(RoutingMode Mode);
+/// <summary>
+/// Which layout this silo's pools take, handed over by the composition root so pools need not know routing or the
+/// autoscaler: the routing mode, and whether the pools size themselves (the autoscaler is on) or keep their limits.
+/// </summary>
+internal sealed record PoolShape(RoutingMode Mode, bool Adaptive = false);

@@ -5,8 +5,10 @@ namespace Surge.Pools;
 /// concurrency limit per pool and a cap on the total, borrowing of idle long slots by short work, memory admission,
 /// the start gate of capped types, cancellation, and drain accounting. Each step appends what to do to a
 /// <see cref="PoolDecisions"/>: which items start now (in which pool's slot) and which are reported as never started.
-/// Short tasks never wait behind long ones: the short pool's slots are reserved, and short tasks may also borrow idle
-/// long slots (they give them back within milliseconds); long tasks never borrow. Not thread-safe: its owner locks.
+/// Short tasks never wait behind long ones: the short pool's slots are a reserve long work leaves free, sized from the
+/// short pool's own bursts when the pools size themselves (<see cref="BurstReserve"/>), and short tasks may also take
+/// any idle slot of the silo's total (they give it back within milliseconds; see <see cref="PoolSlots"/>). Long tasks
+/// never take the reserve. Not thread-safe: its owner locks.
 /// </summary>
 internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, double memoryBudgetMb, IStartGate? gate = null)
 {
@@ -53,16 +55,27 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         item.EnqueuedAt = now;
         if (!PassOrWait(item, now)) return false; // waits for its type's gate, outside the pool: other types are unaffected
         pool.Queue.Enqueue(item);
-        pool.Arrive(item);
+        pool.Arrive(item, now);
         Fill(decide);
         return pool.Queue.Count > 0;
     }
 
-    /// <summary>Sets a pool's limit within its min/max and starts whatever now fits. Returns the limit applied.</summary>
+    /// <summary>
+    /// Sets a pool's limit within its min/max and starts whatever now fits. Returns the limit applied. For a reserve
+    /// the silo sizes from its bursts (<see cref="PoolSlots.Reserve"/>) it is the highest the reserve may grow to.
+    /// </summary>
     public int SetLimit(PoolKind kind, int limit, PoolDecisions decide)
     {
         var pool = Find(kind) ?? throw new ArgumentException($"pool '{kind.Name()}' does not run on this silo; pools: {string.Join(", ", pools.Select(p => p.Kind.Name()))}", nameof(kind));
-        pool.Limit = Math.Clamp(limit, pool.Min, pool.Max);
+        limit = Math.Clamp(limit, pool.Min, pool.Max);
+        if (pool.Reserve is { } reserve)
+        {
+            reserve.Cap = limit;
+            pool.Limit = reserve.Size;
+            Fill(decide);
+            return limit;
+        }
+        pool.Limit = limit;
         Fill(decide);
         return pool.Limit;
     }
@@ -71,13 +84,9 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     public void Ended(WorkItem item, PoolSlots pool, double runMs, long now, PoolDecisions decide)
     {
         pool.RunMsTotal += runMs;
+        pool.Reserve?.Ran(runMs);
         pool.MemoryMb -= item.MemoryMb;
         _memoryInUseMb -= item.MemoryMb;
-        if (item.Borrowed)
-        {
-            pool.Borrowed--;
-            pool.Lender!.Lent--;
-        }
         pool.Running--;
         pool.Completed++;
         _running--;
@@ -92,36 +101,34 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         Fill(decide);
     }
 
-    // Starts queued work while slots allow, short pools first.
+    // Starts queued work while slots allow, short pools first. Until nothing more starts: a long start can empty the
+    // long queue, and with it free the short pool to take idle slots it had to leave to long work a moment before.
     private void Fill(PoolDecisions decide)
     {
+        while (FillOnce(decide)) { }
+    }
+
+    private bool FillOnce(PoolDecisions decide)
+    {
+        var started = false;
         foreach (var pool in pools)
         {
-            while (pool.Queue.Count > 0 && _running < maxConcurrency)
+            while (pool.Queue.Count > 0 && pool.MayStart(_running, maxConcurrency))
             {
-                bool borrowed;
-                if (pool.HasOwnSlot) borrowed = false;
-                else if (pool.Lender is { CanLend: true }) borrowed = true;
-                else break;
-
                 // FIFO within a pool: a head that does not fit memory waits, and what queues behind it waits too.
                 if (!FitsMemory(pool.Queue.Peek())) break;
                 var item = pool.Queue.Dequeue();
-                item.Borrowed = borrowed;
                 pool.MemoryMb += item.MemoryMb;
                 _memoryInUseMb += item.MemoryMb;
-                if (borrowed)
-                {
-                    pool.Borrowed++;
-                    pool.Lender!.Lent++;
-                }
                 pool.Running++;
                 pool.Started++;
                 _running++;
                 _unsettled++;
                 decide.Start.Add((item, pool));
+                started = true;
             }
         }
+        return started;
     }
 
     // A task larger than the whole budget still runs, alone: nothing else runs when it starts, nothing starts beside it.
@@ -160,7 +167,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
             next.HoldsGate = true;
             var pool = Find(next.Pool)!;
             pool.Queue.Enqueue(next);
-            pool.Arrive(next);
+            pool.Arrive(next, now);
         }
     }
 
@@ -176,7 +183,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     public PoolStats[] Stats(string silo, long now, long timestampFrequency)
         => Array.ConvertAll(pools, p => new PoolStats(silo, p.Kind, p.Queue.Count, p.Running, p.Limit, p.Min, p.Max, p.Started, p.Completed,
             p.Queue.TryPeek(out var oldest) ? (now - oldest.EnqueuedAt) * 1000.0 / timestampFrequency : 0, p.MemoryMb, p.Arrived, p.RunMsTotal,
-            p.PredictedArrived, p.PredictedMsTotal));
+            p.PredictedArrived, p.PredictedMsTotal, p.SizedBySilo));
 
     private PoolSlots? Find(PoolKind kind)
     {

@@ -31,7 +31,7 @@ internal sealed partial class PoolRunner
         ILogger<PoolRunner> logger, IStartGate? gate = null, IRunLog? runLog = null)
     {
         var w = workers.Value;
-        _ledger = new PoolLedger(PoolLayout.Create(shape.Mode, w.MaxConcurrency, pools.Value), w.MaxConcurrency, w.MemoryBudgetMb, gate);
+        _ledger = new PoolLedger(PoolLayout.Create(shape, w.MaxConcurrency, pools.Value, time.TimestampFrequency), w.MaxConcurrency, w.MemoryBudgetMb, gate);
         _runLog = runLog ?? NoRunLog.Instance;
         _policies = policies.Value;
         _bounds = bounds;

@@ -2,9 +2,14 @@ namespace Surge.Pools;
 
 /// <summary>
 /// One pool's queue and slot counts inside <see cref="PoolLedger"/>. Not thread-safe: the ledger's owner guards it.
-/// A pool owns <see cref="Limit"/> slots; it may lend idle ones to the pool that names it as <see cref="Lender"/>.
 /// </summary>
-internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit, PoolSlots? lender)
+/// <remarks>
+/// Two pools share a silo's slots this way: the short pool's <see cref="Limit"/> is a reserve that the long pool
+/// leaves free (<see cref="YieldsTo"/>), and short work may also take any idle slot of the silo's total, except that
+/// while long work waits it keeps to what the long pool's limit leaves (<see cref="SharesWith"/>). Short tasks give
+/// slots back within milliseconds; long ones would hold them for seconds, so long work never takes the reserve.
+/// </remarks>
+internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
 {
     public PoolKind Kind { get; } = kind;
     public int Min { get; } = min;
@@ -12,17 +17,20 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit, Pool
     public int Limit { get; set; } = limit;
     public Queue<WorkItem> Queue { get; } = new();
 
-    /// <summary>The pool whose idle slots this one may borrow; null when it borrows none.</summary>
-    public PoolSlots? Lender { get; } = lender;
+    /// <summary>The pool whose reserve (its limit, or what it runs when more) this one leaves free: the long pool's short pool.</summary>
+    public PoolSlots? YieldsTo { get; set; }
 
-    /// <summary>Tasks of this pool running, in its own slots or borrowed ones.</summary>
+    /// <summary>The pool whose idle slots this one may take: the short pool's long pool.</summary>
+    public PoolSlots? SharesWith { get; init; }
+
+    /// <summary>Sizes <see cref="Limit"/> from this pool's own arrivals, at once; null when the limit is set from outside.</summary>
+    public BurstReserve? Reserve { get; init; }
+
+    /// <summary>Its limit is this silo's own (a reserve from its bursts, or a share of what that leaves), not the autoscaler's.</summary>
+    public bool SizedBySilo { get; init; }
+
+    /// <summary>Tasks of this pool running.</summary>
     public int Running { get; set; }
-
-    /// <summary>Tasks of this pool running in slots borrowed from <see cref="Lender"/>.</summary>
-    public int Borrowed { get; set; }
-
-    /// <summary>This pool's slots in use by a borrower's tasks.</summary>
-    public int Lent { get; set; }
 
     /// <summary>Predicted memory of this pool's running tasks.</summary>
     public double MemoryMb { get; set; }
@@ -35,7 +43,7 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit, Pool
     public long Completed { get; set; }
 
     /// <summary>Counts an item entering the queue, and its predicted duration (if any) for the autoscaler's mean.</summary>
-    public void Arrive(WorkItem item)
+    public void Arrive(WorkItem item, long now)
     {
         Arrived++;
         if (item.PredictedMs is > 0 and var predicted)
@@ -43,12 +51,19 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit, Pool
             PredictedArrived++;
             PredictedMsTotal += predicted;
         }
+        if (Reserve is null) return;
+        Reserve.Arrived(now, item.PredictedMs);
+        Limit = Reserve.Size;
     }
 
-    private int OwnSlotsInUse => Running - Borrowed + Lent;
-
-    public bool HasOwnSlot => OwnSlotsInUse < Limit;
-
-    /// <summary>Slots of a pool with waiting work are never lent: its own tasks come first.</summary>
-    public bool CanLend => Queue.Count == 0 && OwnSlotsInUse < Limit;
+    /// <summary>Whether one more of this pool's tasks may start, with <paramref name="running"/> of <paramref name="total"/> slots in use.</summary>
+    public bool MayStart(int running, int total)
+    {
+        if (running >= total) return false;
+        // Long work leaves the reserve free, except for its own Min: it always makes progress, even on a silo of one slot.
+        if (YieldsTo is { } reserved) return Running < Limit && (Running < Min || Running + Math.Max(reserved.Limit, reserved.Running) < total);
+        if (Running < Limit) return true;
+        // Beyond its own limit: any idle slot, unless the other pool has work waiting for the slots its limit gives it.
+        return SharesWith is { } other && (other.Queue.Count == 0 || Running < total - other.Limit);
+    }
 }

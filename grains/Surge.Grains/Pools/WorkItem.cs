@@ -22,9 +22,6 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
 
     /// <summary>A caller cancelled it: dropped if still queued, its token cancelled if running.</summary>
     public bool Cancelled { get; set; }
-
-    /// <summary>Runs in a slot borrowed from another pool, which it gives back when done.</summary>
-    public bool Borrowed { get; set; }
 }
 
 /// <summary>Where a pool tells what happened to a work item. Implementations must not throw.</summary>

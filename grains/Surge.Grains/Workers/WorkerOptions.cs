@@ -53,9 +53,22 @@ public sealed class PoolsOptions
 {
     public const string Section = "Surge:Pools";
 
-    /// <summary>Short tasks. Its limit is reserved capacity: long tasks never take these slots.</summary>
+    /// <summary>Default for <see cref="ShortReserveQuantile"/>.</summary>
+    public const double DefaultShortReserveQuantile = 0.99;
+
+    /// <summary>
+    /// Short tasks. Its limit is reserved capacity: long tasks never take these slots. Short tasks may also take any
+    /// idle slot of the silo, except those long work waits for. With the autoscaler on, the silo sizes the reserve
+    /// itself, from the short pool's bursts (<see cref="ShortReserveQuantile"/>), within Min and Max.
+    /// </summary>
     public PoolOptions Short { get; set; } = new();
 
-    /// <summary>Long tasks. Short tasks may borrow its idle slots, since they give them back within milliseconds.</summary>
+    /// <summary>Long tasks. With the autoscaler on, long work gets whatever the short reserve leaves, within Min and Max.</summary>
     public PoolOptions Long { get; set; } = new();
+
+    /// <summary>
+    /// With the autoscaler on: the short reserve covers this share of recent short arrivals' bursts (how many short
+    /// tasks arrived within one short run time of each). Default 0.99; 0.5 to 1.
+    /// </summary>
+    public double ShortReserveQuantile { get; set; } = DefaultShortReserveQuantile;
 }

@@ -34,6 +34,8 @@ internal sealed class PoolsOptionsValidator(IOptions<WorkerOptions> workers) : I
         Check("Long", options.Long, max, failures);
         if (options.Short.Initial + options.Long.Initial > max)
             failures.Add($"{PoolsOptions.Section}: Short:Initial + Long:Initial = {options.Short.Initial + options.Long.Initial} exceeds {WorkerOptions.Section}:MaxConcurrency ({max}); lower them or raise MaxConcurrency.");
+        if (!(options.ShortReserveQuantile >= 0.5 && options.ShortReserveQuantile <= 1))
+            failures.Add($"{PoolsOptions.Section}:ShortReserveQuantile is {options.ShortReserveQuantile}; set 0.5 to 1 (default {PoolsOptions.DefaultShortReserveQuantile}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
