@@ -6,70 +6,73 @@ public class BurstReserveTests
 {
     private const long TicksPerSecond = 1000; // a tick is a millisecond here
 
+    private static BurstReserve Reserve(int max = 8) => new(1, max, 0.99, TicksPerSecond);
+
     [Fact]
-    public void Arrived_SpacedFartherThanARun_ReservesOne()
+    public void Arrived_LightLoad_ReservesOne()
     {
-        var reserve = new BurstReserve(1, 8, 0.99, TicksPerSecond);
+        var reserve = Reserve();
         reserve.Ran(10);
-        for (var t = 0; t < 500; t++) reserve.Arrived(t * 50);
+        for (var t = 0; t < 500; t++) reserve.Arrived(t * 50); // 10 ms of work every 50 ms: 0.2 of a slot
         Assert.Equal(1, reserve.Size);
     }
 
     [Fact]
-    public void Arrived_BurstsOfFourWithinARun_ReservesFourAtOnce()
+    public void Arrived_OneSlotOfLoad_ReservesRoomForItsBursts()
     {
-        var reserve = new BurstReserve(1, 8, 0.99, TicksPerSecond);
+        var reserve = Reserve();
         reserve.Ran(10);
-        reserve.Arrived(0);
-        for (var i = 1; i < 4; i++) reserve.Arrived(i);
-        Assert.Equal(4, reserve.Size); // the first burst is all the reserve has seen: no interval waits for it
+        for (var t = 0; t < 2000; t++) reserve.Arrived(t * 10); // a slot's worth: 1 / 0.6 utilization
+        Assert.Equal(2, reserve.Size);
+    }
+
+    [Fact]
+    public void Arrived_BurstOfLoad_ReserveGrowsAtOnce()
+    {
+        var reserve = Reserve();
+        reserve.Ran(10);
+        for (var t = 0; t < 200; t++) reserve.Arrived(t * 50);
+        Assert.Equal(1, reserve.Size);
+        for (var i = 0; i < 240; i++) reserve.Arrived(10_000 + i * 4); // up to 2.4 slots of load, for a second
+        Assert.Equal(4, reserve.Size); // 2.4 / 0.6: within the burst, no interval waited for
     }
 
     [Fact]
     public void Arrived_RareBurstBelowTheQuantile_DoesNotMoveTheReserve()
     {
-        var reserve = new BurstReserve(1, 8, 0.99, TicksPerSecond);
+        var reserve = Reserve();
         reserve.Ran(10);
         for (var t = 0; t < 1000; t++) reserve.Arrived(t * 50);
-        for (var i = 0; i < 5; i++) reserve.Arrived(60_000 + i); // 5 of 1,005 arrivals saw a burst: under 1%
+        for (var i = 0; i < 5; i++) reserve.Arrived(60_000 + i); // 5 of 1,005 arrivals in a burst: under 1%
         Assert.Equal(1, reserve.Size);
     }
 
     [Fact]
-    public void Arrived_BurstLargerThanMax_ClampedToMax()
+    public void Arrived_LoadBeyondMax_ClampedToMax()
     {
-        var reserve = new BurstReserve(1, 3, 0.99, TicksPerSecond);
+        var reserve = Reserve(max: 3);
         reserve.Ran(10);
-        for (var i = 0; i < 20; i++) reserve.Arrived(i);
-        Assert.Equal(3, reserve.Size);
-    }
-
-    [Fact]
-    public void Ran_LongerRuns_WidenTheBurstWindow()
-    {
-        var reserve = new BurstReserve(1, 8, 0.99, TicksPerSecond);
-        reserve.Ran(100);
-        for (var t = 0; t < 300; t++) reserve.Arrived(t * 40); // 40 ms apart, each running 100 ms: three overlap
+        for (var i = 0; i < 1000; i++) reserve.Arrived(i);
         Assert.Equal(3, reserve.Size);
     }
 
     [Fact]
     public void Arrived_BeforeAnyRun_MeasuresOverThePrediction()
     {
-        var reserve = new BurstReserve(1, 8, 0.99, TicksPerSecond);
-        for (var t = 0; t < 2000; t++) reserve.Arrived(t * 40, predictedMs: 100);
-        Assert.Equal(3, reserve.Size);
+        var reserve = Reserve();
+        for (var t = 0; t < 2000; t++) reserve.Arrived(t * 40, predictedMs: 100); // 2.5 slots of load
+        Assert.Equal(5, reserve.Size);
     }
 
     [Fact]
-    public void Cap_BelowTheBursts_HoldsTheReserveThere()
+    public void Cap_BelowTheLoad_HoldsTheReserveThere()
     {
         var reserve = new BurstReserve(1, 8, 0.99, TicksPerSecond) { Cap = 2 };
         reserve.Ran(10);
-        for (var i = 0; i < 5; i++) reserve.Arrived(i);
+        for (var i = 0; i < 500; i++) reserve.Arrived(i * 2);
         Assert.Equal(2, reserve.Size);
         reserve.Cap = 8;
-        reserve.Arrived(5);
-        Assert.Equal(6, reserve.Size);
+        reserve.Arrived(1000);
+        Assert.Equal(8, reserve.Size);
     }
 }

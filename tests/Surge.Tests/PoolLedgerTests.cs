@@ -92,18 +92,18 @@ public class PoolLedgerTests
         var ledger = Ledger(max: 8, adaptive: true);
         var shortPool = ledger.Pools.Single(p => p.Kind == PoolKind.Short);
         Assert.Equal(1, shortPool.Limit);
-        // Bursts of three short tasks, 1 ms apart, each running 10 ms: three run together in every burst.
-        for (var burst = 0; burst < 50; burst++)
+        // A short task every 5 ms, each running 10 ms: two slots of load, four reserved at 0.6 utilization.
+        for (var i = 0; i < 400; i++)
         {
-            var items = Enumerable.Range(0, 3).Select(_ => Item(PoolKind.Short)).ToList();
-            for (var i = 0; i < 3; i++) ledger.Enqueue(items[i], burst * 1000 + i, _decide);
+            var item = Item(PoolKind.Short);
+            ledger.Enqueue(item, i * 5, _decide);
             Started();
-            foreach (var item in items) ledger.Ended(item, shortPool, 10, burst * 1000 + 20, _decide);
-            foreach (var item in items) ledger.Settle(item);
+            ledger.Ended(item, shortPool, 10, i * 5 + 10, _decide);
+            ledger.Settle(item);
         }
-        Assert.Equal(3, shortPool.Limit);
+        Assert.Equal(4, shortPool.Limit);
         for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 60_000, _decide);
-        Assert.Equal(5, Started().Count); // 8 slots less the reserve of 3
+        Assert.Equal(4, Started().Count); // 8 slots less the reserve of 4
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class PoolLedgerTests
         var ledger = Ledger(max: 8, adaptive: true);
         var shortPool = ledger.Pools.Single(p => p.Kind == PoolKind.Short);
         Assert.Equal(2, ledger.SetLimit(PoolKind.Short, 2, _decide));
-        for (var i = 0; i < 6; i++) ledger.Enqueue(Item(PoolKind.Short), i, _decide); // a burst of six within a run time
+        for (var i = 0; i < 100; i++) ledger.Enqueue(Item(PoolKind.Short), i, _decide); // a heavy burst
         Assert.Equal(2, shortPool.Limit);
         Assert.Equal(3, ledger.SetLimit(PoolKind.Long, 3, _decide)); // long work's limit is a bound, as ever
     }

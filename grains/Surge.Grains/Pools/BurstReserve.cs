@@ -1,22 +1,34 @@
 namespace Surge.Pools;
 
 /// <summary>
-/// How many slots the short pool keeps for itself, from its own arrivals, at once: a high quantile (not the mean) of
-/// how many short tasks arrived within one short run time of each recent arrival. That is how many run together in
-/// its bursts; fewer reserved slots make a burst wait behind long work, more take slots from long work for nothing.
-/// Pure: time is passed in as <see cref="TimeProvider.GetTimestamp"/> ticks.
+/// How many slots the short pool keeps for itself, from its own arrivals, at once. Its load in a burst is how many
+/// slots its arrivals keep busy over a short window (arrivals × mean run time / window, in slots); the reserve covers a
+/// high quantile of that load over recent arrivals (not its mean) at <see cref="TargetUtilization"/>, so a burst finds
+/// a reserved slot free or one about to be. Fewer reserved slots make bursts wait behind long work; more take slots
+/// from long work for nothing. Pure: time is passed in as <see cref="TimeProvider.GetTimestamp"/> ticks.
 /// </summary>
+/// <remarks>
+/// Sized at a utilization below 1 because a short task that finds every reserved slot busy waits only for another
+/// short one (milliseconds), not for long work; sized from load rather than from how many arrive within one run time,
+/// which counts every overlap as a slot and reserved twice what the best hand-picked split did in <c>bench mixed --sweep</c>.
+/// </remarks>
 internal sealed class BurstReserve
 {
-    /// <summary>How many recent arrivals the quantile is taken over.</summary>
+    /// <summary>How many recent arrivals the quantile is taken over, and the most one window counts.</summary>
     public const int Window = 1024;
 
-    private const double FallbackRunMs = 10; // before any short task ran or carried a prediction
-    private const double RunWeight = 0.05;   // of the latest run time in the moving mean
+    /// <summary>The share of its reserve the short pool's burst load may keep busy.</summary>
+    public const double TargetUtilization = 0.6;
 
-    private readonly long[] _arrivals = new long[Window]; // ring, oldest overwritten
-    private readonly int[] _bursts = new int[Window];     // per arrival: arrivals within one run time before it, itself included
-    private readonly int[] _histogram;                     // how many of the window's arrivals saw each burst size
+    private const double RunsPerWindow = 100;  // a window spans this many mean run times: long enough to see a burst, short enough to follow one
+    private const double MinWindowMs = 100, MaxWindowMs = 10_000;
+    private const double FallbackRunMs = 10;   // before any short task ran or carried a prediction
+    private const double RunWeight = 0.05;     // of the latest run time in the moving mean
+    private const int Buckets = 1000;          // load histogram resolution: slots / 100
+
+    private readonly long[] _arrivals = new long[Window]; // ring, oldest overwritten, in arrival order
+    private readonly int[] _loads = new int[Window];      // per arrival: its window's load, in hundredths of a slot
+    private readonly int[] _histogram = new int[Buckets + 1];
     private readonly int _min, _max;
     private readonly double _quantile, _ticksPerMs;
     private int _next, _count, _cap;
@@ -25,15 +37,13 @@ internal sealed class BurstReserve
 
     /// <param name="min">Fewest reserved slots (the pool's Min).</param>
     /// <param name="max">Most reserved slots (the pool's Max, and what leaves long work its Min).</param>
-    /// <param name="quantile">Share of recent arrivals whose burst the reserve covers, e.g. 0.99.</param>
+    /// <param name="quantile">Share of recent arrivals whose window's load the reserve covers, e.g. 0.99.</param>
     /// <param name="ticksPerSecond"><see cref="TimeProvider.TimestampFrequency"/>.</param>
     public BurstReserve(int min, int max, double quantile, long ticksPerSecond)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
-        (_min, _max, _quantile, _ticksPerMs) = (min, max, quantile, ticksPerSecond / 1000.0);
-        _histogram = new int[max + 2]; // burst sizes above max count as max + 1: the reserve never goes past max
+        (_min, _max, _cap, _quantile, _ticksPerMs) = (min, max, max, quantile, ticksPerSecond / 1000.0);
         Size = min;
-        _cap = max;
     }
 
     /// <summary>The slots to reserve now.</summary>
@@ -50,28 +60,23 @@ internal sealed class BurstReserve
         }
     }
 
-    /// <summary>The moving mean of short run times the bursts are measured over.</summary>
+    /// <summary>The moving mean of short run times.</summary>
     public double MeanRunMs => _meanRunMs;
 
     /// <summary>A short task arrived; <paramref name="predictedMs"/> stands in for run times until one has run.</summary>
     public void Arrived(long now, double? predictedMs = null)
     {
         if (!_ran && predictedMs is > 0 and var predicted) _meanRunMs += (predicted - _meanRunMs) * RunWeight;
-        var since = now - (long)(_meanRunMs * _ticksPerMs);
-        var burst = 1;
-        for (var i = 1; i <= _count && burst <= _max; i++)
-        {
-            if (_arrivals[(_next - i + Window) % Window] <= since) break;
-            burst++;
-        }
-        burst = Math.Min(burst, _max + 1);
-        if (_count == Window) _histogram[_bursts[_next]]--;
+        if (_count == Window) _histogram[_loads[_next]]--;
         else _count++;
         _arrivals[_next] = now;
-        _bursts[_next] = burst;
-        _histogram[burst]++;
+        var windowMs = Math.Clamp(_meanRunMs * RunsPerWindow, MinWindowMs, MaxWindowMs);
+        var inWindow = ArrivalsSince(now - (long)(windowMs * _ticksPerMs));
+        var load = (int)Math.Min(Buckets, Math.Round(inWindow * _meanRunMs / windowMs * 100));
+        _loads[_next] = load;
+        _histogram[load]++;
         _next = (_next + 1) % Window;
-        Size = Math.Clamp(Quantile(), _min, _cap);
+        Size = Math.Clamp((int)Math.Ceiling(Quantile() / 100.0 / TargetUtilization - 1e-9), _min, _cap);
     }
 
     /// <summary>A short task ran this long.</summary>
@@ -82,15 +87,28 @@ internal sealed class BurstReserve
         _ran = true;
     }
 
+    // How many arrivals of the ring (the newest included) came after `since`: arrival times only grow, so a binary search.
+    private int ArrivalsSince(long since)
+    {
+        int lo = 0, hi = _count; // the newest lo arrivals are after `since`
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (_arrivals[(_next - (mid - 1) + Window) % Window] > since) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
     private int Quantile()
     {
         var needed = (int)Math.Ceiling(_quantile * _count);
         var seen = 0;
-        for (var size = 1; size < _histogram.Length; size++)
+        for (var load = 0; load <= Buckets; load++)
         {
-            seen += _histogram[size];
-            if (seen >= needed) return size;
+            seen += _histogram[load];
+            if (seen >= needed) return load;
         }
-        return _max;
+        return Buckets;
     }
 }
