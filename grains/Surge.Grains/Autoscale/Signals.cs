@@ -1,6 +1,11 @@
 namespace Surge.Autoscale;
 
-/// <summary>One pool on one silo over the last interval: what the control law reads.</summary>
+/// <summary>
+/// One pool on one silo over the last interval: what the control law reads. <see cref="QueuedWorkMs"/>: the predicted
+/// run time of what is queued, so the pod forecast knows how long the backlog takes; <see cref="Reachable"/>: the slots
+/// the pool could run in-silo now (its max, or its limit while CPU or memory stop it rising). Both 0 from silos that
+/// predate them: the policy then takes queued × mean duration and the max.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PoolSignal(
     [property: Id(0)] PoolKind Pool,
@@ -13,7 +18,9 @@ public sealed record PoolSignal(
     [property: Id(7)] double ArrivalPerSecond,
     [property: Id(8)] double CompletionPerSecond,
     [property: Id(9)] double MeanActualMs,
-    [property: Id(10)] double MeanPredictedMs);
+    [property: Id(10)] double MeanPredictedMs,
+    [property: Id(11)] double QueuedWorkMs = 0,
+    [property: Id(12)] int Reachable = 0);
 
 /// <summary>One silo's report, sent every interval.</summary>
 [GenerateSerializer, Immutable]
