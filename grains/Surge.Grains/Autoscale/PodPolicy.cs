@@ -13,7 +13,8 @@ namespace Surge.Autoscale;
 /// within the margin. Pods asked for count as coming capacity until they report, and no further scale-up follows within
 /// <see cref="AutoscaleOptions.Cooldown"/> or while the forecast with the coming pods is met: one step per burst.
 /// A backstop keeps the old rule for forecasts that were wrong: a backlog that persists for
-/// <see cref="AutoscaleOptions.SustainedBacklog"/> with concurrency at its ceiling asks for at least one more pod.
+/// <see cref="AutoscaleOptions.SustainedBacklog"/> with concurrency at its ceiling, and that the capacity reporting now
+/// would not work off before a new pod could start, asks for at least one more pod.
 ///
 /// Down only with no backlog: the highest recommendation of <see cref="AutoscaleOptions.ScaleDownStabilization"/>, at
 /// most once per window, never below the minimum. <see cref="AutoscaleOptions.Cooldown"/> follows every change.
@@ -55,7 +56,8 @@ public sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
         var inputs = F($"replicas {replicas} ({load.Silos} reporting, {planned} asked for), backlog {load.Backlog} = {load.QueuedWork:0} slot-s, arriving {load.Arriving:0.0} slots, reachable {load.Reachable:0} slots, {forecast}");
         if (mayRise && forecast.Sustained && forecast.Wanted > planned)
             return Up(now, replicas, forecast.Wanted, F($"forecast: {forecast.QueuedAtReady:0} slot-s still queued when new pods could start in {options.PodStartDelay.TotalSeconds:0}s, {forecast.DrainAfterReady:0}s of reachable capacity"), inputs);
-        if (mayRise && _saturatedSince is { } since && now - since >= options.SustainedBacklog && _pending is null)
+        if (mayRise && _saturatedSince is { } since && now - since >= options.SustainedBacklog && _pending is null
+            && forecast.DrainNow > options.PodStartDelay.TotalSeconds)
         {
             // The forecast missed (predictions too low, or capacity lost): fall back on the evidence, at least one more pod.
             var target = Math.Clamp(Math.Max(forecast.Wanted, replicas + 1), options.MinReplicas, options.MaxReplicas);
@@ -84,7 +86,7 @@ public sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
 
     private PodForecast Forecast(PodLoad load, int planned, DateTimeOffset now)
     {
-        if (load.Backlog == 0 || load.Silos == 0 || load.Reachable <= 0) return new PodForecast(false, planned, 0, 0);
+        if (load.Backlog == 0 || load.Silos == 0 || load.Reachable <= 0) return new PodForecast(false, planned, 0, 0, 0);
         var delay = options.PodStartDelay.TotalSeconds;
         var margin = Math.Max(options.Interval.TotalSeconds, options.ForecastMargin.TotalSeconds);
         var perPod = load.Reachable / load.Silos;
@@ -93,12 +95,13 @@ public sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
         var age = (now - _backlogSince!.Value).TotalSeconds + options.Interval.TotalSeconds;
         var horizon = Math.Min(age, delay);
         var net = load.Arriving - load.Reachable;
+        var drainNow = net < 0 ? load.QueuedWork / -net : double.PositiveInfinity;
         var queuedAtReady = Math.Max(0, load.QueuedWork + net * horizon - load.Reachable * (delay - horizon));
         var capacityAtReady = load.Reachable + (planned - load.Silos) * perPod;
         var drainAfterReady = queuedAtReady / Math.Max(capacityAtReady, 1e-9);
         var sustained = drainAfterReady > margin;
         var wanted = sustained ? (int)Math.Ceiling(queuedAtReady / margin / perPod - 1e-9) : planned;
-        return new PodForecast(sustained, Math.Clamp(wanted, options.MinReplicas, options.MaxReplicas), queuedAtReady, drainAfterReady);
+        return new PodForecast(sustained, Math.Clamp(wanted, options.MinReplicas, options.MaxReplicas), queuedAtReady, drainAfterReady, drainNow);
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
@@ -106,9 +109,10 @@ public sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
 
 /// <summary>
 /// What <see cref="PodPolicy"/> projected: work (slot-seconds) still queued when pods asked for now could start, how long
-/// the capacity then reachable takes on it, whether that exceeds the margin, and the pods that would bring it within.
+/// the capacity then reachable takes on it, whether that exceeds the margin, the pods that would bring it within, and
+/// how long the backlog takes at the present rates with the capacity reporting now (infinite while it grows).
 /// </summary>
-public readonly record struct PodForecast(bool Sustained, int Wanted, double QueuedAtReady, double DrainAfterReady)
+public readonly record struct PodForecast(bool Sustained, int Wanted, double QueuedAtReady, double DrainAfterReady, double DrainNow)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"forecast {QueuedAtReady:0} slot-s queued at pod start, {DrainAfterReady:0.0}s to drain, wants {Wanted} pods");
