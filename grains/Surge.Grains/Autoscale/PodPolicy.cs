@@ -80,6 +80,7 @@ public sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
     {
         _lastReplicaChange = _lastScaleUp = now;
         _pending = (now, target);
+        _recommendations.Enqueue((now, target)); // no scale-down below it within the window
         _saturatedSince = now; // the backstop waits a whole window again
         return AutoscaleDecision.Replicas(now, replicas, target, reason, inputs);
     }
