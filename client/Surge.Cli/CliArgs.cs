@@ -6,7 +6,7 @@ namespace Surge.Cli;
 /// </summary>
 internal sealed class CliArgs
 {
-    private static readonly HashSet<string> Flags = ["embedded", "wait", "allocate", "json", "help"];
+    private static readonly HashSet<string> Flags = ["embedded", "wait", "allocate", "json", "help", "quiet"];
 
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
 

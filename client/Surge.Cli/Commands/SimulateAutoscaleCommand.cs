@@ -25,13 +25,14 @@ internal static class SimulateAutoscaleCommand
         options.MaxConcurrencyPerPod = args.GetInt("max-concurrency", options.SlotsPerPod * 4, options.SlotsPerPod, 100_000);
         options.MaxReplicas = args.GetInt("max", 10, options.MinReplicas, 1000);
         var kedaTarget = args.GetInt("keda-target", options.SlotsPerPod, 1, 1_000_000);
-        var autoscale = new AutoscaleOptions { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas };
+        var autoscale = new AutoscaleOptions { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas, PodStartDelay = options.PodStartDelay };
 
         var results = new[]
         {
             AutoscaleSimulator.Run(tasks, options, clock => new SurgePolicy(autoscale, clock)),
             AutoscaleSimulator.Run(tasks, options, _ => new StaticMaxPolicy()),
             AutoscaleSimulator.Run(tasks, options, _ => new QueueProportionalPolicy(kedaTarget)),
+            OraclePolicy.Run(tasks, options),
         };
         if (!args.Has("quiet"))
         {

@@ -1,7 +1,9 @@
 namespace Surge.Cli.Simulation;
 
 /// <summary>The summary the simulator prints for one policy.</summary>
-public sealed record SimulationResult(string Policy, double P95WaitMs, int MaxBacklog, double PodSeconds, int ScaleEvents, double TimeToDrainS, IReadOnlyList<string> Timeline);
+/// <see cref="LastBacklogMs"/>: the last moment anything was queued.
+public sealed record SimulationResult(string Policy, double P95WaitMs, int MaxBacklog, double PodSeconds, int ScaleEvents, double TimeToDrainS, IReadOnlyList<string> Timeline,
+    double LastBacklogMs = 0);
 
 /// <summary>Runs a workload through a simulated cluster under one policy, on a virtual clock, in 10 ms steps.</summary>
 public static class AutoscaleSimulator
@@ -15,10 +17,11 @@ public static class AutoscaleSimulator
         var policy = createPolicy(clock);
         var cluster = new SimulatedCluster(options);
         cluster.AddPods(policy.InitialReplicas(options), immediately: true);
+        policy.Start(cluster);
         var waits = new List<double>(tasks.Count);
         var timeline = new List<string>();
         int next = 0, maxBacklog = 0, arrivedThisSecond = 0, startedThisSecond = 0;
-        double startedMsThisSecond = 0, peakAtMs = 0, drainedAtMs = 0;
+        double startedMsThisSecond = 0, peakAtMs = 0, drainedAtMs = 0, lastBacklogMs = 0;
         var meanDurationMs = 0.0;
         while (next < tasks.Count || !cluster.Idle)
         {
@@ -35,6 +38,7 @@ public static class AutoscaleSimulator
                 peakAtMs = cluster.NowMs;
                 drainedAtMs = 0;
             }
+            if (cluster.Queue.Count > 0) lastBacklogMs = cluster.NowMs;
             if (drainedAtMs == 0 && maxBacklog > 0 && cluster.Queue.Count == 0) drainedAtMs = cluster.NowMs;
             if (cluster.NowMs % 1_000 < StepMs)
             {
@@ -48,7 +52,7 @@ public static class AutoscaleSimulator
         }
         var p95 = Percentiles.Of(waits, 0.95);
         return new SimulationResult(policy.Name, Math.Round(p95, 1), maxBacklog, Math.Round(cluster.PodMilliseconds / 1000, 1), cluster.ScaleEvents,
-            Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline);
+            Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline, lastBacklogMs);
     }
 
     /// <summary>The simulation's clock: the real policy reads time from it.</summary>

@@ -8,6 +8,8 @@ public abstract class SimulatedPolicy
 {
     public abstract string Name { get; }
     public virtual int InitialReplicas(SimulationOptions options) => options.MinReplicas;
+    /// <summary>Once, at t = 0, after the initial pods are up.</summary>
+    public virtual void Start(SimulatedCluster cluster) { }
     public abstract void Tick(SimulatedCluster cluster, SimulationSignals signals);
 }
 

@@ -1,6 +1,6 @@
 namespace Surge.Autoscale;
 
-/// <summary>How the autoscaler decides (<c>Surge:Autoscale</c>). In-silo concurrency first; pods only under sustained backlog.</summary>
+/// <summary>How the autoscaler decides (<c>Surge:Autoscale</c>). In-silo concurrency first; pods when the forecast says in-silo capacity will not do.</summary>
 public sealed class AutoscaleOptions
 {
     public const string Section = "Surge:Autoscale";
@@ -29,10 +29,16 @@ public sealed class AutoscaleOptions
     /// <summary>Process CPU share (of all cores) above which CPU-bound pools are not raised and a silo counts as saturated. Default 0.85; 0.1 to 1.</summary>
     public double CpuCeiling { get; set; } = 0.85;
 
-    /// <summary>How long a backlog must persist, with concurrency at its ceiling or the silo saturated, before more pods are asked for. Default 60 s.</summary>
+    /// <summary>From asking for a pod until it takes work (scheduling, image, start, joining the cluster). The forecast asks for pods when the backlog would outlast this plus <see cref="ForecastMargin"/>. Default 45 s; 0 to 30 min.</summary>
+    public TimeSpan PodStartDelay { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Pods are asked for when, once they could start, the reachable in-silo capacity would still need longer than this to work off what is queued; as many as bring it within this. Default 15 s; 1 s to 10 min.</summary>
+    public TimeSpan ForecastMargin { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Backstop for a wrong forecast: a backlog that persists this long with concurrency at its ceiling or the silo saturated asks for at least one more pod. Default 60 s.</summary>
     public TimeSpan SustainedBacklog { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Scale-up takes the lowest recommendation of this window. Default 60 s; 0 to 1 h.</summary>
+    /// <summary>No scale-up within this time of the last scale-up (pods asked for count as coming capacity meanwhile). Default 60 s; 0 to 1 h.</summary>
     public TimeSpan ScaleUpStabilization { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Scale-down takes the highest recommendation of this window, and happens at most once per window. Default 300 s; 0 to 1 day.</summary>

@@ -11,6 +11,8 @@ internal sealed class AutoscaleOptionsValidator : IValidateOptions<AutoscaleOpti
         Range(f, $"{S}:Interval", o.Interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1), "00:00:01");
         Range(f, $"{S}:DrainTime", o.DrainTime, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "00:00:05");
         Range(f, $"{S}:ScaleInDelay", o.ScaleInDelay, TimeSpan.Zero, TimeSpan.FromHours(1), "00:00:10");
+        Range(f, $"{S}:PodStartDelay", o.PodStartDelay, TimeSpan.Zero, TimeSpan.FromMinutes(30), "00:00:45");
+        Range(f, $"{S}:ForecastMargin", o.ForecastMargin, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "00:00:15");
         Range(f, $"{S}:SustainedBacklog", o.SustainedBacklog, TimeSpan.Zero, TimeSpan.FromHours(1), "00:01:00");
         Range(f, $"{S}:ScaleUpStabilization", o.ScaleUpStabilization, TimeSpan.Zero, TimeSpan.FromHours(1), "00:01:00");
         Range(f, $"{S}:ScaleDownStabilization", o.ScaleDownStabilization, TimeSpan.Zero, TimeSpan.FromDays(1), "00:05:00");

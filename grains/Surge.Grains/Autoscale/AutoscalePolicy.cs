@@ -11,51 +11,57 @@ namespace Surge.Autoscale;
 /// CPU-bound pool at the CPU ceiling, never past the memory budget); lowered by a step per interval once the pool has
 /// had no queue for <see cref="AutoscaleOptions.ScaleInDelay"/>.
 ///
-/// Pods (slow, expensive): only when a backlog persists for <see cref="AutoscaleOptions.SustainedBacklog"/> with a
-/// pool at its ceiling or a silo saturated; the lowest recommendation of the scale-up window, at least one more pod;
-/// then the backlog must persist a whole window again. Down only with no backlog: the highest recommendation of the
-/// scale-down window, at most once per window, never below the minimum. A cooldown follows every change.
+/// Pods (slow, expensive): <see cref="PodPolicy"/>, from the cluster's totals: queued predicted work, arriving work,
+/// reachable in-silo slots.
 /// </summary>
 public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
 {
     private const double FallbackDurationMs = 50; // a pool that has finished nothing yet
 
     private readonly Dictionary<(string Silo, PoolKind Pool), DateTimeOffset> _lastQueued = [];
-    private readonly Queue<(DateTimeOffset At, int Replicas)> _recommendations = new();
-    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
-    private DateTimeOffset? _saturatedSince;
-    private DateTimeOffset? _lastReplicaChange;
-    private DateTimeOffset? _lastScaleDown;
+    private readonly PodPolicy _pods = new(options, time);
 
     public IReadOnlyList<AutoscaleDecision> Decide(IReadOnlyList<SiloSignal> silos, int replicas)
     {
         var now = time.GetUtcNow();
         var decisions = new List<AutoscaleDecision>();
-        double demand = 0, ceiling = 0;
+        double demand = 0, ceiling = 0, queuedWork = 0, arriving = 0, reachable = 0;
         var backlog = 0;
         var saturated = false;
         foreach (var silo in silos)
         {
+            // The pools share the silo's slots: each may reach all of them, but together they reach no more.
+            double siloCeiling = 0, siloReachable = 0;
             foreach (var pool in silo.Pools)
             {
                 var needed = SlotsNeeded(pool);
                 demand += needed;
-                ceiling += pool.Max;
+                siloCeiling += pool.Max;
                 backlog += pool.Queued;
+                var seconds = Seconds(pool);
+                queuedWork += pool.QueuedWorkMs > 0 ? pool.QueuedWorkMs / 1000 : pool.Queued * seconds;
+                arriving += pool.ArrivalPerSecond * seconds;
+                siloReachable += PodLoad.ReachableSlots(silo, pool, options);
                 // A pool its silo sizes (short reserve from its bursts, long the rest) is not on this grain's path.
                 var (limit, reason) = pool.SizedBySilo ? (pool.Limit, "") : Concurrency(silo, pool, needed, now);
                 if (limit != pool.Limit)
                     decisions.Add(AutoscaleDecision.Concurrency(now, silo.Silo, pool.Pool, pool.Limit, limit, reason, Inputs(silo, pool, needed)));
                 if (pool.Queued > 0 && (limit >= pool.Max || silo.Cpu >= options.CpuCeiling)) saturated = true;
             }
+            ceiling += silo.Slots > 0 ? Math.Min(siloCeiling, silo.Slots) : siloCeiling;
+            reachable += silo.Slots > 0 ? Math.Min(siloReachable, silo.Slots) : siloReachable;
         }
-        if (Replicas(replicas, backlog, saturated, demand, ceiling, now) is { } change) decisions.Add(change);
+        if (_pods.Decide(new PodLoad(replicas, silos.Count, backlog, queuedWork, arriving, reachable, demand, ceiling, saturated)) is { } change)
+            decisions.Add(change);
         return decisions;
     }
 
+    private static double Seconds(PoolSignal pool)
+        => (pool.MeanActualMs > 0 ? pool.MeanActualMs : pool.MeanPredictedMs > 0 ? pool.MeanPredictedMs : FallbackDurationMs) / 1000;
+
     private double SlotsNeeded(PoolSignal pool)
     {
-        var seconds = (pool.MeanActualMs > 0 ? pool.MeanActualMs : pool.MeanPredictedMs > 0 ? pool.MeanPredictedMs : FallbackDurationMs) / 1000;
+        var seconds = Seconds(pool);
         return pool.ArrivalPerSecond * seconds / options.TargetUtilization + pool.Queued * seconds / options.DrainTime.TotalSeconds;
     }
 
@@ -82,44 +88,6 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
         }
         return (pool.Limit, "");
     }
-
-    private AutoscaleDecision? Replicas(int replicas, int backlog, bool saturated, double demand, double ceiling, DateTimeOffset now)
-    {
-        _saturatedSince = backlog > 0 && saturated ? _saturatedSince ?? now : null;
-        var proportional = ceiling > 0 ? (int)Math.Ceiling(replicas * demand / ceiling) : replicas;
-        var recommended = _saturatedSince is not null
-            ? Math.Clamp(proportional, Math.Min(replicas + 1, options.MaxReplicas), options.MaxReplicas)
-            : backlog == 0 ? Math.Clamp(proportional, options.MinReplicas, replicas) : replicas;
-        recommended = Math.Clamp(recommended, options.MinReplicas, options.MaxReplicas);
-        _recommendations.Enqueue((now, recommended));
-        var keep = options.ScaleUpStabilization > options.ScaleDownStabilization ? options.ScaleUpStabilization : options.ScaleDownStabilization;
-        while (_recommendations.Peek().At < now - keep) _recommendations.Dequeue();
-
-        if (_lastReplicaChange is { } last && now - last < options.Cooldown) return null;
-        var inputs = F($"replicas {replicas}, backlog {backlog}, demand {demand:0.0} of {ceiling:0} slots at ceiling");
-        if (_saturatedSince is { } since && now - since >= options.SustainedBacklog)
-        {
-            var target = Math.Min(options.MaxReplicas, Window(now, options.ScaleUpStabilization).Min());
-            if (target <= replicas) return null;
-            _lastReplicaChange = now;
-            _saturatedSince = now; // the new pods take a while: the backlog must persist a whole window again
-            return AutoscaleDecision.Replicas(now, replicas, target,
-                F($"backlog for {(now - since).TotalSeconds:0}s with concurrency at its ceiling"), inputs);
-        }
-        if (backlog == 0 && replicas > options.MinReplicas && now - _startedAt >= options.ScaleDownStabilization
-            && (_lastScaleDown is not { } down || now - down >= options.ScaleDownStabilization))
-        {
-            var target = Math.Max(options.MinReplicas, Window(now, options.ScaleDownStabilization).Max());
-            if (target >= replicas) return null;
-            _lastReplicaChange = _lastScaleDown = now;
-            return AutoscaleDecision.Replicas(now, replicas, target,
-                F($"no backlog, demand fits {target} pods over the last {options.ScaleDownStabilization.TotalSeconds:0}s"), inputs);
-        }
-        return null;
-    }
-
-    private IEnumerable<int> Window(DateTimeOffset now, TimeSpan window)
-        => _recommendations.Where(r => r.At >= now - window).Select(r => r.Replicas);
 
     private static string Inputs(SiloSignal silo, PoolSignal pool, double needed) => F(
         $"queued {pool.Queued}, oldest {pool.OldestWaitMs:0} ms, running {pool.Running}/{pool.Limit}, arrivals {pool.ArrivalPerSecond:0.#}/s, mean {pool.MeanActualMs:0.#} ms, cpu {silo.Cpu:P0}, memory {silo.MemoryInUseMb:0}/{silo.MemoryBudgetMb:0} MiB, needs {needed:0.0}");

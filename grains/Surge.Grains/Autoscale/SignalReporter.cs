@@ -47,10 +47,11 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
         var current = executor.GetStats(Key);
         var pools = current.Select(p => Signal(p, _previous.FirstOrDefault(q => q.Pool == p.Pool) ?? p, seconds)).ToArray();
         var cpuShare = (cpu - _previousCpu).TotalSeconds / seconds / Environment.ProcessorCount;
+        var signal = new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools, executor.MaxConcurrency);
+        signal = signal with { Pools = [.. pools.Select(p => p with { Reachable = PodLoad.ReachableSlots(signal, p, options.Value) })] };
         try
         {
-            await grains.GetGrain<IAutoscaleReporting>(0).ReportAsync(
-                new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools));
+            await grains.GetGrain<IAutoscaleReporting>(0).ReportAsync(signal);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -62,14 +63,20 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
 
     // Actual: of what finished in the interval. Predicted: of what arrived with a prediction in it, so a pool that has
     // finished nothing yet (a backlog of long work at start) still tells the autoscaler how long its work should take.
+    // Queued work: the pool keeps no sum of its queue's predictions, so queued × the mean prediction (the interval's,
+    // else since start; else the actual mean) stands in for it.
     internal static PoolSignal Signal(PoolStats now, PoolStats before, double seconds)
     {
         var completed = now.Completed - before.Completed;
         var meanActual = completed > 0 ? (now.RunMsTotal - before.RunMsTotal) / completed : 0;
         var predicted = now.PredictedArrived - before.PredictedArrived;
         var meanPredicted = predicted > 0 ? (now.PredictedMsTotal - before.PredictedMsTotal) / predicted : 0;
+        var perTask = meanPredicted > 0 ? meanPredicted
+            : now.PredictedArrived > 0 ? now.PredictedMsTotal / now.PredictedArrived
+            : meanActual > 0 ? meanActual
+            : now.Completed > 0 ? now.RunMsTotal / now.Completed : 0;
         return new PoolSignal(now.Pool, now.Queued, now.OldestWaitMs, now.Running, now.Limit, now.Min, now.Max,
-            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanPredicted, now.SizedBySilo);
+            (now.Arrived - before.Arrived) / seconds, completed / seconds, meanActual, meanPredicted, QueuedWorkMs: now.Queued * perTask, SizedBySilo: now.SizedBySilo);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Could not report signals to the autoscaler")]

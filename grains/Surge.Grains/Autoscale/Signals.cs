@@ -1,7 +1,10 @@
 namespace Surge.Autoscale;
 
 /// <summary>
-/// One pool on one silo over the last interval: what the control law reads. <see cref="SizedBySilo"/>: its limit is
+/// One pool on one silo over the last interval: what the control law reads. <see cref="QueuedWorkMs"/>: the predicted
+/// run time of what is queued, so the pod forecast knows how long the backlog takes; <see cref="Reachable"/>: the slots
+/// the pool could run in-silo now (its max, or its limit while CPU or memory stop it rising). Both 0 from silos that
+/// predate them: the policy then takes queued × mean duration and the max. <see cref="SizedBySilo"/>: its limit is
 /// the silo's own; the autoscaler counts its demand for pods and leaves its limit alone.
 /// </summary>
 [GenerateSerializer, Immutable]
@@ -17,9 +20,14 @@ public sealed record PoolSignal(
     [property: Id(8)] double CompletionPerSecond,
     [property: Id(9)] double MeanActualMs,
     [property: Id(10)] double MeanPredictedMs,
-    [property: Id(11)] bool SizedBySilo = false);
+    [property: Id(11)] double QueuedWorkMs = 0,
+    [property: Id(12)] int Reachable = 0,
+    [property: Id(13)] bool SizedBySilo = false);
 
-/// <summary>One silo's report, sent every interval.</summary>
+/// <summary>
+/// One silo's report, sent every interval. <see cref="Slots"/>: the silo's total slots, which its pools share (each
+/// pool's max may be all of them); 0 from silos that predate it.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloSignal(
     [property: Id(0)] string Silo,
@@ -27,4 +35,5 @@ public sealed record SiloSignal(
     [property: Id(2)] double Cpu,
     [property: Id(3)] double MemoryInUseMb,
     [property: Id(4)] double MemoryBudgetMb,
-    [property: Id(5)] PoolSignal[] Pools);
+    [property: Id(5)] PoolSignal[] Pools,
+    [property: Id(6)] int Slots = 0);

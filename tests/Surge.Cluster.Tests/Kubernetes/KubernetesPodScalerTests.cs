@@ -58,21 +58,22 @@ public class KubernetesPodScalerTests : IDisposable
     }
 
     [Fact]
-    public async Task Controller_BacklogShorterThanWindow_NeverCallsKubernetes()
+    public async Task Controller_BacklogInSiloCapacityWorksOff_NeverCallsKubernetes_OneThatOutlastsAPodStart_CallsAtOnce()
     {
         var time = new FakeTimeProvider();
         var options = new AutoscaleOptions();
         var controller = new AutoscaleController(new AutoscalePolicy(options, time), Scaler(), NullLogger<AutoscaleController>.Instance);
-        SiloSignal[] saturated = [new("s1", time.GetUtcNow(), 0.2, 0, 1000, [new PoolSignal(PoolKind.Long, 500, 9000, 16, 16, 1, 16, 100, 100, 1000, 1000)])];
-
-        // The backlog is first seen at second 1: the window has elapsed at second 61, not before.
-        for (var second = 1; second <= options.SustainedBacklog.TotalSeconds; second++)
+        // Issue 16: pods by forecast. 20 queued 100 ms tasks on 16 slots drain in well under a pod start: never pods.
+        SiloSignal[] small = [new("s1", time.GetUtcNow(), 0.2, 0, 1000, [new PoolSignal(PoolKind.Long, 20, 900, 16, 16, 1, 16, 10, 10, 100, 100)])];
+        for (var second = 1; second <= options.SustainedBacklog.TotalSeconds + 1; second++)
         {
             time.Advance(TimeSpan.FromSeconds(1));
-            await controller.TickAsync(saturated, 2, _ => Task.CompletedTask, CancellationToken.None);
+            await controller.TickAsync(small, 2, _ => Task.CompletedTask, CancellationToken.None);
         }
         Assert.Empty(_api.Requests);
 
+        // 500 queued 1 s tasks and 100 more a second on 16 slots: it outlasts any pod start, so pods are asked for now.
+        SiloSignal[] saturated = [new("s1", time.GetUtcNow(), 0.2, 0, 1000, [new PoolSignal(PoolKind.Long, 500, 9000, 16, 16, 1, 16, 100, 100, 1000, 1000)])];
         time.Advance(TimeSpan.FromSeconds(1));
         var decisions = await controller.TickAsync(saturated, 2, _ => Task.CompletedTask, CancellationToken.None);
         Assert.Single(decisions, d => d.Kind == AutoscaleKind.Replicas);
