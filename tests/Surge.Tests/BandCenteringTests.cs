@@ -25,6 +25,18 @@ public class BandCenteringTests
     }
 
     [Fact]
+    public void Centre_RoundedEndsExactly4xApart_CountsOnlyWhatIsReallyWithin2x()
+    {
+        // 2.0 to 8.0 ms in steps of 0.1: no guess is within 2× of both 2.0 and 8.0, whatever the logs round to.
+        var durations = Enumerable.Range(20, 61).Select(i => i / 10.0).ToArray();
+
+        var centre = Math.Exp(BandCentering.Centre(durations.Select(d => Math.Log(d)).Order().ToArray(), out var within));
+
+        Assert.Equal(durations.Length - 1, within);
+        Assert.Equal(within, durations.Count(d => Within2x(centre, d)));
+    }
+
+    [Fact]
     public void Fit_TypeWhoseGuessesAreNoise_GetsOneDurationWithin2xOfAll()
     {
         var rng = new Random(1);

@@ -22,7 +22,9 @@ public static class BandCentering
     /// </summary>
     public const double MinGain = 0.01;
 
-    private static readonly double Band = Math.Log(2);
+    // Half the band's width, a hair narrower than log 2: durations are rounded, and 2.0 and 8.0 ms are exactly 4×
+    // apart, which log arithmetic may put just inside the band although a guess cannot be within 2× of both.
+    private static readonly double Band = Math.Log(2) - 1e-9;
 
     /// <summary>
     /// For each type with enough held-out rows, either the log of the factor that centres the model's guesses
