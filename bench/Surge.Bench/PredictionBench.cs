@@ -24,7 +24,15 @@ internal static class PredictionBench
         var baselineResult = Measure("baseline", rows, (t, f) => baseline.Predict(t, f));
         Console.WriteLine(JsonSerializer.Serialize(modelResult));
         Console.WriteLine(JsonSerializer.Serialize(baselineResult));
-        Console.WriteLine(JsonSerializer.Serialize(new { summary = "prediction", model_p50_us = modelResult.p50_us, model_bytes_per_prediction = modelResult.bytes_per_prediction, goal = "p50 < 10 us, 0 bytes" }));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            summary = "prediction",
+            model_p50_us = modelResult.p50_us,
+            model_p99_us = modelResult.p99_us,
+            model_bytes_per_prediction = modelResult.bytes_per_prediction,
+            p99_vs_baseline = baselineResult.p99_us > 0 ? Math.Round(modelResult.p99_us / baselineResult.p99_us, 1) : (double?)null,
+            goal = "p99 <= 10 us, 0 bytes",
+        }));
     }
 
     private delegate TaskPrediction Predict(string type, ReadOnlySpan<Feature> features);

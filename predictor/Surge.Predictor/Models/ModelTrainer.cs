@@ -3,7 +3,10 @@ using Microsoft.ML.Trainers.FastTree;
 
 namespace Surge.Prediction.Models;
 
-/// <summary>Trains a <see cref="SurgeModel"/> from history: FastTree on log-duration and on log-memory.</summary>
+/// <summary>
+/// Trains a <see cref="SurgeModel"/> from history: FastTree on log-duration and on log-memory, then, on rows held
+/// back from the trees, the routing margin and the per-type centring of the likely duration (<see cref="BandCentering"/>).
+/// </summary>
 public static class ModelTrainer
 {
     /// <summary>Rows below this give no useful model; the baseline stays in charge.</summary>
@@ -39,7 +42,9 @@ public static class ModelTrainer
         var draft = new SurgeModel(ml, new ModelInfo(version, training.Length, 0, trainedAt), encoder, duration, memory);
         var errors = calibration.Select(r => FeatureEncoder.LogDuration(r) - Math.Log(1 + draft.Predict(r.Type, r.Features).DurationMs)).Order().ToArray();
         var margin = Math.Max(0, Percentiles.NearestRank<double>(errors, marginQuantile));
-        return new SurgeModel(ml, new ModelInfo(version, training.Length, margin, trainedAt), encoder, duration, memory);
+        // The margin is measured on the regression itself: centring moves the likely guess, not what routing compares.
+        var (shifts, constants) = BandCentering.Fit(calibration.Select(r => (r.Type, draft.Predict(r.Type, r.Features).DurationMs, r.DurationMs)));
+        return new SurgeModel(ml, new ModelInfo(version, training.Length, margin, trainedAt, shifts, constants), encoder, duration, memory);
     }
 
     private static ITransformer Fit(MLContext ml, FeatureEncoder encoder, IReadOnlyList<HistoryRow> rows, Func<HistoryRow, double> label)

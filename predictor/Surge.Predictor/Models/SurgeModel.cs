@@ -5,8 +5,9 @@ using Microsoft.ML;
 namespace Surge.Prediction.Models;
 
 /// <summary>
-/// A trained predictor: the feature encoder, FastTree regressions of log-duration and log-memory, and the margin
-/// (90th percentile of held-out log-duration errors) that turns a point guess into a pessimistic one for routing.
+/// A trained predictor: the feature encoder, FastTree regressions of log-duration and log-memory, the margin (a
+/// quantile of held-out log-duration errors) that turns the regression into a pessimistic guess for routing, and per
+/// type the correction that centres the likely duration in the ×2 band (<see cref="BandCentering"/>).
 /// Thread-safe: each thread predicts with its own pooled engines, so steady-state prediction allocates nothing.
 /// </summary>
 public sealed class SurgeModel
@@ -41,12 +42,23 @@ public sealed class SurgeModel
         double logDuration = engines.Output.Score;
         engines.Memory.Predict(engines.Input, ref engines.Output);
         double logMemory = engines.Output.Score;
+        // Routing's pessimistic guess stays on the regression the margin was measured on; the likely one is centred.
+        var duration = Likely(type, logDuration);
         return new TaskPrediction(
-            Math.Max(0, Math.Exp(logDuration) - 1),
-            Math.Max(0, Math.Exp(logDuration + Info.DurationMargin) - 1),
+            duration,
+            Math.Max(duration, Math.Exp(logDuration + Info.DurationMargin) - 1),
             Math.Max(0, Math.Exp(logMemory) - 1),
             Encoder.KnowsType(type),
             Info.Version);
+    }
+
+    // The regression fits the mean of log(1 + duration); the guess most often within 2× of what happens is its
+    // centred version, or for a type whose features do not help, one duration for all its tasks.
+    private double Likely(string type, double logDuration)
+    {
+        if (Info.DurationConstant is { } constants && constants.TryGetValue(type, out var constant)) return constant;
+        var duration = Math.Max(0, Math.Exp(logDuration) - 1);
+        return Info.DurationShift is { } shifts && shifts.TryGetValue(type, out var shift) ? duration * Math.Exp(shift) : duration;
     }
 
     public void Save(Stream stream)
@@ -132,4 +144,8 @@ public sealed class SurgeModel
 }
 
 /// <summary>What a model file says about itself.</summary>
-public sealed record ModelInfo(string Version, int Rows, double DurationMargin, DateTimeOffset TrainedAt);
+/// <param name="DurationMargin">Log-margin added to the regression to get the pessimistic duration routing uses.</param>
+/// <param name="DurationShift">Per type, the log of the factor that centres the likely duration in the ×2 band; null in older files.</param>
+/// <param name="DurationConstant">Per type, the one likely duration (ms) of all its tasks, where that beats the regression; null in older files.</param>
+public sealed record ModelInfo(string Version, int Rows, double DurationMargin, DateTimeOffset TrainedAt,
+    Dictionary<string, double>? DurationShift = null, Dictionary<string, double>? DurationConstant = null);
