@@ -2,7 +2,7 @@ namespace Surge.Pools;
 
 /// <summary>
 /// The rules of one silo's task slots, with no threads and no clock (time is passed in): one FIFO queue per pool, a
-/// concurrency limit per pool and a cap on the total, borrowing of idle long slots by short work, memory admission,
+/// concurrency limit per pool and a cap on the total, the short reserve and the idle slots short work may take, memory admission,
 /// the start gate of capped types, cancellation, and drain accounting. Each step appends what to do to a
 /// <see cref="PoolDecisions"/>: which items start now (in which pool's slot) and which are reported as never started.
 /// Short tasks never wait behind long ones: the short pool's slots are a reserve long work leaves free, sized from the
