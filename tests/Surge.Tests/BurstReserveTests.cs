@@ -75,4 +75,26 @@ public class BurstReserveTests
         reserve.Arrived(1000);
         Assert.Equal(8, reserve.Size);
     }
+
+    [Fact]
+    public void Arrived_DumpOfShortTasksWhileLongWorkDominates_ReserveKeepsToTheShortShare()
+    {
+        var reserve = new BurstReserve(1, 7, 0.99, TicksPerSecond, slots: 8);
+        reserve.Ran(10);
+        reserve.Worked(shortTask: false, 900, 0); // of the last minute's work, long tasks did 90%
+        reserve.Worked(shortTask: true, 100, 0);
+        for (var i = 0; i < 500; i++) reserve.Arrived(i); // a dead silo's short work, handed back at once
+        Assert.Equal(1, reserve.Size); // 8 slots x 10%, rounded up: long work keeps its slots
+    }
+
+    [Fact]
+    public void Worked_ShareForgetsWithTime()
+    {
+        var reserve = new BurstReserve(1, 7, 0.99, TicksPerSecond, slots: 8);
+        reserve.Ran(10);
+        reserve.Worked(shortTask: false, 10_000, 0);
+        reserve.Worked(shortTask: true, 5_000, 10 * 60_000); // ten half-lives later the long work weighs ~10 ms
+        for (var i = 0; i < 500; i++) reserve.Arrived(10 * 60_000 + i);
+        Assert.Equal(7, reserve.Size);
+    }
 }

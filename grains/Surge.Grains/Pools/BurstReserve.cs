@@ -4,8 +4,9 @@ namespace Surge.Pools;
 /// How many slots the short pool keeps for itself, from its own arrivals, at once. Its load in a burst is how many
 /// slots its arrivals keep busy over a short window (arrivals × mean run time / window, in slots); the reserve covers a
 /// high quantile of that load over recent arrivals (not its mean) at <see cref="TargetUtilization"/>, so a burst finds
-/// a reserved slot free or one about to be. Fewer reserved slots make bursts wait behind long work; more take slots
-/// from long work for nothing. Pure: time is passed in as <see cref="TimeProvider.GetTimestamp"/> ticks.
+/// a reserved slot free or one about to be, and never more than the short pool's share of the silo's recent work
+/// (rounded up). Fewer reserved slots make bursts wait behind long work; more take slots from long work for nothing.
+/// Pure: time is passed in as <see cref="TimeProvider.GetTimestamp"/> ticks.
 /// </summary>
 /// <remarks>
 /// Sized at a utilization below 1 because a short task that finds every reserved slot busy waits only for another
@@ -29,20 +30,26 @@ internal sealed class BurstReserve
     private readonly long[] _arrivals = new long[Window]; // ring, oldest overwritten, in arrival order
     private readonly int[] _loads = new int[Window];      // per arrival: its window's load, in hundredths of a slot
     private readonly int[] _histogram = new int[Buckets + 1];
-    private readonly int _min, _max;
+    private readonly int _min, _max, _slots;
     private readonly double _quantile, _ticksPerMs;
     private int _next, _count, _cap;
     private double _meanRunMs = FallbackRunMs;
     private bool _ran;
+    private double _shortWorkMs, _otherWorkMs; // recent run time of each side, decaying with WorkHalfLife
+    private long? _workAt;
+
+    /// <summary>How fast the short pool's share of recent work forgets: a minute.</summary>
+    public static readonly TimeSpan WorkHalfLife = TimeSpan.FromMinutes(1);
 
     /// <param name="min">Fewest reserved slots (the pool's Min).</param>
     /// <param name="max">Most reserved slots (the pool's Max, and what leaves long work its Min).</param>
     /// <param name="quantile">Share of recent arrivals whose window's load the reserve covers, e.g. 0.99.</param>
     /// <param name="ticksPerSecond"><see cref="TimeProvider.TimestampFrequency"/>.</param>
-    public BurstReserve(int min, int max, double quantile, long ticksPerSecond)
+    /// <param name="slots">The silo's total slots, which the reserve's share of recent work is taken of; 0: no such bound.</param>
+    public BurstReserve(int min, int max, double quantile, long ticksPerSecond, int slots = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
-        (_min, _max, _cap, _quantile, _ticksPerMs) = (min, max, max, quantile, ticksPerSecond / 1000.0);
+        (_min, _max, _cap, _quantile, _ticksPerMs, _slots) = (min, max, max, quantile, ticksPerSecond / 1000.0, slots);
         Size = min;
     }
 
@@ -76,7 +83,7 @@ internal sealed class BurstReserve
         _loads[_next] = load;
         _histogram[load]++;
         _next = (_next + 1) % Window;
-        Size = Math.Clamp((int)Math.Ceiling(Quantile() / 100.0 / TargetUtilization - 1e-9), _min, _cap);
+        Size = Math.Clamp(Math.Min((int)Math.Ceiling(Quantile() / 100.0 / TargetUtilization - 1e-9), ShareOfSlots()), _min, _cap);
     }
 
     /// <summary>A short task ran this long.</summary>
@@ -85,6 +92,31 @@ internal sealed class BurstReserve
         if (runMs < 0) return;
         _meanRunMs = _ran ? _meanRunMs + (runMs - _meanRunMs) * RunWeight : runMs;
         _ran = true;
+    }
+
+    /// <summary>
+    /// A task of either pool ran this long, ending at <paramref name="now"/>: the short pool's share of the silo's
+    /// recent work bounds the reserve, so a dump of queued short tasks (a dead silo's work handed back, a client's
+    /// batch) cannot take long work's slots the way a real burst of short work may.
+    /// </summary>
+    public void Worked(bool shortTask, double runMs, long now)
+    {
+        if (runMs < 0) return;
+        if (_workAt is { } last)
+        {
+            var decay = Math.Pow(0.5, Math.Max(0, now - last) / _ticksPerMs / WorkHalfLife.TotalMilliseconds);
+            (_shortWorkMs, _otherWorkMs) = (_shortWorkMs * decay, _otherWorkMs * decay);
+        }
+        _workAt = now;
+        if (shortTask) _shortWorkMs += runMs;
+        else _otherWorkMs += runMs;
+    }
+
+    // The short pool's share of recent work, in slots, rounded up; no bound before long work has run.
+    private int ShareOfSlots()
+    {
+        if (_slots == 0 || _otherWorkMs <= 0) return int.MaxValue;
+        return (int)Math.Ceiling(_slots * _shortWorkMs / (_shortWorkMs + _otherWorkMs) - 1e-9);
     }
 
     // How many arrivals of the ring (the newest included) came after `since`: arrival times only grow, so a binary search.

@@ -18,7 +18,7 @@ internal static class PoolLayout
         // Adaptive: the short reserve follows the short pool's own bursts, and the long pool's limit is only a bound
         // (its share is whatever the reserve leaves), so neither waits for the cluster's autoscaler.
         var reserve = shape.Adaptive
-            ? new BurstReserve(options.Short.Min, Math.Max(options.Short.Min, Math.Min(shortMax, maxConcurrency - options.Long.Min)), options.ShortReserveQuantile, ticksPerSecond)
+            ? new BurstReserve(options.Short.Min, Math.Max(options.Short.Min, Math.Min(shortMax, maxConcurrency - options.Long.Min)), options.ShortReserveQuantile, ticksPerSecond, maxConcurrency)
             : null;
         if (shape.Adaptive && options.Long.Initial == 0) longLimit = longMax;
         var longPool = new PoolSlots(PoolKind.Long, options.Long.Min, longMax, longLimit) { SizedBySilo = shape.Adaptive };

@@ -85,6 +85,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     {
         pool.RunMsTotal += runMs;
         pool.Reserve?.Ran(runMs);
+        foreach (var sized in pools) sized.Reserve?.Worked(ReferenceEquals(sized, pool), runMs, now);
         pool.MemoryMb -= item.MemoryMb;
         _memoryInUseMb -= item.MemoryMb;
         pool.Running--;
