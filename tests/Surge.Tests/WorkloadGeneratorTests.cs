@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Surge.Cli;
 using Surge.Replay;
 using Surge.Replay.Generation;
@@ -18,6 +19,51 @@ public class WorkloadGeneratorTests
         {
             File.Delete(path);
         }
+    }
+
+    private static byte[] Written(WorkloadOptions options)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gen-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            WorkloadGenerator.Write(options, path);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    // Golden files the reference generator wrote (python3 gen.py KIND ARGS --out FILE, arguments in the file name).
+    public static TheoryData<string, WorkloadOptions> GoldenFiles => new()
+    {
+        { "history-n40-seed2-world7-shift0.3.jsonl", new(WorkloadKind.History, N: 40, Seed: 2, World: 7, Shift: 0.3) },
+        { "mixed-n40-seed3-world2-shift0.2-slots16-util0.8.jsonl", new(WorkloadKind.Mixed, N: 40, Seed: 3, World: 2, Shift: 0.2, Slots: 16, Utilization: 0.8) },
+        { "ordered-n20-seed2-gap40.jsonl", new(WorkloadKind.Ordered, N: 20, Seed: 2, GapMs: 40) },
+        // Slow enough that its 40 arrivals span the quiet start, the tenfold burst from 10 s to 30 s and the quiet end.
+        { "burst-n40-seed2-world7-shift0.3-slots1-util0.05.jsonl", new(WorkloadKind.Burst, N: 40, Seed: 2, World: 7, Shift: 0.3, Slots: 1, Utilization: 0.05) },
+    };
+
+    [Theory]
+    [MemberData(nameof(GoldenFiles))]
+    public void Write_ReferenceArguments_ReferenceFileByteForByte(string golden, WorkloadOptions options)
+    {
+        var expected = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Generation", golden));
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(Written(options)));
+    }
+
+    // SHA-256 of what the reference generator writes for large runs (sha256sum of gen.py's file): the whole stream,
+    // tens of thousands of draws deep, and the burst the README measures (40000 tasks, 64 slots, 0.9).
+    [Theory]
+    [InlineData("e3ce9edcf526318d64860c747fbbee67cfdedb1450b987d72c5bea739303afb8", WorkloadKind.Burst, 40_000, 1, 1, 0.0, 64, 0.9, 4.0)]
+    [InlineData("d3017a42b92a3c13c9d0473b80c4597d27c3231117faf54be1f491806e12cdd8", WorkloadKind.Mixed, 20_000, 3, 7, 0.3, 8, 0.7, 4.0)]
+    [InlineData("9760118e3857cf09968f924bac302672cee18512937df8bc9ef0dd21edb9d24f", WorkloadKind.History, 20_000, 2, 2, 0.2, 8, 0.7, 4.0)]
+    [InlineData("ac9ef5693895ff512c3d42a347aacdfba161f3e1f5ac4eb9ecb306292d5b5628", WorkloadKind.Ordered, 20_000, 3, 1, 0.0, 8, 0.7, 0.5)]
+    public void Write_LargeReferenceRun_SameSha256(string sha256, WorkloadKind kind, int n, int seed, int world, double shift, int slots, double utilization, double gapMs)
+    {
+        var bytes = Written(new WorkloadOptions(kind, n, seed, world, shift, slots, utilization, gapMs));
+        Assert.Equal(sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     [Fact]
