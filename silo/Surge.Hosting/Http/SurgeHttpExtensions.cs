@@ -34,7 +34,8 @@ public static class SurgeHttpExtensions
         builder.Services.AddHostedService<DrainOnStopping>();
         builder.Services.AddSurgeClient(); // the status and task APIs ask the whole cluster through the silo's own client
         builder.Services.AddSingleton<TaskApi>();
-        builder.Services.AddOpenApi();
+        // The document is for callers of Surge's own API; the dashboard's internal routes would only crowd it.
+        builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("dashboard", StringComparison.Ordinal) != true);
         return builder;
     }
 

@@ -140,7 +140,8 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         {
             var field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
             var at = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
-            return (null, Results.ValidationProblem(Field(field, $"the body is not a valid task{at} ({e.Path ?? "$"}): {e.Message}"), title: "Bad JSON body"));
+            var message = $"the body is not a valid task{at} ({e.Path ?? "$"}): {e.Message}";
+            return (null, Results.ValidationProblem(Field(field, message), detail: message, title: "Bad JSON body"));
         }
     }
 
