@@ -32,13 +32,17 @@ public static class SurgeHttpExtensions
             .AddPrometheusExporter());
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddHostedService<DrainOnStopping>();
-        builder.Services.AddSurgeClient(); // the status API asks the whole cluster through the silo's own client
+        builder.Services.AddSurgeClient(); // the status and task APIs ask the whole cluster through the silo's own client
+        builder.Services.AddSingleton<TaskApi>();
+        // The document is for callers of Surge's own API; the dashboard's internal routes would only crowd it.
+        builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("dashboard", StringComparison.Ordinal) != true);
         return builder;
     }
 
     /// <summary>
     /// <c>/health</c> (alive), <c>/ready</c> (active in the cluster and not draining), <c>/metrics</c> (Prometheus),
-    /// <c>/api/status</c> (JSON), <c>/surge</c> (a status page) and the Orleans dashboard at <c>/dashboard</c>.
+    /// <c>/api/status</c> (JSON), <c>/api/tasks</c> (submit, status, wait), its OpenAPI document at
+    /// <c>/openapi/v1.json</c>, <c>/surge</c> (a status page) and the Orleans dashboard at <c>/dashboard</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapSurgeEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -48,6 +52,8 @@ public static class SurgeHttpExtensions
             : Results.Text("ready"));
         endpoints.MapGet("/api/status", async (ISurgeClient surge, TimeProvider time, CancellationToken cancellationToken)
             => Results.Json(await ClusterStatus.ReadAsync(surge, time, cancellationToken), ClusterStatus.Json));
+        endpoints.MapSurgeTaskApi();
+        endpoints.MapOpenApi();
         endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapOrleansDashboard("/dashboard");

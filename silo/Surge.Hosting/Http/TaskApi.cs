@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Surge.Client;
+using Surge.Tasks;
+using Surge.Workers;
+
+namespace Surge.Hosting;
+
+/// <summary>
+/// The HTTP task API for producers outside .NET: submit, status and wait, through the silo's own
+/// <see cref="ISurgeClient"/> (so a call rides out a failover as a .NET client's does). Refusals are problem details
+/// naming the field, with the validator's own message.
+/// </summary>
+internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions> workers, IOptions<TaskOptions> tasks, ILogger<TaskApi> logger)
+{
+    /// <summary>Longest wait one request may ask for: a proxy in between would cut a longer one anyway.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>The wait when the request names none.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Room in a body beyond the payload, for the spec's other fields: ids, names and up to 64 features of 1,024
+    /// characters each, escaped (<see cref="TaskValidator"/>'s bounds).
+    /// </summary>
+    public const int SpecRoomBytes = 512 * 1024;
+
+    // Web defaults (camelCase, names case-insensitive), fixed here so a host's JSON settings never change the API.
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly TaskLimits _limits = new(workers.Value.MaxPayloadBytes, tasks.Value.MaxTimeout);
+
+    /// <summary>Largest body <c>POST /api/tasks</c> reads: the silo's payload bound plus <see cref="SpecRoomBytes"/>.</summary>
+    public long MaxBodyBytes => (long)_limits.MaxPayloadBytes + SpecRoomBytes;
+
+    public async Task<IResult> SubmitAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (await ReadSubmissionAsync(context, cancellationToken) is not { } read) return TooLarge();
+        if (read.Problem is { } problem) return problem;
+        TaskSpec spec;
+        try
+        {
+            spec = read.Submission!.ToSpec();
+            TaskValidator.Validate(spec, _limits); // the silo's own bounds, as its shard will check them
+        }
+        catch (SurgeValidationException e)
+        {
+            return Invalid(e);
+        }
+        try
+        {
+            var status = await surge.SubmitAsync(spec, cancellationToken);
+            // 202 for a first submission and a repeat alike: the first one stands, and either way it is under way.
+            context.Response.Headers.Location = $"/api/tasks/{Uri.EscapeDataString(status.Id)}";
+            return Results.Json(TaskView.From(status), Json, statusCode: StatusCodes.Status202Accepted);
+        }
+        catch (SurgeValidationException e)
+        {
+            return Invalid(e); // what only the shard knows: an unregistered type, a full entity
+        }
+        catch (SurgeUnavailableException e)
+        {
+            LogUnavailable(logger, "submit", e.Message);
+            return Unavailable(e);
+        }
+    }
+
+    public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await surge.GetStatusAsync(id, cancellationToken) is { } status ? Ok(status) : Unknown(id);
+        }
+        catch (SurgeUnavailableException e)
+        {
+            LogUnavailable(logger, "status", e.Message);
+            return Unavailable(e);
+        }
+    }
+
+    public async Task<IResult> WaitAsync(string id, string? timeout, CancellationToken cancellationToken)
+    {
+        if (ParseWait(timeout) is not { } wait)
+        {
+            return Results.ValidationProblem(Field("timeout",
+                    $"'{timeout}' is not a number of seconds from 0 to {MaxWait.TotalSeconds:F0}; e.g. ?timeout=30, or omit it for {DefaultWait.TotalSeconds:F0}"),
+                title: "Bad query parameter");
+        }
+        try
+        {
+            return Ok(await surge.WaitAsync(id, wait, cancellationToken));
+        }
+        catch (KeyNotFoundException)
+        {
+            return Unknown(id);
+        }
+        catch (TimeoutException)
+        {
+            // Not final yet: the current status, and the caller asks again.
+            return await GetAsync(id, cancellationToken);
+        }
+        catch (SurgeUnavailableException e)
+        {
+            LogUnavailable(logger, "wait", e.Message);
+            return Unavailable(e);
+        }
+    }
+
+    private static TimeSpan? ParseWait(string? timeout)
+    {
+        if (timeout is null) return DefaultWait;
+        return double.TryParse(timeout, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+               && seconds >= 0 && seconds <= MaxWait.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+    }
+
+    // Null when the body is over the bound. The bound is set on the server before anything is read, so a chunked body
+    // without a length is cut off there too rather than buffered whole.
+    private async Task<(TaskSubmission? Submission, IResult? Problem)?> ReadSubmissionAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes) return null;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxBodyBytes;
+        try
+        {
+            var submission = await JsonSerializer.DeserializeAsync<TaskSubmission>(context.Request.Body, Json, cancellationToken);
+            return submission is null
+                ? (null, Results.ValidationProblem(Field("body", "is null; send a JSON object such as {\"type\":\"simulate\",\"payload\":{}}"), title: "Bad JSON body"))
+                : (submission, null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+            var at = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+            var message = $"the body is not a valid task{at} ({e.Path ?? "$"}): {e.Message}";
+            return (null, Results.ValidationProblem(Field(field, message), detail: message, title: "Bad JSON body"));
+        }
+    }
+
+    private IResult TooLarge() => Results.Problem(
+        title: "Body too large",
+        detail: $"payload: the body is over the limit of {MaxBodyBytes} bytes: a payload may be at most {_limits.MaxPayloadBytes} bytes (Surge:Workers:MaxPayloadBytes), "
+                + $"plus {SpecRoomBytes} bytes for the other fields; store large data elsewhere and pass a reference",
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        extensions: new Dictionary<string, object?> { ["field"] = "payload", ["limit"] = MaxBodyBytes });
+
+    private static IResult Invalid(SurgeValidationException e)
+        => Results.ValidationProblem(Field(e.Field, e.Message), detail: e.Message, title: "Invalid task");
+
+    private static IResult Unknown(string id)
+        => Results.Problem(title: "Unknown task", detail: $"no task has id '{id}'; submit it with POST /api/tasks, or check the id",
+            statusCode: StatusCodes.Status404NotFound);
+
+    // The .NET client's own verdict: nothing is lost, the same request may simply be sent again.
+    private static IResult Unavailable(SurgeUnavailableException e)
+        => Results.Problem(title: "Surge unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    private static IResult Ok(TaskStatus status) => Results.Json(TaskView.From(status), Json);
+
+    private static Dictionary<string, string[]> Field(string field, string message) => new(StringComparer.Ordinal) { [field] = [message] };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "HTTP task API: {Call} answered 503: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string call, string reason);
+}

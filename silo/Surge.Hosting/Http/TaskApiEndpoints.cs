@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Surge.Hosting;
+
+public static class TaskApiEndpoints
+{
+    /// <summary>
+    /// <c>POST /api/tasks</c>, <c>GET /api/tasks/{id}</c> and <c>GET /api/tasks/{id}/wait?timeout=…</c>, in one route
+    /// group, returned so a host can protect them all at once (<c>.RequireAuthorization(…)</c>).
+    /// </summary>
+    public static RouteGroupBuilder MapSurgeTaskApi(this IEndpointRouteBuilder endpoints)
+    {
+        var tasks = endpoints.MapGroup("/api/tasks").WithTags("tasks");
+        // The body is read by hand, for its size bound and errors that name the field: declared here for the document.
+        tasks.MapPost("", (HttpContext context, TaskApi api, CancellationToken cancellationToken) => api.SubmitAsync(context, cancellationToken))
+            .WithName("SubmitTask")
+            .WithSummary("Submit a task; a repeated id returns the first submission's task")
+            .Accepts<TaskSubmission>("application/json")
+            .Produces<TaskView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        tasks.MapGet("{id}", (string id, TaskApi api, CancellationToken cancellationToken) => api.GetAsync(id, cancellationToken))
+            .WithName("GetTask")
+            .WithSummary("A task's status")
+            .Produces<TaskView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        tasks.MapGet("{id}/wait", (string id, string? timeout, TaskApi api, CancellationToken cancellationToken) => api.WaitAsync(id, timeout, cancellationToken))
+            .WithName("WaitTask")
+            .WithSummary("Wait until the task is final or timeout seconds (default 30, at most 60) have passed; its status either way")
+            .Produces<TaskView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return tasks;
+    }
+}
