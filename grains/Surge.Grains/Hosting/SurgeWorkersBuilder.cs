@@ -44,7 +44,7 @@ public sealed class SurgeWorkersBuilder(IServiceCollection services)
         }
         var args = typed[0].GetGenericArguments();
         var register = typeof(SurgeWorkersBuilder).GetMethod(nameof(AddTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        register.MakeGenericMethod(typeof(THandler), args[0], args[1]).Invoke(this, null);
+        register.MakeGenericMethod(typeof(THandler), args[0], args[1]).Invoke(this, System.Reflection.BindingFlags.DoNotWrapExceptions, null, null, null);
         return this;
     }
 
