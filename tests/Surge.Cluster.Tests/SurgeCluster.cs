@@ -88,7 +88,9 @@ public sealed class SurgeCluster : IAsyncDisposable
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)
                 .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName)
                 .AddHandler<CappedHandler>(CappedHandler.Capped).AddHandler<CappedHandler>(CappedHandler.Metered)
-                .AddHandler<IntervalHandler>(IntervalHandler.TypeName).AddHandler<BigResultHandler>(BigResultHandler.TypeName));
+                .AddHandler<IntervalHandler>(IntervalHandler.TypeName).AddHandler<BigResultHandler>(BigResultHandler.TypeName)
+                .AddHandler<ScaleHandler>());
+            silo.Services.AddScoped<RunScopedLedger>();
         }
     }
 

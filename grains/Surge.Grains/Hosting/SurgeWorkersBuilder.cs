@@ -1,22 +1,66 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Policies;
 using Surge.Programs;
 using Surge.Workers;
 
 namespace Surge.Hosting;
 
-/// <summary>Registers task handlers: <c>AddSurgeWorkers(w =&gt; w.AddHandler&lt;ResizeImage&gt;("resize"))</c>.</summary>
+/// <summary>Registers task handlers: typed, <c>AddSurgeWorkers(w =&gt; w.AddHandler&lt;ResizeHandler&gt;())</c>, or byte-level, <c>w.AddHandler&lt;ResizeImage&gt;("resize")</c>.</summary>
 public sealed class SurgeWorkersBuilder(IServiceCollection services)
 {
     public IServiceCollection Services { get; } = services;
 
-    /// <summary>Runs tasks of <paramref name="type"/> with a singleton <typeparamref name="THandler"/>.</summary>
+    /// <summary>
+    /// Runs tasks of <paramref name="type"/> with <typeparamref name="THandler"/>, resolved from each run's own DI scope
+    /// (scoped unless the host registered <typeparamref name="THandler"/> itself, e.g. as a singleton).
+    /// </summary>
     public SurgeWorkersBuilder AddHandler<THandler>(string type) where THandler : class, ITaskHandler
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
-        Services.AddKeyedSingleton<ITaskHandler, THandler>(type);
-        Services.AddSingleton(new HandlerRegistration(type));
+        Services.TryAddScoped<THandler>();
+        Services.AddKeyedScoped<ITaskHandler>(type, static (sp, _) => sp.GetRequiredService<THandler>());
+        Services.AddSingleton(new HandlerRegistration(type, typeof(THandler)));
         return this;
+    }
+
+    /// <summary>
+    /// Runs the typed tasks of <typeparamref name="THandler"/>'s <see cref="ITaskHandler{TIn, TOut}.TaskType"/>, reading
+    /// payloads and writing results as its JSON says. Resolved from each run's own DI scope (scoped unless the host
+    /// registered <typeparamref name="THandler"/> itself). Adding the same handler again changes nothing; another
+    /// handler for a type already handled is refused.
+    /// </summary>
+    public SurgeWorkersBuilder AddHandler<THandler>() where THandler : class
+    {
+        // The handler's TIn and TOut are not type arguments here (C# cannot infer them from THandler alone), so the
+        // adapter is closed over them once, at registration; runs call it without reflection.
+        var typed = typeof(THandler).GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITaskHandler<,>)).ToArray();
+        if (typed.Length != 1)
+        {
+            throw new ArgumentException(typed.Length == 0
+                ? $"{typeof(THandler).Name} is not an ITaskHandler<TIn, TOut>; register a byte-level handler with AddHandler<{typeof(THandler).Name}>(\"type\")"
+                : $"{typeof(THandler).Name} implements ITaskHandler<TIn, TOut> {typed.Length} times; a handler runs one task type", nameof(THandler));
+        }
+        var args = typed[0].GetGenericArguments();
+        var register = typeof(SurgeWorkersBuilder).GetMethod(nameof(AddTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        register.MakeGenericMethod(typeof(THandler), args[0], args[1]).Invoke(this, System.Reflection.BindingFlags.DoNotWrapExceptions, null, null, null);
+        return this;
+    }
+
+    private void AddTyped<THandler, TIn, TOut>() where THandler : class, ITaskHandler<TIn, TOut>
+    {
+        var type = THandler.TaskType?.Name
+            ?? throw new InvalidOperationException($"{typeof(THandler).Name}.TaskType is null; return the shared descriptor, e.g. Tasks.Resize");
+        var adapter = typeof(TypedHandler<THandler, TIn, TOut>);
+        var existing = Services.Where(d => d.ServiceType == typeof(HandlerRegistration) && d.ImplementationInstance is HandlerRegistration r && r.Type == type)
+            .Select(d => ((HandlerRegistration)d.ImplementationInstance!).HandlerType).ToArray();
+        if (existing.Contains(adapter)) return; // registered already: once is enough
+        if (existing.Length > 0)
+            throw new InvalidOperationException($"task type '{type}' already has a handler ({existing[0]?.Name ?? "a delegate"}); {typeof(THandler).Name} cannot take it too");
+        Services.TryAddScoped<THandler>();
+        Services.AddKeyedScoped<ITaskHandler>(type, static (sp, _) => new TypedHandler<THandler, TIn, TOut>(sp.GetRequiredService<THandler>()));
+        Services.AddSingleton(new HandlerRegistration(type, adapter));
     }
 
     /// <summary>Runs tasks of <paramref name="type"/> with a delegate.</summary>
@@ -25,7 +69,7 @@ public sealed class SurgeWorkersBuilder(IServiceCollection services)
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(handle);
         Services.AddKeyedSingleton<ITaskHandler>(type, new DelegateHandler(handle));
-        Services.AddSingleton(new HandlerRegistration(type));
+        Services.AddSingleton(new HandlerRegistration(type, typeof(DelegateHandler)));
         return this;
     }
 

@@ -13,7 +13,7 @@ internal sealed class ResultCache(IOptions<TaskPoliciesOptions> policies, Handle
         if (spec.Entity is not null) return null; // an entity's events run, in order: a cached answer would skip its turn
         var policy = policies.Value.For(spec.Type);
         if (!policy.Deterministic) return null;
-        var version = policy.Version ?? (handlers.TryGet(spec.Type, out var handler) && handler is IVersionedHandler v ? v.Version : "1");
+        var version = policy.Version ?? handlers.VersionOf(spec.Type) ?? "1";
         return Key(spec.Type, version, spec.Payload.Span);
     }
 

@@ -12,4 +12,7 @@ internal sealed partial class PoolRunner
 
     [LoggerMessage(3, LogLevel.Warning, "Task {TaskId} of type {Type} passed its hard time limit ({Limit}) ignoring its cancelled token: abandoned, its slot freed")]
     private partial void LogAbandoned(string taskId, string type, TimeSpan limit);
+
+    [LoggerMessage(4, LogLevel.Warning, "Task {TaskId} of type {Type}: disposing its run's services failed; its outcome stands")]
+    private partial void LogScopeDisposeFailed(Exception exception, string taskId, string type);
 }

@@ -58,12 +58,13 @@ internal sealed partial class PoolRunner
 
     // The soft limit cancels the handler's token; the hard limit stops waiting for it. A handler that never returns
     // (even one that blocks without awaiting) keeps its thread, but no longer its slot or its task.
-    private async Task<ReadOnlyMemory<byte>> WithinHardLimitAsync(ITaskHandler handler, TaskContext context, WorkItem item, CancellationTokenSource token, TimeSpan hard)
+    // An abandoned handler keeps its DI scope until it does return (HandlerRun.DisposeWhenDone).
+    private async Task<ReadOnlyMemory<byte>> WithinHardLimitAsync(HandlerRun handler, TaskContext context, WorkItem item, CancellationTokenSource token, TimeSpan hard)
     {
         var spec = item.Spec;
         using var stopTimer = new CancellationTokenSource();
         var hardTimer = Task.Delay(hard, _time, stopTimer.Token); // armed before the handler can do anything
-        var run = Task.Run(() => handler.HandleAsync(context, token.Token).AsTask(), CancellationToken.None);
+        var run = Task.Run(() => handler.Handler.HandleAsync(context, token.Token).AsTask(), CancellationToken.None);
         if (await Task.WhenAny(run, hardTimer).ConfigureAwait(false) == run)
         {
             stopTimer.Cancel();
@@ -72,6 +73,21 @@ internal sealed partial class PoolRunner
         Interlocked.Increment(ref _abandoned);
         LogAbandoned(spec.Id, spec.Type, hard);
         _ = run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        handler.DisposeWhenDone(run);
         throw new TimeoutException($"hard time limit of {hard} reached: the handler ignored its cancelled token and was abandoned, its slot freed");
+    }
+
+    // A service that throws while its scope is disposed has already done the run's work: the outcome stands, and the
+    // failure is logged rather than failing the task or the silo.
+    private async ValueTask DisposeRunAsync(HandlerRun run, TaskSpec spec)
+    {
+        try
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogScopeDisposeFailed(e, spec.Id, spec.Type);
+        }
     }
 }

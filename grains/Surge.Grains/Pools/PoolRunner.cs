@@ -147,6 +147,7 @@ internal sealed partial class PoolRunner
         var poolName = pool.Kind.Name();
         var startedAt = _time.GetUtcNow();
         CancellationTokenSource? token = null;
+        HandlerRun? run = null;
         TimeSpan soft = default;
         TaskOutcome outcome;
         try
@@ -160,14 +161,14 @@ internal sealed partial class PoolRunner
             SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(poolName, spec.Type));
             _events.Started(item, startedAt);
             _runLog.Started(item, startedAt);
-            if (!_handlers.TryGet(spec.Type, out var handler))
-                throw new InvalidOperationException($"no handler for type '{spec.Type}' on this silo");
+            // The run's own DI scope, from here to the finally below: the handler and its scoped services live as long as the run.
+            run = await _handlers.BeginAsync(spec.Type).ConfigureAwait(false);
             var context = new TaskContext
             {
                 TaskId = spec.Id, Type = spec.Type, Payload = spec.Payload, Features = spec.Features,
                 Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt,
             };
-            var result = await WithinHardLimitAsync(handler, context, item, token, soft + policy.HardLimitGrace).ConfigureAwait(false);
+            var result = await WithinHardLimitAsync(run, context, item, token, soft + policy.HardLimitGrace).ConfigureAwait(false);
             _bounds.CheckResultSize(result);
             outcome = new TaskOutcome(true, null, result, pool.Kind, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt, context.MemoryMb);
         }
@@ -188,6 +189,7 @@ internal sealed partial class PoolRunner
         {
             NotRunning(item);
             token?.Dispose();
+            if (run is not null) await DisposeRunAsync(run, spec).ConfigureAwait(false);
         }
         _runLog.Ended(item, outcome.FinishedAt, outcome.Succeeded);
         var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;

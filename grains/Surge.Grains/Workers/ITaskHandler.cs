@@ -3,7 +3,8 @@ namespace Surge.Workers;
 /// <summary>
 /// User work for one task type, registered with <c>AddSurgeWorkers(w =&gt; w.AddHandler&lt;T&gt;("type"))</c>.
 /// Runs on the thread pool, outside any grain. Throwing fails the task with the exception's message; the silo goes on.
-/// Handlers are singletons: keep per-task state in locals.
+/// Resolved for each run from a DI scope of its own, disposed when the run ends: it may depend on scoped services.
+/// For typed payloads and results see <see cref="ITaskHandler{TIn, TOut}"/>.
 /// </summary>
 public interface ITaskHandler
 {
