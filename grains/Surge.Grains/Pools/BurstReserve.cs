@@ -5,7 +5,7 @@ namespace Surge.Pools;
 /// slots its arrivals keep busy over a short window (arrivals × mean run time / window, in slots); the reserve covers a
 /// high quantile of that load over recent arrivals (not its mean) at <see cref="TargetUtilization"/>, so a burst finds
 /// a reserved slot free or one about to be, and never more than the short pool's share of the silo's recent work
-/// (rounded up) and one slot. Fewer reserved slots make bursts wait behind long work; more take slots from long work for nothing.
+/// (rounded up). Fewer reserved slots make bursts wait behind long work; more take slots from long work for nothing.
 /// Pure: time is passed in as <see cref="TimeProvider.GetTimestamp"/> ticks.
 /// </summary>
 /// <remarks>
@@ -112,12 +112,11 @@ internal sealed class BurstReserve
         else _otherWorkMs += runMs;
     }
 
-    // The short pool's share of recent work, in slots, rounded up, and one more: the share is its mean, and its bursts
-    // need a slot beyond it. No bound before long work has run.
+    // The short pool's share of recent work, in slots, rounded up; no bound before long work has run.
     private int ShareOfSlots()
     {
         if (_slots == 0 || _otherWorkMs <= 0) return int.MaxValue;
-        return (int)Math.Ceiling(_slots * _shortWorkMs / (_shortWorkMs + _otherWorkMs) - 1e-9) + 1;
+        return (int)Math.Ceiling(_slots * _shortWorkMs / (_shortWorkMs + _otherWorkMs) - 1e-9);
     }
 
     // How many arrivals of the ring (the newest included) came after `since`: arrival times only grow, so a binary search.
