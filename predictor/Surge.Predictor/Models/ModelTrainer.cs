@@ -17,7 +17,8 @@ public static class ModelTrainer
     /// <summary>
     /// Default quantile of held-out log-duration errors added to a guess before routing compares it: the median, so a
     /// task goes short when it is more likely short than not. Measured with `bench mixed --runs predicted,oracle`
-    /// (8 slots, the pools sizing themselves, guesses centred in their 2× band): on the default world 0.50 left 34
+    /// (8 slots, the pools sizing themselves with a reserve bound one slot looser than the one shipped, guesses
+    /// centred in their 2× band): on the default world 0.50 left 34
     /// short tasks in the long queue and sent 26 long ones short, short p99 64 ms against 51 for the oracle; 0.75 left
     /// 70 and sent 6, short p99 310 ms. World 2, shift 0.2: 78 against 51 ms, and 430 with 0.75. Long p99 and makespan
     /// did not move. A short task predicted long waits behind long work for seconds; a long one predicted short mostly
