@@ -67,9 +67,6 @@ internal sealed class BurstReserve
         }
     }
 
-    /// <summary>The moving mean of short run times.</summary>
-    public double MeanRunMs => _meanRunMs;
-
     /// <summary>A short task arrived; <paramref name="predictedMs"/> stands in for run times until one has run.</summary>
     public void Arrived(long now, double? predictedMs = null)
     {
