@@ -9,6 +9,8 @@ namespace Surge;
 /// </summary>
 /// <param name="Name">Unique name; registering a name again replaces its schedule.</param>
 /// <param name="Cron">Five fields (minute hour day month weekday) or six (seconds first), UTC, e.g. <c>*/5 * * * *</c>.</param>
+/// <param name="Type">Task type each submission has; a handler must be registered for it on the silos.</param>
+/// <param name="Payload">Bytes each submission carries (JSON by convention).</param>
 [GenerateSerializer, Immutable]
 public sealed record ScheduleSpec(
     [property: Id(0)] string Name,
@@ -16,6 +18,7 @@ public sealed record ScheduleSpec(
     [property: Id(2)] string Type,
     [property: Id(3)] ReadOnlyMemory<byte> Payload)
 {
+    /// <summary>A schedule whose tasks carry <paramref name="payloadJson"/> as UTF-8.</summary>
     public static ScheduleSpec Create(string name, string cron, string type, string payloadJson = "{}")
         => new(name, cron, type, Encoding.UTF8.GetBytes(payloadJson));
 

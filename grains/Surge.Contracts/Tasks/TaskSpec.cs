@@ -38,5 +38,6 @@ public sealed record TaskSpec(
     public TaskSpec ForEntity(string entity, string? eventName = null, string? after = null, long? sequence = null)
         => this with { Entity = entity, Event = eventName, After = after, Sequence = sequence };
 
+    /// <summary>The payload decoded as UTF-8, for logs and the CLI.</summary>
     public string PayloadText => Encoding.UTF8.GetString(Payload.Span);
 }

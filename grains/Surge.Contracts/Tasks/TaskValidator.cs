@@ -6,8 +6,13 @@ namespace Surge;
 /// </summary>
 public static class TaskValidator
 {
+    /// <summary>Largest payload unless a silo is configured otherwise (<c>Surge:Workers:MaxPayloadBytes</c>): 1 MiB.</summary>
     public const int DefaultMaxPayloadBytes = 1024 * 1024;
+
+    /// <summary>Longest task id, in characters: ids are keys in storage and logs.</summary>
     public const int MaxIdLength = 256;
+
+    /// <summary>Longest task type, event (and <c>after</c>) or schedule name, in characters.</summary>
     public const int MaxNameLength = 128;
 
     /// <summary>Most features one task may carry: a predictor reads a handful, and each one is stored with the task.</summary>
