@@ -9,8 +9,10 @@ namespace Surge.Schedules;
 /// </summary>
 public sealed class SchedulesOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Schedules";
 
+    /// <summary>Per schedule name, its cron expression, task type and payload.</summary>
     public Dictionary<string, ScheduleOptions> Entries { get; set; } = new(StringComparer.Ordinal);
 }
 
