@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Surge.Cluster.Tests.Processes;
 
@@ -6,7 +7,9 @@ namespace Surge.Cluster.Tests.Packaging;
 /// <summary>
 /// The repository packed once, as `dotnet pack Orleans.sln -c Release -o out` would, into a folder of its own. Packs
 /// what the test run already built (--no-build, --no-restore): test.sh builds the solution first, so this takes
-/// seconds and never races another project's build or restore.
+/// seconds and never races another project's build or restore. The packages get the version the assemblies were built
+/// with: MinVer would otherwise label them with the version of the commit checked out now, which is another one when
+/// a commit came between the build and the tests.
 /// </summary>
 public sealed partial class PackedRepository : IAsyncLifetime
 {
@@ -24,12 +27,16 @@ public sealed partial class PackedRepository : IAsyncLifetime
 
     public TimeSpan PackTime { get; private set; }
 
+    /// <summary>The version the build gave the assemblies (their informational version without the commit).</summary>
+    public string BuiltVersion { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
+        BuiltVersion = FileVersionInfo.GetVersionInfo(Repo.CliDll).ProductVersion!.Split('+')[0];
         var started = TimeProvider.System.GetTimestamp();
         var pack = await DotnetAsync(TimeSpan.FromMinutes(3), "pack", Path.Combine(Repo.Root, "Orleans.sln"), "-c", Configuration,
-            "--no-build", "--no-restore", "-o", Out, "--nologo", "-nodeReuse:false");
+            "--no-build", "--no-restore", "-o", Out, "--nologo", "-nodeReuse:false", $"-p:MinVerVersionOverride={BuiltVersion}");
         PackTime = TimeProvider.System.GetElapsedTime(started);
         Assert.True(pack.ExitCode == 0, pack.ToString());
         Files = System.IO.Directory.GetFiles(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!;
