@@ -11,7 +11,6 @@ namespace Surge.Cluster.Tests.Samples;
 /// its scoped thumbnail store is created once per run. The tests of this class run one at a time, so the worker's count
 /// of stores moves only with the runs of the test at hand.
 /// </summary>
-[Trait("Category", "Process")]
 public partial class SampleWorkerTests(SampleWorkerFixture worker) : IClassFixture<SampleWorkerFixture>
 {
     // 4x4 in 2x2 blocks, dark and light: its 2x2 thumbnail is the blocks' values.
