@@ -79,7 +79,8 @@ public sealed class SurgeCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache);
+            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache)
+                .AddMemoryGrainStorage(SurgeStorage.Waves).AddMemoryGrainStorage(SurgeStorage.Pipes);
             // A test may have put a faulty storage of its own in front of the entities' (Faults.FaultyGrainStorage).
             if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, SurgeStorage.Entities) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))
                 silo.AddMemoryGrainStorage(SurgeStorage.Entities);
