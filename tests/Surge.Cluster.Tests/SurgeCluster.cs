@@ -16,11 +16,14 @@ public sealed class SurgeCluster : IAsyncDisposable
     private SurgeCluster(TestCluster cluster)
     {
         Cluster = cluster;
-        Client = CreateClient(cluster.Client);
+        var services = CreateClient(cluster.Client);
+        Client = services.GetRequiredService<ISurgeClient>();
+        Flows = services.GetRequiredService<ISurgeFlows>();
     }
 
     public TestCluster Cluster { get; }
     public ISurgeClient Client { get; }
+    public ISurgeFlows Flows { get; }
 
     // The clocks of clusters started on one: a silo configurator is made by the test host, so it finds its clock by key.
     private const string ClockKey = "SurgeTests:Clock";
@@ -90,18 +93,18 @@ public sealed class SurgeCluster : IAsyncDisposable
                 .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName)
                 .AddHandler<CappedHandler>(CappedHandler.Capped).AddHandler<CappedHandler>(CappedHandler.Metered)
                 .AddHandler<IntervalHandler>(IntervalHandler.TypeName).AddHandler<BigResultHandler>(BigResultHandler.TypeName)
-                .AddHandler<ScaleHandler>());
+                .AddHandler<ScaleHandler>().AddHandler<Surge.Cluster.Tests.Flows.FlowStepHandler>(Surge.Cluster.Tests.Flows.FlowStepHandler.TypeName));
             silo.Services.AddScoped<RunScopedLedger>();
         }
     }
 
-    /// <summary>The production client, over the test cluster's own Orleans client.</summary>
-    private static ISurgeClient CreateClient(IClusterClient client)
+    /// <summary>The production clients, over the test cluster's own Orleans client.</summary>
+    private static IServiceProvider CreateClient(IClusterClient client)
     {
         var services = new ServiceCollection();
         services.AddSingleton(client);
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddSurgeClient();
-        return services.BuildServiceProvider().GetRequiredService<ISurgeClient>();
+        return services.BuildServiceProvider();
     }
 }
