@@ -31,11 +31,13 @@ internal sealed partial class WaveGrain(
     private const string ReminderName = "surge-wave";
     private const int Parallel = 64; // entity calls in flight while starting or checking: enough to keep pools fed, few enough to stay polite
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StallCheck = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger = logger;
     private EntityProgress?[] _progress = [];
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private int _done;
     private Task? _sweep;
+    private DateTimeOffset _heard;
 
     private WaveRecord Record => state.State;
 
@@ -87,11 +89,19 @@ internal sealed partial class WaveGrain(
         return Status();
     }
 
-    public Task<WaveStatus?> GetStatusAsync() => Task.FromResult(Record.Plan is null ? null : Status());
+    public Task<WaveStatus?> GetStatusAsync()
+    {
+        if (Record.Plan is null) return Task.FromResult<WaveStatus?>(null);
+        // Someone is watching and nothing has moved for a while: look now rather than at the next reminder, which may
+        // be a minute away, in case a silo died with some of the entities' runs.
+        if (Record.FinishedAt is null && time.GetUtcNow() - _heard > StallCheck) Sweep();
+        return Task.FromResult<WaveStatus?>(Status());
+    }
 
     public Task ReportAsync(string entity, EntityProgress progress)
     {
         if (Record.Plan is null || Record.FinishedAt is not null || !_index.TryGetValue(entity, out var i)) return Task.CompletedTask;
+        _heard = time.GetUtcNow();
         Update(i, progress);
         return _done == _progress.Length ? FinishAsync() : Task.CompletedTask;
     }
@@ -160,6 +170,7 @@ internal sealed partial class WaveGrain(
 
     private async Task SweepAsync(bool start)
     {
+        _heard = time.GetUtcNow();
         try
         {
             var plan = Record.Plan!;
