@@ -118,3 +118,11 @@ public static class PipeKey
 {
     public static string Of(string version, string pipe, string entity, string date) => $"{version}/{pipe} {entity} {date}";
 }
+
+/// <summary>What a schedule starts at each instant instead of a task: a wave of a flow over a state.</summary>
+/// <param name="Hourly">The wave's date is the instant's hour (<c>yyyy-MM-ddTHH</c>) rather than its day.</param>
+[GenerateSerializer, Immutable]
+public sealed record WaveSchedule(
+    [property: Id(0)] string Flow,
+    [property: Id(1)] string State,
+    [property: Id(2)] bool Hourly = false);

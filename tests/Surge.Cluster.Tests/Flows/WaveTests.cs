@@ -164,4 +164,20 @@ public class WaveTests(ClusterFixture fixture)
         Assert.Equal("flow", (await Assert.ThrowsAsync<SurgeValidationException>(() => _flows.StartWaveAsync(new WaveRequest(Unique("nope"), state)))).Field);
         Assert.Equal("date", (await Assert.ThrowsAsync<SurgeValidationException>(() => _flows.StartWaveAsync(new WaveRequest("f", state, Date: "yesterday")))).Field);
     }
+
+    [Fact]
+    public async Task Schedule_Wave_StartsAWaveAtEachInstantOnce()
+    {
+        var flow = await _flows.RegisterAsync(new FlowBuilder(Unique("nightly")).Task("only", FlowStepHandler.TypeName, "v1", output: "p").Build());
+        var state = await StateAsync("n-1");
+        var name = Unique("nightly-schedule");
+
+        await fixture.Surge.Client.ScheduleAsync(ScheduleSpec.ForWave(name, "* * * * * *", flow.Name, state));
+        var waves = await Eventually.ValueAsync(() => Task.FromResult(FlowStepHandler.Runs.Where(r => r.Key.StartsWith($"schedule.{name}.", StringComparison.Ordinal)).ToList()),
+            runs => runs.Count >= 2, "two instants' waves to run", TimeSpan.FromSeconds(30));
+        await fixture.Surge.Client.UnscheduleAsync(name);
+
+        Assert.All(waves, w => Assert.Equal(["n-1"], w.Value.Select(r => r.Entity))); // each instant's wave ran its entity once
+        Assert.Equal(WaveDates.Today(DateTimeOffset.UtcNow), (await _flows.GetWaveAsync(waves[0].Key))!.Date);
+    }
 }
