@@ -27,6 +27,9 @@ public interface ISurgeFlows
 
     Task<WaveStatus?> GetWaveAsync(string wave, CancellationToken cancellationToken = default);
 
+    /// <summary>The latest waves started, latest first.</summary>
+    Task<WaveStatus[]> ListWavesAsync(int max = 20, CancellationToken cancellationToken = default);
+
     /// <summary>Polls the wave until it is done or <paramref name="timeout"/> passes; <paramref name="progress"/> hears each poll.</summary>
     Task<WaveStatus> WaitWaveAsync(string wave, TimeSpan? timeout = null, IProgress<WaveStatus>? progress = null, CancellationToken cancellationToken = default);
 

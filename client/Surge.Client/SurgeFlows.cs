@@ -50,6 +50,13 @@ internal sealed class SurgeFlows(IClusterClient cluster, IOptions<SurgeClientOpt
     public Task<WaveStatus?> GetWaveAsync(string wave, CancellationToken cancellationToken = default)
         => _calls.CallAsync(static (c, w) => c.GetGrain<IWaveGrain>(w).GetStatusAsync(), Name(wave, "wave"), cancellationToken);
 
+    public async Task<WaveStatus[]> ListWavesAsync(int max = 20, CancellationToken cancellationToken = default)
+    {
+        var ids = await _calls.CallAsync(static (c, m) => c.GetGrain<IWaveIndexGrain>(0).RecentAsync(m), max, cancellationToken);
+        var statuses = await Task.WhenAll(ids.Select(id => GetWaveAsync(id, cancellationToken)));
+        return [.. statuses.OfType<WaveStatus>()];
+    }
+
     public async Task<WaveStatus> WaitWaveAsync(string wave, TimeSpan? timeout = null, IProgress<WaveStatus>? progress = null, CancellationToken cancellationToken = default)
     {
         var started = time.GetTimestamp();

@@ -49,6 +49,16 @@ public interface IWaveGrain : IGrainWithStringKey
     Task<WaveComparison> CompareAsync(string task, string? versionA = null, string? versionB = null);
 }
 
+/// <summary>The latest waves started, for the status page and <c>surge wave list</c>.</summary>
+public interface IWaveIndexGrain : IGrainWithIntegerKey
+{
+    Task AddAsync(string wave);
+
+    /// <summary>Up to <paramref name="max"/> wave ids, latest first.</summary>
+    [ReadOnly]
+    Task<string[]> RecentAsync(int max);
+}
+
 /// <summary>Rules for the keys of a state's entities, which become parts of task ids and pipe keys.</summary>
 public static class EntityKeys
 {

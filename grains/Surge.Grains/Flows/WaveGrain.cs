@@ -38,6 +38,7 @@ internal sealed partial class WaveGrain(
     private int _done;
     private Task? _sweep;
     private DateTimeOffset _heard;
+    private ImmutableArray<WaveTaskCount> _final;
 
     private WaveRecord Record => state.State;
 
@@ -83,6 +84,7 @@ internal sealed partial class WaveGrain(
         }
         Index();
         await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
+        await GrainFactory.GetGrain<IWaveIndexGrain>(0).AddAsync(wave);
         LogStarted(wave, flow.Name, request.State, entities.Length, plan.Steps.Length);
         if (entities.Length == 0) await FinishAsync();
         else Sweep(start: true);
@@ -151,7 +153,10 @@ internal sealed partial class WaveGrain(
         _index = new Dictionary<string, int>(Record.Entities.Length, StringComparer.Ordinal);
         for (var i = 0; i < Record.Entities.Length; i++) _index[Record.Entities[i]] = i;
         _done = 0;
-        gauges.Set(this.GetPrimaryKeyString(), () => Record.Plan is { } plan ? (plan.Flow.Name, Counts()) : default);
+        // Read by the metrics exporter off the grain's thread, where the grain's state may not be touched: plain fields
+        // only (a progress entry is an immutable record, so a racy read sees an old one or a new one, both whole).
+        var (plan, progress) = (Record.Plan!, _progress);
+        gauges.Set(this.GetPrimaryKeyString(), () => (plan.Flow.Name, _final.IsDefaultOrEmpty ? WaveTally.Count(plan, progress) : _final));
     }
 
     private void Update(int i, EntityProgress progress)
@@ -219,6 +224,7 @@ internal sealed partial class WaveGrain(
             Record.FinishedAt = null; // not done until stored: the next report or sweep finishes it
             throw;
         }
+        _final = Record.FinalCounts;
         LogFinished(this.GetPrimaryKeyString(), (Record.FinishedAt.Value - Record.StartedAt).TotalSeconds);
         if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
     }
