@@ -1,45 +1,49 @@
-using Surge.Cli.Commands;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Surge.Cli.CommandLine;
 using Surge.Client;
 using Surge.Replay;
 
 namespace Surge.Cli;
 
-/// <summary>Dispatches a verb and turns every expected failure into a one-line message and an exit code.</summary>
+/// <summary>
+/// Parses the command line with System.CommandLine (<see cref="CliTree"/>), runs the command, and turns every expected
+/// failure into a one-line message on stderr and an exit code: 0 ok, 1 failed, 2 bad command line.
+/// </summary>
 internal static class SurgeCli
 {
     public const int Ok = 0, Failed = 1, BadUsage = 2;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        var (rest, overrides) = ConfigOverrides.Split(args);
+        var context = new CliContext(stdout, stderr, overrides);
+        var root = CliTree.Build(context);
+        // No response files: an argument that starts with @ is a value (a payload, an id), never a file to expand.
+        var parsed = root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var configuration = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false, // failures are mapped to exit codes below
+            ProcessTerminationTimeout = null, // Ctrl+C cancels the command's token (below), which then ends as it can
+        };
+        if (parsed.Action is ParseErrorAction) return BadCommandLine(parsed, configuration, stderr);
+
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
         try
         {
-            var parsed = CliArgs.Parse(args);
-            if (parsed.Verb is "" or "help" || parsed.Has("help"))
-            {
-                stdout.Write(Usage.Text);
-                return parsed.Verb is "" && !parsed.Has("help") ? BadUsage : Ok;
-            }
-            return parsed.Verb switch
-            {
-                "submit" => await SubmitCommand.RunAsync(parsed, stdout, cancel.Token),
-                "status" => await StatusCommand.RunAsync(parsed, stdout, cancel.Token),
-                "replay" => await ReplayCommand.RunAsync(parsed, stdout, stderr, cancel.Token),
-                "train" => TrainCommand.Run(parsed, stdout),
-                "predict" => PredictCommand.Run(parsed, stdout),
-                "simulate-autoscale" => SimulateAutoscaleCommand.Run(parsed, stdout),
-                "autoscale" => await AutoscaleCommand.RunAsync(parsed, stdout, cancel.Token),
-                "cancel" => await CancelCommand.RunAsync(parsed, stdout, cancel.Token),
-                "dead" => await DeadCommand.RunAsync(parsed, stdout, cancel.Token),
-                "schedule" => await ScheduleCommand.RunAsync(parsed, stdout, cancel.Token),
-                "workload" => WorkloadCommand.Run(parsed, stdout),
-                _ => throw new UsageException($"unknown command '{parsed.Verb}'"),
-            };
+            return await parsed.InvokeAsync(configuration, cancel.Token);
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"surge: {e.Message}. See 'surge help'.");
+            stderr.WriteLine($"surge: {e.Message}. See '{CommandPath(parsed)} --help'.");
             return BadUsage;
         }
         catch (Exception e) when (e is CliException or SurgeValidationException or WorkloadException or SurgeUnavailableException or KeyNotFoundException or FileNotFoundException or InvalidDataException)
@@ -59,5 +63,34 @@ internal static class SurgeCli
             stderr.WriteLine(e);
             return Failed;
         }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The synopsis the README's CLI section shows, rendered from the same definitions that parse.</summary>
+    public static string Synopsis() => CommandLine.Synopsis.Render(CliTree.Build(CliContext.ForDefinitions()));
+
+    // Each error on its own line, and where to read more. `surge` alone also gets the overview, as it always did.
+    private static int BadCommandLine(ParseResult parsed, InvocationConfiguration configuration, TextWriter stderr)
+    {
+        if (parsed.CommandResult.Command is RootCommand && parsed.Tokens.Count == 0)
+            parsed.RootCommandResult.Command.Parse(["--help"]).Invoke(configuration);
+        foreach (var error in parsed.Errors) stderr.WriteLine($"surge: {error.Message}");
+        stderr.WriteLine($"See '{CommandPath(parsed)} --help'.");
+        return BadUsage;
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Add(result.Command is RootCommand ? "surge" : result.Command.Name);
+        names.Reverse();
+        return string.Join(' ', names);
     }
 }
+
+/// <summary>The command line is wrong in a way the parser cannot see; the message says how. Exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Surge.Cli.CommandLine;
 using Surge.Client;
 using Surge.Hosting;
 
@@ -22,20 +23,19 @@ internal sealed class SurgeConnection : IAsyncDisposable
     public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
     public string Description { get; }
 
-    public static async Task<SurgeConnection> OpenAsync(CliArgs args, CancellationToken cancellationToken)
+    public static async Task<SurgeConnection> OpenAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = [.. args.ConfigOverrides],
+            Args = [.. settings.ConfigOverrides],
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter(null, LogLevel.Warning); // above appsettings' levels: the CLI's stdout is for results
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         string description;
-        if (args.Has("embedded"))
+        if (settings.Embedded)
         {
-            if (args.Has("gateway")) throw new UsageException("--embedded and --gateway exclude each other: either host a silo here or connect to one");
             builder.AddSurgeSilo();
             builder.Services.AddSurgeClient();
             description = "embedded silo";
@@ -43,8 +43,7 @@ internal sealed class SurgeConnection : IAsyncDisposable
         else
         {
             // --gateway wins; else Surge:Client:Gateways, else Redis membership (cluster mode), else the local silo.
-            var gateway = args.Get("gateway");
-            if (gateway is not null && !GatewayAddress.TryParse(gateway, out _, out var error)) throw new UsageException($"--gateway '{gateway}': {error}");
+            var gateway = settings.Gateway; // checked by the parser
             builder.UseOrleansClient(client => client.AddSurgeClient(o => { if (gateway is not null) o.Gateways = [gateway]; }));
             description = gateway is not null ? $"gateway {gateway}" : "the configured cluster (Surge:Client:Gateways, else Surge:Redis, else 127.0.0.1:30000)";
         }
@@ -53,7 +52,7 @@ internal sealed class SurgeConnection : IAsyncDisposable
         {
             await host.StartAsync(cancellationToken);
         }
-        catch (Exception e) when (!args.Has("embedded") && e is not OperationCanceledException)
+        catch (Exception e) when (!settings.Embedded && e is not OperationCanceledException)
         {
             host.Dispose();
             throw new CliException($"cannot reach {description} ({e.GetBaseException().Message}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded.");

@@ -19,8 +19,15 @@ public sealed class PortOptions
     /// <summary>HTTP port for health and dashboards; 0 turns HTTP off. Default 8080; 0 to 65535.</summary>
     public int Http { get; set; } = DefaultHttp;
 
-    /// <summary>Silo port of the first silo, which the others join on localhost clustering. Default 11111.</summary>
-    public int PrimarySilo { get; set; } = DefaultSilo;
+    /// <summary>
+    /// Silo port of the first silo, which the others join on localhost clustering. Default: this silo's own
+    /// <see cref="Silo"/> port, so a single silo on custom ports is its own primary instead of waiting for one on 11111;
+    /// set it on every other silo of a cluster on one machine.
+    /// </summary>
+    public int? PrimarySilo { get; set; }
+
+    /// <summary>The primary's silo port: <see cref="PrimarySilo"/> when set, else this silo's own.</summary>
+    public int PrimarySiloPort => PrimarySilo ?? Silo;
 }
 
 /// <summary>Which cluster this silo belongs to (<c>Surge:Cluster</c>).</summary>
@@ -43,7 +50,7 @@ internal sealed class HostOptionsValidator : IValidateOptions<PortOptions>, IVal
         Port("Silo", o.Silo, 1, failures);
         Port("Gateway", o.Gateway, 1, failures);
         Port("Http", o.Http, 0, failures);
-        Port("PrimarySilo", o.PrimarySilo, 1, failures);
+        if (o.PrimarySilo is { } primary) Port("PrimarySilo", primary, 1, failures);
         if (o.Silo == o.Gateway || (o.Http != 0 && (o.Http == o.Silo || o.Http == o.Gateway)))
             failures.Add($"{PortOptions.Section}: Silo ({o.Silo}), Gateway ({o.Gateway}) and Http ({o.Http}) must differ; give each its own port.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -3,7 +3,7 @@ namespace Surge.Cluster.Tests;
 [Collection("cluster")]
 public class TaskPathTests(ClusterFixture fixture)
 {
-    // The README's path: client → task shard grain → classifier grain → pool grain → handler. Stateless workers are
+    // The path docs/architecture.md draws: client → task shard grain → classifier grain → pool grain → handler. Stateless workers are
     // activated where they are called, so every silo that ran tasks has its own classifier and pool activations.
     [Fact]
     public async Task Run_Tasks_GoThroughClassifierAndPoolGrainsOnTheirShardsSilos()

@@ -54,7 +54,7 @@ public class WorkloadGeneratorTests
     }
 
     // SHA-256 of what the reference generator writes for large runs (sha256sum of gen.py's file): the whole stream,
-    // tens of thousands of draws deep, and the burst the README measures (40000 tasks, 64 slots, 0.9).
+    // tens of thousands of draws deep, and the burst docs/autoscaler.md measures (40000 tasks, 64 slots, 0.9).
     [Theory]
     [InlineData("e3ce9edcf526318d64860c747fbbee67cfdedb1450b987d72c5bea739303afb8", WorkloadKind.Burst, 40_000, 1, 1, 0.0, 64, 0.9, 4.0)]
     [InlineData("d3017a42b92a3c13c9d0473b80c4597d27c3231117faf54be1f491806e12cdd8", WorkloadKind.Mixed, 20_000, 3, 7, 0.3, 8, 0.7, 4.0)]

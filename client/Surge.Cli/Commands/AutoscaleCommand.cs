@@ -1,14 +1,30 @@
+using System.CommandLine;
+using Surge.Cli.CommandLine;
+using Surge.Cli.Output;
+
 namespace Surge.Cli.Commands;
 
 /// <summary><c>surge autoscale history</c>: the autoscaler's decisions with their inputs and reasons.</summary>
 internal static class AutoscaleCommand
 {
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, CancellationToken cancellationToken)
+    public static Command Create(CliContext context, ConnectionOptions connection)
     {
-        args.RejectUnknown("max", "gateway", "embedded");
-        if (args.Positional is not ["history"]) throw new UsageException("usage: surge autoscale history [--max 50]");
-        await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
-        var decisions = await connection.Client.GetAutoscaleHistoryAsync(args.GetInt("max", 50, 1, 1000), cancellationToken);
+        var max = CliOptions.Int("--max", 50, 1, 1000, "how many decisions, newest last");
+        var output = CliOptions.Output();
+        var history = new Command("history", "the autoscaler's decisions, inputs and reasons") { max, output };
+        connection.AddTo(history);
+        history.SetAction(async (result, cancellationToken) =>
+        {
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            var decisions = await surge.Client.GetAutoscaleHistoryAsync(result.GetValue(max), cancellationToken);
+            CliOutput.Write(context.Stdout, result.GetFormat(output), decisions, CliJsonContext.Default.AutoscaleDecisionArray, WriteText);
+            return SurgeCli.Ok;
+        });
+        return new Command("autoscale", "what the autoscaler decided") { history };
+    }
+
+    private static void WriteText(TextWriter stdout, AutoscaleDecision[] decisions)
+    {
         stdout.WriteLine($"{"AT (UTC)",-12} {"KIND",-11} {"SILO",-28} {"POOL",-7} {"FROM",5} {"TO",5}  REASON / INPUTS");
         foreach (var d in decisions)
         {
@@ -16,6 +32,5 @@ internal static class AutoscaleCommand
             stdout.WriteLine($"{"",-12} {"",-11} {"",-28} {"",-7} {"",5} {"",5}  {d.Inputs}");
         }
         if (decisions.Length == 0) stdout.WriteLine("(no decisions yet)");
-        return SurgeCli.Ok;
     }
 }

@@ -1,46 +1,92 @@
+using System.CommandLine;
+using System.Text.Json;
+using Surge.Cli.CommandLine;
+using Surge.Cli.Output;
+
 namespace Surge.Cli.Commands;
 
 /// <summary><c>surge dead list | show ID | retry ID | purge (ID | --all)</c>: tasks that failed for good.</summary>
 internal static class DeadCommand
 {
-    private const string Help = "usage: surge dead list [--max 50] | show TASK-ID | retry TASK-ID | purge (TASK-ID | --all)";
+    public static Command Create(CliContext context, ConnectionOptions connection)
+        => new("dead", "tasks that failed for good (attempts exhausted, or their 'after' never came)")
+        {
+            List(context, connection),
+            Show(context, connection),
+            Retry(context, connection),
+            Purge(context, connection),
+        };
 
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, CancellationToken cancellationToken)
+    private static Command List(CliContext context, ConnectionOptions connection)
     {
-        args.RejectUnknown("max", "all", "gateway", "embedded");
-        var (verb, id) = args.Positional switch
+        var max = CliOptions.Int("--max", 50, 1, 1000, "how many, newest first");
+        var output = CliOptions.Output();
+        var command = new Command("list", "the dead-lettered tasks") { max, output };
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
         {
-            [var v] => (v, (string?)null),
-            [var v, var i] => (v, i),
-            _ => throw new UsageException(Help),
-        };
-        var wellFormed = verb switch
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            StatusFormat.WriteList(context.Stdout, result.GetFormat(output), await surge.Client.GetDeadLettersAsync(result.GetValue(max), cancellationToken));
+            return SurgeCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show(CliContext context, ConnectionOptions connection)
+    {
+        var id = new Argument<string>("TASK-ID") { Description = "a dead-lettered task" };
+        var output = CliOptions.Output();
+        var command = new Command("show", "one dead-lettered task's status and error; exit 1 if it is not dead-lettered") { id, output };
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
         {
-            "list" => id is null,
-            "show" or "retry" => id is not null,
-            "purge" => id is not null ^ args.Has("all"), // one task, or all of them on purpose
-            _ => false,
-        };
-        if (!wellFormed) throw new UsageException(Help);
-        await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
-        var client = connection.Client;
-        switch (verb)
+            var taskId = result.GetRequiredValue(id);
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            var status = await surge.Client.GetStatusAsync(taskId, cancellationToken) ?? throw new KeyNotFoundException($"no task has id '{taskId}'");
+            StatusFormat.Write(context.Stdout, result.GetFormat(output), status);
+            return status.DeadLettered ? SurgeCli.Ok : throw new CliException($"task '{taskId}' is {status.State}, not dead-lettered");
+        });
+        return command;
+    }
+
+    private static Command Retry(CliContext context, ConnectionOptions connection)
+    {
+        var id = new Argument<string>("TASK-ID") { Description = "a dead-lettered task" };
+        var output = CliOptions.Output();
+        var command = new Command("retry", "runs a dead-lettered task again, with fresh attempts") { id, output };
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
         {
-            case "list":
-                StatusFormat.WriteList(stdout, await client.GetDeadLettersAsync(args.GetInt("max", 50, 1, 1000), cancellationToken));
-                return SurgeCli.Ok;
-            case "show":
-                var status = await client.GetStatusAsync(id!, cancellationToken) ?? throw new KeyNotFoundException($"no task has id '{id}'");
-                StatusFormat.Write(stdout, status);
-                return status.DeadLettered ? SurgeCli.Ok : throw new CliException($"task '{id}' is {status.State}, not dead-lettered");
-            case "retry":
-                StatusFormat.Write(stdout, await client.RetryDeadLetterAsync(id!, cancellationToken) ?? throw new KeyNotFoundException($"no task has id '{id}'"));
-                return SurgeCli.Ok;
-            case "purge":
-                stdout.WriteLine($"purged {await client.PurgeDeadLettersAsync(id, cancellationToken)} dead letter(s)");
-                return SurgeCli.Ok;
-            default:
-                throw new UsageException(Help);
-        }
+            var taskId = result.GetRequiredValue(id);
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            var status = await surge.Client.RetryDeadLetterAsync(taskId, cancellationToken) ?? throw new KeyNotFoundException($"no task has id '{taskId}'");
+            StatusFormat.Write(context.Stdout, result.GetFormat(output), status);
+            return SurgeCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Purge(CliContext context, ConnectionOptions connection)
+    {
+        var id = new Argument<string?>("TASK-ID") { Arity = ArgumentArity.ZeroOrOne, Description = "the dead letter to remove" };
+        var all = CliOptions.Flag("--all", "remove every dead letter");
+        var output = CliOptions.Output();
+        var command = new Command("purge", "removes one dead letter, or all of them with --all") { id, all, output };
+        // One task, or all of them on purpose: never all by forgetting the id.
+        command.Validators.Add(r =>
+        {
+            if ((r.GetResult(id) is { Tokens.Count: > 0 }) == (r.GetResult(all) is { Implicit: false }))
+                r.AddError("dead purge takes a TASK-ID or --all, not both and not neither");
+        });
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            var purged = new PurgeView(await surge.Client.PurgeDeadLettersAsync(result.GetValue(id), cancellationToken));
+            CliOutput.Write(context.Stdout, result.GetFormat(output), purged, CliJsonContext.Default.PurgeView,
+                (w, p) => w.WriteLine($"purged {p.Purged} dead letter(s)"));
+            return SurgeCli.Ok;
+        });
+        return command;
     }
 }

@@ -1,29 +1,44 @@
+using System.CommandLine;
+using Surge.Cli.CommandLine;
 using Surge.Replay;
 
 namespace Surge.Cli.Commands;
 
+/// <summary><c>surge replay</c>: submits a workload at its arrival times, follows every task, and writes a report.</summary>
 internal static class ReplayCommand
 {
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create(CliContext context, ConnectionOptions connection)
     {
-        args.RejectUnknown("out", "results", "producers", "allocate", "gateway", "embedded", "model");
-        if (args.Get("model") is { } model)
+        var workload = new Argument<string>("WORKLOAD.jsonl") { Description = "the workload to replay (surge workload generate or from-history makes one)" };
+        var output = CliOptions.Required("--out", "REPORT.json", "the report to write; it is also printed as one JSON line");
+        var results = CliOptions.Text("--results", "TASKS.jsonl", "also write every task's final status, one JSON object a line");
+        var producers = CliOptions.Int("--producers", 4, 1, 256, "concurrent submitters");
+        var allocate = CliOptions.Flag("--allocate", "simulated tasks really allocate their memory_mb");
+        var model = CliOptions.Text("--model", "MODEL.zip", "with --embedded: the embedded silo routes with this model (surge train)");
+        var command = new Command("replay", "replay a workload against the cluster and report latencies, throughput and routing")
+            { workload, output, results, producers, allocate, model };
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
         {
-            if (!args.Has("embedded")) throw new UsageException("--model needs --embedded: a running silo loads its model from Surge:Predictor:ModelPath");
-            if (!File.Exists(model)) throw new UsageException($"--model {model}: no such file; train one with 'surge train'");
-            args.ConfigOverrides.Add($"--Surge:Predictor:ModelPath={Path.GetFullPath(model)}");
-        }
-        if (args.Positional.Count != 1) throw new UsageException("replay takes one workload file, e.g. surge replay samples/mixed.jsonl --out report.json");
-        var output = args.Require("out", "name the report file, e.g. --out report.json");
-        var options = new ReplayOptions { Producers = args.GetInt("producers", 4, 1, 256), Allocate = args.Has("allocate") };
-        var workload = WorkloadReader.Read(args.Positional[0]); // read before connecting: a bad file fails fast
+            var settings = connection.Read(result, context);
+            if (result.GetValue(model) is { } modelPath)
+            {
+                if (!settings.Embedded) throw new UsageException("--model needs --embedded: a running silo loads its model from Surge:Predictor:ModelPath");
+                if (!File.Exists(modelPath)) throw new UsageException($"--model {modelPath}: no such file; train one with 'surge train'");
+                settings = settings with { ConfigOverrides = [.. settings.ConfigOverrides, $"--Surge:Predictor:ModelPath={Path.GetFullPath(modelPath)}"] };
+            }
+            var path = result.GetRequiredValue(workload);
+            var options = new ReplayOptions { Producers = result.GetValue(producers), Allocate = result.GetValue(allocate) };
+            var tasks = WorkloadReader.Read(path); // read before connecting: a bad file fails fast
 
-        await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
-        var (report, results) = await ReplayRun.RunWithResultsAsync(connection.Client, workload, Path.GetFileName(args.Positional[0]), options,
-            new ProgressBar(stderr), cancellationToken);
-        if (args.Get("results") is { } resultsPath) await ResultsFile.WriteAsync(resultsPath, results, cancellationToken);
-        await File.WriteAllTextAsync(output, report.ToJson(indented: true) + Environment.NewLine, cancellationToken);
-        stdout.WriteLine(report.ToJson());
-        return report.Completed + report.Failed + report.Rejected == report.Tasks ? SurgeCli.Ok : SurgeCli.Failed;
+            await using var surge = await SurgeConnection.OpenAsync(settings, cancellationToken);
+            var (report, finals) = await ReplayRun.RunWithResultsAsync(surge.Client, tasks, Path.GetFileName(path), options,
+                new ProgressBar(context.Stderr), cancellationToken);
+            if (result.GetValue(results) is { } resultsPath) await ResultsFile.WriteAsync(resultsPath, finals, cancellationToken);
+            await File.WriteAllTextAsync(result.GetRequiredValue(output), report.ToJson(indented: true) + Environment.NewLine, cancellationToken);
+            context.Stdout.WriteLine(report.ToJson());
+            return report.Completed + report.Failed + report.Rejected == report.Tasks ? SurgeCli.Ok : SurgeCli.Failed;
+        });
+        return command;
     }
 }

@@ -1,39 +1,72 @@
+using System.CommandLine;
+using Surge.Cli.CommandLine;
+using Surge.Cli.Output;
+
 namespace Surge.Cli.Commands;
 
 /// <summary><c>surge schedule add NAME --cron CRON --type TYPE [--payload JSON] | list | remove NAME</c>.</summary>
 internal static class ScheduleCommand
 {
-    private const string Help = "usage: surge schedule add NAME --cron \"*/5 * * * *\" --type TYPE [--payload JSON] | list | remove NAME";
+    public static Command Create(CliContext context, ConnectionOptions connection)
+        => new("schedule", "recurring submissions, on a cron in UTC") { Add(context, connection), List(context, connection), Remove(context, connection) };
 
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, CancellationToken cancellationToken)
+    private static Command Add(CliContext context, ConnectionOptions connection)
     {
-        args.RejectUnknown("cron", "type", "payload", "gateway", "embedded");
-        await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
-        var client = connection.Client;
-        switch (args.Positional)
+        var name = new Argument<string>("NAME") { Description = "the schedule's name; adding a name again replaces its schedule" };
+        var cron = CliOptions.Required("--cron", "CRON", "five cron fields (or six, seconds first), in UTC, e.g. \"0 2 * * *\"");
+        var type = SpecOptions.TypeOption();
+        var payload = CliOptions.Text("--payload", "JSON", "each task's input (default {})");
+        var output = CliOptions.Output();
+        var command = new Command("add", "submit a task of TYPE at every instant of the cron (UTC)") { name, cron, type, payload, output };
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
         {
-            case ["add", var name]:
-                var status = await client.ScheduleAsync(ScheduleSpec.Create(name, args.Require("cron", "five cron fields in UTC, e.g. --cron \"0 2 * * *\""),
-                    args.Require("type", "a task type registered on the silos"), args.Get("payload") ?? "{}"), cancellationToken);
-                Write(stdout, [status]);
-                return SurgeCli.Ok;
-            case ["list"]:
-                Write(stdout, await client.GetSchedulesAsync(cancellationToken));
-                return SurgeCli.Ok;
-            case ["remove", var name]:
-                if (!await client.UnscheduleAsync(name, cancellationToken)) throw new KeyNotFoundException($"no schedule is named '{name}'");
-                stdout.WriteLine($"removed schedule '{name}'");
-                return SurgeCli.Ok;
-            default:
-                throw new UsageException(Help);
-        }
+            var spec = ScheduleSpec.Create(result.GetRequiredValue(name), result.GetRequiredValue(cron), result.GetRequiredValue(type), result.GetValue(payload) ?? "{}");
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            Write(context.Stdout, result.GetFormat(output), [await surge.Client.ScheduleAsync(spec, cancellationToken)]);
+            return SurgeCli.Ok;
+        });
+        return command;
     }
 
-    private static void Write(TextWriter w, IReadOnlyList<ScheduleStatus> schedules)
+    private static Command List(CliContext context, ConnectionOptions connection)
+    {
+        var output = CliOptions.Output();
+        var command = new Command("list", "the schedules, with when each fired last and fires next") { output };
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            Write(context.Stdout, result.GetFormat(output), await surge.Client.GetSchedulesAsync(cancellationToken));
+            return SurgeCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Remove(CliContext context, ConnectionOptions connection)
+    {
+        var name = new Argument<string>("NAME") { Description = "the schedule to remove" };
+        var command = new Command("remove", "stop a schedule; exit 1 if no schedule has that name") { name };
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var scheduleName = result.GetRequiredValue(name);
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            if (!await surge.Client.UnscheduleAsync(scheduleName, cancellationToken)) throw new KeyNotFoundException($"no schedule is named '{scheduleName}'");
+            context.Stdout.WriteLine($"removed schedule '{scheduleName}'");
+            return SurgeCli.Ok;
+        });
+        return command;
+    }
+
+    private static void Write(TextWriter w, OutputFormat format, IReadOnlyList<ScheduleStatus> schedules)
+        => CliOutput.Write(w, format, schedules.Select(ScheduleView.Of).ToArray(), CliJsonContext.Default.ScheduleViewArray, WriteText);
+
+    private static void WriteText(TextWriter w, ScheduleView[] schedules)
     {
         w.WriteLine($"{"NAME",-24} {"CRON (UTC)",-18} {"TYPE",-14} {"LAST",-20} NEXT");
         foreach (var s in schedules)
-            w.WriteLine($"{s.Spec.Name,-24} {s.Spec.Cron,-18} {s.Spec.Type,-14} {s.LastFired?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-",-20} {s.NextFire?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-"}");
-        if (schedules.Count == 0) w.WriteLine("(none)");
+            w.WriteLine($"{s.Name,-24} {s.Cron,-18} {s.Type,-14} {s.LastFired?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-",-20} {s.NextFire?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-"}");
+        if (schedules.Length == 0) w.WriteLine("(none)");
     }
 }

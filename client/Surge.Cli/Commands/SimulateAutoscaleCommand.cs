@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Text.Json;
 using Surge.Autoscale;
+using Surge.Cli.CommandLine;
 using Surge.Cli.Simulation;
 using Surge.Replay;
 
@@ -11,46 +13,63 @@ namespace Surge.Cli.Commands;
 /// </summary>
 internal static class SimulateAutoscaleCommand
 {
-    public static int Run(CliArgs args, TextWriter stdout)
+    public static Command Create(CliContext context)
     {
-        args.RejectUnknown("pod-start-delay", "slots-per-pod", "max-concurrency", "min", "max", "keda-target", "quiet");
-        if (args.Positional.Count != 1) throw new UsageException("simulate-autoscale takes one workload file, e.g. surge simulate-autoscale burst.jsonl");
-        var tasks = WorkloadReader.Read(args.Positional[0]).Select(t => new SimulatedTask(t.AtMs, t.DurationMs)).ToList();
-        var options = new SimulationOptions
+        var workload = new Argument<string>("WORKLOAD.jsonl") { Description = "the workload to simulate, e.g. one from surge workload generate burst" };
+        var podStartDelay = CliOptions.Int("--pod-start-delay", 45, 0, 3600, "seconds from a scale-up to a ready pod");
+        var slotsPerPod = CliOptions.Int("--slots-per-pod", 8, 1, 10_000, "slots a pod runs at first");
+        var maxConcurrency = CliOptions.OptionalInt("--max-concurrency", 1, 100_000, "N", "the in-silo autoscaler's ceiling a pod (default 4 x --slots-per-pod)");
+        var min = CliOptions.Int("--min", 1, 1, 1000, "fewest pods");
+        var max = CliOptions.OptionalInt("--max", 1, 1000, "N", "most pods (default 10, at least --min)");
+        var kedaTarget = CliOptions.OptionalInt("--keda-target", 1, 1_000_000, "N", "the queue-proportional reference's tasks a pod (default --slots-per-pod)");
+        var quiet = CliOptions.Flag("--quiet", "only the summary lines, not Surge's timeline");
+        var command = new Command("simulate-autoscale", "the real autoscale policy against a simulated cluster, beside reference policies")
+            { workload, podStartDelay, slotsPerPod, maxConcurrency, min, max, kedaTarget, quiet };
+        command.SetAction(result =>
         {
-            PodStartDelay = TimeSpan.FromSeconds(args.GetInt("pod-start-delay", 45, 0, 3600)),
-            SlotsPerPod = args.GetInt("slots-per-pod", 8, 1, 10_000),
-            MinReplicas = args.GetInt("min", 1, 1, 1000),
-        };
-        options.MaxConcurrencyPerPod = args.GetInt("max-concurrency", options.SlotsPerPod * 4, options.SlotsPerPod, 100_000);
-        options.MaxReplicas = args.GetInt("max", 10, options.MinReplicas, 1000);
-        var kedaTarget = args.GetInt("keda-target", options.SlotsPerPod, 1, 1_000_000);
-        var autoscale = new AutoscaleOptions { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas, PodStartDelay = options.PodStartDelay };
-
-        var results = new[]
-        {
-            AutoscaleSimulator.Run(tasks, options, clock => new SurgePolicy(autoscale, clock)),
-            AutoscaleSimulator.Run(tasks, options, _ => new StaticMaxPolicy()),
-            AutoscaleSimulator.Run(tasks, options, _ => new QueueProportionalPolicy(kedaTarget)),
-            OraclePolicy.Run(tasks, options),
-        };
-        if (!args.Has("quiet"))
-        {
-            stdout.WriteLine($"# surge: {tasks.Count} tasks, pods start in {options.PodStartDelay.TotalSeconds:0}s, {options.SlotsPerPod} slots a pod (in-silo up to {options.MaxConcurrencyPerPod}), {options.MinReplicas}-{options.MaxReplicas} pods");
-            foreach (var line in results[0].Timeline) stdout.WriteLine($"# {line}");
-        }
-        foreach (var r in results)
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(new
+            var tasks = WorkloadReader.Read(result.GetRequiredValue(workload)).Select(t => new SimulatedTask(t.AtMs, t.DurationMs)).ToList();
+            var options = new SimulationOptions
             {
-                policy = r.Policy,
-                p95_wait_ms = r.P95WaitMs,
-                max_backlog = r.MaxBacklog,
-                pod_seconds = r.PodSeconds,
-                scale_events = r.ScaleEvents,
-                time_to_drain_s = r.TimeToDrainS,
-            }));
-        }
-        return SurgeCli.Ok;
+                PodStartDelay = TimeSpan.FromSeconds(result.GetValue(podStartDelay)),
+                SlotsPerPod = result.GetValue(slotsPerPod),
+                MinReplicas = result.GetValue(min),
+            };
+            // Their ranges depend on other options, so they are checked here rather than by the parser.
+            options.MaxConcurrencyPerPod = InRange("--max-concurrency", result.GetValue(maxConcurrency) ?? options.SlotsPerPod * 4, options.SlotsPerPod, 100_000);
+            options.MaxReplicas = InRange("--max", result.GetValue(max) ?? 10, options.MinReplicas, 1000);
+            var keda = InRange("--keda-target", result.GetValue(kedaTarget) ?? options.SlotsPerPod, 1, 1_000_000);
+            var autoscale = new AutoscaleOptions { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas, PodStartDelay = options.PodStartDelay };
+
+            var results = new[]
+            {
+                AutoscaleSimulator.Run(tasks, options, clock => new SurgePolicy(autoscale, clock)),
+                AutoscaleSimulator.Run(tasks, options, _ => new StaticMaxPolicy()),
+                AutoscaleSimulator.Run(tasks, options, _ => new QueueProportionalPolicy(keda)),
+                OraclePolicy.Run(tasks, options),
+            };
+            var stdout = context.Stdout;
+            if (!result.GetValue(quiet))
+            {
+                stdout.WriteLine($"# surge: {tasks.Count} tasks, pods start in {options.PodStartDelay.TotalSeconds:0}s, {options.SlotsPerPod} slots a pod (in-silo up to {options.MaxConcurrencyPerPod}), {options.MinReplicas}-{options.MaxReplicas} pods");
+                foreach (var line in results[0].Timeline) stdout.WriteLine($"# {line}");
+            }
+            foreach (var r in results)
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(new
+                {
+                    policy = r.Policy,
+                    p95_wait_ms = r.P95WaitMs,
+                    max_backlog = r.MaxBacklog,
+                    pod_seconds = r.PodSeconds,
+                    scale_events = r.ScaleEvents,
+                    time_to_drain_s = r.TimeToDrainS,
+                }));
+            }
+            return SurgeCli.Ok;
+        });
+        return command;
     }
+
+    private static int InRange(string name, int value, int min, int max)
+        => value >= min && value <= max ? value : throw new UsageException($"{name} is '{value}'; give a whole number from {min} to {max}");
 }

@@ -1,9 +1,24 @@
 using System.Globalization;
+using System.Text.Json;
+using Surge.Cli.CommandLine;
+using Surge.Cli.Output;
 
 namespace Surge.Cli.Commands;
 
 internal static class StatusFormat
 {
+    public static void Write(TextWriter w, OutputFormat format, TaskStatus s)
+    {
+        if (format == OutputFormat.Json) w.WriteLine(JsonSerializer.Serialize(TaskView.Of(s), CliJsonContext.Default.TaskView));
+        else Write(w, s);
+    }
+
+    public static void WriteList(TextWriter w, OutputFormat format, IReadOnlyList<TaskStatus> tasks)
+    {
+        if (format == OutputFormat.Json) w.WriteLine(JsonSerializer.Serialize(tasks.Select(TaskView.Of).ToArray(), CliJsonContext.Default.TaskViewArray));
+        else WriteList(w, tasks);
+    }
+
     public static void Write(TextWriter w, TaskStatus s)
     {
         w.WriteLine($"id:        {s.Id}");

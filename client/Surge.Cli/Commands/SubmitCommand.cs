@@ -1,46 +1,32 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Text;
+using System.CommandLine;
+using Surge.Cli.CommandLine;
 
 namespace Surge.Cli.Commands;
 
+/// <summary><c>surge submit</c>: submits one task, and with --wait follows it to its end.</summary>
 internal static class SubmitCommand
 {
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, CancellationToken cancellationToken)
+    public static Command Create(CliContext context, ConnectionOptions connection)
     {
-        args.RejectUnknown("type", "payload", "feature", "id", "entity", "event", "after", "sequence", "timeout", "max-attempts", "wait", "gateway", "embedded");
-        var spec = BuildSpec(args);
-        TaskValidator.Validate(spec); // bad input is named before any connection, reachable cluster or not
-        await using var connection = await SurgeConnection.OpenAsync(args, cancellationToken);
-        var status = args.Has("wait")
-            ? await connection.Client.RunAsync(spec, cancellationToken: cancellationToken)
-            : await connection.Client.SubmitAsync(spec, cancellationToken);
-        StatusFormat.Write(stdout, status);
-        return status.State == TaskState.Failed ? SurgeCli.Failed : SurgeCli.Ok;
-    }
-
-    internal static TaskSpec BuildSpec(CliArgs args)
-    {
-        var features = ImmutableDictionary.CreateBuilder<string, FeatureValue>(StringComparer.Ordinal);
-        foreach (var pair in args.GetAll("feature"))
+        var spec = new SpecOptions();
+        var wait = CliOptions.Flag("--wait", "wait until the task is final; exit 1 if it failed");
+        var output = CliOptions.Output();
+        var command = new Command("submit", "submit a task (and with --wait, wait for its end)");
+        foreach (var option in spec.All) command.Add(option);
+        command.Add(wait);
+        command.Add(output);
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
         {
-            var eq = pair.IndexOf('=');
-            if (eq <= 0) throw new UsageException($"--feature '{pair}': expected NAME=VALUE, e.g. --feature source=adwords or --feature rows=1200");
-            var value = pair[(eq + 1)..];
-            features[pair[..eq]] = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? FeatureValue.Of(n) : FeatureValue.Of(value);
-        }
-        long? sequence = args.Get("sequence") is { } s
-            ? long.TryParse(s, out var seq) ? seq : throw new UsageException($"--sequence '{s}': give a whole number, 1 or more")
-            : null;
-        TimeSpan? timeout = args.Get("timeout") is { } t
-            ? TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var ts) ? ts : throw new UsageException($"--timeout '{t}': give a duration such as 00:05:00")
-            : null;
-        return new TaskSpec(
-            args.Get("id") ?? Guid.NewGuid().ToString("N"),
-            args.Require("type", "name a task type registered on the silos, e.g. --type simulate"),
-            Encoding.UTF8.GetBytes(args.Get("payload") ?? "{}"),
-            features.ToImmutable(),
-            args.Get("entity"), args.Get("event"), args.Get("after"), sequence, timeout,
-            args.Has("max-attempts") ? args.GetInt("max-attempts", 1, 1, 100) : null);
+            var task = spec.Build(result);
+            TaskValidator.Validate(task); // bad input is named before any connection, reachable cluster or not
+            await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
+            var status = result.GetValue(wait)
+                ? await surge.Client.RunAsync(task, cancellationToken: cancellationToken)
+                : await surge.Client.SubmitAsync(task, cancellationToken);
+            StatusFormat.Write(context.Stdout, result.GetFormat(output), status);
+            return status.State == TaskState.Failed ? SurgeCli.Failed : SurgeCli.Ok;
+        });
+        return command;
     }
 }

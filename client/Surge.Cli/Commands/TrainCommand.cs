@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using Surge.Cli.CommandLine;
+using Surge.Cli.Output;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Replay;
@@ -15,14 +17,28 @@ internal static class TrainCommand
 {
     private const double HeldOutShare = 0.2;
 
-    public static int Run(CliArgs args, TextWriter stdout)
+    public static Command Create(CliContext context)
     {
-        args.RejectUnknown("history", "out", "json", "threshold-ms", "seed");
-        var history = Rows(WorkloadReader.Read(args.Require("history", "name a history file, e.g. --history history.jsonl (surge workload generate history)")));
-        var output = args.Require("out", "name the model file to write, e.g. --out model.zip");
-        var threshold = args.GetInt("threshold-ms", 50, 1, 3_600_000);
-        var seed = args.GetInt("seed", 1, 0, int.MaxValue);
+        var history = CliOptions.Required("--history", "HISTORY.jsonl", "the history to learn from (surge workload generate history makes one)");
+        var output = CliOptions.Required("--out", "MODEL.zip", "the model file to write");
+        var threshold = CliOptions.Int("--threshold-ms", 50, 1, 3_600_000, "the short/long threshold the scores are measured against");
+        var seed = CliOptions.Int("--seed", 1, 0, int.MaxValue, "the seed of the held-out split and the trainer");
+        var format = CliOptions.Output();
+        var json = new Option<bool>("--json") { Hidden = true, Description = "the same as --output json (kept for older scripts)" };
+        var command = new Command("train", "train the duration and memory models from a history file; scores them against the per-type baseline")
+            { history, output, threshold, seed, format, json };
+        command.SetAction(result =>
+        {
+            var view = Train(result.GetRequiredValue(history), result.GetRequiredValue(output), result.GetValue(threshold), result.GetValue(seed));
+            CliOutput.Write(context.Stdout, result.GetValue(json) ? OutputFormat.Json : result.GetFormat(format), view, CliJsonContext.Default.TrainingView, WriteText);
+            return SurgeCli.Ok;
+        });
+        return command;
+    }
 
+    private static TrainingView Train(string historyPath, string output, int threshold, int seed)
+    {
+        var history = Rows(WorkloadReader.Read(historyPath));
         var shuffled = history.ToArray();
         new Random(seed).Shuffle(shuffled);
         var heldOut = shuffled[..(int)(shuffled.Length * HeldOutShare)];
@@ -37,24 +53,9 @@ internal static class TrainCommand
 
         var baseline = new BaselinePredictor();
         foreach (var row in training) baseline.Observe(row.Type, row.Features, row.DurationMs, row.MemoryMb);
-        var modelScore = ModelEvaluation.Of(r => model.Predict(r.Type, r.Features), heldOut, threshold);
-        var baselineScore = ModelEvaluation.Of(r => baseline.Predict(r.Type, r.Features), heldOut, threshold);
-
-        if (args.Has("json"))
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(new { rows = history.Count, train_ms = trainMs, model = Json(modelScore), baseline = Json(baselineScore) }));
-        }
-        else
-        {
-            stdout.WriteLine($"trained on {training.Length} rows in {trainMs} ms, evaluated on {heldOut.Length} held-out rows; wrote {output}");
-            stdout.WriteLine($"{"",-32} {"model",9} {"baseline",9}");
-            Line(stdout, "short/long accuracy", modelScore.ShortLongAccuracy, baselineScore.ShortLongAccuracy);
-            Line(stdout, "duration off by 2x or more", modelScore.OffBy2x, baselineScore.OffBy2x);
-            Line(stdout, "memory median relative error", modelScore.MemoryMedianRelError, baselineScore.MemoryMedianRelError);
-            Line(stdout, "routing accuracy (risk margin)", modelScore.RoutingAccuracy, baselineScore.RoutingAccuracy);
-            Line(stdout, "long tasks routed short", modelScore.LongAsShort, baselineScore.LongAsShort);
-        }
-        return SurgeCli.Ok;
+        return new TrainingView(history.Count, training.Length, heldOut.Length, trainMs, output,
+            Score(ModelEvaluation.Of(r => model.Predict(r.Type, r.Features), heldOut, threshold)),
+            Score(ModelEvaluation.Of(r => baseline.Predict(r.Type, r.Features), heldOut, threshold)));
     }
 
     internal static IReadOnlyList<HistoryRow> Rows(IReadOnlyList<WorkloadTask> tasks)
@@ -63,14 +64,18 @@ internal static class TrainCommand
     internal static Feature[] Features(WorkloadTask task)
         => task.Features.Select(f => new Feature(f.Key, f.Value.Text, f.Value.Number)).ToArray();
 
-    private static object Json(ModelEvaluation e) => new
+    private static ScoreView Score(ModelEvaluation e) => new(e.ShortLongAccuracy, e.OffBy2x, e.MemoryMedianRelError, e.RoutingAccuracy, e.LongAsShort);
+
+    private static void WriteText(TextWriter w, TrainingView v)
     {
-        short_long_accuracy = e.ShortLongAccuracy,
-        off_by_2x = e.OffBy2x,
-        memory_median_rel_error = e.MemoryMedianRelError,
-        routing_accuracy = e.RoutingAccuracy,
-        long_as_short = e.LongAsShort,
-    };
+        w.WriteLine($"trained on {v.TrainedOn} rows in {v.TrainMs} ms, evaluated on {v.HeldOut} held-out rows; wrote {v.Out}");
+        w.WriteLine($"{"",-32} {"model",9} {"baseline",9}");
+        Line(w, "short/long accuracy", v.Model.ShortLongAccuracy, v.Baseline.ShortLongAccuracy);
+        Line(w, "duration off by 2x or more", v.Model.OffBy2x, v.Baseline.OffBy2x);
+        Line(w, "memory median relative error", v.Model.MemoryMedianRelError, v.Baseline.MemoryMedianRelError);
+        Line(w, "routing accuracy (risk margin)", v.Model.RoutingAccuracy, v.Baseline.RoutingAccuracy);
+        Line(w, "long tasks routed short", v.Model.LongAsShort, v.Baseline.LongAsShort);
+    }
 
     private static void Line(TextWriter w, string name, double model, double baseline)
         => w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} {model,9:0.0000} {baseline,9:0.0000}"));

@@ -93,6 +93,32 @@ public class CliAgainstSiloTests(SiloProcessFixture silo)
     }
 
     [Fact]
+    public async Task ReadCommands_OutputJson_OneDocumentEach()
+    {
+        using var submit = await silo.SurgeAsync(Quick, "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--wait", "--output", "json");
+        Assert.True(submit.ExitCode == 0, submit.Stderr);
+        var id = Json(submit).GetProperty("id").GetString()!;
+        Assert.Equal("Succeeded", Json(submit).GetProperty("state").GetString());
+
+        using var status = await silo.SurgeAsync(Quick, "status", id, "--output", "json");
+        Assert.Equal((id, "Succeeded"), (Json(status).GetProperty("id").GetString(), Json(status).GetProperty("state").GetString()));
+        using var pools = await silo.SurgeAsync(Quick, "status", "--output", "json");
+        Assert.Contains(Json(pools).EnumerateArray(), p => p.GetProperty("pool").GetString() == "Short");
+        foreach (var list in (string[][])[["dead", "list"], ["schedule", "list"], ["autoscale", "history"]])
+        {
+            using var cli = await silo.SurgeAsync(Quick, [.. list, "--output", "json"]);
+            Assert.True(cli.ExitCode == 0, cli.Stderr);
+            Assert.Equal(JsonValueKind.Array, Json(cli).ValueKind);
+        }
+    }
+
+    private static JsonElement Json(ChildProcess cli)
+    {
+        using var doc = JsonDocument.Parse(cli.Stdout); // the whole of stdout is one document
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
     public async Task Replay_BundledOrderedSample_AllCompleteInOrder()
     {
         var report = await ReplayAsync(Path.Combine(Repo.Samples, "ordered-300.jsonl"));

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Surge.Cli.CommandLine;
+
+/// <summary>
+/// The option shapes the commands share. A value out of range is a parse error (exit 2) that names the option and the
+/// range, as the hand-written parser said it.
+/// </summary>
+internal static class CliOptions
+{
+    public static Option<string> Required(string name, string helpName, string description)
+        => new(name) { Required = true, HelpName = helpName, Description = description };
+
+    public static Option<string?> Text(string name, string helpName, string description)
+        => new(name) { HelpName = helpName, Description = description };
+
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    public static Option<string[]> Many(string name, string helpName, string description)
+        => new(name) { HelpName = helpName, Description = description, DefaultValueFactory = _ => [] };
+
+    public static Option<int> Int(string name, int @default, int min, int max, string description)
+        => new(name) { Description = description, DefaultValueFactory = _ => @default, CustomParser = r => ParseInt(r, name, min, max) };
+
+    /// <summary>A whole number with no default: absent means "not given" (null), as for --max-attempts.</summary>
+    public static Option<int?> OptionalInt(string name, int min, int max, string helpName, string description)
+        => new(name) { HelpName = helpName, Description = description, CustomParser = r => ParseInt(r, name, min, max) };
+
+    public static Option<double> Double(string name, double @default, double min, double max, string description)
+        => new(name) { Description = description, DefaultValueFactory = _ => @default, CustomParser = r => ParseDouble(r, name, min, max) };
+
+    /// <summary><c>--output text|json</c>: JSON is one document on stdout, for scripts.</summary>
+    public static Option<OutputFormat> Output()
+    {
+        var option = new Option<OutputFormat>("--output")
+        {
+            HelpName = "text|json",
+            Description = "text for people, json for scripts (one document on stdout)",
+            DefaultValueFactory = _ => OutputFormat.Text,
+            CustomParser = r => (r.Tokens.Count > 0 ? r.Tokens[^1].Value : "").ToLowerInvariant() switch
+            {
+                "text" => OutputFormat.Text,
+                "json" => OutputFormat.Json,
+                var other => Error<OutputFormat>(r, $"--output is '{other}'; give text or json"),
+            },
+        };
+        return option;
+    }
+
+    /// <summary>The --output a command was given (text when absent).</summary>
+    public static OutputFormat GetFormat(this ParseResult result, Option<OutputFormat> option) => result.GetValue(option) ?? OutputFormat.Text;
+
+    // Parsed and range-checked in one place, so a bad value is one parse error that names the option and the range.
+    private static int ParseInt(ArgumentResult r, string name, int min, int max)
+    {
+        var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n : Error<int>(r, $"{name} is '{text}'; give a whole number from {min} to {max}");
+    }
+
+    private static double ParseDouble(ArgumentResult r, string name, double min, double max)
+    {
+        var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x >= min && x <= max
+            ? x : Error<double>(r, string.Create(CultureInfo.InvariantCulture, $"{name} is '{text}'; give a number from {min} to {max}"));
+    }
+
+    internal static T Error<T>(ArgumentResult r, string message)
+    {
+        r.AddError(message);
+        return default!;
+    }
+}
+
+/// <summary>
+/// How a command prints what it read: for people, or as one JSON document. A class rather than an enum so help shows
+/// the default as it is typed ("text").
+/// </summary>
+internal sealed record OutputFormat(string Name)
+{
+    public static readonly OutputFormat Text = new("text");
+    public static readonly OutputFormat Json = new("json");
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using Surge.Cli;
+using Surge.Cli.CommandLine;
+using Surge.Cli.Commands;
+
+namespace Surge.Tests;
+
+/// <summary>The `surge` command line on System.CommandLine: exit codes, help on every command, --version.</summary>
+public class CliCommandLineTests
+{
+    /// <summary>Every command and subcommand path, hidden ones aside, as the tree defines them.</summary>
+    public static TheoryData<string> CommandPaths()
+    {
+        var data = new TheoryData<string>();
+        void Walk(Command command, string path)
+        {
+            data.Add(path);
+            foreach (var sub in command.Subcommands.Where(c => !c.Hidden)) Walk(sub, $"{path} {sub.Name}".Trim());
+        }
+        Walk(CliTree.Build(CliContext.ForDefinitions()), "");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CommandPaths))]
+    public async Task Run_HelpOnEveryCommand_ExitCode0WithUsage(string path)
+    {
+        var (code, stdout, stderr) = await RunAsync([.. path.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"surge {path}".Trim(), stdout);
+        Assert.Contains("Usage:", stdout);
+    }
+
+    [Fact]
+    public async Task Run_Version_PrintsTheInformationalVersion()
+    {
+        var (code, stdout, _) = await RunAsync(["--version"]);
+        Assert.Equal(0, code);
+        Assert.Equal(CliTree.Version, stdout.Trim());
+        Assert.Matches(@"^\d+\.\d+\.\d+", stdout);
+    }
+
+    [Fact]
+    public async Task Run_NoCommand_OverviewAndExitCode2()
+    {
+        var (code, stdout, stderr) = await RunAsync([]);
+        Assert.Equal(2, code);
+        Assert.Contains("simulate-autoscale", stdout);
+        Assert.Contains("Exit codes", stdout);
+        Assert.Contains("surge:", stderr);
+    }
+
+    [Fact]
+    public async Task Run_HelpCommand_SameAsHelpOption()
+    {
+        var (code, stdout, _) = await RunAsync(["help", "dead", "purge"]);
+        Assert.Equal(0, code);
+        Assert.Contains("--all", stdout);
+    }
+
+    [Theory]
+    [InlineData("frobnicate", "frobnicate")]
+    [InlineData("replay w.jsonl --out r.json --ot x", "--ot")]
+    [InlineData("replay w.jsonl --out r.json --producers 0", "--producers is '0'; give a whole number from 1 to 256")]
+    [InlineData("replay w.jsonl", "--out")]
+    [InlineData("submit", "--type")]
+    [InlineData("submit --type simulate --feature rows", "--feature 'rows': expected NAME=VALUE")]
+    [InlineData("submit --type simulate --timeout soon", "--timeout 'soon'")]
+    [InlineData("submit --type simulate --max-attempts 0", "--max-attempts is '0'")]
+    [InlineData("status --gateway 127.0.0.1:30000 --embedded", "--embedded and --gateway exclude each other")]
+    [InlineData("status --gateway nowhere", "--gateway 'nowhere'")]
+    [InlineData("status --output xml", "--output is 'xml'; give text or json")]
+    [InlineData("dead purge", "a TASK-ID or --all")]
+    [InlineData("dead purge abc --all", "a TASK-ID or --all")]
+    [InlineData("workload generate storm --out w.jsonl", "history, mixed, ordered, burst")]
+    [InlineData("workload from-history h.jsonl --out w.jsonl --speed 0", "--speed is '0'")]
+    [InlineData("cancel", "TASK-ID")]
+    public async Task Run_BadCommandLine_ExitCode2NamingTheProblem(string line, string expected)
+    {
+        var (code, _, stderr) = await RunAsync(line.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task Run_ModelWithoutEmbedded_ExitCode2()
+    {
+        var (code, _, stderr) = await RunAsync(["replay", "w.jsonl", "--out", "r.json", "--model", "m.zip"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--model needs --embedded", stderr);
+    }
+
+    [Fact]
+    public async Task Run_ReplayMissingFile_ExitCode1NamingFile()
+    {
+        var (code, _, stderr) = await RunAsync(["replay", "/nonexistent/w.jsonl", "--out", "r.json"]);
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/w.jsonl", stderr);
+    }
+
+    [Fact]
+    public void Split_ConfigOverrides_BothFormsTakenOffTheLine()
+    {
+        var (rest, overrides) = ConfigOverrides.Split(["replay", "w.jsonl", "--out", "r.json", "--embedded", "--Surge:Routing:Mode=single", "--Surge:Workers:MaxConcurrency", "8"]);
+        Assert.Equal(["replay", "w.jsonl", "--out", "r.json", "--embedded"], rest);
+        Assert.Equal(["--Surge:Routing:Mode=single", "--Surge:Workers:MaxConcurrency=8"], overrides);
+    }
+
+    [Fact]
+    public void Parse_ConfigOverrideBetweenOptions_CommandStillParses()
+    {
+        var (rest, _) = ConfigOverrides.Split(["submit", "--type", "simulate", "--Surge:Client:MaxRetries=8", "--wait"]);
+        var parsed = CliTree.Build(CliContext.ForDefinitions()).Parse(rest);
+        Assert.Empty(parsed.Errors);
+    }
+
+    [Fact]
+    public void Build_SubmitOptions_FeaturesNumbersAndText()
+    {
+        var spec = new SpecOptions();
+        var command = new Command("submit");
+        foreach (var option in spec.All) command.Add(option);
+        var task = spec.Build(command.Parse(["--type", "simulate", "--feature", "rows=12", "--feature", "source=adwords", "--entity", "b/1", "--after", "started",
+            "--timeout", "00:01:00", "--max-attempts", "3"]));
+        Assert.Equal(12, task.Features["rows"].Number);
+        Assert.Equal("adwords", task.Features["source"].Text);
+        Assert.Equal(("b/1", "started"), (task.Entity, task.After));
+        Assert.Equal((TimeSpan.FromMinutes(1), 3), (task.Timeout, task.MaxAttempts));
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var code = await SurgeCli.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
