@@ -32,15 +32,7 @@ internal sealed class EntityStateGrain(
         if (next.Count == state.State.Entities.Count && next.SetEquals(state.State.Entities)) return next.Count;
         var previous = state.State.Entities;
         state.State.Entities = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Entities = previous; // nobody may read a change that is not stored
-            throw;
-        }
+        await state.WriteOrUndoAsync(() => state.State.Entities = previous);
         return next.Count;
     }
 

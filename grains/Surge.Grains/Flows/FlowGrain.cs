@@ -18,15 +18,7 @@ internal sealed class FlowGrain(
             throw new SurgeValidationException("flow.name", $"'{flow.Name}' is not this flow's name ('{this.GetPrimaryKeyString()}'); register through ISurgeFlows.RegisterAsync");
         var previous = state.State.Flow;
         state.State.Flow = flow;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Flow = previous; // nobody may read a definition that is not stored
-            throw;
-        }
+        await state.WriteOrUndoAsync(() => state.State.Flow = previous);
         return flow;
     }
 

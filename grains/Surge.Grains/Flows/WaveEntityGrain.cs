@@ -48,15 +48,7 @@ internal sealed partial class WaveEntityGrain(
         if (_run is null)
         {
             state.State = new WaveEntityState { Plan = plan, StartedAt = time.GetUtcNow(), Steps = new StepRecord[plan.Steps.Length] };
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                state.State = new WaveEntityState();
-                throw;
-            }
+            await state.WriteOrUndoAsync(() => state.State = new WaveEntityState());
             _run = new EntityRun(plan, state.State.StartedAt, state.State.Steps);
         }
         Pump();
@@ -231,17 +223,12 @@ internal sealed partial class WaveEntityGrain(
     {
         var previous = state.State.Steps;
         state.State.Steps = [.. _run!.Records];
-        try
+        // Decisions not stored are forgotten, not acted on: the run goes on from what is stored.
+        await state.WriteOrUndoAsync(() =>
         {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Decisions not stored are forgotten, not acted on: the run goes on from what is stored.
             state.State.Steps = previous;
             _run = new EntityRun(Plan, state.State.StartedAt, previous);
-            throw;
-        }
+        });
     }
 
     private void Report()

@@ -73,15 +73,7 @@ internal sealed partial class WaveGrain(
         Record.State = request.State;
         Record.Entities = entities;
         Record.StartedAt = time.GetUtcNow();
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = new WaveRecord();
-            throw;
-        }
+        await state.WriteOrUndoAsync(() => state.State = new WaveRecord());
         Index();
         await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
         await GrainFactory.GetGrain<IWaveIndexGrain>(0).AddAsync(wave);
@@ -215,15 +207,7 @@ internal sealed partial class WaveGrain(
         Record.FinishedAt = ends.Count > 0 ? ends.Max() : time.GetUtcNow();
         Record.CriticalPathSeconds = _progress.Select(p => p?.CriticalPathSeconds ?? 0).DefaultIfEmpty(0).Max();
         Record.FinalCounts = Counts();
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            Record.FinishedAt = null; // not done until stored: the next report or sweep finishes it
-            throw;
-        }
+        await state.WriteOrUndoAsync(() => Record.FinishedAt = null); // not done until stored: the next report or sweep finishes it
         _final = Record.FinalCounts;
         LogFinished(this.GetPrimaryKeyString(), (Record.FinishedAt.Value - Record.StartedAt).TotalSeconds);
         if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
