@@ -82,11 +82,11 @@ public sealed class SurgeCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache)
-                .AddMemoryGrainStorage(SurgeStorage.Waves).AddMemoryGrainStorage(SurgeStorage.Pipes);
-            // A test may have put a faulty storage of its own in front of the entities' (Faults.FaultyGrainStorage).
-            if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, SurgeStorage.Entities) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))
-                silo.AddMemoryGrainStorage(SurgeStorage.Entities);
+            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache);
+            // A test may have put a faulty storage of its own in front of these (Faults.FaultyGrainStorage).
+            foreach (var name in (string[])[SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
+                if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))
+                    silo.AddMemoryGrainStorage(name);
             silo.UseInMemoryReminderService();
             silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)

@@ -81,18 +81,27 @@ internal sealed partial class WaveEntityGrain(
 
     private async Task RunAsync()
     {
-        try
+        var pause = TimeSpan.FromMilliseconds(200);
+        while (true)
         {
-            await RunStepsAsync();
-            Report();
-            _keepAlive?.Dispose();
-            _keepAlive = null;
-            DeactivateOnIdle(); // done: its record answers later questions
+            try
+            {
+                await RunStepsAsync();
+                break;
+            }
+            catch (Exception e)
+            {
+                // A write that failed: the run goes on from what is stored, after a pause. Should this loop itself
+                // end (the activation going away), the keep-alive timer or the wave's sweep starts it again.
+                LogRunStopped(e, _wave, _entity, pause.TotalMilliseconds);
+                await Task.Delay(pause, time);
+                pause = pause * 2 < MaxBackoff ? pause * 2 : MaxBackoff;
+            }
         }
-        catch (Exception e)
-        {
-            LogRunStopped(e, _wave, _entity); // the keep-alive timer starts it again
-        }
+        Report();
+        _keepAlive?.Dispose();
+        _keepAlive = null;
+        DeactivateOnIdle(); // done: its record answers later questions
     }
 
     private async Task RunStepsAsync()
@@ -238,8 +247,8 @@ internal sealed partial class WaveEntityGrain(
 
     private readonly record struct StepOutcome(bool Succeeded, ReadOnlyMemory<byte> Result, string? Error, double RunSeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave} entity {Entity}: its run stopped and restarts at the next keep-alive")]
-    private partial void LogRunStopped(Exception e, string wave, string entity);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave} entity {Entity}: its run stopped; it goes on from what is stored in {PauseMs} ms")]
+    private partial void LogRunStopped(Exception e, string wave, string entity, double pauseMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave} entity {Entity}: a call failed; trying again in {PauseMs} ms")]
     private partial void LogRetrying(Exception e, string wave, string entity, double pauseMs);
