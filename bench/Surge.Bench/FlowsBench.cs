@@ -92,7 +92,7 @@ internal static class FlowsBench
         var started = Stopwatch.GetTimestamp();
         await flows.StartWaveAsync(new WaveRequest(flow.Name, state, WaveId: id));
         var done = await flows.WaitWaveAsync(id, TimeSpan.FromHours(1));
-        Console.WriteLine(JsonSerializer.Serialize(new { bench = "flows_wave", wave = id, entities, tasks = done.Steps, finished = done.Finished,
+        Console.WriteLine(JsonSerializer.Serialize(new { bench = "flows_wave", wave = id, entities, tasks = done.Steps, finished = done.Finished, degraded = done.Degraded, failed = done.Failed,
             makespan_s = done.MakespanSeconds, critical_path_s = done.CriticalPathSeconds, wall_s = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2) }));
         return (done, ran);
     }

@@ -18,7 +18,14 @@ public sealed record EntityProgress(
     [property: Id(0)] ImmutableArray<StepState> Steps,
     [property: Id(1)] bool Done,
     [property: Id(2)] double CriticalPathSeconds,
-    [property: Id(3)] DateTimeOffset? EndedAt);
+    [property: Id(3)] DateTimeOffset? EndedAt)
+{
+    /// <summary>
+    /// How far the entity has come: a step counts 0 pending, 1 running, 2 ended. It only grows (a step never goes back,
+    /// and only stored states are reported), so of two reports the one with the lower rank is the older.
+    /// </summary>
+    public int Rank => Steps.IsDefault ? 0 : Steps.Sum(s => s == StepState.Pending ? 0 : s == StepState.Running ? 1 : 2);
+}
 
 /// <summary>A step to start now: normally with all its inputs, or degraded with the inputs that exist.</summary>
 public readonly record struct StepStart(PlanStep Step, bool Degraded, ImmutableArray<PipeInput> Present, ImmutableArray<string> Missing);

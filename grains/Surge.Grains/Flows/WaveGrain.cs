@@ -33,9 +33,8 @@ internal sealed partial class WaveGrain(
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StallCheck = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger = logger;
-    private EntityProgress?[] _progress = [];
+    private WaveBook? _book;
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
-    private int _done;
     private Task? _sweep;
     private DateTimeOffset _heard;
     private ImmutableArray<WaveTaskCount> _final;
@@ -96,8 +95,8 @@ internal sealed partial class WaveGrain(
     {
         if (Record.Plan is null || Record.FinishedAt is not null || !_index.TryGetValue(entity, out var i)) return Task.CompletedTask;
         _heard = time.GetUtcNow();
-        Update(i, progress);
-        return _done == _progress.Length ? FinishAsync() : Task.CompletedTask;
+        _book!.Update(i, progress);
+        return _book.AllDone ? FinishAsync() : Task.CompletedTask;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -141,21 +140,12 @@ internal sealed partial class WaveGrain(
 
     private void Index()
     {
-        _progress = new EntityProgress?[Record.Entities.Length];
+        var book = _book = new WaveBook(Record.Plan!, Record.Entities.Length);
         _index = new Dictionary<string, int>(Record.Entities.Length, StringComparer.Ordinal);
         for (var i = 0; i < Record.Entities.Length; i++) _index[Record.Entities[i]] = i;
-        _done = 0;
-        // Read by the metrics exporter off the grain's thread, where the grain's state may not be touched: plain fields
-        // only (a progress entry is an immutable record, so a racy read sees an old one or a new one, both whole).
-        var (plan, progress) = (Record.Plan!, _progress);
-        gauges.Set(this.GetPrimaryKeyString(), () => (plan.Flow.Name, _final.IsDefaultOrEmpty ? WaveTally.Count(plan, progress) : _final));
-    }
-
-    private void Update(int i, EntityProgress progress)
-    {
-        var was = _progress[i]?.Done == true;
-        _progress[i] = progress;
-        if (progress.Done && !was) _done++;
+        // Read by the metrics exporter off the grain's thread, where the grain's state may not be touched: plain fields only.
+        var flow = Record.Plan!.Flow.Name;
+        gauges.Set(this.GetPrimaryKeyString(), () => (flow, _final.IsDefaultOrEmpty ? book.Counts() : _final));
     }
 
     // Starts (or checks on) every entity not known to be done, a few at a time; one sweep at a time.
@@ -171,7 +161,8 @@ internal sealed partial class WaveGrain(
         try
         {
             var plan = Record.Plan!;
-            var pending = Enumerable.Range(0, _progress.Length).Where(i => _progress[i]?.Done != true).ToList();
+            var book = _book!;
+            var pending = Enumerable.Range(0, book.Entities).Where(i => !book.IsDone(i)).ToList();
             using var gate = new SemaphoreSlim(Parallel);
             await Task.WhenAll(pending.Select(async i =>
             {
@@ -181,7 +172,7 @@ internal sealed partial class WaveGrain(
                     var entity = GrainFactory.GetGrain<IWaveEntityGrain>(WaveKeys.Entity(this.GetPrimaryKeyString(), Record.Entities[i]));
                     // After a restart an entity may not have been started yet: starting is idempotent.
                     var progress = start ? await entity.StartAsync(plan) : await entity.GetAsync() ?? await entity.StartAsync(plan);
-                    if (Record.FinishedAt is null) Update(i, progress);
+                    if (Record.FinishedAt is null) book.Update(i, progress);
                 }
                 catch (Exception e)
                 {
@@ -192,7 +183,7 @@ internal sealed partial class WaveGrain(
                     gate.Release();
                 }
             }));
-            if (_done == _progress.Length && Record.FinishedAt is null) await FinishAsync();
+            if (book.AllDone && Record.FinishedAt is null) await FinishAsync();
         }
         catch (Exception e)
         {
@@ -203,9 +194,8 @@ internal sealed partial class WaveGrain(
     private async Task FinishAsync()
     {
         if (Record.FinishedAt is not null) return;
-        var ends = _progress.Select(p => p?.EndedAt).OfType<DateTimeOffset>().ToList();
-        Record.FinishedAt = ends.Count > 0 ? ends.Max() : time.GetUtcNow();
-        Record.CriticalPathSeconds = _progress.Select(p => p?.CriticalPathSeconds ?? 0).DefaultIfEmpty(0).Max();
+        Record.FinishedAt = _book!.LastEnd ?? time.GetUtcNow();
+        Record.CriticalPathSeconds = _book.CriticalPathSeconds;
         Record.FinalCounts = Counts();
         await state.WriteOrUndoAsync(() => Record.FinishedAt = null); // not done until stored: the next report or sweep finishes it
         _final = Record.FinalCounts;
@@ -214,7 +204,7 @@ internal sealed partial class WaveGrain(
     }
 
     private ImmutableArray<WaveTaskCount> Counts() => Record.FinishedAt is not null && !Record.FinalCounts.IsDefaultOrEmpty
-        ? Record.FinalCounts : WaveTally.Count(Record.Plan!, _progress);
+        ? Record.FinalCounts : _book!.Counts();
 
     private WaveStatus Status()
     {
@@ -222,7 +212,7 @@ internal sealed partial class WaveGrain(
         var done = Record.FinishedAt is { } end;
         return new WaveStatus(this.GetPrimaryKeyString(), plan.Flow.Name, Record.State, plan.Date, Record.Entities.Length, Counts(),
             Record.StartedAt, Record.FinishedAt, done ? (Record.FinishedAt!.Value - Record.StartedAt).TotalSeconds : null,
-            done ? Record.CriticalPathSeconds : null, done ? Record.Entities.Length : _done);
+            done ? Record.CriticalPathSeconds : null, done ? Record.Entities.Length : _book!.Done);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wave {Wave} of flow {Flow} started over state {State}: {Entities} entities, {Steps} steps each")]

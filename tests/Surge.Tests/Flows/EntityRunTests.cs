@@ -88,6 +88,21 @@ public class EntityRunTests
         Assert.Contains("\"next\"", Assert.Throws<SurgeValidationException>(() => Diamond(new Dictionary<string, ImmutableArray<string>> { ["left"] = ["next"] })).Message);
     }
 
+    [Fact]
+    public void Progress_Rank_GrowsWithEveryStepChange()
+    {
+        var run = new EntityRun(Diamond(), T0);
+        var ranks = new List<int> { run.Progress().Rank };
+        Start(run, T0, "load");
+        ranks.Add(run.Progress().Rank);
+        run.Ended(0, true, T0);
+        ranks.Add(run.Progress().Rank);
+        Start(run, T0, "left", "right");
+        ranks.Add(run.Progress().Rank);
+
+        Assert.Equal([0, 1, 2, 4], ranks);
+    }
+
     /// <summary>
     /// Random flows and random interleavings of starts, ends, failures and clock moves: a step never starts twice, never
     /// before its producers wrote unless degraded (every producer final, or its timeout passed), a normal start has all
@@ -147,6 +162,7 @@ public class EntityRunTests
                 else now = run.NextDeadline() ?? now;
             }
             Assert.All(starts, n => Assert.Equal(1, n));
+            Assert.Equal(2 * plan.Steps.Length, run.Progress().Rank);
             Assert.True(run.CriticalPathSeconds() >= 0);
         }
     }
