@@ -76,7 +76,7 @@ public static class SurgeSiloExtensions
     {
         silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId);
         silo.UseInMemoryReminderService(); // schedules wake up by reminders; in one process they live as long as it does
-        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities])
+        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
             silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
     }
 
