@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,24 @@ namespace Surge.Hosting;
 /// <summary>Turns a .NET host into a Surge silo.</summary>
 public static class SurgeSiloExtensions
 {
+    /// <summary>
+    /// <see cref="AddSurgeSilo(IHostApplicationBuilder, Action{ISiloBuilder}?)"/> with this host's handlers, policies and
+    /// programs: <c>builder.AddSurgeSilo(workers =&gt; workers.AddHandler&lt;ResizeHandler&gt;())</c>. The runtime is
+    /// registered once however often workers are added (here, or again with <c>AddSurgeWorkers</c>), and adding the same
+    /// typed handler twice changes nothing. For the <see cref="ISiloBuilder"/> itself, use the other overload.
+    /// </summary>
+    /// <remarks>
+    /// Lower priority than the <see cref="ISiloBuilder"/> overload: a lambda that binds to both, such as
+    /// <c>x =&gt; x.Services.AddSingleton&lt;T&gt;()</c> (both builders have <c>Services</c>), keeps meaning the silo
+    /// builder, as it did before this overload existed, instead of becoming ambiguous.
+    /// </remarks>
+    [OverloadResolutionPriority(-1)]
+    public static IHostApplicationBuilder AddSurgeSilo(this IHostApplicationBuilder builder, Action<SurgeWorkersBuilder> workers)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        return builder.AddSurgeSilo(silo => silo.AddSurgeWorkers(workers));
+    }
+
     /// <summary>
     /// Makes this host a Surge silo: on embedded defaults localhost clustering and in-memory storage; with
     /// <c>Surge:Redis:ConnectionString</c> (or <c>SURGE_REDIS</c>) a member of a Redis-backed cluster. Ports come from
@@ -58,7 +77,7 @@ public static class SurgeSiloExtensions
     {
         silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId);
         silo.UseInMemoryReminderService(); // schedules wake up by reminders; in one process they live as long as it does
-        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities])
+        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
             silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
     }
 
