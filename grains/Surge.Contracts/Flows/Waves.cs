@@ -46,6 +46,7 @@ public sealed record WaveTaskCount(
     [property: Id(5)] int Degraded,
     [property: Id(6)] int Failed)
 {
+    /// <summary>Entities this task version runs for, whatever their state.</summary>
     public int Total => Pending + Running + Finished + Degraded + Failed;
 }
 
@@ -64,10 +65,19 @@ public sealed record WaveStatus(
     [property: Id(9)] double? CriticalPathSeconds,
     [property: Id(10)] int EntitiesDone)
 {
+    /// <summary>True once every step is final.</summary>
     public bool IsDone => FinishedAt is not null;
+
+    /// <summary>Steps in the wave: one per entity and task version.</summary>
     public int Steps => Tasks.Sum(t => t.Total);
+
+    /// <summary>Steps that ran with all their inputs.</summary>
     public int Finished => Tasks.Sum(t => t.Finished);
+
+    /// <summary>Steps that ran without some of their inputs.</summary>
     public int Degraded => Tasks.Sum(t => t.Degraded);
+
+    /// <summary>Steps that failed all their attempts.</summary>
     public int Failed => Tasks.Sum(t => t.Failed);
 }
 
@@ -103,6 +113,7 @@ public sealed record FlowStep(
     /// <summary>The most input a step carries: 16 pipes of the largest result a silo accepts by default.</summary>
     public const long MaxInputBytes = 16L * 1024 * 1024;
 
+    /// <summary>The inputs' total size, checked against <see cref="MaxInputBytes"/> when the step is submitted.</summary>
     public long InputBytes => Inputs.Values.Sum(v => (long)v.Length);
 
     /// <summary>The input pipe's bytes, or null when it did not exist (a degraded run).</summary>
@@ -116,10 +127,13 @@ public sealed record FlowStep(
 /// <summary>Pipe keys: <c>{version}/{pipe} {entity} {date}</c>, the version being the producing task's.</summary>
 public static class PipeKey
 {
+    /// <summary>The key of <paramref name="pipe"/> written by <paramref name="version"/> for one entity and date.</summary>
     public static string Of(string version, string pipe, string entity, string date) => $"{version}/{pipe} {entity} {date}";
 }
 
 /// <summary>What a schedule starts at each instant instead of a task: a wave of a flow over a state.</summary>
+/// <param name="Flow">A registered flow's name.</param>
+/// <param name="State">The state whose entities each wave runs for.</param>
 /// <param name="Hourly">The wave's date is the instant's hour (<c>yyyy-MM-ddTHH</c>) rather than its day.</param>
 [GenerateSerializer, Immutable]
 public sealed record WaveSchedule(
