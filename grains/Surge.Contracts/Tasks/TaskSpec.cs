@@ -29,7 +29,7 @@ public sealed record TaskSpec(
     [property: Id(7)] long? Sequence = null,
     [property: Id(8)] TimeSpan? Timeout = null,
     [property: Id(9)] int? MaxAttempts = null,
-    [property: Id(10)] Flows.FlowStep? Flow = null)
+    [property: Id(10)] FlowStep? Flow = null)
 {
     /// <summary>Builds a task with a generated id and a UTF-8 JSON payload.</summary>
     public static TaskSpec Create(string type, string payloadJson = "{}", IReadOnlyDictionary<string, FeatureValue>? features = null, string? id = null)

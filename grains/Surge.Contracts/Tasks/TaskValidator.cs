@@ -51,9 +51,9 @@ public static class TaskValidator
         }
         if (spec.MaxAttempts is { } attempts && attempts is < 1 or > 100)
             throw new SurgeValidationException("maxAttempts", $"{attempts} is outside 1 to 100; 1 runs once without retry, omit it for the type's policy");
-        if (spec.Flow is { } flow && flow.InputBytes > Flows.FlowStep.MaxInputBytes)
+        if (spec.Flow is { } flow && flow.InputBytes > FlowStep.MaxInputBytes)
             throw new SurgeValidationException("flow.inputs",
-                $"the inputs total {flow.InputBytes} bytes, over the limit of {Flows.FlowStep.MaxInputBytes}; keep pipes small and store large data elsewhere");
+                $"the inputs total {flow.InputBytes} bytes, over the limit of {FlowStep.MaxInputBytes}; keep pipes small and store large data elsewhere");
     }
 
     /// <summary>Same as <see cref="Validate(TaskSpec, TaskLimits?)"/> with the default timeout limit.</summary>
