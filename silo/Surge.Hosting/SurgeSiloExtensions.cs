@@ -61,6 +61,7 @@ public static class SurgeSiloExtensions
         // The drain timeout bounds the whole stop: the tasks' wait and Orleans' own leaving.
         var drain = builder.Configuration.GetSection(DrainOptions.Section).Get<DrainOptions>() ?? new DrainOptions();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = drain.Timeout);
+        builder.AddSurgeTracing(); // OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         builder.UseOrleans(silo =>
         {
             if (redis is null) UseEmbedded(silo, ports, cluster);

@@ -31,6 +31,7 @@ public static class SurgeHttpExtensions
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SurgeMeter.Name, "Microsoft.Orleans")
             .AddPrometheusExporter());
+        builder.AddSurgeHttpTracing();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddHostedService<DrainOnStopping>();
         builder.Services.AddSurgeClient(); // the status and task APIs ask the whole cluster through the silo's own client
