@@ -41,7 +41,8 @@ public static class SurgeSiloExtensions
     /// <summary>
     /// Makes this host a Surge silo: on embedded defaults localhost clustering and in-memory storage; with
     /// <c>Surge:Redis:ConnectionString</c> (or <c>SURGE_REDIS</c>) a member of a Redis-backed cluster. Ports come from
-    /// <c>Surge:Ports</c>; everything else is read from <c>Surge:*</c> configuration and validated at start-up.
+    /// <c>Surge:Ports</c>; everything else is read from <c>Surge:*</c> configuration and validated at start-up. Its
+    /// spans go out over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (docs/tracing.md).
     /// </summary>
     public static IHostApplicationBuilder AddSurgeSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {

@@ -34,18 +34,22 @@ public static class SurgeTracing
     /// <summary>On every Surge span: the task's id.</summary>
     public const string TaskIdTag = "surge.task_id";
 
+    /// <summary>The task's type (<see cref="TaskSpec.Type"/>).</summary>
     public const string TaskTypeTag = "surge.task_type";
 
     /// <summary>The attempt a dispatch or run is (1, 2, …; a retried dead letter goes on counting).</summary>
     public const string AttemptTag = "surge.attempt";
 
+    /// <summary>The pool an attempt ran in: <c>short</c>, <c>long</c> or <c>single</c>.</summary>
     public const string PoolTag = "surge.pool";
 
     /// <summary>The silo a span ran on (its Orleans address), so a trace shows where each step happened.</summary>
     public const string SiloTag = "surge.silo";
 
+    /// <summary>The task's shard (<see cref="TaskShards.For"/>), on a dispatch.</summary>
     public const string ShardTag = "surge.shard";
 
+    /// <summary>The entity of an entity event (<see cref="TaskSpec.Entity"/>).</summary>
     public const string EntityTag = "surge.entity";
 
     /// <summary>The task's state when a client span ends (its final state for <see cref="RunSpan"/>).</summary>
