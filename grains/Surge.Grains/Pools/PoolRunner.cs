@@ -153,8 +153,9 @@ internal sealed partial class PoolRunner
     {
         var spec = item.Spec;
         var poolName = pool.Kind.Name();
-        var span = TaskSpans.StartAttempt(spec, item.TraceParent, item.Attempt, poolName, Silo);
-        using var scope = BeginRunScope(spec.Id, item.Attempt, TaskSpans.TraceIdOf(span, item.TraceParent ?? spec.TraceParent));
+        var parent = item.TraceParent ?? spec.TraceParent; // its dispatch's span, else the trace its record keeps
+        var span = TaskSpans.StartAttempt(spec.Id, spec.Type, spec.Entity, parent, item.Attempt, poolName, Silo);
+        using var scope = BeginRunScope(spec.Id, item.Attempt, TaskSpans.TraceIdOf(span, parent));
         var startedAt = _time.GetUtcNow();
         CancellationTokenSource? token = null;
         HandlerRun? run = null;

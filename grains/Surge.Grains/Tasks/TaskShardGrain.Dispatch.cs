@@ -16,7 +16,7 @@ internal sealed partial class TaskShardGrain
     private void Dispatch(TaskRecord record)
     {
         _inFlight[record.Id] = _inFlight.GetValueOrDefault(record.Id) + 1;
-        var span = TaskSpans.StartDispatch(record.Spec, record.Attempts, Here, _shard);
+        var span = TaskSpans.StartDispatch(record.Id, record.Spec.Type, record.Spec.TraceParent, record.Attempts, Here, _shard);
         var queued = outbox.Send(new TaskDispatch(record.Spec, record.Attempts, span?.Id));
         if (span is not null) (_spans.TryGetValue(queued, out var spans) ? spans : _spans[queued] = []).Add(span);
         if (_sent.TryGetValue(queued, out var ids))
