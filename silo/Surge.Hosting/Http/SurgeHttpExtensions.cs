@@ -34,6 +34,7 @@ public static class SurgeHttpExtensions
         builder.Services.AddHostedService<DrainOnStopping>();
         builder.Services.AddSurgeClient(); // the status and task APIs ask the whole cluster through the silo's own client
         builder.Services.AddSingleton<TaskApi>();
+        builder.Services.AddSingleton<SiloSummaries>();
         // The document is for callers of Surge's own API; the dashboard's internal routes would only crowd it.
         builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("dashboard", StringComparison.Ordinal) != true);
         return builder;
@@ -50,13 +51,24 @@ public static class SurgeHttpExtensions
         endpoints.MapGet("/ready", (Readiness readiness) => readiness.Check() is { } why
             ? Results.Text($"not ready: {why}", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ready"));
-        endpoints.MapGet("/api/status", async (ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
-            => Results.Json(await ClusterStatus.ReadAsync(surge, flows, time, cancellationToken), ClusterStatus.Json));
+        endpoints.MapGet("/api/status", ReadStatusAsync);
         endpoints.MapSurgeTaskApi();
         endpoints.MapOpenApi();
         endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapOrleansDashboard("/dashboard");
         return endpoints;
+    }
+
+    private static async Task<IResult> ReadStatusAsync(SiloSummaries silos, ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Json(await ClusterStatus.ReadAsync(silos, surge, flows, time, cancellationToken), ClusterStatus.Json);
+        }
+        catch (SurgeUnavailableException e)
+        {
+            return Results.Problem(title: "Surge unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 }
