@@ -2,7 +2,8 @@ namespace Surge.Hosting;
 
 /// <summary>
 /// The <c>/surge</c> page: pools per silo, recent scaling decisions, model versions, waves; it reads <c>/api/status</c>
-/// every two seconds. One self-contained file, no scripts from elsewhere, so it works on an offline cluster.
+/// every two seconds. One self-contained file, no scripts from elsewhere, so it works on an offline cluster. Its fetch
+/// is same-origin, so the browser sends the basic credentials it signed in to this page with (<c>Surge:Http:Auth</c>).
 /// </summary>
 internal static class StatusPage
 {

@@ -12,7 +12,7 @@ namespace Surge.Cluster.Tests.Processes;
 [Collection("silo-process")]
 public partial class HttpEndpointsTests(SiloProcessFixture silo)
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = silo.Http();
 
     [Fact]
     public async Task Health_RunningSilo_Ok()
