@@ -6,8 +6,10 @@ namespace Surge;
 /// </summary>
 public interface IWorkerSiloGrain : IGrainWithStringKey
 {
+    /// <summary>How this silo runs tasks: routing mode, slots, registered task types and model version.</summary>
     Task<SiloInfo> GetInfoAsync();
 
+    /// <summary>A snapshot of each of this silo's pools.</summary>
     Task<PoolStats[]> GetPoolsAsync();
 
     /// <summary>This silo's info, pools, held events and dead letters in one answer: what <c>/api/status</c> reads.</summary>

@@ -5,6 +5,8 @@ namespace Surge;
 /// and what the task shards active on it hold that an operator acts on. The shards keep it up to date as their records
 /// change, so a status page asks each silo once instead of every shard.
 /// </summary>
+/// <param name="Info">How this silo runs tasks, as <see cref="IWorkerSiloGrain.GetInfoAsync"/> answers.</param>
+/// <param name="Pools">This silo's pools, as <see cref="IWorkerSiloGrain.GetPoolsAsync"/> answers.</param>
 /// <param name="HeldCount">Entity events waiting for a predecessor, in the shards active on this silo.</param>
 /// <param name="Held">The oldest of them, at most <see cref="Depth"/>, oldest first.</param>
 /// <param name="DeadLetterCount">Dead-lettered tasks in the shards active on this silo.</param>
@@ -25,6 +27,10 @@ public sealed record SiloSummary(
 }
 
 /// <summary>An entity event waiting for its predecessor.</summary>
+/// <param name="Id">The task's id.</param>
+/// <param name="Entity">The entity whose events run in order.</param>
+/// <param name="Event">This event's name within its entity.</param>
+/// <param name="SubmittedAt">When it was submitted: how long it has been held.</param>
 [GenerateSerializer, Immutable]
 public sealed record HeldEventSummary(
     [property: Id(0)] string Id,
@@ -33,6 +39,11 @@ public sealed record HeldEventSummary(
     [property: Id(3)] DateTimeOffset SubmittedAt);
 
 /// <summary>A task that failed for good and waits for an operator (retry or purge).</summary>
+/// <param name="Id">The task's id.</param>
+/// <param name="Type">The task's type.</param>
+/// <param name="Attempts">Attempts made in its last retry budget.</param>
+/// <param name="FinishedAt">When its last attempt failed.</param>
+/// <param name="Error">Its last error.</param>
 [GenerateSerializer, Immutable]
 public sealed record DeadLetterSummary(
     [property: Id(0)] string Id,

@@ -11,6 +11,7 @@ namespace Surge.Hosting;
 /// </summary>
 public sealed class HttpAuthOptions
 {
+    /// <summary>The configuration section: <c>Surge:Http:Auth</c>.</summary>
     public const string Section = "Surge:Http:Auth";
 
     /// <summary>The digest prefix: <c>sha256:</c> and the 64 hex digits of the secret's UTF-8 bytes.</summary>
