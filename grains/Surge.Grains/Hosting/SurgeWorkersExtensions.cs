@@ -79,6 +79,7 @@ public static class SurgeWorkersExtensions
         services.TryAddSingleton<IEntityBookStore, GrainStorageBookStore>();
         services.TryAddSingleton(new RecoveryOptions());
         services.AddSingleton<ResultCache>();
+        services.AddSingleton<SiloTaskDigest>(); // the shards active here publish into it; /api/status reads it per silo
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
     }

@@ -25,6 +25,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<TaskOptions> options,
     IOptions<TaskPoliciesOptions> policies,
     IOptions<EntityOptions> entities,
+    SiloTaskDigest digests,
     ResultCache cache,
     DispatchOutbox outbox,
     PoolRunner pools,
@@ -55,8 +56,17 @@ internal sealed partial class TaskShardGrain(
             // The caller sees a retryable error it can deserialize, not the store client's own exception type.
             throw new SurgeStoreUnavailableException($"the task store could not load shard {_shard} ({e.GetBaseException().Message}); nothing was accepted, retry");
         }
-        foreach (var record in stored) _records[record.Id] = record;
-        await RecoverAsync(activating: true);
+        foreach (var record in stored) Put(record, publish: false);
+        try
+        {
+            await RecoverAsync(activating: true);
+        }
+        catch
+        {
+            WithdrawDigest(); // what recovery published: this activation never served
+            throw;
+        }
+        PublishDigest(); // also when empty: this silo counts the shard as active here
         var sweep = TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         this.RegisterGrainTimer(EvictExpiredAsync, sweep, sweep);
         this.RegisterGrainTimer(UpkeepAsync, recovery.UpkeepPeriod, recovery.UpkeepPeriod);
@@ -67,6 +77,7 @@ internal sealed partial class TaskShardGrain(
         // Callers waiting here get the current state and ask again, by then of the shard's next activation.
         foreach (var waiter in _waiters.Values) waiter.TrySetResult();
         _waiters.Clear();
+        WithdrawDigest(); // its next activation, here or elsewhere, publishes its own
         return Task.CompletedTask;
     }
 

@@ -27,7 +27,16 @@ public class SampleWorkerValuesTests
         Assert.Equal($"ghcr.io/surge-runtime/surge-silo:{chartVersion}", (string?)stock.SiloContainer["image"]); // the default is the stock silo still
         Assert.NotEqual((string?)stock.SiloContainer["image"], (string?)sample.SiloContainer["image"]);
         sample.SiloContainer["image"] = (string?)stock.SiloContainer["image"];
-        Assert.Equal(stock.Objects.Select(o => o.ToJsonString()), sample.Objects.Select(o => o.ToJsonString()));
+        Assert.Equal(Comparable(stock), Comparable(sample));
+    }
+
+    // The passwords and token the chart generates differ on every render without a cluster to keep them in.
+    private static IEnumerable<string> Comparable(Manifests chart)
+    {
+        var generated = chart.OfKind("Secret").SelectMany(s => s["stringData"]!.AsObject())
+            .Where(v => v.Key is "password" or "token").Select(v => (string)v.Value!).ToList();
+        Assert.NotEmpty(generated);
+        return chart.Objects.Select(o => generated.Aggregate(o.ToJsonString(), (json, secret) => json.Replace(secret, "<generated>", StringComparison.Ordinal)));
     }
 
     [Fact]
