@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Surge.Tasks;
 using Surge.Workers;
 
 namespace Surge.Schedules;
@@ -41,7 +42,7 @@ internal sealed partial class ScheduleGrain(
             throw new SurgeValidationException("name", $"'{spec.Name}' is not this schedule's name ('{this.GetPrimaryKeyString()}'); register through ISurgeClient.ScheduleAsync");
         CronSchedule.Parse(spec.Cron);
         handlers.EnsureKnown(spec.Type);
-        TaskValidator.Validate(spec.TaskFor(time.GetUtcNow()));
+        TaskValidator.Validate(spec, time.GetUtcNow());
         if (!Same(state.State.Spec, spec))
         {
             // A new or changed schedule starts from now: it does not make up for instants before it existed.
@@ -91,7 +92,7 @@ internal sealed partial class ScheduleGrain(
             try
             {
                 var task = spec.TaskFor(instant);
-                await GrainFactory.GetGrain<ITaskShardGrain>(TaskShards.For(task.Id)).SubmitAsync(task);
+                await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
                 state.State.LastFired = instant;
                 await state.WriteStateAsync();
             }
