@@ -123,7 +123,7 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
     {
         long peak = 0;
         var limit = options.MaxMemoryMb * 1024L * 1024L;
-        while (!process.HasExited)
+        while (!Exited(process))
         {
             var (resident, peakNow) = ProcessTree.Memory(group.Tree());
             peak = Math.Max(peak, peakNow);
@@ -135,6 +135,19 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
             await Task.Delay(SampleEvery, time);
         }
         return (peak, null);
+    }
+
+    // A run that failed before its end was seen has disposed of the process: nothing is left to watch.
+    private static bool Exited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     private async Task StopAsync(ProgramGroup group, Task exited)
