@@ -20,6 +20,7 @@ internal sealed class SurgeConnection : IAsyncDisposable
     }
 
     public ISurgeClient Client => _host.Services.GetRequiredService<ISurgeClient>();
+    public ISurgeFlows Flows => _host.Services.GetRequiredService<ISurgeFlows>();
     public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
     public string Description { get; }
 

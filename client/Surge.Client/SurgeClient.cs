@@ -10,7 +10,7 @@ namespace Surge.Client;
 /// </summary>
 internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOptions> options, TimeProvider time) : ISurgeClient
 {
-    private readonly ResiliencePipeline _retry = TransientFaults.CreatePipeline(options.Value, time);
+    private readonly ClusterCalls _calls = new(cluster, options, time);
     private readonly TimeSpan _waitSlice = options.Value.WaitSlice;
     private static readonly TimeSpan PerSiloTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan UnavailablePause = TimeSpan.FromSeconds(1);
@@ -175,25 +175,6 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
 
     // Every call is retried as its fault deserves (see TransientFaults): a store refusal a few times, a failover until
     // FailoverTimeout. Either way, what is left is SurgeUnavailableException, safe to retry.
-    private async Task<T> CallAsync<TState, T>(Func<IClusterClient, TState, Task<T>> call, TState state, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        TransientFaults.MarkStart(context, time);
-        try
-        {
-            return await _retry.ExecuteAsync(static async (_, s) => await s.call(s.cluster, s.state), context, (call, cluster, state));
-        }
-        catch (Exception e) when (TransientFaults.IsStoreUnavailable(e))
-        {
-            throw new SurgeUnavailableException($"Surge cluster unavailable after {options.Value.MaxRetries} retries: {e.Message}. Safe to retry.", e);
-        }
-        catch (Exception e) when (TransientFaults.IsFailover(e, cancellationToken))
-        {
-            throw new SurgeUnavailableException($"Surge cluster unavailable for {options.Value.FailoverTimeout.TotalSeconds:F0} s (Surge:Client:FailoverTimeout): {e.Message}. Safe to retry.", e);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+    private Task<T> CallAsync<TState, T>(Func<IClusterClient, TState, Task<T>> call, TState state, CancellationToken cancellationToken)
+        => _calls.CallAsync(call, state, cancellationToken);
 }

@@ -58,7 +58,7 @@ public static class SurgeClientExtensions
             : Environment.GetEnvironmentVariable("SURGE_REDIS") is { Length: > 0 } env ? env : null;
 
     /// <summary>
-    /// Registers <see cref="ISurgeClient"/> over whatever <see cref="IClusterClient"/> the host has: an Orleans
+    /// Registers <see cref="ISurgeClient"/> and <see cref="ISurgeFlows"/> over whatever <see cref="IClusterClient"/> the host has: an Orleans
     /// client, or a silo's own (co-hosted) client.
     /// </summary>
     public static IServiceCollection AddSurgeClient(this IServiceCollection services, Action<SurgeClientOptions>? configure = null)
@@ -68,6 +68,7 @@ public static class SurgeClientExtensions
         services.TryAddSingleton<IValidateOptions<SurgeClientOptions>, SurgeClientOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISurgeClient, SurgeClient>();
+        services.TryAddSingleton<ISurgeFlows, SurgeFlows>();
         return services;
     }
 }

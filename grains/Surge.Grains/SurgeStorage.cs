@@ -21,4 +21,10 @@ public static class SurgeStorage
     /// <c>Surge:Tasks:MaxTimeout</c> (by then every event it knew of is final and its record forgotten).
     /// </summary>
     public const string Entities = "surge-entities";
+
+    /// <summary>Waves and the run of each entity in them. In Redis each entry expires 30 days after its last write.</summary>
+    public const string Waves = "surge-waves";
+
+    /// <summary>Pipes, unless the host puts them elsewhere: cluster mode (<c>UseRedisTaskStore</c>) keeps them in Redis, each with its flow's TTL.</summary>
+    public const string Pipes = "surge-pipes";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,24 @@ namespace Surge.Hosting;
 
 public static class SurgeSiloExtensions
 {
+    /// <summary>
+    /// <see cref="AddSurgeSilo(IHostApplicationBuilder, Action{ISiloBuilder}?)"/> with this host's handlers, policies and
+    /// programs: <c>builder.AddSurgeSilo(workers =&gt; workers.AddHandler&lt;ResizeHandler&gt;())</c>. The runtime is
+    /// registered once however often workers are added (here, or again with <c>AddSurgeWorkers</c>), and adding the same
+    /// typed handler twice changes nothing. For the <see cref="ISiloBuilder"/> itself, use the other overload.
+    /// </summary>
+    /// <remarks>
+    /// Lower priority than the <see cref="ISiloBuilder"/> overload: a lambda that binds to both, such as
+    /// <c>x =&gt; x.Services.AddSingleton&lt;T&gt;()</c> (both builders have <c>Services</c>), keeps meaning the silo
+    /// builder, as it did before this overload existed, instead of becoming ambiguous.
+    /// </remarks>
+    [OverloadResolutionPriority(-1)]
+    public static IHostApplicationBuilder AddSurgeSilo(this IHostApplicationBuilder builder, Action<SurgeWorkersBuilder> workers)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        return builder.AddSurgeSilo(silo => silo.AddSurgeWorkers(workers));
+    }
+
     /// <summary>
     /// Makes this host a Surge silo: on embedded defaults localhost clustering and in-memory storage; with
     /// <c>Surge:Redis:ConnectionString</c> (or <c>SURGE_REDIS</c>) a member of a Redis-backed cluster. Ports come from
@@ -59,7 +78,7 @@ public static class SurgeSiloExtensions
         silo.UseInMemoryReminderService(); // schedules wake up by reminders; in one process they live as long as it does
         // The quick start and --embedded submit simulate tasks with no settings; only local processes reach this silo.
         silo.Services.PostConfigure<WorkerOptions>(o => o.Simulate ??= true);
-        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities])
+        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
             silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Surge.Flows;
 
 namespace Surge.Cluster.Tests;
 
@@ -26,6 +27,17 @@ public class ReservedNamesTests(ClusterFixture fixture)
         Assert.Contains("reserved for the tasks Surge submits itself", e.Message);
         Assert.Null(await _client.GetStatusAsync(id));
         Assert.False(CountingHandler.Runs.ContainsKey(id));
+    }
+
+    [Fact]
+    public async Task StartWave_ScheduledWaveId_RefusedByClientAndWaveGrain()
+    {
+        var id = $"{WaveIds.ScheduledPrefix}nightly.20260101T020000";
+        var request = new WaveRequest("some-flow", "some-state", WaveId: id);
+        Assert.Equal("wave", (await Assert.ThrowsAsync<SurgeValidationException>(() => fixture.Surge.Flows.StartWaveAsync(request))).Field);
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => fixture.Surge.Cluster.Client.GetGrain<IWaveGrain>(id).StartAsync(request));
+        Assert.Contains("reserved for the waves schedules start", e.Message);
+        Assert.Null(await fixture.Surge.Flows.GetWaveAsync(id));
     }
 
     [Fact]

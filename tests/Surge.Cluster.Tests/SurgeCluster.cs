@@ -16,11 +16,14 @@ public sealed class SurgeCluster : IAsyncDisposable
     private SurgeCluster(TestCluster cluster)
     {
         Cluster = cluster;
-        Client = CreateClient(cluster.Client);
+        var services = CreateClient(cluster.Client);
+        Client = services.GetRequiredService<ISurgeClient>();
+        Flows = services.GetRequiredService<ISurgeFlows>();
     }
 
     public TestCluster Cluster { get; }
     public ISurgeClient Client { get; }
+    public ISurgeFlows Flows { get; }
 
     // The clocks of clusters started on one: a silo configurator is made by the test host, so it finds its clock by key.
     private const string ClockKey = "SurgeTests:Clock";
@@ -84,27 +87,28 @@ public sealed class SurgeCluster : IAsyncDisposable
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache);
-            // A test may have put a faulty storage of its own in front of the entities' (Faults.FaultyGrainStorage).
-            if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, SurgeStorage.Entities) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))
-                silo.AddMemoryGrainStorage(SurgeStorage.Entities);
+            // A test may have put a faulty storage of its own in front of these (Faults.FaultyGrainStorage).
+            foreach (var name in (string[])[SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
+                if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))
+                    silo.AddMemoryGrainStorage(name);
             silo.UseInMemoryReminderService();
             silo.AddSurgeWorkers(w => w.AddHandler<CountingHandler>(CountingHandler.TypeName).AddHandler<GateHandler>(GateHandler.TypeName)
                 .AddHandler<FlakyHandler>(FlakyHandler.TypeName).AddHandler<StubbornHandler>(StubbornHandler.TypeName)
                 .AddHandler<PatientHandler>(PatientHandler.TypeName).AddHandler<SquareHandler>(SquareHandler.TypeName)
                 .AddHandler<CappedHandler>(CappedHandler.Capped).AddHandler<CappedHandler>(CappedHandler.Metered)
                 .AddHandler<IntervalHandler>(IntervalHandler.TypeName).AddHandler<BigResultHandler>(BigResultHandler.TypeName)
-                .AddHandler<ScaleHandler>());
+                .AddHandler<ScaleHandler>().AddHandler<Surge.Cluster.Tests.Flows.FlowStepHandler>(Surge.Cluster.Tests.Flows.FlowStepHandler.TypeName));
             silo.Services.AddScoped<RunScopedLedger>();
         }
     }
 
-    /// <summary>The production client, over the test cluster's own Orleans client.</summary>
-    private static ISurgeClient CreateClient(IClusterClient client)
+    /// <summary>The production clients, over the test cluster's own Orleans client.</summary>
+    private static IServiceProvider CreateClient(IClusterClient client)
     {
         var services = new ServiceCollection();
         services.AddSingleton(client);
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddSurgeClient();
-        return services.BuildServiceProvider().GetRequiredService<ISurgeClient>();
+        return services.BuildServiceProvider();
     }
 }

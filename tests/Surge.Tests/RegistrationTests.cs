@@ -91,6 +91,37 @@ public class RegistrationTests
         Assert.Contains(builder.Services, d => d.IsKeyedService && Equals(d.ServiceKey, "resize"));
     }
 
+    [Fact]
+    public void AddSurgeSilo_WorkersCallbackAndAddSurgeWorkersAgain_OneRuntimeOneTypedHandler()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddSurgeSilo(workers => workers.AddHandler<TypedHandlerTests.ResizeHandler>().AddHandler<TypedHandlerTests.ResizeHandler>());
+        builder.Services.AddSurgeWorkers(w => w.AddHandler<TypedHandlerTests.ResizeHandler>()); // as a host registering its handlers twice over
+
+        Assert.Equal(1, Participants<SignalReporter>(builder.Services));
+        Assert.Equal(1, Participants<PoolGauges>(builder.Services));
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(PoolRunner));
+        Assert.Single(builder.Services, d => d.IsKeyedService && d.ServiceType == typeof(Workers.ITaskHandler) && Equals(d.ServiceKey, TypedHandlerTests.Resize.Name));
+        Assert.Single(builder.Services, d => d.ImplementationInstance is Workers.HandlerRegistration { Type: "resize" });
+    }
+
+    [Fact]
+    public void AddSurgeSilo_LambdaBothBuildersAccept_StillGetsTheSiloBuilder()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        object? given = null;
+
+        // Compiles for either builder (both have Services): the silo builder's overload wins, as before the workers' one existed.
+        builder.AddSurgeSilo(x =>
+        {
+            x.Services.AddSingleton<Noop>();
+            given = x;
+        });
+
+        Assert.IsAssignableFrom<ISiloBuilder>(given);
+        Assert.Contains(builder.Services, d => d.ServiceType == typeof(Noop));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

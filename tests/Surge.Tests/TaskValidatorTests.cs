@@ -135,6 +135,21 @@ public class TaskValidatorTests
     [InlineData("waves")]
     public void Validate_IdMerelyLikeAReservedOne_Passes(string id) => TaskValidator.Validate(Valid with { Id = id });
 
+    [Theory]
+    [InlineData("schedule.nightly.20260101T020000", true)]
+    [InlineData("schedule-nightly", false)]
+    [InlineData("nightly.2026-01-01.ab12cd34", false)]
+    public void WaveIds_ScheduledPrefix_ReservedForSchedules(string id, bool reserved)
+    {
+        Assert.Equal(reserved, Surge.Flows.WaveIds.IsReserved(id));
+        if (reserved) Assert.Equal("wave", Assert.Throws<SurgeValidationException>(() => Surge.Flows.WaveIds.RefuseReserved(id)).Field);
+        Assert.Equal(reserved, id == ScheduleSpec.ForWave("nightly", "0 2 * * *", "f", "s").WaveFor(new DateTimeOffset(2026, 1, 1, 2, 0, 0, TimeSpan.Zero))!.WaveId);
+    }
+
+    [Fact]
+    public void Validate_WaveSchedule_NoTaskToCheck()
+        => TaskValidator.Validate(ScheduleSpec.ForWave("nightly", "0 2 * * *", "flow", "state"), DateTimeOffset.UnixEpoch);
+
     [Fact]
     public void ValidateSystemTask_ScheduleId_Passes() => TaskValidator.ValidateSystemTask(Valid with { Id = "schedule:nightly:20260101T020000Z" });
 

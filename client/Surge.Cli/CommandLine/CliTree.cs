@@ -28,6 +28,9 @@ internal static class CliTree
             TrainCommand.Create(context),
             PredictCommand.Create(context),
             AutoscaleCommand.Create(context, connection),
+            FlowCommand.Create(context, connection),
+            StateCommand.Create(context, connection),
+            WaveCommand.Create(context, connection),
             SimulateAutoscaleCommand.Create(context),
         };
         root.HelpName = "surge"; // not the host's name (dotnet, a test runner)

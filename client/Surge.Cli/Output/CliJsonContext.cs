@@ -19,4 +19,8 @@ namespace Surge.Cli.Output;
 [JsonSerializable(typeof(PredictionView))]
 [JsonSerializable(typeof(TrainingView))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(Surge.Flows.WaveStatus))]
+[JsonSerializable(typeof(Surge.Flows.WaveComparison))]
+[JsonSerializable(typeof(FlowView))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -50,3 +50,12 @@ internal static class JsonBytes
         }
     }
 }
+
+/// <summary>A registered flow: its tasks with what they read and write.</summary>
+internal sealed record FlowView(string Name, TimeSpan PipeTtl, FlowTaskView[] Tasks)
+{
+    public static FlowView Of(Surge.Flows.FlowDefinition f)
+        => new(f.Name, f.PipeTtl, [.. f.Tasks.Select(t => new FlowTaskView(t.Name, t.Type, t.Version, [.. t.Inputs], t.Output, t.DependencyTimeout))]);
+}
+
+internal sealed record FlowTaskView(string Name, string Type, string Version, string[] Inputs, string Output, TimeSpan DependencyTimeout);

@@ -77,6 +77,9 @@ public static class TaskValidator
         }
         if (spec.MaxAttempts is { } attempts && attempts is < 1 or > 100)
             throw new SurgeValidationException("maxAttempts", $"{attempts} is outside 1 to 100; 1 runs once without retry, omit it for the type's policy");
+        if (spec.Flow is { } flow && flow.InputBytes > Flows.FlowStep.MaxInputBytes)
+            throw new SurgeValidationException("flow.inputs",
+                $"the inputs total {flow.InputBytes} bytes, over the limit of {Flows.FlowStep.MaxInputBytes}; keep pipes small and store large data elsewhere");
     }
 
     /// <summary>Same as <see cref="Validate(TaskSpec, TaskLimits?)"/> with the default timeout limit.</summary>
@@ -85,13 +88,14 @@ public static class TaskValidator
 
     /// <summary>
     /// Checks a schedule before it is registered: its name, and the task it submits at <paramref name="now"/> (whose
-    /// id carries the reserved <c>schedule:</c> prefix, as only a schedule's may).
+    /// id carries the reserved <c>schedule:</c> prefix, as only a schedule's may). A schedule of waves submits no task
+    /// itself: its flow and state are checked where they are known.
     /// </summary>
     public static void Validate(ScheduleSpec schedule, DateTimeOffset now, TaskLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         Require(schedule.Name, "name", MaxNameLength, "give the schedule a name such as \"nightly-report\"");
-        ValidateSystemTask(schedule.TaskFor(now), limits);
+        if (schedule.Wave is null) ValidateSystemTask(schedule.TaskFor(now), limits);
     }
 
     /// <summary>True when <paramref name="id"/> starts with one of the <see cref="ReservedIdPrefixes"/>.</summary>

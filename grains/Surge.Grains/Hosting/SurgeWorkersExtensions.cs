@@ -56,6 +56,7 @@ public static class SurgeWorkersExtensions
         services.AddSurgeCaps();
         services.AddSurgeSchedules();
         services.AddSurgePrograms();
+        services.AddSurgeFlows();
         configure?.Invoke(new SurgeWorkersBuilder(services));
         return services;
     }

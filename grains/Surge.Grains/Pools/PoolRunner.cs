@@ -166,7 +166,7 @@ internal sealed partial class PoolRunner
             var context = new TaskContext
             {
                 TaskId = spec.Id, Type = spec.Type, Payload = spec.Payload, Features = spec.Features,
-                Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt,
+                Entity = spec.Entity, Event = spec.Event, Attempt = item.Attempt, Flow = spec.Flow,
             };
             var result = await WithinHardLimitAsync(run, context, item, token, soft + policy.HardLimitGrace).ConfigureAwait(false);
             _bounds.CheckResultSize(result);

@@ -52,7 +52,9 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         var exited = process.WaitForExitAsync(CancellationToken.None);
         using (cancellationToken.Register(() => _ = StopAsync(group, exited)))
         {
-            await WriteStdinAsync(process, context.Payload);
+            // A wave's task reads its inputs on stdin whatever PayloadAs says: there is nowhere else to put pipes.
+            if (context.Flow is { } step) await WriteStdinAsync(process, FlowStdin.Of(step, context.Payload), always: true);
+            else await WriteStdinAsync(process, context.Payload);
             await exited;
         }
         // Its children go with it, so the pipes they share close; one that escaped the group may still hold them:
@@ -68,6 +70,13 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
             throw new ProgramMemoryLimitException($"{name} went over its memory limit of {options.MaxMemoryMb} MB ({Mb(over)} MB resident with its descendants) and was killed");
         if (process.ExitCode != 0)
             throw new ProgramFailedException($"{name} exited with code {process.ExitCode}: {Tail(stderr.Text, 500)}");
+        if (context.Flow is not null)
+        {
+            // In a wave the program's stdout is its output pipe, whole or not at all: a cut pipe would be read as data.
+            if (stdout.Dropped > 0)
+                throw new ProgramFailedException($"its output is over {options.MaxOutputBytes} bytes (MaxOutputBytes); a pipe must fit whole, so write less or raise the limit");
+            return System.Text.Encoding.UTF8.GetBytes(stdout.Text);
+        }
         return JsonSerializer.SerializeToUtf8Bytes(new ProgramResult(process.ExitCode, stdout.Text, stderr.Text, stdout.Dropped, stderr.Dropped,
             time.GetElapsedTime(started).TotalMilliseconds, Math.Round(context.MemoryMb, 1)), ProgramResult.Json);
     }
@@ -104,11 +113,11 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         return info;
     }
 
-    private async Task WriteStdinAsync(Process process, ReadOnlyMemory<byte> payload)
+    private async Task WriteStdinAsync(Process process, ReadOnlyMemory<byte> payload, bool always = false)
     {
         try
         {
-            if (options.PayloadAs == PayloadDelivery.Stdin) await process.StandardInput.BaseStream.WriteAsync(payload);
+            if (always || options.PayloadAs == PayloadDelivery.Stdin) await process.StandardInput.BaseStream.WriteAsync(payload);
             process.StandardInput.Close(); // end of input, so a program reading stdin finishes
         }
         catch (IOException)

@@ -16,7 +16,7 @@ internal sealed partial class ConfiguredSchedules(IOptions<SchedulesOptions> opt
         {
             try
             {
-                await grains.GetGrain<IScheduleGrain>(name).SetAsync(ScheduleSpec.Create(name, schedule.Cron, schedule.Type, schedule.Payload));
+                await grains.GetGrain<IScheduleGrain>(name).SetAsync(schedule.ToSpec(name));
             }
             catch (Exception e)
             {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Surge.Tasks;
 using Surge.Workers;
 
 namespace Surge.Schedules;
@@ -41,8 +40,16 @@ internal sealed partial class ScheduleGrain(
         if (spec.Name != this.GetPrimaryKeyString())
             throw new SurgeValidationException("name", $"'{spec.Name}' is not this schedule's name ('{this.GetPrimaryKeyString()}'); register through ISurgeClient.ScheduleAsync");
         CronSchedule.Parse(spec.Cron);
-        handlers.EnsureKnown(spec.Type);
-        TaskValidator.Validate(spec, time.GetUtcNow());
+        if (spec.Wave is { } wave)
+        {
+            if (!Flows.FlowValidator.IsName(wave.Flow)) throw new SurgeValidationException("wave.flow", $"\"{wave.Flow}\" is not a flow name");
+            if (!Flows.FlowValidator.IsName(wave.State)) throw new SurgeValidationException("wave.state", $"\"{wave.State}\" is not a state name");
+        }
+        else
+        {
+            handlers.EnsureKnown(spec.Type);
+            TaskValidator.Validate(spec, time.GetUtcNow());
+        }
         if (!Same(state.State.Spec, spec))
         {
             // A new or changed schedule starts from now: it does not make up for instants before it existed.
@@ -91,8 +98,12 @@ internal sealed partial class ScheduleGrain(
         {
             try
             {
-                var task = spec.TaskFor(instant);
-                await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
+                if (spec.WaveFor(instant) is { } wave) await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
+                else
+                {
+                    var task = spec.TaskFor(instant);
+                    await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
+                }
                 state.State.LastFired = instant;
                 await state.WriteStateAsync();
             }
@@ -114,7 +125,7 @@ internal sealed partial class ScheduleGrain(
     }
 
     private static bool Same(ScheduleSpec? a, ScheduleSpec b)
-        => a is not null && a.Cron == b.Cron && a.Type == b.Type && a.Payload.Span.SequenceEqual(b.Payload.Span);
+        => a is not null && a.Cron == b.Cron && a.Type == b.Type && a.Payload.Span.SequenceEqual(b.Payload.Span) && a.Wave == b.Wave;
 
     [LoggerMessage(1, LogLevel.Information, "Schedule {Name} ({Cron}) submits tasks of type {Type}")]
     private partial void LogScheduled(string name, string cron, string type);

@@ -25,6 +25,21 @@ public sealed class ScheduleOptions
 
     /// <summary>JSON payload of each task. Default <c>{}</c>.</summary>
     public string Payload { get; set; } = "{}";
+
+    /// <summary>Instead of a task, a wave of <c>Flow</c> over <c>State</c> at each instant (<c>Hourly</c>: dated by hour).</summary>
+    public WaveScheduleOptions? Wave { get; set; }
+
+    internal ScheduleSpec ToSpec(string name) => Wave is { } wave
+        ? ScheduleSpec.ForWave(name, Cron, wave.Flow, wave.State, wave.Hourly)
+        : ScheduleSpec.Create(name, Cron, Type, Payload);
+}
+
+/// <summary>A configured schedule's wave: <c>Surge:Schedules:&lt;name&gt;:Wave</c>.</summary>
+public sealed class WaveScheduleOptions
+{
+    public string Flow { get; set; } = "";
+    public string State { get; set; } = "";
+    public bool Hourly { get; set; }
 }
 
 internal sealed class SchedulesOptionsValidator : IValidateOptions<SchedulesOptions>
@@ -43,7 +58,13 @@ internal sealed class SchedulesOptionsValidator : IValidateOptions<SchedulesOpti
             {
                 failures.Add($"{at}:Cron {e.Message}");
             }
-            if (string.IsNullOrWhiteSpace(schedule.Type)) failures.Add($"{at}:Type is empty; name a task type registered on the silos.");
+            if (schedule.Wave is { } wave)
+            {
+                if (!Flows.FlowValidator.IsName(wave.Flow)) failures.Add($"{at}:Wave:Flow is '{wave.Flow}'; name a registered flow.");
+                if (!Flows.FlowValidator.IsName(wave.State)) failures.Add($"{at}:Wave:State is '{wave.State}'; name a state.");
+                if (!string.IsNullOrEmpty(schedule.Type)) failures.Add($"{at}: set Type or Wave, not both.");
+            }
+            else if (string.IsNullOrWhiteSpace(schedule.Type)) failures.Add($"{at}:Type is empty; name a task type registered on the silos, or set Wave:Flow and Wave:State.");
             try
             {
                 using var _ = JsonDocument.Parse(schedule.Payload);

@@ -40,6 +40,8 @@ public static class SurgeMeter
     /// <summary>Tasks dead-lettered as poison because their silo kept stopping while they ran, by type.</summary>
     internal static readonly Counter<long> Poisoned = Meter.CreateCounter<long>("surge.task.poisoned", "{task}", "Tasks dead-lettered as poison: their silo stopped too often while running them");
 
+    internal static readonly Counter<long> PipeWritesRefused = Meter.CreateCounter<long>("surge.pipe.writes_refused", "{write}", "Pipe writes refused because the pipe existed with other bytes, by flow and task");
+
     /// <summary>Handler run time, by pool and type.</summary>
     internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("surge.task.run.duration", "s", "Time a task's handler ran");
 }

@@ -41,6 +41,12 @@ public sealed class TaskContext
     public int Attempt { get; init; } = 1;
 
     /// <summary>
+    /// For a task a wave runs: its place in the flow and its input pipes (<see cref="Flows.FlowStep.Input{T}"/>).
+    /// Its result becomes its output pipe. Null for other tasks.
+    /// </summary>
+    public Flows.FlowStep? Flow { get; init; }
+
+    /// <summary>
     /// Set by the handler to report the memory it needed (MiB): history learns from it, and memory-aware admission
     /// then reserves that much for tasks like it. Unreported counts as 0.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace Surge.Hosting;
 
 /// <summary>
-/// The <c>/surge</c> page: pools per silo, recent scaling decisions, model versions; it reads <c>/api/status</c>
+/// The <c>/surge</c> page: pools per silo, recent scaling decisions, model versions, waves; it reads <c>/api/status</c>
 /// every two seconds. One self-contained file, no scripts from elsewhere, so it works on an offline cluster.
 /// </summary>
 internal static class StatusPage
@@ -27,6 +27,8 @@ internal static class StatusPage
         <p>Tasks completed: <strong id="completed">0</strong></p>
         <h2>Silos</h2>
         <table id="silos"><thead><tr><th>silo</th><th>routing</th><th>slots</th><th>model</th><th>routing accuracy (last 1,000)</th></tr></thead><tbody></tbody></table>
+        <h2>Waves (latest 10; <code>surge wave status WAVE</code>)</h2>
+        <table id="waves"><thead><tr><th>wave</th><th>flow</th><th>state</th><th>date</th><th>entities done</th><th>pending</th><th>running</th><th>finished</th><th>degraded</th><th>failed</th><th>makespan s</th></tr></thead><tbody></tbody></table>
         <h2>Held entity events</h2>
         <table id="held"><thead><tr><th>task</th><th>entity</th><th>event</th><th>held s</th></tr></thead><tbody></tbody></table>
         <h2>Dead letters (latest 20; <code>surge dead retry|purge</code>)</h2>
@@ -45,6 +47,8 @@ internal static class StatusPage
             fill('silos', s.silos.map(x => [cell(x.silo), cell(x.routing_mode, true), cell(x.max_concurrency), cell(x.model_version ?? 'baseline', true),
               cell(x.routing_accuracy == null ? '–' : `${(100 * x.routing_accuracy).toFixed(1)} %`)]));
             fill('autoscale', s.autoscale.map(d => [cell(new Date(d.at).toLocaleTimeString()), cell(d.kind, true), cell(d.target?.pool ?? ''), cell(d.from), cell(d.to), cell(d.reason, true)]));
+            fill('waves', s.waves.map(w => [cell(w.wave), cell(w.flow, true), cell(w.state, true), cell(w.date, true), cell(`${w.entities_done} / ${w.entities}`),
+              cell(w.pending), cell(w.running), cell(w.finished), cell(w.degraded), cell(w.failed), cell(w.makespan_s == null ? '–' : w.makespan_s.toFixed(1))]));
             fill('held', s.held.map(h => [cell(h.id), cell(h.entity ?? '', true), cell(h.event ?? '', true), cell(h.held_s.toFixed(1))]));
             fill('dead', s.dead_letters.map(d => [cell(d.id), cell(d.type, true), cell(d.attempts), cell(d.failed_at ? new Date(d.failed_at).toLocaleTimeString() : ''), cell(d.error ?? '', true)]));
             document.getElementById('completed').textContent = s.pools.reduce((n, p) => n + p.completed, 0);

@@ -50,8 +50,8 @@ public static class SurgeHttpExtensions
         endpoints.MapGet("/ready", (Readiness readiness) => readiness.Check() is { } why
             ? Results.Text($"not ready: {why}", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ready"));
-        endpoints.MapGet("/api/status", async (ISurgeClient surge, TimeProvider time, CancellationToken cancellationToken)
-            => Results.Json(await ClusterStatus.ReadAsync(surge, time, cancellationToken), ClusterStatus.Json));
+        endpoints.MapGet("/api/status", async (ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
+            => Results.Json(await ClusterStatus.ReadAsync(surge, flows, time, cancellationToken), ClusterStatus.Json));
         endpoints.MapSurgeTaskApi();
         endpoints.MapOpenApi();
         endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));

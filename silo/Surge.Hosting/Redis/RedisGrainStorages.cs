@@ -18,8 +18,12 @@ internal static class RedisGrainStorages
         Add(silo, SurgeStorage.Name, connectionString, expiry: null);
         // A cached result is never served past its CacheTtl; the TTL is the largest, since one storage serves every type.
         Add(silo, SurgeStorage.Cache, connectionString, sp => LongestCacheTtl(sp.GetRequiredService<IOptions<TaskPoliciesOptions>>().Value));
+        // A wave and its entities' runs are kept a month after their last change: long enough to look back, bounded.
+        Add(silo, SurgeStorage.Waves, connectionString, _ => WaveRetention);
         return silo;
     }
+
+    internal static readonly TimeSpan WaveRetention = TimeSpan.FromDays(30);
 
     internal static TimeSpan LongestCacheTtl(TaskPoliciesOptions policies)
         => policies.Types.Values.Select(p => p.CacheTtl).Append(policies.Default.CacheTtl).Max();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Entities;
+using Surge.Flows;
 using Surge.Tasks;
 
 namespace Surge.Hosting.Redis;
@@ -31,6 +32,8 @@ public static class RedisTaskStoreExtensions
         services.AddSingleton<ITaskStore, RedisTaskStore>();
         services.RemoveAll<IEntityBookStore>();
         services.AddSingleton<IEntityBookStore, RedisEntityBookStore>();
+        services.RemoveAll<IPipeStore>();
+        services.AddSingleton<IPipeStore, RedisPipeStore>();
         return services;
     }
 }

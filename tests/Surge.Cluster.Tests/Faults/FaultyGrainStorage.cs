@@ -17,6 +17,18 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
     /// <summary>While set, every write and clear throws.</summary>
     public static volatile bool FailWrites;
 
+    /// <summary>The share of writes and clears that throw, drawn from a seeded sequence (0: none).</summary>
+    public static double FailRate;
+
+    private static readonly Random Draws = new(20261129);
+
+    private static bool Fails()
+    {
+        if (FailWrites) return true;
+        if (FailRate <= 0) return false;
+        lock (Draws) return Draws.NextDouble() < FailRate;
+    }
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (Stored.TryGetValue(Key(stateName, grainId), out var state))
@@ -30,7 +42,7 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (FailWrites) throw new InvalidOperationException("storage unreachable (test)");
+        if (Fails()) throw new InvalidOperationException("storage unreachable (test)");
         Stored[Key(stateName, grainId)] = copier.Copy(grainState.State)!;
         grainState.RecordExists = true;
         return Task.CompletedTask;
@@ -38,7 +50,7 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (FailWrites) throw new InvalidOperationException("storage unreachable (test)");
+        if (Fails()) throw new InvalidOperationException("storage unreachable (test)");
         Stored.TryRemove(Key(stateName, grainId), out _);
         grainState.RecordExists = false;
         return Task.CompletedTask;
@@ -56,6 +68,16 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Entities, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
             silo.Services.AddSingleton(new RecoveryOptions { RedispatchOnActivation = true });
+        }
+    }
+
+    /// <summary>Puts this storage in front of waves and pipes on every silo of a test cluster.</summary>
+    public sealed class ForWaves : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            foreach (var name in (string[])[SurgeStorage.Waves, SurgeStorage.Pipes])
+                silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
         }
     }
 }

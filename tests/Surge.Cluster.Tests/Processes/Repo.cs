@@ -14,6 +14,8 @@ internal static class Repo
     public static string SiloDll => Built("silo/Surge.Silo", "Surge.Silo.dll");
     public static string CliDll => Built("client/Surge.Cli", "surge.dll");
     public static string BenchDll => Built("bench/Surge.Bench", "Surge.Bench.dll");
+    public static string SampleWorkerDll => Built("samples/Surge.Samples.Worker", "Surge.Samples.Worker.dll");
+    public static string SampleClientDll => Built("samples/Surge.Samples.Client", "Surge.Samples.Client.dll");
     public static string Samples => Path.Combine(Root, "samples");
 
     public static int FreePort()

@@ -13,6 +13,7 @@ public sealed class RedisClient : IAsyncDisposable
     private RedisClient(IHost host) => _host = host;
 
     public ISurgeClient Surge => _host.Services.GetRequiredService<ISurgeClient>();
+    public ISurgeFlows Flows => _host.Services.GetRequiredService<ISurgeFlows>();
 
     public static async Task<RedisClient> StartAsync(RedisServer redis, params string[] settings)
     {

@@ -36,6 +36,16 @@ sealed class ImagesDb
 
 static class TypedCalls
 {
+    public static async Task HostAsync(string[] args)
+    {
+        // begin-snippet: readme-silo
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddSurgeSilo(workers => workers.AddHandler<ResizeHandler>());
+        builder.Services.AddScoped<ImagesDb>();
+        await builder.Build().RunAsync();
+        // end-snippet
+    }
+
     public static async Task<ResizeResult> ClientAsync(HostApplicationBuilder builder, IHost host)
     {
         // begin-snippet: readme-typed-call

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace Surge.Tasks;
+namespace Surge;
 
 /// <summary>
 /// Submissions of the tasks silos make themselves (a schedule's instants, a wave's steps), whose ids carry a

@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using Surge.Flows;
+
+namespace Surge.Client;
+
+internal sealed class SurgeFlows(IClusterClient cluster, IOptions<SurgeClientOptions> options, TimeProvider time) : ISurgeFlows
+{
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
+    private readonly ClusterCalls _calls = new(cluster, options, time);
+
+    public Task<FlowDefinition> RegisterAsync(FlowDefinition flow, CancellationToken cancellationToken = default)
+    {
+        FlowValidator.Validate(flow); // at the edge, before a network hop
+        return _calls.CallAsync(static (c, f) => c.GetGrain<IFlowGrain>(f.Name).RegisterAsync(f), flow, cancellationToken);
+    }
+
+    public Task<FlowDefinition?> GetAsync(string flow, CancellationToken cancellationToken = default)
+        => _calls.CallAsync(static (c, f) => c.GetGrain<IFlowGrain>(f).GetAsync(), Name(flow, "flow"), cancellationToken);
+
+    public async Task<int> AddToStateAsync(string state, IEnumerable<string> entities, CancellationToken cancellationToken = default)
+    {
+        var size = 0;
+        foreach (var batch in Batches(entities))
+            size = await _calls.CallAsync(static (c, s) => c.GetGrain<IEntityStateGrain>(s.state).AddAsync(s.batch), (state: Name(state, "state"), batch), cancellationToken);
+        return size;
+    }
+
+    public async Task<int> RemoveFromStateAsync(string state, IEnumerable<string> entities, CancellationToken cancellationToken = default)
+    {
+        var size = 0;
+        foreach (var batch in Batches(entities))
+            size = await _calls.CallAsync(static (c, s) => c.GetGrain<IEntityStateGrain>(s.state).RemoveAsync(s.batch), (state: Name(state, "state"), batch), cancellationToken);
+        return size;
+    }
+
+    public Task<ImmutableArray<string>> ListStateAsync(string state, int offset = 0, int max = 1000, CancellationToken cancellationToken = default)
+        => _calls.CallAsync(static (c, s) => c.GetGrain<IEntityStateGrain>(s.state).ListAsync(s.offset, s.max), (state: Name(state, "state"), offset, max), cancellationToken);
+
+    public Task<WaveStatus> StartWaveAsync(WaveRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Date is { } date) WaveDates.Validate(date);
+        var id = request.WaveId ?? NewWaveId(request.Flow, request.Date ?? WaveDates.Today(time.GetUtcNow()));
+        Name(id, "wave");
+        WaveIds.RefuseReserved(id);
+        // The id is fixed before the first try, so a retried start finds the wave the first one started.
+        return _calls.CallAsync(static (c, r) => c.GetGrain<IWaveGrain>(r.WaveId!).StartAsync(r), request with { WaveId = id }, cancellationToken);
+    }
+
+    public Task<WaveStatus?> GetWaveAsync(string wave, CancellationToken cancellationToken = default)
+        => _calls.CallAsync(static (c, w) => c.GetGrain<IWaveGrain>(w).GetStatusAsync(), Name(wave, "wave"), cancellationToken);
+
+    public async Task<WaveStatus[]> ListWavesAsync(int max = 20, CancellationToken cancellationToken = default)
+    {
+        var ids = await _calls.CallAsync(static (c, m) => c.GetGrain<IWaveIndexGrain>(0).RecentAsync(m), max, cancellationToken);
+        var statuses = await Task.WhenAll(ids.Select(id => GetWaveAsync(id, cancellationToken)));
+        return [.. statuses.OfType<WaveStatus>()];
+    }
+
+    public async Task<WaveStatus> WaitWaveAsync(string wave, TimeSpan? timeout = null, IProgress<WaveStatus>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var status = await GetWaveAsync(wave, cancellationToken)
+                ?? throw new SurgeValidationException("wave", $"no wave '{wave}' exists; start it with surge wave start");
+            progress?.Report(status);
+            if (status.IsDone || (timeout is { } t && time.GetElapsedTime(started) >= t)) return status;
+            await Task.Delay(PollEvery, time, cancellationToken);
+        }
+    }
+
+    public Task<WaveComparison> CompareAsync(string wave, string task, string? versionA = null, string? versionB = null, CancellationToken cancellationToken = default)
+        => _calls.CallAsync(static (c, a) => c.GetGrain<IWaveGrain>(a.wave).CompareAsync(a.task, a.versionA, a.versionB),
+            (wave: Name(wave, "wave"), task, versionA, versionB), cancellationToken);
+
+    private static IEnumerable<ImmutableArray<string>> Batches(IEnumerable<string> entities)
+    {
+        foreach (var chunk in entities.Chunk(EntityKeys.MaxPerCall))
+        {
+            EntityKeys.Validate(chunk);
+            yield return [.. chunk];
+        }
+    }
+
+    private string NewWaveId(string flow, string date)
+    {
+        var id = $"{(flow.Length > 32 ? flow[..32] : flow)}.{date}.{Convert.ToHexString(BitConverter.GetBytes(time.GetUtcNow().Ticks ^ Random.Shared.NextInt64()))[..8].ToLowerInvariant()}";
+        return WaveIds.IsReserved(id) ? "w." + id : id; // a flow named "schedule" must not make ids only schedules may use
+    }
+
+    private static string Name(string value, string field)
+        => FlowValidator.IsName(value) ? value : throw new SurgeValidationException(field, $"\"{value}\" is not a {field} name: use 1 to 64 letters, digits, '.', '_' or '-'");
+}

@@ -1,0 +1,26 @@
+namespace Surge.Flows;
+
+[GenerateSerializer]
+internal sealed class FlowState
+{
+    [Id(0)] public FlowDefinition? Flow { get; set; }
+}
+
+/// <summary>A registered flow. The definition is validated here, where every client's registration passes.</summary>
+internal sealed class FlowGrain(
+    [PersistentState("flow", SurgeStorage.Name)] IPersistentState<FlowState> state) : Grain, IFlowGrain
+{
+    public async Task<FlowDefinition> RegisterAsync(FlowDefinition flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        FlowValidator.Validate(flow);
+        if (flow.Name != this.GetPrimaryKeyString())
+            throw new SurgeValidationException("flow.name", $"'{flow.Name}' is not this flow's name ('{this.GetPrimaryKeyString()}'); register through ISurgeFlows.RegisterAsync");
+        var previous = state.State.Flow;
+        state.State.Flow = flow;
+        await state.WriteOrUndoAsync(() => state.State.Flow = previous);
+        return flow;
+    }
+
+    public Task<FlowDefinition?> GetAsync() => Task.FromResult(state.State.Flow);
+}

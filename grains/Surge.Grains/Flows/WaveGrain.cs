@@ -1,0 +1,232 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+
+namespace Surge.Flows;
+
+[GenerateSerializer]
+internal sealed class WaveRecord
+{
+    [Id(0)] public FlowPlan? Plan { get; set; }
+    [Id(1)] public string State { get; set; } = "";
+    [Id(2)] public ImmutableArray<string> Entities { get; set; } = [];
+    [Id(3)] public DateTimeOffset StartedAt { get; set; }
+    [Id(4)] public DateTimeOffset? FinishedAt { get; set; }
+    [Id(5)] public double? CriticalPathSeconds { get; set; }
+    [Id(6)] public ImmutableArray<WaveTaskCount> FinalCounts { get; set; } = [];
+}
+
+/// <summary>
+/// One wave: stores what it runs (the flow as registered, the state's entities as they are, date and versions) before
+/// it starts anything, starts a <see cref="IWaveEntityGrain"/> per entity, and counts their progress. Counts live in
+/// memory and are rebuilt by asking every entity after a restart; a reminder does the same every minute until the
+/// wave is done, which also wakes the runs a dead silo stopped.
+/// </summary>
+internal sealed partial class WaveGrain(
+    [PersistentState("wave", SurgeStorage.Waves)] IPersistentState<WaveRecord> state,
+    WaveGauges gauges,
+    IPipeStore pipes,
+    TimeProvider time,
+    ILogger<WaveGrain> logger) : Grain, IWaveGrain, IScheduledWaveStart, IWaveProgress, IRemindable
+{
+    private const string ReminderName = "surge-wave";
+    private const int Parallel = 64; // entity calls in flight while starting or checking: enough to keep pools fed, few enough to stay polite
+    private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StallCheck = TimeSpan.FromSeconds(5);
+    private readonly ILogger _logger = logger;
+    private WaveBook? _book;
+    private Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private Task? _sweep;
+    private DateTimeOffset _heard;
+    private ImmutableArray<WaveTaskCount> _final;
+
+    private WaveRecord Record => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Record.Plan is null) return Task.CompletedTask;
+        Index();
+        if (Record.FinishedAt is null) Sweep();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        gauges.Remove(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public Task<WaveStatus> StartAsync(WaveRequest request)
+    {
+        WaveIds.RefuseReserved(this.GetPrimaryKeyString()); // even when started already: a client never reads one through this
+        return StartScheduledAsync(request);
+    }
+
+    public async Task<WaveStatus> StartScheduledAsync(WaveRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Record.Plan is not null) return Status();
+        var wave = this.GetPrimaryKeyString();
+        if (!FlowValidator.IsName(wave)) throw new SurgeValidationException("wave", $"\"{wave}\" is not a wave id: use 1 to 64 letters, digits, '.', '_' or '-'");
+        if (!FlowValidator.IsName(request.State)) throw new SurgeValidationException("state", $"\"{request.State}\" is not a state name: use 1 to 64 letters, digits, '.', '_' or '-'");
+        var flow = await GrainFactory.GetGrain<IFlowGrain>(request.Flow).GetAsync()
+            ?? throw new SurgeValidationException("flow", $"no flow '{request.Flow}' is registered; register it first (surge flow register FILE.json)");
+        var date = request.Date is null ? WaveDates.Today(time.GetUtcNow()) : WaveDates.Validate(request.Date);
+        var plan = FlowPlan.Create(wave, flow, date, request.Versions);
+        var source = GrainFactory.GetGrain<IEntityStateGrain>(request.State);
+        var entities = await source.ListAsync(0, EntityKeys.MaxPerState);
+        Record.Plan = plan;
+        Record.State = request.State;
+        Record.Entities = entities;
+        Record.StartedAt = time.GetUtcNow();
+        await state.WriteOrUndoAsync(() => state.State = new WaveRecord());
+        Index();
+        await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
+        await GrainFactory.GetGrain<IWaveIndexGrain>(0).AddAsync(wave);
+        LogStarted(wave, flow.Name, request.State, entities.Length, plan.Steps.Length);
+        if (entities.Length == 0) await FinishAsync();
+        else Sweep(start: true);
+        return Status();
+    }
+
+    public Task<WaveStatus?> GetStatusAsync()
+    {
+        if (Record.Plan is null) return Task.FromResult<WaveStatus?>(null);
+        // Someone is watching and nothing has moved for a while: look now rather than at the next reminder, which may
+        // be a minute away, in case a silo died with some of the entities' runs.
+        if (Record.FinishedAt is null && time.GetUtcNow() - _heard > StallCheck) Sweep();
+        return Task.FromResult<WaveStatus?>(Status());
+    }
+
+    public Task ReportAsync(string entity, EntityProgress progress)
+    {
+        if (Record.Plan is null || Record.FinishedAt is not null || !_index.TryGetValue(entity, out var i)) return Task.CompletedTask;
+        _heard = time.GetUtcNow();
+        _book!.Update(i, progress);
+        return _book.AllDone ? FinishAsync() : Task.CompletedTask;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (Record.Plan is null || Record.FinishedAt is not null)
+        {
+            if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+            return;
+        }
+        Sweep();
+    }
+
+    public async Task<WaveComparison> CompareAsync(string task, string? versionA = null, string? versionB = null)
+    {
+        var plan = Record.Plan ?? throw new SurgeValidationException("wave", $"no wave '{this.GetPrimaryKeyString()}' exists");
+        var ran = plan.Steps.Where(s => s.Task.Name == task).Select(s => s.Version).ToList();
+        if (ran.Count == 0) throw new SurgeValidationException("task", $"flow '{plan.Flow.Name}' has no task '{task}'");
+        var a = versionA ?? ran[0];
+        var b = versionB ?? (ran.Count > 1 ? ran[1] : throw new SurgeValidationException("task",
+            $"the wave ran '{task}' in one version ({ran[0]}); start a wave with --version {task}=V1 --version {task}=V2, or name both versions"));
+        var output = plan.Flow.Task(task)!.Output;
+        int equal = 0, differ = 0, missing = 0;
+        var differing = ImmutableArray.CreateBuilder<string>();
+        foreach (var batch in Record.Entities.Chunk(256))
+        {
+            var keys = batch.SelectMany(e => new[] { PipeKey.Of(a, output, e, plan.Date), PipeKey.Of(b, output, e, plan.Date) }).ToArray();
+            var values = await pipes.ReadAsync(keys);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (values[2 * i] is not { } x || values[2 * i + 1] is not { } y) missing++;
+                else if (x.Span.SequenceEqual(y.Span)) equal++;
+                else
+                {
+                    differ++;
+                    if (differing.Count < 100) differing.Add(batch[i]);
+                }
+            }
+        }
+        return new WaveComparison(this.GetPrimaryKeyString(), task, a, b, Record.Entities.Length, equal, differ, missing, differing.ToImmutable());
+    }
+
+    private void Index()
+    {
+        var book = _book = new WaveBook(Record.Plan!, Record.Entities.Length);
+        _index = new Dictionary<string, int>(Record.Entities.Length, StringComparer.Ordinal);
+        for (var i = 0; i < Record.Entities.Length; i++) _index[Record.Entities[i]] = i;
+        // Read by the metrics exporter off the grain's thread, where the grain's state may not be touched: plain fields only.
+        var flow = Record.Plan!.Flow.Name;
+        gauges.Set(this.GetPrimaryKeyString(), () => (flow, _final.IsDefaultOrEmpty ? book.Counts() : _final));
+    }
+
+    // Starts (or checks on) every entity not known to be done, a few at a time; one sweep at a time.
+    private void Sweep(bool start = false)
+    {
+        if (_sweep is { IsCompleted: false }) return;
+        _sweep = SweepAsync(start);
+    }
+
+    private async Task SweepAsync(bool start)
+    {
+        _heard = time.GetUtcNow();
+        try
+        {
+            var plan = Record.Plan!;
+            var book = _book!;
+            var pending = Enumerable.Range(0, book.Entities).Where(i => !book.IsDone(i)).ToList();
+            using var gate = new SemaphoreSlim(Parallel);
+            await Task.WhenAll(pending.Select(async i =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    var entity = GrainFactory.GetGrain<IWaveEntityGrain>(WaveKeys.Entity(this.GetPrimaryKeyString(), Record.Entities[i]));
+                    // After a restart an entity may not have been started yet: starting is idempotent.
+                    var progress = start ? await entity.StartAsync(plan) : await entity.GetAsync() ?? await entity.StartAsync(plan);
+                    if (Record.FinishedAt is null) book.Update(i, progress);
+                }
+                catch (Exception e)
+                {
+                    LogSweepFailed(e, this.GetPrimaryKeyString(), Record.Entities[i]); // the next sweep tries again
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+            if (book.AllDone && Record.FinishedAt is null) await FinishAsync();
+        }
+        catch (Exception e)
+        {
+            LogSweepFailed(e, this.GetPrimaryKeyString(), "*");
+        }
+    }
+
+    private async Task FinishAsync()
+    {
+        if (Record.FinishedAt is not null) return;
+        Record.FinishedAt = _book!.LastEnd ?? time.GetUtcNow();
+        Record.CriticalPathSeconds = _book.CriticalPathSeconds;
+        Record.FinalCounts = Counts();
+        await state.WriteOrUndoAsync(() => Record.FinishedAt = null); // not done until stored: the next report or sweep finishes it
+        _final = Record.FinalCounts;
+        LogFinished(this.GetPrimaryKeyString(), (Record.FinishedAt.Value - Record.StartedAt).TotalSeconds);
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    private ImmutableArray<WaveTaskCount> Counts() => Record.FinishedAt is not null && !Record.FinalCounts.IsDefaultOrEmpty
+        ? Record.FinalCounts : _book!.Counts();
+
+    private WaveStatus Status()
+    {
+        var plan = Record.Plan!;
+        var done = Record.FinishedAt is { } end;
+        return new WaveStatus(this.GetPrimaryKeyString(), plan.Flow.Name, Record.State, plan.Date, Record.Entities.Length, Counts(),
+            Record.StartedAt, Record.FinishedAt, done ? (Record.FinishedAt!.Value - Record.StartedAt).TotalSeconds : null,
+            done ? Record.CriticalPathSeconds : null, done ? Record.Entities.Length : _book!.Done);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wave {Wave} of flow {Flow} started over state {State}: {Entities} entities, {Steps} steps each")]
+    private partial void LogStarted(string wave, string flow, string state, int entities, int steps);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wave {Wave} finished in {Seconds:F1} s")]
+    private partial void LogFinished(string wave, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave}: checking entity {Entity} failed; the next sweep tries again")]
+    private partial void LogSweepFailed(Exception e, string wave, string entity);
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Surge.Flows;
+
+namespace Surge.Hosting;
+
+public static class SurgeFlowsExtensions
+{
+    /// <summary>
+    /// Flows, states and waves: pipes in the <see cref="SurgeStorage.Pipes"/> grain storage unless the host put them
+    /// elsewhere (cluster mode: Redis), waves in <see cref="SurgeStorage.Waves"/>. Safe to call again.
+    /// </summary>
+    public static IServiceCollection AddSurgeFlows(this IServiceCollection services)
+    {
+        if (!Registration.First<FlowsRegistered>(services)) return services;
+        services.TryAddSingleton<IPipeStore, GrainStoragePipeStore>();
+        services.TryAddSingleton<WaveGauges>();
+        return services;
+    }
+
+    /// <inheritdoc cref="AddSurgeFlows(IServiceCollection)"/>
+    public static ISiloBuilder AddSurgeFlows(this ISiloBuilder builder)
+    {
+        builder.Services.AddSurgeFlows();
+        return builder;
+    }
+
+    private sealed class FlowsRegistered;
+}

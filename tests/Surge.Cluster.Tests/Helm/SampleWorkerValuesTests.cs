@@ -1,0 +1,42 @@
+using Surge.Cluster.Tests.Processes;
+
+namespace Surge.Cluster.Tests.Helm;
+
+/// <summary>The sample worker's chart values, rendered by the real helm: its image, and nothing else of the stock silo's pods changed.</summary>
+[Trait("Category", "Helm")]
+public class SampleWorkerValuesTests
+{
+    public static readonly string Values = Path.Combine(Repo.Root, "samples", "Surge.Samples.Worker", "helm-values.yaml");
+
+    [Fact]
+    public async Task Image_IsTheOneTheDocumentedBuildTags()
+    {
+        var chart = await Helm.TemplateAsync(Values);
+        var build = Dockerfile.Load("samples/Surge.Samples.Worker/Dockerfile").BuildCommand.Split(' ');
+
+        Assert.Equal(build[Array.IndexOf(build, "-t") + 1], (string?)chart.SiloContainer["image"]);
+    }
+
+    [Fact]
+    public async Task Render_OnlyTheSiloImageDiffersFromTheDefault()
+    {
+        var stock = await Helm.TemplateAsync();
+        var sample = await Helm.TemplateAsync(Values);
+        var chartVersion = (string?)stock.Silos["metadata"]!["labels"]!["app.kubernetes.io/version"];
+
+        Assert.Equal($"ghcr.io/surge-runtime/surge-silo:{chartVersion}", (string?)stock.SiloContainer["image"]); // the default is the stock silo still
+        Assert.NotEqual((string?)stock.SiloContainer["image"], (string?)sample.SiloContainer["image"]);
+        sample.SiloContainer["image"] = (string?)stock.SiloContainer["image"];
+        Assert.Equal(stock.Objects.Select(o => o.ToJsonString()), sample.Objects.Select(o => o.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task Lint_SampleValues_Clean()
+    {
+        var (exitCode, stdout, stderr) = await Helm.LintAsync(Values);
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains("0 chart(s) failed", stdout);
+        Assert.DoesNotContain("[WARNING]", stdout);
+    }
+}

@@ -1,0 +1,97 @@
+using Surge.Flows;
+
+namespace Surge.Tests.Flows;
+
+public class FlowValidatorTests
+{
+    private static FlowBuilder Diamond() => new FlowBuilder("diamond")
+        .Task("load", "simulate", "v1", output: "raw")
+        .Task("left", "simulate", "v1", output: "l", inputs: ["raw"])
+        .Task("right", "simulate", "v1", output: "r", inputs: ["raw"])
+        .Task("join", "simulate", "v1", output: "joined", inputs: ["l", "r"]);
+
+    [Fact]
+    public void Build_Diamond_IsValid()
+        => Assert.Equal(4, Diamond().Build().Tasks.Length);
+
+    [Fact]
+    public void Check_InputNobodyProduces_NamesTaskAndField()
+    {
+        var flow = Diamond().Task("report", "simulate", "v1", output: "out", inputs: ["features"]);
+
+        var error = Assert.Single(FlowValidator.Check(Unchecked(flow)));
+
+        Assert.Equal(("report", "inputs"), (error.Task, error.Field));
+        Assert.Contains("'features' is produced by no task", error.Message);
+    }
+
+    [Fact]
+    public void Check_Cycle_NamesItsTasksInOrder()
+    {
+        var flow = new FlowBuilder("loop")
+            .Task("a", "simulate", "v1", output: "pa", inputs: ["pc"])
+            .Task("b", "simulate", "v1", output: "pb", inputs: ["pa"])
+            .Task("c", "simulate", "v1", output: "pc", inputs: ["pb"]);
+
+        var error = Assert.Single(FlowValidator.Check(Unchecked(flow)));
+
+        Assert.Equal("inputs", error.Field);
+        Assert.Contains("cycle", error.Message);
+        Assert.Matches("a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c", error.Message);
+    }
+
+    [Fact]
+    public void Check_EveryFailure_CollectedWithItsTaskAndField()
+    {
+        var flow = new FlowBuilder("bad")
+            .Task("x", "simulate", "version one", output: "p")
+            .Task("x", "", "v1", output: "p", dependencyTimeout: TimeSpan.Zero, payload: "[1]")
+            .Task("y/z", "simulate", "v2", output: "q");
+
+        var errors = FlowValidator.Check(Unchecked(flow)).Select(e => $"{e.Task}.{e.Field}").ToList();
+
+        Assert.Equal(["x.version", "x.name", "x.type", "x.output", "x.dependencyTimeout", "x.payload", "y/z.name"], errors);
+    }
+
+    [Theory]
+    [InlineData("v1", true)]
+    [InlineData("2.1", true)]
+    [InlineData("v1.2.3", true)]
+    [InlineData("v1\n", false)]
+    [InlineData("latest", false)]
+    [InlineData("1.2.3.4", false)]
+    public void IsVersion_Forms(string version, bool valid) => Assert.Equal(valid, FlowValidator.IsVersion(version));
+
+    [Fact]
+    public void Build_Bad_ThrowsNamingFirstTaskAndFieldAndListsTheRest()
+    {
+        var error = Assert.Throws<SurgeValidationException>(() => new FlowBuilder("f")
+            .Task("a", "simulate", "v1", output: "p", inputs: ["nope"])
+            .Task("b", "simulate", "bad", output: "q").Build());
+
+        Assert.Equal("b.version", error.Field); // fields of each task first, then the inputs across tasks
+        Assert.Contains("a.inputs: pipe 'nope' is produced by no task", error.Message);
+    }
+
+    [Fact]
+    public void Parse_FlowJson_RoundTrips()
+    {
+        var flow = Diamond().Build();
+
+        var again = FlowJson.Parse(FlowJson.Write(flow));
+
+        Assert.Equal(FlowJson.Write(flow), FlowJson.Write(again));
+        Assert.Equal(["l", "r"], again.Task("join")!.Inputs.ToArray());
+    }
+
+    [Theory]
+    [InlineData("""{"name":"f","tasks":[{"name":"a","type":"simulate","version":"v1","output":"p","dependencyTimeout":"soon"}]}""", "a.dependencyTimeout")]
+    [InlineData("""{"name":"f","tasks":[{"name":"a","type":"simulate","version":"v1","output":"p","inputs":"x"}]}""", "a.inputs")]
+    [InlineData("""{"name":"f","tasks":[{"name":"a","type":"simulate","version":1,"output":"p"}]}""", "a.version")]
+    [InlineData("""{"name":"f","tasks":{}}""", "flow.tasks")]
+    [InlineData("""{"name":"f",""", "flow")]
+    public void Parse_BadJson_NamesTheField(string json, string field)
+        => Assert.Equal(field, Assert.Throws<SurgeValidationException>(() => FlowJson.Parse(json)).Field);
+
+    private static FlowDefinition Unchecked(FlowBuilder builder) => builder.Unvalidated();
+}
