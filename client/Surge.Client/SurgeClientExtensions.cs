@@ -8,6 +8,7 @@ using Orleans.Configuration;
 
 namespace Surge.Client;
 
+/// <summary>Registers the Surge client on an Orleans client or a service collection.</summary>
 public static class SurgeClientExtensions
 {
     /// <summary>

@@ -17,6 +17,7 @@ using Surge.Workers;
 
 namespace Surge.Hosting;
 
+/// <summary>Turns a .NET host into a Surge silo.</summary>
 public static class SurgeSiloExtensions
 {
     /// <summary>

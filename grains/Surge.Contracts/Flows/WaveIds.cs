@@ -10,6 +10,7 @@ public static class WaveIds
     /// <summary>The prefix of the ids of waves that schedules start.</summary>
     public const string ScheduledPrefix = "schedule.";
 
+    /// <summary>True when <paramref name="id"/> starts with <see cref="ScheduledPrefix"/>.</summary>
     public static bool IsReserved(string? id) => id is not null && id.StartsWith(ScheduledPrefix, StringComparison.Ordinal);
 
     /// <summary>Throws when a client's wave id is one only a schedule may start.</summary>

@@ -29,7 +29,7 @@ public sealed record TaskSpec(
     [property: Id(7)] long? Sequence = null,
     [property: Id(8)] TimeSpan? Timeout = null,
     [property: Id(9)] int? MaxAttempts = null,
-    [property: Id(10)] Flows.FlowStep? Flow = null)
+    [property: Id(10)] FlowStep? Flow = null)
 {
     /// <summary>Builds a task with a generated id and a UTF-8 JSON payload.</summary>
     public static TaskSpec Create(string type, string payloadJson = "{}", IReadOnlyDictionary<string, FeatureValue>? features = null, string? id = null)
@@ -40,5 +40,6 @@ public sealed record TaskSpec(
     public TaskSpec ForEntity(string entity, string? eventName = null, string? after = null, long? sequence = null)
         => this with { Entity = entity, Event = eventName, After = after, Sequence = sequence };
 
+    /// <summary>The payload decoded as UTF-8, for logs and the CLI.</summary>
     public string PayloadText => Encoding.UTF8.GetString(Payload.Span);
 }

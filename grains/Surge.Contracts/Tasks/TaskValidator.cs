@@ -6,8 +6,13 @@ namespace Surge;
 /// </summary>
 public static class TaskValidator
 {
+    /// <summary>Largest payload unless a silo is configured otherwise (<c>Surge:Workers:MaxPayloadBytes</c>): 1 MiB.</summary>
     public const int DefaultMaxPayloadBytes = 1024 * 1024;
+
+    /// <summary>Longest task id, in characters: ids are keys in storage and logs.</summary>
     public const int MaxIdLength = 256;
+
+    /// <summary>Longest task type, event (and <c>after</c>) or schedule name, in characters.</summary>
     public const int MaxNameLength = 128;
 
     /// <summary>Most features one task may carry: a predictor reads a handful, and each one is stored with the task.</summary>
@@ -77,9 +82,9 @@ public static class TaskValidator
         }
         if (spec.MaxAttempts is { } attempts && attempts is < 1 or > 100)
             throw new SurgeValidationException("maxAttempts", $"{attempts} is outside 1 to 100; 1 runs once without retry, omit it for the type's policy");
-        if (spec.Flow is { } flow && flow.InputBytes > Flows.FlowStep.MaxInputBytes)
+        if (spec.Flow is { } flow && flow.InputBytes > FlowStep.MaxInputBytes)
             throw new SurgeValidationException("flow.inputs",
-                $"the inputs total {flow.InputBytes} bytes, over the limit of {Flows.FlowStep.MaxInputBytes}; keep pipes small and store large data elsewhere");
+                $"the inputs total {flow.InputBytes} bytes, over the limit of {FlowStep.MaxInputBytes}; keep pipes small and store large data elsewhere");
     }
 
     /// <summary>Same as <see cref="Validate(TaskSpec, TaskLimits?)"/> with the default timeout limit.</summary>

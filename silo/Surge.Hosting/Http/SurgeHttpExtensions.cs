@@ -13,6 +13,7 @@ using Surge.Telemetry;
 
 namespace Surge.Hosting;
 
+/// <summary>The silo's HTTP side: health, readiness, metrics, the status page, the dashboard and the task API.</summary>
 public static class SurgeHttpExtensions
 {
     /// <summary>
