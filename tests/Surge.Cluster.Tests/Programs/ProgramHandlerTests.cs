@@ -118,11 +118,10 @@ public class ProgramHandlerTests : IDisposable
     [Fact]
     public async Task Run_Environment_OnlyPathWhatItsConfigurationNamesAndItsTask()
     {
-        Environment.SetEnvironmentVariable("SURGE_TEST_SILO_SECRET", "from-the-silo"); // as SURGE_REDIS would be
-        Environment.SetEnvironmentVariable("SURGE_TEST_LANG", "C.UTF-8");
+        Environment.SetEnvironmentVariable("SURGE_TEST_SILO_SECRET", "from-the-silo"); // as SURGE_REDIS would be, in this process
         var options = new ProgramOptions
         {
-            Executable = "/usr/bin/env", Environment = new() { ["GREETING"] = "hello" }, InheritEnvironment = ["SURGE_TEST_LANG_NOT_SET", "HOME"],
+            Executable = "/usr/bin/env", Environment = new() { ["GREETING"] = "hello" }, InheritEnvironment = ["SURGE_TEST_NOWHERE_SET", "HOME"],
         };
         var context = Context("");
         using var result = JsonDocument.Parse(await Handler(options).HandleAsync(context, CancellationToken.None));
