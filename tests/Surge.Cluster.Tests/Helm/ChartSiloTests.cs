@@ -23,8 +23,9 @@ public class ChartSiloTests
         var chart = await Helm.TemplateAsync(null, "redis.trial.enabled=false", $"redis.connectionString={redis.ConnectionString}",
             $"ports.silo={Repo.FreePort()}", $"ports.gateway={Repo.FreePort()}", $"ports.http={Repo.FreePort()}",
             "cluster.clusterId=chart-test", "drain.timeoutSeconds=10", "metrics.serviceMonitor.enabled=true");
-        var env = PodEnvironment(chart, "jobs");
-        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, env); // no arguments: all from the pod spec
+        // No arguments: all from the pod spec, and simulate, which the chart leaves off, for the task run below.
+        var env = new Dictionary<string, string>(PodEnvironment(chart, "jobs")) { ["Surge__Workers__Simulate"] = "true" };
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, env);
         var container = chart.SiloContainer;
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{chart.SiloPort("http")}"), Timeout = TimeSpan.FromSeconds(5) };
         string PathOf(string probe) => (string)container[probe]!["httpGet"]!["path"]!;
