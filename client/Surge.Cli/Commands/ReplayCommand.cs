@@ -33,7 +33,7 @@ internal static class ReplayCommand
 
             await using var surge = await SurgeConnection.OpenAsync(settings, cancellationToken);
             var (report, finals) = await ReplayRun.RunWithResultsAsync(surge.Client, tasks, Path.GetFileName(path), options,
-                new ProgressBar(context.Stderr), cancellationToken);
+                ProgressBars.Replay(context.Stderr), cancellationToken);
             if (result.GetValue(results) is { } resultsPath) await ResultsFile.WriteAsync(resultsPath, finals, cancellationToken);
             await File.WriteAllTextAsync(result.GetRequiredValue(output), report.ToJson(indented: true) + Environment.NewLine, cancellationToken);
             context.Stdout.WriteLine(report.ToJson());

@@ -113,7 +113,7 @@ internal static class WaveCommand
 
     private static async Task<int> WaitAsync(CliContext context, ISurgeFlows flows, string wave, OutputFormat format, string? report, CancellationToken cancellationToken)
     {
-        var done = await flows.WaitWaveAsync(wave, progress: new WaveProgressBar(context.Stderr), cancellationToken: cancellationToken);
+        var done = await flows.WaitWaveAsync(wave, progress: ProgressBars.Wave(context.Stderr), cancellationToken: cancellationToken);
         if (report is not null) await File.WriteAllTextAsync(report, Report(done), cancellationToken);
         Write(context.Stdout, format, done);
         if (done.Failed == 0) return SurgeCli.Ok;
@@ -166,28 +166,4 @@ internal static class WaveCommand
                 ? $"done in {s.MakespanSeconds:F1} s (critical path {s.CriticalPathSeconds:F1} s)"
                 : $"running: {s.EntitiesDone} of {s.Entities} entities done");
         });
-
-    /// <summary>A one-line bar on a terminal; on a pipe, a line at every tenth.</summary>
-    private sealed class WaveProgressBar(TextWriter writer) : IProgress<WaveStatus>
-    {
-        private readonly bool _interactive = !Console.IsErrorRedirected;
-        private int _lastTenth = -1;
-
-        public void Report(WaveStatus s)
-        {
-            var final = s.Finished + s.Degraded + s.Failed;
-            var fraction = s.Steps == 0 ? 1 : (double)final / s.Steps;
-            var line = $"[{new string('#', (int)(fraction * 30)).PadRight(30, '-')}] {final}/{s.Steps} steps, {s.Tasks.Sum(t => t.Running)} running, {s.Degraded} degraded, {s.Failed} failed";
-            if (_interactive)
-            {
-                writer.Write($"\r{line}");
-                if (s.IsDone) writer.WriteLine();
-            }
-            else if ((int)(fraction * 10) is var tenth && tenth > _lastTenth)
-            {
-                _lastTenth = tenth;
-                writer.WriteLine(line);
-            }
-        }
-    }
 }
