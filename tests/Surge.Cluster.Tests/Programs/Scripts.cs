@@ -14,12 +14,16 @@ public sealed class Scripts : IDisposable
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 
-    /// <summary>Prints its arguments and a line on stderr, holds about 40 MB for a moment, exits with $EXIT (0).</summary>
+    /// <summary>
+    /// Prints its arguments and a line on stderr, holds about 40 MB for a second, exits with $EXIT (0). The handler
+    /// samples memory every 20 ms; a second, not a moment, so a loaded CI machine that stretches those 20 ms to
+    /// hundreds (seen: a 0.3 s hold missed, peak read as 22 MB) still sees the peak.
+    /// </summary>
     public const string Echo = """
         echo "args: $*"
         echo "to stderr" >&2
         big=$(head -c 40000000 /dev/zero | tr '\0' a)
-        sleep 0.3
+        sleep 1
         exit ${EXIT:-0}
         """;
 
