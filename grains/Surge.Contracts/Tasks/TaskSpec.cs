@@ -17,6 +17,10 @@ namespace Surge;
 /// <param name="Timeout">How long the handler may run before its token is cancelled (soft limit); null for the type's policy.</param>
 /// <param name="MaxAttempts">Executions before a failing task is dead-lettered (1 to 100); null for the type's policy.</param>
 /// <param name="Flow">Set by a wave for the tasks it runs: the step and its input pipes, handed to the handler.</param>
+/// <param name="Submitter">
+/// Set by the silos to the identity of the client that submitted it (its certificate subject or API key name) while
+/// security is on; whatever a client puts here is replaced. A submit-role client reads only the tasks it submitted.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record TaskSpec(
     [property: Id(0)] string Id,
@@ -29,7 +33,8 @@ public sealed record TaskSpec(
     [property: Id(7)] long? Sequence = null,
     [property: Id(8)] TimeSpan? Timeout = null,
     [property: Id(9)] int? MaxAttempts = null,
-    [property: Id(10)] Flows.FlowStep? Flow = null)
+    [property: Id(10)] Flows.FlowStep? Flow = null,
+    [property: Id(11)] string? Submitter = null)
 {
     /// <summary>Builds a task with a generated id and a UTF-8 JSON payload.</summary>
     public static TaskSpec Create(string type, string payloadJson = "{}", IReadOnlyDictionary<string, FeatureValue>? features = null, string? id = null)
