@@ -33,15 +33,22 @@ internal sealed class ThrowawayCertificates : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var authority = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+        var authority = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(2));
         File.WriteAllText(Path.Combine(root, "ca.crt"), authority.ExportCertificatePem());
         var certificates = new ThrowawayCertificates(root, authority);
         certificates.Issue("silo", "CN=surge-silo");
         return certificates;
     }
 
-    /// <summary>Issues a client certificate with <paramref name="subject"/> into its own directory; returns the directory.</summary>
-    public string Client(string subject) => Issue("client-" + string.Concat(subject.Where(char.IsLetterOrDigit)), subject);
+    /// <summary>
+    /// A client certificate with <paramref name="subject"/> in its own directory, issued on first use; returns the
+    /// directory.
+    /// </summary>
+    public string Client(string subject)
+    {
+        var directory = "client-" + string.Concat(subject.Where(char.IsLetterOrDigit));
+        lock (_authority) return Directory.Exists(Path.Combine(Root, directory)) ? Path.Combine(Root, directory) : Issue(directory, subject);
+    }
 
     private string Issue(string directory, string subject)
     {
@@ -49,6 +56,7 @@ internal sealed class ThrowawayCertificates : IDisposable
         var now = DateTimeOffset.UtcNow;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        // Within the CA's validity, which started an hour ago and ends in two days.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
@@ -56,7 +64,7 @@ internal sealed class ThrowawayCertificates : IDisposable
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
-        using var issued = request.Create(_authority, now.AddHours(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        using var issued = request.Create(_authority, _authority.NotBefore, now.AddDays(1), RandomNumberGenerator.GetBytes(16));
         File.WriteAllText(Path.Combine(dir, "tls.crt"), issued.ExportCertificatePem());
         File.WriteAllText(Path.Combine(dir, "tls.key"), key.ExportPkcs8PrivateKeyPem());
         File.Copy(Authority, Path.Combine(dir, "ca.crt"));

@@ -55,7 +55,7 @@ public static class SurgeClientExtensions
     }
 
     // Mutual TLS when Surge:Client:Tls is set, and the client's credentials (API key, certificate proof) on every call.
-    private static void ConfigureSecurity(IClientBuilder builder, SurgeClientOptions options)
+    internal static void ConfigureSecurity(IClientBuilder builder, SurgeClientOptions options)
     {
         var certificates = options.Tls.Enabled ? new CertificateFiles(options.Tls, SurgeTlsOptions.ClientSection, TimeProvider.System) : null;
         if (certificates is not null) builder.UseTls(tls => TlsTrust.Configure(tls, certificates));
