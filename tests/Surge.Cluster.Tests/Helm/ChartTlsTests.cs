@@ -20,33 +20,23 @@ public class ChartTlsTests
         using var redis = await RedisServer.StartAsync();
         var chart = await Helm.TemplateAsync(null, "redis.trial.enabled=false", $"redis.connectionString={redis.ConnectionString}",
             $"ports.silo={Repo.FreePort()}", $"ports.gateway={Repo.FreePort()}", $"ports.http={Repo.FreePort()}", "cluster.clusterId=chart-tls");
-        var mounts = Directory.CreateTempSubdirectory("surge-chart-tls-");
-        try
-        {
-            // What the kubelet does with the pod's tls volume: the Secret's keys as files, where the container reads them.
-            var environment = ChartSiloTests.PodEnvironment(chart, "jobs");
-            var mountPath = (string)chart.SiloContainer["volumeMounts"]!.AsArray().Single(m => (string?)m!["name"] == "tls")!["mountPath"]!;
-            Assert.Equal(mountPath, environment["Surge__Tls__Directory"]);
-            environment["Surge__Tls__Directory"] = Mount(chart, TlsVolumeSecret(chart), Path.Combine(mounts.FullName, "silo"));
-            var clientCertificate = Mount(chart, "surge-client-tls", Path.Combine(mounts.FullName, "client"));
-            using var silo = ChildProcess.StartDotnet(Repo.SiloDll, environment);
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{chart.SiloPort("http")}"), Timeout = TimeSpan.FromSeconds(5) };
-            await Eventually.TrueAsync(async () => silo.HasExited || (await Http.TryGetAsync(http, "/ready")).Status == HttpStatusCode.OK,
-                "readiness probe 200", TimeSpan.FromSeconds(90));
-            Assert.False(silo.HasExited, silo.Stderr);
+        var mountPath = (string)chart.SiloContainer["volumeMounts"]!.AsArray().Single(m => (string?)m!["name"] == "tls")!["mountPath"]!;
+        Assert.Equal(mountPath, (string?)chart.SiloEnv["Surge__Tls__Directory"]);
+        // The Secret's files where the kubelet would put them, and the variable pointed there.
+        var environment = ChartSiloTests.PodEnvironment(chart, "jobs");
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, environment);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{chart.SiloPort("http")}"), Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(async () => silo.HasExited || (await Http.TryGetAsync(http, "/ready")).Status == HttpStatusCode.OK,
+            "readiness probe 200", TimeSpan.FromSeconds(90));
+        Assert.False(silo.HasExited, silo.Stderr);
 
-            await using var client = await RedisClient.StartAsync(redis, "--Surge:Cluster:ClusterId=chart-tls", "--Surge:Cluster:ServiceId=surge",
-                $"--Surge:Client:Tls:Directory={clientCertificate}");
-            var done = await client.Surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":5}"), TimeSpan.FromSeconds(60));
-            Assert.Equal(TaskState.Succeeded, done.State);
-            Assert.Equal("CN=surge-client", done.Submitter);
-            // The role the chart gives it (tls.client.role, Submit by default): reading dead letters needs Operate.
-            Assert.Equal(SurgeRole.Operate, (await Assert.ThrowsAsync<SurgeAccessDeniedException>(() => client.Surge.GetDeadLettersAsync())).Needed);
-        }
-        finally
-        {
-            mounts.Delete(recursive: true);
-        }
+        await using var client = await RedisClient.StartAsync(redis, "--Surge:Cluster:ClusterId=chart-tls", "--Surge:Cluster:ServiceId=surge",
+            $"--Surge:Client:Tls:Directory={ClientCertificate(chart)}");
+        var done = await client.Surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":5}"), TimeSpan.FromSeconds(60));
+        Assert.Equal(TaskState.Succeeded, done.State);
+        Assert.Equal("CN=surge-client", done.Submitter);
+        // The role the chart gives it (tls.client.role, Submit by default): reading dead letters needs Operate.
+        Assert.Equal(SurgeRole.Operate, (await Assert.ThrowsAsync<SurgeAccessDeniedException>(() => client.Surge.GetDeadLettersAsync())).Needed);
     }
 
     [Fact]
@@ -76,10 +66,11 @@ public class ChartTlsTests
     private static string TlsVolumeSecret(Manifests chart)
         => (string)chart.Silos["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "tls")!["secret"]!["secretName"]!;
 
-    private static string Mount(Manifests chart, string secret, string directory)
+    /// <summary>The chart's client certificate Secret as files, as a client's pod would mount it.</summary>
+    internal static string ClientCertificate(Manifests chart)
     {
-        Directory.CreateDirectory(directory);
-        foreach (var (key, value) in chart.Named("Secret", secret)["stringData"]!.AsObject())
+        var directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "surge-chart-mounts", "client-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        foreach (var (key, value) in chart.Named("Secret", "surge-client-tls")["stringData"]!.AsObject())
             File.WriteAllText(Path.Combine(directory, key), (string)value!, Encoding.ASCII);
         return directory;
     }
