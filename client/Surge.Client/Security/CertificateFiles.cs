@@ -25,6 +25,9 @@ internal sealed class CertificateFiles
         _checkedAt = time.GetTimestamp();
     }
 
+    /// <summary>The clock certificates are checked against.</summary>
+    public TimeProvider Time => _time;
+
     public X509Certificate2 Certificate => Current().Certificate;
 
     public X509Certificate2Collection Authorities => Current().Authorities;

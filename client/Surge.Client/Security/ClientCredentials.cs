@@ -21,10 +21,12 @@ internal sealed class ClientCredentials(string? apiKey, CertificateFiles? certif
         {
             if (certificates is null) return null;
             var now = time.GetUtcNow().ToUnixTimeSeconds();
+            // Every call reads it; only one in minutes signs a new one.
+            if (Volatile.Read(ref _proof) is { } fresh && now - fresh.IssuedAtUnixSeconds < ClientProof.Lifetime.TotalSeconds / 2) return fresh;
             lock (_lock)
             {
                 if (_proof is null || now - _proof.IssuedAtUnixSeconds >= ClientProof.Lifetime.TotalSeconds / 2)
-                    _proof = Sign(certificates.Certificate, cluster.Value.ServiceId, now);
+                    Volatile.Write(ref _proof, Sign(certificates.Certificate, cluster.Value.ServiceId, now));
                 return _proof;
             }
         }

@@ -21,16 +21,16 @@ internal static class TlsTrust
         tls.LocalClientCertificateSelector = (_, _, _, _, _) => files.Certificate;
         tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-        tls.RemoteCertificateValidation = (certificate, presented, errors) => IsTrusted(certificate, presented, errors, files.Authorities);
+        tls.RemoteCertificateValidation = (certificate, presented, errors) => IsTrusted(certificate, presented, errors, files.Authorities, files.Time.GetUtcNow().UtcDateTime);
     }
 
     // The machine's roots are not the cluster's: the chain is built again against the configured CAs only. Names are
     // not checked: silos are reached by IP address, and what makes a peer trusted is the CA that signed it.
-    private static bool IsTrusted(X509Certificate2 certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection authorities)
+    private static bool IsTrusted(X509Certificate2 certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection authorities, DateTime now)
     {
         if ((errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0) return false;
         var intermediates = presented?.ChainElements.Select(e => e.Certificate).Skip(1) ?? [];
-        return ChainsTo(certificate, authorities, intermediates, usage: null, DateTime.UtcNow);
+        return ChainsTo(certificate, authorities, intermediates, usage: null, now);
     }
 
     /// <summary>

@@ -15,12 +15,12 @@ internal sealed class ClientProofVerifier(CertificateFiles files, TimeProvider t
     private const int MaxRemembered = 10_000;
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<string, (string Subject, long ExpiresAt)> _checked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<byte[], (string Subject, long ExpiresAt)> _checked = new(SignatureComparer.Instance);
 
     public string? Verify(ClientProof proof, string serviceId)
     {
         var now = time.GetUtcNow();
-        var key = Convert.ToBase64String(proof.Signature);
+        var key = proof.Signature;
         if (_checked.TryGetValue(key, out var known) && known.ExpiresAt > now.ToUnixTimeSeconds()) return known.Subject;
         if (Check(proof, serviceId, now) is not { } subject) return null;
         if (_checked.Count >= MaxRemembered) _checked.Clear(); // many clients, or many proofs: start over rather than grow
@@ -51,5 +51,15 @@ internal sealed class ClientProofVerifier(CertificateFiles files, TimeProvider t
         {
             return null;
         }
+    }
+
+    // A signature ends in random bytes (an encoded one may begin with a fixed header): its last four make a good hash.
+    private sealed class SignatureComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly SignatureComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] signature) => signature.Length >= 4 ? BitConverter.ToInt32(signature, signature.Length - 4) : signature.Length;
     }
 }
