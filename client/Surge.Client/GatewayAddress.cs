@@ -7,6 +7,10 @@ namespace Surge.Client;
 /// <summary>Parses <c>host:port</c> gateway addresses with errors a person can act on.</summary>
 public static class GatewayAddress
 {
+    /// <summary>
+    /// Reads <c>host:port</c> (an IP address, bracketed IPv6 or a host name resolved now, port 1 to 65535); on failure
+    /// <paramref name="error"/> says what was expected, for a command line or configuration error to show as it is.
+    /// </summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out IPEndPoint? endpoint, [NotNullWhen(false)] out string? error)
     {
         endpoint = null;

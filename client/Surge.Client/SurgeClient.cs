@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Polly;
+using Surge.Telemetry;
 
 namespace Surge.Client;
 
@@ -18,15 +19,34 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     public async Task<TaskStatus> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
     {
         TaskValidator.Validate(spec); // fail at the edge, before a network hop
-        return await CallAsync(static (c, s) => c.Shard(s.Id).SubmitAsync(s), spec, cancellationToken);
+        using var span = ClientSpans.Start(SurgeTracing.SubmitSpan, spec);
+        try
+        {
+            return ClientSpans.Ended(span, await CallAsync(static (c, s) => c.Shard(s.Id).SubmitAsync(s), ClientSpans.Stamp(spec, span), cancellationToken));
+        }
+        catch (Exception e)
+        {
+            SurgeTracing.Fail(span, e);
+            throw;
+        }
     }
 
     public async Task<TaskStatus> RunAsync(TaskSpec spec, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         TaskValidator.Validate(spec);
-        var deadline = Deadline(timeout);
-        var status = await CallAsync(static (c, s) => c.Shard(s.spec.Id).SubmitAndWaitAsync(s.spec, s.slice), (spec, slice: Slice(deadline)), cancellationToken);
-        return status.IsFinal ? status : await WaitUntilAsync(spec.Id, deadline, timeout, cancellationToken);
+        using var span = ClientSpans.Start(SurgeTracing.RunSpan, spec);
+        try
+        {
+            spec = ClientSpans.Stamp(spec, span);
+            var deadline = Deadline(timeout);
+            var status = await CallAsync(static (c, s) => c.Shard(s.spec.Id).SubmitAndWaitAsync(s.spec, s.slice), (spec, slice: Slice(deadline)), cancellationToken);
+            return ClientSpans.Ended(span, status.IsFinal ? status : await WaitUntilAsync(spec.Id, deadline, timeout, cancellationToken));
+        }
+        catch (Exception e)
+        {
+            SurgeTracing.Fail(span, e);
+            throw;
+        }
     }
 
     public Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)

@@ -9,6 +9,7 @@ using Surge.Client.Security;
 
 namespace Surge.Client;
 
+/// <summary>Registers the Surge client on an Orleans client or a service collection.</summary>
 public static class SurgeClientExtensions
 {
     /// <summary>

@@ -5,14 +5,22 @@ namespace Surge.Client;
 /// <summary>How the client reaches the cluster and rides out transient faults (<c>Surge:Client</c>).</summary>
 public sealed class SurgeClientOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Client";
 
     /// <summary>Gateways as <c>host:port</c>. Default: the local silo's gateway, <c>127.0.0.1:30000</c>.</summary>
     public List<string> Gateways { get; set; } = [];
 
+    /// <summary>Default of <see cref="MaxRetries"/>.</summary>
     public const int DefaultMaxRetries = 4;
+
+    /// <summary>Default of <see cref="RetryDelay"/>.</summary>
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Default of <see cref="WaitSlice"/>.</summary>
     public static readonly TimeSpan DefaultWaitSlice = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default of <see cref="FailoverTimeout"/>.</summary>
     public static readonly TimeSpan DefaultFailoverTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>

@@ -6,6 +6,10 @@ namespace Surge;
 /// </summary>
 public sealed class RecoveryOptions
 {
+    /// <summary>
+    /// Whether an activating shard or entity runs again the work its records show unfinished. Default false; the
+    /// cluster-mode host sets it, since only there can records outlive the silo that ran them.
+    /// </summary>
     public bool RedispatchOnActivation { get; init; }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed class ShardPlacement : PlacementStrategy
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-public sealed class ShardPlacementAttribute() : PlacementAttribute(ShardPlacement.Instance);
+internal sealed class ShardPlacementAttribute() : PlacementAttribute(ShardPlacement.Instance);
 
 internal sealed class ShardPlacementDirector : IPlacementDirector
 {

@@ -10,6 +10,7 @@ namespace Surge.Prediction;
 /// </summary>
 public sealed class BaselinePredictor : IDurationPredictor
 {
+    /// <summary>The model version its predictions carry, so reports tell baseline guesses from a trained model's.</summary>
     public const string Version = "baseline";
 
     /// <summary>Observations of a type before its estimate is trusted.</summary>
@@ -23,9 +24,11 @@ public sealed class BaselinePredictor : IDurationPredictor
 
     private readonly ConcurrentDictionary<string, TypeStats> _types = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public TaskPrediction Predict(string type, ReadOnlySpan<Feature> features)
         => _types.TryGetValue(type, out var stats) ? stats.Predict() : TaskPrediction.Unknown(Version);
 
+    /// <inheritdoc />
     public void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb)
     {
         if (!double.IsFinite(durationMs) || durationMs < 0) return;

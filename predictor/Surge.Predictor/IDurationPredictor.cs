@@ -6,6 +6,7 @@ namespace Surge.Prediction;
 /// </summary>
 public interface IDurationPredictor
 {
+    /// <summary>The guess for one task; <see cref="TaskPrediction.Confident"/> is false when the predictor knows too little.</summary>
     TaskPrediction Predict(string type, ReadOnlySpan<Feature> features);
 
     /// <summary>Feeds back one finished task. Called once per execution, from any thread.</summary>

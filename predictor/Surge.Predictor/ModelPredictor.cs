@@ -14,14 +14,17 @@ public sealed class ModelPredictor : IDurationPredictor
     /// <summary>The model in use, or null while only the baseline runs.</summary>
     public SurgeModel? Model => _model;
 
+    /// <summary>Switches to <paramref name="model"/> for every later prediction; in-flight predictions finish on the old one.</summary>
     public void Use(SurgeModel model) => _model = model ?? throw new ArgumentNullException(nameof(model));
 
+    /// <inheritdoc />
     public TaskPrediction Predict(string type, ReadOnlySpan<Feature> features)
     {
         var model = _model;
         return model is not null && model.Encoder.KnowsType(type) ? model.Predict(type, features) : _baseline.Predict(type, features);
     }
 
+    /// <summary>Feeds the baseline only: the model learns from history when it is retrained, not task by task.</summary>
     public void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb)
         => _baseline.Observe(type, features, durationMs, memoryMb);
 }

@@ -8,5 +8,6 @@ namespace Surge.Prediction;
 /// </summary>
 public readonly record struct TaskPrediction(double DurationMs, double UpperDurationMs, double MemoryMb, bool Confident, string ModelVersion)
 {
+    /// <summary>No guess at all (NaN durations, not confident): routing treats the task as long.</summary>
     public static TaskPrediction Unknown(string modelVersion) => new(double.NaN, double.NaN, double.NaN, false, modelVersion);
 }

@@ -9,9 +9,16 @@ namespace Surge.Hosting;
 /// </summary>
 public sealed class MembershipOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Membership";
+
+    /// <summary>Default of <see cref="ProbeTimeout"/>.</summary>
     public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Default of <see cref="MissedProbes"/>.</summary>
     public const int DefaultMissedProbes = 3;
+
+    /// <summary>Default of <see cref="Votes"/>.</summary>
     public const int DefaultVotes = 2;
 
     /// <summary>

@@ -5,9 +5,16 @@ namespace Surge.Hosting;
 /// <summary>Where this silo listens (<c>Surge:Ports</c>): change all three to run several silos on one machine.</summary>
 public sealed class PortOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Ports";
+
+    /// <summary>Default of <see cref="Silo"/>: Orleans' own default.</summary>
     public const int DefaultSilo = 11111;
+
+    /// <summary>Default of <see cref="Gateway"/>: Orleans' own default, and where clients look without configuration.</summary>
     public const int DefaultGateway = 30000;
+
+    /// <summary>Default of <see cref="Http"/>.</summary>
     public const int DefaultHttp = 8080;
 
     /// <summary>Silo-to-silo port. Default 11111; 1 to 65535.</summary>
@@ -33,6 +40,7 @@ public sealed class PortOptions
 /// <summary>Which cluster this silo belongs to (<c>Surge:Cluster</c>).</summary>
 public sealed class ClusterOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Cluster";
 
     /// <summary>Silos with the same cluster id form one cluster. Default <c>surge</c>.</summary>

@@ -17,6 +17,7 @@ using Surge.Workers;
 
 namespace Surge.Hosting;
 
+/// <summary>Turns a .NET host into a Surge silo.</summary>
 public static class SurgeSiloExtensions
 {
     /// <summary>
@@ -40,7 +41,8 @@ public static class SurgeSiloExtensions
     /// <summary>
     /// Makes this host a Surge silo: on embedded defaults localhost clustering and in-memory storage; with
     /// <c>Surge:Redis:ConnectionString</c> (or <c>SURGE_REDIS</c>) a member of a Redis-backed cluster. Ports come from
-    /// <c>Surge:Ports</c>; everything else is read from <c>Surge:*</c> configuration and validated at start-up.
+    /// <c>Surge:Ports</c>; everything else is read from <c>Surge:*</c> configuration and validated at start-up. Its
+    /// spans go out over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (docs/tracing.md).
     /// </summary>
     public static IHostApplicationBuilder AddSurgeSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
@@ -60,6 +62,7 @@ public static class SurgeSiloExtensions
         // The drain timeout bounds the whole stop: the tasks' wait and Orleans' own leaving.
         var drain = builder.Configuration.GetSection(DrainOptions.Section).Get<DrainOptions>() ?? new DrainOptions();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = drain.Timeout);
+        builder.AddSurgeTracing(); // OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         builder.UseOrleans(silo =>
         {
             if (redis is null) UseEmbedded(silo, ports, cluster);

@@ -36,7 +36,10 @@ public sealed class SurgeCluster : IAsyncDisposable
     /// timers read it, while Orleans' own background loops (membership, messaging timeouts, activation collection) stay
     /// on real time, so the cluster runs and answers whatever the test does with its clock.
     /// </summary>
-    public static Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings, TimeProvider clock)
+    public static Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings, TimeProvider clock) => StartAsync(settings, clock, static _ => { });
+
+    /// <summary>A cluster on <paramref name="clock"/> whose silos <paramref name="configure"/> adds to (a shared task store, say).</summary>
+    public static Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings, TimeProvider clock, Action<TestClusterBuilder> configure)
     {
         var key = Guid.NewGuid().ToString("N");
         Clocks[key] = clock;
@@ -44,6 +47,7 @@ public sealed class SurgeCluster : IAsyncDisposable
         {
             builder.Properties[ClockKey] = key;
             builder.AddSiloBuilderConfigurator<ClockConfigurator>();
+            configure(builder);
         });
     }
 

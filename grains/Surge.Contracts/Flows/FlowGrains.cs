@@ -9,6 +9,7 @@ public interface IFlowGrain : IGrainWithStringKey
     /// <summary>Validates and stores the flow; throws <see cref="SurgeValidationException"/> naming the task and field.</summary>
     Task<FlowDefinition> RegisterAsync(FlowDefinition flow);
 
+    /// <summary>The registered flow, or null when none has this name.</summary>
     [ReadOnly]
     Task<FlowDefinition?> GetAsync();
 }
@@ -26,6 +27,7 @@ public interface IEntityStateGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ImmutableArray<string>> ListAsync(int offset, int max);
 
+    /// <summary>How many keys the state has.</summary>
     [ReadOnly]
     Task<int> CountAsync();
 }
@@ -52,6 +54,7 @@ public interface IWaveGrain : IGrainWithStringKey
 /// <summary>The latest waves started, for the status page and <c>surge wave list</c>.</summary>
 public interface IWaveIndexGrain : IGrainWithIntegerKey
 {
+    /// <summary>Records a wave id; called by the wave itself when it starts.</summary>
     Task AddAsync(string wave);
 
     /// <summary>Up to <paramref name="max"/> wave ids, latest first.</summary>
@@ -62,8 +65,13 @@ public interface IWaveIndexGrain : IGrainWithIntegerKey
 /// <summary>Rules for the keys of a state's entities, which become parts of task ids and pipe keys.</summary>
 public static class EntityKeys
 {
+    /// <summary>Longest key, in characters.</summary>
     public const int MaxLength = 96;
+
+    /// <summary>Most keys one state holds: a wave runs for all of them.</summary>
     public const int MaxPerState = 100_000;
+
+    /// <summary>Most keys one add or remove call carries; send more in batches.</summary>
     public const int MaxPerCall = 10_000;
 
     /// <summary>Throws <see cref="SurgeValidationException"/> naming the bad key and the fix.</summary>

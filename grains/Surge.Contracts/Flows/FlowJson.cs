@@ -20,6 +20,7 @@ public static class FlowJson
     /// <summary>The largest flow file read.</summary>
     public const int MaxBytes = 256 * 1024;
 
+    /// <summary>Reads a flow file's text; throws <see cref="SurgeValidationException"/> naming the field that is wrong.</summary>
     public static FlowDefinition Parse(string json)
     {
         if (json.Length > MaxBytes) throw new SurgeValidationException("flow", $"{json.Length} characters exceed the limit of {MaxBytes}");
@@ -63,6 +64,7 @@ public static class FlowJson
         return new FlowDefinition(name, parsed.ToImmutable(), ttl);
     }
 
+    /// <summary>The flow as JSON that <see cref="Parse"/> reads back, as <c>surge flow show</c> prints it.</summary>
     public static string Write(FlowDefinition flow) => new JsonObject
     {
         ["name"] = flow.Name,

@@ -5,6 +5,7 @@ namespace Surge.Flows;
 /// <summary>One thing wrong with a flow: the task (or <c>flow</c>), the field, and how to fix it.</summary>
 public sealed record FlowError(string Task, string Field, string Message)
 {
+    /// <summary><c>task.field: message</c>, as the validation exception lists errors.</summary>
     public override string ToString() => $"{Task}.{Field}: {Message}";
 }
 
@@ -14,10 +15,19 @@ public sealed record FlowError(string Task, string Field, string Message)
 /// </summary>
 public static partial class FlowValidator
 {
+    /// <summary>Most tasks one flow has; split a larger one.</summary>
     public const int MaxTasks = 64;
+
+    /// <summary>Longest flow, task or pipe name, in characters.</summary>
     public const int MaxNameLength = 64;
+
+    /// <summary>Most input pipes one task reads.</summary>
     public const int MaxInputs = 16;
+
+    /// <summary>Longest a task may wait for its inputs before it runs degraded.</summary>
     public static readonly TimeSpan MaxDependencyTimeout = TimeSpan.FromDays(7);
+
+    /// <summary>Longest a flow may keep its pipes.</summary>
     public static readonly TimeSpan MaxPipeTtl = TimeSpan.FromDays(90);
 
     /// <summary>Throws <see cref="SurgeValidationException"/> whose field is the first failure's and whose message lists them all.</summary>

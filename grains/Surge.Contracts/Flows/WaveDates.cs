@@ -7,6 +7,7 @@ public static class WaveDates
 {
     private static readonly string[] Formats = ["yyyy-MM-dd", "yyyy-MM-dd'T'HH"];
 
+    /// <summary>The UTC day of <paramref name="now"/>: a wave's date when its request names none.</summary>
     public static string Today(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Throws <see cref="SurgeValidationException"/> unless <paramref name="date"/> is a day or an hour.</summary>

@@ -18,23 +18,6 @@ public enum StepState
     Failed = 4,
 }
 
-/// <summary>Starts a wave: a run of <paramref name="Flow"/> for every entity of <paramref name="State"/>.</summary>
-/// <param name="Flow">A registered flow's name.</param>
-/// <param name="State">The state whose entities the wave runs for, as they are when it starts.</param>
-/// <param name="Date">The data's date, part of every pipe key (<c>yyyy-MM-dd</c> or <c>yyyy-MM-ddTHH</c>); null for today (UTC).</param>
-/// <param name="Versions">
-/// Versions to run per task, instead of the flow's own; two or more run side by side, each writing its own pipe.
-/// Tasks that read that task's output read the first version given.
-/// </param>
-/// <param name="WaveId">The wave's id (idempotency key); null for a generated one.</param>
-[GenerateSerializer, Immutable]
-public sealed record WaveRequest(
-    [property: Id(0)] string Flow,
-    [property: Id(1)] string State,
-    [property: Id(2)] string? Date = null,
-    [property: Id(3)] ImmutableDictionary<string, ImmutableArray<string>>? Versions = null,
-    [property: Id(4)] string? WaveId = null);
-
 /// <summary>How many entities are at each state for one task version of a wave.</summary>
 [GenerateSerializer, Immutable]
 public sealed record WaveTaskCount(
@@ -46,6 +29,7 @@ public sealed record WaveTaskCount(
     [property: Id(5)] int Degraded,
     [property: Id(6)] int Failed)
 {
+    /// <summary>Entities this task version runs for, whatever their state.</summary>
     public int Total => Pending + Running + Finished + Degraded + Failed;
 }
 
@@ -64,10 +48,19 @@ public sealed record WaveStatus(
     [property: Id(9)] double? CriticalPathSeconds,
     [property: Id(10)] int EntitiesDone)
 {
+    /// <summary>True once every step is final.</summary>
     public bool IsDone => FinishedAt is not null;
+
+    /// <summary>Steps in the wave: one per entity and task version.</summary>
     public int Steps => Tasks.Sum(t => t.Total);
+
+    /// <summary>Steps that ran with all their inputs.</summary>
     public int Finished => Tasks.Sum(t => t.Finished);
+
+    /// <summary>Steps that ran without some of their inputs.</summary>
     public int Degraded => Tasks.Sum(t => t.Degraded);
+
+    /// <summary>Steps that failed all their attempts.</summary>
     public int Failed => Tasks.Sum(t => t.Failed);
 }
 
@@ -84,45 +77,9 @@ public sealed record WaveComparison(
     [property: Id(7)] int Missing,
     [property: Id(8)] ImmutableArray<string> Differing);
 
-/// <summary>
-/// What a task run by a wave knows of its place in it, handed to its handler as <c>TaskContext.Flow</c>: its inputs
-/// are the pipes that existed when it started (all of them unless <see cref="Degraded"/>).
-/// </summary>
-[GenerateSerializer, Immutable]
-public sealed record FlowStep(
-    [property: Id(0)] string Wave,
-    [property: Id(1)] string Flow,
-    [property: Id(2)] string Task,
-    [property: Id(3)] string Version,
-    [property: Id(4)] string Entity,
-    [property: Id(5)] string Date,
-    [property: Id(6)] bool Degraded,
-    [property: Id(7)] ImmutableDictionary<string, ReadOnlyMemory<byte>> Inputs,
-    [property: Id(8)] ImmutableArray<string> Missing)
-{
-    /// <summary>The most input a step carries: 16 pipes of the largest result a silo accepts by default.</summary>
-    public const long MaxInputBytes = 16L * 1024 * 1024;
-
-    public long InputBytes => Inputs.Values.Sum(v => (long)v.Length);
-
-    /// <summary>The input pipe's bytes, or null when it did not exist (a degraded run).</summary>
-    public ReadOnlyMemory<byte>? Input(string pipe) => Inputs.TryGetValue(pipe, out var value) ? value : null;
-
-    /// <summary>The input pipe read as JSON, or default when it did not exist.</summary>
-    public T? Input<T>(string pipe, System.Text.Json.JsonSerializerOptions? options = null)
-        => Input(pipe) is { } value ? System.Text.Json.JsonSerializer.Deserialize<T>(value.Span, options ?? System.Text.Json.JsonSerializerOptions.Web) : default;
-}
-
 /// <summary>Pipe keys: <c>{version}/{pipe} {entity} {date}</c>, the version being the producing task's.</summary>
 public static class PipeKey
 {
+    /// <summary>The key of <paramref name="pipe"/> written by <paramref name="version"/> for one entity and date.</summary>
     public static string Of(string version, string pipe, string entity, string date) => $"{version}/{pipe} {entity} {date}";
 }
-
-/// <summary>What a schedule starts at each instant instead of a task: a wave of a flow over a state.</summary>
-/// <param name="Hourly">The wave's date is the instant's hour (<c>yyyy-MM-ddTHH</c>) rather than its day.</param>
-[GenerateSerializer, Immutable]
-public sealed record WaveSchedule(
-    [property: Id(0)] string Flow,
-    [property: Id(1)] string State,
-    [property: Id(2)] bool Hourly = false);

@@ -21,9 +21,11 @@ public sealed record AutoscaleDecision(
     [property: Id(6)] string Reason,
     [property: Id(7)] string Inputs)
 {
+    /// <summary>A change of <paramref name="pool"/>'s concurrency limit on <paramref name="silo"/>.</summary>
     public static AutoscaleDecision Concurrency(DateTimeOffset at, string silo, PoolKind pool, int from, int to, string reason, string inputs)
         => new(at, AutoscaleKind.Concurrency, new PoolTarget(silo, pool), from, to, reason, inputs);
 
+    /// <summary>A change of the number of silo pods.</summary>
     public static AutoscaleDecision Replicas(DateTimeOffset at, int from, int to, string reason, string inputs)
         => new(at, AutoscaleKind.Replicas, null, from, to, reason, inputs);
 }

@@ -16,9 +16,12 @@ public interface IScheduleGrain : IGrainWithStringKey
 /// <summary>The names of every registered schedule (one grain, key 0).</summary>
 public interface IScheduleIndexGrain : IGrainWithIntegerKey
 {
+    /// <summary>Every registered name, so listing schedules needs no scan of storage.</summary>
     Task<string[]> GetNamesAsync();
 
+    /// <summary>Records a name; called by the schedule itself when it is registered. Adding a known name is a no-op.</summary>
     Task AddAsync(string name);
 
+    /// <summary>Forgets a name; called by the schedule itself when it is removed.</summary>
     Task RemoveAsync(string name);
 }

@@ -6,8 +6,10 @@ namespace Surge;
 /// </summary>
 public interface IWorkerSiloGrain : IGrainWithStringKey
 {
+    /// <summary>How this silo runs tasks: routing mode, slots, registered task types and model version.</summary>
     Task<SiloInfo> GetInfoAsync();
 
+    /// <summary>A snapshot of each of this silo's pools.</summary>
     Task<PoolStats[]> GetPoolsAsync();
 
     /// <summary>Sets a pool's concurrency limit, clamped to its configured min/max; returns the limit applied.</summary>

@@ -1,6 +1,6 @@
 namespace Surge;
 
-/// <summary>The worker pools a silo runs. On the wire as a number; <see cref="PoolKinds.Name"/> is its lower-case name.</summary>
+/// <summary>The worker pools a silo runs. On the wire as a number; <see cref="PoolKinds.Name(PoolKind)"/> is its lower-case name.</summary>
 public enum PoolKind
 {
     /// <summary>Short tasks: slots reserved for them, and idle long slots they may borrow.</summary>
@@ -29,6 +29,7 @@ public enum RoutingMode
     Oracle,
 }
 
+/// <summary>Names of pools and routing modes as people read them, and parsing them back.</summary>
 public static class PoolKinds
 {
     /// <summary>The lower-case name metrics, pages and the CLI show: interned, so a metric tag allocates nothing.</summary>

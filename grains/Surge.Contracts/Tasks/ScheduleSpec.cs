@@ -9,6 +9,8 @@ namespace Surge;
 /// </summary>
 /// <param name="Name">Unique name; registering a name again replaces its schedule.</param>
 /// <param name="Cron">Five fields (minute hour day month weekday) or six (seconds first), UTC, e.g. <c>*/5 * * * *</c>.</param>
+/// <param name="Type">Task type each submission has; a handler must be registered for it on the silos. Empty for a wave.</param>
+/// <param name="Payload">Bytes each submission carries (JSON by convention).</param>
 /// <param name="Wave">When set, each instant starts a wave of this flow over this state instead of submitting a task.</param>
 [GenerateSerializer, Immutable]
 public sealed record ScheduleSpec(
@@ -16,25 +18,26 @@ public sealed record ScheduleSpec(
     [property: Id(1)] string Cron,
     [property: Id(2)] string Type,
     [property: Id(3)] ReadOnlyMemory<byte> Payload,
-    [property: Id(4)] Flows.WaveSchedule? Wave = null)
+    [property: Id(4)] WaveSchedule? Wave = null)
 {
     /// <summary>A schedule that starts a wave of <paramref name="flow"/> over <paramref name="state"/> at each instant.</summary>
     public static ScheduleSpec ForWave(string name, string cron, string flow, string state, bool hourly = false)
-        => new(name, cron, "", ReadOnlyMemory<byte>.Empty, new Flows.WaveSchedule(flow, state, hourly));
+        => new(name, cron, "", ReadOnlyMemory<byte>.Empty, new WaveSchedule(flow, state, hourly));
 
     /// <summary>
     /// The wave started for <paramref name="instant"/>: its id is derived from the instant, so a second start is a no-op,
     /// and its date is the instant's day (or hour, for an hourly schedule).
     /// </summary>
-    public Flows.WaveRequest? WaveFor(DateTimeOffset instant)
+    public WaveRequest? WaveFor(DateTimeOffset instant)
     {
         if (Wave is not { } wave) return null;
         var safe = new string([.. Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-')]);
         var date = instant.UtcDateTime.ToString(wave.Hourly ? "yyyy-MM-dd'T'HH" : "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        return new Flows.WaveRequest(wave.Flow, wave.State, date,
+        return new WaveRequest(wave.Flow, wave.State, date,
             WaveId: $"schedule.{(safe.Length > 40 ? safe[..40] : safe)}.{instant.UtcDateTime:yyyyMMddTHHmmss}");
     }
 
+    /// <summary>A schedule whose tasks carry <paramref name="payloadJson"/> as UTF-8.</summary>
     public static ScheduleSpec Create(string name, string cron, string type, string payloadJson = "{}")
         => new(name, cron, type, Encoding.UTF8.GetBytes(payloadJson));
 

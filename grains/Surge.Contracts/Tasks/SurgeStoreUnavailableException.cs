@@ -7,6 +7,7 @@ namespace Surge;
 [GenerateSerializer]
 public sealed class SurgeStoreUnavailableException : Exception
 {
+    /// <summary>Raised by the silo with the store's own reason, so the caller sees why nothing was recorded.</summary>
     public SurgeStoreUnavailableException(string message) : base(message)
     {
     }

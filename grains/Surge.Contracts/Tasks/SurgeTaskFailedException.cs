@@ -7,6 +7,7 @@ namespace Surge;
 public sealed class SurgeTaskFailedException(TaskStatus status)
     : Exception($"task '{status.Id}' of type '{status.Type}' {Describe(status)}")
 {
+    /// <summary>The task's final status: <see cref="TaskStatus.State"/>, <see cref="TaskStatus.Error"/>, <see cref="TaskStatus.Attempts"/>.</summary>
     public TaskStatus Status { get; } = status;
 
     private static string Describe(TaskStatus s) => s.State switch

@@ -9,6 +9,7 @@ namespace Surge;
 /// <param name="MaxTimeout">Longest <see cref="TaskSpec.Timeout"/>. Default 7 days.</param>
 public sealed record TaskLimits(int MaxPayloadBytes, TimeSpan MaxTimeout)
 {
+    /// <summary>Longest timeout a task may ask for unless the silo is configured otherwise: 7 days.</summary>
     public static readonly TimeSpan DefaultMaxTimeout = TimeSpan.FromDays(7);
 
     /// <summary>1 MiB of payload, a timeout of at most 7 days: the silos' defaults.</summary>

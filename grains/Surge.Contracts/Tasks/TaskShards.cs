@@ -21,5 +21,6 @@ public static class TaskShards
         return (int)(hash % Count);
     }
 
+    /// <summary>The shard grain that holds <paramref name="taskId"/>: where its submission, status and wait go.</summary>
     public static ITaskShardGrain Shard(this IGrainFactory grains, string taskId) => grains.GetGrain<ITaskShardGrain>(For(taskId));
 }

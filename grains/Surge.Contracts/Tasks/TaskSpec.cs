@@ -17,6 +17,11 @@ namespace Surge;
 /// <param name="Timeout">How long the handler may run before its token is cancelled (soft limit); null for the type's policy.</param>
 /// <param name="MaxAttempts">Executions before a failing task is dead-lettered (1 to 100); null for the type's policy.</param>
 /// <param name="Flow">Set by a wave for the tasks it runs: the step and its input pipes, handed to the handler.</param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the trace the task belongs to, kept with its record, so every attempt (a retry hours
+/// later, a run on another silo) joins that trace. <c>ISurgeClient</c> sets it from the submitting span
+/// when there is one; null for none. See <see cref="Telemetry.SurgeTracing"/>.
+/// </param>
 /// <param name="Submitter">
 /// Set by the silos to the identity of the client that submitted it (its certificate subject or API key name) while
 /// security is on; whatever a client puts here is replaced. A submit-role client reads only the tasks it submitted.
@@ -33,8 +38,9 @@ public sealed record TaskSpec(
     [property: Id(7)] long? Sequence = null,
     [property: Id(8)] TimeSpan? Timeout = null,
     [property: Id(9)] int? MaxAttempts = null,
-    [property: Id(10)] Flows.FlowStep? Flow = null,
-    [property: Id(11)] string? Submitter = null)
+    [property: Id(10)] FlowStep? Flow = null,
+    [property: Id(11)] string? TraceParent = null,
+    [property: Id(12)] string? Submitter = null)
 {
     /// <summary>Builds a task with a generated id and a UTF-8 JSON payload.</summary>
     public static TaskSpec Create(string type, string payloadJson = "{}", IReadOnlyDictionary<string, FeatureValue>? features = null, string? id = null)
@@ -45,5 +51,6 @@ public sealed record TaskSpec(
     public TaskSpec ForEntity(string entity, string? eventName = null, string? after = null, long? sequence = null)
         => this with { Entity = entity, Event = eventName, After = after, Sequence = sequence };
 
+    /// <summary>The payload decoded as UTF-8, for logs and the CLI.</summary>
     public string PayloadText => Encoding.UTF8.GetString(Payload.Span);
 }

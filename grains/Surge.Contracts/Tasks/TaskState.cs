@@ -8,7 +8,9 @@ public enum TaskState
     Queued = 0,
     /// <summary>An entity event waiting for its predecessor (<c>after</c> or sequence).</summary>
     Held = 1,
+    /// <summary>A handler is running it on some silo; <see cref="TaskStatus.StartedAt"/> says since when.</summary>
     Running = 2,
+    /// <summary>Its handler returned; the result is in <see cref="TaskStatus.Result"/>.</summary>
     Succeeded = 3,
     /// <summary>Failed all its attempts (or could not run); dead-lettered, see <see cref="TaskStatus.DeadLettered"/>.</summary>
     Failed = 4,
@@ -18,7 +20,9 @@ public enum TaskState
     Cancelled = 6,
 }
 
+/// <summary>Questions about a <see cref="TaskState"/>.</summary>
 public static class TaskStateExtensions
 {
+    /// <summary>True when the task will not change again (unless a dead letter is retried by hand).</summary>
     public static bool IsFinal(this TaskState state) => state is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled;
 }

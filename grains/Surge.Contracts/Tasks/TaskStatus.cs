@@ -4,19 +4,31 @@ namespace Surge;
 [GenerateSerializer, Immutable]
 public sealed record TaskStatus
 {
+    /// <summary>The task's id, as submitted (<see cref="TaskSpec.Id"/>).</summary>
     [Id(0)] public required string Id { get; init; }
+    /// <summary>The task's type (<see cref="TaskSpec.Type"/>).</summary>
     [Id(1)] public required string Type { get; init; }
+    /// <summary>Where the task is now; see <see cref="IsFinal"/>.</summary>
     [Id(2)] public TaskState State { get; init; }
     /// <summary>Pool its classifier routed it to; null until a classifier has (a queued task learns it when it starts).</summary>
     [Id(3)] public PoolKind? Pool { get; init; }
+    /// <summary>The duration the predictor guessed when routing it, in milliseconds; null until it starts.</summary>
     [Id(4)] public double? PredictedMs { get; init; }
+    /// <summary>How long it ran, from its latest start to its finish, in milliseconds; null until it is final.</summary>
     [Id(5)] public double? ActualMs { get; init; }
+    /// <summary>When the cluster recorded the submission.</summary>
     [Id(6)] public DateTimeOffset SubmittedAt { get; init; }
+    /// <summary>When its latest attempt started; null while it never ran.</summary>
     [Id(7)] public DateTimeOffset? StartedAt { get; init; }
+    /// <summary>When it reached a final state; null before.</summary>
     [Id(8)] public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>Executions started so far, recoveries included.</summary>
     [Id(9)] public int Attempts { get; init; }
+    /// <summary>Why the latest attempt failed (the handler's exception message, a timeout, a bad payload); null otherwise.</summary>
     [Id(10)] public string? Error { get; init; }
+    /// <summary>The entity whose events it belongs to (<see cref="TaskSpec.Entity"/>); null for an independent task.</summary>
     [Id(11)] public string? Entity { get; init; }
+    /// <summary>Its event name within the entity (<see cref="TaskSpec.Event"/>).</summary>
     [Id(12)] public string? Event { get; init; }
     /// <summary>The handler's result bytes (UTF-8 JSON by convention), when it succeeded.</summary>
     [Id(13)] public ReadOnlyMemory<byte> Result { get; init; }
@@ -31,5 +43,6 @@ public sealed record TaskStatus
     /// <summary>Who submitted it (<see cref="TaskSpec.Submitter"/>): null when security was off or a silo submitted it (a schedule, a wave).</summary>
     [Id(18)] public string? Submitter { get; init; }
 
+    /// <summary>True once it succeeded, failed for good or was cancelled: waiting longer changes nothing.</summary>
     public bool IsFinal => State.IsFinal();
 }

@@ -21,10 +21,12 @@ public sealed class TaskType<TIn, TOut>
     private JsonTypeInfo<TIn>? _input;
     private JsonTypeInfo<TOut>? _output;
 
+    /// <summary>A type whose payload and result use <see cref="TaskJson.DefaultOptions"/>.</summary>
     public TaskType(string name) : this(name, TaskJson.DefaultOptions)
     {
     }
 
+    /// <summary>A type whose payload and result use <paramref name="options"/> (naming, converters, a resolver).</summary>
     public TaskType(string name, JsonSerializerOptions options)
     {
         Name = CheckName(name);
@@ -52,16 +54,19 @@ public sealed class TaskType<TIn, TOut>
         => new(id ?? Guid.NewGuid().ToString("N"), Name, SerializeInput(input),
             features?.ToImmutableDictionary() ?? ImmutableDictionary<string, FeatureValue>.Empty);
 
+    /// <summary>The payload bytes of <paramref name="input"/>: what a byte-level submission of this type carries.</summary>
     public byte[] SerializeInput(TIn input) => JsonSerializer.SerializeToUtf8Bytes(input, Input);
 
     /// <summary>Reads a payload; throws <see cref="JsonException"/> (with the JSON path) when it is not a <typeparamref name="TIn"/>, or is null.</summary>
     public TIn DeserializeInput(ReadOnlySpan<byte> payload) => TaskJson.Read(payload, Input, Name, "payload");
 
+    /// <summary>The result bytes of <paramref name="output"/>: what a typed handler's return value is stored as.</summary>
     public byte[] SerializeOutput(TOut output) => JsonSerializer.SerializeToUtf8Bytes(output, Output);
 
     /// <summary>Reads a result; throws <see cref="JsonException"/> (with the JSON path) when it is not a <typeparamref name="TOut"/>, or is null.</summary>
     public TOut DeserializeOutput(ReadOnlySpan<byte> result) => TaskJson.Read(result, Output, Name, "result");
 
+    /// <summary>The name with its input and output types, for logs and errors.</summary>
     public override string ToString() => $"{Name} ({typeof(TIn).Name} -> {typeof(TOut).Name})";
 
     private static string CheckName(string name)

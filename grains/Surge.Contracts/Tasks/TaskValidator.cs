@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Surge;
 
 /// <summary>
@@ -6,8 +8,13 @@ namespace Surge;
 /// </summary>
 public static class TaskValidator
 {
+    /// <summary>Largest payload unless a silo is configured otherwise (<c>Surge:Workers:MaxPayloadBytes</c>): 1 MiB.</summary>
     public const int DefaultMaxPayloadBytes = 1024 * 1024;
+
+    /// <summary>Longest task id, in characters: ids are keys in storage and logs.</summary>
     public const int MaxIdLength = 256;
+
+    /// <summary>Longest task type, event (and <c>after</c>) or schedule name, in characters.</summary>
     public const int MaxNameLength = 128;
 
     /// <summary>Most features one task may carry: a predictor reads a handful, and each one is stored with the task.</summary>
@@ -18,6 +25,9 @@ public static class TaskValidator
 
     /// <summary>Longest text feature value, in UTF-16 characters (what <see cref="string.Length"/> counts).</summary>
     public const int MaxFeatureTextLength = 1024;
+
+    /// <summary>Longest <see cref="TaskSpec.TraceParent"/>: version 00 is 55 characters; later versions may append fields.</summary>
+    public const int MaxTraceParentLength = 256;
 
     // Long names are cut in the field, so a refusal of a huge name does not echo it whole.
     private const int FieldNameShown = 32;
@@ -46,9 +56,10 @@ public static class TaskValidator
         }
         if (spec.MaxAttempts is { } attempts && attempts is < 1 or > 100)
             throw new SurgeValidationException("maxAttempts", $"{attempts} is outside 1 to 100; 1 runs once without retry, omit it for the type's policy");
-        if (spec.Flow is { } flow && flow.InputBytes > Flows.FlowStep.MaxInputBytes)
+        if (spec.Flow is { } flow && flow.InputBytes > FlowStep.MaxInputBytes)
             throw new SurgeValidationException("flow.inputs",
-                $"the inputs total {flow.InputBytes} bytes, over the limit of {Flows.FlowStep.MaxInputBytes}; keep pipes small and store large data elsewhere");
+                $"the inputs total {flow.InputBytes} bytes, over the limit of {FlowStep.MaxInputBytes}; keep pipes small and store large data elsewhere");
+        ValidateTraceParent(spec.TraceParent);
     }
 
     /// <summary>Same as <see cref="Validate(TaskSpec, TaskLimits?)"/> with the default timeout limit.</summary>
@@ -80,6 +91,19 @@ public static class TaskValidator
                 throw new SurgeValidationException($"features.{name}",
                     $"the text is {text.Length} characters (UTF-16), over the limit of {MaxFeatureTextLength}; send a category such as \"adwords\", not data");
             }
+        }
+    }
+
+    // Kept with the record and parsed by every attempt: a well-formed W3C traceparent or nothing, so neither junk nor
+    // a long string rides along with the task.
+    private static void ValidateTraceParent(string? traceParent)
+    {
+        if (traceParent is null) return;
+        if (traceParent.Length > MaxTraceParentLength || !ActivityContext.TryParse(traceParent, null, out _))
+        {
+            throw new SurgeValidationException("traceParent",
+                $"'{(traceParent.Length > FieldNameShown ? traceParent[..FieldNameShown] + "…" : traceParent)}' is not a W3C traceparent " +
+                "(00-<32 hex trace id>-<16 hex span id>-<2 hex flags>); omit it, and the client takes the current span's");
         }
     }
 

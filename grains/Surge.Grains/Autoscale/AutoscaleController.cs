@@ -7,7 +7,7 @@ namespace Surge.Autoscale;
 /// and every change is kept (newest last, bounded) with its inputs and reason. Kubernetes is called only when the
 /// policy asks for a replica change: the current replica count is the number of active silos.
 /// </summary>
-public sealed partial class AutoscaleController(AutoscalePolicy policy, IPodScaler pods, ILogger<AutoscaleController> logger)
+internal sealed partial class AutoscaleController(AutoscalePolicy policy, IPodScaler pods, ILogger<AutoscaleController> logger)
 {
     public const int HistoryCapacity = 1_000;
 

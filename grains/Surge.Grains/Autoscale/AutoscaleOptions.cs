@@ -3,6 +3,7 @@ namespace Surge.Autoscale;
 /// <summary>How the autoscaler decides (<c>Surge:Autoscale</c>). In-silo concurrency first; pods when the forecast says in-silo capacity will not do.</summary>
 public sealed class AutoscaleOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Autoscale";
 
     /// <summary>Whether silos report signals and the autoscaler acts. Default true; false pins limits where operators set them.</summary>
@@ -57,8 +58,12 @@ public sealed class AutoscaleOptions
     public KubernetesTarget Kubernetes { get; set; } = new();
 }
 
+/// <summary>The StatefulSet whose replicas the autoscaler sets (<c>Surge:Autoscale:Kubernetes</c>).</summary>
 public sealed class KubernetesTarget
 {
+    /// <summary>Its name; null for <c>SURGE_STATEFULSET</c> from the pod's environment.</summary>
     public string? StatefulSet { get; set; }
+
+    /// <summary>Its namespace; null for <c>POD_NAMESPACE</c> from the pod's environment.</summary>
     public string? Namespace { get; set; }
 }

@@ -21,6 +21,10 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
     private readonly Dictionary<(string Silo, PoolKind Pool), DateTimeOffset> _lastQueued = [];
     private readonly PodPolicy _pods = new(options, time);
 
+    /// <summary>
+    /// The changes one interval calls for, given every silo's latest signals and the pods the StatefulSet has now;
+    /// empty when nothing should change. Keeps its own memory of past intervals (scale-in delays, cooldowns).
+    /// </summary>
     public IReadOnlyList<AutoscaleDecision> Decide(IReadOnlyList<SiloSignal> silos, int replicas)
     {
         var now = time.GetUtcNow();

@@ -5,7 +5,7 @@ namespace Surge.Autoscale;
 /// <see cref="PodPolicy"/> decides pods from. <see cref="Silos"/> reported; <see cref="Replicas"/> is what the
 /// StatefulSet has now (asked-for pods may not report yet).
 /// </summary>
-public readonly record struct PodLoad(
+internal readonly record struct PodLoad(
     int Replicas,
     int Silos,
     int Backlog,

@@ -19,7 +19,7 @@ namespace Surge.Autoscale;
 /// Down only with no backlog: the highest recommendation of <see cref="AutoscaleOptions.ScaleDownStabilization"/>, at
 /// most once per window, never below the minimum. <see cref="AutoscaleOptions.Cooldown"/> follows every change.
 /// </summary>
-public sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
+internal sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
 {
     private readonly Queue<(DateTimeOffset At, int Replicas)> _recommendations = new();
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
@@ -113,7 +113,7 @@ public sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
 /// the capacity then reachable takes on it, whether that exceeds the margin, the pods that would bring it within, and
 /// how long the backlog takes at the present rates with the capacity reporting now (infinite while it grows).
 /// </summary>
-public readonly record struct PodForecast(bool Sustained, int Wanted, double QueuedAtReady, double DrainAfterReady, double DrainNow)
+internal readonly record struct PodForecast(bool Sustained, int Wanted, double QueuedAtReady, double DrainAfterReady, double DrainNow)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"forecast {QueuedAtReady:0} slot-s queued at pod start, {DrainAfterReady:0.0}s to drain, wants {Wanted} pods");

@@ -38,6 +38,10 @@ internal sealed partial class BackgroundLoop : IAsyncDisposable
 
     /// <summary>Starts <paramref name="body"/> every <paramref name="period"/> on a thread-pool thread.</summary>
     /// <param name="name">Names the loop in logs.</param>
+    /// <param name="period">Time between runs, counted from the start.</param>
+    /// <param name="body">The work; its token is cancelled by <see cref="StopAsync"/>.</param>
+    /// <param name="time">The clock that counts periods: a fake one in tests.</param>
+    /// <param name="logger">Where a body that throws is logged.</param>
     /// <param name="minSpacing">A wake never runs the body sooner than this after the previous run started.</param>
     public static BackgroundLoop Start(string name, TimeSpan period, Func<CancellationToken, Task> body, TimeProvider time, ILogger logger,
         TimeSpan minSpacing = default)

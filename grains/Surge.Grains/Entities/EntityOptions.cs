@@ -5,8 +5,13 @@ namespace Surge.Entities;
 /// <summary>How entity events wait for their predecessors (<c>Surge:Entities</c>).</summary>
 public sealed class EntityOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Entities";
+
+    /// <summary>Default of <see cref="HoldLimit"/>.</summary>
     public static readonly TimeSpan DefaultHoldLimit = TimeSpan.FromMinutes(5);
+
+    /// <summary>Default of <see cref="MaxHeld"/>.</summary>
     public const int DefaultMaxHeld = 10_000;
 
     /// <summary>

@@ -26,15 +26,19 @@ internal sealed class EntityRecord
     [Id(7)] public DateTimeOffset RunningSince { get; set; }
 }
 
-/// <summary>What an entity needs of one of its events to order it: its task id and its ordering keys.</summary>
+/// <summary>
+/// What an entity needs of one of its events to order it: its task id and its ordering keys; and the trace of its task
+/// (<see cref="TaskSpec.TraceParent"/>), which the entity's spans of it join, also after the book was stored and read back.
+/// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record EntityEvent(
     [property: Id(0)] string TaskId,
     [property: Id(1)] string? Event,
     [property: Id(2)] string? After,
-    [property: Id(3)] long? Sequence)
+    [property: Id(3)] long? Sequence,
+    [property: Id(4)] string? TraceParent = null)
 {
-    public static EntityEvent Of(TaskSpec spec) => new(spec.Id, spec.Event, spec.After, spec.Sequence);
+    public static EntityEvent Of(TaskSpec spec) => new(spec.Id, spec.Event, spec.After, spec.Sequence, spec.TraceParent);
 }
 
 /// <summary>An event waiting for its predecessor since <see cref="Since"/>. <see cref="Readmitted"/>: a dead letter run again.</summary>

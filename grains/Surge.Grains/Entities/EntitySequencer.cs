@@ -46,14 +46,17 @@ internal sealed class EntitySequencer(EntityRecord record)
     }
 
     /// <summary>Takes the next ready event, or null when one is running or none is ready.</summary>
-    public EntityEvent? TryRelease(DateTimeOffset now)
+    public EntityEvent? TryRelease(DateTimeOffset now) => TryReleaseHeld(now)?.Event;
+
+    /// <summary><see cref="TryRelease"/>, with when the released event began to wait.</summary>
+    public HeldEvent? TryReleaseHeld(DateTimeOffset now)
     {
         if (record.Running is not null) return null;
         var index = record.Pending.FindIndex(p => IsReady(p.Event, p.Readmitted));
         if (index < 0) return null;
-        var next = record.Pending[index].Event;
+        var next = record.Pending[index];
         record.Pending.RemoveAt(index);
-        Run(next, now);
+        Run(next.Event, now);
         return next;
     }
 
@@ -98,13 +101,13 @@ internal sealed class EntitySequencer(EntityRecord record)
     public bool RunningFor(TimeSpan age, DateTimeOffset now) => record.Running is not null && now - record.RunningSince >= age;
 
     /// <summary>Removes events held for <paramref name="limit"/> or longer, each with the reason it failed.</summary>
-    public List<(string TaskId, string Reason)> Expire(DateTimeOffset now, TimeSpan limit, string entity)
+    public List<(string TaskId, string Reason, HeldEvent Held)> Expire(DateTimeOffset now, TimeSpan limit, string entity)
     {
-        var expired = new List<(string, string)>();
+        var expired = new List<(string, string, HeldEvent)>();
         record.Pending.RemoveAll(p =>
         {
             if (now - p.Since < limit) return false;
-            expired.Add((p.Event.TaskId, Reason(p.Event, limit, entity)));
+            expired.Add((p.Event.TaskId, Reason(p.Event, limit, entity), p));
             return true;
         });
         return expired;

@@ -57,9 +57,11 @@ internal sealed partial class EntityShardGrain
             return;
         }
         ScheduleExpiry(book);
-        foreach (var (taskId, reason) in expired)
+        var now = time.GetUtcNow();
+        foreach (var (taskId, reason, held) in expired)
         {
             LogExpired(taskId, entity, reason);
+            TraceHold(entity, held, now, reason);
             try
             {
                 await GrainFactory.EventShard(taskId).OnExpiredAsync(taskId, reason);

@@ -25,6 +25,7 @@ internal sealed partial class EntityShardGrain(
     IEntityBookStore store,
     IOptions<EntityOptions> options,
     RecoveryOptions recovery,
+    ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<EntityShardGrain> logger) : Grain, IEntityShardGrain
 {
@@ -87,7 +88,17 @@ internal sealed partial class EntityShardGrain(
         var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);
         if (!before && admission != Admission.Full)
         {
-            await SaveAsync(book); // stored before its shard records it, so the shard's record never names an event the entity lost
+            var release = admission == Admission.Released ? StartRelease(entity, e) : null;
+            try
+            {
+                await SaveAsync(book); // stored before its shard records it, so the shard's record never names an event the entity lost
+            }
+            catch (Exception failed)
+            {
+                EndRelease(release, failed);
+                throw;
+            }
+            EndRelease(release);
             ScheduleExpiry(book);
         }
         return admission;
@@ -139,16 +150,30 @@ internal sealed partial class EntityShardGrain(
                 book.Unsaved = true;
                 return;
             }
-            var next = sequencer.TryRelease(time.GetUtcNow());
-            await SaveAsync(book);
-            if (next is null) return;
+            var now = time.GetUtcNow();
+            var held = sequencer.TryReleaseHeld(now);
+            var release = held is null ? null : StartRelease(book.Key, held.Event);
+            try
+            {
+                await SaveAsync(book);
+            }
+            catch (Exception failed)
+            {
+                EndRelease(release, failed);
+                throw;
+            }
+            if (held is null) return;
+            TraceHold(book.Key, held, now);
+            var next = held.Event;
             try
             {
                 await GrainFactory.EventShard(next.TaskId).OnReleasedAsync(next.TaskId, book.Key);
+                EndRelease(release);
             }
             catch (Exception e)
             {
                 LogShardUnreachable(next.TaskId, book.Key, e.Message);
+                EndRelease(release, e);
             }
         }
         finally

@@ -4,7 +4,7 @@ namespace Surge.Flows;
 
 /// <summary>One step of one entity's run, as stored.</summary>
 [GenerateSerializer, Immutable]
-public readonly record struct StepRecord(
+internal readonly record struct StepRecord(
     [property: Id(0)] StepState State,
     [property: Id(1)] bool RanDegraded,
     [property: Id(2)] DateTimeOffset? StartedAt,
@@ -14,7 +14,7 @@ public readonly record struct StepRecord(
 
 /// <summary>What the wave knows of one entity: each step's state, and once done its critical path and end.</summary>
 [GenerateSerializer, Immutable]
-public sealed record EntityProgress(
+internal sealed record EntityProgress(
     [property: Id(0)] ImmutableArray<StepState> Steps,
     [property: Id(1)] bool Done,
     [property: Id(2)] double CriticalPathSeconds,
@@ -28,7 +28,7 @@ public sealed record EntityProgress(
 }
 
 /// <summary>A step to start now: normally with all its inputs, or degraded with the inputs that exist.</summary>
-public readonly record struct StepStart(PlanStep Step, bool Degraded, ImmutableArray<PipeInput> Present, ImmutableArray<string> Missing);
+internal readonly record struct StepStart(PlanStep Step, bool Degraded, ImmutableArray<PipeInput> Present, ImmutableArray<string> Missing);
 
 /// <summary>
 /// The rules of one entity's graph in a wave, pure: which steps may start and how, from the steps' states and the clock.
@@ -36,7 +36,7 @@ public readonly record struct StepStart(PlanStep Step, bool Degraded, ImmutableA
 /// final but some failed (waiting cannot help), or when its dependency timeout has passed since the entity started.
 /// Each step starts once. The grain persists <see cref="Records"/> before it acts on a decision.
 /// </summary>
-public sealed class EntityRun
+internal sealed class EntityRun
 {
     private readonly FlowPlan _plan;
     private readonly StepRecord[] _steps;

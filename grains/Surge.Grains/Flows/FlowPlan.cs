@@ -4,9 +4,11 @@ namespace Surge.Flows;
 
 /// <summary>One task version of a wave: what runs, and which steps' outputs it reads.</summary>
 /// <param name="Index">Its place in <see cref="FlowPlan.Steps"/>, stable for the wave.</param>
+/// <param name="Task">The flow's task it runs.</param>
+/// <param name="Version">The version it runs: the task's own, or one the wave request named.</param>
 /// <param name="Inputs">Per input pipe, the step that writes the version of it this step reads.</param>
 [GenerateSerializer, Immutable]
-public sealed record PlanStep(
+internal sealed record PlanStep(
     [property: Id(0)] int Index,
     [property: Id(1)] FlowTask Task,
     [property: Id(2)] string Version,
@@ -14,14 +16,14 @@ public sealed record PlanStep(
 
 /// <summary>An input pipe and the step that writes it.</summary>
 [GenerateSerializer, Immutable]
-public readonly record struct PipeInput([property: Id(0)] string Pipe, [property: Id(1)] int Producer);
+internal readonly record struct PipeInput([property: Id(0)] string Pipe, [property: Id(1)] int Producer);
 
 /// <summary>
 /// A flow compiled for a wave: one step per task and version, each input joined to the step that writes it. A task run
 /// in several versions side by side writes one pipe per version; readers read the first version given.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record FlowPlan(
+internal sealed record FlowPlan(
     [property: Id(0)] string Wave,
     [property: Id(1)] FlowDefinition Flow,
     [property: Id(2)] string Date,

@@ -1,7 +1,7 @@
 namespace Surge.Flows;
 
 /// <summary>What a write of a pipe did: pipes are written once and never overwritten.</summary>
-public enum PipeWrite
+internal enum PipeWrite
 {
     /// <summary>The pipe did not exist; it does now.</summary>
     Written,
@@ -15,7 +15,7 @@ public enum PipeWrite
 /// Where pipes live, keyed by <see cref="PipeKey"/>: by default the <see cref="SurgeStorage.Pipes"/> grain storage, in
 /// cluster mode Redis. Values are immutable: the first write of a key wins.
 /// </summary>
-public interface IPipeStore
+internal interface IPipeStore
 {
     ValueTask<PipeWrite> WriteAsync(string key, ReadOnlyMemory<byte> value, TimeSpan ttl);
 

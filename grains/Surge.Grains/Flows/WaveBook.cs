@@ -8,7 +8,7 @@ namespace Surge.Flows;
 /// counts as done once. The counts may be read from another thread (the metrics exporter) while reports come in: each
 /// entry is an immutable record, so a read sees an old one or a new one, whole.
 /// </summary>
-public sealed class WaveBook(FlowPlan plan, int entities)
+internal sealed class WaveBook(FlowPlan plan, int entities)
 {
     private readonly EntityProgress?[] _progress = new EntityProgress?[entities];
 

@@ -113,35 +113,36 @@ internal sealed partial class WaveEntityGrain(
             if (run.Records[step.Index] is { State: StepState.Running } record)
                 waits[step.Index] = RunStepAsync(await SpecAsync(ReadyAgain(step, record.RanDegraded)));
         Report();
-        while (!run.IsDone)
+        var changed = false; // ends recorded in memory and not yet stored
+        while (true)
         {
+            // The ends just recorded and the starts they make ready are stored in one write, before the new steps are
+            // submitted and before anyone hears of either.
             var now = time.GetUtcNow();
             var ready = run.Ready(now);
-            if (ready.Count > 0)
+            var specs = new TaskSpec[ready.Count];
+            for (var i = 0; i < ready.Count; i++) specs[i] = await SpecAsync(ready[i]);
+            foreach (var start in ready) run.Started(start, now);
+            if (changed || ready.Count > 0)
             {
-                var specs = new TaskSpec[ready.Count];
-                for (var i = 0; i < ready.Count; i++) specs[i] = await SpecAsync(ready[i]);
-                foreach (var start in ready) run.Started(start, now);
-                await SaveAsync(); // the decision, before anyone can see it
+                await SaveAsync();
                 for (var i = 0; i < ready.Count; i++) waits[ready[i].Step.Index] = RunStepAsync(specs[i]);
                 Report();
-                continue;
+                changed = false;
             }
+            if (run.IsDone) return;
             using var stop = new CancellationTokenSource();
             var deadline = run.NextDeadline();
             var timer = deadline is { } at ? Task.Delay(at > now ? at - now : TimeSpan.Zero, time, stop.Token) : Task.Delay(Timeout.Infinite, stop.Token);
             if (waits.Count == 0 && deadline is null) throw new InvalidOperationException("nothing runs and nothing waits, yet the run is not done");
             await Task.WhenAny(waits.Values.Append(timer));
             stop.Cancel();
-            var ended = waits.Where(w => w.Value.IsCompleted).ToList();
-            if (ended.Count == 0) continue;
-            foreach (var (index, wait) in ended)
+            foreach (var (index, wait) in waits.Where(w => w.Value.IsCompleted).ToList())
             {
                 waits.Remove(index);
                 await EndAsync(index, await wait);
+                changed = true;
             }
-            await SaveAsync();
-            Report();
         }
     }
 

@@ -4,6 +4,7 @@ using Surge.Autoscale;
 
 namespace Surge.Hosting;
 
+/// <summary>Registers the autoscaler on a silo; <see cref="SurgeWorkersExtensions.AddSurgeWorkers(ISiloBuilder, Action{SurgeWorkersBuilder})"/> calls it.</summary>
 public static class SurgeAutoscaleExtensions
 {
     /// <summary>

@@ -5,6 +5,7 @@ using Surge.Pools;
 
 namespace Surge.Hosting;
 
+/// <summary>Registers cluster-wide caps of task types on a silo; <see cref="SurgeWorkersExtensions.AddSurgeWorkers(ISiloBuilder, Action{SurgeWorkersBuilder})"/> calls it.</summary>
 public static class SurgeCapsExtensions
 {
     /// <summary>

@@ -4,6 +4,7 @@ using Surge.Flows;
 
 namespace Surge.Hosting;
 
+/// <summary>Registers flows, states and waves on a silo; <see cref="SurgeWorkersExtensions.AddSurgeWorkers(ISiloBuilder, Action{SurgeWorkersBuilder})"/> calls it.</summary>
 public static class SurgeFlowsExtensions
 {
     /// <summary>

@@ -5,6 +5,7 @@ using Surge.Workers;
 
 namespace Surge.Hosting;
 
+/// <summary>Registers program tasks on a silo; <see cref="SurgeWorkersExtensions.AddSurgeWorkers(ISiloBuilder, Action{SurgeWorkersBuilder})"/> calls it.</summary>
 public static class SurgeProgramsExtensions
 {
     /// <summary>

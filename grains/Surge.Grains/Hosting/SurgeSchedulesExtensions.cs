@@ -3,6 +3,7 @@ using Surge.Schedules;
 
 namespace Surge.Hosting;
 
+/// <summary>Registers configured schedules on a silo; <see cref="SurgeWorkersExtensions.AddSurgeWorkers(ISiloBuilder, Action{SurgeWorkersBuilder})"/> calls it.</summary>
 public static class SurgeSchedulesExtensions
 {
     /// <summary>

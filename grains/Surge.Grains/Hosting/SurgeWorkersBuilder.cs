@@ -9,6 +9,7 @@ namespace Surge.Hosting;
 /// <summary>Registers task handlers: typed, <c>AddSurgeWorkers(w =&gt; w.AddHandler&lt;ResizeHandler&gt;())</c>, or byte-level, <c>w.AddHandler&lt;ResizeImage&gt;("resize")</c>.</summary>
 public sealed class SurgeWorkersBuilder(IServiceCollection services)
 {
+    /// <summary>The silo's services, for what a handler depends on (a <c>DbContext</c>, an HTTP client).</summary>
     public IServiceCollection Services { get; } = services;
 
     /// <summary>

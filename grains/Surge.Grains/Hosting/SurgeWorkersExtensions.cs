@@ -16,6 +16,7 @@ using Surge.Workers;
 
 namespace Surge.Hosting;
 
+/// <summary>Runs Surge on an Orleans silo: its grains, pools, handlers and everything they need.</summary>
 public static class SurgeWorkersExtensions
 {
     /// <summary>

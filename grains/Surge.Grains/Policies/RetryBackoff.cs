@@ -10,6 +10,8 @@ namespace Surge.Policies;
 /// </remarks>
 internal static class RetryBackoff
 {
+    /// <summary>The wait before the next attempt.</summary>
+    /// <param name="policy">The task type's policy: base, cap and jitter of the backoff.</param>
     /// <param name="failedAttempts">Attempts that have failed so far in this retry budget: 1 before the second attempt.</param>
     /// <param name="random">A number in [0, 1).</param>
     public static TimeSpan Delay(TaskPolicy policy, int failedAttempts, double random)

@@ -6,12 +6,16 @@ namespace Surge.Policies;
 /// </summary>
 public sealed class TaskPoliciesOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Policies";
 
+    /// <summary>The policy of every type without an entry in <see cref="Types"/>.</summary>
     public TaskPolicy Default { get; set; } = new();
 
+    /// <summary>Per task type, a whole policy that replaces <see cref="Default"/> for it (fields are not merged).</summary>
     public Dictionary<string, TaskPolicy> Types { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The policy <paramref name="type"/> runs under: its own entry, else <see cref="Default"/>.</summary>
     public TaskPolicy For(string type) => Types.TryGetValue(type, out var policy) ? policy : Default;
 }
 

@@ -5,6 +5,7 @@ namespace Surge.Pools;
 /// <summary>How a stopping silo lets go of its work (<c>Surge:Drain</c>).</summary>
 public sealed class DrainOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Drain";
 
     /// <summary>

@@ -15,10 +15,14 @@ internal interface IPoolGrain : IGrainWithIntegerKey
 [GenerateSerializer, Immutable]
 internal sealed record PoolBatch([property: Id(0)] PoolWork[] Items);
 
-/// <summary>One routed task: what its classifier decided, and the attempt its record counted.</summary>
+/// <summary>
+/// One routed task: what its classifier decided, the attempt its record counted, and the <c>traceparent</c> of the
+/// dispatch that sent it (null when not traced), which its attempt's span starts under.
+/// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record PoolWork(
     [property: Id(0)] TaskSpec Spec,
     [property: Id(1)] int Attempt,
     [property: Id(2)] double? PredictedMs,
-    [property: Id(3)] double MemoryMb);
+    [property: Id(3)] double MemoryMb,
+    [property: Id(4)] string? TraceParent = null);

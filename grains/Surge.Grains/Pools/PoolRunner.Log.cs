@@ -4,6 +4,12 @@ namespace Surge.Pools;
 
 internal sealed partial class PoolRunner
 {
+    // Around each run: what the handler and the runtime log about it names the task, its attempt and its trace.
+    private static readonly Func<ILogger, string, int, string?, IDisposable?> RunScope =
+        LoggerMessage.DefineScope<string, int, string?>("Task {TaskId} attempt {Attempt} trace {TraceId}");
+
+    private IDisposable? BeginRunScope(string taskId, int attempt, string? traceId) => RunScope(_logger, taskId, attempt, traceId);
+
     [LoggerMessage(1, LogLevel.Information, "Pool {Pool} concurrency limit {From} -> {To}")]
     private partial void LogLimitChanged(string pool, int from, int to);
 

@@ -25,11 +25,14 @@ internal sealed partial class PoolRunner
     private readonly RunBounds _bounds;
     private readonly ILogger<PoolRunner> _logger;
     private readonly IRunLog _runLog;
+    private readonly ILocalSiloDetails? _silo;
+    private string? _siloName;
 
     public PoolRunner(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, PoolShape shape,
         IOptions<TaskPoliciesOptions> policies, RunBounds bounds, HandlerRegistry handlers, ITaskEvents events, TimeProvider time,
-        ILogger<PoolRunner> logger, IStartGate? gate = null, IRunLog? runLog = null)
+        ILogger<PoolRunner> logger, IStartGate? gate = null, IRunLog? runLog = null, ILocalSiloDetails? silo = null)
     {
+        _silo = silo;
         var w = workers.Value;
         _ledger = new PoolLedger(PoolLayout.Create(shape, w.MaxConcurrency, pools.Value, time.TimestampFrequency), w.MaxConcurrency, w.MemoryBudgetMb, gate);
         _runLog = runLog ?? NoRunLog.Instance;
@@ -41,6 +44,9 @@ internal sealed partial class PoolRunner
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>This silo as spans name it (as task records do); null outside a silo.</summary>
+    private string? Silo => _siloName ??= _silo?.SiloAddress.ToParsableString();
 
     public int MaxConcurrency => _ledger.MaxConcurrency;
 
@@ -65,7 +71,7 @@ internal sealed partial class PoolRunner
 
     /// <summary>Queues a classifier's batch for one pool.</summary>
     public void Enqueue(PoolKind pool, PoolBatch batch)
-        => Enqueue(Array.ConvertAll(batch.Items, w => new WorkItem(w.Spec, pool, w.PredictedMs, w.Attempt, w.MemoryMb)));
+        => Enqueue(Array.ConvertAll(batch.Items, w => new WorkItem(w.Spec, pool, w.PredictedMs, w.Attempt, w.MemoryMb, w.TraceParent)));
 
     /// <summary>Takes a batch under one lock: a pool grain hands over what its classifier sent in one call.</summary>
     public void Enqueue(IReadOnlyList<WorkItem> items)
@@ -141,10 +147,15 @@ internal sealed partial class PoolRunner
     }
 
     // Everything that can throw is inside the try: a task that cannot even be set up fails, and its slot is released.
+    // The attempt's span ends with its handler, before the report (whose delivery may retry for long); its log scope
+    // covers the report too.
     private async Task RunAsync(WorkItem item, PoolSlots pool)
     {
         var spec = item.Spec;
         var poolName = pool.Kind.Name();
+        var parent = item.TraceParent ?? spec.TraceParent; // its dispatch's span, else the trace its record keeps
+        var span = TaskSpans.StartAttempt(spec.Id, spec.Type, spec.Entity, parent, item.Attempt, poolName, Silo);
+        using var scope = BeginRunScope(spec.Id, item.Attempt, TaskSpans.TraceIdOf(span, parent));
         var startedAt = _time.GetUtcNow();
         CancellationTokenSource? token = null;
         HandlerRun? run = null;
@@ -182,6 +193,7 @@ internal sealed partial class PoolRunner
                 OperationCanceledException => $"soft time limit of {soft} reached: the handler's token was cancelled",
                 _ => $"{e.GetType().Name}: {e.Message}",
             };
+            SurgeTracing.Fail(span, e, error);
             outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Kind, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt,
                 ErrorType: e.GetType().FullName);
         }
@@ -190,6 +202,7 @@ internal sealed partial class PoolRunner
             NotRunning(item);
             token?.Dispose();
             if (run is not null) await DisposeRunAsync(run, spec).ConfigureAwait(false);
+            span?.Dispose();
         }
         _runLog.Ended(item, outcome.FinishedAt, outcome.Succeeded);
         var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;

@@ -1,12 +1,15 @@
 namespace Surge.Pools;
 
 /// <summary>A routed task waiting in, or running from, a pool of this silo. Its mutable parts belong to <see cref="PoolLedger"/>.</summary>
-internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs, int attempt = 1, double memoryMb = 0)
+internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs, int attempt = 1, double memoryMb = 0, string? traceParent = null)
 {
     public TaskSpec Spec { get; } = spec;
     public PoolKind Pool { get; } = pool;
     public double? PredictedMs { get; } = predictedMs;
     public int Attempt { get; } = attempt;
+
+    /// <summary>The span of the dispatch that sent it, its attempt's parent; null when that dispatch was not traced.</summary>
+    public string? TraceParent { get; } = traceParent;
 
     /// <summary>Predicted memory, counted against the silo's budget while it runs; 0 when unknown.</summary>
     public double MemoryMb { get; } = memoryMb;

@@ -5,6 +5,7 @@ namespace Surge.Prediction;
 /// <summary>Where the silo's predictor starts from (<c>Surge:Predictor</c>).</summary>
 public sealed class PredictorOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Predictor";
 
     /// <summary>

@@ -6,8 +6,10 @@ namespace Surge.Programs;
 /// </summary>
 public sealed class ProgramsOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Programs";
 
+    /// <summary>Per task type, the program it runs.</summary>
     public Dictionary<string, ProgramOptions> Types { get; set; } = new(StringComparer.Ordinal);
 }
 

@@ -15,7 +15,7 @@ internal sealed class Classifier(TaskRouter router)
         {
             var item = batch.Items[i];
             var decision = router.Route(item.Spec);
-            routed[i] = (decision.Pool, new PoolWork(item.Spec, item.Attempt, decision.PredictedMs, decision.MemoryMb));
+            routed[i] = (decision.Pool, new PoolWork(item.Spec, item.Attempt, decision.PredictedMs, decision.MemoryMb, item.TraceParent));
             mixed |= only is { } o && o != decision.Pool;
             only ??= decision.Pool;
         }

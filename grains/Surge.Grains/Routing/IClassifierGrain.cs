@@ -14,5 +14,6 @@ internal interface IClassifierGrain : IGrainWithIntegerKey
 [GenerateSerializer, Immutable]
 internal sealed record DispatchBatch([property: Id(0)] TaskDispatch[] Items);
 
+/// <summary>One dispatch of a task; <see cref="TraceParent"/>: its dispatch span, when traced.</summary>
 [GenerateSerializer, Immutable]
-internal sealed record TaskDispatch([property: Id(0)] TaskSpec Spec, [property: Id(1)] int Attempt);
+internal sealed record TaskDispatch([property: Id(0)] TaskSpec Spec, [property: Id(1)] int Attempt, [property: Id(2)] string? TraceParent = null);

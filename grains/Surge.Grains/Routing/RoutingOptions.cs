@@ -3,7 +3,10 @@ namespace Surge.Routing;
 /// <summary>How classifier grains pick a pool (<c>Surge:Routing</c>).</summary>
 public sealed class RoutingOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Routing";
+
+    /// <summary>Default of <see cref="ShortThresholdMs"/>.</summary>
     public const double DefaultShortThresholdMs = 50;
 
     /// <summary>Default <see cref="RoutingMode.Predicted"/>.</summary>

@@ -9,8 +9,10 @@ namespace Surge.Schedules;
 /// </summary>
 public sealed class SchedulesOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Schedules";
 
+    /// <summary>Per schedule name, its cron expression, task type and payload.</summary>
     public Dictionary<string, ScheduleOptions> Entries { get; set; } = new(StringComparer.Ordinal);
 }
 
@@ -37,8 +39,13 @@ public sealed class ScheduleOptions
 /// <summary>A configured schedule's wave: <c>Surge:Schedules:&lt;name&gt;:Wave</c>.</summary>
 public sealed class WaveScheduleOptions
 {
+    /// <summary>The registered flow each instant runs.</summary>
     public string Flow { get; set; } = "";
+
+    /// <summary>The state whose entities each wave runs for.</summary>
     public string State { get; set; } = "";
+
+    /// <summary>The wave's date is the instant's hour (<c>yyyy-MM-ddTHH</c>) rather than its day.</summary>
     public bool Hourly { get; set; }
 }
 

@@ -14,7 +14,7 @@ public sealed class SiloKeyedPlacement : PlacementStrategy
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-public sealed class SiloKeyedPlacementAttribute() : PlacementAttribute(SiloKeyedPlacement.Instance);
+internal sealed class SiloKeyedPlacementAttribute() : PlacementAttribute(SiloKeyedPlacement.Instance);
 
 internal sealed class SiloKeyedPlacementDirector : IPlacementDirector
 {

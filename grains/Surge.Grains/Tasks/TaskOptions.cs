@@ -5,10 +5,19 @@ namespace Surge.Tasks;
 /// <summary>How long task records are kept, and the bounds every task lives within (<c>Surge:Tasks</c>).</summary>
 public sealed class TaskOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Tasks";
+
+    /// <summary>Default of <see cref="Retention"/>.</summary>
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(1);
+
+    /// <summary>Default of <see cref="MaxTimeout"/>.</summary>
     public static readonly TimeSpan DefaultMaxTimeout = TimeSpan.FromDays(7);
+
+    /// <summary>Default of <see cref="MaxResultBytes"/>.</summary>
     public const int DefaultMaxResultBytes = 1024 * 1024;
+
+    /// <summary>Default of <see cref="MaxCrashRecoveries"/>.</summary>
     public const int DefaultMaxCrashRecoveries = 3;
 
     /// <summary>

@@ -8,6 +8,7 @@ namespace Surge.Telemetry;
 /// </summary>
 public static class SurgeMeter
 {
+    /// <summary>The meter's name: add it to your own OpenTelemetry setup (<c>AddMeter(SurgeMeter.Name)</c>) to export Surge's metrics.</summary>
     public const string Name = "Surge";
 
     internal static readonly Meter Meter = new(Name);

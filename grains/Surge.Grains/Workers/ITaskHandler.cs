@@ -18,6 +18,7 @@ public interface ITaskHandler
 /// </summary>
 public interface IVersionedHandler
 {
+    /// <summary>The handler's current version; any string, compared for equality only.</summary>
     string Version { get; }
 }
 
@@ -31,20 +32,26 @@ public interface IValidatingHandler
 /// <summary>What a handler knows of the task it runs.</summary>
 public sealed class TaskContext
 {
+    /// <summary>The task's id: the same on every attempt, so a handler can use it to make its side effects idempotent.</summary>
     public required string TaskId { get; init; }
+    /// <summary>The task type it was registered for.</summary>
     public required string Type { get; init; }
+    /// <summary>The payload as submitted (UTF-8 JSON by convention); typed handlers receive it deserialized.</summary>
     public required ReadOnlyMemory<byte> Payload { get; init; }
+    /// <summary>The features the predictor read; the handler may use them too.</summary>
     public required IReadOnlyDictionary<string, FeatureValue> Features { get; init; }
+    /// <summary>The entity whose event this is; null for an independent task.</summary>
     public string? Entity { get; init; }
+    /// <summary>The event's name within its entity.</summary>
     public string? Event { get; init; }
     /// <summary>1 for the first execution; higher when the task runs again (after a crash or a retry).</summary>
     public int Attempt { get; init; } = 1;
 
     /// <summary>
-    /// For a task a wave runs: its place in the flow and its input pipes (<see cref="Flows.FlowStep.Input{T}"/>).
+    /// For a task a wave runs: its place in the flow and its input pipes (<see cref="FlowStep.Input{T}"/>).
     /// Its result becomes its output pipe. Null for other tasks.
     /// </summary>
-    public Flows.FlowStep? Flow { get; init; }
+    public FlowStep? Flow { get; init; }
 
     /// <summary>
     /// Set by the handler to report the memory it needed (MiB): history learns from it, and memory-aware admission

@@ -3,8 +3,13 @@ namespace Surge.Workers;
 /// <summary>The silo's worker slots (<c>Surge:Workers</c>).</summary>
 public sealed class WorkerOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Workers";
+
+    /// <summary>Default of <see cref="MaxPayloadBytes"/>: the clients' own limit, 1 MiB.</summary>
     public const int DefaultMaxPayloadBytes = TaskValidator.DefaultMaxPayloadBytes;
+
+    /// <summary>Default of <see cref="DefaultTimeout"/>.</summary>
     public static readonly TimeSpan DefaultTimeoutValue = TimeSpan.FromHours(1);
 
     /// <summary>Default for <see cref="MaxConcurrency"/>: 8 slots a core, sized for I/O-bound work.</summary>
@@ -51,6 +56,7 @@ public sealed class PoolOptions
 /// <summary>The pools' bounds (<c>Surge:Pools</c>).</summary>
 public sealed class PoolsOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Pools";
 
     /// <summary>Default for <see cref="ShortReserveQuantile"/>.</summary>

@@ -15,6 +15,10 @@ public static class ChampionChallenger
     /// <summary>How much routing accuracy a challenger may lose and still win on duration errors.</summary>
     public const double RoutingTolerance = 0.005;
 
+    /// <summary>
+    /// Trains a challenger on all but the newest <see cref="HeldOutShare"/> of <paramref name="historyOldestFirst"/>,
+    /// scores it and <paramref name="champion"/> (if any) on those newest rows, and says whether to promote it.
+    /// </summary>
     public static ChallengeResult Run(IReadOnlyList<HistoryRow> historyOldestFirst, SurgeModel? champion, string version,
         DateTimeOffset now, double shortThresholdMs, double marginQuantile = ModelTrainer.DefaultMarginQuantile)
     {

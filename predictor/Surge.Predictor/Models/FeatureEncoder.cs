@@ -8,7 +8,7 @@ namespace Surge.Prediction.Models;
 /// smoothed mean log-duration and log-memory of its value, plus one-hot columns when it has few values. An unseen
 /// value encodes as the overall mean and a missing feature as its flag: neither throws. Allocation-free.
 /// </summary>
-public sealed class FeatureEncoder
+internal sealed class FeatureEncoder
 {
     public const string TypeFeature = "$type";
     private const int MaxOneHotValues = 16;

@@ -8,6 +8,7 @@ namespace Surge.Prediction.Models;
 /// <param name="LongAsShort">Share of long tasks that routing would send to the short pool: the harmful mistake.</param>
 public sealed record ModelEvaluation(double ShortLongAccuracy, double OffBy2x, double MemoryMedianRelError, double RoutingAccuracy, double LongAsShort)
 {
+    /// <summary>Scores <paramref name="predict"/> against what really happened in <paramref name="rows"/>.</summary>
     public static ModelEvaluation Of(Func<HistoryRow, TaskPrediction> predict, IReadOnlyList<HistoryRow> rows, double shortThresholdMs)
     {
         int sides = 0, off = 0, routed = 0, longs = 0, longAsShort = 0;

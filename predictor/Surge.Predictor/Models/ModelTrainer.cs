@@ -27,6 +27,11 @@ public static class ModelTrainer
     /// </summary>
     public const double DefaultMarginQuantile = 0.5;
 
+    /// <summary>
+    /// Trains a model on <paramref name="rows"/> (at least <see cref="MinRows"/>); the same rows, version and seed give
+    /// the same model. <paramref name="marginQuantile"/> (0.5 to 0.999) trades short tasks routed long for long ones
+    /// routed short.
+    /// </summary>
     public static SurgeModel Train(IReadOnlyList<HistoryRow> rows, string version, DateTimeOffset trainedAt, int seed = 1, double marginQuantile = DefaultMarginQuantile)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(marginQuantile, 0.5);

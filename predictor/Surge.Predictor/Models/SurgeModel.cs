@@ -29,10 +29,18 @@ public sealed class SurgeModel
         _memory = memory;
     }
 
+    /// <summary>What the model file says about itself: version, rows trained on, routing margin, centring.</summary>
     public ModelInfo Info { get; }
-    public string Version => Info.Version;
-    public FeatureEncoder Encoder { get; }
 
+    /// <summary>The version every prediction of this model carries (<see cref="TaskPrediction.ModelVersion"/>).</summary>
+    public string Version => Info.Version;
+
+    internal FeatureEncoder Encoder { get; }
+
+    /// <summary>
+    /// The model's guess for one task. <see cref="TaskPrediction.Confident"/> is false for a type the model never saw:
+    /// its encoding is then the overall mean, and <see cref="ModelPredictor"/> asks the baseline instead.
+    /// </summary>
     public TaskPrediction Predict(string type, ReadOnlySpan<Feature> features)
     {
         var engines = t_engines;
@@ -61,6 +69,7 @@ public sealed class SurgeModel
         return Info.DurationShift is { } shifts && shifts.TryGetValue(type, out var shift) ? duration * Math.Exp(shift) : duration;
     }
 
+    /// <summary>Writes the model as one zip (info, encoder and both regressions) that <see cref="Load(Stream, string)"/> reads.</summary>
     public void Save(Stream stream)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
@@ -71,6 +80,7 @@ public sealed class SurgeModel
         Write(zip, MemoryEntry, s => _ml.Model.Save(_memory, schema, s));
     }
 
+    /// <summary>Writes the model to a file, replacing it; see <see cref="Save(Stream)"/>.</summary>
     public void Save(string path)
     {
         using var file = File.Create(path);
@@ -85,6 +95,10 @@ public sealed class SurgeModel
         return Load(file, path);
     }
 
+    /// <summary>
+    /// Reads a model written by <see cref="Save(Stream)"/>; throws <see cref="InvalidDataException"/> naming
+    /// <paramref name="name"/> when the stream is not one.
+    /// </summary>
     public static SurgeModel Load(Stream stream, string name = "model")
     {
         try
@@ -144,6 +158,9 @@ public sealed class SurgeModel
 }
 
 /// <summary>What a model file says about itself.</summary>
+/// <param name="Version">The model's version, as <see cref="TaskPrediction.ModelVersion"/> reports it.</param>
+/// <param name="Rows">History rows the trees were trained on (the held-back calibration rows not counted).</param>
+/// <param name="TrainedAt">When training ran.</param>
 /// <param name="DurationMargin">Log-margin added to the regression to get the pessimistic duration routing uses.</param>
 /// <param name="DurationShift">Per type, the log of the factor that centres the likely duration in the ×2 band; null in older files.</param>
 /// <param name="DurationConstant">Per type, the one likely duration (ms) of all its tasks, where that beats the regression; null in older files.</param>

@@ -13,6 +13,7 @@ using Surge.Telemetry;
 
 namespace Surge.Hosting;
 
+/// <summary>The silo's HTTP side: health, readiness, metrics, the status page, the dashboard and the task API.</summary>
 public static class SurgeHttpExtensions
 {
     /// <summary>
@@ -30,6 +31,7 @@ public static class SurgeHttpExtensions
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SurgeMeter.Name, "Microsoft.Orleans")
             .AddPrometheusExporter());
+        builder.AddSurgeHttpTracing();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddHostedService<DrainOnStopping>();
         builder.Services.AddSurgeClient(); // the status and task APIs ask the whole cluster through the silo's own client

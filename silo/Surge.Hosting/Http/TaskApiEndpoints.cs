@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Surge.Hosting;
 
+/// <summary>The HTTP task API, for producers outside .NET (Python, Go, curl).</summary>
 public static class TaskApiEndpoints
 {
     /// <summary>

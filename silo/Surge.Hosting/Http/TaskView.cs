@@ -6,8 +6,8 @@ namespace Surge.Hosting;
 /// <summary>
 /// A task's status as the HTTP API answers it: every field of <see cref="TaskStatus"/>, its state by name
 /// (<c>"Succeeded"</c>, as the CLI prints it) and its pool by the lower-case name metrics and pages use.
+/// <see cref="Result"/> is the handler's result: its JSON when the bytes are JSON (the convention), else their text as a string.
 /// </summary>
-/// <param name="Result">The handler's result: its JSON when the bytes are JSON (the convention), else their text as a string.</param>
 internal sealed record TaskView(
     string Id,
     string Type,

@@ -10,7 +10,10 @@ namespace Surge.Hosting.Kubernetes;
 /// </summary>
 public sealed class KubernetesMembershipOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Kubernetes:Membership";
+
+    /// <summary>Default of <see cref="MaxAgents"/>.</summary>
     public const int DefaultMaxAgents = 2;
 
     /// <summary>Watch the pods. Default false (the Helm chart turns it on).</summary>

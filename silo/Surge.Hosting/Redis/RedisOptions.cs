@@ -5,7 +5,10 @@ namespace Surge.Hosting.Redis;
 /// <summary>Cluster mode (<c>Surge:Redis</c>): membership, grain state, reminders and task records in Redis.</summary>
 public sealed class RedisOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Surge:Redis";
+
+    /// <summary>The environment variable read for the connection string when configuration has none.</summary>
     public const string EnvironmentVariable = "SURGE_REDIS";
 
     /// <summary>A StackExchange.Redis connection string, e.g. <c>redis:6379</c>; unset keeps the embedded defaults.</summary>

@@ -7,6 +7,7 @@ using Surge.Tasks;
 
 namespace Surge.Hosting.Redis;
 
+/// <summary>Keeps task records and entity books in Redis, so they outlive any silo.</summary>
 public static class RedisTaskStoreExtensions
 {
     /// <summary>
