@@ -7,7 +7,10 @@ namespace Surge.Client.Security;
 /// </summary>
 public sealed class SurgeTlsOptions
 {
+    /// <summary>A silo's section: its gateway and silo-to-silo connections.</summary>
     public const string SiloSection = "Surge:Tls";
+
+    /// <summary>A client's section: its connections to the gateways.</summary>
     public const string ClientSection = "Surge:Client:Tls";
 
     /// <summary>A directory holding <c>tls.crt</c>, <c>tls.key</c> and <c>ca.crt</c>, as a mounted <c>kubernetes.io/tls</c> Secret does.</summary>

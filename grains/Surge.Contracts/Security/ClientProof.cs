@@ -9,6 +9,9 @@ namespace Surge;
 /// The gateway's TLS handshake checks the certificate too, but a grain call filter never sees the connection a call came
 /// on, and calls reach grains on other silos; this proof travels with each call so any silo can check it.
 /// </remarks>
+/// <param name="Certificate">The client certificate, DER-encoded (its public part only).</param>
+/// <param name="IssuedAtUnixSeconds">When the client signed, in Unix seconds.</param>
+/// <param name="Signature">The signature of <see cref="Statement"/> with the certificate's private key (ECDSA or RSA, SHA-256).</param>
 [GenerateSerializer, Immutable]
 public sealed record ClientProof(
     [property: Id(0)] byte[] Certificate,

@@ -7,6 +7,7 @@ namespace Surge;
 [GenerateSerializer]
 public sealed class SurgeAccessDeniedException : Exception
 {
+    /// <summary>A refusal of <paramref name="call"/>, which needs <paramref name="needed"/> (null: no client may make it).</summary>
     public SurgeAccessDeniedException(string call, SurgeRole? needed, string message) : base(message) => (Call, Needed) = (call, needed);
 
     /// <summary>Interface and method, as <c>ITaskShardGrain.CancelAsync</c>.</summary>

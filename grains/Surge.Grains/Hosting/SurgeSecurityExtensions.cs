@@ -3,6 +3,7 @@ using Surge.Security;
 
 namespace Surge.Hosting;
 
+/// <summary>Registers the access filter that guards every silo against clients.</summary>
 public static class SurgeSecurityExtensions
 {
     /// <summary>

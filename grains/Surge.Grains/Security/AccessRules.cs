@@ -7,6 +7,9 @@ using Surge.Prediction;
 namespace Surge.Security;
 
 /// <summary>What a client call needs: a role, nothing more (<see cref="AnyClient"/>), or it is internal (neither).</summary>
+/// <param name="Call">Interface and method, as <c>ITaskShardGrain.CancelAsync</c>.</param>
+/// <param name="Needed">The role the call needs; null when none does.</param>
+/// <param name="AnyClient">Open to every connected client, whatever its role (Orleans' own client needs it).</param>
 /// <param name="OwnTasks">A task read or submission: a submit-role caller sees only the tasks it submitted.</param>
 internal readonly record struct AccessRule(string Call, SurgeRole? Needed, bool AnyClient = false, bool OwnTasks = false)
 {

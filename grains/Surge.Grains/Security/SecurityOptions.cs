@@ -9,7 +9,10 @@ namespace Surge.Security;
 /// </summary>
 public sealed class SecurityOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string Section = "Surge:Security";
+
+    /// <summary>The fewest characters an API key may have.</summary>
     public const int MinApiKeyLength = 16;
 
     /// <summary>The clients and their roles.</summary>
@@ -40,6 +43,7 @@ public sealed class SecurityClient
     /// <summary>An API key of at least 16 characters (<c>Surge:Client:ApiKey</c> on the client).</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>What the client may do. Default <see cref="SurgeRole.Submit"/>.</summary>
     public SurgeRole Role { get; set; } = SurgeRole.Submit;
 
     internal string DisplayName => Name ?? Subject ?? "(api key)";

@@ -6,6 +6,7 @@ using Surge.Security;
 
 namespace Surge.Hosting;
 
+/// <summary>Mutual TLS on a silo from <c>Surge:Tls</c>.</summary>
 public static class SurgeTlsExtensions
 {
     /// <summary>
