@@ -27,7 +27,7 @@ internal static class BenchHosts
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = ["--Surge:Ports:Http=0", .. settings],
+            Args = ["--Surge:Ports:Http=0", "--Surge:Workers:Simulate=true", .. settings], // on Redis too (BenchRedis)
             ContentRootPath = AppContext.BaseDirectory,
         });
         Quiet(builder);

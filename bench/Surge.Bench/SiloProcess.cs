@@ -13,7 +13,8 @@ internal sealed class SiloProcess(Process process) : IDisposable
         if (!File.Exists(dll)) throw new FileNotFoundException($"{dll}: build first with dotnet build Orleans.sln -c Release");
         var silo = FreePort();
         var info = new ProcessStartInfo("dotnet", [dll, $"--Surge:Ports:Silo={silo}", $"--Surge:Ports:PrimarySilo={silo}",
-            $"--Surge:Ports:Gateway={gateway}", "--Surge:Ports:Http=0", "--Logging:LogLevel:Default=Warning", .. settings]) { RedirectStandardOutput = true };
+            $"--Surge:Ports:Gateway={gateway}", "--Surge:Ports:Http=0", "--Surge:Workers:Simulate=true",
+            "--Logging:LogLevel:Default=Warning", .. settings]) { RedirectStandardOutput = true };
         var process = Process.Start(info)!;
         // Read, onto stderr (stdout is for JSON): a full pipe would block the silo's console logger, and the silo with it.
         process.OutputDataReceived += (_, line) => { if (line.Data is { } text) Console.Error.WriteLine(text); };

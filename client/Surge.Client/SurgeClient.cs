@@ -132,9 +132,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     public Task<ScheduleStatus> ScheduleAsync(ScheduleSpec schedule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        if (string.IsNullOrWhiteSpace(schedule.Name) || schedule.Name.Length > TaskValidator.MaxNameLength)
-            throw new SurgeValidationException("name", $"give the schedule a name of 1 to {TaskValidator.MaxNameLength} characters, e.g. \"nightly-report\"");
-        if (schedule.Wave is null) TaskValidator.Validate(schedule.TaskFor(time.GetUtcNow())); // type and payload fail here, before a network hop
+        TaskValidator.Validate(schedule, time.GetUtcNow()); // name, type and payload fail here, before a network hop
         return CallAsync(static (c, s) => c.GetGrain<IScheduleGrain>(s.Name).SetAsync(s), schedule, cancellationToken);
     }
 

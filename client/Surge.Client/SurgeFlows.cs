@@ -43,6 +43,7 @@ internal sealed class SurgeFlows(IClusterClient cluster, IOptions<SurgeClientOpt
         if (request.Date is { } date) WaveDates.Validate(date);
         var id = request.WaveId ?? NewWaveId(request.Flow, request.Date ?? WaveDates.Today(time.GetUtcNow()));
         Name(id, "wave");
+        WaveIds.RefuseReserved(id);
         // The id is fixed before the first try, so a retried start finds the wave the first one started.
         return _calls.CallAsync(static (c, r) => c.GetGrain<IWaveGrain>(r.WaveId!).StartAsync(r), request with { WaveId = id }, cancellationToken);
     }
@@ -84,7 +85,10 @@ internal sealed class SurgeFlows(IClusterClient cluster, IOptions<SurgeClientOpt
     }
 
     private string NewWaveId(string flow, string date)
-        => $"{(flow.Length > 32 ? flow[..32] : flow)}.{date}.{Convert.ToHexString(BitConverter.GetBytes(time.GetUtcNow().Ticks ^ Random.Shared.NextInt64()))[..8].ToLowerInvariant()}";
+    {
+        var id = $"{(flow.Length > 32 ? flow[..32] : flow)}.{date}.{Convert.ToHexString(BitConverter.GetBytes(time.GetUtcNow().Ticks ^ Random.Shared.NextInt64()))[..8].ToLowerInvariant()}";
+        return WaveIds.IsReserved(id) ? "w." + id : id; // a flow named "schedule" must not make ids only schedules may use
+    }
 
     private static string Name(string value, string field)
         => FlowValidator.IsName(value) ? value : throw new SurgeValidationException(field, $"\"{value}\" is not a {field} name: use 1 to 64 letters, digits, '.', '_' or '-'");

@@ -80,6 +80,8 @@ public static class SurgeSiloExtensions
     {
         silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, ports.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId);
         silo.UseInMemoryReminderService(); // schedules wake up by reminders; in one process they live as long as it does
+        // The quick start and --embedded submit simulate tasks with no settings; only local processes reach this silo.
+        silo.Services.PostConfigure<WorkerOptions>(o => o.Simulate ??= true);
         foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
             silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
     }

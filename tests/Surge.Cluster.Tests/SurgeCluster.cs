@@ -29,6 +29,9 @@ public sealed class SurgeCluster : IAsyncDisposable
     private const string ClockKey = "SurgeTests:Clock";
     private static readonly ConcurrentDictionary<string, TimeProvider> Clocks = new();
 
+    /// <summary>On in every test cluster unless the settings say otherwise.</summary>
+    public const string SimulateKey = "Surge:Workers:Simulate";
+
     public static Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings = null) => StartAsync(settings, static _ => { });
 
     /// <summary>
@@ -58,6 +61,7 @@ public sealed class SurgeCluster : IAsyncDisposable
     public static async Task<SurgeCluster> StartAsync(IDictionary<string, string>? settings, Action<TestClusterBuilder> configure)
     {
         var builder = new TestClusterBuilder(2);
+        builder.Properties[SimulateKey] = "true"; // most tests run simulate tasks; a test of its absence sets it false
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Properties[key] = value;
         configure(builder);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();

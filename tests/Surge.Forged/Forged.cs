@@ -4,6 +4,15 @@ using Orleans.Concurrency;
 // invokables carry the same ids as the real ones. Parameter types that are the silos' own records are empty stand-ins
 // here; the calls pass null or default for them.
 
+namespace Surge
+{
+    // Schedules' and waves' own submissions, which may use the reserved schedule: and wave: ids.
+    public interface ISystemTaskShard : IGrainWithIntegerKey
+    {
+        Task<TaskStatus> SubmitSystemAsync(TaskSpec spec);
+    }
+}
+
 namespace Surge.Entities
 {
     public interface IEventShard : IGrainWithIntegerKey
@@ -86,6 +95,11 @@ namespace Surge.Flows
     public interface IWaveEntityGrain : IGrainWithStringKey
     {
         Task<object> GetAsync();
+    }
+
+    public interface IScheduledWaveStart : IGrainWithStringKey
+    {
+        Task<WaveStatus> StartScheduledAsync(WaveRequest request);
     }
 
     public interface IWaveProgress : IGrainWithStringKey

@@ -40,6 +40,8 @@ var answered = new (string Call, Func<Task> Make)[]
     ("IPredictorControl.UseModelAsync", () => grains.GetGrain<IPredictorControl>(silo).UseModelAsync(null!)),
     ("IResultCacheGrain.SetAsync", () => grains.GetGrain<IResultCacheGrain>("forged").SetAsync(new byte[] { 1 }, TimeSpan.FromHours(1))),
     ("IWaveEntityGrain.GetAsync", () => grains.GetGrain<IWaveEntityGrain>("forged/entity").GetAsync()),
+    ("ISystemTaskShard.SubmitSystemAsync", () => grains.GetGrain<ISystemTaskShard>(0).SubmitSystemAsync(TaskSpec.Create("simulate", id: "schedule:forged:20260101T000000Z"))),
+    ("IScheduledWaveStart.StartScheduledAsync", () => grains.GetGrain<IScheduledWaveStart>("schedule.forged.x").StartScheduledAsync(null!)),
     ("IScheduleIndexGrain.AddAsync", () => grains.GetGrain<IScheduleIndexGrain>(0).AddAsync("forged")),
     ("IWaveIndexGrain.AddAsync", () => grains.GetGrain<IWaveIndexGrain>(0).AddAsync("forged")),
 };

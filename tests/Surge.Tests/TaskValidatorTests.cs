@@ -118,6 +118,70 @@ public class TaskValidatorTests
         Assert.Equal("timeout", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Timeout = TimeSpan.FromDays(8) }, 10)).Field);
     }
 
+    [Theory]
+    [InlineData("schedule:nightly:20260101T020000Z")]
+    [InlineData("schedule:")]
+    [InlineData("wave:w1:build/1:fetch@1")]
+    public void Validate_ReservedIdPrefix_RefusedNamingIdAndWhy(string id)
+    {
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Id = id }));
+        Assert.Equal("id", e.Field);
+        Assert.Contains("reserved for the tasks Surge submits itself", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Schedule:x")] // prefixes are case-sensitive, as ids are
+    [InlineData("my-schedule:x")]
+    [InlineData("waves")]
+    public void Validate_IdMerelyLikeAReservedOne_Passes(string id) => TaskValidator.Validate(Valid with { Id = id });
+
+    [Theory]
+    [InlineData("schedule.nightly.20260101T020000", true)]
+    [InlineData("schedule-nightly", false)]
+    [InlineData("nightly.2026-01-01.ab12cd34", false)]
+    public void WaveIds_ScheduledPrefix_ReservedForSchedules(string id, bool reserved)
+    {
+        Assert.Equal(reserved, Surge.Flows.WaveIds.IsReserved(id));
+        if (reserved) Assert.Equal("wave", Assert.Throws<SurgeValidationException>(() => Surge.Flows.WaveIds.RefuseReserved(id)).Field);
+        Assert.Equal(reserved, id == ScheduleSpec.ForWave("nightly", "0 2 * * *", "f", "s").WaveFor(new DateTimeOffset(2026, 1, 1, 2, 0, 0, TimeSpan.Zero))!.WaveId);
+    }
+
+    [Fact]
+    public void Validate_WaveSchedule_NoTaskToCheck()
+        => TaskValidator.Validate(ScheduleSpec.ForWave("nightly", "0 2 * * *", "flow", "state"), DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void ValidateSystemTask_ScheduleId_Passes() => TaskValidator.ValidateSystemTask(Valid with { Id = "schedule:nightly:20260101T020000Z" });
+
+    [Fact]
+    public void Validate_Schedule_ItsOwnReservedIdPassesAndItsNameIsChecked()
+    {
+        TaskValidator.Validate(ScheduleSpec.Create("nightly", "0 2 * * *", "report"), DateTimeOffset.UnixEpoch);
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(ScheduleSpec.Create(" ", "0 2 * * *", "report"), DateTimeOffset.UnixEpoch));
+        Assert.Equal("name", e.Field);
+    }
+
+    [Theory]
+    [InlineData("$type")]
+    [InlineData("$")]
+    public void Validate_DollarFeature_RefusedEvenForSystemTasks(string name)
+    {
+        var spec = Valid with { Features = Features(name, "short") };
+        Assert.Equal($"features.{name}", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec)).Field);
+        Assert.Equal($"features.{name}", Assert.Throws<SurgeValidationException>(() => TaskValidator.ValidateSystemTask(spec)).Field);
+    }
+
+    [Fact]
+    public void Validate_KindFeatureOutsideSimulate_Refused()
+    {
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(TaskSpec.Create("report", features: new Dictionary<string, FeatureValue> { ["kind"] = "fetch" })));
+        Assert.Equal("features.kind", e.Field);
+        Assert.Contains("'simulate'", e.Message);
+    }
+
+    [Fact]
+    public void Validate_KindFeatureOnSimulate_Passes() => TaskValidator.Validate(Valid with { Features = Features("kind", "report") });
+
     private static ImmutableDictionary<string, FeatureValue> Features(string name, FeatureValue value)
         => ImmutableDictionary<string, FeatureValue>.Empty.Add(name, value);
 }

@@ -42,7 +42,8 @@ internal sealed class ChaosCluster : IAsyncDisposable
         await SiloProcess.WaitForPortAsync(redisPort, "redis-server did not start");
         var link = new TcpLinkCutter("127.0.0.1", redisPort);
         var cluster = new ChaosCluster(redis, redisPort, link, dir);
-        string[] settings = [$"--Surge:Redis:ConnectionString={link.Endpoint}", $"--Surge:Workers:RunLog={cluster.RunLog}", .. siloSettings];
+        string[] settings = [$"--Surge:Redis:ConnectionString={link.Endpoint}", $"--Surge:Workers:RunLog={cluster.RunLog}",
+            "--Surge:Workers:Simulate=true", .. siloSettings]; // cluster mode leaves simulate off
         cluster.Silos = [.. Enumerable.Range(0, silos).Select(slot => new ChaosSilo(slot, dir, settings))];
         // One at a time: the first creates the membership table, the others join an active cluster.
         foreach (var silo in cluster.Silos) await silo.StartAsync();

@@ -12,6 +12,9 @@ public interface IWorkerSiloGrain : IGrainWithStringKey
     /// <summary>A snapshot of each of this silo's pools.</summary>
     Task<PoolStats[]> GetPoolsAsync();
 
+    /// <summary>This silo's info, pools, held events and dead letters in one answer: what <c>/api/status</c> reads.</summary>
+    Task<SiloSummary> GetSummaryAsync();
+
     /// <summary>Sets a pool's concurrency limit, clamped to its configured min/max; returns the limit applied.</summary>
     Task<int> SetConcurrencyAsync(PoolKind pool, int limit);
 }

@@ -34,7 +34,7 @@ public sealed record ScheduleSpec(
         var safe = new string([.. Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-')]);
         var date = instant.UtcDateTime.ToString(wave.Hourly ? "yyyy-MM-dd'T'HH" : "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         return new WaveRequest(wave.Flow, wave.State, date,
-            WaveId: $"schedule.{(safe.Length > 40 ? safe[..40] : safe)}.{instant.UtcDateTime:yyyyMMddTHHmmss}");
+            WaveId: $"{Flows.WaveIds.ScheduledPrefix}{(safe.Length > 40 ? safe[..40] : safe)}.{instant.UtcDateTime:yyyyMMddTHHmmss}");
     }
 
     /// <summary>A schedule whose tasks carry <paramref name="payloadJson"/> as UTF-8.</summary>

@@ -29,12 +29,42 @@ public static class TaskValidator
     /// <summary>Longest <see cref="TaskSpec.TraceParent"/>: version 00 is 55 characters; later versions may append fields.</summary>
     public const int MaxTraceParentLength = 256;
 
+    /// <summary>
+    /// Id prefixes of the tasks silos submit themselves: a schedule's instants (<c>schedule:NAME:INSTANT</c>) and a
+    /// wave's steps (<c>wave:…</c>). Those ids are predictable, so a client that could submit one first would suppress
+    /// the real run; clients are refused them.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReservedIdPrefixes = ["schedule:", "wave:"];
+
+    /// <summary>Feature names starting with this are the predictor's own columns (<c>$type</c>); clients are refused them.</summary>
+    public const string ReservedFeaturePrefix = "$";
+
+    /// <summary>The feature that names the type a <c>simulate</c> task stands in for; refused on every other type.</summary>
+    public const string KindFeature = "kind";
+
+    private const string SimulateType = "simulate";
+
     // Long names are cut in the field, so a refusal of a huge name does not echo it whole.
     private const int FieldNameShown = 32;
 
-    /// <summary>Checks <paramref name="spec"/> against <paramref name="limits"/> (<see cref="TaskLimits.Default"/> when null).</summary>
+    /// <summary>
+    /// Checks a client's submission against <paramref name="limits"/> (<see cref="TaskLimits.Default"/> when null),
+    /// including the reserved names: an id with a <see cref="ReservedIdPrefixes">reserved prefix</see>, a feature
+    /// starting with <c>$</c>, and <c>kind</c> on a type other than <c>simulate</c>.
+    /// </summary>
     /// <exception cref="SurgeValidationException">The first problem found, naming its field and the fix.</exception>
     public static void Validate(TaskSpec spec, TaskLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        RefuseReservedId(spec.Id);
+        ValidateSystemTask(spec, limits);
+    }
+
+    /// <summary>
+    /// Checks a task a silo submits itself (a schedule's instant, a wave's step): everything
+    /// <see cref="Validate(TaskSpec, TaskLimits?)"/> checks except the reserved id prefixes, which only such tasks carry.
+    /// </summary>
+    public static void ValidateSystemTask(TaskSpec spec, TaskLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         limits ??= TaskLimits.Default;
@@ -46,6 +76,7 @@ public static class TaskValidator
                 $"{spec.Payload.Length} bytes exceeds the limit of {limits.MaxPayloadBytes} bytes; store large data elsewhere and pass a reference");
         }
         ValidateFeatures(spec.Features);
+        ValidateReservedFeatures(spec);
         ValidateEntity(spec);
         if (spec.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             throw new SurgeValidationException("timeout", $"{timeout} must be positive; omit it for the type's default");
@@ -65,6 +96,51 @@ public static class TaskValidator
     /// <summary>Same as <see cref="Validate(TaskSpec, TaskLimits?)"/> with the default timeout limit.</summary>
     public static void Validate(TaskSpec spec, int maxPayloadBytes)
         => Validate(spec, TaskLimits.Default with { MaxPayloadBytes = maxPayloadBytes });
+
+    /// <summary>
+    /// Checks a schedule before it is registered: its name, and the task it submits at <paramref name="now"/> (whose
+    /// id carries the reserved <c>schedule:</c> prefix, as only a schedule's may). A schedule of waves submits no task
+    /// itself: its flow and state are checked where they are known.
+    /// </summary>
+    public static void Validate(ScheduleSpec schedule, DateTimeOffset now, TaskLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        Require(schedule.Name, "name", MaxNameLength, "give the schedule a name such as \"nightly-report\"");
+        if (schedule.Wave is null) ValidateSystemTask(schedule.TaskFor(now), limits);
+    }
+
+    /// <summary>True when <paramref name="id"/> starts with one of the <see cref="ReservedIdPrefixes"/>.</summary>
+    public static bool IsReservedId(string? id)
+        => id is not null && ReservedIdPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal));
+
+    /// <summary>Throws when a client's task id starts with a prefix reserved for the tasks silos submit themselves.</summary>
+    public static void RefuseReservedId(string? id)
+    {
+        if (!IsReservedId(id)) return;
+        var prefix = ReservedIdPrefixes.First(p => id!.StartsWith(p, StringComparison.Ordinal));
+        throw new SurgeValidationException("id",
+            $"ids starting with '{prefix}' are reserved for the tasks Surge submits itself (schedules, waves); choose another id, or register a schedule with ScheduleAsync");
+    }
+
+    // Names the predictor and routing read as Surge's own: a client must not be able to steer them.
+    private static void ValidateReservedFeatures(TaskSpec spec)
+    {
+        foreach (var name in spec.Features.Keys)
+        {
+            if (name.StartsWith(ReservedFeaturePrefix, StringComparison.Ordinal))
+            {
+                throw new SurgeValidationException($"features.{Shown(name)}",
+                    $"names starting with '{ReservedFeaturePrefix}' are reserved for the predictor's own columns (such as $type); rename the feature without the '{ReservedFeaturePrefix}'");
+            }
+        }
+        if (spec.Type != SimulateType && spec.Features.ContainsKey(KindFeature))
+        {
+            throw new SurgeValidationException($"features.{KindFeature}",
+                $"'{KindFeature}' names the type a '{SimulateType}' task stands in for and is refused on '{Shown(spec.Type)}'; the task's type is its kind: rename the feature, e.g. \"category\"");
+        }
+    }
+
+    private static string Shown(string name) => name.Length <= FieldNameShown ? name : name[..FieldNameShown] + "…";
 
     // Features travel with every task and feed the predictor: bounded so one submission cannot bloat a record.
     private static void ValidateFeatures(IReadOnlyDictionary<string, FeatureValue>? features)

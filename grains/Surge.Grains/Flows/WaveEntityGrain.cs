@@ -190,7 +190,8 @@ internal sealed partial class WaveEntityGrain(
     {
         try
         {
-            var status = await RetryAsync(() => GrainFactory.Shard(spec.Id).SubmitAndWaitAsync(spec, WaitSlice));
+            // Its wave: id is reserved: refused to clients, submitted here through the shard's interface for silos.
+            var status = await RetryAsync(() => GrainFactory.SystemShard(spec.Id).SubmitSystemAndWaitAsync(spec, WaitSlice));
             while (!status.IsFinal)
                 status = await RetryAsync(() => WaitOrSubmitAsync(spec));
             var ran = status is { StartedAt: { } s, FinishedAt: { } f } ? (f - s).TotalSeconds : 0;
@@ -206,7 +207,7 @@ internal sealed partial class WaveEntityGrain(
 
     // Unknown to its shard (the submission never reached it before a crash): submitted now.
     private async Task<TaskStatus> WaitOrSubmitAsync(TaskSpec spec)
-        => await GrainFactory.Shard(spec.Id).WaitAsync(spec.Id, WaitSlice) ?? await GrainFactory.Shard(spec.Id).SubmitAndWaitAsync(spec, WaitSlice);
+        => await GrainFactory.Shard(spec.Id).WaitAsync(spec.Id, WaitSlice) ?? await GrainFactory.SystemShard(spec.Id).SubmitSystemAndWaitAsync(spec, WaitSlice);
 
     // Storage and silos come back; a step waits for them rather than failing the entity's graph.
     private async Task<T> RetryAsync<T>(Func<ValueTask<T>> call) => await RetryAsync(() => call().AsTask());

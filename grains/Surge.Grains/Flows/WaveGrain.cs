@@ -26,7 +26,7 @@ internal sealed partial class WaveGrain(
     WaveGauges gauges,
     IPipeStore pipes,
     TimeProvider time,
-    ILogger<WaveGrain> logger) : Grain, IWaveGrain, IWaveProgress, IRemindable
+    ILogger<WaveGrain> logger) : Grain, IWaveGrain, IScheduledWaveStart, IWaveProgress, IRemindable
 {
     private const string ReminderName = "surge-wave";
     private const int Parallel = 64; // entity calls in flight while starting or checking: enough to keep pools fed, few enough to stay polite
@@ -55,7 +55,13 @@ internal sealed partial class WaveGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<WaveStatus> StartAsync(WaveRequest request)
+    public Task<WaveStatus> StartAsync(WaveRequest request)
+    {
+        WaveIds.RefuseReserved(this.GetPrimaryKeyString()); // even when started already: a client never reads one through this
+        return StartScheduledAsync(request);
+    }
+
+    public async Task<WaveStatus> StartScheduledAsync(WaveRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (Record.Plan is not null) return Status();

@@ -17,6 +17,7 @@ public static class SurgeProgramsExtensions
     {
         if (!Registration.First<ProgramsRegistered>(services)) return services;
         Registration.AddEntryOptions<ProgramsOptions, ProgramOptions>(services, ProgramsOptions.Section, o => o.Types);
+        services.TryAddSingleton(_ => ProgramHost.Detect()); // setsid, setpriv, capabilities: what containing a program needs
         Registration.AddValidator<ProgramsOptions, ProgramsOptionsValidator>(services);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSurgePolicies();

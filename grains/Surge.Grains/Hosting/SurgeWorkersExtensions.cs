@@ -20,7 +20,7 @@ namespace Surge.Hosting;
 public static class SurgeWorkersExtensions
 {
     /// <summary>
-    /// Runs Surge's grains, pools and the built-in <c>simulate</c> handler on this silo, with options bound from
+    /// Runs Surge's grains and pools on this silo (and the built-in <c>simulate</c> handler where <c>Surge:Workers:Simulate</c> is on), with options bound from
     /// <c>Surge:*</c> configuration and validated at start-up. The grain storages named <see cref="SurgeStorage.Name"/>,
     /// <see cref="SurgeStorage.Cache"/> and <see cref="SurgeStorage.Entities"/> must be configured by the host (memory on embedded defaults, Redis in cluster mode); task records go to the
     /// in-memory task store and entity books to the <see cref="SurgeStorage.Entities"/> grain storage unless the host puts them elsewhere
@@ -80,6 +80,7 @@ public static class SurgeWorkersExtensions
         services.TryAddSingleton<IEntityBookStore, GrainStorageBookStore>();
         services.TryAddSingleton(new RecoveryOptions());
         services.AddSingleton<ResultCache>();
+        services.AddSingleton<SiloTaskDigest>(); // the shards active here publish into it; /api/status reads it per silo
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
     }
@@ -114,7 +115,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
-        new SurgeWorkersBuilder(services).AddHandler<SimulateHandler>(SimulateHandler.TypeName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHandlerSource, SimulateHandlerSource>()); // only where Surge:Workers:Simulate is on
     }
 
     private static bool IsRegistered(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(SurgeRuntimeRegistered));

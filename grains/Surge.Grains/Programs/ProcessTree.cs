@@ -24,18 +24,32 @@ internal static class ProcessTree
     }
 
     /// <summary>Sum over the processes of their peak resident memory so far (VmHWM), in bytes; 0 where unreadable.</summary>
-    public static long PeakResidentBytes(IEnumerable<int> pids)
+    public static long PeakResidentBytes(IEnumerable<int> pids) => Memory(pids).PeakBytes;
+
+    /// <summary>
+    /// Sums over the processes of their resident memory now (VmRSS) and their peak so far (VmHWM), in bytes; a process
+    /// that is gone or unreadable counts 0.
+    /// </summary>
+    public static (long ResidentBytes, long PeakBytes) Memory(IEnumerable<int> pids)
     {
-        long total = 0;
+        long resident = 0, peak = 0;
         foreach (var pid in pids)
         {
             foreach (var line in Read($"/proc/{pid}/status").Split('\n'))
             {
-                if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
-                if (long.TryParse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), out var kb)) total += kb * 1024;
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) resident += Kilobytes(line) * 1024;
+                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak += Kilobytes(line) * 1024;
             }
         }
-        return total;
+        return (resident, peak);
+    }
+
+    /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat); null when it is gone.</summary>
+    public static int? GroupOf(int pid)
+    {
+        var stat = Read($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries); // the name may hold spaces
+        return fields.Length > 2 && int.TryParse(fields[2], out var group) ? group : null;
     }
 
     /// <summary>Sends <paramref name="signal"/> to each process; ones already gone are skipped.</summary>
@@ -43,6 +57,12 @@ internal static class ProcessTree
     {
         foreach (var pid in pids) _ = kill(pid, signal);
     }
+
+    /// <summary>Sends <paramref name="signal"/> to every process of the group <paramref name="group"/>; nothing when it is empty.</summary>
+    public static void SignalGroup(int group, int signal) => _ = kill(-group, signal);
+
+    private static long Kilobytes(string line)
+        => long.TryParse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), out var kb) ? kb : 0;
 
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !Read($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Surge.Policies;
@@ -9,12 +10,15 @@ namespace Surge.Programs;
 /// <summary>
 /// Runs one allow-listed program per task: fixed executable and arguments from configuration, the payload on stdin
 /// or as checked arguments. The result is JSON with the exit code, bounded stdout and stderr, wall time and peak
-/// memory; a non-zero exit fails the task (and may retry). Cancel or soft limit: SIGTERM to the process tree; at the
-/// hard limit (the type's <see cref="TaskPolicy.HardLimitGrace"/> later) SIGKILL to every process that was or is in it.
+/// memory; a non-zero exit fails the task (and may retry). Contained: an environment of its own (PATH, what its
+/// configuration names, its task id and attempt), a process group of its own that is killed whole when the program
+/// ends, however it ends, a memory limit, and optionally another user id. Cancel or soft limit: SIGTERM to the group
+/// and tree; at the hard limit (the type's <see cref="TaskPolicy.HardLimitGrace"/> later) SIGKILL.
 /// </summary>
-internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPolicy policy, TimeProvider time) : ITaskHandler, IValidatingHandler
+internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPolicy policy, ProgramHost host, TimeProvider time) : ITaskHandler, IValidatingHandler
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(20);
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private readonly Regex _argument = new(options.ArgumentPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     public void Validate(TaskSpec spec)
@@ -25,29 +29,47 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
     public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
     {
         using var process = Process.Start(StartInfo(context)) ?? throw new InvalidOperationException($"{options.Executable} did not start");
+        var group = new ProgramGroup(process.Id, grouped: host.Setsid is not null);
+        try
+        {
+            return await RunAsync(process, group, context, cancellationToken);
+        }
+        finally
+        {
+            // Whichever way it ended: what is left of its group and tree goes too (children it left behind included).
+            group.Signal(ProcessTree.SigKill);
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>> RunAsync(Process process, ProgramGroup group, TaskContext context, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         using var reads = new CancellationTokenSource();
         var stdout = new BoundedCapture(options.MaxOutputBytes);
         var stderr = new BoundedCapture(options.MaxOutputBytes);
         var reading = Task.WhenAll(stdout.ReadAsync(process.StandardOutput.BaseStream, reads.Token), stderr.ReadAsync(process.StandardError.BaseStream, reads.Token));
-        var peak = SamplePeakAsync(process);
+        var watch = WatchAsync(process, group);
         var exited = process.WaitForExitAsync(CancellationToken.None);
-        var pid = process.Id;
-        using (cancellationToken.Register(() => _ = StopAsync(pid, exited)))
+        using (cancellationToken.Register(() => _ = StopAsync(group, exited)))
         {
             // A wave's task reads its inputs on stdin whatever PayloadAs says: there is nowhere else to put pipes.
             if (context.Flow is { } step) await WriteStdinAsync(process, FlowStdin.Of(step, context.Payload), always: true);
             else await WriteStdinAsync(process, context.Payload);
             await exited;
         }
-        // A descendant left running may hold the pipes open: the output so far is what the task gets.
+        // Its children go with it, so the pipes they share close; one that escaped the group may still hold them:
+        // the output so far is what the task gets.
+        group.Signal(ProcessTree.SigKill);
         reads.CancelAfter(TimeSpan.FromSeconds(1));
         try { await reading; } catch (OperationCanceledException) { }
-        var peakBytes = await peak;
+        var (peakBytes, overLimitBytes) = await watch;
         context.MemoryMb = peakBytes / (1024.0 * 1024.0);
         cancellationToken.ThrowIfCancellationRequested();
+        var name = Path.GetFileName(options.Executable);
+        if (overLimitBytes is { } over)
+            throw new ProgramMemoryLimitException($"{name} went over its memory limit of {options.MaxMemoryMb} MB ({Mb(over)} MB resident with its descendants) and was killed");
         if (process.ExitCode != 0)
-            throw new ProgramFailedException($"{Path.GetFileName(options.Executable)} exited with code {process.ExitCode}: {Tail(stderr.Text, 500)}");
+            throw new ProgramFailedException($"{name} exited with code {process.ExitCode}: {Tail(stderr.Text, 500)}");
         if (context.Flow is not null)
         {
             // In a wave the program's stdout is its output pipe, whole or not at all: a cut pipe would be read as data.
@@ -61,17 +83,33 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
 
     private ProcessStartInfo StartInfo(TaskContext context)
     {
-        var info = new ProcessStartInfo(options.Executable)
+        // setsid makes the program the leader of a new session and process group, then execs it: same pid, no shell.
+        var info = new ProcessStartInfo(host.Setsid ?? options.Executable)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = options.WorkingDirectory ?? "",
         };
+        if (host.Setsid is not null)
+        {
+            if (options.RunAsUser is { } user)
+            {
+                var userGroup = (options.RunAsGroup ?? user).ToString(CultureInfo.InvariantCulture);
+                foreach (var argument in (string[])[host.Setpriv!, $"--reuid={user.ToString(CultureInfo.InvariantCulture)}", $"--regid={userGroup}", "--clear-groups", "--"])
+                    info.ArgumentList.Add(argument);
+            }
+            info.ArgumentList.Add(options.Executable);
+        }
         foreach (var argument in options.Arguments) info.ArgumentList.Add(argument);
         if (options.PayloadAs == PayloadDelivery.Arguments)
             foreach (var argument in ArgumentsOf(context.Payload)) info.ArgumentList.Add(argument);
-        foreach (var (name, value) in options.Environment) info.Environment[name] = value;
+        // Nothing of the silo's environment (SURGE_REDIS, cloud credentials) unless the configuration names it.
+        info.Environment.Clear();
+        info.Environment["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? DefaultPath;
+        foreach (var variable in options.InheritEnvironment)
+            if (System.Environment.GetEnvironmentVariable(variable) is { } value) info.Environment[variable] = value;
+        foreach (var (variable, value) in options.Environment) info.Environment[variable] = value;
         info.Environment["SURGE_TASK_ID"] = context.TaskId;
-        info.Environment["SURGE_ATTEMPT"] = context.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["SURGE_ATTEMPT"] = context.Attempt.ToString(CultureInfo.InvariantCulture);
         return info;
     }
 
@@ -88,22 +126,43 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         }
     }
 
-    // Peak resident memory of the whole tree, sampled: a peak reached and released within the last sample interval before exit is missed.
-    private async Task<long> SamplePeakAsync(Process process)
+    // Samples the tree while the program runs: its peak resident memory (a peak reached and released within the last
+    // interval before exit is missed), and its memory now against MaxMemoryMb, past which the group is killed.
+    private async Task<(long PeakBytes, long? OverLimitBytes)> WatchAsync(Process process, ProgramGroup group)
     {
         long peak = 0;
-        while (!process.HasExited)
+        var limit = options.MaxMemoryMb * 1024L * 1024L;
+        while (!Exited(process))
         {
-            peak = Math.Max(peak, ProcessTree.PeakResidentBytes(ProcessTree.Of(process.Id)));
+            var (resident, peakNow) = ProcessTree.Memory(group.Tree());
+            peak = Math.Max(peak, peakNow);
+            if (resident > limit)
+            {
+                group.Signal(ProcessTree.SigKill);
+                return (peak, resident);
+            }
             await Task.Delay(SampleEvery, time);
         }
-        return peak;
+        return (peak, null);
     }
 
-    private async Task StopAsync(int pid, Task exited)
+    // A run that failed before its end was seen has disposed of the process: nothing is left to watch.
+    private static bool Exited(Process process)
     {
-        var tree = ProcessTree.Of(pid);
-        ProcessTree.Signal(tree, ProcessTree.SigTerm);
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
+    private async Task StopAsync(ProgramGroup group, Task exited)
+    {
+        if (!exited.IsCompleted) group.Tree(); // remember who is in it now
+        group.Signal(ProcessTree.SigTerm);
         try
         {
             await exited.WaitAsync(policy.HardLimitGrace, time);
@@ -111,10 +170,12 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         catch (TimeoutException)
         {
         }
-        // Children may outlive a parent that obeyed, or the tree may have grown: kill what was in it and what is, by pid.
-        var alive = tree.Union(ProcessTree.Of(pid)).Where(ProcessTree.IsAlive).ToList();
-        if (alive.Count > 0) ProcessTree.Signal(alive, ProcessTree.SigKill);
+        // Children may outlive a parent that obeyed, or the tree may have grown: kill the group and all seen in it.
+        if (!exited.IsCompleted) group.Tree();
+        group.Signal(ProcessTree.SigKill);
     }
+
+    private static double Mb(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
 
     private List<string> ArgumentsOf(ReadOnlyMemory<byte> payload)
     {
@@ -143,6 +204,8 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
                     var i = arguments.Count;
                     if (item.ValueKind != JsonValueKind.String) throw new SurgeValidationException($"payload.args[{i}]", "give a string");
                     var argument = item.GetString()!;
+                    if (argument.Any(char.IsControl)) // whatever the pattern: a newline or NUL is never an argument
+                        throw new SurgeValidationException($"payload.args[{i}]", $"'{argument.ReplaceLineEndings("\\n")}' holds a control character (such as a newline), which no argument of '{type}' may");
                     if (!_argument.IsMatch(argument))
                         throw new SurgeValidationException($"payload.args[{i}]", $"'{argument}' is not allowed as an argument of '{type}': it must match {options.ArgumentPattern}");
                     arguments.Add(argument);

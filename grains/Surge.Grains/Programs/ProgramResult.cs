@@ -12,3 +12,6 @@ internal sealed record ProgramResult(
 
 /// <summary>The program ran and exited non-zero: the task fails with its exit code and the end of its stderr.</summary>
 public sealed class ProgramFailedException(string message) : Exception(message);
+
+/// <summary>The program and its descendants held more than <see cref="ProgramOptions.MaxMemoryMb"/>: the group was killed.</summary>
+public sealed class ProgramMemoryLimitException(string message) : Exception(message);

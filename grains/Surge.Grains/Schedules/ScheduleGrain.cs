@@ -48,7 +48,7 @@ internal sealed partial class ScheduleGrain(
         else
         {
             handlers.EnsureKnown(spec.Type);
-            TaskValidator.Validate(spec.TaskFor(time.GetUtcNow()));
+            TaskValidator.Validate(spec, time.GetUtcNow());
         }
         if (!Same(state.State.Spec, spec))
         {
@@ -98,11 +98,11 @@ internal sealed partial class ScheduleGrain(
         {
             try
             {
-                if (spec.WaveFor(instant) is { } wave) await GrainFactory.GetGrain<Flows.IWaveGrain>(wave.WaveId!).StartAsync(wave);
+                if (spec.WaveFor(instant) is { } wave) await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
                 else
                 {
                     var task = spec.TaskFor(instant);
-                    await GrainFactory.GetGrain<ITaskShardGrain>(TaskShards.For(task.Id)).SubmitAsync(task);
+                    await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
                 }
                 state.State.LastFired = instant;
                 await state.WriteStateAsync();

@@ -3,6 +3,7 @@ using Surge.Pools;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Routing;
+using Surge.Tasks;
 using Surge.Telemetry;
 using Surge.Workers;
 
@@ -14,7 +15,7 @@ namespace Surge.Silos;
 /// </summary>
 [SiloKeyedPlacement]
 internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo,
-    HistoryBuffer history, ModelPredictor predictor, RoutingScore score) : Grain, IWorkerSiloGrain, IPoolControl, IPredictorControl
+    HistoryBuffer history, ModelPredictor predictor, RoutingScore score, SiloTaskDigest tasks) : Grain, IWorkerSiloGrain, IPoolControl, IPredictorControl
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -25,10 +26,18 @@ internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers
         return Task.CompletedTask;
     }
 
-    public Task<SiloInfo> GetInfoAsync() => Task.FromResult(new SiloInfo(this.GetPrimaryKeyString(),
-        routing.Value.Mode, pools.MaxConcurrency, [.. handlers.Types.Order()], predictor.Model?.Version, score.Accuracy));
+    public Task<SiloInfo> GetInfoAsync() => Task.FromResult(Info());
 
     public Task<PoolStats[]> GetPoolsAsync() => Task.FromResult(pools.GetStats(this.GetPrimaryKeyString()));
+
+    public Task<SiloSummary> GetSummaryAsync()
+    {
+        var (heldCount, held, deadCount, dead, shards) = tasks.Read(SiloSummary.Depth);
+        return Task.FromResult(new SiloSummary(Info(), pools.GetStats(this.GetPrimaryKeyString()), heldCount, held, deadCount, dead, shards));
+    }
+
+    private SiloInfo Info() => new(this.GetPrimaryKeyString(),
+        routing.Value.Mode, pools.MaxConcurrency, [.. handlers.Types.Order()], predictor.Model?.Version, score.Accuracy);
 
     public Task<int> SetConcurrencyAsync(PoolKind pool, int limit) => Task.FromResult(pools.SetLimit(pool, limit));
 

@@ -56,7 +56,7 @@ internal sealed partial class TaskShardGrain
                 throw new SurgeStoreUnavailableException(
                     $"the task store could not record {what} of task '{record.Id}' ({e.GetBaseException().Message}); nothing changed, retry");
             }
-            _records[record.Id] = record;
+            Put(record);
         }
         ApplyOwnEffects(record, transition.Effects);
         return record;

@@ -42,8 +42,7 @@ internal sealed partial class TaskShardGrain
     }
 
     public Task<TaskStatus[]> GetDeadLettersAsync(int max)
-        => Task.FromResult(_records.Values.Where(r => r.DeadLettered).OrderByDescending(r => r.FinishedAt)
-            .Take(Math.Clamp(max, 0, 1_000)).Select(r => r.ToStatus()).ToArray());
+        => Task.FromResult(Digest.DeadLetters.Take(Math.Clamp(max, 0, 1_000)).Select(r => r.ToStatus()).ToArray());
 
     // An entity event goes back to its entity first, to its place in the entity's order; the entity may hold it until
     // what runs there now has ended.
@@ -116,7 +115,9 @@ internal sealed partial class TaskShardGrain
             {
                 throw new SurgeStoreUnavailableException($"the task store could not remove {removable.Count} {what} ({e.GetBaseException().Message}); nothing was removed, retry");
             }
-            foreach (var id in removable) _records.Remove(id);
+            var digestChanged = false;
+            foreach (var id in removable) digestChanged |= Drop(id);
+            if (digestChanged) PublishDigest();
             return removable.Count;
         }
         finally

@@ -25,6 +25,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<TaskOptions> options,
     IOptions<TaskPoliciesOptions> policies,
     IOptions<EntityOptions> entities,
+    SiloTaskDigest digests,
     ResultCache cache,
     DispatchOutbox outbox,
     PoolRunner pools,
@@ -33,7 +34,7 @@ internal sealed partial class TaskShardGrain(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider time,
-    ILogger<TaskShardGrain> logger) : Grain, ITaskShardGrain, ITaskShardLifecycle
+    ILogger<TaskShardGrain> logger) : Grain, ITaskShardGrain, ITaskShardLifecycle, ISystemTaskShard
 {
     private readonly ILogger _logger = logger;
     private readonly Dictionary<string, TaskRecord> _records = new(StringComparer.Ordinal); // stored records only
@@ -55,8 +56,17 @@ internal sealed partial class TaskShardGrain(
             // The caller sees a retryable error it can deserialize, not the store client's own exception type.
             throw new SurgeStoreUnavailableException($"the task store could not load shard {_shard} ({e.GetBaseException().Message}); nothing was accepted, retry");
         }
-        foreach (var record in stored) _records[record.Id] = record;
-        await RecoverAsync(activating: true);
+        foreach (var record in stored) Put(record, publish: false);
+        try
+        {
+            await RecoverAsync(activating: true);
+        }
+        catch
+        {
+            WithdrawDigest(); // what recovery published: this activation never served
+            throw;
+        }
+        PublishDigest(); // also when empty: this silo counts the shard as active here
         var sweep = TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         this.RegisterGrainTimer(EvictExpiredAsync, sweep, sweep);
         this.RegisterGrainTimer(UpkeepAsync, recovery.UpkeepPeriod, recovery.UpkeepPeriod);
@@ -67,24 +77,36 @@ internal sealed partial class TaskShardGrain(
         // Callers waiting here get the current state and ask again, by then of the shard's next activation.
         foreach (var waiter in _waiters.Values) waiter.TrySetResult();
         _waiters.Clear();
+        WithdrawDigest(); // its next activation, here or elsewhere, publishes its own
         return Task.CompletedTask;
     }
 
-    public async Task<TaskStatus> SubmitAsync(TaskSpec spec)
+    public Task<TaskStatus> SubmitAsync(TaskSpec spec) => SubmitAsync(spec, system: false);
+
+    public Task<TaskStatus> SubmitAndWaitAsync(TaskSpec spec, TimeSpan maxWait) => SubmitAndWaitAsync(spec, maxWait, system: false);
+
+    Task<TaskStatus> ISystemTaskShard.SubmitSystemAsync(TaskSpec spec) => SubmitAsync(spec, system: true);
+
+    Task<TaskStatus> ISystemTaskShard.SubmitSystemAndWaitAsync(TaskSpec spec, TimeSpan maxWait) => SubmitAndWaitAsync(spec, maxWait, system: true);
+
+    // A client's submission (system: false) may not use a reserved id, even one already recorded: the refusal does
+    // not depend on whether the schedule or wave got there first.
+    private async Task<TaskStatus> SubmitAsync(TaskSpec spec, bool system)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var id = spec.Id ?? ""; // a deserialized spec may carry a null id; validation names it
+        if (!system) TaskValidator.RefuseReservedId(id);
         if (_records.TryGetValue(id, out var existing)) return existing.ToStatus(); // the first submission stands
-        TaskValidator.Validate(spec, new TaskLimits(workers.Value.MaxPayloadBytes, options.Value.MaxTimeout));
+        TaskValidator.ValidateSystemTask(spec, new TaskLimits(workers.Value.MaxPayloadBytes, options.Value.MaxTimeout));
         if (TaskShards.For(id) != _shard)
             throw new SurgeValidationException("id", $"'{id}' belongs to shard {TaskShards.For(id)}, not {_shard}; submit through ISurgeClient");
         handlers.Validate(spec);
         return (await AcceptAsync(spec)).ToStatus();
     }
 
-    public async Task<TaskStatus> SubmitAndWaitAsync(TaskSpec spec, TimeSpan maxWait)
+    private async Task<TaskStatus> SubmitAndWaitAsync(TaskSpec spec, TimeSpan maxWait, bool system)
     {
-        var submitted = await SubmitAsync(spec);
+        var submitted = await SubmitAsync(spec, system);
         return submitted.IsFinal ? submitted : await WaitAsync(submitted.Id, maxWait) ?? submitted;
     }
 

@@ -5,15 +5,43 @@ namespace Surge.Workers;
 /// <summary>
 /// Acts out a task for demos and benchmarks: sleeps <c>duration_ms</c> and, when <c>allocate</c> is true,
 /// really holds <c>memory_mb</c> of touched memory meanwhile. A <c>kind</c> feature names the type it stands in for.
+/// Registered only where <c>Surge:Workers:Simulate</c> is on (<see cref="SimulateHandlerSource"/>).
 /// </summary>
-internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler
+internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValidatingHandler
 {
     public const string TypeName = "simulate";
 
     /// <summary>The feature that names the task type a simulated task stands in for (routing and history read it).</summary>
-    public const string KindFeature = "kind";
+    public const string KindFeature = TaskValidator.KindFeature;
+
+    /// <summary>Largest <c>memory_mb</c> accepted: what a task may make a silo hold, and what history may learn of one task.</summary>
+    public const double MaxMemoryMb = 4096;
+
+    /// <summary>Largest <c>duration_ms</c> accepted: one hour.</summary>
+    public const double MaxDurationMs = 3_600_000;
 
     private const int PageSize = 4096;
+
+    /// <summary>
+    /// Refuses numbers past the bounds at submission. A payload that is not JSON with numbers is left to fail its
+    /// task when it runs, as before: it holds nothing, and it is the cheapest way to make a dead letter.
+    /// </summary>
+    public void Validate(TaskSpec spec)
+    {
+        SimulatePayload payload;
+        try
+        {
+            payload = SimulatePayload.Parse(spec.Payload.Span);
+        }
+        catch (ArgumentException)
+        {
+            return;
+        }
+        if (payload.MemoryMb > MaxMemoryMb)
+            throw new SurgeValidationException("payload.memory_mb", $"{payload.MemoryMb} is over the limit of {MaxMemoryMb} MB; simulate a smaller task");
+        if (payload.DurationMs > MaxDurationMs)
+            throw new SurgeValidationException("payload.duration_ms", $"{payload.DurationMs} is over the limit of {MaxDurationMs} ms (1 h); simulate a shorter task");
+    }
 
     public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
     {

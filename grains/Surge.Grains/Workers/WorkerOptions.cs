@@ -34,6 +34,13 @@ public sealed class WorkerOptions
     public double MemoryBudgetMb { get; set; } = DefaultMemoryBudgetMb;
 
     /// <summary>
+    /// Registers the built-in <c>simulate</c> handler (demos, tests, benchmarks). Unset means off, except on a silo
+    /// that <c>AddSurgeSilo</c> runs on embedded defaults, which listens on loopback only and is on unless set false.
+    /// Off, a <c>simulate</c> task is refused at submission as any unknown type is.
+    /// </summary>
+    public bool? Simulate { get; set; }
+
+    /// <summary>
     /// A directory where this silo appends one JSON line per handler run start and end (<c>runs-&lt;pid&gt;.jsonl</c>),
     /// for fault benchmarks (<c>bench chaos</c>) that check the promises from outside. Default none (off); an absolute path.
     /// </summary>

@@ -58,6 +58,22 @@ app.kubernetes.io/component: silo
 {{- if .Values.redis.existingSecret }}{{ .Values.redis.existingSecretKey }}{{ else }}connection-string{{ end }}
 {{- end }}
 
+{{/*
+A generated secret that outlives upgrades: the value already in the live Secret when there is one (helm lookup),
+else a random one. Without a cluster (helm template, --dry-run=client, Argo CD) lookup finds nothing, so each
+render makes a new value. Call: include "surge.keptSecret" (list . "<secret name>" "<key>" <length>)
+*/}}
+{{- define "surge.keptSecret" -}}
+{{- $root := index . 0 }}
+{{- $live := lookup "v1" "Secret" $root.Release.Namespace (index . 1) }}
+{{- $kept := dig "data" (index . 2) "" $live | b64dec }}
+{{- $kept | default (randAlphaNum (index . 3)) }}
+{{- end }}
+
+{{- define "surge.httpAuthSecretName" -}}
+{{- default (printf "%s-http-auth" (include "surge.fullname" .)) .Values.http.auth.existingSecret }}
+{{- end }}
+
 {{/* Seconds as a .NET TimeSpan (d.hh:mm:ss): a bare number would bind as days. */}}
 {{- define "surge.timespan" -}}
 {{- $s := int . -}}

@@ -3,9 +3,13 @@ using Surge.Client;
 
 namespace Surge.Hosting;
 
-/// <summary>What <c>/api/status</c> and the <c>/surge</c> page show: silos, pools, recent scaling decisions, held events, dead letters.</summary>
+/// <summary>
+/// What <c>/api/status</c> and the <c>/surge</c> page show: silos, pools, recent scaling decisions, held events, dead
+/// letters, waves. Silos, pools, held events and dead letters come from one summary per silo (<see cref="SiloSummaries"/>),
+/// which the task shards active there keep up to date: a request costs a call per silo, not two per task shard.
+/// </summary>
 internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolStats[] Pools, AutoscaleDecision[] Autoscale, HeldEventView[] Held,
-    DeadLetterView[] DeadLetters, WaveView[] Waves)
+    DeadLetterView[] DeadLetters, WaveView[] Waves, int HeldCount, int DeadLetterCount)
 {
     // Enums as their snake_case names ("short", "predicted", "replicas"): what pages and scripts read, not numbers.
     public static readonly JsonSerializerOptions Json = new()
@@ -14,20 +18,27 @@ internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolSt
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static async Task<ClusterStatus> ReadAsync(ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<ClusterStatus> ReadAsync(SiloSummaries silos, ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
     {
         var waves = flows.ListWavesAsync(10, cancellationToken);
-        var silos = surge.GetSilosAsync(cancellationToken);
-        var pools = surge.GetPoolsAsync(cancellationToken);
         var autoscale = surge.GetAutoscaleHistoryAsync(20, cancellationToken);
-        var held = surge.GetHeldAsync(20, cancellationToken);
-        var dead = surge.GetDeadLettersAsync(20, cancellationToken);
+        var summaries = await silos.ReadAsync(cancellationToken);
         var now = time.GetUtcNow();
-        return new ClusterStatus(now, await silos, await pools, await autoscale,
-            [.. (await held).Select(h => new HeldEventView(h.Id, h.Entity, h.Event, (now - h.SubmittedAt).TotalSeconds))],
-            [.. (await dead).Select(d => new DeadLetterView(d.Id, d.Type, d.Attempts, d.FinishedAt, d.Error))],
-            [.. (await waves).Select(WaveView.Of)]);
+        return Of(summaries, await autoscale, await waves, now);
     }
+
+    /// <summary>
+    /// The cluster's view from the silos' summaries. A shard moving between silos may be in two summaries for a moment:
+    /// its events are listed once.
+    /// </summary>
+    public static ClusterStatus Of(SiloSummary[] silos, AutoscaleDecision[] autoscale, Flows.WaveStatus[] waves, DateTimeOffset now)
+        => new(now, [.. silos.Select(s => s.Info)], [.. silos.SelectMany(s => s.Pools)], autoscale,
+            [.. silos.SelectMany(s => s.Held).DistinctBy(h => h.Id).OrderBy(h => h.SubmittedAt).Take(SiloSummary.Depth)
+                .Select(h => new HeldEventView(h.Id, h.Entity, h.Event, (now - h.SubmittedAt).TotalSeconds))],
+            [.. silos.SelectMany(s => s.DeadLetters).DistinctBy(d => d.Id).OrderByDescending(d => d.FinishedAt).Take(SiloSummary.Depth)
+                .Select(d => new DeadLetterView(d.Id, d.Type, d.Attempts, d.FinishedAt, d.Error))],
+            [.. waves.Select(WaveView.Of)],
+            silos.Sum(s => s.HeldCount), silos.Sum(s => s.DeadLetterCount));
 }
 
 /// <summary>An entity event waiting for its predecessor, as the status page shows it.</summary>

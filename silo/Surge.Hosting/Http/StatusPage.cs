@@ -2,7 +2,8 @@ namespace Surge.Hosting;
 
 /// <summary>
 /// The <c>/surge</c> page: pools per silo, recent scaling decisions, model versions, waves; it reads <c>/api/status</c>
-/// every two seconds. One self-contained file, no scripts from elsewhere, so it works on an offline cluster.
+/// every two seconds. One self-contained file, no scripts from elsewhere, so it works on an offline cluster. Its fetch
+/// is same-origin, so the browser sends the basic credentials it signed in to this page with (<c>Surge:Http:Auth</c>).
 /// </summary>
 internal static class StatusPage
 {
@@ -29,9 +30,9 @@ internal static class StatusPage
         <table id="silos"><thead><tr><th>silo</th><th>routing</th><th>slots</th><th>model</th><th>routing accuracy (last 1,000)</th></tr></thead><tbody></tbody></table>
         <h2>Waves (latest 10; <code>surge wave status WAVE</code>)</h2>
         <table id="waves"><thead><tr><th>wave</th><th>flow</th><th>state</th><th>date</th><th>entities done</th><th>pending</th><th>running</th><th>finished</th><th>degraded</th><th>failed</th><th>makespan s</th></tr></thead><tbody></tbody></table>
-        <h2>Held entity events</h2>
+        <h2>Held entity events (<span id="held-count">0</span>; the 20 oldest)</h2>
         <table id="held"><thead><tr><th>task</th><th>entity</th><th>event</th><th>held s</th></tr></thead><tbody></tbody></table>
-        <h2>Dead letters (latest 20; <code>surge dead retry|purge</code>)</h2>
+        <h2>Dead letters (<span id="dead-count">0</span>; the 20 latest; <code>surge dead retry|purge</code>)</h2>
         <table id="dead"><thead><tr><th>task</th><th>type</th><th>attempts</th><th>failed at</th><th>last error</th></tr></thead><tbody></tbody></table>
         <h2>Recent autoscale decisions</h2>
         <table id="autoscale"><thead><tr><th>at</th><th>kind</th><th>pool</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody></tbody></table>
@@ -41,7 +42,9 @@ internal static class StatusPage
           const tr = document.createElement('tr'); tr.append(...cells); return tr; })); };
         async function refresh() {
           try {
-            const s = await (await fetch('api/status')).json();
+            const r = await fetch('api/status');
+            if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+            const s = await r.json();
             fill('pools', s.pools.map(p => [cell(p.silo), cell(p.pool, true), cell(p.queued), cell(p.running), cell(p.limit),
               cell(`${p.min}–${p.max}`), cell(p.completed), cell(Math.round(p.oldest_wait_ms))]));
             fill('silos', s.silos.map(x => [cell(x.silo), cell(x.routing_mode, true), cell(x.max_concurrency), cell(x.model_version ?? 'baseline', true),
@@ -51,6 +54,8 @@ internal static class StatusPage
               cell(w.pending), cell(w.running), cell(w.finished), cell(w.degraded), cell(w.failed), cell(w.makespan_s == null ? '–' : w.makespan_s.toFixed(1))]));
             fill('held', s.held.map(h => [cell(h.id), cell(h.entity ?? '', true), cell(h.event ?? '', true), cell(h.held_s.toFixed(1))]));
             fill('dead', s.dead_letters.map(d => [cell(d.id), cell(d.type, true), cell(d.attempts), cell(d.failed_at ? new Date(d.failed_at).toLocaleTimeString() : ''), cell(d.error ?? '', true)]));
+            document.getElementById('held-count').textContent = s.held_count;
+            document.getElementById('dead-count').textContent = s.dead_letter_count;
             document.getElementById('completed').textContent = s.pools.reduce((n, p) => n + p.completed, 0);
             document.getElementById('updated').textContent = `updated ${new Date(s.at).toLocaleTimeString()}`;
           } catch (e) {

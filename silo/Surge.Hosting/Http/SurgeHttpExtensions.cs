@@ -1,10 +1,14 @@
 using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using Surge.Client;
@@ -14,12 +18,19 @@ using Surge.Telemetry;
 namespace Surge.Hosting;
 
 /// <summary>The silo's HTTP side: health, readiness, metrics, the status page, the dashboard and the task API.</summary>
-public static class SurgeHttpExtensions
+public static partial class SurgeHttpExtensions
 {
     /// <summary>
+    /// The authorization policy on every endpoint but the probes and metrics: the credentials of
+    /// <c>Surge:Http:Auth</c> (<see cref="HttpAuthOptions"/>) when any are set, else open. A host can put its own
+    /// endpoints behind it too (<c>.RequireAuthorization(SurgeHttpExtensions.AuthorizationPolicy)</c>).
+    /// </summary>
+    public const string AuthorizationPolicy = "surge-http";
+
+    /// <summary>
     /// Serves HTTP on <c>Surge:Ports:Http</c>: loopback only on embedded defaults, every address in cluster mode (a
-    /// pod's probes and scrapes come from outside). Port 0 turns it off. Adds metrics, readiness and the early drain;
-    /// the dashboard's own services come with AddSurgeSilo.
+    /// pod's probes and scrapes come from outside). Port 0 turns it off. Adds metrics, readiness, the early drain and
+    /// authentication (<c>Surge:Http:Auth</c>); the dashboard's own services come with AddSurgeSilo.
     /// </summary>
     public static WebApplicationBuilder AddSurgeHttp(this WebApplicationBuilder builder)
     {
@@ -36,14 +47,30 @@ public static class SurgeHttpExtensions
         builder.Services.AddHostedService<DrainOnStopping>();
         builder.Services.AddSurgeClient(); // the status and task APIs ask the whole cluster through the silo's own client
         builder.Services.AddSingleton<TaskApi>();
+        builder.Services.AddSingleton<SiloSummaries>();
+        AddAuth(builder.Services);
         // The document is for callers of Surge's own API; the dashboard's internal routes would only crowd it.
         builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("dashboard", StringComparison.Ordinal) != true);
         return builder;
     }
 
+    // A named scheme and policy rather than defaults, so a host's own authentication is left as it is.
+    private static void AddAuth(IServiceCollection services)
+    {
+        services.AddOptions<HttpAuthOptions>().BindConfiguration(HttpAuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpAuthOptions>, HttpAuthOptionsValidator>();
+        services.AddSingleton<HttpCredentialsSource>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, HttpAuthHandler>(HttpAuthHandler.SchemeName, configureOptions: null);
+        services.AddSingleton<IAuthorizationHandler, HttpAccessHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicy, policy => policy
+            .AddAuthenticationSchemes(HttpAuthHandler.SchemeName)
+            .AddRequirements(new HttpAccessRequirement()));
+    }
+
     /// <summary>
-    /// <c>/health</c> (alive), <c>/ready</c> (active in the cluster and not draining), <c>/metrics</c> (Prometheus),
-    /// <c>/api/status</c> (JSON), <c>/api/tasks</c> (submit, status, wait), its OpenAPI document at
+    /// Open, for probes and scrapers: <c>/health</c> (alive), <c>/ready</c> (active in the cluster and not draining),
+    /// <c>/metrics</c> (Prometheus). Behind <see cref="AuthorizationPolicy"/>: <c>/api/status</c> (JSON),
+    /// <c>/api/tasks</c> (submit, status, wait; it runs work, as a client would), its OpenAPI document at
     /// <c>/openapi/v1.json</c>, <c>/surge</c> (a status page) and the Orleans dashboard at <c>/dashboard</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapSurgeEndpoints(this IEndpointRouteBuilder endpoints)
@@ -52,13 +79,38 @@ public static class SurgeHttpExtensions
         endpoints.MapGet("/ready", (Readiness readiness) => readiness.Check() is { } why
             ? Results.Text($"not ready: {why}", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ready"));
-        endpoints.MapGet("/api/status", async (ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
-            => Results.Json(await ClusterStatus.ReadAsync(surge, flows, time, cancellationToken), ClusterStatus.Json));
-        endpoints.MapSurgeTaskApi();
-        endpoints.MapOpenApi();
-        endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
-        endpoints.MapOrleansDashboard("/dashboard");
+        endpoints.MapGet("/api/status", ReadStatusAsync).RequireAuthorization(AuthorizationPolicy);
+        endpoints.MapSurgeTaskApi().RequireAuthorization(AuthorizationPolicy);
+        endpoints.MapOpenApi().RequireAuthorization(AuthorizationPolicy);
+        endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8")).RequireAuthorization(AuthorizationPolicy);
+        endpoints.MapOrleansDashboard("/dashboard").RequireAuthorization(AuthorizationPolicy);
+        WarnIfOpen(endpoints.ServiceProvider);
         return endpoints;
     }
+
+    private static async Task<IResult> ReadStatusAsync(SiloSummaries silos, ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Json(await ClusterStatus.ReadAsync(silos, surge, flows, time, cancellationToken), ClusterStatus.Json);
+        }
+        catch (SurgeUnavailableException e)
+        {
+            return Results.Problem(title: "Surge unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    // Cluster mode listens on every address: say so when whoever reaches the port may read and submit.
+    private static void WarnIfOpen(IServiceProvider services)
+    {
+        if (services.GetRequiredService<IOptions<HttpAuthOptions>>().Value.Enabled) return;
+        if (RedisOptions.From(services.GetRequiredService<IConfiguration>()) is null) return;
+        var port = services.GetRequiredService<IOptions<PortOptions>>().Value.Http;
+        LogOpen(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SurgeHttpExtensions)), port);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "HTTP port {Port} listens on every address and Surge:Http:Auth sets no credential: /api/status, /api/tasks, /surge and /dashboard are open to anyone who reaches it")]
+    private static partial void LogOpen(ILogger logger, int port);
 }

@@ -8,8 +8,9 @@ namespace Surge.Cluster.Tests.Helm;
 
 /// <summary>
 /// The silo program run with exactly the environment the chart gives its container (downward API and Secret
-/// resolved as the kubelet would): its probes answer where the chart points them, it joins the cluster the chart
-/// names on the Redis of the chart's Secret, and it stops within the grace period.
+/// resolved as the kubelet would): its probes answer where the chart points them, its status API asks for the chart's
+/// HTTP credentials, it joins the cluster the chart names on the Redis of the chart's Secret, and it stops within the
+/// grace period.
 /// </summary>
 [Collection("silo-process")]
 [Trait("Category", "Helm")]
@@ -22,7 +23,9 @@ public class ChartSiloTests
         var chart = await Helm.TemplateAsync(null, "redis.trial.enabled=false", $"redis.connectionString={redis.ConnectionString}",
             $"ports.silo={Repo.FreePort()}", $"ports.gateway={Repo.FreePort()}", $"ports.http={Repo.FreePort()}",
             "cluster.clusterId=chart-test", "drain.timeoutSeconds=10", "metrics.serviceMonitor.enabled=true");
-        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, PodEnvironment(chart, "jobs")); // no arguments: all from the pod spec
+        // No arguments: all from the pod spec, and simulate, which the chart leaves off, for the task run below.
+        var env = new Dictionary<string, string>(PodEnvironment(chart, "jobs")) { ["Surge__Workers__Simulate"] = "true" };
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, env);
         var container = chart.SiloContainer;
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{chart.SiloPort("http")}"), Timeout = TimeSpan.FromSeconds(5) };
         string PathOf(string probe) => (string)container[probe]!["httpGet"]!["path"]!;
@@ -33,6 +36,14 @@ public class ChartSiloTests
         Assert.Equal(HttpStatusCode.OK, (await Http.TryGetAsync(http, PathOf("livenessProbe"))).Status);
         var metrics = await Http.TryGetAsync(http, (string)chart.Single("ServiceMonitor")["spec"]!["endpoints"]![0]!["path"]!);
         Assert.Contains("surge_pool_limit", metrics.Body);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Http.TryGetAsync(http, "/api/status")).Status);
+        var token = env["Surge__Http__Auth__Tokens__chart"];
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/status") { Headers = { { "Authorization", $"Bearer {token}" } } })
+        using (var status = await http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        }
 
         // TLS is on by default: the client presents the chart's client certificate.
         await using (var client = await RedisClient.StartAsync(redis, "--Surge:Cluster:ClusterId=chart-test", "--Surge:Cluster:ServiceId=surge",

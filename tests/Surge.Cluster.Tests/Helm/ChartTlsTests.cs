@@ -23,7 +23,7 @@ public class ChartTlsTests
         var mountPath = (string)chart.SiloContainer["volumeMounts"]!.AsArray().Single(m => (string?)m!["name"] == "tls")!["mountPath"]!;
         Assert.Equal(mountPath, (string?)chart.SiloEnv["Surge__Tls__Directory"]);
         // The Secret's files where the kubelet would put them, and the variable pointed there.
-        var environment = ChartSiloTests.PodEnvironment(chart, "jobs");
+        var environment = new Dictionary<string, string>(ChartSiloTests.PodEnvironment(chart, "jobs")) { ["Surge__Workers__Simulate"] = "true" }; // for the task below
         using var silo = ChildProcess.StartDotnet(Repo.SiloDll, environment);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{chart.SiloPort("http")}"), Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.TrueAsync(async () => silo.HasExited || (await Http.TryGetAsync(http, "/ready")).Status == HttpStatusCode.OK,

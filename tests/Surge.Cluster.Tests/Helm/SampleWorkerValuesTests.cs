@@ -30,7 +30,16 @@ public class SampleWorkerValuesTests
         // The certificates helm generates (tls.source=generate) are new at each rendering: compared without their keys.
         foreach (var secret in stock.OfKind("Secret").Concat(sample.OfKind("Secret")).Where(s => (string?)s["type"] == "kubernetes.io/tls"))
             secret["stringData"] = "(generated)";
-        Assert.Equal(stock.Objects.Select(o => o.ToJsonString()), sample.Objects.Select(o => o.ToJsonString()));
+        Assert.Equal(Comparable(stock), Comparable(sample));
+    }
+
+    // The passwords and token the chart generates differ on every render without a cluster to keep them in.
+    private static IEnumerable<string> Comparable(Manifests chart)
+    {
+        var generated = chart.OfKind("Secret").SelectMany(s => s["stringData"]!.AsObject())
+            .Where(v => v.Key is "password" or "token").Select(v => (string)v.Value!).ToList();
+        Assert.NotEmpty(generated);
+        return chart.Objects.Select(o => generated.Aggregate(o.ToJsonString(), (json, secret) => json.Replace(secret, "<generated>", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -21,6 +21,7 @@ internal sealed class SiloSettings
     public AutoscaleOptions Autoscale => Bind<AutoscaleOptions>(AutoscaleOptions.Section, new AutoscaleOptionsValidator());
     public KubernetesMembershipOptions KubernetesMembership => Bind<KubernetesMembershipOptions>(KubernetesMembershipOptions.Section, new KubernetesMembershipOptionsValidator());
     public Surge.Security.SecurityOptions Security => Bind<Surge.Security.SecurityOptions>(Surge.Security.SecurityOptions.Section, new Surge.Security.SecurityOptionsValidator());
+    public HttpAuthOptions HttpAuth => Bind<HttpAuthOptions>(HttpAuthOptions.Section, new HttpAuthOptionsValidator());
 
     /// <summary>Bound as the silo binds it; its files are checked where they are mounted, which a rendering has not.</summary>
     public Surge.Client.Security.SurgeTlsOptions Tls
@@ -34,14 +35,20 @@ internal sealed class SiloSettings
     }
 
     /// <summary>Sections the silo binds that the chart sets; anything else under Surge__ would be a typo the silo ignores.</summary>
-    public static readonly string[] Sections = [PortOptions.Section, Hosting.ClusterOptions.Section, DrainOptions.Section, AutoscaleOptions.Section, KubernetesMembershipOptions.Section,
-        Surge.Client.Security.SurgeTlsOptions.SiloSection, Surge.Security.SecurityOptions.Section];
+    public static readonly string[] Sections = [PortOptions.Section, Hosting.ClusterOptions.Section, DrainOptions.Section, AutoscaleOptions.Section,
+        KubernetesMembershipOptions.Section, HttpAuthOptions.Section, Surge.Client.Security.SurgeTlsOptions.SiloSection, Surge.Security.SecurityOptions.Section];
 
+    /// <summary>The literal Surge__ values (a Secret's are left out: see <see cref="FromPod"/>).</summary>
     public static SiloSettings From(IReadOnlyDictionary<string, JsonNode> env)
+        => From(env.Where(e => e.Value is JsonValue).ToDictionary(e => e.Key, e => (string?)e.Value));
+
+    /// <summary>What the container gets, Secret keys resolved (<see cref="ChartSiloTests.PodEnvironment"/>).</summary>
+    public static SiloSettings FromPod(Manifests chart) => From(ChartSiloTests.PodEnvironment(chart, "jobs").ToDictionary(e => e.Key, e => (string?)e.Value));
+
+    private static SiloSettings From(Dictionary<string, string?> env)
     {
         // As the environment-variable configuration provider maps them: "__" separates sections.
-        var values = env.Where(e => e.Key.StartsWith("Surge__", StringComparison.Ordinal) && e.Value is JsonValue)
-            .ToDictionary(e => e.Key.Replace("__", ":"), e => (string?)e.Value);
+        var values = env.Where(e => e.Key.StartsWith("Surge__", StringComparison.Ordinal)).ToDictionary(e => e.Key.Replace("__", ":"), e => e.Value);
         return new SiloSettings(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
     }
 

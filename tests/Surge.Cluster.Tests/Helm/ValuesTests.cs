@@ -48,6 +48,7 @@ public class ValuesTests
         Assert.Equal("1", (string?)redis["spec"]!["replicas"]);
         var reference = chart.SiloEnv["SURGE_REDIS"]["secretKeyRef"]!;
         var secret = chart.Named("Secret", (string)reference["name"]!);
-        Assert.Equal($"{Manifests.Name(chart.Named("Service", "surge-redis"))}:6379", (string?)secret["stringData"]![(string)reference["key"]!]);
+        var password = (string)secret["stringData"]!["password"]!;
+        Assert.Equal($"{Manifests.Name(chart.Named("Service", "surge-redis"))}:6379,password={password}", (string?)secret["stringData"]![(string)reference["key"]!]);
     }
 }

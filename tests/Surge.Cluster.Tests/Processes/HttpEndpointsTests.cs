@@ -12,7 +12,7 @@ namespace Surge.Cluster.Tests.Processes;
 [Collection("silo-process")]
 public partial class HttpEndpointsTests(SiloProcessFixture silo)
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = silo.Http();
 
     [Fact]
     public async Task Health_RunningSilo_Ok()
@@ -90,6 +90,28 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         var dead = status.RootElement.GetProperty("dead_letters").EnumerateArray().Single(d => d.GetProperty("id").GetString() == failed.Id);
         Assert.Equal(1, dead.GetProperty("attempts").GetInt32());
         Assert.Contains("ArgumentException", dead.GetProperty("error").GetString());
+        await host.StopAsync();
+    }
+
+    // Both tables of the page from one read: the silos' summaries, which the task shards keep as their records change.
+    [Fact]
+    public async Task ApiStatus_HeldEventAndDeadLetter_BothListedAndCounted()
+    {
+        using var host = await StartClientAsync();
+        var surge = host.Services.GetRequiredService<ISurgeClient>();
+        var entity = $"build/summary-{Guid.NewGuid():N}";
+        var held = TaskSpec.Create("simulate").ForEntity(entity, "build.finished", after: "build.started");
+        await surge.SubmitAsync(held);
+        var failed = await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":"later"}"""));
+        Assert.True(failed.DeadLettered);
+
+        using var status = JsonDocument.Parse(await _http.GetStringAsync("/api/status"));
+        var root = status.RootElement;
+        Assert.Contains(root.GetProperty("held").EnumerateArray(), h => h.GetProperty("id").GetString() == held.Id);
+        Assert.Contains(root.GetProperty("dead_letters").EnumerateArray(), d => d.GetProperty("id").GetString() == failed.Id);
+        Assert.True(root.GetProperty("held_count").GetInt32() >= 1);
+        Assert.True(root.GetProperty("dead_letter_count").GetInt32() >= 1);
+        Assert.True(root.GetProperty("held_count").GetInt32() >= root.GetProperty("held").GetArrayLength());
         await host.StopAsync();
     }
 

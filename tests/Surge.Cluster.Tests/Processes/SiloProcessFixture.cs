@@ -1,8 +1,18 @@
+using System.Net.Http.Headers;
+using System.Text;
+
 namespace Surge.Cluster.Tests.Processes;
 
-/// <summary>A real silo process on free ports, started once for the process tests.</summary>
+/// <summary>
+/// A real silo process on free ports, started once for the process tests, with HTTP credentials as the chart sets
+/// them (<c>Surge:Http:Auth</c>): a basic-auth user for browsers and a bearer token for scripts.
+/// </summary>
 public sealed class SiloProcessFixture : IAsyncLifetime
 {
+    public const string User = "operator";
+    public const string Password = "process-tests-password";
+    public const string Token = "process-tests-bearer-token";
+
     private ChildProcess? _silo;
 
     public int GatewayPort { get; } = Repo.FreePort();
@@ -14,7 +24,8 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         var siloPort = Repo.FreePort();
         _silo = ChildProcess.StartDotnet(Repo.SiloDll,
             $"--Surge:Ports:Silo={siloPort}", $"--Surge:Ports:PrimarySilo={siloPort}", $"--Surge:Ports:Gateway={GatewayPort}",
-            $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16");
+            $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16",
+            $"--Surge:Http:Auth:Users:{User}={Password}", $"--Surge:Http:Auth:Tokens:tests={Token}");
         var silo = _silo;
         await Repo.WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo",
             () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);
@@ -24,6 +35,14 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     {
         _silo?.Dispose();
         return Task.CompletedTask;
+    }
+
+    /// <summary>An HTTP client of the silo that signs in as <see cref="User"/> (basic), or sends no credential.</summary>
+    public HttpClient Http(bool signedIn = true)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        if (signedIn) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
+        return http;
     }
 
     public Task<ChildProcess> SurgeAsync(TimeSpan timeout, params string[] args)

@@ -29,7 +29,7 @@ public class WaveStatusTests(SiloProcessFixture silo)
         var wave = (await flows.StartWaveAsync(new WaveRequest(name, name))).Wave;
         Assert.True((await flows.WaitWaveAsync(wave, TimeSpan.FromSeconds(60))).IsDone);
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = silo.Http();
         using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
         var shown = status.RootElement.GetProperty("waves").EnumerateArray().Single(w => w.GetProperty("wave").GetString() == wave);
         Assert.Equal((name, 3, 6, 0), (shown.GetProperty("flow").GetString(), shown.GetProperty("entities_done").GetInt32(),

@@ -22,7 +22,7 @@ public class ProgramHandlerTests : IDisposable
     };
 
     private static ProgramHandler Handler(ProgramOptions options, TaskPolicy? policy = null, TimeProvider? time = null)
-        => new("prog", options, policy ?? new TaskPolicy(), time ?? TimeProvider.System);
+        => new("prog", options, policy ?? new TaskPolicy(), ProgramHost.Detect(), time ?? TimeProvider.System);
 
     private ProgramOptions EchoScript(params string[] environment) => new()
     {
@@ -83,6 +83,114 @@ public class ProgramHandlerTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         Assert.InRange(ended, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)); // SIGKILL at the hard limit, never before
         Assert.False(ProcessTree.IsAlive(child), $"child {child} of the program survived");
+    }
+
+    [Fact]
+    public async Task Run_Program_LeadsAProcessGroupOfItsOwn()
+    {
+        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("group.sh", Scripts.Group)] };
+        using var result = JsonDocument.Parse(await Handler(options).HandleAsync(Context(""), CancellationToken.None));
+        var ids = result.RootElement.GetProperty("stdout").GetString()!.Split(' ', StringSplitOptions.TrimEntries);
+        Assert.Equal(ids[0], ids[1]); // its pid is its group's id: it leads it
+        Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), ids[1]);
+    }
+
+    [Fact]
+    public async Task Run_ProgramForksASleeperAndExits_SleeperIsGone()
+    {
+        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("forker.sh", Scripts.Forker), _scripts.Dir] };
+        using var result = JsonDocument.Parse(await Handler(options).HandleAsync(Context(""), CancellationToken.None));
+        Assert.Equal(0, result.RootElement.GetProperty("exit_code").GetInt32());
+        var sleeper = int.Parse(File.ReadAllText(Path.Combine(_scripts.Dir, "sleeper.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.TrueAsync(() => !ProcessTree.IsAlive(sleeper), $"sleeper {sleeper} stopped with the program that left it", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Run_OverMaxMemoryMb_GroupKilledAndFailsWithMemoryLimit()
+    {
+        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("hog.sh", Scripts.Hog)], MaxMemoryMb = 16 };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<ProgramMemoryLimitException>(async () => await Handler(options).HandleAsync(Context(""), CancellationToken.None));
+        Assert.Contains("memory limit of 16 MB", e.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: killed only when its 30 s sleep ended?");
+    }
+
+    [Fact]
+    public async Task Run_Environment_OnlyPathWhatItsConfigurationNamesAndItsTask()
+    {
+        Environment.SetEnvironmentVariable("SURGE_TEST_SILO_SECRET", "from-the-silo"); // as SURGE_REDIS would be, in this process
+        var options = new ProgramOptions
+        {
+            Executable = "/usr/bin/env", Environment = new() { ["GREETING"] = "hello" }, InheritEnvironment = ["SURGE_TEST_NOWHERE_SET", "HOME"],
+        };
+        var context = Context("");
+        using var result = JsonDocument.Parse(await Handler(options).HandleAsync(context, CancellationToken.None));
+        var variables = result.RootElement.GetProperty("stdout").GetString()!.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..]);
+        string[] expected = ["GREETING", "PATH", "SURGE_ATTEMPT", "SURGE_TASK_ID", .. Environment.GetEnvironmentVariable("HOME") is null ? Array.Empty<string>() : ["HOME"]];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), variables.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(context.TaskId, variables["SURGE_TASK_ID"]);
+        Assert.Equal(Environment.GetEnvironmentVariable("PATH"), variables["PATH"]);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix modes
+    public async Task Run_AsAnotherUser_CannotReadATokenOnlyTheSilosUserMay()
+    {
+        var host = ProgramHost.Detect();
+        Assert.True(host.CanSwitchUsers && host.Setpriv is not null, "runs as root with util-linux's setpriv, as CI does");
+        var shared = Path.Combine(_scripts.Dir, "secrets");
+        Directory.CreateDirectory(shared);
+        File.SetUnixFileMode(_scripts.Dir, (UnixFileMode)0b111_101_101); // 0755: the path is open to every user
+        File.SetUnixFileMode(shared, (UnixFileMode)0b111_101_101);
+        var token = Path.Combine(shared, "token");
+        File.WriteAllText(token, "eyJ-the-silo's");
+        File.SetUnixFileMode(token, UnixFileMode.UserRead); // 0400, the silo's user alone
+
+        var asSilo = new ProgramOptions { Executable = "/bin/cat", Arguments = [token] };
+        using (var read = JsonDocument.Parse(await Handler(asSilo).HandleAsync(Context(""), CancellationToken.None)))
+            Assert.Equal("eyJ-the-silo's", read.RootElement.GetProperty("stdout").GetString());
+        var asNobody = new ProgramOptions { Executable = "/bin/cat", Arguments = [token], RunAsUser = 65534 };
+        var e = await Assert.ThrowsAsync<ProgramFailedException>(async () => await Handler(asNobody).HandleAsync(Context(""), CancellationToken.None));
+        Assert.Contains("Permission denied", e.Message);
+        var id = new ProgramOptions { Executable = "/usr/bin/id", RunAsUser = 65534 };
+        using var who = JsonDocument.Parse(await Handler(id).HandleAsync(Context(""), CancellationToken.None));
+        Assert.StartsWith("uid=65534", who.RootElement.GetProperty("stdout").GetString());
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("..")]
+    [InlineData("@x")]
+    [InlineData("ok\n")]
+    [InlineData("-rf")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a/b")]
+    [InlineData("msl:x")]
+    [InlineData("")]
+    public void Validate_DefaultPattern_RefusesPathsOptionsAndNewlines(string argument)
+    {
+        var payload = JsonSerializer.Serialize(new { args = new[] { argument } });
+        var e = Assert.Throws<SurgeValidationException>(() => Handler(EchoScript()).Validate(TaskSpec.Create("prog", payload)));
+        Assert.Equal("payload.args[0]", e.Field);
+    }
+
+    [Theory]
+    [InlineData("photo.jpg")]
+    [InlineData("100x100")]
+    [InlineData("a=b,c+d")]
+    [InlineData("user@host")]
+    [InlineData("v1.2-rc_3")]
+    public void Validate_DefaultPattern_AcceptsPlainNames(string argument)
+        => Handler(EchoScript()).Validate(TaskSpec.Create("prog", JsonSerializer.Serialize(new { args = new[] { argument } })));
+
+    [Fact]
+    public void Validate_NewlineWithALoosePattern_StillRefused()
+    {
+        var options = EchoScript();
+        options.ArgumentPattern = "^.*$"; // '$' matches before a final newline
+        var e = Assert.Throws<SurgeValidationException>(() => Handler(options).Validate(TaskSpec.Create("prog", """{"args":["ok\n"]}""")));
+        Assert.Contains("control character", e.Message);
     }
 
     [Theory]

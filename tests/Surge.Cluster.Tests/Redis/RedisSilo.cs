@@ -24,7 +24,8 @@ public sealed class RedisSilo : IDisposable
         int gateway = Repo.FreePort(), http = Repo.FreePort();
         var process = ChildProcess.StartDotnet(Repo.SiloDll, [
             $"--Surge:Redis:ConnectionString={redis.ConnectionString}", $"--Surge:Ports:Silo={Repo.FreePort()}",
-            $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={http}", "--Surge:Workers:MaxConcurrency=8", .. settings]);
+            $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={http}", "--Surge:Workers:MaxConcurrency=8",
+            "--Surge:Workers:Simulate=true", .. settings]); // cluster mode leaves simulate off; these tests run it
         var silo = new RedisSilo(process, gateway, http);
         try
         {

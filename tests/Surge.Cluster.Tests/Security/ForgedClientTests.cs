@@ -17,7 +17,8 @@ public sealed partial class ForgedClientTests(SiloProcessFixture silo)
     private static readonly string[] Interfaces =
     [
         "IEventShard", "ITaskShardLifecycle", "IEntityShardGrain", "IPoolControl", "IPoolGrain", "IClassifierGrain", "ICapGrain",
-        "IPredictorControl", "IResultCacheGrain", "IWaveEntityGrain", "IScheduleIndexGrain", "IWaveIndexGrain", "IWaveProgress", "IAutoscaleReporting",
+        "IPredictorControl", "IResultCacheGrain", "IWaveEntityGrain", "ISystemTaskShard", "IScheduledWaveStart", "IScheduleIndexGrain", "IWaveIndexGrain",
+        "IWaveProgress", "IAutoscaleReporting",
     ];
 
     private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };

@@ -1,0 +1,34 @@
+namespace Surge.Tasks;
+
+// Every change of a stored record goes through here, so the shard's digest (held events, dead letters) follows its
+// records and this silo's summary shows them without a scan of every shard.
+internal sealed partial class TaskShardGrain
+{
+    private ShardDigest? _digest;
+    private ShardSummary? _published;
+
+    private ShardDigest Digest => _digest ??= new ShardDigest(_shard);
+
+    /// <summary>Stores <paramref name="record"/> in memory; <paramref name="publish"/>: false while loading, published once after.</summary>
+    private void Put(TaskRecord record, bool publish = true)
+    {
+        var before = _records.GetValueOrDefault(record.Id);
+        _records[record.Id] = record;
+        if (Digest.Track(before, record) && publish) PublishDigest();
+    }
+
+    private bool Drop(string taskId)
+        => _records.Remove(taskId, out var before) && Digest.Track(before, null);
+
+    private void PublishDigest()
+    {
+        _published = Digest.Summarize(SiloSummary.Depth);
+        digests.Publish(_published);
+    }
+
+    private void WithdrawDigest()
+    {
+        if (_published is { } published) digests.Withdraw(published);
+        _published = null;
+    }
+}
