@@ -44,6 +44,8 @@ internal static class AccessRules
         [(typeof(IWorkerSiloGrain), nameof(IWorkerSiloGrain.GetPoolsAsync))] = SurgeRole.Submit,
         [(typeof(IManagementGrain), nameof(IManagementGrain.GetHosts))] = SurgeRole.Submit,
         [(typeof(IWorkerSiloGrain), nameof(IWorkerSiloGrain.SetConcurrencyAsync))] = SurgeRole.Operate,
+        // Held events and dead letters with their errors, as /api/status shows them.
+        [(typeof(IWorkerSiloGrain), nameof(IWorkerSiloGrain.GetSummaryAsync))] = SurgeRole.Operate,
         [(typeof(IScheduleGrain), nameof(IScheduleGrain.SetAsync))] = SurgeRole.Operate,
         [(typeof(IScheduleGrain), nameof(IScheduleGrain.RemoveAsync))] = SurgeRole.Operate,
         [(typeof(IScheduleGrain), nameof(IScheduleGrain.GetAsync))] = SurgeRole.Operate,
