@@ -21,6 +21,7 @@ internal static class BenchCli
             case "caps": await CapsBench.RunAsync(options); return 0;
             case "chaos": return await Chaos.ChaosBench.RunAsync(options);
             case "flows": await FlowsBench.RunAsync(options); return 0;
+            case "tls": await TlsBench.RunAsync(options); return 0;
             default:
                 Console.Error.WriteLine("""
                     usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b] [--sweep [--slots 8]]
@@ -31,6 +32,7 @@ internal static class BenchCli
                            dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 1000]
                            dotnet run --project bench/Surge.Bench -c Release -- chaos [--minutes 10] [--seed 1]   (needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- flows [--entities 10000] [--slots 8] [--min-ms 1] [--max-ms 9] [--overhead-entities 2000]
+                           dotnet run --project bench/Surge.Bench -c Release -- tls [--tasks 50000] [--window 2000] [--rounds 3]   (mutual TLS on against off)
                     """);
                 return 2;
         }

@@ -10,11 +10,15 @@ namespace Surge.Bench;
 internal static class BenchHosts
 {
     /// <summary>An Orleans client with Surge's client, connected to a silo process's gateway.</summary>
-    public static Task<IHost> ClientAsync(int gateway)
+    public static Task<IHost> ClientAsync(int gateway, Action<SurgeClientOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         Quiet(builder);
-        builder.UseOrleansClient(c => c.AddSurgeClient(o => o.Gateways = [$"127.0.0.1:{gateway}"]));
+        builder.UseOrleansClient(c => c.AddSurgeClient(o =>
+        {
+            o.Gateways = [$"127.0.0.1:{gateway}"];
+            configure?.Invoke(o);
+        }));
         return StartAsync(builder);
     }
 

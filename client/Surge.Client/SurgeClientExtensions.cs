@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Surge.Client.Security;
 
 namespace Surge.Client;
 
@@ -21,6 +22,7 @@ public static class SurgeClientExtensions
         var options = builder.Configuration.GetSection(SurgeClientOptions.Section).Get<SurgeClientOptions>() ?? new SurgeClientOptions();
         configure?.Invoke(options);
         ConfigureCluster(builder, options);
+        ConfigureSecurity(builder, options);
         if (RedisConnectionString(builder.Configuration) is { } redis && options.Gateways.Count == 0)
         {
             builder.UseRedisClustering(redis); // gateways found through Redis, and followed as silos come and go
@@ -51,6 +53,17 @@ public static class SurgeClientExtensions
         // answer that has not come a little after that never will: its silo died with the call. Orleans would wait 30 s;
         // failing sooner lets the retry find the shard on a live silo.
         builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.WaitSlice + SurgeClientOptions.ResponseMargin);
+    }
+
+    // Mutual TLS when Surge:Client:Tls is set, and the client's credentials (API key, certificate proof) on every call.
+    internal static void ConfigureSecurity(IClientBuilder builder, SurgeClientOptions options)
+    {
+        var certificates = options.Tls.Enabled ? new CertificateFiles(options.Tls, SurgeTlsOptions.ClientSection, TimeProvider.System) : null;
+        if (certificates is not null) builder.UseTls(tls => TlsTrust.Configure(tls, certificates));
+        if (certificates is null && string.IsNullOrWhiteSpace(options.ApiKey)) return;
+        builder.Services.AddSingleton(sp => new ClientCredentials(options.ApiKey, certificates,
+            sp.GetRequiredService<IOptions<ClusterOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        builder.AddOutgoingGrainCallFilter<ClientCredentialsFilter>();
     }
 
     /// <summary>Cluster mode: <c>Surge:Redis:ConnectionString</c>, else the <c>SURGE_REDIS</c> environment variable; null for embedded mode.</summary>

@@ -49,6 +49,18 @@ public sealed class SurgeClientOptions
     /// before it throws <see cref="SurgeUnavailableException"/>. Default 60 s; 1 s to 10 min.
     /// </summary>
     public TimeSpan FailoverTimeout { get; set; } = DefaultFailoverTimeout;
+
+    /// <summary>
+    /// Mutual TLS to the gateways (<c>Surge:Client:Tls</c>): this client's certificate and the CA that signs the silos'.
+    /// Needed when the silos have <c>Surge:Tls</c>: a gateway with TLS refuses a client without a trusted certificate.
+    /// </summary>
+    public Security.SurgeTlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// An API key, sent with every call; silos map it to a role (<c>Surge:Security:Clients</c>). Without one, a client
+    /// with a certificate is known by the certificate's subject.
+    /// </summary>
+    public string? ApiKey { get; set; }
 }
 
 internal sealed class SurgeClientOptionsValidator : IValidateOptions<SurgeClientOptions>
@@ -66,6 +78,7 @@ internal sealed class SurgeClientOptionsValidator : IValidateOptions<SurgeClient
             failures.Add($"{SurgeClientOptions.Section}:RetryDelay is {o.RetryDelay}; set 00:00:00.001 to 00:01:00 (default 00:00:00.200).");
         if (o.WaitSlice < TimeSpan.FromSeconds(1) || o.WaitSlice > TimeSpan.FromSeconds(25))
             failures.Add($"{SurgeClientOptions.Section}:WaitSlice is {o.WaitSlice}; set 00:00:01 to 00:00:25 (default 00:00:05).");
+        failures.AddRange(o.Tls.Problems(Security.SurgeTlsOptions.ClientSection));
         if (o.FailoverTimeout < TimeSpan.FromSeconds(1) || o.FailoverTimeout > TimeSpan.FromMinutes(10))
             failures.Add($"{SurgeClientOptions.Section}:FailoverTimeout is {o.FailoverTimeout}; set 00:00:01 to 00:10:00 (default 00:01:00).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -67,6 +67,7 @@ public static class SurgeSiloExtensions
         {
             if (redis is null) UseEmbedded(silo, ports, cluster);
             else UseRedis(silo, redis, ports, cluster).UseKubernetesMembership(builder.Configuration);
+            silo.UseSurgeTls(); // Surge:Tls, in either mode
             silo.AddSurgeWorkers();
             silo.AddDashboard();
             configure?.Invoke(silo);

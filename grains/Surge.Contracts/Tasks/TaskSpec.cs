@@ -22,6 +22,10 @@ namespace Surge;
 /// later, a run on another silo) joins that trace. <c>ISurgeClient</c> sets it from the submitting span
 /// when there is one; null for none. See <see cref="Telemetry.SurgeTracing"/>.
 /// </param>
+/// <param name="Submitter">
+/// Set by the silos to the identity of the client that submitted it (its certificate subject or API key name) while
+/// security is on; whatever a client puts here is replaced. A submit-role client reads only the tasks it submitted.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record TaskSpec(
     [property: Id(0)] string Id,
@@ -35,7 +39,8 @@ public sealed record TaskSpec(
     [property: Id(8)] TimeSpan? Timeout = null,
     [property: Id(9)] int? MaxAttempts = null,
     [property: Id(10)] FlowStep? Flow = null,
-    [property: Id(11)] string? TraceParent = null)
+    [property: Id(11)] string? TraceParent = null,
+    [property: Id(12)] string? Submitter = null)
 {
     /// <summary>Builds a task with a generated id and a UTF-8 JSON payload.</summary>
     public static TaskSpec Create(string type, string payloadJson = "{}", IReadOnlyDictionary<string, FeatureValue>? features = null, string? id = null)

@@ -40,6 +40,8 @@ public sealed record TaskStatus
     [Id(16)] public bool FromCache { get; init; }
     /// <summary>Times it was started again because its silo stopped while it was queued or running (each also counts in <see cref="Attempts"/>).</summary>
     [Id(17)] public int Recoveries { get; init; }
+    /// <summary>Who submitted it (<see cref="TaskSpec.Submitter"/>): null when security was off or a silo submitted it (a schedule, a wave).</summary>
+    [Id(18)] public string? Submitter { get; init; }
 
     /// <summary>True once it succeeded, failed for good or was cancelled: waiting longer changes nothing.</summary>
     public bool IsFinal => State.IsFinal();

@@ -58,6 +58,7 @@ public static class SurgeWorkersExtensions
         services.AddSurgeSchedules();
         services.AddSurgePrograms();
         services.AddSurgeFlows();
+        services.AddSurgeSecurity();
         configure?.Invoke(new SurgeWorkersBuilder(services));
         return services;
     }

@@ -54,5 +54,6 @@ internal sealed record TaskRecord
         DeadLettered = DeadLettered,
         FromCache = FromCache,
         Recoveries = Recoveries,
+        Submitter = Spec.Submitter,
     };
 }

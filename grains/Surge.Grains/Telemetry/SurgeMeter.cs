@@ -43,6 +43,9 @@ public static class SurgeMeter
 
     internal static readonly Counter<long> PipeWritesRefused = Meter.CreateCounter<long>("surge.pipe.writes_refused", "{write}", "Pipe writes refused because the pipe existed with other bytes, by flow and task");
 
+    /// <summary>Client calls refused by the access filter, by interface and the role they needed ("none": internal to the silos).</summary>
+    internal static readonly Counter<long> AccessDenied = Meter.CreateCounter<long>("surge.access.denied", "{call}", "Client calls refused: internal to the silos, or the caller's role too low");
+
     /// <summary>Handler run time, by pool and type.</summary>
     internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("surge.task.run.duration", "s", "Time a task's handler ran");
 }

@@ -45,7 +45,9 @@ public class ChartSiloTests
             Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         }
 
-        await using (var client = await RedisClient.StartAsync(redis, "--Surge:Cluster:ClusterId=chart-test", "--Surge:Cluster:ServiceId=surge"))
+        // TLS is on by default: the client presents the chart's client certificate.
+        await using (var client = await RedisClient.StartAsync(redis, "--Surge:Cluster:ClusterId=chart-test", "--Surge:Cluster:ServiceId=surge",
+            $"--Surge:Client:Tls:Directory={ChartTlsTests.ClientCertificate(chart)}"))
         {
             var done = await client.Surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":5}"), TimeSpan.FromSeconds(60));
             Assert.Equal(TaskState.Succeeded, done.State);
@@ -79,6 +81,30 @@ public class ChartSiloTests
             var reference = node["secretKeyRef"] ?? throw new NotSupportedException(node.ToJsonString());
             return (string)chart.Named("Secret", (string)reference["name"]!)["stringData"]![(string)reference["key"]!]!;
         }
-        return chart.SiloEnv.ToDictionary(e => e.Key, e => Resolve(e.Value));
+        var environment = chart.SiloEnv.ToDictionary(e => e.Key, e => Resolve(e.Value));
+        // Secret volumes (the TLS certificates) as files, and the variables that name where they are mounted pointed there.
+        foreach (var (mountPath, directory) in MountSecretVolumes(chart))
+            foreach (var key in environment.Keys.Where(k => environment[k].StartsWith(mountPath, StringComparison.Ordinal)).ToList())
+                environment[key] = directory + environment[key][mountPath.Length..];
+        return environment;
+    }
+
+    /// <summary>
+    /// What the kubelet does with the pod's Secret volumes: each rendered Secret's keys as files in a directory of
+    /// their own (named by their content, so a rendering is written once); returns mount path and directory.
+    /// </summary>
+    internal static IEnumerable<(string MountPath, string Directory)> MountSecretVolumes(Manifests chart)
+    {
+        var spec = chart.Silos["spec"]!["template"]!["spec"]!;
+        foreach (var volume in spec["volumes"]!.AsArray().Where(v => v!["secret"] is not null))
+        {
+            var name = (string)volume!["name"]!;
+            var mount = chart.SiloContainer["volumeMounts"]!.AsArray().Single(m => (string?)m!["name"] == name)!;
+            var data = chart.Named("Secret", (string)volume["secret"]!["secretName"]!)["stringData"]!.AsObject();
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(data.ToJsonString())))[..16];
+            var directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "surge-chart-mounts", hash)).FullName;
+            foreach (var (key, value) in data) File.WriteAllText(Path.Combine(directory, key), (string)value!);
+            yield return ((string)mount["mountPath"]!, directory);
+        }
     }
 }

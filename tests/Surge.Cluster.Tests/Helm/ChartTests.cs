@@ -43,6 +43,8 @@ public class ChartTests
             key => Assert.Contains(SiloSettings.Sections, s => key.Replace("__", ":").StartsWith(s + ":", StringComparison.Ordinal)));
         Assert.NotNull(settings.Ports);
         Assert.NotNull(settings.Cluster);
+        Assert.NotNull(settings.Security); // the chart's client certificate and its role, as the silo validates them
+        Assert.NotNull(settings.Tls);
         // The rest are read by name in the silo's sources (pod address, autoscaler target, Redis).
         var sources = string.Join('\n', new[] { "silo", "grains" }.SelectMany(dir => Directory.EnumerateFiles(Path.Combine(Processes.Repo.Root, dir), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")).Select(File.ReadAllText));

@@ -20,11 +20,23 @@ internal sealed class SiloSettings
     public DrainOptions Drain => Bind<DrainOptions>(DrainOptions.Section, new DrainOptionsValidator());
     public AutoscaleOptions Autoscale => Bind<AutoscaleOptions>(AutoscaleOptions.Section, new AutoscaleOptionsValidator());
     public KubernetesMembershipOptions KubernetesMembership => Bind<KubernetesMembershipOptions>(KubernetesMembershipOptions.Section, new KubernetesMembershipOptionsValidator());
+    public Surge.Security.SecurityOptions Security => Bind<Surge.Security.SecurityOptions>(Surge.Security.SecurityOptions.Section, new Surge.Security.SecurityOptionsValidator());
     public HttpAuthOptions HttpAuth => Bind<HttpAuthOptions>(HttpAuthOptions.Section, new HttpAuthOptionsValidator());
+
+    /// <summary>Bound as the silo binds it; its files are checked where they are mounted, which a rendering has not.</summary>
+    public Surge.Client.Security.SurgeTlsOptions Tls
+    {
+        get
+        {
+            var options = new Surge.Client.Security.SurgeTlsOptions();
+            Configuration.GetSection(Surge.Client.Security.SurgeTlsOptions.SiloSection).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            return options;
+        }
+    }
 
     /// <summary>Sections the silo binds that the chart sets; anything else under Surge__ would be a typo the silo ignores.</summary>
     public static readonly string[] Sections = [PortOptions.Section, Hosting.ClusterOptions.Section, DrainOptions.Section, AutoscaleOptions.Section,
-        KubernetesMembershipOptions.Section, HttpAuthOptions.Section];
+        KubernetesMembershipOptions.Section, HttpAuthOptions.Section, Surge.Client.Security.SurgeTlsOptions.SiloSection, Surge.Security.SecurityOptions.Section];
 
     /// <summary>The literal Surge__ values (a Secret's are left out: see <see cref="FromPod"/>).</summary>
     public static SiloSettings From(IReadOnlyDictionary<string, JsonNode> env)

@@ -18,6 +18,9 @@ internal static class Repo
     public static string SampleClientDll => Built("samples/Surge.Samples.Client", "Surge.Samples.Client.dll");
     public static string Samples => Path.Combine(Root, "samples");
 
+    /// <summary>Issue 19's forged client (tests/Surge.Forged): an assembly named like the silos' own.</summary>
+    public static string ForgedDll => Built("tests/Surge.Forged", "Surge.Grains.dll");
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Surge.Client;
+using Surge.Testing;
+
+namespace Surge.Bench;
+
+/// <summary>
+/// What mutual TLS costs: the no-op task throughput of <see cref="ThroughputBench"/> (grain path, one round trip per
+/// task) and raw grain calls, against a silo process with <c>Surge:Tls</c> and one without, in the same run. The TLS
+/// client is known by its certificate (security on: each call carries its proof and passes the role check). Rounds
+/// alternate the two so the machine's noise falls on each alike; medians are reported. Certificates are made for the
+/// run in a temporary directory and deleted after.
+/// </summary>
+internal static class TlsBench
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var tasks = int.Parse(BenchCli.Option(args, "tasks", "50000"));
+        var window = int.Parse(BenchCli.Option(args, "window", "2000"));
+        var rounds = int.Parse(BenchCli.Option(args, "rounds", "3"));
+        using var certificates = ThrowawayCertificates.Create();
+        var client = certificates.Client("CN=bench");
+        var plainGateway = SiloProcess.FreePort();
+        var tlsGateway = SiloProcess.FreePort();
+        using var plainSilo = SiloProcess.Start(plainGateway, "--Surge:Routing:Path=Grains");
+        using var tlsSilo = SiloProcess.Start(tlsGateway, "--Surge:Routing:Path=Grains", $"--Surge:Tls:Directory={certificates.Silo}",
+            "--Surge:Security:Clients:0:Subject=CN=bench", "--Surge:Security:Clients:0:Role=Submit");
+        await plainSilo.WaitForGatewayAsync(plainGateway);
+        await tlsSilo.WaitForGatewayAsync(tlsGateway);
+
+        using var plainHost = await BenchHosts.ClientAsync(plainGateway);
+        using var tlsHost = await BenchHosts.ClientAsync(tlsGateway, o => o.Tls.Directory = client);
+        var (plainCluster, plain) = (plainHost.Services.GetRequiredService<IClusterClient>(), plainHost.Services.GetRequiredService<ISurgeClient>());
+        var (tlsCluster, tls) = (tlsHost.Services.GetRequiredService<IClusterClient>(), tlsHost.Services.GetRequiredService<ISurgeClient>());
+
+        foreach (var (cluster, surge) in new[] { (plainCluster, plain), (tlsCluster, tls) })
+        {
+            await ThroughputBench.RawCallsAsync(cluster, 20_000, window);
+            await ThroughputBench.NoOpTasksAsync(surge, 5_000, window, "warm", oneCall: true);
+        }
+        List<double> plainRaw = [], tlsRaw = [], plainTasks = [], tlsTasks = [];
+        for (var round = 0; round < rounds; round++)
+        {
+            plainRaw.Add(await ThroughputBench.RawCallsAsync(plainCluster, tasks, window));
+            tlsRaw.Add(await ThroughputBench.RawCallsAsync(tlsCluster, tasks, window));
+            plainTasks.Add(await ThroughputBench.NoOpTasksAsync(plain, tasks, window, "run", oneCall: true));
+            tlsTasks.Add(await ThroughputBench.NoOpTasksAsync(tls, tasks, window, "run", oneCall: true));
+            Console.WriteLine(JsonSerializer.Serialize(new { bench = "tls_round", round, tasks, window, plain_raw_calls_per_s = plainRaw[^1],
+                tls_raw_calls_per_s = tlsRaw[^1], plain_tasks_per_s = plainTasks[^1], tls_tasks_per_s = tlsTasks[^1] }));
+        }
+        var (pr, tr, pt, tt) = (Median(plainRaw), Median(tlsRaw), Median(plainTasks), Median(tlsTasks));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            summary = "tls",
+            rounds,
+            plain_raw_calls_per_s = pr,
+            tls_raw_calls_per_s = tr,
+            plain_tasks_per_s = pt,
+            tls_tasks_per_s = tt,
+            tls_per_plain_raw_calls = Math.Round(tr / pr, 3),
+            tls_per_plain_tasks = Math.Round(tt / pt, 3),
+            // Each round's two measurements ran one after the other: their ratio cancels the noise of that moment.
+            tls_per_plain_tasks_round_median = Math.Round(Median([.. tlsTasks.Zip(plainTasks, (t, p) => t / p)]), 3),
+            tls_per_plain_raw_calls_round_median = Math.Round(Median([.. tlsRaw.Zip(plainRaw, (t, p) => t / p)]), 3),
+            goal = "tls_per_plain_tasks >= 0.85",
+        }));
+        await plainHost.StopAsync();
+        await tlsHost.StopAsync();
+    }
+
+    private static double Median(List<double> values) => Percentiles.Of(values, 0.5);
+}

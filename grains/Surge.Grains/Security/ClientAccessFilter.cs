@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Surge.Telemetry;
+
+namespace Surge.Security;
+
+/// <summary>
+/// Every call that reaches a grain on this silo from a client passes here: what is not on the public list
+/// (<see cref="AccessRules"/>) is refused whatever the client's role, even with security off, since no client has any
+/// business there; what is on it needs the caller's role. Calls from grains and from a silo's own client pass untouched.
+/// </summary>
+/// <remarks>
+/// "From a client" is the call's source id, which the sender's Orleans runtime writes: a client built on Orleans' own
+/// client cannot change it, but one that rewrites Orleans' messages could pose as a grain. Mutual TLS is what keeps such
+/// clients out: only holders of a trusted certificate reach a gateway at all.
+/// </remarks>
+internal sealed partial class ClientAccessFilter(ClientIdentities identities, ILogger<ClientAccessFilter> logger) : IIncomingGrainCallFilter
+{
+    // Per generated request type (one per interface method): the method's rule, found once.
+    private readonly ConcurrentDictionary<Type, AccessRule> _rules = new();
+
+    public Task Invoke(IIncomingGrainCallContext context)
+        => context.SourceId is { } source && FromClient(source) ? InvokeFromClientAsync(context) : context.Invoke();
+
+    // A silo's own client (the HTTP API's, a start-up task's) has an id of its own kind: "hosted-" and the silo's address.
+    private static bool FromClient(GrainId source) => source.IsClient() && !source.Key.ToString().StartsWith("hosted-", StringComparison.Ordinal);
+
+    private async Task InvokeFromClientAsync(IIncomingGrainCallContext context)
+    {
+        var rule = _rules.GetOrAdd(context.Request.GetType(), static (_, c) => AccessRules.For(c.InterfaceMethod), context);
+        var caller = identities.Resolve();
+        if (rule.Internal) throw Deny(rule, caller, $"{rule.Call} is internal to the silos; no client may call it");
+        if (rule.AnyClient)
+        {
+            await context.Invoke();
+            return;
+        }
+        if (caller.Role is not { } role || role < rule.Needed)
+            throw Deny(rule, caller, $"{rule.Call} needs the {rule.Needed} role; {Who(caller)} has {(caller.Role is { } r ? $"the {r} role" : $"none ({caller.Reason})")}");
+        var ownOnly = rule.OwnTasks && role == SurgeRole.Submit && identities.Enabled;
+        if (rule.OwnTasks) StampSubmitter(context, caller.Name);
+        await context.Invoke();
+        if (ownOnly && context.Result is TaskStatus status && status.Submitter != caller.Name)
+            throw Deny(rule with { Needed = SurgeRole.Operate }, caller, $"task '{status.Id}' was submitted by another client; reading it needs the Operate role");
+    }
+
+    // Who submitted a task is the silos' to say: whatever the client wrote is replaced.
+    private static void StampSubmitter(IIncomingGrainCallContext context, string? name)
+    {
+        if (context.Request.GetArgumentCount() > 0 && context.Request.GetArgument(0) is TaskSpec spec && spec.Submitter != name)
+            context.Request.SetArgument(0, spec with { Submitter = name });
+    }
+
+    private SurgeAccessDeniedException Deny(AccessRule rule, Caller caller, string message)
+    {
+        SurgeMeter.AccessDenied.Add(1, new("interface", rule.Call[..rule.Call.IndexOf('.')]), new("role", rule.Needed?.ToString() ?? "none"));
+        LogDenied(logger, rule.Call, Who(caller), rule.Needed?.ToString() ?? "none");
+        return new SurgeAccessDeniedException(rule.Call, rule.Needed, message);
+    }
+
+    private static string Who(Caller caller) => caller.Name is { } name ? $"client '{name}'" : "this client";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Call} from {Caller}: needs role {Needed}")]
+    private static partial void LogDenied(ILogger logger, string call, string caller, string needed);
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+using Surge.Prediction;
+using Surge.Security;
+
+namespace Surge.Tests.Security;
+
+/// <summary>The public list: every grain interface is either on it, method by method, or internal on purpose.</summary>
+public sealed class AccessRulesTests
+{
+    private static readonly Type[] GrainInterfaces = [.. new[] { typeof(ITaskShardGrain).Assembly, typeof(AccessRules).Assembly }
+        .SelectMany(a => a.GetTypes()).Where(t => t.IsInterface && typeof(IGrain).IsAssignableFrom(t))];
+
+    [Fact]
+    public void For_EveryPublicGrainMethod_IsListedOrSiloOnly()
+    {
+        var listed = AccessRules.Listed.Select(l => l.Call).Concat(AccessRules.SiloOnlyMethods).ToHashSet();
+        var missing = GrainInterfaces.Where(t => t.IsPublic).SelectMany(t => t.GetMethods().Select(m => (t, m.Name))).Where(c => !listed.Contains(c)).ToList();
+        Assert.True(missing.Count == 0, "decide a role (AccessRules.Methods) or make silo-only: " + string.Join(", ", missing.Select(m => $"{m.t.Name}.{m.Name}")));
+    }
+
+    [Fact]
+    public void For_InternalGrainInterfaces_InternalExceptTheTrainerForAdmins()
+    {
+        foreach (var method in GrainInterfaces.Where(t => !t.IsPublic).SelectMany(t => t.GetMethods()))
+        {
+            var rule = AccessRules.For(method);
+            if (method.DeclaringType == typeof(ITrainerGrain)) Assert.Equal(SurgeRole.Admin, rule.Needed);
+            else Assert.True(rule.Internal, $"{rule.Call} should be internal to the silos");
+        }
+    }
+
+    [Fact]
+    public void For_TaskReadsAndSubmissions_SubmitRoleOwnTasksOnly_CancelNeedsOperate()
+    {
+        var submit = AccessRules.For(typeof(ITaskShardGrain).GetMethod(nameof(ITaskShardGrain.SubmitAsync))!);
+        Assert.Equal((SurgeRole?)SurgeRole.Submit, submit.Needed);
+        Assert.True(submit.OwnTasks);
+        var cancel = AccessRules.For(typeof(ITaskShardGrain).GetMethod(nameof(ITaskShardGrain.CancelAsync))!);
+        Assert.Equal((SurgeRole?)SurgeRole.Operate, cancel.Needed);
+        Assert.False(cancel.OwnTasks);
+    }
+
+    [Theory]
+    [InlineData(null, "key-0123456789abcdef", "Submit", "Name is empty")]
+    [InlineData("ci", "short", "Submit", "at least 16")]
+    [InlineData("ci", null, "Submit", "exactly one of Subject")]
+    public void Validate_BadClient_NamesTheFix(string? name, string? key, string role, string expected)
+    {
+        var options = new SecurityOptions { Clients = [new SecurityClient { Name = name, ApiKey = key, Role = Enum.Parse<SurgeRole>(role) }] };
+        var result = new SecurityOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_SubjectAndKeyClients_Succeeds()
+    {
+        var options = new SecurityOptions
+        {
+            Clients = [new SecurityClient { Subject = "CN=reports" }, new SecurityClient { ApiKey = "key-0123456789abcdef", Name = "ci", Role = SurgeRole.Operate }],
+        };
+        Assert.Equal(ValidateOptionsResult.Success, new SecurityOptionsValidator().Validate(null, options));
+    }
+}
