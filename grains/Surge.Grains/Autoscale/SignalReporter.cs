@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Surge.Background;
 using Surge.Pools;
+using Surge.Silos;
 
 namespace Surge.Autoscale;
 
@@ -11,7 +12,7 @@ namespace Surge.Autoscale;
 /// grain what its pools did: queue, oldest wait, running, limit, arrival and completion rates, mean duration, CPU and memory.
 /// </summary>
 internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory grains, ILocalSiloDetails silo,
-    IOptions<AutoscaleOptions> options, TimeProvider time, ILogger<SignalReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
+    IOptions<AutoscaleOptions> options, IOptions<SiloGroupOptions> group, TimeProvider time, ILogger<SignalReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly ILogger _logger = logger;
     // A report is due early when a backlog appears, but never more often than this.
@@ -47,7 +48,7 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
         var current = executor.GetStats(Key);
         var pools = current.Select(p => Signal(p, _previous.FirstOrDefault(q => q.Pool == p.Pool) ?? p, seconds)).ToArray();
         var cpuShare = (cpu - _previousCpu).TotalSeconds / seconds / Environment.ProcessorCount;
-        var signal = new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools, executor.MaxConcurrency);
+        var signal = new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools, executor.MaxConcurrency, group.Value.Group);
         signal = signal with { Pools = [.. pools.Select(p => p with { Reachable = PodLoad.ReachableSlots(signal, p, options.Value) })] };
         try
         {

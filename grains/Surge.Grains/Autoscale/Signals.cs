@@ -26,7 +26,8 @@ public sealed record PoolSignal(
 
 /// <summary>
 /// One silo's report, sent every interval. <see cref="Slots"/>: the silo's total slots, which its pools share (each
-/// pool's max may be all of them); 0 from silos that predate it.
+/// pool's max may be all of them); 0 from silos that predate it. <see cref="Group"/>: the silo group it belongs to
+/// (<c>Surge:Silo:Group</c>), whose pods the autoscaler decides together.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloSignal(
@@ -36,4 +37,5 @@ public sealed record SiloSignal(
     [property: Id(3)] double MemoryInUseMb,
     [property: Id(4)] double MemoryBudgetMb,
     [property: Id(5)] PoolSignal[] Pools,
-    [property: Id(6)] int Slots = 0);
+    [property: Id(6)] int Slots = 0,
+    [property: Id(7)] string Group = Silos.SiloGroupOptions.DefaultGroup);

@@ -93,6 +93,8 @@ public static class SurgeWorkersExtensions
         Registration.AddOptions<PoolsOptions>(services, PoolsOptions.Section);
         Registration.AddOptions<RoutingOptions>(services, RoutingOptions.Section);
         Registration.AddOptions<DrainOptions>(services, DrainOptions.Section);
+        Registration.AddOptions<SiloGroupOptions>(services, SiloGroupOptions.Section);
+        Registration.AddValidator<SiloGroupOptions, SiloGroupOptionsValidator>(services);
         Registration.AddValidator<WorkerOptions, WorkerOptionsValidator>(services);
         Registration.AddValidator<PoolsOptions, PoolsOptionsValidator>(services);
         Registration.AddValidator<RoutingOptions, RoutingOptionsValidator>(services);
