@@ -7,9 +7,11 @@ namespace Surge;
 /// </summary>
 /// <remarks>
 /// The gateway's TLS handshake checks the certificate too, but a grain call filter never sees the connection a call came
-/// on, and calls reach grains on other silos; this proof travels with each call so any silo can check it.
+/// on, and calls reach grains on other silos; this proof travels with each call so any silo can check it. A silo
+/// remembers the proofs it checked, by signature: so calls carry the proof <see cref="WithoutCertificate"/>, a tenth of
+/// its size, and a silo that does not know it yet asks for the whole proof once (<see cref="ClientProofRequiredException"/>).
 /// </remarks>
-/// <param name="Certificate">The client certificate, DER-encoded (its public part only).</param>
+/// <param name="Certificate">The client certificate, DER-encoded (its public part only); empty when left out.</param>
 /// <param name="IssuedAtUnixSeconds">When the client signed, in Unix seconds.</param>
 /// <param name="Signature">The signature of <see cref="Statement"/> with the certificate's private key (ECDSA or RSA, SHA-256).</param>
 [GenerateSerializer, Immutable]
@@ -26,6 +28,12 @@ public sealed record ClientProof(
 
     /// <summary>How long a proof is accepted after it was signed; clients sign a new one at half this age.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>True when the certificate was left out: only a silo that checked this proof before can accept it.</summary>
+    public bool IsCompact => Certificate.Length == 0;
+
+    /// <summary>The same proof without its certificate: what a client sends once silos know the proof.</summary>
+    public ClientProof WithoutCertificate() => IsCompact ? this : this with { Certificate = [] };
 
     /// <summary>The signed text: the cluster's service id, so a proof for one cluster is no good for another, and the time.</summary>
     public static byte[] Statement(string serviceId, long issuedAtUnixSeconds)

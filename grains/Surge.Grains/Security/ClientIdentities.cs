@@ -4,8 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace Surge.Security;
 
-/// <summary>A client as the silos know it: its name (null while security is off) and its role (null: none).</summary>
-internal readonly record struct Caller(string? Name, SurgeRole? Role, string Reason);
+/// <summary>
+/// A client as the silos know it: its name (null while security is off) and its role (null: none).
+/// <see cref="ResendProof"/>: its proof came without the certificate and this silo has not checked it before, so it
+/// is not known yet rather than refused.
+/// </summary>
+internal readonly record struct Caller(string? Name, SurgeRole? Role, string Reason, bool ResendProof = false);
 
 /// <summary>
 /// Who a client is, from the credentials in the request context of its call: an API key listed in
@@ -46,7 +50,9 @@ internal sealed class ClientIdentities
         if (key is not null)
             return _byKeyHash.TryGetValue(Hash(key), out var byKey) ? new(byKey.DisplayName, byKey.Role, "API key") : Default("its API key is not listed");
         if (proof is null) return Default("it sent no API key and no certificate proof");
-        if (_verifier?.Verify(proof, _serviceId) is not { } subject) return Default("its certificate proof is not valid");
+        if (_verifier is null) return Default("its certificate proof is not valid");
+        if (_verifier.Verify(proof, _serviceId, out var needsCertificate) is not { } subject)
+            return needsCertificate ? Default("its certificate proof is not known here yet") with { ResendProof = true } : Default("its certificate proof is not valid");
         return Listed(subject) is { } client ? new(client.Name ?? subject, client.Role, "certificate") : Default($"its certificate {subject} is not listed") with { Name = subject };
     }
 
