@@ -23,13 +23,13 @@ internal sealed class ClientCredentials(string? apiKey, CertificateFiles? certif
             if (certificates is null) return null;
             var now = time.GetUtcNow().ToUnixTimeSeconds();
             // Every call reads it; only one in minutes signs a new one.
-            if (Volatile.Read(ref _proof) is { } fresh && now - fresh.Whole.IssuedAtUnixSeconds < ClientProof.Lifetime.TotalSeconds / 2) return fresh;
+            if (Volatile.Read(ref _proof) is { } fresh && now - fresh.IssuedAtUnixSeconds < ClientProof.Lifetime.TotalSeconds / 2) return fresh;
             lock (_lock)
             {
-                if (_proof is null || now - _proof.Whole.IssuedAtUnixSeconds >= ClientProof.Lifetime.TotalSeconds / 2)
+                if (_proof is null || now - _proof.IssuedAtUnixSeconds >= ClientProof.Lifetime.TotalSeconds / 2)
                 {
                     var whole = Sign(certificates.Certificate, cluster.Value.ServiceId, now);
-                    Volatile.Write(ref _proof, new SignedProof(whole, whole.WithoutCertificate()));
+                    Volatile.Write(ref _proof, new SignedProof(now, whole.ToWire(), whole.WithoutCertificate().ToWire()));
                 }
                 return _proof;
             }
@@ -51,8 +51,8 @@ internal sealed class ClientCredentials(string? apiKey, CertificateFiles? certif
     }
 }
 
-/// <summary>A proof as it is sent: whole, and without its certificate (made once, not per call).</summary>
-internal sealed record SignedProof(ClientProof Whole, ClientProof Compact);
+/// <summary>A proof as it is sent (<see cref="ClientProof.ToWire"/>): whole, and without its certificate; made once, not per call.</summary>
+internal sealed record SignedProof(long IssuedAtUnixSeconds, byte[] Whole, byte[] Compact);
 
 /// <summary>
 /// Puts the client's credentials in the request context of each call it makes. The proof goes without its certificate
