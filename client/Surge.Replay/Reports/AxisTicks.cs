@@ -55,6 +55,6 @@ public static class AxisTicks
     {
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         var fraction = rough / magnitude;
-        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
+        return (fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10) * magnitude;
     }
 }

@@ -6,7 +6,7 @@ public static class Cdf
     /// <summary>
     /// The empirical CDF of <paramref name="values"/> (non-finite ones left out) in at most <paramref name="maxPoints"/>
     /// points: (value, share of values ≤ value), x and y both rising. With more values than points it keeps evenly spaced
-    /// ranks, always the smallest and the largest, so every quantile is within 1 / maxPoints of the truth.
+    /// ranks, always the smallest and the largest, so a quantile read off the line is within about 1 / maxPoints of the truth.
     /// </summary>
     public static ChartPoint[] Of(IEnumerable<double> values, int maxPoints = 500)
     {
