@@ -56,7 +56,7 @@ public sealed class HtmlReport(string title)
         <style>
         body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em auto; max-width: 60em; padding: 0 1em; color: #222; }
         h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
-        table { border-collapse: collapse; margin: .5em 0; font-variant-numeric: tabular-nums; }
+        table { border-collapse: collapse; margin: .5em 0; font-variant-numeric: tabular-nums; display: block; overflow-x: auto; max-width: 100%; }
         th, td { border: 1px solid #ddd; padding: .2em .6em; text-align: right; } th { background: #f4f4f4; }
         td:first-child, th:first-child { text-align: left; }
         figure.chart { margin: 1em 0; } figure.chart figcaption { font-weight: 600; }
