@@ -22,18 +22,17 @@ public static class ReplayHtml
         var page = new HtmlReport(title);
         page.Paragraph($"Workload {string.Join(", ", runs.Select(r => r.Report.Workload).Distinct())}; " +
             $"a task is short when its true duration is under {WorkloadTask.ShortMs:0} ms. Sojourn: from its scheduled submission to its final state.");
+        // The mode column only where a label does not already say it (the benchmarks label each run by its mode).
+        var modes = runs.Any(r => r.Label != r.Report.Mode);
         page.Heading("Summary").Table("summary",
-            ["run", "mode", "tasks", "completed", "failed", "rejected", "makespan s", "tasks/s", "short p50 ms", "short p95 ms", "short p99 ms",
-                "long p50 ms", "long p95 ms", "long p99 ms", "routing accuracy"],
-            runs.Select(r => (IReadOnlyList<string>)[r.Label, r.Report.Mode, N(r.Report.Tasks), N(r.Report.Completed), N(r.Report.Failed), N(r.Report.Rejected),
-                F(r.Report.MakespanS), F(r.Report.ThroughputPerS), F(r.Report.Short.P50Ms), F(r.Report.Short.P95Ms), F(r.Report.Short.P99Ms),
-                F(r.Report.Long.P50Ms), F(r.Report.Long.P95Ms), F(r.Report.Long.P99Ms), F(r.Report.Routing.Accuracy)]));
+            ["run", .. modes ? ["mode"] : Array.Empty<string>(), "tasks", "completed", "failed", "rejected", "makespan s", "tasks/s",
+                "short p50 ms", "short p95 ms", "short p99 ms", "long p50 ms", "long p95 ms", "long p99 ms", "routing accuracy"],
+            runs.Select(r => (IReadOnlyList<string>)[r.Label, .. modes ? [r.Report.Mode] : Array.Empty<string>(), N(r.Report.Tasks), N(r.Report.Completed),
+                N(r.Report.Failed), N(r.Report.Rejected), F(r.Report.MakespanS), F(r.Report.ThroughputPerS), F(r.Report.Short.P50Ms), F(r.Report.Short.P95Ms),
+                F(r.Report.Short.P99Ms), F(r.Report.Long.P50Ms), F(r.Report.Long.P95Ms), F(r.Report.Long.P99Ms), F(r.Report.Routing.Accuracy)]));
 
-        page.Heading("Sojourn by pool").Add(new Chart("Sojourn CDF, per pool the task ran in", "sojourn (ms, log scale)", "share of tasks ≤ x",
-            [.. runs.SelectMany(run => run.Results.Where(r => r.Final is not null).GroupBy(r => r.Final!.Pool)
-                .OrderBy(g => g.Key)
-                .Select(g => new ChartSeries(Prefix(runs, run) + (g.Key?.Name() ?? "unrouted") + " pool", Cdf.Of(g.Select(r => r.SojournMs), MaxPoints))))],
-            Kind: "cdf", LogX: true, YMax: 1));
+        page.Heading("Sojourn by pool");
+        foreach (var chart in SojournCdfs(runs)) page.Add(chart);
 
         var timelines = runs.Select(run => (run, Timeline: ReplayTimeline.Of(run.Results))).ToList();
         page.Heading("Over time")
@@ -55,11 +54,29 @@ public static class ReplayHtml
         return page;
     }
 
+    /// <summary>
+    /// One run: one chart, a line a pool, so its pools compare at a glance. Several: a chart a pool, a line a run, so the
+    /// runs compare pool by pool (twenty lines on one chart would not read).
+    /// </summary>
+    private static IEnumerable<Chart> SojournCdfs(IReadOnlyList<ReplayRunResults> runs)
+    {
+        var byPool = runs.SelectMany(run => run.Results.Where(r => r.Final is not null).GroupBy(r => r.Final!.Pool)
+            .Select(g => (Run: run.Label, Pool: (g.Key?.Name() ?? "unrouted") + " pool", Cdf: Cdf.Of(g.Select(r => r.SojournMs), MaxPoints))))
+            .ToList();
+        const string X = "sojourn (ms, log scale)", Y = "share of tasks ≤ x";
+        if (runs.Count == 1)
+        {
+            yield return new Chart("Sojourn CDF, per pool the task ran in", X, Y, [.. byPool.OrderBy(p => p.Pool).Select(p => new ChartSeries(p.Pool, p.Cdf))],
+                Kind: "cdf", LogX: true, YMax: 1);
+            yield break;
+        }
+        foreach (var pool in byPool.GroupBy(p => p.Pool).OrderBy(g => g.Key))
+            yield return new Chart($"Sojourn CDF, {pool.Key}, per run", X, Y, [.. pool.Select(p => new ChartSeries(p.Run, p.Cdf))], Kind: "cdf", LogX: true, YMax: 1);
+    }
+
     /// <summary>Tasks routed to short or long whose true duration belonged in the other (as <see cref="RoutingSummary"/> counts them).</summary>
     public static IEnumerable<ReplayResult> Misrouted(IEnumerable<ReplayResult> results)
         => results.Where(r => r.Final?.Pool is PoolKind.Short or PoolKind.Long && r.Task.IsShort != (r.Final.Pool == PoolKind.Short));
-
-    private static string Prefix(IReadOnlyList<ReplayRunResults> runs, ReplayRunResults run) => runs.Count == 1 ? "" : run.Label + " · ";
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -33,12 +33,15 @@ public static class SvgChart
         else
         {
             Grid(svg, x, y, chart);
-            for (var i = 0; i < drawn.Count; i++) Path(svg, drawn[i], Palette[i % Palette.Length], x, y);
+            for (var i = 0; i < drawn.Count; i++) Path(svg, drawn[i], Palette[i % Palette.Length], Dashed(i), x, y);
         }
         svg.Append("</svg>");
         svg.Append("""<ul class="legend">""");
         for (var i = 0; i < drawn.Count; i++)
-            svg.Append(CultureInfo.InvariantCulture, $"""<li><span style="background:{Palette[i % Palette.Length]}"></span>{Text(drawn[i].Name)}</li>""");
+        {
+            var swatch = (Dashed(i) ? "border-top:3px dashed " : "background:") + Palette[i % Palette.Length];
+            svg.Append(CultureInfo.InvariantCulture, $"""<li><span style="{swatch}"></span>{Text(drawn[i].Name)}</li>""");
+        }
         svg.Append("</ul></figure>");
         return svg.ToString();
     }
@@ -62,10 +65,13 @@ public static class SvgChart
         svg.Append(CultureInfo.InvariantCulture, $"""<text class="axis" transform="translate(14 {(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">{Text(chart.YLabel)}</text>""");
     }
 
-    private static void Path(StringBuilder svg, ChartSeries series, string colour, Scale x, Scale y)
+    // Past the palette's colours, the same colours dashed: a second round of lines must not pass for the first.
+    private static bool Dashed(int series) => series / Palette.Length % 2 == 1;
+
+    private static void Path(StringBuilder svg, ChartSeries series, string colour, bool dashed, Scale x, Scale y)
     {
         var (x0, x1, y0, y1) = (Left, Width - Right, Height - Bottom, Top);
-        svg.Append(CultureInfo.InvariantCulture, $"""<path class="series" fill="none" stroke="{colour}" stroke-width="1.6" data-series="{Text(series.Name)}" data-points="{series.Points.Count}" d="M""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<path class="series" fill="none" stroke="{colour}" stroke-width="1.6"{(dashed ? " stroke-dasharray=\"6 3\"" : "")} data-series="{Text(series.Name)}" data-points="{series.Points.Count}" d="M""");
         for (var i = 0; i < series.Points.Count; i++)
         {
             var (px, py) = (x.Map(series.Points[i].X, x0, x1), y.Map(series.Points[i].Y, y0, y1));

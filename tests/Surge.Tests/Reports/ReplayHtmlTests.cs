@@ -61,6 +61,22 @@ public class ReplayHtmlTests
         Assert.DoesNotContain("<td>a</td>", html);
     }
 
+    [Fact]
+    public void Build_TwoRuns_ACdfChartAPoolWithALineARun()
+    {
+        ReplayResult[] a = [Result("a1", 0, 0.1, 0.2, 10, PoolKind.Short), Result("a2", 0, 0.5, 2, 700, PoolKind.Long)];
+        ReplayResult[] b = [Result("b1", 0, 0.1, 0.3, 10, PoolKind.Short), Result("b2", 0, 0.5, 3, 700, PoolKind.Long)];
+        ReplayRunResults Run(string label, ReplayResult[] results) => new(label, ReplayReport.Build("w.jsonl", label, results) with { Mode = label }, results);
+
+        var html = ReplayHtml.Build("t", [Run("single", a), Run("oracle", b)]).Render();
+
+        Assert.Contains("Sojourn CDF, short pool, per run", html);
+        Assert.Contains("Sojourn CDF, long pool, per run", html);
+        Assert.Equal(2, html.Split("""data-kind="cdf" """).Length - 1);
+        Assert.Contains("""data-series="oracle" data-points="1" """, html);
+        Assert.DoesNotContain("<th>mode</th>", html); // each label is its mode
+    }
+
     private static ReplayResult Result(string id, double submittedS, double startedS, double finishedS, double trueMs, PoolKind pool = PoolKind.Long)
     {
         var task = new WorkloadTask(0, id, 0, "t", null, null, null, null, ImmutableDictionary<string, FeatureValue>.Empty, trueMs, 0);
