@@ -10,8 +10,9 @@ public enum SeriesShape
     Step,
 }
 
-/// <summary>One named line of a chart.</summary>
-public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, SeriesShape Shape = SeriesShape.Line);
+/// <summary>One named line of a chart. <see cref="Colour"/>: its index in the palette, so one run keeps its colour from chart
+/// to chart; by default its place in the chart.</summary>
+public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, SeriesShape Shape = SeriesShape.Line, int? Colour = null);
 
 /// <summary>What a chart shows. <see cref="Kind"/> tags the drawn SVG (<c>data-kind</c>) so tests and scripts can find it.</summary>
 /// <param name="LogX">A logarithmic x axis: latencies span milliseconds to minutes, and a CDF on a linear axis hides the short ones.</param>

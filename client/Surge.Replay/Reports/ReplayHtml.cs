@@ -37,9 +37,9 @@ public static class ReplayHtml
         var timelines = runs.Select(run => (run, Timeline: ReplayTimeline.Of(run.Results))).ToList();
         page.Heading("Over time")
             .Add(new Chart("Tasks waiting (queued or held)", "seconds since the first submission", "tasks",
-                [.. timelines.Select(t => new ChartSeries(t.run.Label, Downsample.MinMax(t.Timeline.Queued, MaxPoints), SeriesShape.Step))], Kind: "queue"))
+                [.. timelines.Select((t, i) => new ChartSeries(t.run.Label, Downsample.MinMax(t.Timeline.Queued, MaxPoints), SeriesShape.Step, i))], Kind: "queue"))
             .Add(new Chart("Tasks running (concurrency)", "seconds since the first submission", "tasks",
-                [.. timelines.Select(t => new ChartSeries(t.run.Label, Downsample.MinMax(t.Timeline.Running, MaxPoints), SeriesShape.Step))], Kind: "concurrency"));
+                [.. timelines.Select((t, i) => new ChartSeries(t.run.Label, Downsample.MinMax(t.Timeline.Running, MaxPoints), SeriesShape.Step, i))], Kind: "concurrency"));
 
         var misrouted = runs.SelectMany(run => Misrouted(run.Results).Select(r => (run, r))).ToList();
         var routed = runs.Sum(run => run.Results.Count(r => r.Final?.Pool is PoolKind.Short or PoolKind.Long));
@@ -60,18 +60,20 @@ public static class ReplayHtml
     /// </summary>
     private static IEnumerable<Chart> SojournCdfs(IReadOnlyList<ReplayRunResults> runs)
     {
-        var byPool = runs.SelectMany(run => run.Results.Where(r => r.Final is not null).GroupBy(r => r.Final!.Pool)
-            .Select(g => (Run: run.Label, Pool: (g.Key?.Name() ?? "unrouted") + " pool", Cdf: Cdf.Of(g.Select(r => r.SojournMs), MaxPoints))))
-            .ToList();
+        var byPool = runs.SelectMany((run, index) => run.Results.Where(r => r.Final is not null).GroupBy(r => r.Final!.Pool)
+            .Select(g => (Run: run.Label, Index: index, Order: (int?)g.Key ?? int.MaxValue, Pool: (g.Key?.Name() ?? "unrouted") + " pool",
+                Cdf: Cdf.Of(g.Select(r => r.SojournMs), MaxPoints))))
+            .OrderBy(p => p.Order).ToList();
         const string X = "sojourn (ms, log scale)", Y = "share of tasks ≤ x";
         if (runs.Count == 1)
         {
-            yield return new Chart("Sojourn CDF, per pool the task ran in", X, Y, [.. byPool.OrderBy(p => p.Pool).Select(p => new ChartSeries(p.Pool, p.Cdf))],
+            yield return new Chart("Sojourn CDF, per pool the task ran in", X, Y, [.. byPool.Select(p => new ChartSeries(p.Pool, p.Cdf))],
                 Kind: "cdf", LogX: true, YMax: 1);
             yield break;
         }
-        foreach (var pool in byPool.GroupBy(p => p.Pool).OrderBy(g => g.Key))
-            yield return new Chart($"Sojourn CDF, {pool.Key}, per run", X, Y, [.. pool.Select(p => new ChartSeries(p.Run, p.Cdf))], Kind: "cdf", LogX: true, YMax: 1);
+        foreach (var pool in byPool.GroupBy(p => p.Pool))
+            yield return new Chart($"Sojourn CDF, {pool.Key}, per run", X, Y, [.. pool.Select(p => new ChartSeries(p.Run, p.Cdf, Colour: p.Index))],
+                Kind: "cdf", LogX: true, YMax: 1);
     }
 
     /// <summary>Tasks routed to short or long whose true duration belonged in the other (as <see cref="RoutingSummary"/> counts them).</summary>

@@ -33,13 +33,14 @@ public static class SvgChart
         else
         {
             Grid(svg, x, y, chart);
-            for (var i = 0; i < drawn.Count; i++) Path(svg, drawn[i], Palette[i % Palette.Length], Dashed(i), x, y);
+            for (var i = 0; i < drawn.Count; i++) Path(svg, drawn[i], Palette[ColourOf(drawn, i) % Palette.Length], Dashed(ColourOf(drawn, i)), x, y);
         }
         svg.Append("</svg>");
         svg.Append("""<ul class="legend">""");
         for (var i = 0; i < drawn.Count; i++)
         {
-            var swatch = (Dashed(i) ? "border-top:3px dashed " : "background:") + Palette[i % Palette.Length];
+            var colour = ColourOf(drawn, i);
+            var swatch = (Dashed(colour) ? "border-top:3px dashed " : "background:") + Palette[colour % Palette.Length];
             svg.Append(CultureInfo.InvariantCulture, $"""<li><span style="{swatch}"></span>{Text(drawn[i].Name)}</li>""");
         }
         svg.Append("</ul></figure>");
@@ -64,6 +65,8 @@ public static class SvgChart
         svg.Append(CultureInfo.InvariantCulture, $"""<text class="axis" x="{(x0 + x1) / 2}" y="{Height - 6}" text-anchor="middle">{Text(chart.XLabel)}</text>""");
         svg.Append(CultureInfo.InvariantCulture, $"""<text class="axis" transform="translate(14 {(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">{Text(chart.YLabel)}</text>""");
     }
+
+    private static int ColourOf(List<ChartSeries> drawn, int i) => drawn[i].Colour ?? i;
 
     // Past the palette's colours, the same colours dashed: a second round of lines must not pass for the first.
     private static bool Dashed(int series) => series / Palette.Length % 2 == 1;
