@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Surge.Replay;
+using Surge.Replay.Reports;
 
 namespace Surge.Bench;
 
@@ -14,7 +15,8 @@ internal static class MixedSweep
 {
     private const double Tolerance = 1.05;
 
-    public static async Task RunAsync(IReadOnlyList<WorkloadTask> workload, string name, string modelPath, int slots)
+    /// <param name="drawn">Every run's results are added here, for <c>--html</c>.</param>
+    public static async Task RunAsync(IReadOnlyList<WorkloadTask> workload, string name, string modelPath, int slots, List<ReplayRunResults> drawn)
     {
         string[] Base(string mode) => [$"--Surge:Routing:Mode={mode}", $"--Surge:Workers:MaxConcurrency={slots}"];
         var single = await Measure("single", [.. Base("single"), "--Surge:Autoscale:Enabled=false"]);
@@ -48,7 +50,9 @@ internal static class MixedSweep
 
         async Task<ReplayReport> Measure(string label, string[] settings)
         {
-            var report = await MixedWorkloadBench.ReplayAsync(settings, workload, name) with { Mode = label };
+            var (measured, results) = await MixedWorkloadBench.ReplayAsync(settings, workload, name);
+            var report = measured with { Mode = label };
+            drawn.Add(new ReplayRunResults(label, report, results));
             Console.WriteLine(report.ToJson());
             return report;
         }

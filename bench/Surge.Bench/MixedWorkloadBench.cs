@@ -4,6 +4,7 @@ using Surge.Client;
 using Surge.Prediction;
 using Surge.Prediction.Models;
 using Surge.Replay;
+using Surge.Replay.Reports;
 
 namespace Surge.Bench;
 
@@ -24,9 +25,13 @@ internal static class MixedWorkloadBench
         var workload = WorkloadReader.Read(path);
         var quantile = double.Parse(BenchCli.Option(args, "margin-quantile", ModelTrainer.DefaultMarginQuantile.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
         var model = TrainModel(BenchCli.Option(args, "history", "") is { Length: > 0 } h ? h : Workloads.Generate("history", 20_000), quantile);
+        // --html: every run's tasks drawn on one page (ReplayHtml), beside the JSON lines.
+        var html = BenchCli.Option(args, "html", "") is { Length: > 0 } page ? page : null;
+        var drawn = new List<ReplayRunResults>();
         if (BenchCli.Flag(args, "sweep"))
         {
-            await MixedSweep.RunAsync(workload, Path.GetFileName(path), model, int.Parse(BenchCli.Option(args, "slots", "8")));
+            await MixedSweep.RunAsync(workload, Path.GetFileName(path), model, int.Parse(BenchCli.Option(args, "slots", "8")), drawn);
+            await WriteHtmlAsync(html, "bench mixed --sweep", drawn);
             return;
         }
         var only = BenchCli.Option(args, "runs", "") is { Length: > 0 } list ? list.Split(',') : null;
@@ -34,9 +39,12 @@ internal static class MixedWorkloadBench
         foreach (var (name, mode, useModel) in Runs)
         {
             if (only is not null && !only.Contains(name)) continue;
-            reports[name] = await ReplayAsync(mode, useModel ? model : null, workload, Path.GetFileName(path)) with { Mode = name };
+            var (report, results) = await ReplayAsync(mode, useModel ? model : null, workload, Path.GetFileName(path));
+            reports[name] = report with { Mode = name };
+            drawn.Add(new ReplayRunResults(name, reports[name], results));
             Console.WriteLine(reports[name].ToJson());
         }
+        await WriteHtmlAsync(html, "bench mixed", drawn);
         if (only is not null) return;
         var (p, o, s) = (reports["predicted"], reports["oracle"], reports["single"]);
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -64,16 +72,23 @@ internal static class MixedWorkloadBench
         return path;
     }
 
-    private static Task<ReplayReport> ReplayAsync(string mode, string? modelPath, IReadOnlyList<WorkloadTask> workload, string name)
+    private static async Task WriteHtmlAsync(string? path, string title, IReadOnlyList<ReplayRunResults> runs)
+    {
+        if (path is null) return;
+        await ReplayHtml.Build(title, runs).WriteAsync(path);
+        Console.Error.WriteLine($"html: {Path.GetFullPath(path)}");
+    }
+
+    private static Task<(ReplayReport Report, IReadOnlyList<ReplayResult> Results)> ReplayAsync(string mode, string? modelPath, IReadOnlyList<WorkloadTask> workload, string name)
         => ReplayAsync([$"--Surge:Routing:Mode={mode}", "--Surge:Workers:MaxConcurrency=8", $"--Surge:Predictor:ModelPath={modelPath}"], workload, name);
 
-    /// <summary>One replay on a fresh embedded silo with these settings.</summary>
-    internal static async Task<ReplayReport> ReplayAsync(string[] settings, IReadOnlyList<WorkloadTask> workload, string name)
+    /// <summary>One replay on a fresh embedded silo with these settings: its report and every task's result.</summary>
+    internal static async Task<(ReplayReport Report, IReadOnlyList<ReplayResult> Results)> ReplayAsync(string[] settings, IReadOnlyList<WorkloadTask> workload, string name)
     {
         using var host = await BenchHosts.SiloAsync(settings);
         try
         {
-            return await ReplayRun.RunAsync(host.Services.GetRequiredService<ISurgeClient>(), workload, name, new ReplayOptions(), null, CancellationToken.None);
+            return await ReplayRun.RunWithResultsAsync(host.Services.GetRequiredService<ISurgeClient>(), workload, name, new ReplayOptions(), null, CancellationToken.None);
         }
         finally
         {

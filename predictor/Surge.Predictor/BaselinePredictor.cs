@@ -29,6 +29,9 @@ public sealed class BaselinePredictor : IDurationPredictor
         => _types.TryGetValue(type, out var stats) ? stats.Predict() : TaskPrediction.Unknown(Version);
 
     /// <inheritdoc />
+    public string VersionFor(string type) => Version;
+
+    /// <inheritdoc />
     public void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb)
     {
         if (!double.IsFinite(durationMs) || durationMs < 0) return;

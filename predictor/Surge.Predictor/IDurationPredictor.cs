@@ -11,4 +11,10 @@ public interface IDurationPredictor
 
     /// <summary>Feeds back one finished task. Called once per execution, from any thread.</summary>
     void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb);
+
+    /// <summary>
+    /// The version (<see cref="TaskPrediction.ModelVersion"/>) whose predictions a task of <paramref name="type"/> gets
+    /// now, without predicting: what metrics label a finished task with. A predictor without versions says "unversioned".
+    /// </summary>
+    string VersionFor(string type) => "unversioned";
 }

@@ -24,6 +24,9 @@ public sealed class ModelPredictor : IDurationPredictor
         return model is not null && model.Encoder.KnowsType(type) ? model.Predict(type, features) : _baseline.Predict(type, features);
     }
 
+    /// <inheritdoc />
+    public string VersionFor(string type) => _model is { } model && model.Encoder.KnowsType(type) ? model.Version : BaselinePredictor.Version;
+
     /// <summary>Feeds the baseline only: the model learns from history when it is retrained, not task by task.</summary>
     public void Observe(string type, ReadOnlySpan<Feature> features, double durationMs, double memoryMb)
         => _baseline.Observe(type, features, durationMs, memoryMb);

@@ -101,6 +101,18 @@ public class PredictorModelTests(TrainedModelFixture trained) : IClassFixture<Tr
         Assert.Equal(7, p.DurationMs, 6);
     }
 
+    // What metrics label a finished task with: the version its type's predictions come from, without predicting.
+    [Fact]
+    public void ModelPredictor_VersionFor_TheModelsForItsTypesTheBaselinesForOthers()
+    {
+        var predictor = new ModelPredictor();
+        Assert.Equal(BaselinePredictor.Version, predictor.VersionFor("fetch"));
+        predictor.Use(trained.Model);
+        Assert.Equal(predictor.Predict("fetch", []).ModelVersion, predictor.VersionFor("fetch"));
+        Assert.Equal("test-1", predictor.VersionFor("fetch"));
+        Assert.Equal(BaselinePredictor.Version, predictor.VersionFor("resize"));
+    }
+
     [Fact]
     public void ModelPredictor_Use_SwitchesModelWithoutRestart()
     {

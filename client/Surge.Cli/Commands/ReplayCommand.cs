@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Surge.Cli.CommandLine;
 using Surge.Replay;
+using Surge.Replay.Reports;
 
 namespace Surge.Cli.Commands;
 
@@ -15,8 +16,9 @@ internal static class ReplayCommand
         var producers = CliOptions.Int("--producers", 4, 1, 256, "concurrent submitters");
         var allocate = CliOptions.Flag("--allocate", "simulated tasks really allocate their memory_mb");
         var model = CliOptions.Text("--model", "MODEL.zip", "with --embedded: the embedded silo routes with this model (surge train)");
+        var html = CliOptions.Text("--html", "REPORT.html", "also write the report as a page: sojourn CDFs, queue and concurrency over time, misrouted tasks");
         var command = new Command("replay", "replay a workload against the cluster and report latencies, throughput and routing")
-            { workload, output, results, producers, allocate, model };
+            { workload, output, results, producers, allocate, model, html };
         connection.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -35,6 +37,8 @@ internal static class ReplayCommand
             var (report, finals) = await ReplayRun.RunWithResultsAsync(surge.Client, tasks, Path.GetFileName(path), options,
                 ProgressBars.Replay(context.Stderr), cancellationToken);
             if (result.GetValue(results) is { } resultsPath) await ResultsFile.WriteAsync(resultsPath, finals, cancellationToken);
+            if (result.GetValue(html) is { } htmlPath)
+                await ReplayHtml.Build($"surge replay {report.Workload}", [new ReplayRunResults(report.Mode, report, finals)]).WriteAsync(htmlPath, cancellationToken);
             await File.WriteAllTextAsync(result.GetRequiredValue(output), report.ToJson(indented: true) + Environment.NewLine, cancellationToken);
             context.Stdout.WriteLine(report.ToJson());
             return report.Completed + report.Failed + report.Rejected == report.Tasks ? SurgeCli.Ok : SurgeCli.Failed;

@@ -23,8 +23,9 @@ internal static class SimulateAutoscaleCommand
         var max = CliOptions.OptionalInt("--max", 1, 1000, "N", "most pods (default 10, at least --min)");
         var kedaTarget = CliOptions.OptionalInt("--keda-target", 1, 1_000_000, "N", "the queue-proportional reference's tasks a pod (default --slots-per-pod)");
         var quiet = CliOptions.Flag("--quiet", "only the summary lines, not Surge's timeline");
+        var html = CliOptions.Text("--html", "TIMELINE.html", "also write a page: backlog, slots, pods requested and pods ready over time, per policy");
         var command = new Command("simulate-autoscale", "the real autoscale policy against a simulated cluster, beside reference policies")
-            { workload, podStartDelay, slotsPerPod, maxConcurrency, min, max, kedaTarget, quiet };
+            { workload, podStartDelay, slotsPerPod, maxConcurrency, min, max, kedaTarget, quiet, html };
         command.SetAction(result =>
         {
             var tasks = WorkloadReader.Read(result.GetRequiredValue(workload)).Select(t => new SimulatedTask(t.AtMs, t.DurationMs)).ToList();
@@ -48,6 +49,8 @@ internal static class SimulateAutoscaleCommand
                 OraclePolicy.Run(tasks, options),
             };
             var stdout = context.Stdout;
+            if (result.GetValue(html) is { } htmlPath)
+                File.WriteAllText(htmlPath, AutoscaleHtml.Build($"{tasks.Count} tasks of {Path.GetFileName(result.GetRequiredValue(workload))}; pods start in {options.PodStartDelay.TotalSeconds:0} s, {options.SlotsPerPod} slots a pod (in-silo up to {options.MaxConcurrencyPerPod}), {options.MinReplicas}-{options.MaxReplicas} pods.", results).Render());
             if (!result.GetValue(quiet))
             {
                 stdout.WriteLine($"# surge: {tasks.Count} tasks, pods start in {options.PodStartDelay.TotalSeconds:0}s, {options.SlotsPerPod} slots a pod (in-silo up to {options.MaxConcurrencyPerPod}), {options.MinReplicas}-{options.MaxReplicas} pods");

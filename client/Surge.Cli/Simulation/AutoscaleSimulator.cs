@@ -2,8 +2,12 @@ namespace Surge.Cli.Simulation;
 
 /// <summary>The summary the simulator prints for one policy.</summary>
 /// <see cref="LastBacklogMs"/>: the last moment anything was queued.
+/// <see cref="Samples"/>: the cluster once a simulated second, for <c>--html</c>.
 public sealed record SimulationResult(string Policy, double P95WaitMs, int MaxBacklog, double PodSeconds, int ScaleEvents, double TimeToDrainS, IReadOnlyList<string> Timeline,
-    double LastBacklogMs = 0);
+    double LastBacklogMs = 0, IReadOnlyList<SimulationSample>? Samples = null);
+
+/// <summary>The simulated cluster at one moment: queued tasks, slots of the ready pods, pods asked for, pods ready.</summary>
+public readonly record struct SimulationSample(double AtS, int Backlog, int Slots, int PodsRequested, int PodsReady);
 
 /// <summary>Runs a workload through a simulated cluster under one policy, on a virtual clock, in 10 ms steps.</summary>
 public static class AutoscaleSimulator
@@ -20,6 +24,7 @@ public static class AutoscaleSimulator
         policy.Start(cluster);
         var waits = new List<double>(tasks.Count);
         var timeline = new List<string>();
+        var samples = new List<SimulationSample>();
         int next = 0, maxBacklog = 0, arrivedThisSecond = 0, startedThisSecond = 0;
         double startedMsThisSecond = 0, peakAtMs = 0, drainedAtMs = 0, lastBacklogMs = 0;
         var meanDurationMs = 0.0;
@@ -44,6 +49,7 @@ public static class AutoscaleSimulator
             {
                 if (startedThisSecond > 0) meanDurationMs = startedMsThisSecond / startedThisSecond;
                 policy.Tick(cluster, new SimulationSignals(arrivedThisSecond, meanDurationMs));
+                samples.Add(new SimulationSample(cluster.NowMs / 1000, cluster.Queue.Count, cluster.Ready.Sum(p => p.Limit), cluster.Replicas, cluster.Ready.Count()));
                 arrivedThisSecond = startedThisSecond = 0;
                 startedMsThisSecond = 0;
             }
@@ -52,7 +58,7 @@ public static class AutoscaleSimulator
         }
         var p95 = Percentiles.Of(waits, 0.95);
         return new SimulationResult(policy.Name, Math.Round(p95, 1), maxBacklog, Math.Round(cluster.PodMilliseconds / 1000, 1), cluster.ScaleEvents,
-            Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline, lastBacklogMs);
+            Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline, lastBacklogMs, samples);
     }
 
     /// <summary>The simulation's clock: the real policy reads time from it.</summary>

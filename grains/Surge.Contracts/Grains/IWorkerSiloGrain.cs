@@ -43,7 +43,8 @@ public sealed record PoolStats(
     [property: Id(14)] double PredictedMsTotal = 0,
     [property: Id(15)] bool SizedBySilo = false);
 
-/// <summary>How one silo runs tasks. <see cref="ModelVersion"/>: the trained model it routes with, null while only the baseline runs.</summary>
+/// <summary>How one silo runs tasks. <see cref="ModelVersion"/>: the trained model it routes with, null while only the baseline runs.
+/// <see cref="CacheHitRatio"/>: the share of hits among this silo's last 1,000 result cache lookups, null before the first.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloInfo(
     [property: Id(0)] string Silo,
@@ -51,4 +52,5 @@ public sealed record SiloInfo(
     [property: Id(2)] int MaxConcurrency,
     [property: Id(3)] string[] TaskTypes,
     [property: Id(4)] string? ModelVersion = null,
-    [property: Id(5)] double? RoutingAccuracy = null);
+    [property: Id(5)] double? RoutingAccuracy = null,
+    [property: Id(6)] double? CacheHitRatio = null);

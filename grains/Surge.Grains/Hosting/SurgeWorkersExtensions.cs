@@ -83,6 +83,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<SiloTaskDigest>(); // the shards active here publish into it; /api/status reads it per silo
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelGauges>();
     }
 
     // The classifier and the silo's pools, and what they run on: routing, handlers, task events, drain, pool gauges.
@@ -117,6 +118,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolWaitGauges>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHandlerSource, SimulateHandlerSource>()); // only where Surge:Workers:Simulate is on
     }
 

@@ -1,12 +1,25 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Surge.Telemetry;
 using Surge.Workers;
 
 namespace Surge.Policies;
 
-/// <summary>Which tasks may be answered from the result cache, and under which key.</summary>
+/// <summary>Which tasks may be answered from the result cache, under which key, and how often it answered on this silo.</summary>
 internal sealed class ResultCache(IOptions<TaskPoliciesOptions> policies, HandlerRegistry handlers)
 {
+    private readonly RecentShare _hits = new();
+
+    /// <summary>The share of hits among this silo's last <see cref="RecentShare.Window"/> lookups; null before the first.</summary>
+    public double? HitRatio => _hits.Share;
+
+    /// <summary>Counts one lookup of a task of <paramref name="type"/>: the metric and this silo's live hit ratio.</summary>
+    public void Count(string type, bool hit)
+    {
+        SurgeMeter.ResultCacheRequests.Add(1, new KeyValuePair<string, object?>("type", type), new KeyValuePair<string, object?>("outcome", hit ? "hit" : "miss"));
+        _hits.Record(hit);
+    }
+
     /// <summary>The cache key of a task whose type is deterministic; null when its results are not cached.</summary>
     public string? KeyOf(TaskSpec spec)
     {

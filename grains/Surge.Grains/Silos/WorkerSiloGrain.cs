@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Surge.Policies;
 using Surge.Pools;
 using Surge.Prediction;
 using Surge.Prediction.Models;
@@ -15,7 +16,7 @@ namespace Surge.Silos;
 /// </summary>
 [SiloKeyedPlacement]
 internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo,
-    HistoryBuffer history, ModelPredictor predictor, RoutingScore score, SiloTaskDigest tasks) : Grain, IWorkerSiloGrain, IPoolControl, IPredictorControl
+    HistoryBuffer history, ModelPredictor predictor, RoutingScore score, SiloTaskDigest tasks, ResultCache cache) : Grain, IWorkerSiloGrain, IPoolControl, IPredictorControl
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,7 +38,7 @@ internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers
     }
 
     private SiloInfo Info() => new(this.GetPrimaryKeyString(),
-        routing.Value.Mode, pools.MaxConcurrency, [.. handlers.Types.Order()], predictor.Model?.Version, score.Accuracy);
+        routing.Value.Mode, pools.MaxConcurrency, [.. handlers.Types.Order()], predictor.Model?.Version, score.Accuracy, cache.HitRatio);
 
     public Task<int> SetConcurrencyAsync(PoolKind pool, int limit) => Task.FromResult(pools.SetLimit(pool, limit));
 

@@ -60,13 +60,17 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
     }
 
     // How good the prediction and the routing were, once the truth is known. The single pool has nothing to get right.
+    // model_version: the version that predicts this type now, which is the one that predicted it unless a new model
+    // came in while it ran; "none" where routing did not use a prediction (type, oracle).
     private void Measure(WorkItem item, double durationMs)
     {
+        var version = predictor.VersionFor(item.Spec.Type);
         if (item.PredictedMs is > 0 and var predicted)
-            SurgeMeter.PredictionRatio.Record(durationMs / predicted, new KeyValuePair<string, object?>("type", item.Spec.Type));
+            SurgeMeter.PredictionRatio.Record(durationMs / predicted, new("type", item.Spec.Type), new("model_version", version));
         if (item.Pool is not (PoolKind.Short or PoolKind.Long)) return;
         var belongs = durationMs < routing.Value.ShortThresholdMs ? PoolKind.Short : PoolKind.Long;
-        SurgeMeter.Routed.Add(1, new("pool", item.Pool.Name()), new("correct", item.Pool == belongs ? "true" : "false"));
+        SurgeMeter.Routed.Add(1, new("pool", item.Pool.Name()), new("correct", item.Pool == belongs ? "true" : "false"),
+            new("model_version", routing.Value.Mode == RoutingMode.Predicted ? version : "none"));
         score.Record(item.Pool == belongs);
     }
 

@@ -10,13 +10,16 @@ internal sealed partial class TaskShardGrain
         if (cache.KeyOf(spec) is not { } key) return null;
         try
         {
+            var cached = await GrainFactory.GetGrain<IResultCacheGrain>(key).GetAsync();
+            cache.Count(spec.Type, hit: cached is not null);
             // Not "hit ? hit.Result : null": null converts to an empty ReadOnlyMemory, which would be a hit.
-            if (await GrainFactory.GetGrain<IResultCacheGrain>(key).GetAsync() is not { } hit) return null;
+            if (cached is not { } hit) return null;
             return hit.Result;
         }
         catch (Exception e)
         {
             LogCacheUnavailable(spec.Id, e.Message);
+            cache.Count(spec.Type, hit: false); // it runs: a miss for whoever reads the ratio
             return null;
         }
     }

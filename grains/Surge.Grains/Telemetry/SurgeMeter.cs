@@ -25,11 +25,11 @@ public static class SurgeMeter
     /// <summary>Time from submission to a final state, by pool and type: what the caller waited.</summary>
     internal static readonly Histogram<double> SojournDuration = Meter.CreateHistogram<double>("surge.task.sojourn.duration", "s", "Time from submission to a final state");
 
-    /// <summary>Actual over predicted duration of a finished task, by type: 1 is a perfect prediction.</summary>
+    /// <summary>Actual over predicted duration of a finished task, by type and model_version: 1 is a perfect prediction.</summary>
     internal static readonly Histogram<double> PredictionRatio = Meter.CreateHistogram("surge.prediction.ratio", null,
         "Actual duration over predicted duration", null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 0.8, 1.25, 2, 4] });
 
-    /// <summary>Finished tasks by whether the pool they were routed to matched their actual duration.</summary>
+    /// <summary>Finished tasks by pool, whether the pool they were routed to matched their actual duration, and model_version.</summary>
     internal static readonly Counter<long> Routed = Meter.CreateCounter<long>("surge.routing.outcomes", "{task}", "Finished tasks by pool and whether their actual duration belonged there");
 
     /// <summary>Failed attempts that will run again, by type.</summary>
@@ -45,6 +45,10 @@ public static class SurgeMeter
 
     /// <summary>Client calls refused by the access filter, by interface and the role they needed ("none": internal to the silos).</summary>
     internal static readonly Counter<long> AccessDenied = Meter.CreateCounter<long>("surge.access.denied", "{call}", "Client calls refused: internal to the silos, or the caller's role too low");
+
+    /// <summary>Result cache lookups of deterministic types, by type and outcome (hit or miss; a cache that cannot be reached is a miss).</summary>
+    internal static readonly Counter<long> ResultCacheRequests = Meter.CreateCounter<long>("surge.result_cache.requests", "{request}",
+        "Result cache lookups, by type and outcome (hit, miss)");
 
     /// <summary>Handler run time, by pool and type.</summary>
     internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("surge.task.run.duration", "s", "Time a task's handler ran");

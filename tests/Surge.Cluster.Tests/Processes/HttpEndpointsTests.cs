@@ -134,6 +134,9 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
             using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--feature", "kind=grafana", "--wait");
             Assert.True(cli.ExitCode == 0, cli.Stderr);
         }
+        // The cache-hit panel's series: a lookup of a deterministic type.
+        using (var cached = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", SiloProcessFixture.CachedType, "--payload", "{\"panel\":\"grafana\"}", "--wait"))
+            Assert.True(cached.ExitCode == 0, cached.Stderr);
         var dashboard = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "helm", "surge", "dashboards", "surge-dashboard.json"));
         var queried = SeriesName().Matches(dashboard).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToList();
         Assert.NotEmpty(queried);

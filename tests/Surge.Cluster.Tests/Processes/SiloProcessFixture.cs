@@ -13,6 +13,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     public const string Password = "process-tests-password";
     public const string Token = "process-tests-bearer-token";
 
+    /// <summary>A task type whose results are cached (<c>Deterministic</c>): it echoes its payload.</summary>
+    public const string CachedType = "cached";
+
     private ChildProcess? _silo;
 
     public int GatewayPort { get; } = Repo.FreePort();
@@ -25,7 +28,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         _silo = ChildProcess.StartDotnet(Repo.SiloDll,
             $"--Surge:Ports:Silo={siloPort}", $"--Surge:Ports:PrimarySilo={siloPort}", $"--Surge:Ports:Gateway={GatewayPort}",
             $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16",
-            $"--Surge:Http:Auth:Users:{User}={Password}", $"--Surge:Http:Auth:Tokens:tests={Token}");
+            $"--Surge:Http:Auth:Users:{User}={Password}", $"--Surge:Http:Auth:Tokens:tests={Token}",
+            // A deterministic type, so the result cache has lookups to count: cat answers with its payload.
+            $"--Surge:Programs:{CachedType}:Executable=/bin/cat", $"--Surge:Policies:Types:{CachedType}:Deterministic=true");
         var silo = _silo;
         await Repo.WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo",
             () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Surge.Client;
+using Surge.Cluster.Tests.Helm;
+
+namespace Surge.Cluster.Tests.Processes;
+
+/// <summary>
+/// The series operators asked for, on a real silo process: result cache hits and misses, the model version on
+/// prediction metrics and the active model, and every series the chart's PrometheusRule alerts on.
+/// </summary>
+[Collection("silo-process")]
+public partial class MetricsSeriesTests(SiloProcessFixture silo)
+{
+    private readonly HttpClient _http = silo.Http();
+
+    [Fact]
+    public async Task Metrics_CachedTypeRunTwice_HitAndMissCountedAndTheHitRatioInStatus()
+    {
+        using var host = await StartClientAsync();
+        var surge = host.Services.GetRequiredService<ISurgeClient>();
+        var payload = $$"""{"n":"{{Guid.NewGuid():N}}"}""";
+
+        var first = await surge.RunAsync(TaskSpec.Create(SiloProcessFixture.CachedType, payload));
+        var second = await surge.RunAsync(TaskSpec.Create(SiloProcessFixture.CachedType, payload));
+
+        Assert.Equal(TaskState.Succeeded, first.State);
+        Assert.False(first.FromCache);
+        Assert.True(second.FromCache, "the second run of the same payload is answered from the cache");
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.True(CacheCount(metrics, "hit") >= 1, metrics);
+        Assert.True(CacheCount(metrics, "miss") >= 1, metrics);
+        using var status = JsonDocument.Parse(await _http.GetStringAsync("/api/status"));
+        var ratio = status.RootElement.GetProperty("silos")[0].GetProperty("cache_hit_ratio");
+        Assert.Equal(JsonValueKind.Number, ratio.ValueKind);
+        Assert.InRange(ratio.GetDouble(), double.Epsilon, 1);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_PredictedTasksFinished_ModelVersionOnPredictionSeriesAndTheActiveModelServed()
+    {
+        using var host = await StartClientAsync();
+        var surge = host.Services.GetRequiredService<ISurgeClient>();
+        for (var i = 0; i < 7; i++) // one type, one after another: the baseline predicts once it has seen five
+            Assert.Equal(TaskState.Succeeded, (await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":2}"""))).State);
+
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.Matches(ActiveModel(), metrics);
+        Assert.Matches(Labelled("surge_prediction_ratio_bucket"), metrics);
+        Assert.Matches(Labelled("surge_routing_outcomes_total"), metrics);
+        await host.StopAsync();
+    }
+
+    // Like the Grafana dashboard's test: an alert on a series nothing serves would never fire.
+    [Fact]
+    public async Task PrometheusRule_EverySeriesItQueries_IsServed()
+    {
+        using var host = await StartClientAsync();
+        var surge = host.Services.GetRequiredService<ISurgeClient>();
+        Assert.True((await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":"never"}"""))).DeadLettered);
+        Assert.Equal(TaskState.Succeeded, (await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":2}"""))).State);
+
+        var alerts = await PrometheusRuleTests.AlertsAsync();
+        var queried = alerts.Values.SelectMany(e => SeriesName().Matches(e)).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToList();
+        Assert.Equal(4, alerts.Count);
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.All(queried, name => Assert.Matches(new Regex($"^{name}[{{ ]", RegexOptions.Multiline), metrics));
+        await host.StopAsync();
+    }
+
+    private static double CacheCount(string metrics, string outcome)
+        => CacheLine().Matches(metrics).Where(m => m.Groups["labels"].Value.Contains($"outcome=\"{outcome}\"") && m.Groups["labels"].Value.Contains($"type=\"{SiloProcessFixture.CachedType}\""))
+            .Sum(m => double.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static Regex Labelled(string series) => new($"^{series}\\{{[^}}]*model_version=\"[^\"]+\"", RegexOptions.Multiline);
+
+    [GeneratedRegex(@"^surge_result_cache_requests_total\{(?<labels>[^}]*)\} (?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex CacheLine();
+
+    [GeneratedRegex(@"^surge_model_active\{[^}]*model_version=""[^""]+""[^}]*\} 1", RegexOptions.Multiline)]
+    private static partial Regex ActiveModel();
+
+    [GeneratedRegex(@"surge_[a-z_]+")]
+    private static partial Regex SeriesName();
+
+    // A service's Surge client, in this test process, through the silo process's gateway.
+    private async Task<IHost> StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
