@@ -44,6 +44,7 @@ internal sealed partial class PoolHosts
     public PoolHosts(PoolShape shape, ILocalSiloDetails local, PoolRunner pools, TimeProvider time, ILogger<PoolHosts> logger, IServiceProvider services)
     {
         _shape = shape;
+        HostsEveryPool = shape.Mode == RoutingMode.Single ? shape.Hosts(PoolKind.Single) : shape.Hosts(PoolKind.Short) && shape.Hosts(PoolKind.Long);
         _local = local;
         _membership = services.GetService<IClusterMembershipService>();
         _metadata = services.GetService<ISiloMetadataCache>();
@@ -56,7 +57,7 @@ internal sealed partial class PoolHosts
     public string Here => _here ??= _local.SiloAddress.ToParsableString();
 
     /// <summary>This silo hosts every pool its routing mode can pick: its shards dispatch here without routing first.</summary>
-    public bool HostsEveryPool => _shape.Mode == RoutingMode.Single ? _shape.Hosts(PoolKind.Single) : _shape.Hosts(PoolKind.Short) && _shape.Hosts(PoolKind.Long);
+    public bool HostsEveryPool { get; }
 
     /// <summary>
     /// The silo for a task of <paramref name="pool"/>: this one if it hosts the pool and is not draining, else one at
