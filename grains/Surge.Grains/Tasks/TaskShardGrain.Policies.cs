@@ -56,7 +56,7 @@ internal sealed partial class TaskShardGrain
             if (!_records.TryGetValue(taskId, out record)) return null;
             var held = false;
             if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true) == Entities.Admission.Held;
-            var transition = TaskLifecycle.RetryDeadLetter(record, held ? null : Target(record.Spec), held);
+            var transition = TaskLifecycle.RetryDeadLetter(record, record.DeadLettered && !held ? Target(record.Spec) : null, held);
             if (transition.Refusal is { } refusal) throw refusal;
             try
             {
