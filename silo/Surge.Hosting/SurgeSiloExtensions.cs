@@ -61,7 +61,8 @@ public static class SurgeSiloExtensions
         var redis = RedisOptions.From(builder.Configuration);
         // The drain timeout bounds the whole stop: the tasks' wait and Orleans' own leaving.
         var drain = builder.Configuration.GetSection(DrainOptions.Section).Get<DrainOptions>() ?? new DrainOptions();
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = drain.Timeout);
+        var group = builder.Configuration.GetSection(Surge.Silos.SiloGroupOptions.Section).Get<Surge.Silos.SiloGroupOptions>() ?? new Surge.Silos.SiloGroupOptions();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = group.StopTimeout(drain.Timeout)); // a spot silo: its reclaim notice
         builder.AddSurgeTracing(); // OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         builder.UseOrleans(silo =>
         {

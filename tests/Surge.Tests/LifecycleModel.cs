@@ -9,6 +9,8 @@ namespace Surge.Tests;
 /// A shard, executors on three silos and a client in miniature, driving <see cref="TaskLifecycle"/> the way the shard
 /// grain does: decide, commit to the store (which may fail), and only then make visible and carry out effects. Silos
 /// crash (their dispatches vanish) and the shard moves between live silos (their dispatches go on and report to it).
+/// With silo groups a dispatch goes where its pool is hosted: mostly the shard's silo, sometimes another, sometimes
+/// nowhere (no silo hosts the pool: the task waits undispatched).
 /// Tracks what clients saw and what handlers ran, so a test can check the invariants after every step.
 /// </summary>
 internal sealed class LifecycleModel
@@ -36,6 +38,15 @@ internal sealed class LifecycleModel
     private int _runsInBudget;
     private bool _entityTold;
     private Dispatch? _reporting; // the dispatch whose outcome is being stored: its run has ended
+    private string? _target; // where the last decision would dispatch
+
+    // Where a dispatch goes now (silo groups): the shard's silo, another that hosts the pool, or none.
+    private string? Target() => _target = _random.Next(8) switch
+    {
+        0 => null,
+        1 => Silos[(Array.IndexOf(Silos, _here) + 1 + _random.Next(2)) % Silos.Length],
+        _ => _here,
+    };
 
     public LifecycleModel(int seed)
     {
@@ -57,20 +68,21 @@ internal sealed class LifecycleModel
             Activate();
             return;
         }
-        switch (_random.Next(14))
+        switch (_random.Next(15))
         {
-            case 0: Change("submit", r => TaskLifecycle.Submit(r, _spec, _now, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
-            case 1: if (_stored is not null) Change("release", r => TaskLifecycle.Released(r!, _here)); break;
+            case 0: Change("submit", r => TaskLifecycle.Submit(r, _spec, _now, Target(), held: _spec.Entity is not null && _random.Next(2) == 0)); break;
+            case 1: if (_stored is not null) Change("release", r => TaskLifecycle.Released(r!, Target())); break;
             case 2: StartOne(); break;
             case 3: case 4: FinishOne(); break;
-            case 5: if (_stored is not null) Change("retry due", r => TaskLifecycle.RetryDue(r!, _here)); break;
+            case 5: if (_stored is not null) Change("retry due", r => TaskLifecycle.RetryDue(r!, Target())); break;
             case 6: if (_stored is not null) Change("cancel", r => TaskLifecycle.Cancel(r!, _now, RunAlive(r))); break;
             case 7: if (_stored is not null) Change("expire", r => TaskLifecycle.Expired(r!, "held too long", _now)); break;
-            case 8: if (_stored is { DeadLettered: true }) Change("dead-letter retry", r => TaskLifecycle.RetryDeadLetter(r!, _here, held: _spec.Entity is not null && _random.Next(2) == 0)); break;
+            case 8: if (_stored is { DeadLettered: true }) Change("dead-letter retry", r => TaskLifecycle.RetryDeadLetter(r!, Target(), held: _spec.Entity is not null && _random.Next(2) == 0)); break;
             case 9: Crash(); break;
             case 10: Move(); break;
             case 11: HandBack(); break;
             case 12: Upkeep(); break;
+            case 13: CrashOther(); break;
             default: Read(); break;
         }
     }
@@ -121,6 +133,14 @@ internal sealed class LifecycleModel
         _active = false;
     }
 
+    // Another silo crashes (one the shard sent a pool's work to): its dispatches vanish, the shard stays.
+    private void CrashOther()
+    {
+        var other = Silos[(Array.IndexOf(Silos, _here) + 1 + _random.Next(2)) % Silos.Length];
+        Log.Add($"crash of {other} with {_dispatches.Count(d => d.Silo == other)} dispatch(es) there");
+        _dispatches.RemoveAll(d => d.Silo == other);
+    }
+
     // The shard moves to another live silo (a silo joined); dispatches made where it was go on and report to it.
     private void Move()
     {
@@ -144,7 +164,7 @@ internal sealed class LifecycleModel
     private void Upkeep()
     {
         if (_stored is null || !TaskLifecycle.MayNeedRecovery(_stored)) return; // the lifecycle itself leaves a live run alone
-        Change("recover", r => TaskLifecycle.Recover(r!, _maxRecoveries, _here, _now, RunAlive(r)));
+        Change("recover", r => TaskLifecycle.Recover(r!, _maxRecoveries, Target(), _now, RunAlive(r)));
     }
 
     private void Read()
@@ -185,8 +205,16 @@ internal sealed class LifecycleModel
         if (transition.Has(TaskEffects.Dispatch))
         {
             if (_entityTold) throw Fail("dispatched after its entity was told it ended");
-            if (record.State != TaskState.Queued || record.RanOn != _here) throw Fail($"dispatched from a stored {record.State} on {record.RanOn}");
-            _dispatches.Add(new Dispatch(record.Attempts, _here));
+            if (record.State != TaskState.Queued || record.RanOn != _target || _target is null) throw Fail($"dispatched from a stored {record.State} on {record.RanOn}, to {_target}");
+            if (record.Silo != record.RanOn) throw Fail($"dispatched to {record.RanOn}, its status names {record.Silo}");
+            _dispatches.Add(new Dispatch(record.Attempts, _target));
+        }
+        if (transition.Has(TaskEffects.AwaitHost))
+        {
+            // No silo hosts its pool: it waits queued, with no dispatch of it named and none counted.
+            if (transition.Has(TaskEffects.Dispatch) || record.State != TaskState.Queued || record.RanOn is not null)
+                throw Fail($"waiting for a host as a stored {record.State} on {record.RanOn} with {transition.Effects}");
+            if (_dispatches.Any(d => d.Attempt == record.Attempts && !d.Cancelled && d != _reporting)) throw Fail("waiting for a host while its current attempt is out");
         }
         if (transition.Has(TaskEffects.CancelRun)) foreach (var d in _dispatches) d.Cancelled = true;
         if (transition.Has(TaskEffects.EndInEntity) || transition.Has(TaskEffects.DropFromEntity))

@@ -31,6 +31,20 @@ public class PoolLedgerTests
         ledger.Settle(item);
     }
 
+    [Theory]
+    [InlineData(PoolKind.Short)]
+    [InlineData(PoolKind.Long)]
+    public void Create_SiloHostsOnePool_ThatPoolHasEverySlot(PoolKind hosted)
+    {
+        var pools = PoolLayout.Create(new PoolShape(RoutingMode.Predicted, Adaptive: true, Pools: [hosted]), 8, new Workers.PoolsOptions(), TicksPerSecond);
+        var only = Assert.Single(pools);
+        Assert.Equal((hosted, 8, 8), (only.Kind, only.Limit, only.Max));
+    }
+
+    [Fact]
+    public void Create_SiloHostsNoPoolOfItsMode_NoPools()
+        => Assert.Empty(PoolLayout.Create(new PoolShape(RoutingMode.Single, Pools: [PoolKind.Short]), 8, new Workers.PoolsOptions(), TicksPerSecond));
+
     [Fact]
     public void Enqueue_LongTasksFillTheirPool_ShortStillStartsAtOnce()
     {

@@ -131,6 +131,44 @@ public class TaskLifecycleTests
         Assert.False(t.Has(TaskEffects.CancelRun));
     }
 
+    [Fact]
+    public void Submit_NoSiloHostsItsPool_WaitsQueuedUndispatchedAndUncounted()
+    {
+        var t = TaskLifecycle.Submit(null, Spec(), T0, here: null);
+        Assert.Equal((TaskState.Queued, 0, null, null), (t.Record!.State, t.Record.Attempts, t.Record.RanOn, t.Record.Silo));
+        Assert.True(t.Has(TaskEffects.AwaitHost));
+        Assert.False(t.Has(TaskEffects.Dispatch));
+
+        var still = TaskLifecycle.Recover(t.Record, 3, here: null, T0, runAlive: false);
+        Assert.Same(t.Record, still.Record); // nothing to store while it waits: upkeep only asks again
+        Assert.True(still.Has(TaskEffects.AwaitHost));
+
+        var dispatched = TaskLifecycle.Recover(t.Record, 3, "silo-b", T0, runAlive: false);
+        Assert.Equal((1, 0, "silo-b", "silo-b"), (dispatched.Record!.Attempts, dispatched.Record.Recoveries, dispatched.Record.RanOn, dispatched.Record.Silo));
+        Assert.True(dispatched.Has(TaskEffects.Dispatch));
+    }
+
+    [Fact]
+    public void Recover_SiloDiedAndNoSiloHostsItsPool_CountedAsARecoveryAndWaits()
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, "silo-b").Record!;
+        var waiting = TaskLifecycle.Recover(record, 3, here: null, T0, runAlive: false);
+        Assert.Equal((TaskState.Queued, 1, 1, null), (waiting.Record!.State, waiting.Record.Attempts, waiting.Record.Recoveries, waiting.Record.RanOn));
+        Assert.True(waiting.Has(TaskEffects.CountRecovery | TaskEffects.AwaitHost));
+
+        var again = TaskLifecycle.Recover(waiting.Record, 3, "silo-c", T0, runAlive: false).Record!;
+        Assert.Equal((2, 1), (again.Attempts, again.Recoveries)); // the stop counted once: its failed runs are still none
+    }
+
+    [Fact]
+    public void Finished_RanOnAnotherSilo_StatusKeepsTheSiloThatRanIt()
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, "silo-b").Record!;
+        var done = TaskLifecycle.Finished(record, Outcome(1, succeeded: true), OneAttempt, 0, T0).Record!;
+        Assert.Null(done.RanOn); // no run left
+        Assert.Equal("silo-b", done.ToStatus().Silo);
+    }
+
     /// <summary>
     /// Randomized runs of the lifecycle as the shard drives it: every change is committed to a store that fails at
     /// random (then nothing changes and no effect happens), silos crash (dispatches vanish, the shard recovers from

@@ -42,6 +42,11 @@ public sealed record TaskStatus
     [Id(17)] public int Recoveries { get; init; }
     /// <summary>Who submitted it (<see cref="TaskSpec.Submitter"/>): null when security was off or a silo submitted it (a schedule, a wave).</summary>
     [Id(18)] public string? Submitter { get; init; }
+    /// <summary>
+    /// The silo its latest attempt was dispatched to, whose pool ran (or runs) it: with silo groups, a silo of a group
+    /// that hosts its pool. Null before it is dispatched, or while it waits for a silo that hosts its pool.
+    /// </summary>
+    [Id(19)] public string? Silo { get; init; }
 
     /// <summary>True once it succeeded, failed for good or was cancelled: waiting longer changes nothing.</summary>
     public bool IsFinal => State.IsFinal();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Surge.Autoscale;
 using Surge.Caps;
 using Surge.Entities;
@@ -32,6 +33,8 @@ public static class SurgeWorkersExtensions
         builder.Services.AddSurgeWorkers(configure);
         if (!first) return builder;
         builder.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        // Each silo tells the others its group and pools (Surge:Silo), so shards send a pool's work only where it runs.
+        builder.UseSiloMetadata(SiloGroupMetadata.Of(builder.Configuration));
         builder.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
         return builder;
     }
@@ -105,12 +108,17 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ITaskEvents, GrainTaskEvents>();
         services.TryAddSingleton<IRunLog>(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.RunLog is { } dir ? new FileRunLog(dir) : NoRunLog.Instance);
         // The pools size themselves whenever the autoscaler is on: it decides pods, and keeps out of a slot's way.
+        // A silo of a group runs only the pools it hosts (Surge:Silo:Pools).
         services.AddSingleton(sp => new PoolShape(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Mode,
-            Adaptive: sp.GetRequiredService<IOptions<AutoscaleOptions>>().Value.Enabled));
+            Adaptive: sp.GetRequiredService<IOptions<AutoscaleOptions>>().Value.Enabled,
+            Pools: [.. sp.GetRequiredService<IOptions<SiloGroupOptions>>().Value.Pools]));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TaskOptions>>().Value is var t ? new RunBounds(t.MaxTimeout, t.MaxResultBytes, TaskOptions.Section) : null!);
         services.AddSingleton<PoolRunner>();
         services.AddSingleton<Classifier>();
         services.AddSingleton<TaskDispatchPath>();
+        services.AddSingleton<PoolHosts>();
+        // An interruptible (spot) silo's stop is bounded by the reclaim notice, not the drain timeout.
+        services.AddOptions<DrainOptions>().PostConfigure<IOptions<SiloGroupOptions>>((d, g) => d.Timeout = g.Value.StopTimeout(d.Timeout));
         services.AddSingleton<DispatchOutbox>();
         services.AddOptions<PredictorOptions>().PostConfigure<IOptions<RoutingOptions>>((p, r) => p.ScoringThresholdMs = r.Value.ShortThresholdMs);
         services.AddSingleton<DrainSignal>();

@@ -9,7 +9,17 @@ internal static class PoolLayout
     {
         // A plain FIFO queue with every slot: the honest baseline, with nothing reserved for work that never comes.
         if (shape.Mode == RoutingMode.Single)
-            return [new PoolSlots(PoolKind.Single, 1, maxConcurrency, maxConcurrency) { SizedBySilo = shape.Adaptive }];
+            return shape.Hosts(PoolKind.Single) ? [new PoolSlots(PoolKind.Single, 1, maxConcurrency, maxConcurrency) { SizedBySilo = shape.Adaptive }] : [];
+
+        // A silo of a group that hosts one of the two pools (silo groups): that pool has the whole silo, since no
+        // other work here could need a slot; its own Min/Max/Initial still bound it.
+        if (shape.Hosts(PoolKind.Short) != shape.Hosts(PoolKind.Long))
+        {
+            var (kind, only) = shape.Hosts(PoolKind.Short) ? (PoolKind.Short, options.Short) : (PoolKind.Long, options.Long);
+            var max = Max(only, maxConcurrency);
+            return [new PoolSlots(kind, only.Min, max, only.Initial != 0 ? only.Initial : max) { SizedBySilo = shape.Adaptive }];
+        }
+        if (!shape.Hosts(PoolKind.Short)) return [];
 
         var shortMax = Max(options.Short, maxConcurrency);
         var longMax = Max(options.Long, maxConcurrency);
@@ -33,6 +43,10 @@ internal static class PoolLayout
 
 /// <summary>
 /// Which layout this silo's pools take, handed over by the composition root so pools need not know routing or the
-/// autoscaler: the routing mode, and whether the pools size themselves (the autoscaler is on) or keep their limits.
+/// autoscaler: the routing mode, whether the pools size themselves (the autoscaler is on) or keep their limits, and
+/// the pools this silo hosts (<c>Surge:Silo:Pools</c>; null or empty: all).
 /// </summary>
-internal sealed record PoolShape(RoutingMode Mode, bool Adaptive = false);
+internal sealed record PoolShape(RoutingMode Mode, bool Adaptive = false, IReadOnlyCollection<PoolKind>? Pools = null)
+{
+    public bool Hosts(PoolKind pool) => Pools is not { Count: > 0 } || Pools.Contains(pool);
+}

@@ -2,7 +2,10 @@ using Surge.Pools;
 
 namespace Surge.Routing;
 
-/// <summary>Splits a batch of ready tasks by the pool <see cref="TaskRouter"/> picks for each, keeping their order within a pool.</summary>
+/// <summary>
+/// Splits a batch of ready tasks by the pool <see cref="TaskRouter"/> picks for each, keeping their order within a pool.
+/// A task its shard already routed (to find a silo that hosts its pool) keeps that pool.
+/// </summary>
 internal sealed class Classifier(TaskRouter router)
 {
     public IEnumerable<(PoolKind Pool, PoolBatch Batch)> Split(DispatchBatch batch)
@@ -14,7 +17,7 @@ internal sealed class Classifier(TaskRouter router)
         for (var i = 0; i < routed.Length; i++)
         {
             var item = batch.Items[i];
-            var decision = router.Route(item.Spec);
+            var decision = item.Pool is { } chosen ? new RouteDecision(chosen, item.PredictedMs, item.MemoryMb) : router.Route(item.Spec);
             routed[i] = (decision.Pool, new PoolWork(item.Spec, item.Attempt, decision.PredictedMs, decision.MemoryMb, item.TraceParent));
             mixed |= only is { } o && o != decision.Pool;
             only ??= decision.Pool;

@@ -28,6 +28,18 @@ public sealed class SiloGroupOptions
     /// </summary>
     public bool Interruptible { get; set; }
 
+    /// <summary>Default of <see cref="ReclaimNotice"/>: under the two minutes' notice a spot reclaim gives.</summary>
+    public static readonly TimeSpan DefaultReclaimNotice = TimeSpan.FromSeconds(110);
+
+    /// <summary>
+    /// How long an <see cref="Interruptible"/> silo may take to stop after SIGTERM: its drain timeout, in place of
+    /// <c>Surge:Drain:Timeout</c>. Default 110 s, within the two minutes AWS gives a spot instance; 1 s to 10 minutes.
+    /// </summary>
+    public TimeSpan ReclaimNotice { get; set; } = DefaultReclaimNotice;
+
+    /// <summary>How long this silo's stop may take: its <see cref="ReclaimNotice"/> when interruptible, else <paramref name="drainTimeout"/> (<c>Surge:Drain:Timeout</c>).</summary>
+    public TimeSpan StopTimeout(TimeSpan drainTimeout) => Interruptible ? ReclaimNotice : drainTimeout;
+
     /// <summary>True when this silo hosts <paramref name="pool"/>.</summary>
     public bool Hosts(PoolKind pool) => Pools.Count == 0 || Pools.Contains(pool);
 }

@@ -12,6 +12,8 @@ internal sealed partial class SiloGroupOptionsValidator : IValidateOptions<SiloG
             failures.Add($"{SiloGroupOptions.Section}:Group is '{options.Group}'; set lowercase letters, digits and '-', starting with a letter, at most 40 characters (default '{SiloGroupOptions.DefaultGroup}').");
         foreach (var pool in options.Pools.Where(p => !Enum.IsDefined(p)).Distinct())
             failures.Add($"{SiloGroupOptions.Section}:Pools has {pool}; set short, long or single (or leave it empty for every pool).");
+        if (options.ReclaimNotice < TimeSpan.FromSeconds(1) || options.ReclaimNotice > TimeSpan.FromMinutes(10))
+            failures.Add($"{SiloGroupOptions.Section}:ReclaimNotice is {options.ReclaimNotice}; set 00:00:01 to 00:10:00 (default 00:01:50).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -30,6 +30,8 @@ internal enum TaskEffects
     CountPoison = 1 << 10,
     /// <summary>Count a crash recovery (log).</summary>
     CountRecovery = 1 << 11,
+    /// <summary>No silo hosts the task's pool now: it waits queued and undispatched (log, metric); upkeep tries again.</summary>
+    AwaitHost = 1 << 12,
 }
 
 /// <summary>

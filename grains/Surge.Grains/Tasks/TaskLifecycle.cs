@@ -14,12 +14,14 @@ namespace Surge.Tasks;
 /// (but for the silo of a run that is over); a dispatch is stored before it happens, with its attempt counted and the
 /// silo it runs on (<see cref="TaskRecord.RanOn"/>), so a handler runs at most MaxAttempts + MaxCrashRecoveries times
 /// per budget and a run is started again only once the silo that ran it is gone; an entity hears that its event is
-/// over only when the record is final and no run of it is left.
+/// over only when the record is final and no run of it is left. Where a dispatch goes (<c>here</c> in each rule) is the
+/// silo that hosts the task's pool, not necessarily the shard's: null when no silo hosts it now, and then the task
+/// waits queued and undispatched, its attempt not counted, until the shard's upkeep finds a silo (silo groups).
 /// </remarks>
 internal static class TaskLifecycle
 {
     /// <summary>A new submission, dispatched on silo <paramref name="here"/>. <paramref name="held"/>: an entity event its entity holds for a predecessor.</summary>
-    public static Transition Submit(TaskRecord? current, TaskSpec spec, DateTimeOffset now, string here, bool held = false)
+    public static Transition Submit(TaskRecord? current, TaskSpec spec, DateTimeOffset now, string? here, bool held = false)
     {
         if (current is not null) return new(current); // the first submission stands
         var record = new TaskRecord { Spec = spec, State = TaskState.Held, SubmittedAt = now };
@@ -33,7 +35,7 @@ internal static class TaskLifecycle
                 TaskEffects.WakeWaiters);
 
     /// <summary>Its entity released a held event: it runs now, on <paramref name="here"/>.</summary>
-    public static Transition Released(TaskRecord record, string here)
+    public static Transition Released(TaskRecord record, string? here)
         => record.State == TaskState.Held ? Dispatch(record, here, TaskEffects.None) : new(record);
 
     /// <summary>A pool started attempt <paramref name="start"/>.Attempt, in the pool its classifier chose. Only the current dispatch moves the record.</summary>
@@ -62,7 +64,7 @@ internal static class TaskLifecycle
         {
             // Handed back before it started: un-dispatched, so running it elsewhere is not counted as a crash.
             return current && record.State is TaskState.Queued or TaskState.Running
-                ? new(record with { State = TaskState.Queued, Attempts = record.Attempts - 1, RanOn = null, StartedAt = null })
+                ? new(record with { State = TaskState.Queued, Attempts = record.Attempts - 1, RanOn = null, StartedAt = null, Silo = null })
                 : new(record);
         }
         if (!outcome.Succeeded && (!current || record.State == TaskState.Retrying)) return new(record);
@@ -95,7 +97,7 @@ internal static class TaskLifecycle
     }
 
     /// <summary>A retry's time came: the next attempt is dispatched on <paramref name="here"/>.</summary>
-    public static Transition RetryDue(TaskRecord record, string here)
+    public static Transition RetryDue(TaskRecord record, string? here)
         => record.State == TaskState.Retrying ? Dispatch(record with { NextAttemptAt = null }, here, TaskEffects.None) : new(record);
 
     /// <summary>
@@ -127,7 +129,7 @@ internal static class TaskLifecycle
     /// A dead letter runs again with a fresh budget. An entity event goes back to its entity first, which may hold it
     /// (<paramref name="held"/>) until what runs there now has ended.
     /// </summary>
-    public static Transition RetryDeadLetter(TaskRecord record, string here, bool held)
+    public static Transition RetryDeadLetter(TaskRecord record, string? here, bool held)
     {
         if (!record.DeadLettered)
         {
@@ -149,7 +151,7 @@ internal static class TaskLifecycle
     /// poison; a dispatch handed back before it started runs again uncounted. Retrying tasks keep their time; held
     /// events stay with their entity.
     /// </summary>
-    public static Transition Recover(TaskRecord record, int maxRecoveries, string here, DateTimeOffset now, bool runAlive)
+    public static Transition Recover(TaskRecord record, int maxRecoveries, string? here, DateTimeOffset now, bool runAlive)
     {
         if (record.State == TaskState.Retrying) return new(record, TaskEffects.ArmRetry);
         if (runAlive) return new(record);
@@ -160,7 +162,8 @@ internal static class TaskLifecycle
             return new(over, EndInEntity(over));
         }
         if (record.State is not (TaskState.Queued or TaskState.Running)) return new(record);
-        if (record.RanOn is null) return Dispatch(record, here, TaskEffects.None);
+        // Undispatched (handed back, or waiting for a silo that hosts its pool): it goes now, uncounted, if one does.
+        if (record.RanOn is null) return here is null ? new(record, TaskEffects.AwaitHost) : Dispatch(record, here, TaskEffects.None);
         var stops = record.Recoveries + 1;
         if (record.Recoveries >= maxRecoveries)
         {
@@ -179,13 +182,24 @@ internal static class TaskLifecycle
         => record.State is TaskState.Queued or TaskState.Running or TaskState.Retrying || record.RanOn is not null;
 
     // Stored with its attempt counted and its silo named before a classifier sees it: a crash cannot hide a run. Its
-    // pool is the classifier's choice, learnt when it starts.
-    private static Transition Dispatch(TaskRecord record, string here, TaskEffects effects)
-        => new(record with
+    // pool is the classifier's choice, learnt when it starts. With no silo to go to (no silo hosts its pool), it waits
+    // queued and undispatched: nothing runs, so nothing is counted, and Recover dispatches it once a silo does.
+    private static Transition Dispatch(TaskRecord record, string? here, TaskEffects effects)
+    {
+        var error = record.State == TaskState.Retrying ? record.Error : null;
+        if (here is null)
+        {
+            return new(record with
+            {
+                State = TaskState.Queued, Pool = null, PredictedMs = null, StartedAt = null, RanOn = null, Silo = null, Error = error,
+            }, effects | TaskEffects.AwaitHost);
+        }
+        return new(record with
         {
             State = TaskState.Queued, Attempts = record.Attempts + 1, Pool = null, PredictedMs = null,
-            StartedAt = null, RanOn = here, Error = record.State == TaskState.Retrying ? record.Error : null,
+            StartedAt = null, RanOn = here, Silo = here, Error = error,
         }, effects | TaskEffects.Dispatch);
+    }
 
     private static TaskEffects EndInEntity(TaskRecord record)
         => record.RanOn is null && record.State.IsFinal() ? EntityOnly(record, TaskEffects.EndInEntity) : TaskEffects.None;

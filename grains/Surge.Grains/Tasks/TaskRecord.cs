@@ -31,6 +31,11 @@ internal sealed record TaskRecord
     /// so a shard that comes back elsewhere knows whether the run may still go on (its silo is alive) or died with it.
     /// </summary>
     [Id(15)] public string? RanOn { get; init; }
+    /// <summary>
+    /// The silo its latest dispatch went to, kept after the run reports (unlike <see cref="RanOn"/>): where its pool ran
+    /// it. Null before a dispatch, and after one handed back unstarted.
+    /// </summary>
+    [Id(16)] public string? Silo { get; init; }
 
     public string Id => Spec.Id;
 
@@ -55,5 +60,6 @@ internal sealed record TaskRecord
         FromCache = FromCache,
         Recoveries = Recoveries,
         Submitter = Spec.Submitter,
+        Silo = Silo,
     };
 }

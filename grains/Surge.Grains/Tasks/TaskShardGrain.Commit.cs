@@ -69,6 +69,7 @@ internal sealed partial class TaskShardGrain
         if ((effects & TaskEffects.DisarmRetry) != 0) DisarmRetry(id);
         if ((effects & TaskEffects.CancelRun) != 0 && record.RanOn == Here) pools.Cancel(id); // it reports once its run has ended (one still in flight: see FlushAsync)
         if ((effects & TaskEffects.Dispatch) != 0) Dispatch(record);
+        else _routes.Remove(id); // routed to find a silo, and not dispatched after all
         if ((effects & TaskEffects.ArmRetry) != 0) ArmRetry(id, (record.NextAttemptAt ?? time.GetUtcNow()) - time.GetUtcNow());
         if ((effects & TaskEffects.WakeWaiters) != 0)
         {
@@ -120,6 +121,9 @@ internal sealed partial class TaskShardGrain
     {
         if (record?.RanOn is not { } ranOn) return false;
         if (ranOn == Here) return _inFlight.ContainsKey(record.Id) || pools.IsActive(record.Id);
+        // Sent by this activation to a silo that hosts its pool (silo groups): alive on its way, not if its batch failed.
+        if (_inFlight.ContainsKey(record.Id)) return true;
+        if (_undelivered.Contains(record.Id)) return false;
         var status = membership.CurrentSnapshot.Members.Values.FirstOrDefault(m => m.SiloAddress.ToParsableString() == ranOn)?.Status;
         return status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created or SiloStatus.ShuttingDown or SiloStatus.Stopping;
     }

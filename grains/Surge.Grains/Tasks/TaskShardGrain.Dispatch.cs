@@ -10,14 +10,34 @@ internal sealed partial class TaskShardGrain
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal); // dispatched, not yet in a pool
     private readonly Dictionary<Task, List<string>> _sent = []; // outbox batches this shard waits for, with its tasks in each
     private readonly Dictionary<Task, List<Activity>> _spans = []; // their dispatch spans, when traced
+    private readonly Dictionary<Task, string> _sentTo = []; // batches on their way to another silo's pools, with that silo
+    private readonly HashSet<string> _undelivered = new(StringComparer.Ordinal); // their batch to another silo failed
+    private readonly Dictionary<string, RouteDecision> _routes = new(StringComparer.Ordinal); // routed by Target, until dispatched
+
+    // Where a dispatch of the task goes, decided before it is stored so its record names the silo that will hold the
+    // run: this silo when it hosts every pool (one group: as before groups, the classifier routes later); otherwise the
+    // task is routed now and goes to a silo that hosts its pool, null when none does (it waits; see PoolHosts).
+    private string? Target(TaskSpec spec)
+    {
+        if (hosts.HostsEveryPool) return Here;
+        var route = router.Route(spec);
+        _routes[spec.Id] = route;
+        return hosts.Pick(route.Pool);
+    }
 
     // Called once the dispatch is stored. Its run counts as alive from now on (RunAlive), so no upkeep dispatches it
     // again while its batch is on its way. Its span, under the trace its record keeps, ends when the batch is queued.
     private void Dispatch(TaskRecord record)
     {
         _inFlight[record.Id] = _inFlight.GetValueOrDefault(record.Id) + 1;
+        _undelivered.Remove(record.Id);
         var span = TaskSpans.StartDispatch(record.Id, record.Spec.Type, record.Spec.TraceParent, record.Attempts, Here, _shard);
-        var queued = outbox.Send(new TaskDispatch(record.Spec, record.Attempts, span?.Id));
+        var remote = record.RanOn is { } silo && silo != Here ? silo : null;
+        var dispatch = _routes.Remove(record.Id, out var route)
+            ? new TaskDispatch(record.Spec, record.Attempts, span?.Id, route.Pool, route.PredictedMs, route.MemoryMb)
+            : new TaskDispatch(record.Spec, record.Attempts, span?.Id);
+        var queued = outbox.Send(dispatch, remote);
+        if (remote is not null) _sentTo.TryAdd(queued, remote);
         if (span is not null) (_spans.TryGetValue(queued, out var spans) ? spans : _spans[queued] = []).Add(span);
         if (_sent.TryGetValue(queued, out var ids))
         {
@@ -43,11 +63,16 @@ internal sealed partial class TaskShardGrain
         }
         if (_spans.Remove(queued, out var spans)) EndSpans(spans, failed);
         _sent.Remove(queued, out var ids);
+        _sentTo.Remove(queued, out var remote);
         foreach (var id in ids!)
         {
             if (--_inFlight[id] == 0) _inFlight.Remove(id);
+            // Another silo's pools refused the batch, or it never got there: not running there, so upkeep dispatches it again.
+            if (failed is not null && remote is not null) _undelivered.Add(id);
             // Cancelled while on its way: the cancel found nothing to stop then, so it is stopped now.
-            if (_records.GetValueOrDefault(id) is { } record && record.State.IsFinal() && record.RanOn == Here) pools.Cancel(id);
+            if (_records.GetValueOrDefault(id) is not { } record || !record.State.IsFinal() || failed is not null) continue;
+            if (record.RanOn == Here) pools.Cancel(id);
+            else if (record.RanOn is { } silo && silo == remote) _ = CancelRemoteRunAsync(id, silo);
         }
     }
 

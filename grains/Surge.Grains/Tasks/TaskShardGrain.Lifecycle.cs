@@ -45,9 +45,31 @@ internal sealed partial class TaskShardGrain
         if (outcome is { Succeeded: true, CacheKey: { } key } && _records.GetValueOrDefault(taskId) is { } open && !open.State.IsFinal())
             await RememberResultAsync(key, open.Spec.Type, outcome.Result);
         var now = time.GetUtcNow();
-        await ChangeAsync(taskId,
+        var from = _records.GetValueOrDefault(taskId)?.RanOn;
+        var finished = await ChangeAsync(taskId,
             r => r is null ? default : TaskLifecycle.Finished(r, outcome, policies.Value.For(r.Spec.Type), Random.Shared.NextDouble(), now),
             "the outcome");
+        if (!outcome.Ran && from is not null && from != Here && finished.Record is { State: TaskState.Queued, RanOn: null })
+            await RedispatchHandedBackAsync(taskId, from);
+    }
+
+    // Another silo handed the task back unstarted (it drains, or no longer hosts the pool): the task goes to another
+    // silo that hosts its pool now, not at the next upkeep, and that silo is left out of the choice for a while.
+    private async Task RedispatchHandedBackAsync(string taskId, string from)
+    {
+        hosts.Avoid(from);
+        if (!recovery.RedispatchOnActivation) return;
+        try
+        {
+            var max = options.Value.MaxCrashRecoveries;
+            var now = time.GetUtcNow();
+            await ChangeAsync(taskId, r => r is { State: TaskState.Queued, RanOn: null } ? TaskLifecycle.Recover(r, max, Target(r.Spec), now, RunAlive(r)) : default,
+                "the dispatch of a task handed back");
+        }
+        catch (SurgeStoreUnavailableException)
+        {
+            // Still queued and undispatched: the next upkeep dispatches it.
+        }
     }
 
     // Calls from an entity never wait for a task that is not stored yet: its submission may be waiting for that very
@@ -94,7 +116,7 @@ internal sealed partial class TaskShardGrain
             _releasedUnstored.Add(taskId);
             return EventRun.Running;
         }
-        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Here), "the release");
+        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Target(r.Spec)), "the release");
         return RunOf(released.Record);
     }
 

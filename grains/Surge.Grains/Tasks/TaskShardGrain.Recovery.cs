@@ -17,7 +17,7 @@ internal sealed partial class TaskShardGrain
         if (!activating && pools.IsDraining) return; // what this silo dispatches now is handed back at once
         foreach (var record in candidates)
         {
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Recover(r, max, Here, now, RunAlive(r)), "the recovery");
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Recover(r, max, Target(r.Spec), now, RunAlive(r)), "the recovery");
         }
     }
 
@@ -45,7 +45,7 @@ internal sealed partial class TaskShardGrain
         {
             var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0);
             if (admission != Entities.Admission.Released) return;
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Here), "the release");
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Target(r.Spec)), "the release");
         }
         catch (Exception e)
         {

@@ -29,6 +29,8 @@ internal sealed partial class TaskShardGrain(
     ResultCache cache,
     DispatchOutbox outbox,
     PoolRunner pools,
+    PoolHosts hosts,
+    TaskRouter router,
     RecoveryOptions recovery,
     DrainSignal drain,
     IClusterMembershipService membership,
@@ -158,7 +160,7 @@ internal sealed partial class TaskShardGrain(
             }
             try
             {
-                accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, Here, held), "the submission");
+                accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, held ? null : Target(spec), held), "the submission");
             }
             catch (SurgeStoreUnavailableException) when (spec.Entity is not null)
             {

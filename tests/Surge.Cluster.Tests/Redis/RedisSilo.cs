@@ -8,25 +8,28 @@ public sealed class RedisSilo : IDisposable
 {
     private readonly ChildProcess _process;
 
-    private RedisSilo(ChildProcess process, int gatewayPort, int httpPort)
+    private RedisSilo(ChildProcess process, int siloPort, int gatewayPort, int httpPort)
     {
         _process = process;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HttpPort = httpPort;
     }
 
+    /// <summary>Its silo-to-silo port: the port in the silo address task statuses name (<c>TaskStatus.Silo</c>).</summary>
+    public int SiloPort { get; }
     public int GatewayPort { get; }
     public int HttpPort { get; }
     public ChildProcess Process => _process;
 
     public static async Task<RedisSilo> StartAsync(RedisServer redis, params string[] settings)
     {
-        int gateway = Repo.FreePort(), http = Repo.FreePort();
+        int siloPort = Repo.FreePort(), gateway = Repo.FreePort(), http = Repo.FreePort();
         var process = ChildProcess.StartDotnet(Repo.SiloDll, [
-            $"--Surge:Redis:ConnectionString={redis.ConnectionString}", $"--Surge:Ports:Silo={Repo.FreePort()}",
+            $"--Surge:Redis:ConnectionString={redis.ConnectionString}", $"--Surge:Ports:Silo={siloPort}",
             $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={http}", "--Surge:Workers:MaxConcurrency=8",
             "--Surge:Workers:Simulate=true", .. settings]); // cluster mode leaves simulate off; these tests run it
-        var silo = new RedisSilo(process, gateway, http);
+        var silo = new RedisSilo(process, siloPort, gateway, http);
         try
         {
             await Repo.WaitForPortAsync(gateway, TimeSpan.FromSeconds(60), "the silo",
@@ -61,6 +64,9 @@ public sealed class RedisSilo : IDisposable
         await _process.WaitForExitAsync(limit + TimeSpan.FromSeconds(30));
         return clock.Elapsed;
     }
+
+    /// <summary>Whether <paramref name="siloAddress"/> (a silo address as statuses write it, 127.0.0.1:port@generation) is this silo.</summary>
+    public bool Is(string? siloAddress) => siloAddress is not null && siloAddress.Split('@')[0].EndsWith($":{SiloPort}", StringComparison.Ordinal);
 
     public void Dispose() => _process.Dispose();
 }
