@@ -46,6 +46,8 @@ internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers
 
     public Task<bool> CancelAsync(string taskId) => Task.FromResult(pools.Cancel(taskId));
 
+    public Task<string[]> HeldAsync(string[] taskIds) => Task.FromResult(Array.FindAll(taskIds, pools.IsActive));
+
     public Task UseModelAsync(ModelFile model)
     {
         if (predictor.Model?.Version != model.Version) predictor.Use(SurgeModel.Load(new MemoryStream(model.Bytes), model.Version));

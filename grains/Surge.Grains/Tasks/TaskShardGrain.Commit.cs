@@ -121,7 +121,8 @@ internal sealed partial class TaskShardGrain
     {
         if (record?.RanOn is not { } ranOn) return false;
         if (ranOn == Here) return _inFlight.ContainsKey(record.Id) || pools.IsActive(record.Id);
-        // Sent by this activation to a silo that hosts its pool (silo groups): alive on its way, not if its batch failed.
+        // Sent by this activation to a silo that hosts its pool (silo groups): alive on its way; not once that silo said
+        // it does not hold it; while unsure (its batch failed, unasked yet), alive as long as that silo is.
         if (_inFlight.ContainsKey(record.Id)) return true;
         if (_undelivered.Contains(record.Id)) return false;
         var status = membership.CurrentSnapshot.Members.Values.FirstOrDefault(m => m.SiloAddress.ToParsableString() == ranOn)?.Status;

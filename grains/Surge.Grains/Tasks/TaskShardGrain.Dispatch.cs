@@ -11,7 +11,8 @@ internal sealed partial class TaskShardGrain
     private readonly Dictionary<Task, List<string>> _sent = []; // outbox batches this shard waits for, with its tasks in each
     private readonly Dictionary<Task, List<Activity>> _spans = []; // their dispatch spans, when traced
     private readonly Dictionary<Task, string> _sentTo = []; // batches on their way to another silo's pools, with that silo
-    private readonly HashSet<string> _undelivered = new(StringComparer.Ordinal); // their batch to another silo failed
+    private readonly HashSet<string> _undelivered = new(StringComparer.Ordinal); // not held by the silo their failed batch went to
+    private readonly Dictionary<string, string> _unsure = new(StringComparer.Ordinal); // their batch to this silo failed: arrived or not?
     private readonly Dictionary<string, RouteDecision> _routes = new(StringComparer.Ordinal); // routed by Target, until dispatched
 
     // Where a dispatch of the task goes, decided before it is stored so its record names the silo that will hold the
@@ -31,6 +32,7 @@ internal sealed partial class TaskShardGrain
     {
         _inFlight[record.Id] = _inFlight.GetValueOrDefault(record.Id) + 1;
         _undelivered.Remove(record.Id);
+        _unsure.Remove(record.Id);
         var span = TaskSpans.StartDispatch(record.Id, record.Spec.Type, record.Spec.TraceParent, record.Attempts, Here, _shard);
         var remote = record.RanOn is { } silo && silo != Here ? silo : null;
         var dispatch = _routes.Remove(record.Id, out var route)
@@ -67,8 +69,9 @@ internal sealed partial class TaskShardGrain
         foreach (var id in ids!)
         {
             if (--_inFlight[id] == 0) _inFlight.Remove(id);
-            // Another silo's pools refused the batch, or it never got there: not running there, so upkeep dispatches it again.
-            if (failed is not null && remote is not null) _undelivered.Add(id);
+            // A batch to another silo failed: refused, lost, or arrived with its answer lost (a timeout). Only that silo
+            // can say, so the next upkeep asks it (ProbeUnsureAsync); dispatching elsewhere now could run the task twice.
+            if (failed is not null && remote is not null) _unsure[id] = remote;
             // Cancelled while on its way: the cancel found nothing to stop then, so it is stopped now.
             if (_records.GetValueOrDefault(id) is not { } record || !record.State.IsFinal() || failed is not null) continue;
             if (record.RanOn == Here) pools.Cancel(id);
@@ -82,6 +85,34 @@ internal sealed partial class TaskShardGrain
         {
             if (failed is not null) SurgeTracing.Fail(span, failed);
             SurgeTracing.StopDetached(span);
+        }
+    }
+
+    // Asks each silo that a failed batch went to which of its tasks it holds. What it does not hold never arrived (or
+    // ran and reported, and its record moved on): dispatched again by the recovery that follows. What it holds runs
+    // there. A silo that does not answer is asked again at the next upkeep; if it dies, its runs are recovered anyway.
+    private async Task ProbeUnsureAsync()
+    {
+        if (_unsure.Count == 0) return;
+        foreach (var group in _unsure.GroupBy(u => u.Value, u => u.Key).ToList())
+        {
+            string[] held;
+            try
+            {
+                held = await GrainFactory.GetGrain<Pools.IPoolControl>(group.Key).HeldAsync([.. group]);
+            }
+            catch (Exception e)
+            {
+                LogProbeFailed(group.Count(), group.Key, e.Message);
+                continue;
+            }
+            foreach (var id in group)
+            {
+                // Dispatched again since the probe was sent: that dispatch is what counts now.
+                if (!_unsure.TryGetValue(id, out var silo) || silo != group.Key) continue;
+                _unsure.Remove(id);
+                if (!held.Contains(id)) _undelivered.Add(id);
+            }
         }
     }
 }

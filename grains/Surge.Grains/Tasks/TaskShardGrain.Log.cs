@@ -33,4 +33,7 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(8, LogLevel.Warning, "Dispatch of {Count} tasks to the pools failed ({Error}); the next upkeep dispatches them again")]
     private partial void LogDispatchFailed(int count, string error);
+
+    [LoggerMessage(10, LogLevel.Warning, "Could not ask silo {Silo} whether it holds {Count} tasks whose batch failed ({Error}); asked again at the next upkeep")]
+    private partial void LogProbeFailed(int count, string silo, string error);
 }

@@ -28,6 +28,7 @@ internal sealed partial class TaskShardGrain
         var stale = time.GetUtcNow() - recovery.UpkeepPeriod;
         var held = _records.Values.Where(r => r.State == TaskState.Held && r.Spec.Entity is not null && r.SubmittedAt < stale).ToList();
         await Task.WhenAll(held.Select(HandOverAsync));
+        await ProbeUnsureAsync();
         try
         {
             await RecoverAsync(activating: false);
