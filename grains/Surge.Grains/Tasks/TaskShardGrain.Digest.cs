@@ -18,7 +18,12 @@ internal sealed partial class TaskShardGrain
     }
 
     private bool Drop(string taskId)
-        => _records.Remove(taskId, out var before) && Digest.Track(before, null);
+    {
+        // What the dispatch bookkeeping knew of it goes with it (silo groups: failed batches).
+        _undelivered.Remove(taskId);
+        _unsure.Remove(taskId);
+        return _records.Remove(taskId, out var before) && Digest.Track(before, null);
+    }
 
     private void PublishDigest()
     {
