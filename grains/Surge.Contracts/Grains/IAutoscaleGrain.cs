@@ -10,6 +10,7 @@ public interface IAutoscaleGrain : IGrainWithIntegerKey
 /// <summary>
 /// One change the autoscaler made: a pool's concurrency on one silo (<see cref="AutoscaleKind.Concurrency"/>, with its
 /// <see cref="Target"/>) or the number of silo pods (<see cref="AutoscaleKind.Replicas"/>), with the inputs it looked at and the reason.
+/// <see cref="Group"/>: the silo group it was decided for (null from silos that predate groups).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record AutoscaleDecision(
@@ -19,7 +20,8 @@ public sealed record AutoscaleDecision(
     [property: Id(4)] int From,
     [property: Id(5)] int To,
     [property: Id(6)] string Reason,
-    [property: Id(7)] string Inputs)
+    [property: Id(7)] string Inputs,
+    [property: Id(8)] string? Group = null)
 {
     /// <summary>A change of <paramref name="pool"/>'s concurrency limit on <paramref name="silo"/>.</summary>
     public static AutoscaleDecision Concurrency(DateTimeOffset at, string silo, PoolKind pool, int from, int to, string reason, string inputs)
