@@ -25,10 +25,10 @@ internal static class AutoscaleCommand
 
     private static void WriteText(TextWriter stdout, AutoscaleDecision[] decisions)
     {
-        stdout.WriteLine($"{"AT (UTC)",-12} {"KIND",-11} {"SILO",-28} {"POOL",-7} {"FROM",5} {"TO",5}  REASON / INPUTS");
+        stdout.WriteLine($"{"AT (UTC)",-12} {"KIND",-11} {"SILO (OR GROUP)",-28} {"POOL",-7} {"FROM",5} {"TO",5}  REASON / INPUTS");
         foreach (var d in decisions)
         {
-            stdout.WriteLine($"{d.At:HH:mm:ss.fff} {(d.Kind == AutoscaleKind.Replicas ? "replicas" : "concurrency"),-11} {d.Target?.Silo ?? "(cluster)",-28} {d.Target?.Pool.Name() ?? "-",-7} {d.From,5} {d.To,5}  {d.Reason}");
+            stdout.WriteLine($"{d.At:HH:mm:ss.fff} {(d.Kind == AutoscaleKind.Replicas ? "replicas" : "concurrency"),-11} {d.Target?.Silo ?? $"(group {d.Group ?? "default"})",-28} {d.Target?.Pool.Name() ?? "-",-7} {d.From,5} {d.To,5}  {d.Reason}");
             stdout.WriteLine($"{"",-12} {"",-11} {"",-28} {"",-7} {"",5} {"",5}  {d.Inputs}");
         }
         if (decisions.Length == 0) stdout.WriteLine("(no decisions yet)");
