@@ -16,6 +16,8 @@ internal sealed class AutoscaleGrain(IOptions<AutoscaleOptions> options, IPodSca
 
     public Task<AutoscaleDecision[]> GetHistoryAsync(int max) => Task.FromResult(_groups.History(Math.Clamp(max, 1, AutoscaleController.HistoryCapacity)).ToArray());
 
+    public Task<MemoryRecommendation[]> GetMemoryRecommendationsAsync() => Task.FromResult(_groups.MemoryRecommendations());
+
     public Task ReportAsync(SiloSignal signal) => _groups.ReportAsync(signal, ApplyConcurrencyAsync, CancellationToken.None);
 
     private async Task ApplyConcurrencyAsync(AutoscaleDecision decision)

@@ -12,6 +12,7 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
 {
     private readonly Dictionary<string, SiloSignal> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AutoscaleController> _groups = new(StringComparer.Ordinal);
+    private readonly MemoryRecommender _memory = new();
 
     /// <summary>The newest decisions of every group, newest last.</summary>
     public IReadOnlyList<AutoscaleDecision> History(int max)
@@ -28,12 +29,16 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
         foreach (var silo in _latest.Where(s => s.Value.At < stale).Select(s => s.Key).ToList()) _latest.Remove(silo);
 
         var group = GroupOf(signal);
+        _memory.Observe(group, signal);
         var silos = _latest.Values.Where(s => GroupOf(s) == group).ToList();
         var controller = Controller(group);
         var decisions = await controller.TickAsync(silos, silos.Count, setConcurrency, cancellationToken);
         UpdateReadings();
         return decisions;
     }
+
+    /// <summary>Per group, the pod memory its silos' tasks call for (recommended, never applied).</summary>
+    public MemoryRecommendation[] MemoryRecommendations() => _memory.Recommend();
 
     /// <summary>Until that silo reports again, reason with the limit it has now, not the one it reported.</summary>
     public void Applied(PoolTarget target, int limit)
@@ -65,5 +70,6 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
                 : _groups.GetValueOrDefault(c.Key)?.DesiredReplicas ?? Math.Clamp(c.Value, bounds.MinReplicas, bounds.MaxReplicas);
             return (desired, c.Value);
         }, StringComparer.Ordinal));
+        readings.UpdateMemory(_memory.Recommend());
     }
 }

@@ -16,8 +16,16 @@ internal sealed class ReplicaGauges(ReplicaReadings replicas) : ILifecyclePartic
     {
         SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.desired", () => Replicas(r => r.Desired), "{pod}", "Replicas the autoscaler wants, per silo group");
         SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.actual", () => Replicas(r => r.Actual), "{pod}", "Silos reporting to the autoscaler, per silo group");
+        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.memory.recommended", Memory, "By",
+            "Pod memory request and limit (kind) recommended per silo group; never applied by Surge");
         return Task.CompletedTask;
     }
+
+    private IEnumerable<Measurement<long>> Memory() => replicas.Memory.SelectMany(m => new[]
+    {
+        new Measurement<long>(m.RequestMb * 1024 * 1024, new("group", m.Group), new("kind", "request")),
+        new Measurement<long>(m.LimitMb * 1024 * 1024, new("group", m.Group), new("kind", "limit")),
+    });
 
     private IEnumerable<Measurement<int>> Replicas(Func<(int Desired, int Actual), int> value)
         => replicas.Last.Select(g => new Measurement<int>(value(g.Value), new KeyValuePair<string, object?>("group", g.Key)));

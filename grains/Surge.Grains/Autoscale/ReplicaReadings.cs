@@ -13,4 +13,9 @@ internal sealed class ReplicaReadings
 
     /// <summary>Replaces every group's reading (a group no longer reporting loses its series).</summary>
     public void Update(IReadOnlyDictionary<string, (int Desired, int Actual)> byGroup) => _last = byGroup;
+
+    /// <summary>Per group, the memory recommendation last made.</summary>
+    public IReadOnlyList<MemoryRecommendation> Memory { get; private set; } = [];
+
+    public void UpdateMemory(IReadOnlyList<MemoryRecommendation> recommendations) => Memory = recommendations;
 }

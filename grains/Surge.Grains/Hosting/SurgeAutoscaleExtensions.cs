@@ -19,6 +19,7 @@ public static class SurgeAutoscaleExtensions
         Registration.AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
         Registration.AddValidator<AutoscaleOptions, AutoscaleOptionsValidator>(services);
         services.AddSingleton<ReplicaReadings>();
+        services.AddSingleton<TaskMemoryPeaks>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicaGauges>();
         services.TryAddSingleton<IPodScaler, NoOpPodScaler>();
