@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Surge.Background;
 using Surge.Pools;
 using Surge.Silos;
+using Surge.Telemetry;
 
 namespace Surge.Autoscale;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Autoscale;
+using Surge.Telemetry;
 
 namespace Surge.Hosting;
 

@@ -15,7 +15,7 @@ namespace Surge.Tasks;
 /// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
 /// </summary>
 internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history,
-    IOptions<RoutingOptions> routing, RoutingScore score, ResultCache cache, Autoscale.TaskMemoryPeaks memory, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
+    IOptions<RoutingOptions> routing, RoutingScore score, ResultCache cache, TaskMemoryPeaks memory, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
 {
     private readonly ILogger _logger = logger;
 

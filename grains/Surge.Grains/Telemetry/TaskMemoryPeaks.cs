@@ -1,9 +1,10 @@
-namespace Surge.Autoscale;
+namespace Surge.Telemetry;
 
 /// <summary>
 /// The largest per-task memory among the tasks this silo finished since the signal reporter last took it: observed
 /// (what the handler reported: a program's peak resident memory, a simulated task's size) and predicted (what routing
-/// expected when it placed the task). What <see cref="MemoryRecommender"/> sizes a group's pods from.
+/// expected when it placed the task). What the autoscaler's memory recommendation sizes a group's pods from; in
+/// Telemetry so the task events can feed it without depending on the autoscaler.
 /// </summary>
 internal sealed class TaskMemoryPeaks
 {
