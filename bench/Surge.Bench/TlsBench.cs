@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,14 +42,17 @@ internal static class TlsBench
             await ThroughputBench.NoOpTasksAsync(surge, 5_000, window, "warm", oneCall: true);
         }
         List<double> plainRaw = [], tlsRaw = [], plainTasks = [], tlsTasks = [];
+        List<double> plainRawCpu = [], tlsRawCpu = [], plainTaskCpu = [], tlsTaskCpu = [];
         for (var round = 0; round < rounds; round++)
         {
-            plainRaw.Add(await ThroughputBench.RawCallsAsync(plainCluster, tasks, window));
-            tlsRaw.Add(await ThroughputBench.RawCallsAsync(tlsCluster, tasks, window));
-            plainTasks.Add(await ThroughputBench.NoOpTasksAsync(plain, tasks, window, "run", oneCall: true));
-            tlsTasks.Add(await ThroughputBench.NoOpTasksAsync(tls, tasks, window, "run", oneCall: true));
+            plainRaw.Add(await Costed(plainSilo, tasks, plainRawCpu, () => ThroughputBench.RawCallsAsync(plainCluster, tasks, window)));
+            tlsRaw.Add(await Costed(tlsSilo, tasks, tlsRawCpu, () => ThroughputBench.RawCallsAsync(tlsCluster, tasks, window)));
+            plainTasks.Add(await Costed(plainSilo, tasks, plainTaskCpu, () => ThroughputBench.NoOpTasksAsync(plain, tasks, window, "run", oneCall: true)));
+            tlsTasks.Add(await Costed(tlsSilo, tasks, tlsTaskCpu, () => ThroughputBench.NoOpTasksAsync(tls, tasks, window, "run", oneCall: true)));
             Console.WriteLine(JsonSerializer.Serialize(new { bench = "tls_round", round, tasks, window, plain_raw_calls_per_s = plainRaw[^1],
-                tls_raw_calls_per_s = tlsRaw[^1], plain_tasks_per_s = plainTasks[^1], tls_tasks_per_s = tlsTasks[^1] }));
+                tls_raw_calls_per_s = tlsRaw[^1], plain_tasks_per_s = plainTasks[^1], tls_tasks_per_s = tlsTasks[^1],
+                plain_cpu_us_per_raw_call = plainRawCpu[^1], tls_cpu_us_per_raw_call = tlsRawCpu[^1],
+                plain_cpu_us_per_task = plainTaskCpu[^1], tls_cpu_us_per_task = tlsTaskCpu[^1] }));
         }
         var (pr, tr, pt, tt) = (Median(plainRaw), Median(tlsRaw), Median(plainTasks), Median(tlsTasks));
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -64,6 +68,11 @@ internal static class TlsBench
             // Each round's two measurements ran one after the other: their ratio cancels the noise of that moment.
             tls_per_plain_tasks_round_median = Math.Round(Median([.. tlsTasks.Zip(plainTasks, (t, p) => t / p)]), 3),
             tls_per_plain_raw_calls_round_median = Math.Round(Median([.. tlsRaw.Zip(plainRaw, (t, p) => t / p)]), 3),
+            // CPU time (client and silo process) per operation: what TLS costs, much less moved by the machine's noise than rates.
+            plain_cpu_us_per_raw_call = Median(plainRawCpu),
+            tls_cpu_us_per_raw_call = Median(tlsRawCpu),
+            plain_cpu_us_per_task = Median(plainTaskCpu),
+            tls_cpu_us_per_task = Median(tlsTaskCpu),
             goal = "tls_per_plain_tasks >= 0.85",
         }));
         await plainHost.StopAsync();
@@ -71,4 +80,14 @@ internal static class TlsBench
     }
 
     private static double Median(List<double> values) => Percentiles.Of(values, 0.5);
+
+    // Runs one measurement, and adds the CPU time it took in this process and the silo's, per operation, in µs.
+    private static async Task<double> Costed(SiloProcess silo, int operations, List<double> cpuPerOperation, Func<Task<double>> measure)
+    {
+        var (before, siloBefore) = (Process.GetCurrentProcess().TotalProcessorTime, silo.CpuTime);
+        var rate = await measure();
+        var used = Process.GetCurrentProcess().TotalProcessorTime - before + (silo.CpuTime - siloBefore);
+        cpuPerOperation.Add(Math.Round(used.TotalMicroseconds / operations, 1));
+        return rate;
+    }
 }

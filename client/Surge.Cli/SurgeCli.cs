@@ -46,7 +46,7 @@ internal static class SurgeCli
             stderr.WriteLine($"surge: {e.Message}. See '{CommandPath(parsed)} --help'.");
             return BadUsage;
         }
-        catch (Exception e) when (e is CliException or SurgeValidationException or WorkloadException or SurgeUnavailableException or KeyNotFoundException or FileNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is CliException or SurgeValidationException or SurgeAccessDeniedException or WorkloadException or SurgeUnavailableException or KeyNotFoundException or FileNotFoundException or InvalidDataException)
         {
             stderr.WriteLine($"surge: {e.Message}");
             return Failed;

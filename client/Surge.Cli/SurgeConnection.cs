@@ -11,6 +11,9 @@ namespace Surge.Cli;
 /// <summary>An <see cref="ISurgeClient"/> for one command: to a running cluster, or to a silo hosted in this process.</summary>
 internal sealed class SurgeConnection : IAsyncDisposable
 {
+    // How long a command waits for a gateway: Surge:Client:ConnectTimeout, default 30 s.
+    private static readonly TimeSpan DefaultConnectWithin = TimeSpan.FromSeconds(30);
+
     private readonly IHost _host;
 
     private SurgeConnection(IHost host, string description)
@@ -49,14 +52,21 @@ internal sealed class SurgeConnection : IAsyncDisposable
             description = gateway is not null ? $"gateway {gateway}" : "the configured cluster (Surge:Client:Gateways, else Surge:Redis, else 127.0.0.1:30000)";
         }
         var host = builder.Build();
+        // A gateway that accepts the connection and then drops it (TLS on one side only) makes Orleans' client try
+        // again without end: a command gives up after Surge:Client:ConnectTimeout and says what to check.
+        var connectWithin = builder.Configuration.GetValue("Surge:Client:ConnectTimeout", DefaultConnectWithin);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (!settings.Embedded) connect.CancelAfter(connectWithin);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(connect.Token);
         }
-        catch (Exception e) when (!settings.Embedded && e is not OperationCanceledException)
+        catch (Exception e) when (!settings.Embedded && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             host.Dispose();
-            throw new CliException($"cannot reach {description} ({e.GetBaseException().Message}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded.");
+            var why = e is OperationCanceledException ? $"no connection within {connectWithin.TotalSeconds:0} s (Surge:Client:ConnectTimeout)" : e.GetBaseException().Message;
+            throw new CliException($"cannot reach {description} ({why}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded. "
+                + "If the cluster uses TLS, give this client its certificate: Surge__Client__Tls__Directory (a directory with tls.crt, tls.key and ca.crt).");
         }
         return new SurgeConnection(host, description);
     }

@@ -11,11 +11,12 @@ namespace Surge.Client.Security;
 internal sealed class ClientCredentials(string? apiKey, CertificateFiles? certificates, IOptions<Orleans.Configuration.ClusterOptions> cluster, TimeProvider time)
 {
     private readonly Lock _lock = new();
-    private ClientProof? _proof;
+    private SignedProof? _proof;
 
     public string? ApiKey { get; } = string.IsNullOrWhiteSpace(apiKey) ? null : apiKey;
 
-    public ClientProof? Proof
+    /// <summary>The current proof, whole and without its certificate; null without a client certificate.</summary>
+    public SignedProof? Proof
     {
         get
         {
@@ -26,7 +27,10 @@ internal sealed class ClientCredentials(string? apiKey, CertificateFiles? certif
             lock (_lock)
             {
                 if (_proof is null || now - _proof.IssuedAtUnixSeconds >= ClientProof.Lifetime.TotalSeconds / 2)
-                    Volatile.Write(ref _proof, Sign(certificates.Certificate, cluster.Value.ServiceId, now));
+                {
+                    var whole = Sign(certificates.Certificate, cluster.Value.ServiceId, now);
+                    Volatile.Write(ref _proof, new SignedProof(now, whole.ToWire(), whole.WithoutCertificate().ToWire()));
+                }
                 return _proof;
             }
         }
@@ -47,13 +51,42 @@ internal sealed class ClientCredentials(string? apiKey, CertificateFiles? certif
     }
 }
 
-/// <summary>Puts the client's credentials in the request context of each call it makes.</summary>
+/// <summary>A proof as it is sent (<see cref="ClientProof.ToWire"/>): whole, and without its certificate; made once, not per call.</summary>
+internal sealed record SignedProof(long IssuedAtUnixSeconds, byte[] Whole, byte[] Compact);
+
+/// <summary>
+/// Puts the client's credentials in the request context of each call it makes. The proof goes without its certificate
+/// (silos remember the proofs they checked); a silo that does not know it answers
+/// <see cref="ClientProofRequiredException"/> without running anything, and the call is sent again with the whole
+/// proof. One-way calls get no answer, so they always carry the whole proof.
+/// </summary>
 internal sealed class ClientCredentialsFilter(ClientCredentials credentials) : IOutgoingGrainCallFilter
 {
     public Task Invoke(IOutgoingGrainCallContext context)
     {
         if (credentials.ApiKey is { } key) RequestContext.Set(ClientProof.ApiKeyContextKey, key);
-        if (credentials.Proof is { } proof) RequestContext.Set(ClientProof.ContextKey, proof);
-        return context.Invoke();
+        if (credentials.Proof is not { } proof) return context.Invoke();
+        if (context.Request is IRequest request && (request.Options & Orleans.CodeGeneration.InvokeMethodOptions.OneWay) != 0)
+        {
+            RequestContext.Set(ClientProof.ContextKey, proof.Whole);
+            return context.Invoke();
+        }
+        return InvokeCompactAsync(context, proof);
+    }
+
+    private static async Task InvokeCompactAsync(IOutgoingGrainCallContext context, SignedProof proof)
+    {
+        RequestContext.Set(ClientProof.ContextKey, proof.Compact);
+        try
+        {
+            await context.Invoke();
+            // Orleans hands an exception back either way: thrown from the call, or in its response.
+            if (context.Response?.Exception is not ClientProofRequiredException) return;
+        }
+        catch (ClientProofRequiredException)
+        {
+        }
+        RequestContext.Set(ClientProof.ContextKey, proof.Whole);
+        await context.Invoke();
     }
 }

@@ -36,6 +36,7 @@ internal sealed partial class ClientAccessFilter(ClientIdentities identities, IL
             await context.Invoke();
             return;
         }
+        if (caller.ResendProof) throw new ClientProofRequiredException(); // nothing ran: the client resends in full
         if (caller.Role is not { } role || role < rule.Needed)
             throw Deny(rule, caller, $"{rule.Call} needs the {rule.Needed} role; {Who(caller)} has {(caller.Role is { } r ? $"the {r} role" : $"none ({caller.Reason})")}");
         var ownOnly = rule.OwnTasks && role == SurgeRole.Submit && identities.Enabled;

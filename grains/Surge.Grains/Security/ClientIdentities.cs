@@ -4,8 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace Surge.Security;
 
-/// <summary>A client as the silos know it: its name (null while security is off) and its role (null: none).</summary>
-internal readonly record struct Caller(string? Name, SurgeRole? Role, string Reason);
+/// <summary>
+/// A client as the silos know it: its name (null while security is off) and its role (null: none).
+/// <see cref="ResendProof"/>: its proof came without the certificate and this silo has not checked it before, so it
+/// is not known yet rather than refused.
+/// </summary>
+internal readonly record struct Caller(string? Name, SurgeRole? Role, string Reason, bool ResendProof = false);
 
 /// <summary>
 /// Who a client is, from the credentials in the request context of its call: an API key listed in
@@ -38,15 +42,18 @@ internal sealed class ClientIdentities
     public Caller Resolve()
     {
         var key = RequestContext.Get(ClientProof.ApiKeyContextKey) as string;
-        var proof = RequestContext.Get(ClientProof.ContextKey) as ClientProof;
+        var wire = RequestContext.Get(ClientProof.ContextKey) as byte[];
         // Credentials are for the silo that first sees the call: never passed on to the calls the grain makes.
         if (key is not null) RequestContext.Remove(ClientProof.ApiKeyContextKey);
-        if (proof is not null) RequestContext.Remove(ClientProof.ContextKey);
+        if (wire is not null) RequestContext.Remove(ClientProof.ContextKey);
         if (!Enabled) return Everyone;
         if (key is not null)
             return _byKeyHash.TryGetValue(Hash(key), out var byKey) ? new(byKey.DisplayName, byKey.Role, "API key") : Default("its API key is not listed");
-        if (proof is null) return Default("it sent no API key and no certificate proof");
-        if (_verifier?.Verify(proof, _serviceId) is not { } subject) return Default("its certificate proof is not valid");
+        if (wire is null) return Default("it sent no API key and no certificate proof");
+        if (!ClientProof.TryFromWire(wire, out var proof)) return Default("its certificate proof is malformed");
+        if (_verifier is null) return Default("its certificate proof is not valid");
+        if (_verifier.Verify(proof, _serviceId, out var needsCertificate) is not { } subject)
+            return needsCertificate ? Default("its certificate proof is not known here yet") with { ResendProof = true } : Default("its certificate proof is not valid");
         return Listed(subject) is { } client ? new(client.Name ?? subject, client.Role, "certificate") : Default($"its certificate {subject} is not listed") with { Name = subject };
     }
 

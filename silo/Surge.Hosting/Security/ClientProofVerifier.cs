@@ -8,7 +8,8 @@ namespace Surge.Hosting.Security;
 
 /// <summary>
 /// Checks client proofs against the CA of <c>Surge:Tls</c>. A client sends the same proof with every call for minutes,
-/// so each is checked once and remembered by its signature until it expires.
+/// so each is checked once and remembered by its signature until it expires; after that the client leaves out the
+/// certificate, and the signature alone finds what was checked.
 /// </summary>
 internal sealed class ClientProofVerifier(CertificateFiles files, TimeProvider time) : IClientProofVerifier
 {
@@ -17,11 +18,18 @@ internal sealed class ClientProofVerifier(CertificateFiles files, TimeProvider t
 
     private readonly ConcurrentDictionary<byte[], (string Subject, long ExpiresAt)> _checked = new(SignatureComparer.Instance);
 
-    public string? Verify(ClientProof proof, string serviceId)
+    public string? Verify(ClientProof proof, string serviceId, out bool needsCertificate)
     {
         var now = time.GetUtcNow();
         var key = proof.Signature;
+        needsCertificate = false;
         if (_checked.TryGetValue(key, out var known) && known.ExpiresAt > now.ToUnixTimeSeconds()) return known.Subject;
+        if (proof.IsCompact)
+        {
+            // Unknown here, or expired: a fresh one is worth asking for in full; an old one would fail the check anyway.
+            needsCertificate = DateTimeOffset.FromUnixTimeSeconds(proof.IssuedAtUnixSeconds) + ClientProof.Lifetime > now;
+            return null;
+        }
         if (Check(proof, serviceId, now) is not { } subject) return null;
         if (_checked.Count >= MaxRemembered) _checked.Clear(); // many clients, or many proofs: start over rather than grow
         _checked[key] = (subject, proof.IssuedAtUnixSeconds + (long)ClientProof.Lifetime.TotalSeconds);

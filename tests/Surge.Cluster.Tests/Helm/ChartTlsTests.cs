@@ -37,6 +37,19 @@ public class ChartTlsTests
         Assert.Equal("CN=surge-client", done.Submitter);
         // The role the chart gives it (tls.client.role, Submit by default): reading dead letters needs Operate.
         Assert.Equal(SurgeRole.Operate, (await Assert.ThrowsAsync<SurgeAccessDeniedException>(() => client.Surge.GetDeadLettersAsync())).Needed);
+
+        // The CLI takes the same client settings from its environment, as a pod's would give them.
+        var clientDirectory = ClientCertificate(chart);
+        using var cli = await ChildProcess.RunDotnetAsync(Repo.CliDll, new Dictionary<string, string>
+        {
+            ["Surge__Client__Tls__Directory"] = clientDirectory,
+            ["Surge__Cluster__ClusterId"] = "chart-tls",
+        }, TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--wait", "--gateway", $"127.0.0.1:{chart.SiloPort("gateway")}");
+        Assert.True(cli.ExitCode == 0, $"surge submit over TLS exited {cli.ExitCode}:\n{cli.Stdout}\n{cli.Stderr}");
+        using var plainCli = await ChildProcess.RunDotnetAsync(Repo.CliDll, new Dictionary<string, string> { ["Surge__Cluster__ClusterId"] = "chart-tls", ["Surge__Client__ConnectTimeout"] = "00:00:03" },
+            TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--gateway", $"127.0.0.1:{chart.SiloPort("gateway")}");
+        Assert.NotEqual(0, plainCli.ExitCode); // without the certificate it cannot connect, and it says what to set
+        Assert.Contains("Surge__Client__Tls__Directory", plainCli.Stderr);
     }
 
     [Fact]

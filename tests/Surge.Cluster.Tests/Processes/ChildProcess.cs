@@ -48,9 +48,13 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Runs a program to its end; fails the test if it takes longer than <paramref name="timeout"/>.</summary>
-    public static async Task<ChildProcess> RunDotnetAsync(string dll, TimeSpan timeout, params string[] args)
+    public static Task<ChildProcess> RunDotnetAsync(string dll, TimeSpan timeout, params string[] args)
+        => RunDotnetAsync(dll, new Dictionary<string, string>(), timeout, args);
+
+    /// <summary>Runs a program to its end with <paramref name="environment"/> added to its own.</summary>
+    public static async Task<ChildProcess> RunDotnetAsync(string dll, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
-        var child = StartDotnet(dll, args);
+        var child = StartDotnet(dll, environment, args);
         using var cts = new CancellationTokenSource(timeout);
         try
         {

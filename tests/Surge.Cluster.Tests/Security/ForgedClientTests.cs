@@ -44,7 +44,7 @@ public sealed partial class ForgedClientTests(SiloProcessFixture silo)
         {
             var after = Denied(await _http.GetStringAsync("/metrics"));
             return Interfaces.All(i => after.GetValueOrDefault(i) > before.GetValueOrDefault(i));
-        }, "surge_access_denied_total to count a refusal of every internal interface, one-way calls included", TimeSpan.FromSeconds(10));
+        }, "surge_access_denied_total to count a refusal of every internal interface, one-way calls included", TimeSpan.FromSeconds(30));
         var final = await surge.WaitAsync(victim.Id, TimeSpan.FromSeconds(30));
         Assert.Equal(TaskState.Succeeded, final.State); // the forged expiry did not fail it
         await host.StopAsync();

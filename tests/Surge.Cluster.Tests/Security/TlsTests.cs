@@ -35,4 +35,16 @@ public sealed class TlsTests(SecureClusterFixture fixture)
         Assert.All(statuses, s => Assert.Equal(TaskState.Succeeded, s.State));
         Assert.All(statuses, s => Assert.Equal("CN=admin", s.Submitter));
     }
+
+    [Fact]
+    public async Task Run_OnShardsOfBothSilos_ProofWithoutCertificateIsAskedForOnceAndEveryRunSucceeds()
+    {
+        // The client's gateway is one silo; shards on the other have never seen its proof, ask for it in full, and
+        // the client's filter sends it again: the caller sees none of it.
+        using var bob = await fixture.ConnectAsync(fixture.Certificates.Client("CN=bob"));
+        var surge = bob.Services.GetRequiredService<ISurgeClient>();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":1}"), TimeSpan.FromSeconds(30))));
+        Assert.All(statuses, s => Assert.Equal(TaskState.Succeeded, s.State));
+        Assert.All(statuses, s => Assert.Equal("CN=bob", s.Submitter));
+    }
 }

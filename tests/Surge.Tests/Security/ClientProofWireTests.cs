@@ -1,0 +1,41 @@
+namespace Surge.Tests.Security;
+
+/// <summary>The bytes a client proof travels as: what is written is read back, and nothing else is read at all.</summary>
+public class ClientProofWireTests
+{
+    private static readonly ClientProof Whole = new([.. Enumerable.Range(0, 600).Select(i => (byte)i)], 1_790_000_000, [.. Enumerable.Range(0, 71).Select(i => (byte)(i * 3))]);
+
+    [Fact]
+    public void FromWire_WhatToWireWrote_ReadsTheSameProof()
+    {
+        Assert.True(ClientProof.TryFromWire(Whole.ToWire(), out var read));
+        Assert.Equal(Whole.Certificate, read.Certificate);
+        Assert.Equal(Whole.Signature, read.Signature);
+        Assert.Equal(Whole.IssuedAtUnixSeconds, read.IssuedAtUnixSeconds);
+    }
+
+    [Fact]
+    public void FromWire_CompactProof_ReadsWithoutCertificateAndIsATenthOfTheSize()
+    {
+        var compact = Whole.WithoutCertificate().ToWire();
+        Assert.True(ClientProof.TryFromWire(compact, out var read));
+        Assert.True(read.IsCompact);
+        Assert.Equal(Whole.Signature, read.Signature);
+        Assert.True(compact.Length * 7 < Whole.ToWire().Length, $"{compact.Length} bytes against {Whole.ToWire().Length}");
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 1, 2, 3 })]
+    [InlineData(new byte[] { 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 9 })] // another version
+    [InlineData(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 })] // no signature
+    [InlineData(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 9 })] // a signature longer than what follows
+    public void FromWire_Malformed_IsRefused(byte[] wire) => Assert.False(ClientProof.TryFromWire(wire, out _));
+
+    [Fact]
+    public void FromWire_CertificatePastItsBound_IsRefused()
+    {
+        var huge = Whole with { Certificate = new byte[16 * 1024 + 1] };
+        Assert.False(ClientProof.TryFromWire(huge.ToWire(), out _));
+    }
+}
