@@ -74,6 +74,9 @@ public interface ISurgeClient
     /// <summary>The autoscaler's newest decisions (concurrency and replicas), with inputs and reasons, newest last.</summary>
     Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default);
 
+    /// <summary>Per silo group, the pod memory request and limit its tasks call for; recommended, never applied.</summary>
+    Task<MemoryRecommendation[]> GetMemoryRecommendationsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Sets one pool's concurrency limit on one silo (a key from <see cref="PoolStats.Silo"/>); returns the limit applied.</summary>
     Task<int> SetConcurrencyAsync(string silo, PoolKind pool, int limit, CancellationToken cancellationToken = default);
 }

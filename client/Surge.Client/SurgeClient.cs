@@ -152,6 +152,9 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     public Task<AutoscaleDecision[]> GetAutoscaleHistoryAsync(int max = 100, CancellationToken cancellationToken = default)
         => CallAsync(static (c, m) => c.GetGrain<IAutoscaleGrain>(0).GetHistoryAsync(m), max, cancellationToken);
 
+    public Task<MemoryRecommendation[]> GetMemoryRecommendationsAsync(CancellationToken cancellationToken = default)
+        => CallAsync(static (c, _) => c.GetGrain<IAutoscaleGrain>(0).GetMemoryRecommendationsAsync(), 0, cancellationToken);
+
     public Task<int> SetConcurrencyAsync(string silo, PoolKind pool, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(silo);

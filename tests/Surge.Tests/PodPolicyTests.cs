@@ -142,4 +142,50 @@ public class PodPolicyTests
             }
         }
     }
+
+    [Fact]
+    public void Decide_BelowTheMinimumForAPodStart_AsksForTheMinimum_AShortGapIsLeftAlone()
+    {
+        var options = new AutoscaleOptions { MinReplicas = 3, MaxReplicas = 10 };
+        var policy = new PodPolicy(options, _time);
+        PodLoad Idle(int replicas) => new(replicas, replicas, 0, 0, 1, replicas * 32.0, Demand: 1, Ceiling: replicas * 32, Saturated: false);
+        // A silo restarting (two of three report for 20 s): not a reason to patch anything.
+        for (var t = 0; t < 20; t++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Null(policy.Decide(Idle(2)));
+        }
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(policy.Decide(Idle(3)));
+        // A StatefulSet installed without replicas starts one pod: after a whole pod start below, the minimum.
+        AutoscaleDecision? asked = null;
+        for (var t = 0; t <= options.PodStartDelay.TotalSeconds && asked is null; t++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            asked = policy.Decide(Idle(1));
+        }
+        Assert.NotNull(asked);
+        Assert.Equal((1, 3), (asked.From, asked.To));
+        Assert.Contains("below the minimum", asked.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForGroup_GroupBoundsOverrideTheClusterWideOnes_OthersUnchanged()
+    {
+        var options = new AutoscaleOptions { MinReplicas = 1, MaxReplicas = 10, Groups = { ["short"] = new GroupReplicas { MaxReplicas = 40 } } };
+        var shortGroup = options.ForGroup("short");
+        Assert.Equal((1, 40), (shortGroup.MinReplicas, shortGroup.MaxReplicas));
+        Assert.Equal((1, 10), (options.ForGroup("long").MinReplicas, options.ForGroup("long").MaxReplicas));
+        Assert.Equal(options.PodStartDelay, shortGroup.PodStartDelay);
+        Assert.Equal(10, options.MaxReplicas);
+    }
+
+    [Fact]
+    public void Validate_GroupBoundsOutOfOrder_NamesTheGroup()
+    {
+        var options = new AutoscaleOptions { MaxReplicas = 10, Groups = { ["short"] = new GroupReplicas { MinReplicas = 20 } } };
+        var result = new AutoscaleOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains("Surge:Autoscale:Groups:short", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -15,6 +15,7 @@ namespace Surge.Cli.Output;
 [JsonSerializable(typeof(ScheduleView))]
 [JsonSerializable(typeof(ScheduleView[]))]
 [JsonSerializable(typeof(AutoscaleDecision[]))]
+[JsonSerializable(typeof(MemoryRecommendation[]))]
 [JsonSerializable(typeof(PurgeView))]
 [JsonSerializable(typeof(PredictionView))]
 [JsonSerializable(typeof(TrainingView))]

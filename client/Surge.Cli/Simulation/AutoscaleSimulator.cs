@@ -2,9 +2,13 @@ namespace Surge.Cli.Simulation;
 
 /// <summary>The summary the simulator prints for one policy.</summary>
 /// <see cref="LastBacklogMs"/>: the last moment anything was queued.
+/// <see cref="EndMs"/>, <see cref="FinalPods"/>, <see cref="WaitsMs"/>: when the last task finished, the pods then, and
+/// every task's wait (for totals over silo groups); <see cref="Completed"/>, <see cref="Reclaims"/>,
+/// <see cref="Requeued"/>: tasks finished, spot reclaims, and tasks a reclaim put back.
 /// <see cref="Samples"/>: the cluster once a simulated second, for <c>--html</c>.
 public sealed record SimulationResult(string Policy, double P95WaitMs, int MaxBacklog, double PodSeconds, int ScaleEvents, double TimeToDrainS, IReadOnlyList<string> Timeline,
-    double LastBacklogMs = 0, IReadOnlyList<SimulationSample>? Samples = null);
+    double LastBacklogMs = 0, double EndMs = 0, int FinalPods = 0, IReadOnlyList<double>? WaitsMs = null, int Completed = 0, int Reclaims = 0, int Requeued = 0,
+    IReadOnlyList<SimulationSample>? Samples = null);
 
 /// <summary>The simulated cluster at one moment: queued tasks, slots of the ready pods, pods asked for, pods ready.</summary>
 public readonly record struct SimulationSample(double AtS, int Backlog, int Slots, int PodsRequested, int PodsReady);
@@ -28,12 +32,19 @@ public static class AutoscaleSimulator
         int next = 0, maxBacklog = 0, arrivedThisSecond = 0, startedThisSecond = 0;
         double startedMsThisSecond = 0, peakAtMs = 0, drainedAtMs = 0, lastBacklogMs = 0;
         var meanDurationMs = 0.0;
+        var reclaimEveryMs = options.SpotReclaimEvery.TotalMilliseconds;
+        var nextReclaimMs = reclaimEveryMs;
         while (next < tasks.Count || !cluster.Idle)
         {
             while (next < tasks.Count && tasks[next].AtMs <= cluster.NowMs)
             {
                 cluster.Queue.Enqueue(tasks[next++]);
                 arrivedThisSecond++;
+            }
+            if (reclaimEveryMs > 0 && cluster.NowMs >= nextReclaimMs)
+            {
+                cluster.Reclaim();
+                nextReclaimMs += reclaimEveryMs;
             }
             cluster.Step(StepMs, waits, ref startedMsThisSecond, ref startedThisSecond);
             clock.Set(cluster.NowMs);
@@ -58,7 +69,8 @@ public static class AutoscaleSimulator
         }
         var p95 = Percentiles.Of(waits, 0.95);
         return new SimulationResult(policy.Name, Math.Round(p95, 1), maxBacklog, Math.Round(cluster.PodMilliseconds / 1000, 1), cluster.ScaleEvents,
-            Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline, lastBacklogMs, samples);
+            Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline, lastBacklogMs,
+            cluster.NowMs, cluster.Pods.Count, waits, cluster.Completed, cluster.Reclaims, cluster.RequeuedTasks, samples);
     }
 
     /// <summary>The simulation's clock: the real policy reads time from it.</summary>

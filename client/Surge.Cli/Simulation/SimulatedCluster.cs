@@ -1,7 +1,10 @@
 namespace Surge.Cli.Simulation;
 
-/// <summary>A task of a simulated workload: when it arrives and how long it runs.</summary>
-public readonly record struct SimulatedTask(double AtMs, double DurationMs);
+/// <summary>
+/// A task of a simulated workload: when it arrives and how long it runs. <see cref="Requeued"/>: put back by a spot
+/// reclaim, so its wait was counted at its first start.
+/// </summary>
+public readonly record struct SimulatedTask(double AtMs, double DurationMs, bool Requeued = false);
 
 /// <summary>How the simulated cluster behaves.</summary>
 public sealed class SimulationOptions
@@ -17,6 +20,16 @@ public sealed class SimulationOptions
 
     public int MinReplicas { get; set; } = 1;
     public int MaxReplicas { get; set; } = 10;
+
+    /// <summary>Spot pods: every this often one ready pod is reclaimed (0, the default: never).</summary>
+    public TimeSpan SpotReclaimEvery { get; set; }
+
+    /// <summary>
+    /// A reclaimed pod takes no new work and is killed this long after the notice; what it still runs then goes back
+    /// to the queue (the runtime re-queues it as a crash recovery), and the StatefulSet starts a replacement at once.
+    /// Default 120 s, less the drain's 15 s margin.
+    /// </summary>
+    public TimeSpan ReclaimNotice { get; set; } = TimeSpan.FromSeconds(105);
 }
 
 /// <summary>
@@ -25,7 +38,8 @@ public sealed class SimulationOptions
 /// </summary>
 public sealed class SimulatedCluster(SimulationOptions options)
 {
-    private readonly PriorityQueue<Pod, double> _finishing = new();
+    private readonly PriorityQueue<Running, double> _finishing = new();
+    private int _live; // started and neither finished nor killed
 
     public SimulationOptions Options { get; } = options;
     public List<Pod> Pods { get; } = [];
@@ -33,6 +47,9 @@ public sealed class SimulatedCluster(SimulationOptions options)
     public double NowMs { get; set; }
     public int ScaleEvents { get; private set; }
     public double PodMilliseconds { get; private set; }
+    public int Completed { get; private set; }
+    public int Reclaims { get; private set; }
+    public int RequeuedTasks { get; private set; }
 
     /// <summary>Pods asked for and not removed: what Kubernetes' spec.replicas would say.</summary>
     public int Replicas => Pods.Count(p => !p.Draining);
@@ -60,27 +77,67 @@ public sealed class SimulatedCluster(SimulationOptions options)
     public void Step(double stepMs, List<double> waitsMs, ref double startedMsThisSecond, ref int startedThisSecond)
     {
         NowMs += stepMs;
-        while (_finishing.TryPeek(out var pod, out var at) && at <= NowMs)
+        while (_finishing.TryPeek(out var run, out var at) && at <= NowMs)
         {
             _finishing.Dequeue();
-            pod.Running--;
+            if (run.Killed) continue;
+            run.Pod.Running--;
+            run.Pod.Runs.Remove(run);
+            _live--;
+            Completed++;
         }
+        foreach (var killed in Pods.Where(p => p.KillAtMs <= NowMs).ToList()) Kill(killed);
         foreach (var pod in Ready)
         {
             while (pod.Running < pod.Limit && Queue.TryDequeue(out var task))
             {
-                waitsMs.Add(NowMs - task.AtMs);
+                if (!task.Requeued) waitsMs.Add(NowMs - task.AtMs);
                 pod.Running++;
                 startedMsThisSecond += task.DurationMs;
                 startedThisSecond++;
-                _finishing.Enqueue(pod, NowMs + task.DurationMs);
+                var run = new Running(pod, task);
+                pod.Runs.Add(run);
+                _live++;
+                _finishing.Enqueue(run, NowMs + task.DurationMs);
             }
         }
         Pods.RemoveAll(p => p.Draining && p.Running == 0);
         PodMilliseconds += Pods.Count * stepMs;
     }
 
-    public bool Idle => Queue.Count == 0 && _finishing.Count == 0;
+    public bool Idle => Queue.Count == 0 && _live == 0;
+
+    /// <summary>A spot reclaim of the oldest ready pod: it drains within the notice; a replacement starts at once.</summary>
+    public void Reclaim()
+    {
+        if (Ready.OrderBy(p => p.ReadyAtMs).FirstOrDefault() is not { } pod) return;
+        Reclaims++;
+        pod.Draining = true;
+        pod.KillAtMs = NowMs + Options.ReclaimNotice.TotalMilliseconds;
+        AddPods(1);
+    }
+
+    // The notice is over: what still runs goes back to the queue, at its place by arrival (nothing is lost).
+    private void Kill(Pod pod)
+    {
+        var back = pod.Runs.ToList();
+        foreach (var run in back) run.Killed = true;
+        pod.Runs.Clear();
+        _live -= back.Count;
+        RequeuedTasks += back.Count;
+        var queued = Queue.Concat(back.Select(r => r.Task with { Requeued = true })).OrderBy(t => t.AtMs).ToList();
+        Queue.Clear();
+        foreach (var task in queued) Queue.Enqueue(task);
+        pod.Running = 0;
+        Pods.Remove(pod);
+    }
+
+    internal sealed class Running(Pod pod, SimulatedTask task)
+    {
+        public Pod Pod { get; } = pod;
+        public SimulatedTask Task { get; } = task;
+        public bool Killed { get; set; }
+    }
 
     public sealed class Pod(int id, double readyAtMs, int limit)
     {
@@ -89,6 +146,8 @@ public sealed class SimulatedCluster(SimulationOptions options)
         public int Limit { get; set; } = limit;
         public int Running { get; set; }
         public bool Draining { get; set; }
+        public double KillAtMs { get; set; } = double.PositiveInfinity;
+        internal List<Running> Runs { get; } = [];
         public string Name => $"pod-{Id}";
     }
 }

@@ -54,14 +54,62 @@ public sealed class AutoscaleOptions
     /// <summary>Most silo pods. Default 10; <see cref="MinReplicas"/> to 1,000.</summary>
     public int MaxReplicas { get; set; } = 10;
 
+    /// <summary>Who sets the number of silo pods. Default <see cref="PodScaling.Surge"/>.</summary>
+    public PodScaling Pods { get; set; } = PodScaling.Surge;
+
+    /// <summary>
+    /// Per silo group (<c>Surge:Silo:Group</c>), its own fewest and most pods; a group not listed, or a bound not set,
+    /// takes <see cref="MinReplicas"/> and <see cref="MaxReplicas"/>.
+    /// </summary>
+    public Dictionary<string, GroupReplicas> Groups { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The StatefulSet to scale, and its namespace: from the pod's environment (SURGE_STATEFULSET, POD_NAMESPACE) unless set.</summary>
     public KubernetesTarget Kubernetes { get; set; } = new();
+
+    /// <summary>These options with <paramref name="group"/>'s replica bounds: what that group's pod policy decides with.</summary>
+    public AutoscaleOptions ForGroup(string group)
+    {
+        var bounds = Groups.GetValueOrDefault(group);
+        var copy = (AutoscaleOptions)MemberwiseClone();
+        copy.MinReplicas = bounds?.MinReplicas ?? MinReplicas;
+        copy.MaxReplicas = bounds?.MaxReplicas ?? MaxReplicas;
+        return copy;
+    }
 }
 
-/// <summary>The StatefulSet whose replicas the autoscaler sets (<c>Surge:Autoscale:Kubernetes</c>).</summary>
+/// <summary>Who sets the number of silo pods (<c>Surge:Autoscale:Pods</c>). The in-silo concurrency step runs with each.</summary>
+public enum PodScaling
+{
+    /// <summary>Surge patches each group's StatefulSet.</summary>
+    Surge = 0,
+
+    /// <summary>
+    /// Someone else (KEDA, an HPA) scales the StatefulSets: Surge decides as always but only exports each group's
+    /// desired replicas (<c>surge_autoscale_replicas_desired{group}</c>) and patches nothing.
+    /// </summary>
+    External = 1,
+
+    /// <summary>No pod decisions: the pods stay where operators put them.</summary>
+    Off = 2,
+}
+
+/// <summary>One silo group's replica bounds (<c>Surge:Autoscale:Groups:&lt;group&gt;</c>); unset takes the cluster-wide bound.</summary>
+public sealed class GroupReplicas
+{
+    /// <summary>Fewest pods of the group.</summary>
+    public int? MinReplicas { get; set; }
+
+    /// <summary>Most pods of the group.</summary>
+    public int? MaxReplicas { get; set; }
+}
+
+/// <summary>
+/// The StatefulSets whose replicas the autoscaler sets (<c>Surge:Autoscale:Kubernetes</c>): the <c>default</c> group's
+/// is <see cref="StatefulSet"/>, any other group's is <c>&lt;StatefulSet&gt;-&lt;group&gt;</c> (as the chart names them).
+/// </summary>
 public sealed class KubernetesTarget
 {
-    /// <summary>Its name; null for <c>SURGE_STATEFULSET</c> from the pod's environment.</summary>
+    /// <summary>The default group's StatefulSet; null for <c>SURGE_STATEFULSET</c> from the pod's environment.</summary>
     public string? StatefulSet { get; set; }
 
     /// <summary>Its namespace; null for <c>POD_NAMESPACE</c> from the pod's environment.</summary>

@@ -22,6 +22,13 @@ internal sealed class AutoscaleOptionsValidator : IValidateOptions<AutoscaleOpti
         if (!(o.CpuCeiling >= 0.1 && o.CpuCeiling <= 1)) f.Add($"{S}:CpuCeiling is {o.CpuCeiling}; set 0.1 to 1 (default 0.85).");
         if (o.MinReplicas < 1 || o.MinReplicas > o.MaxReplicas || o.MaxReplicas > 1000)
             f.Add($"{S}: MinReplicas ({o.MinReplicas}) and MaxReplicas ({o.MaxReplicas}) must satisfy 1 <= MinReplicas <= MaxReplicas <= 1000.");
+        if (!Enum.IsDefined(o.Pods)) f.Add($"{S}:Pods is {o.Pods}; set Surge, External or Off (default Surge).");
+        foreach (var (group, bounds) in o.Groups)
+        {
+            var (min, max) = (bounds.MinReplicas ?? o.MinReplicas, bounds.MaxReplicas ?? o.MaxReplicas);
+            if (min < 1 || min > max || max > 1000)
+                f.Add($"{S}:Groups:{group}: MinReplicas ({min}) and MaxReplicas ({max}) must satisfy 1 <= MinReplicas <= MaxReplicas <= 1000.");
+        }
         return f.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(f);
     }
 

@@ -25,6 +25,7 @@ internal sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private DateTimeOffset? _backlogSince;
     private DateTimeOffset? _saturatedSince;
+    private DateTimeOffset? _belowMinSince;
     private DateTimeOffset? _lastReplicaChange;
     private DateTimeOffset? _lastScaleDown;
     private DateTimeOffset? _lastScaleUp;
@@ -38,6 +39,7 @@ internal sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
         var now = time.GetUtcNow();
         _backlogSince = load.Backlog > 0 ? _backlogSince ?? now : null;
         _saturatedSince = load.Backlog > 0 && load.Saturated ? _saturatedSince ?? now : null;
+        _belowMinSince = load.Replicas < options.MinReplicas ? _belowMinSince ?? now : null;
         // Pods asked for take PodStartDelay to report; until then they are capacity on its way, not missing capacity.
         if (_pending is { } p && (now - p.At >= options.PodStartDelay || load.Silos >= p.To)) _pending = null;
         var replicas = load.Replicas;
@@ -46,12 +48,20 @@ internal sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
 
         var proportional = load.Ceiling > 0 ? (int)Math.Ceiling(replicas * load.Demand / load.Ceiling) : replicas;
         var recommended = forecast.Sustained ? Math.Max(forecast.Wanted, replicas)
-            : load.Backlog == 0 ? Math.Clamp(proportional, options.MinReplicas, replicas) : replicas;
+            : load.Backlog == 0 ? Math.Clamp(proportional, options.MinReplicas, Math.Max(replicas, options.MinReplicas)) : replicas;
         recommended = Math.Clamp(recommended, options.MinReplicas, options.MaxReplicas);
         _recommendations.Enqueue((now, recommended));
         while (_recommendations.Peek().At < now - options.ScaleDownStabilization) _recommendations.Dequeue();
 
         if (_lastReplicaChange is { } last && now - last < options.Cooldown) return null;
+        // Fewer pods than the minimum for a whole pod start (a StatefulSet installed without replicas starts at one;
+        // a restarting pod is back well within it): ask for the minimum.
+        if (_belowMinSince is { } below && now - below >= options.PodStartDelay && _pending is null)
+        {
+            _belowMinSince = null;
+            return Up(now, replicas, options.MinReplicas, F($"{replicas} pods, below the minimum of {options.MinReplicas} for {(now - below).TotalSeconds:0}s"),
+                F($"replicas {replicas} ({load.Silos} reporting)"));
+        }
         var mayRise = _lastScaleUp is not { } up || now - up >= options.ScaleUpStabilization;
         var inputs = F($"replicas {replicas} ({load.Silos} reporting, {planned} asked for), backlog {load.Backlog} = {load.QueuedWork:0} slot-s, arriving {load.Arriving:0.0} slots, reachable {load.Reachable:0} slots, {forecast}");
         if (mayRise && forecast.Sustained && forecast.Wanted > planned)

@@ -3,7 +3,10 @@ using Surge.Telemetry;
 
 namespace Surge.Autoscale;
 
-/// <summary>Desired and actual replicas as observable gauges: a series only on the silo hosting the autoscale grain.</summary>
+/// <summary>
+/// Desired and actual replicas per silo group as observable gauges (label <c>group</c>): series only on the silo
+/// hosting the autoscale grain. With <c>Surge:Autoscale:Pods=External</c> the desired one is what KEDA scales on.
+/// </summary>
 internal sealed class ReplicaGauges(ReplicaReadings replicas) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle)
@@ -11,11 +14,19 @@ internal sealed class ReplicaGauges(ReplicaReadings replicas) : ILifecyclePartic
 
     private Task Start()
     {
-        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.desired", () => Replicas(r => r.Desired), "{pod}", "Replicas the autoscaler wants");
-        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.actual", () => Replicas(r => r.Actual), "{pod}", "Silos reporting to the autoscaler");
+        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.desired", () => Replicas(r => r.Desired), "{pod}", "Replicas the autoscaler wants, per silo group");
+        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.actual", () => Replicas(r => r.Actual), "{pod}", "Silos reporting to the autoscaler, per silo group");
+        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.memory.recommended", Memory, "By",
+            "Pod memory request and limit (kind) recommended per silo group; never applied by Surge");
         return Task.CompletedTask;
     }
 
+    private IEnumerable<Measurement<long>> Memory() => replicas.Memory.SelectMany(m => new[]
+    {
+        new Measurement<long>(m.RequestMb * 1024 * 1024, new("group", m.Group), new("kind", "request")),
+        new Measurement<long>(m.LimitMb * 1024 * 1024, new("group", m.Group), new("kind", "limit")),
+    });
+
     private IEnumerable<Measurement<int>> Replicas(Func<(int Desired, int Actual), int> value)
-        => replicas.Last is { } last ? [new Measurement<int>(value(last))] : [];
+        => replicas.Last.Select(g => new Measurement<int>(value(g.Value), new KeyValuePair<string, object?>("group", g.Key)));
 }

@@ -4,15 +4,17 @@ using Microsoft.Extensions.Options;
 using Surge.Background;
 using Surge.Pools;
 using Surge.Silos;
+using Surge.Telemetry;
 
 namespace Surge.Autoscale;
 
 /// <summary>
 /// Every <see cref="AutoscaleOptions.Interval"/>, and at once when a backlog appears, this silo tells the autoscale
-/// grain what its pools did: queue, oldest wait, running, limit, arrival and completion rates, mean duration, CPU and memory.
+/// grain what its pools did: queue, oldest wait, running, limit, arrival and completion rates, mean duration, CPU and memory
+/// (and the peak memory of one task, for the group's memory recommendation).
 /// </summary>
 internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory grains, ILocalSiloDetails silo,
-    IOptions<AutoscaleOptions> options, IOptions<SiloGroupOptions> group, TimeProvider time, ILogger<SignalReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
+    IOptions<AutoscaleOptions> options, IOptions<SiloGroupOptions> group, TaskMemoryPeaks memory, TimeProvider time, ILogger<SignalReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly ILogger _logger = logger;
     // A report is due early when a backlog appears, but never more often than this.
@@ -44,11 +46,14 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
     {
         var now = time.GetTimestamp();
         var seconds = Math.Max(0.001, time.GetElapsedTime(_previousAt, now).TotalSeconds);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var peaks = memory.Take();
         var current = executor.GetStats(Key);
         var pools = current.Select(p => Signal(p, _previous.FirstOrDefault(q => q.Pool == p.Pool) ?? p, seconds)).ToArray();
         var cpuShare = (cpu - _previousCpu).TotalSeconds / seconds / Environment.ProcessorCount;
-        var signal = new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools, executor.MaxConcurrency, group.Value.Group);
+        var signal = new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools, executor.MaxConcurrency, group.Value.Group,
+            peaks.ObservedMb, peaks.PredictedMb, process.WorkingSet64 / (1024.0 * 1024.0));
         signal = signal with { Pools = [.. pools.Select(p => p with { Reachable = PodLoad.ReachableSlots(signal, p, options.Value) })] };
         try
         {
@@ -57,6 +62,7 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogReportFailed(e); // the next interval reports again, over both intervals
+            memory.Observe(peaks.PredictedMb, peaks.ObservedMb);
             return;
         }
         (_previous, _previousAt, _previousCpu) = (current, now, cpu);

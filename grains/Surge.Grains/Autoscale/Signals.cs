@@ -27,7 +27,9 @@ public sealed record PoolSignal(
 /// <summary>
 /// One silo's report, sent every interval. <see cref="Slots"/>: the silo's total slots, which its pools share (each
 /// pool's max may be all of them); 0 from silos that predate it. <see cref="Group"/>: the silo group it belongs to
-/// (<c>Surge:Silo:Group</c>), whose pods the autoscaler decides together.
+/// (<c>Surge:Silo:Group</c>), whose pods the autoscaler decides together. <see cref="TaskMemoryPeakMb"/>,
+/// <see cref="PredictedTaskMemoryPeakMb"/>: the largest memory of one task finished in the interval, as observed and as
+/// predicted; <see cref="ProcessMemoryMb"/>: the silo process's working set (0 from silos that predate them).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloSignal(
@@ -38,4 +40,7 @@ public sealed record SiloSignal(
     [property: Id(4)] double MemoryBudgetMb,
     [property: Id(5)] PoolSignal[] Pools,
     [property: Id(6)] int Slots = 0,
-    [property: Id(7)] string Group = Silos.SiloGroupOptions.DefaultGroup);
+    [property: Id(7)] string Group = Silos.SiloGroupOptions.DefaultGroup,
+    [property: Id(8)] double TaskMemoryPeakMb = 0,
+    [property: Id(9)] double PredictedTaskMemoryPeakMb = 0,
+    [property: Id(10)] double ProcessMemoryMb = 0);

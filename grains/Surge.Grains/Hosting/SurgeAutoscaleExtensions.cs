@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Autoscale;
+using Surge.Telemetry;
 
 namespace Surge.Hosting;
 
@@ -19,6 +20,7 @@ public static class SurgeAutoscaleExtensions
         Registration.AddOptions<AutoscaleOptions>(services, AutoscaleOptions.Section);
         Registration.AddValidator<AutoscaleOptions, AutoscaleOptionsValidator>(services);
         services.AddSingleton<ReplicaReadings>();
+        services.AddSingleton<TaskMemoryPeaks>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicaGauges>();
         services.TryAddSingleton<IPodScaler, NoOpPodScaler>();

@@ -51,6 +51,7 @@ internal static class AccessRules
         [(typeof(IScheduleGrain), nameof(IScheduleGrain.GetAsync))] = SurgeRole.Operate,
         [(typeof(IScheduleIndexGrain), nameof(IScheduleIndexGrain.GetNamesAsync))] = SurgeRole.Operate,
         [(typeof(IAutoscaleGrain), nameof(IAutoscaleGrain.GetHistoryAsync))] = SurgeRole.Operate,
+        [(typeof(IAutoscaleGrain), nameof(IAutoscaleGrain.GetMemoryRecommendationsAsync))] = SurgeRole.Operate,
         [(typeof(IFlowGrain), nameof(IFlowGrain.RegisterAsync))] = SurgeRole.Operate,
         [(typeof(IFlowGrain), nameof(IFlowGrain.GetAsync))] = SurgeRole.Operate,
         [(typeof(IEntityStateGrain), nameof(IEntityStateGrain.AddAsync))] = SurgeRole.Operate,

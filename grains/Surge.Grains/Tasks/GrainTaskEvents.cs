@@ -15,7 +15,7 @@ namespace Surge.Tasks;
 /// A finish that cannot be delivered is retried: it is the only thing that makes the task final.
 /// </summary>
 internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPredictor predictor, HistoryBuffer history,
-    IOptions<RoutingOptions> routing, RoutingScore score, ResultCache cache, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
+    IOptions<RoutingOptions> routing, RoutingScore score, ResultCache cache, TaskMemoryPeaks memory, TimeProvider time, ILogger<GrainTaskEvents> logger) : ITaskEvents
 {
     private readonly ILogger _logger = logger;
 
@@ -51,6 +51,7 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
         if (!outcome.Ran) return DeliverAsync(item.Spec.Id, outcome); // nothing ran: nothing to learn
         var durationMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         TaskRouter.Observe(predictor, item.Spec, durationMs, outcome.MemoryMb);
+        memory.Observe(item.MemoryMb, outcome.MemoryMb); // for the group's memory recommendation
         if (outcome.Succeeded) Measure(item, durationMs);
         // Failures teach nothing about how long the work takes: a crash in 2 ms is not a short task.
         if (outcome.Succeeded) history.Add(TaskRouter.HistoryOf(item.Spec, durationMs, outcome.MemoryMb));

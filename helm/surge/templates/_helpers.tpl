@@ -110,18 +110,3 @@ render makes a new value. Call: include "surge.keptSecret" (list . "<secret name
 {{- fail (printf "ports: silo (%d), gateway (%d) and http (%d) must differ; give each its own port" (int $p.silo) (int $p.gateway) (int $p.http)) }}
 {{- end }}
 {{- end }}
-
-{{/*
-Replicas at install: autoscale.minReplicas. On upgrade keep what the autoscaler has set (read from the live
-StatefulSet), kept within the new bounds, so `helm upgrade` does not undo a scale-out.
-*/}}
-{{- define "surge.replicas" -}}
-{{- if .Values.autoscale.enabled }}
-{{- $live := lookup "apps/v1" "StatefulSet" .Release.Namespace (include "surge.fullname" .) }}
-{{- $current := int (dig "spec" "replicas" 0 $live) }}
-{{- $current = max $current (int .Values.autoscale.minReplicas) }}
-{{- min $current (int .Values.autoscale.maxReplicas) }}
-{{- else }}
-{{- .Values.replicaCount }}
-{{- end }}
-{{- end }}

@@ -11,7 +11,8 @@ using Surge.Autoscale;
 namespace Surge.Hosting.Kubernetes;
 
 /// <summary>
-/// Patches the scale subresource of the silo StatefulSet through KubernetesClient. The patch carries the
+/// Patches the scale subresource of a silo group's StatefulSet through KubernetesClient: the default group's is the
+/// StatefulSet it was given, group g's is <c>&lt;that&gt;-g</c> (<see cref="StatefulSetOf"/>, as the chart names them). The patch carries the
 /// resourceVersion it read, so a concurrent change answers 409 and the scaler reads again and retries; 5xx and
 /// network errors are retried with backoff, and a circuit breaker stops calling an API server that keeps failing.
 /// </summary>
@@ -53,17 +54,22 @@ internal sealed partial class KubernetesPodScaler : IPodScaler
             .Build();
     }
 
-    public async Task<int> ScaleAsync(int replicas, string reason, CancellationToken cancellationToken)
+    /// <summary>The StatefulSet of <paramref name="group"/>: the default group keeps the single-group name.</summary>
+    public string StatefulSetOf(string group)
+        => group == Silos.SiloGroupOptions.DefaultGroup ? _statefulSet : $"{_statefulSet}-{group}";
+
+    public async Task<int> ScaleAsync(string group, int replicas, string reason, CancellationToken cancellationToken)
     {
+        var statefulSet = StatefulSetOf(group);
         return await _pipeline.ExecuteAsync(async ct =>
         {
             // Read, then patch with what was read: a 409 means someone changed it meanwhile, and the retry reads again.
-            var scale = await _client.AppsV1.ReadNamespacedStatefulSetScaleAsync(_statefulSet, _namespace, cancellationToken: ct);
+            var scale = await _client.AppsV1.ReadNamespacedStatefulSetScaleAsync(statefulSet, _namespace, cancellationToken: ct);
             var before = scale.Spec?.Replicas ?? 0;
             if (before == replicas) return before;
             var patch = new V1Patch(new { metadata = new { resourceVersion = scale.Metadata?.ResourceVersion }, spec = new { replicas } }, V1Patch.PatchType.MergePatch);
-            await _client.AppsV1.PatchNamespacedStatefulSetScaleAsync(patch, _statefulSet, _namespace, cancellationToken: ct);
-            LogScaled(_namespace, _statefulSet, before, replicas, reason);
+            await _client.AppsV1.PatchNamespacedStatefulSetScaleAsync(patch, statefulSet, _namespace, cancellationToken: ct);
+            LogScaled(_namespace, statefulSet, before, replicas, reason);
             return before;
         }, cancellationToken);
     }

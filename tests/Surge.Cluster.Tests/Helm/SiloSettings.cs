@@ -21,6 +21,7 @@ internal sealed class SiloSettings
     public AutoscaleOptions Autoscale => Bind<AutoscaleOptions>(AutoscaleOptions.Section, new AutoscaleOptionsValidator());
     public KubernetesMembershipOptions KubernetesMembership => Bind<KubernetesMembershipOptions>(KubernetesMembershipOptions.Section, new KubernetesMembershipOptionsValidator());
     public Surge.Security.SecurityOptions Security => Bind<Surge.Security.SecurityOptions>(Surge.Security.SecurityOptions.Section, new Surge.Security.SecurityOptionsValidator());
+    public Surge.Silos.SiloGroupOptions Group => Bind<Surge.Silos.SiloGroupOptions>(Surge.Silos.SiloGroupOptions.Section, new Surge.Silos.SiloGroupOptionsValidator());
     public HttpAuthOptions HttpAuth => Bind<HttpAuthOptions>(HttpAuthOptions.Section, new HttpAuthOptionsValidator());
 
     /// <summary>Bound as the silo binds it; its files are checked where they are mounted, which a rendering has not.</summary>
@@ -36,7 +37,8 @@ internal sealed class SiloSettings
 
     /// <summary>Sections the silo binds that the chart sets; anything else under Surge__ would be a typo the silo ignores.</summary>
     public static readonly string[] Sections = [PortOptions.Section, Hosting.ClusterOptions.Section, DrainOptions.Section, AutoscaleOptions.Section,
-        KubernetesMembershipOptions.Section, HttpAuthOptions.Section, Surge.Client.Security.SurgeTlsOptions.SiloSection, Surge.Security.SecurityOptions.Section];
+        KubernetesMembershipOptions.Section, HttpAuthOptions.Section, Surge.Client.Security.SurgeTlsOptions.SiloSection, Surge.Security.SecurityOptions.Section,
+        Surge.Silos.SiloGroupOptions.Section];
 
     /// <summary>The literal Surge__ values (a Secret's are left out: see <see cref="FromPod"/>).</summary>
     public static SiloSettings From(IReadOnlyDictionary<string, JsonNode> env)

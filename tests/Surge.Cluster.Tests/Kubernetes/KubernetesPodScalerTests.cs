@@ -23,7 +23,7 @@ public class KubernetesPodScalerTests : IDisposable
     [Fact]
     public async Task Scale_ReadsThenMergePatchesScaleSubresource()
     {
-        Assert.Equal(2, await Scaler().ScaleAsync(3, "test", CancellationToken.None));
+        Assert.Equal(2, await Scaler().ScaleAsync("default", 3, "test", CancellationToken.None));
         Assert.Equal(3, _api.Replicas);
         Assert.Equal(["GET", "PATCH"], _api.Requests.Select(r => r.Method));
         Assert.All(_api.Requests, r => Assert.Equal("/apis/apps/v1/namespaces/jobs/statefulsets/surge/scale", r.Path));
@@ -38,7 +38,7 @@ public class KubernetesPodScalerTests : IDisposable
     public async Task Scale_Conflict_ReadsAgainAndRetries()
     {
         _api.ModifyAfterNextRead();
-        await Scaler().ScaleAsync(4, "test", CancellationToken.None);
+        await Scaler().ScaleAsync("default", 4, "test", CancellationToken.None);
         Assert.Equal(4, _api.Replicas);
         Assert.Equal([("GET", 200), ("PATCH", 409), ("GET", 200), ("PATCH", 200)], _api.Requests.Select(r => (r.Method, r.Status)));
     }
@@ -48,11 +48,11 @@ public class KubernetesPodScalerTests : IDisposable
     {
         _api.Fail(100, HttpStatusCode.InternalServerError);
         var scaler = Scaler();
-        var first = await Assert.ThrowsAsync<HttpOperationException>(() => scaler.ScaleAsync(3, "test", CancellationToken.None));
+        var first = await Assert.ThrowsAsync<HttpOperationException>(() => scaler.ScaleAsync("default", 3, "test", CancellationToken.None));
         Assert.Equal(HttpStatusCode.InternalServerError, first.Response.StatusCode);
         Assert.Equal(KubernetesPodScaler.MaxAttempts, _api.Requests.Count); // retried
 
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => scaler.ScaleAsync(3, "test", CancellationToken.None));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => scaler.ScaleAsync("default", 3, "test", CancellationToken.None));
         Assert.Equal(KubernetesPodScaler.MaxAttempts, _api.Requests.Count); // broken: not even tried
         Assert.Equal(2, _api.Replicas);
     }
@@ -80,4 +80,83 @@ public class KubernetesPodScalerTests : IDisposable
         Assert.Equal(["GET", "PATCH"], _api.Requests.Select(r => r.Method));
         Assert.True(_api.Replicas > 2);
     }
+
+    // Two short-group silos under a backlog that outlasts a pod start, two long-group silos idle, for a few seconds.
+    private static async Task ReportMixedAsync(GroupAutoscaler groups, FakeTimeProvider time)
+    {
+        for (var second = 0; second < 3; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            var now = time.GetUtcNow();
+            foreach (var silo in new[] { "short-0", "short-1" })
+                await groups.ReportAsync(new SiloSignal(silo, now, 0.2, 0, 1000, [new PoolSignal(PoolKind.Short, 5000, 9000, 16, 16, 1, 16, 400, 100, 1000, 1000)], 16, "short"),
+                    _ => Task.CompletedTask, CancellationToken.None);
+            foreach (var silo in new[] { "long-0", "long-1" })
+                await groups.ReportAsync(new SiloSignal(silo, now, 0.1, 0, 1000, [new PoolSignal(PoolKind.Long, 0, 0, 1, 16, 1, 16, 1, 1, 1000, 1000)], 16, "long"),
+                    _ => Task.CompletedTask, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task GroupAutoscaler_BacklogInShort_ScalesOnlyTheShortStatefulSet()
+    {
+        _api.AddStatefulSet("surge-short", 2);
+        _api.AddStatefulSet("surge-long", 2);
+        var (time, readings) = (new FakeTimeProvider(), new ReplicaReadings());
+        var groups = new GroupAutoscaler(new AutoscaleOptions(), Scaler(), readings, time, NullLoggerFactory.Instance);
+
+        await ReportMixedAsync(groups, time);
+
+        Assert.NotEmpty(_api.Requests);
+        Assert.All(_api.Requests, r => Assert.Equal(_api.ScalePathOf("surge-short"), r.Path));
+        Assert.True(_api.ReplicasOf("surge-short") > 2, $"short has {_api.ReplicasOf("surge-short")} replicas");
+        Assert.Equal((2, 2), (_api.ReplicasOf("surge-long"), _api.Replicas));
+        Assert.Equal(_api.ReplicasOf("surge-short"), readings.Last["short"].Desired);
+        Assert.Equal((2, 2), readings.Last["long"]);
+        var decision = Assert.Single(groups.History(100), d => d.Kind == AutoscaleKind.Replicas);
+        Assert.Equal("short", decision.Group);
+    }
+
+    [Fact]
+    public async Task GroupAutoscaler_PodsExternal_PatchesNothingAndExportsTheDesiredReplicas()
+    {
+        _api.AddStatefulSet("surge-short", 2);
+        _api.AddStatefulSet("surge-long", 2);
+        var (time, readings) = (new FakeTimeProvider(), new ReplicaReadings());
+        var groups = new GroupAutoscaler(new AutoscaleOptions { Pods = PodScaling.External }, Scaler(), readings, time, NullLoggerFactory.Instance);
+
+        await ReportMixedAsync(groups, time);
+
+        Assert.Empty(_api.Requests);
+        Assert.True(readings.Last["short"].Desired > 2, $"short wants {readings.Last["short"].Desired}");
+        Assert.Equal(2, readings.Last["short"].Actual);
+        Assert.Equal((2, 2), readings.Last["long"]);
+        Assert.Contains("external", Assert.Single(groups.History(100), d => d.Kind == AutoscaleKind.Replicas).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GroupAutoscaler_PodsOff_NoReplicaDecisions()
+    {
+        var (time, readings) = (new FakeTimeProvider(), new ReplicaReadings());
+        var groups = new GroupAutoscaler(new AutoscaleOptions { Pods = PodScaling.Off }, Scaler(), readings, time, NullLoggerFactory.Instance);
+
+        await ReportMixedAsync(groups, time);
+
+        Assert.Empty(_api.Requests);
+        Assert.DoesNotContain(groups.History(100), d => d.Kind == AutoscaleKind.Replicas);
+        Assert.Equal((2, 2), readings.Last["short"]);
+    }
+
+    [Theory]
+    [InlineData("default", "surge")]
+    [InlineData("short", "surge-short")]
+    public void StatefulSetOf_DefaultGroupKeepsTheSingleGroupName(string group, string statefulSet)
+        => Assert.Equal(statefulSet, Scaler().StatefulSetOf(group));
+
+    [Theory]
+    [InlineData("surge-short", "short", "surge")]
+    [InlineData("surge", "default", "surge")]
+    [InlineData("surge", "short", "surge")]
+    public void BaseStatefulSet_FromAGroupsPodName_TheDefaultGroupsName(string fromPod, string group, string expected)
+        => Assert.Equal(expected, PodScalerFactory.BaseStatefulSet(fromPod, group));
 }

@@ -53,6 +53,15 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         Assert.Contains("surge_task_sojourn_duration_seconds_bucket", metrics);
         Assert.Contains("surge_routing_outcomes_total", metrics);
         Assert.Contains("surge_autoscale_replicas_actual", metrics); // one silo: the autoscale grain lives here
+        // Per silo group (one group here, "default"): the desired replicas KEDA can scale on, and the memory recommendation.
+        Assert.Matches(@"(?m)^surge_autoscale_replicas_desired\{[^}]*group=""default""", metrics);
+        Assert.Matches(@"(?m)^surge_autoscale_memory_recommended_bytes\{[^}]*group=""default""[^}]*kind=""request""", metrics);
+        using var recommend = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "autoscale", "recommend", "--output", "json");
+        Assert.True(recommend.ExitCode == 0, recommend.Stderr);
+        using var recommendations = JsonDocument.Parse(recommend.Stdout);
+        var group = Assert.Single(recommendations.RootElement.EnumerateArray());
+        Assert.Equal("default", group.GetProperty("group").GetString());
+        Assert.True(group.GetProperty("requestMb").GetInt64() >= 64 && group.GetProperty("limitMb").GetInt64() > group.GetProperty("requestMb").GetInt64(), recommend.Stdout);
     }
 
     [Fact]

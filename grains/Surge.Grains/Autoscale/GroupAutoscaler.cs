@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+
+namespace Surge.Autoscale;
+
+/// <summary>
+/// The autoscaler's state across silo groups (<c>Surge:Silo:Group</c>): each group has its own policy and controller,
+/// so a backlog in one group's pools asks for that group's pods only. A report ticks the reporting silo's group, from
+/// that group's silos alone; its replica count is the number of the group's silos reporting. Not an Orleans type, so
+/// it can be tested against a Kubernetes API stand-in.
+/// </summary>
+internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods, ReplicaReadings readings, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly Dictionary<string, SiloSignal> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AutoscaleController> _groups = new(StringComparer.Ordinal);
+    private readonly MemoryRecommender _memory = new();
+
+    /// <summary>The newest decisions of every group, newest last.</summary>
+    public IReadOnlyList<AutoscaleDecision> History(int max)
+        => [.. _groups.Values.SelectMany(c => c.History(max)).OrderBy(d => d.At).TakeLast(max)];
+
+    /// <summary>The latest signals of the silos reporting now.</summary>
+    public IReadOnlyCollection<SiloSignal> Silos => _latest.Values;
+
+    public async Task<IReadOnlyList<AutoscaleDecision>> ReportAsync(SiloSignal signal, Func<AutoscaleDecision, Task> setConcurrency, CancellationToken cancellationToken)
+    {
+        _latest[signal.Silo] = signal;
+        // A silo that stopped reporting is gone (or going): three intervals of silence.
+        var stale = time.GetUtcNow() - 3 * options.Interval;
+        foreach (var silo in _latest.Where(s => s.Value.At < stale).Select(s => s.Key).ToList()) _latest.Remove(silo);
+
+        var group = GroupOf(signal);
+        _memory.Observe(group, signal);
+        var silos = _latest.Values.Where(s => GroupOf(s) == group).ToList();
+        var controller = Controller(group);
+        var decisions = await controller.TickAsync(silos, silos.Count, setConcurrency, cancellationToken);
+        UpdateReadings();
+        return decisions;
+    }
+
+    /// <summary>Per group, the pod memory its silos' tasks call for (recommended, never applied).</summary>
+    public MemoryRecommendation[] MemoryRecommendations() => _memory.Recommend();
+
+    /// <summary>Until that silo reports again, reason with the limit it has now, not the one it reported.</summary>
+    public void Applied(PoolTarget target, int limit)
+    {
+        if (_latest.TryGetValue(target.Silo, out var signal))
+            _latest[target.Silo] = signal with { Pools = [.. signal.Pools.Select(p => p.Pool == target.Pool ? p with { Limit = limit } : p)] };
+    }
+
+    private static string GroupOf(SiloSignal signal) => string.IsNullOrEmpty(signal.Group) ? Surge.Silos.SiloGroupOptions.DefaultGroup : signal.Group;
+
+    private AutoscaleController Controller(string group)
+    {
+        if (_groups.TryGetValue(group, out var controller)) return controller;
+        var groupOptions = options.ForGroup(group);
+        controller = new AutoscaleController(new AutoscalePolicy(groupOptions, time), pods, loggers.CreateLogger<AutoscaleController>(), group, options.Pods);
+        _groups[group] = controller;
+        return controller;
+    }
+
+    // Desired: what the group's pods were last set to (or would have been, for an external scaler), else the silos
+    // reporting within the group's bounds. A group with no silo reporting has no series.
+    private void UpdateReadings()
+    {
+        var counts = _latest.Values.GroupBy(GroupOf).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        readings.Update(counts.ToDictionary(c => c.Key, c =>
+        {
+            var bounds = options.ForGroup(c.Key);
+            var desired = options.Pods == PodScaling.Off ? c.Value
+                : _groups.GetValueOrDefault(c.Key)?.DesiredReplicas ?? Math.Clamp(c.Value, bounds.MinReplicas, bounds.MaxReplicas);
+            return (desired, c.Value);
+        }, StringComparer.Ordinal));
+        readings.UpdateMemory(_memory.Recommend());
+    }
+}
