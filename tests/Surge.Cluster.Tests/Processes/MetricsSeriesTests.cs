@@ -30,9 +30,9 @@ public partial class MetricsSeriesTests(SiloProcessFixture silo)
         Assert.Equal(TaskState.Succeeded, first.State);
         Assert.False(first.FromCache);
         Assert.True(second.FromCache, "the second run of the same payload is answered from the cache");
-        var metrics = await _http.GetStringAsync("/metrics");
-        Assert.True(CacheCount(metrics, "hit") >= 1, metrics);
-        Assert.True(CacheCount(metrics, "miss") >= 1, metrics);
+        // The exporter answers scrapes from a cache for a moment: wait for one made after these runs.
+        await Eventually.TrueAsync(async () => await _http.GetStringAsync("/metrics") is var metrics && CacheCount(metrics, "hit") >= 1 && CacheCount(metrics, "miss") >= 1,
+            "a cache hit and a miss counted on /metrics", TimeSpan.FromSeconds(10));
         using var status = JsonDocument.Parse(await _http.GetStringAsync("/api/status"));
         var ratio = status.RootElement.GetProperty("silos")[0].GetProperty("cache_hit_ratio");
         Assert.Equal(JsonValueKind.Number, ratio.ValueKind);
@@ -48,9 +48,11 @@ public partial class MetricsSeriesTests(SiloProcessFixture silo)
         for (var i = 0; i < 7; i++) // one type, one after another: the baseline predicts once it has seen five
             Assert.Equal(TaskState.Succeeded, (await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":2}"""))).State);
 
-        var metrics = await _http.GetStringAsync("/metrics");
+        // The exporter answers scrapes from a cache for a moment: the previous test's scrape may still be served.
+        var metrics = "";
+        await Eventually.TrueAsync(async () => Labelled("surge_prediction_ratio_bucket").IsMatch(metrics = await _http.GetStringAsync("/metrics")),
+            "surge_prediction_ratio with a model_version label on /metrics", TimeSpan.FromSeconds(10));
         Assert.Matches(ActiveModel(), metrics);
-        Assert.Matches(Labelled("surge_prediction_ratio_bucket"), metrics);
         Assert.Matches(Labelled("surge_routing_outcomes_total"), metrics);
         await host.StopAsync();
     }
@@ -67,8 +69,9 @@ public partial class MetricsSeriesTests(SiloProcessFixture silo)
         var alerts = await PrometheusRuleTests.AlertsAsync();
         var queried = alerts.Values.SelectMany(e => SeriesName().Matches(e)).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToList();
         Assert.Equal(4, alerts.Count);
-        var metrics = await _http.GetStringAsync("/metrics");
-        Assert.All(queried, name => Assert.Matches(new Regex($"^{name}[{{ ]", RegexOptions.Multiline), metrics));
+        await Eventually.TrueAsync(async () => await _http.GetStringAsync("/metrics") is var metrics
+            && queried.All(name => new Regex($"^{name}[{{ ]", RegexOptions.Multiline).IsMatch(metrics)),
+            $"every series the alerts query on /metrics: {string.Join(", ", queried)}", TimeSpan.FromSeconds(10));
         await host.StopAsync();
     }
 
