@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Surge.Tasks;
 
 /// <summary>
@@ -31,6 +33,10 @@ internal sealed record TaskRecord
     /// so a shard that comes back elsewhere knows whether the run may still go on (its silo is alive) or died with it.
     /// </summary>
     [Id(15)] public string? RanOn { get; init; }
+    /// <summary>When the current attempt was dispatched to a pool's queue.</summary>
+    [Id(16)] public DateTimeOffset? QueuedAt { get; init; }
+    /// <summary>The latest ended attempts, oldest first, at most <see cref="AttemptStatus.MaxKept"/>: bounded, however often it is retried.</summary>
+    [Id(17)] public ImmutableArray<AttemptStatus> History { get; init; } = [];
 
     public string Id => Spec.Id;
 
@@ -55,5 +61,18 @@ internal sealed record TaskRecord
         FromCache = FromCache,
         Recoveries = Recoveries,
         Submitter = Spec.Submitter,
+        QueuedAt = QueuedAt,
+        After = Spec.After,
+        Sequence = Spec.Sequence,
+        TraceParent = Spec.TraceParent,
+        History = History.IsDefaultOrEmpty ? [] : [.. History],
     };
+
+    /// <summary>This record with <paramref name="attempt"/> added to its history, the oldest dropped past <see cref="AttemptStatus.MaxKept"/>.</summary>
+    public TaskRecord WithAttempt(AttemptStatus attempt)
+    {
+        var history = History.IsDefault ? [] : History;
+        if (history.Length >= AttemptStatus.MaxKept) history = history.RemoveRange(0, history.Length - AttemptStatus.MaxKept + 1);
+        return this with { History = history.Add(attempt with { Error = AttemptStatus.Bound(attempt.Error) }) };
+    }
 }

@@ -94,7 +94,7 @@ internal sealed partial class TaskShardGrain
             _releasedUnstored.Add(taskId);
             return EventRun.Running;
         }
-        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Here), "the release");
+        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Here, time.GetUtcNow()), "the release");
         return RunOf(released.Record);
     }
 

@@ -45,7 +45,7 @@ internal sealed partial class TaskShardGrain
         {
             var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0);
             if (admission != Entities.Admission.Released) return;
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Here), "the release");
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Here, time.GetUtcNow()), "the release");
         }
         catch (Exception e)
         {
