@@ -13,6 +13,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     public const string Password = "process-tests-password";
     public const string Token = "process-tests-bearer-token";
 
+    /// <summary>A bearer token whose role is <see cref="SurgeRole.Submit"/>: it may read the status page but not act on it.</summary>
+    public const string ViewerToken = "process-tests-viewer-token";
+
     private ChildProcess? _silo;
 
     public int GatewayPort { get; } = Repo.FreePort();
@@ -25,7 +28,8 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         _silo = ChildProcess.StartDotnet(Repo.SiloDll,
             $"--Surge:Ports:Silo={siloPort}", $"--Surge:Ports:PrimarySilo={siloPort}", $"--Surge:Ports:Gateway={GatewayPort}",
             $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16",
-            $"--Surge:Http:Auth:Users:{User}={Password}", $"--Surge:Http:Auth:Tokens:tests={Token}");
+            $"--Surge:Http:Auth:Users:{User}={Password}", $"--Surge:Http:Auth:Tokens:tests={Token}",
+            $"--Surge:Http:Auth:Tokens:viewer={ViewerToken}", "--Surge:Http:Auth:Roles:viewer=Submit");
         var silo = _silo;
         await Repo.WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo",
             () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Surge.Cluster.Tests.Processes;
+
+/// <summary>The status page's lists and actions over HTTP: who may act, and the cross-site guard.</summary>
+[Collection("silo-process")]
+public class StatusPageHttpTests(SiloProcessFixture silo)
+{
+    [Fact]
+    public async Task Action_WithoutTheConfirmHeader_RefusedAsCrossSite()
+    {
+        using var http = silo.Http();
+        using var response = await http.PostAsync("/surge/actions/tasks/nothing/cancel", null);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Action_FromAnotherOrigin_Refused()
+    {
+        using var http = silo.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/surge/actions/tasks/nothing/cancel");
+        request.Headers.Add("X-Surge-Action", "confirm");
+        request.Headers.Add("Origin", "https://evil.example");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListsAndActions_SubmitRoleToken_ForbiddenButTheStatusPageServed()
+    {
+        using var http = silo.Http(signedIn: false);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SiloProcessFixture.ViewerToken);
+        http.DefaultRequestHeaders.Add("X-Surge-Action", "confirm");
+        using (var status = await http.GetAsync("/surge")) Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        using (var list = await http.GetAsync("/surge/api/lists/dead-letters")) Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
+        using (var cancel = await http.PostAsync("/surge/actions/tasks/nothing/cancel", null)) Assert.Equal(HttpStatusCode.Forbidden, cancel.StatusCode);
+    }
+
+    [Fact]
+    public async Task DeadLettersList_ByType_PagedWithTheCursorAndCancelOfAnUnknownTaskIs404()
+    {
+        var type = "simulate";
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = $"list-dead-{Guid.NewGuid():N}";
+            ids.Add(id);
+            using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", type, "--payload", "{\"duration_ms\":\"never\"}", "--id", id, "--wait");
+            Assert.Equal(1, cli.ExitCode);
+        }
+        using var http = silo.Http();
+        var seen = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>($"/surge/api/lists/dead-letters?type={type}&limit=1{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}");
+            var rows = page.GetProperty("rows").EnumerateArray().ToArray();
+            Assert.True(rows.Length <= 1);
+            seen.AddRange(rows.Select(r => r.GetProperty("id").GetString()!));
+            after = page.GetProperty("next").GetString();
+        }
+        while (after is not null && seen.Count < 1_000);
+        Assert.All(ids, id => Assert.Contains(id, seen));
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+
+        http.DefaultRequestHeaders.Add("X-Surge-Action", "confirm");
+        using var cancel = await http.PostAsync($"/surge/actions/tasks/unknown-{Guid.NewGuid():N}/cancel", null);
+        Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+    }
+}
