@@ -54,13 +54,3 @@ internal sealed partial class SeriesSampler(PoolRunner pools, RoutingScore score
         lock (_lock) _ring.Add(point);
     }
 }
-
-[Silos.SiloKeyedPlacement]
-internal sealed class SiloSeriesGrain(SeriesSampler sampler, ILocalSiloDetails silo) : Grain, ISiloSeriesGrain
-{
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-        => this.GetPrimaryKeyString() == silo.SiloAddress.ToParsableString() ? Task.CompletedTask
-            : throw new SiloUnavailableException($"silo {this.GetPrimaryKeyString()} is not this silo ({silo.SiloAddress.ToParsableString()})");
-
-    public Task<SiloSeries> GetAsync() => Task.FromResult(new SiloSeries(this.GetPrimaryKeyString(), sampler.Points()));
-}

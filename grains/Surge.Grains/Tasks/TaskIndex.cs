@@ -35,7 +35,7 @@ internal sealed class TaskIndex
             Set(_all, now).Add(entry);
             Set(_byType, (now, after.Spec.Type)).Add(entry);
         }
-        if (before?.Spec.Entity is { } oldEntity && after is null && _byEntity.TryGetValue(oldEntity, out var tasks))
+        if (before?.Spec.Entity is { } oldEntity && oldEntity != after?.Spec.Entity && _byEntity.TryGetValue(oldEntity, out var tasks))
         {
             tasks.Remove(before.Id);
             if (tasks.Count == 0) _byEntity.Remove(oldEntity);

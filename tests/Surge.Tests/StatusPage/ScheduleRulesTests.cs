@@ -32,6 +32,7 @@ public class ScheduleRulesTests
         var manual = ScheduleRules.ManualTask(EveryMinute, T0);
         Assert.NotEqual(EveryMinute.TaskFor(T0).Id, manual.Id);
         Assert.Equal("schedule:nightly:manual:20260101T000000000Z", manual.Id);
-        Assert.Equal(("report", EveryMinute.Payload.ToArray()), (manual.Type, manual.Payload.ToArray()));
+        Assert.Equal("report", manual.Type);
+        Assert.Equal(EveryMinute.Payload.ToArray(), manual.Payload.ToArray());
     }
 }
