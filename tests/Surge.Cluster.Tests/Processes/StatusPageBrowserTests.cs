@@ -25,9 +25,19 @@ public class StatusPageBrowserTests(SiloProcessFixture silo, ITestOutputHelper o
         var page = await Chromium.SignedInPageAsync(browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge");
 
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add(m.Text);
         await page.FillAsync("#search", id);
         await page.PressAsync("#search", "Enter");
-        await page.WaitForURLAsync($"**/surge/tasks/{id}", new() { Timeout = Timeout });
+        try
+        {
+            await page.WaitForURLAsync($"**/surge/tasks/{id}", new() { Timeout = Timeout });
+        }
+        catch (TimeoutException)
+        {
+            await Chromium.SaveAsync(page, "surge-search-failed.png", output);
+            throw new Xunit.Sdk.XunitException($"the search did not open the task's page: {await page.InnerTextAsync("#search-result")}; console: {string.Join(" | ", console)}");
+        }
         await page.Locator("#title", new() { HasText = "succeeded" }).WaitForAsync(new() { Timeout = Timeout });
         Assert.Contains(id, await page.InnerTextAsync("#title"));
         Assert.Contains("succeeded", await page.InnerTextAsync("#attempts tbody"));
