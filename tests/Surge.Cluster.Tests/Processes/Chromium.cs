@@ -35,3 +35,13 @@ internal static class Chromium
         output.WriteLine($"screenshot: {path}");
     }
 }
+
+/// <summary>One headless Chromium for a test class: launching it costs about two seconds.</summary>
+public sealed class ChromiumFixture : IAsyncLifetime
+{
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Browser = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await Browser.DisposeAsync();
+}

@@ -33,6 +33,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         var silo = _silo;
         await Repo.WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo",
             () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);
+        // Kestrel may open a moment after the gateway: tests that start with HTTP need it too.
+        await Repo.WaitForPortAsync(HttpPort, TimeSpan.FromSeconds(60), "the silo's HTTP port",
+            () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);
     }
 
     public Task DisposeAsync()

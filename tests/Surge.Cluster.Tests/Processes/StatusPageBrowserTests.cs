@@ -11,7 +11,7 @@ namespace Surge.Cluster.Tests.Processes;
 /// </summary>
 [Collection("silo-process")]
 [Trait("Category", "Browser")]
-public class StatusPageBrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
+public class StatusPageBrowserTests(SiloProcessFixture silo, ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>
 {
     private const int Timeout = 20_000;
 
@@ -19,10 +19,8 @@ public class StatusPageBrowserTests(SiloProcessFixture silo, ITestOutputHelper o
     public async Task Search_TaskId_OpensItsPageWithItsAttempt()
     {
         var id = $"page-find-{Guid.NewGuid():N}";
-        using (var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--id", id, "--wait"))
-            Assert.True(cli.ExitCode == 0, cli.Stderr);
-        await using var browser = await Chromium.LaunchAsync();
-        var page = await Chromium.SignedInPageAsync(browser);
+        Assert.Equal("succeeded", await SubmitAsync(id, 5, wait: true));
+        var page = await Chromium.SignedInPageAsync(chromium.Browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge");
 
         var console = new List<string>();
@@ -48,10 +46,8 @@ public class StatusPageBrowserTests(SiloProcessFixture silo, ITestOutputHelper o
     public async Task Retry_DeadLetter_RunsAgainAndThePageShowsTheNewAttempt()
     {
         var id = $"page-retry-{Guid.NewGuid():N}";
-        using (var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":\"never\"}", "--id", id, "--wait"))
-            Assert.True(cli.ExitCode == 1, $"a task that failed for good exits 1: {cli.ExitCode}\n{cli.Stdout}{cli.Stderr}");
-        await using var browser = await Chromium.LaunchAsync();
-        var page = await Chromium.SignedInPageAsync(browser);
+        Assert.Equal("failed", await SubmitAsync(id, "never", wait: true));
+        var page = await Chromium.SignedInPageAsync(chromium.Browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge");
         await page.Locator("#list tbody tr", new() { HasText = id }).WaitForAsync(new() { Timeout = Timeout }); // the dead letters list
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge/tasks/{id}");
@@ -71,10 +67,8 @@ public class StatusPageBrowserTests(SiloProcessFixture silo, ITestOutputHelper o
     public async Task Cancel_RunningTask_ItStopsAsCancelled()
     {
         var id = $"page-cancel-{Guid.NewGuid():N}";
-        using (var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":120000}", "--id", id))
-            Assert.True(cli.ExitCode == 0, cli.Stderr);
-        await using var browser = await Chromium.LaunchAsync();
-        var page = await Chromium.SignedInPageAsync(browser);
+        await SubmitAsync(id, 120_000, wait: false);
+        var page = await Chromium.SignedInPageAsync(chromium.Browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge/tasks/{id}");
         await page.Locator("#title", new() { HasText = "running" }).WaitForAsync(new() { Timeout = Timeout });
 
@@ -88,16 +82,25 @@ public class StatusPageBrowserTests(SiloProcessFixture silo, ITestOutputHelper o
     [Fact]
     public async Task Charts_AfterTasksRan_DrawPoints()
     {
-        using (var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--wait"))
-            Assert.True(cli.ExitCode == 0, cli.Stderr);
-        await using var browser = await Chromium.LaunchAsync();
-        var page = await Chromium.SignedInPageAsync(browser);
+        Assert.Equal("succeeded", await SubmitAsync($"page-charts-{Guid.NewGuid():N}", 5, wait: true));
+        var page = await Chromium.SignedInPageAsync(chromium.Browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge");
 
         // A sample every 5 s: the page draws them as they come.
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#chart-throughput circle.point').length > 0", null, new() { Timeout = 30_000 });
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#chart-concurrency circle.point').length > 0", null, new() { Timeout = Timeout });
         await Chromium.SaveAsync(page, "surge-charts.png", output);
+    }
+
+    // Over the HTTP task API: no CLI process to start, which would cost seconds per test.
+    private async Task<string?> SubmitAsync(string id, object durationMs, bool wait)
+    {
+        using var http = silo.Http();
+        using var accepted = await http.PostAsJsonAsync("/api/tasks", new { id, type = "simulate", payload = new { duration_ms = durationMs } });
+        Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
+        if (!wait) return null;
+        var status = await http.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}/wait?timeout=30");
+        return status.GetProperty("state").GetString()?.ToLowerInvariant();
     }
 
     private async Task<JsonElement> StatusAsync(string id)

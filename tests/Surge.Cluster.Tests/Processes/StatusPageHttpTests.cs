@@ -43,15 +43,15 @@ public class StatusPageHttpTests(SiloProcessFixture silo)
     public async Task DeadLettersList_ByType_PagedWithTheCursorAndCancelOfAnUnknownTaskIs404()
     {
         var type = "simulate";
-        var ids = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            var id = $"list-dead-{Guid.NewGuid():N}";
-            ids.Add(id);
-            using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", type, "--payload", "{\"duration_ms\":\"never\"}", "--id", id, "--wait");
-            Assert.Equal(1, cli.ExitCode);
-        }
         using var http = silo.Http();
+        var ids = Enumerable.Range(0, 3).Select(_ => $"list-dead-{Guid.NewGuid():N}").ToList();
+        foreach (var id in ids)
+        {
+            using var accepted = await http.PostAsJsonAsync("/api/tasks", new { id, type, payload = new { duration_ms = "never" } });
+            Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
+        }
+        foreach (var id in ids)
+            Assert.Equal("failed", (await http.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}/wait?timeout=30")).GetProperty("state").GetString()?.ToLowerInvariant());
         var seen = new List<string>();
         string? after = null;
         do
