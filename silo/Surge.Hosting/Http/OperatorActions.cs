@@ -28,31 +28,33 @@ public static partial class OperatorActions
     public static RouteGroupBuilder MapSurgeActions(this IEndpointRouteBuilder endpoints)
     {
         var actions = endpoints.MapGroup("/surge/actions").ExcludeFromDescription().AddEndpointFilter(RefuseCrossSite);
-        actions.MapPost("tasks/{id}/cancel", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) =>
-            Act(http, "cancel", id, async () => await surge.CancelAsync(id, ct) is { } s ? Results.Json(new { id, state = s.State.ToString() }) : NotFound($"no task '{id}'")));
-        actions.MapPost("dead-letters/{id}/retry", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) =>
-            Act(http, "retry", id, async () => await surge.RetryDeadLetterAsync(id, ct) is { } s ? Results.Json(new { id, state = s.State.ToString(), attempts = s.Attempts }) : NotFound($"no task '{id}'")));
-        actions.MapPost("dead-letters/{id}/purge", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) =>
-            Act(http, "purge", id, async () => await surge.PurgeDeadLettersAsync(id, ct) is var n and > 0 ? Results.Json(new { id, purged = n }) : NotFound($"no dead letter '{id}'")));
-        actions.MapPost("schedules/{name}/trigger", (string name, HttpContext http, IGrainFactory grains) =>
-            Act(http, "trigger", name, async () => await grains.GetGrain<IScheduleGrain>(name).TriggerAsync() is { } id ? Results.Json(new { name, id }) : NotFound($"no schedule '{name}'")));
+        actions.MapPost("tasks/{id}/cancel", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "cancel", id,
+            async id => await surge.CancelAsync(id, ct) is { } s ? Results.Json(new { id, state = s.State.ToString() }) : NotFound($"no task '{id}'")));
+        actions.MapPost("dead-letters/{id}/retry", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "retry", id,
+            async id => await surge.RetryDeadLetterAsync(id, ct) is { } s ? Results.Json(new { id, state = s.State.ToString(), attempts = s.Attempts }) : NotFound($"no task '{id}'")));
+        actions.MapPost("dead-letters/{id}/purge", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "purge", id,
+            async id => await surge.PurgeDeadLettersAsync(id, ct) is var n and > 0 ? Results.Json(new { id, purged = n }) : NotFound($"no dead letter '{id}'")));
+        actions.MapPost("schedules/{name}/trigger", (string name, HttpContext http, IGrainFactory grains) => Act(http, "trigger", name,
+            async name => await grains.GetGrain<IScheduleGrain>(name).TriggerAsync() is { } id ? Results.Json(new { name, id }) : NotFound($"no schedule '{name}'")));
         actions.MapPost("schedules/{name}/pause", (string name, HttpContext http, IGrainFactory grains) => Pause(http, grains, name, paused: true));
         actions.MapPost("schedules/{name}/resume", (string name, HttpContext http, IGrainFactory grains) => Pause(http, grains, name, paused: false));
         return actions;
     }
 
     private static Task<IResult> Pause(HttpContext http, IGrainFactory grains, string name, bool paused)
-        => Act(http, paused ? "pause" : "resume", name, async () => await grains.GetGrain<IScheduleGrain>(name).SetPausedAsync(paused) is { } s
+        => Act(http, paused ? "pause" : "resume", name, async name => await grains.GetGrain<IScheduleGrain>(name).SetPausedAsync(paused) is { } s
             ? Results.Json(new { name, paused = s.Paused }) : NotFound($"no schedule '{name}'"));
 
-    private static async Task<IResult> Act(HttpContext http, string action, string target, Func<Task<IResult>> act)
+    // The target as it was before the address escaped it, to the action and to the log.
+    private static async Task<IResult> Act(HttpContext http, string action, string target, Func<string, Task<IResult>> act)
     {
+        target = OperatorReads.Unslash(target);
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OperatorActions));
         var who = http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anyone (Surge:Http:Auth sets no credential)";
         var remote = http.Connection.RemoteIpAddress?.ToString() ?? "?";
         try
         {
-            var result = await act();
+            var result = await act(target);
             LogAction(logger, action, target, who, remote, result is IStatusCodeHttpResult { StatusCode: >= 400 } ? "not found" : "done");
             return result;
         }

@@ -36,8 +36,14 @@ internal static class OperatorReads
             ClusterStatus.Json));
     }
 
+    /// <summary>
+    /// A route value as it was before the address encoded it: the server decodes every escape of a path but <c>%2F</c>
+    /// (it would be a path separator), so an id or entity key with a slash (<c>order/42</c>) comes with it still escaped.
+    /// </summary>
+    public static string Unslash(string value) => value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
     private static async Task<IResult> ReadTaskAsync(string id, ISurgeClient surge, CancellationToken ct)
-        => await surge.GetStatusAsync(id, ct) is { } status ? Results.Json(TaskDetail.Of(status), ClusterStatus.Json)
+        => await surge.GetStatusAsync(id = Unslash(id), ct) is { } status ? Results.Json(TaskDetail.Of(status), ClusterStatus.Json)
             : Results.Problem(title: "not found", detail: $"no task '{id}' (finished tasks are kept for Surge:Tasks:Retention)", statusCode: StatusCodes.Status404NotFound);
 
     private static async Task<IResult> ReadListAsync(string list, string? type, string? after, int? limit, TaskLists lists, CancellationToken ct)
@@ -66,6 +72,8 @@ internal static class OperatorReads
     // has one, else by submission.
     private static async Task<IResult> ReadEntityAsync(string key, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
+        key = Unslash(key);
+        var book = ReadBookAsync(grains, key, time, ct);
         var answers = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(async shard =>
         {
             try
@@ -82,7 +90,20 @@ internal static class OperatorReads
             {
                 t.Id, t.Type, t.State, t.Event, t.After, t.Sequence, t.SubmittedAt, t.StartedAt, t.FinishedAt, t.Attempts, t.Error,
             }).ToArray();
-        return Results.Json(new { entity = key, tasks, missing_shards = answers.Count(a => a is null) }, ClusterStatus.Json);
+        return Results.Json(new { entity = key, book = await book, tasks, missing_shards = answers.Count(a => a is null) }, ClusterStatus.Json);
+    }
+
+    // The entity's own book: what runs now and what waits, in release order. Null when its shard does not answer.
+    private static async Task<Entities.EntityBookView?> ReadBookAsync(IGrainFactory grains, string key, TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            return await grains.GetGrain<Entities.IEntityShardGrain>(Entities.EntityShards.For(key)).GetBookAsync(key).WaitAsync(TaskLists.PerShardTimeout, time, ct);
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException)
+        {
+            return null;
+        }
     }
 
     private static async Task<IResult> ReadChartsAsync(IGrainFactory grains, IClusterMembershipService membership, TimeProvider time, CancellationToken ct)

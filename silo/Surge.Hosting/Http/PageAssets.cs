@@ -133,7 +133,8 @@ internal static class PageAssets
           if (await getJson(`/surge/api/tasks/${esc(q)}`)) { location.href = url(`/surge/tasks/${esc(q)}`); return; }
           const entity = await getJson(`/surge/api/entities/${esc(q)}`);
           if (!entity || entity.tasks.length === 0) { out.textContent = `no task and no entity '${q}'`; document.getElementById('entity').hidden = true; return; }
-          out.textContent = `entity ${q}: ${entity.tasks.length} events in order`;
+          const b = entity.book;
+          out.textContent = `entity ${q}: ${entity.tasks.length} events in order` + (b ? `; running ${b.running ?? 'none'}, ${b.waiting_count} waiting${b.waiting.length ? ` (next: ${b.waiting[0]})` : ''}, ${b.handled_count} handled` : '');
           document.getElementById('entity').hidden = false;
           fill('entity', entity.tasks.map(t => [cell(t.sequence ?? ''), link(url(`/surge/tasks/${esc(t.id)}`), t.id), cell(t.event ?? '', true), cell(t.after ?? '', true),
             cell(t.state, true), cell(time(t.submitted_at)), cell(time(t.finished_at)), cell(t.error ?? '', true)]));

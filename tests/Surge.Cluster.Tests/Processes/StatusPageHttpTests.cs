@@ -70,4 +70,29 @@ public class StatusPageHttpTests(SiloProcessFixture silo)
         using var cancel = await http.PostAsync($"/surge/actions/tasks/unknown-{Guid.NewGuid():N}/cancel", null);
         Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
     }
+
+    [Fact]
+    public async Task Entity_SearchedByKey_ItsEventsInOrderAndWhatItsBookHolds()
+    {
+        var entity = $"order/{Guid.NewGuid():N}";
+        using var http = silo.Http();
+        // The second event is submitted first: it waits in the book for its predecessor, which is still running.
+        foreach (var (id, ev, after, ms) in new[] { ("shipped", "order.shipped", "order.paid", 5), ("paid", "order.paid", (string?)null, 60_000) })
+        {
+            using var accepted = await http.PostAsJsonAsync("/api/tasks", new
+            {
+                id = $"{entity}-{id}", type = "simulate", payload = new { duration_ms = ms }, entity, @event = ev, after,
+            });
+            Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
+        }
+        var found = await http.GetFromJsonAsync<JsonElement>($"/surge/api/entities/{Uri.EscapeDataString(entity)}");
+        Assert.Equal(2, found.GetProperty("tasks").GetArrayLength());
+        var book = found.GetProperty("book");
+        Assert.Equal($"{entity}-paid", book.GetProperty("running").GetString());
+        Assert.Equal($"{entity}-shipped", Assert.Single(book.GetProperty("waiting").EnumerateArray()).GetString());
+
+        http.DefaultRequestHeaders.Add("X-Surge-Action", "confirm");
+        using var cancel = await http.PostAsync($"/surge/actions/tasks/{Uri.EscapeDataString($"{entity}-paid")}/cancel", null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+    }
 }
