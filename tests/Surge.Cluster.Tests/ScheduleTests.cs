@@ -48,6 +48,27 @@ public class ScheduleTests(ScheduleFixture fixture) : IClassFixture<ScheduleFixt
         Assert.False(await _client.UnscheduleAsync(name));
     }
 
+    [Fact]
+    public async Task Trigger_PausedDailySchedule_RunsOnceNowAndStaysPaused()
+    {
+        var name = $"manual-{Guid.NewGuid():N}";
+        await _client.ScheduleAsync(ScheduleSpec.Create(name, "0 2 * * *", CountingHandler.TypeName));
+        var schedule = fixture.Surge.Cluster.Client.GetGrain<IScheduleGrain>(name);
+
+        var paused = await schedule.SetPausedAsync(true);
+        Assert.True(paused!.Paused);
+        Assert.Null(paused.NextFire);
+        var id = await schedule.TriggerAsync();
+        Assert.StartsWith($"schedule:{name}:manual:", id);
+        var status = await _client.WaitAsync(id!, TimeSpan.FromSeconds(20));
+        Assert.Equal(TaskState.Succeeded, status.State);
+        Assert.Equal(1, CountingHandler.Runs[id!]);
+
+        var resumed = await schedule.SetPausedAsync(false);
+        Assert.Equal((false, TimeSpan.FromHours(2)), (resumed!.Paused, resumed.NextFire!.Value.TimeOfDay));
+        Assert.Null(await fixture.Surge.Cluster.Client.GetGrain<IScheduleGrain>($"none-{Guid.NewGuid():N}").TriggerAsync());
+    }
+
     [Theory]
     [InlineData("61 * * * *", "count", "cron")]
     [InlineData("* * *", "count", "cron")]

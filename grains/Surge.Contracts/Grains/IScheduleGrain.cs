@@ -11,6 +11,15 @@ public interface IScheduleGrain : IGrainWithStringKey
 
     /// <summary>The schedule, or null when none has this name.</summary>
     Task<ScheduleStatus?> GetAsync();
+
+    /// <summary>
+    /// Submits the schedule's task (or starts its wave) now, once, with an id of its own; the cron goes on as it was.
+    /// Returns the submitted task's id (the wave's id for a wave schedule), or null when no schedule has this name.
+    /// </summary>
+    Task<string?> TriggerAsync();
+
+    /// <summary>Pauses (<paramref name="paused"/> true) or resumes the schedule; a resumed schedule does not make up for the instants it was paused over. Null when none has this name.</summary>
+    Task<ScheduleStatus?> SetPausedAsync(bool paused);
 }
 
 /// <summary>The names of every registered schedule (one grain, key 0).</summary>

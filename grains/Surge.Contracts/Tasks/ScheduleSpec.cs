@@ -46,9 +46,10 @@ public sealed record ScheduleSpec(
         => new($"schedule:{Name}:{instant.UtcDateTime:yyyyMMddTHHmmssZ}", Type, Payload, ImmutableDictionary<string, FeatureValue>.Empty);
 }
 
-/// <summary>A registered schedule and when it fires next.</summary>
+/// <summary>A registered schedule and when it fires next (null while <paramref name="Paused"/>).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ScheduleStatus(
     [property: Id(0)] ScheduleSpec Spec,
     [property: Id(1)] DateTimeOffset? LastFired,
-    [property: Id(2)] DateTimeOffset? NextFire);
+    [property: Id(2)] DateTimeOffset? NextFire,
+    [property: Id(3)] bool Paused = false);

@@ -47,6 +47,16 @@ public sealed record TaskStatus
     /// that hosts its pool. Null before it is dispatched, or while it waits for a silo that hosts its pool.
     /// </summary>
     [Id(19)] public string? Silo { get; init; }
+    /// <summary>When its latest attempt was dispatched to a pool's queue; null while it was never dispatched.</summary>
+    [Id(20)] public DateTimeOffset? QueuedAt { get; init; }
+    /// <summary>The event it waits for within its entity (<see cref="TaskSpec.After"/>).</summary>
+    [Id(21)] public string? After { get; init; }
+    /// <summary>Its place in its entity's order (<see cref="TaskSpec.Sequence"/>).</summary>
+    [Id(22)] public long? Sequence { get; init; }
+    /// <summary>The W3C trace context it was submitted in (<see cref="TaskSpec.TraceParent"/>): its trace id is the second field.</summary>
+    [Id(23)] public string? TraceParent { get; init; }
+    /// <summary>Its latest ended attempts, oldest first, at most <see cref="AttemptStatus.MaxKept"/>.</summary>
+    [Id(24)] public AttemptStatus[] History { get; init; } = [];
 
     /// <summary>True once it succeeded, failed for good or was cancelled: waiting longer changes nothing.</summary>
     public bool IsFinal => State.IsFinal();

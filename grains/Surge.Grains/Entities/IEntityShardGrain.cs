@@ -26,6 +26,9 @@ internal interface IEntityShardGrain : IGrainWithIntegerKey
 
     /// <summary>An admitted event whose task could not be recorded: forgotten, not handled.</summary>
     Task WithdrawAsync(string entity, string taskId);
+
+    /// <summary>What the entity's book says now, for the status page's entity search.</summary>
+    Task<EntityBookView> GetBookAsync(string entity);
 }
 
 /// <summary>One entity's order book, reached through its shard.</summary>

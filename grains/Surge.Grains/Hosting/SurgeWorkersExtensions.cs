@@ -127,6 +127,10 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolWaitGauges>();
+        // The status page's charts: the last 15 minutes of this silo, sampled into a ring.
+        services.AddSingleton<Series.SojournWindow>();
+        services.AddSingleton<Series.SeriesSampler>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Series.SeriesSampler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHandlerSource, SimulateHandlerSource>()); // only where Surge:Workers:Simulate is on
     }
 

@@ -9,6 +9,8 @@ internal sealed class ScheduleState
     [Id(0)] public ScheduleSpec? Spec { get; set; }
     /// <summary>The last instant submitted; instants up to it never fire again.</summary>
     [Id(1)] public DateTimeOffset? LastFired { get; set; }
+    /// <summary>Paused by an operator: nothing is submitted until it is resumed.</summary>
+    [Id(2)] public bool Paused { get; set; }
 }
 
 /// <summary>
@@ -77,6 +79,40 @@ internal sealed partial class ScheduleGrain(
 
     public Task<ScheduleStatus?> GetAsync() => Task.FromResult(state.State.Spec is null ? null : Status());
 
+    public async Task<string?> TriggerAsync()
+    {
+        if (state.State.Spec is not { } spec) return null;
+        var now = time.GetUtcNow();
+        string id;
+        if (spec.WaveFor(now) is { } wave)
+        {
+            await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
+            id = wave.WaveId!;
+        }
+        else
+        {
+            var task = ScheduleRules.ManualTask(spec, now);
+            await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task);
+            id = task.Id;
+        }
+        LogTriggered(spec.Name, id);
+        return id;
+    }
+
+    public async Task<ScheduleStatus?> SetPausedAsync(bool paused)
+    {
+        if (state.State.Spec is null) return null;
+        if (state.State.Paused != paused)
+        {
+            state.State.LastFired = paused ? state.State.LastFired : ScheduleRules.Resume(state.State.LastFired, state.State.Paused, time.GetUtcNow());
+            state.State.Paused = paused;
+            await state.WriteStateAsync();
+            LogPaused(this.GetPrimaryKeyString(), paused);
+            Arm();
+        }
+        return Status();
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status) => FireDueAsync();
 
     private void Arm(TimeSpan? retryIn = null)
@@ -94,7 +130,7 @@ internal sealed partial class ScheduleGrain(
     {
         if (state.State.Spec is not { } spec) return;
         var now = time.GetUtcNow();
-        if (CronSchedule.LatestDue(CronSchedule.Parse(spec.Cron), state.State.LastFired ?? now, now) is { } instant)
+        if (ScheduleRules.Due(spec, state.State.LastFired, state.State.Paused, now) is { } instant)
         {
             try
             {
@@ -121,7 +157,7 @@ internal sealed partial class ScheduleGrain(
     {
         var spec = state.State.Spec!;
         return new ScheduleStatus(spec, state.State.LastFired,
-            CronSchedule.Parse(spec.Cron).GetNextOccurrence(state.State.LastFired ?? time.GetUtcNow(), TimeZoneInfo.Utc));
+            ScheduleRules.Next(spec, state.State.LastFired, state.State.Paused, time.GetUtcNow()), state.State.Paused);
     }
 
     private static bool Same(ScheduleSpec? a, ScheduleSpec b)
@@ -132,4 +168,10 @@ internal sealed partial class ScheduleGrain(
 
     [LoggerMessage(2, LogLevel.Warning, "Schedule {Name} could not submit its task for {Instant} ({Error}); trying again in 5 s")]
     private partial void LogFireFailed(string name, DateTimeOffset instant, string error);
+
+    [LoggerMessage(3, LogLevel.Information, "Schedule {Name} triggered by hand: {Id}")]
+    private partial void LogTriggered(string name, string id);
+
+    [LoggerMessage(4, LogLevel.Information, "Schedule {Name} paused: {Paused}")]
+    private partial void LogPaused(string name, bool paused);
 }

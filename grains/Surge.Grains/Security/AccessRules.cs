@@ -49,6 +49,8 @@ internal static class AccessRules
         [(typeof(IScheduleGrain), nameof(IScheduleGrain.SetAsync))] = SurgeRole.Operate,
         [(typeof(IScheduleGrain), nameof(IScheduleGrain.RemoveAsync))] = SurgeRole.Operate,
         [(typeof(IScheduleGrain), nameof(IScheduleGrain.GetAsync))] = SurgeRole.Operate,
+        [(typeof(IScheduleGrain), nameof(IScheduleGrain.TriggerAsync))] = SurgeRole.Operate,
+        [(typeof(IScheduleGrain), nameof(IScheduleGrain.SetPausedAsync))] = SurgeRole.Operate,
         [(typeof(IScheduleIndexGrain), nameof(IScheduleIndexGrain.GetNamesAsync))] = SurgeRole.Operate,
         [(typeof(IAutoscaleGrain), nameof(IAutoscaleGrain.GetHistoryAsync))] = SurgeRole.Operate,
         [(typeof(IAutoscaleGrain), nameof(IAutoscaleGrain.GetMemoryRecommendationsAsync))] = SurgeRole.Operate,

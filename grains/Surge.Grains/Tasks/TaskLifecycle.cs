@@ -25,7 +25,7 @@ internal static class TaskLifecycle
     {
         if (current is not null) return new(current); // the first submission stands
         var record = new TaskRecord { Spec = spec, State = TaskState.Held, SubmittedAt = now };
-        return held ? new(record) : Dispatch(record, here, TaskEffects.None);
+        return held ? new(record) : Dispatch(record, here, TaskEffects.None, now);
     }
 
     /// <summary>A submission answered from the result cache of its deterministic type: final at once, nothing runs.</summary>
@@ -35,8 +35,8 @@ internal static class TaskLifecycle
                 TaskEffects.WakeWaiters);
 
     /// <summary>Its entity released a held event: it runs now, on <paramref name="here"/>.</summary>
-    public static Transition Released(TaskRecord record, string? here)
-        => record.State == TaskState.Held ? Dispatch(record, here, TaskEffects.None) : new(record);
+    public static Transition Released(TaskRecord record, string? here, DateTimeOffset? now = null)
+        => record.State == TaskState.Held ? Dispatch(record, here, TaskEffects.None, now) : new(record);
 
     /// <summary>A pool started attempt <paramref name="start"/>.Attempt, in the pool its classifier chose. Only the current dispatch moves the record.</summary>
     public static Transition Started(TaskRecord record, TaskStart start)
@@ -69,6 +69,8 @@ internal static class TaskLifecycle
         }
         if (!outcome.Succeeded && (!current || record.State == TaskState.Retrying)) return new(record);
         var ranOn = current ? null : record.RanOn;
+        record = record.WithAttempt(new AttemptStatus(outcome.Attempt, outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed, outcome.Pool,
+            outcome.PredictedMs, outcome.StartedAt, outcome.FinishedAt, outcome.Error, record.RanOn));
         if (outcome.Succeeded)
         {
             var succeeded = record with
@@ -97,8 +99,8 @@ internal static class TaskLifecycle
     }
 
     /// <summary>A retry's time came: the next attempt is dispatched on <paramref name="here"/>.</summary>
-    public static Transition RetryDue(TaskRecord record, string? here)
-        => record.State == TaskState.Retrying ? Dispatch(record with { NextAttemptAt = null }, here, TaskEffects.None) : new(record);
+    public static Transition RetryDue(TaskRecord record, string? here, DateTimeOffset? now = null)
+        => record.State == TaskState.Retrying ? Dispatch(record with { NextAttemptAt = null }, here, TaskEffects.None, now) : new(record);
 
     /// <summary>
     /// A caller cancels: queued, held or retrying, it never starts; running, its token is cancelled. Final at once;
@@ -108,6 +110,8 @@ internal static class TaskLifecycle
     public static Transition Cancel(TaskRecord record, DateTimeOffset now, bool runAlive)
     {
         if (record.State.IsFinal()) return new(record);
+        if (record.State is TaskState.Queued or TaskState.Running)
+            record = record.WithAttempt(new AttemptStatus(record.Attempts, TaskState.Cancelled, record.Pool, record.PredictedMs, record.StartedAt, now, "cancelled by request", record.RanOn));
         var cancelled = record with
         {
             State = TaskState.Cancelled, Error = "cancelled by request", FinishedAt = now, NextAttemptAt = null,
@@ -129,7 +133,7 @@ internal static class TaskLifecycle
     /// A dead letter runs again with a fresh budget. An entity event goes back to its entity first, which may hold it
     /// (<paramref name="held"/>) until what runs there now has ended.
     /// </summary>
-    public static Transition RetryDeadLetter(TaskRecord record, string? here, bool held)
+    public static Transition RetryDeadLetter(TaskRecord record, string? here, bool held, DateTimeOffset? now = null)
     {
         if (!record.DeadLettered)
         {
@@ -141,7 +145,7 @@ internal static class TaskLifecycle
             State = TaskState.Held, DeadLettered = false, AttemptsBefore = record.Attempts, Recoveries = 0,
             StartedAt = null, FinishedAt = null, NextAttemptAt = null, Result = ReadOnlyMemory<byte>.Empty,
         };
-        return held ? new(again) : Dispatch(again, here, TaskEffects.None);
+        return held ? new(again) : Dispatch(again, here, TaskEffects.None, now);
     }
 
     /// <summary>
@@ -163,8 +167,10 @@ internal static class TaskLifecycle
         }
         if (record.State is not (TaskState.Queued or TaskState.Running)) return new(record);
         // Undispatched (handed back, or waiting for a silo that hosts its pool): it goes now, uncounted, if one does.
-        if (record.RanOn is null) return here is null ? new(record, TaskEffects.AwaitHost) : Dispatch(record, here, TaskEffects.None);
+        if (record.RanOn is null) return here is null ? new(record, TaskEffects.AwaitHost) : Dispatch(record, here, TaskEffects.None, now);
         var stops = record.Recoveries + 1;
+        record = record.WithAttempt(new AttemptStatus(record.Attempts, TaskState.Failed, record.Pool, record.PredictedMs, record.StartedAt, now,
+            "its silo stopped while it was queued or running", record.RanOn));
         if (record.Recoveries >= maxRecoveries)
         {
             var poison = record with
@@ -174,7 +180,7 @@ internal static class TaskLifecycle
             };
             return new(poison, TaskEffects.WakeWaiters | TaskEffects.CountDeadLetter | TaskEffects.CountPoison | EndInEntity(poison));
         }
-        return Dispatch(record with { Recoveries = stops }, here, TaskEffects.CountRecovery);
+        return Dispatch(record with { Recoveries = stops }, here, TaskEffects.CountRecovery, now);
     }
 
     /// <summary>Whether <see cref="Recover"/> may have something to do for this record.</summary>
@@ -184,7 +190,7 @@ internal static class TaskLifecycle
     // Stored with its attempt counted and its silo named before a classifier sees it: a crash cannot hide a run. Its
     // pool is the classifier's choice, learnt when it starts. With no silo to go to (no silo hosts its pool), it waits
     // queued and undispatched: nothing runs, so nothing is counted, and Recover dispatches it once a silo does.
-    private static Transition Dispatch(TaskRecord record, string? here, TaskEffects effects)
+    private static Transition Dispatch(TaskRecord record, string? here, TaskEffects effects, DateTimeOffset? now)
     {
         var error = record.State == TaskState.Retrying ? record.Error : null;
         if (here is null)
@@ -196,7 +202,7 @@ internal static class TaskLifecycle
         }
         return new(record with
         {
-            State = TaskState.Queued, Attempts = record.Attempts + 1, Pool = null, PredictedMs = null,
+            State = TaskState.Queued, QueuedAt = now ?? record.QueuedAt, Attempts = record.Attempts + 1, Pool = null, PredictedMs = null,
             StartedAt = null, RanOn = here, Silo = here, Error = error,
         }, effects | TaskEffects.Dispatch);
     }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Surge.Tasks;
 
 /// <summary>
@@ -36,6 +38,10 @@ internal sealed record TaskRecord
     /// it. Null before a dispatch, and after one handed back unstarted.
     /// </summary>
     [Id(16)] public string? Silo { get; init; }
+    /// <summary>When the current attempt was dispatched to a pool's queue.</summary>
+    [Id(17)] public DateTimeOffset? QueuedAt { get; init; }
+    /// <summary>The latest ended attempts, oldest first, at most <see cref="AttemptStatus.MaxKept"/>: bounded, however often it is retried.</summary>
+    [Id(18)] public ImmutableArray<AttemptStatus> History { get; init; } = [];
 
     public string Id => Spec.Id;
 
@@ -61,5 +67,18 @@ internal sealed record TaskRecord
         Recoveries = Recoveries,
         Submitter = Spec.Submitter,
         Silo = Silo,
+        QueuedAt = QueuedAt,
+        After = Spec.After,
+        Sequence = Spec.Sequence,
+        TraceParent = Spec.TraceParent,
+        History = History.IsDefaultOrEmpty ? [] : [.. History],
     };
+
+    /// <summary>This record with <paramref name="attempt"/> added to its history, the oldest dropped past <see cref="AttemptStatus.MaxKept"/>.</summary>
+    public TaskRecord WithAttempt(AttemptStatus attempt)
+    {
+        var history = History.IsDefault ? [] : History;
+        if (history.Length >= AttemptStatus.MaxKept) history = history.RemoveRange(0, history.Length - AttemptStatus.MaxKept + 1);
+        return this with { History = history.Add(attempt with { Error = AttemptStatus.Bound(attempt.Error) }) };
+    }
 }

@@ -109,9 +109,13 @@ internal sealed partial class TaskShardGrain
     }
 
     private void RecordSojourn(TaskRecord record)
-        => SurgeMeter.SojournDuration.Record((record.FinishedAt ?? time.GetUtcNow()).Subtract(record.SubmittedAt).TotalSeconds,
+    {
+        var seconds = (record.FinishedAt ?? time.GetUtcNow()).Subtract(record.SubmittedAt).TotalSeconds;
+        SurgeMeter.SojournDuration.Record(seconds,
             new KeyValuePair<string, object?>("pool", record.FromCache ? "cache" : record.Pool?.Name() ?? "none"),
             new KeyValuePair<string, object?>("type", record.Spec.Type));
+        if (!record.FromCache && record.Pool is { } pool) sojourns.Record(pool, seconds, Random.Shared.NextDouble()); // the status page's charts
+    }
 
     /// <summary>
     /// Whether the task's current dispatch may still run or report: it is in this silo's executor, or the silo that

@@ -1,7 +1,7 @@
 namespace Surge.Tasks;
 
-// Every change of a stored record goes through here, so the shard's digest (held events, dead letters) follows its
-// records and this silo's summary shows them without a scan of every shard.
+// Every change of a stored record goes through here, so the shard's digest (held events, dead letters) and its index
+// (the status page's lists) follow its records and this silo's summary shows them without a scan of every shard.
 internal sealed partial class TaskShardGrain
 {
     private ShardDigest? _digest;
@@ -14,6 +14,7 @@ internal sealed partial class TaskShardGrain
     {
         var before = _records.GetValueOrDefault(record.Id);
         _records[record.Id] = record;
+        _index.Track(before, record);
         if (Digest.Track(before, record) && publish) PublishDigest();
     }
 
@@ -22,7 +23,9 @@ internal sealed partial class TaskShardGrain
         // What the dispatch bookkeeping knew of it goes with it (silo groups: failed batches).
         _undelivered.Remove(taskId);
         _unsure.Remove(taskId);
-        return _records.Remove(taskId, out var before) && Digest.Track(before, null);
+        if (!_records.Remove(taskId, out var before)) return false;
+        _index.Track(before, null);
+        return Digest.Track(before, null);
     }
 
     private void PublishDigest()

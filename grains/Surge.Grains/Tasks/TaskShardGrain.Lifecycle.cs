@@ -116,7 +116,7 @@ internal sealed partial class TaskShardGrain
             _releasedUnstored.Add(taskId);
             return EventRun.Running;
         }
-        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Target(r.Spec)), "the release");
+        var released = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Released(r, Target(r.Spec), time.GetUtcNow()), "the release");
         return RunOf(released.Record);
     }
 

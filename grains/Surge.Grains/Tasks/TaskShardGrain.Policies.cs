@@ -25,7 +25,7 @@ internal sealed partial class TaskShardGrain
         if (_records.GetValueOrDefault(taskId) is not { State: TaskState.Retrying } record) return; // cancelled meanwhile
         try
         {
-            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.RetryDue(r, Target(r.Spec)), "the next attempt");
+            await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.RetryDue(r, Target(r.Spec), time.GetUtcNow()), "the next attempt");
         }
         catch (SurgeStoreUnavailableException)
         {
@@ -56,7 +56,7 @@ internal sealed partial class TaskShardGrain
             if (!_records.TryGetValue(taskId, out record)) return null;
             var held = false;
             if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true) == Entities.Admission.Held;
-            var transition = TaskLifecycle.RetryDeadLetter(record, record.DeadLettered && !held ? Target(record.Spec) : null, held);
+            var transition = TaskLifecycle.RetryDeadLetter(record, record.DeadLettered && !held ? Target(record.Spec) : null, held, time.GetUtcNow());
             if (transition.Refusal is { } refusal) throw refusal;
             try
             {

@@ -46,7 +46,7 @@ internal sealed partial class TaskShardGrain
         {
             var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0);
             if (admission != Entities.Admission.Released) return;
-            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Target(r.Spec)), "the release");
+            await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Target(r.Spec), time.GetUtcNow()), "the release");
         }
         catch (Exception e)
         {

@@ -26,6 +26,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<TaskPoliciesOptions> policies,
     IOptions<EntityOptions> entities,
     SiloTaskDigest digests,
+    Series.SojournWindow sojourns,
     ResultCache cache,
     DispatchOutbox outbox,
     PoolRunner pools,

@@ -29,13 +29,13 @@ internal sealed partial class HttpAuthHandler(IOptionsMonitor<AuthenticationSche
         if (StripScheme(header, "Bearer") is { } token)
         {
             return Task.FromResult(current.CheckToken(token) is { } name
-                ? Success($"token:{name}")
+                ? Success($"token:{name}", current.RoleOf(name))
                 : Refuse("unknown bearer token"));
         }
         if (StripScheme(header, "Basic") is { } basic)
         {
             if (DecodeBasic(basic) is not var (user, password)) return Task.FromResult(Refuse("malformed basic credentials"));
-            return Task.FromResult(current.CheckUser(user, password) ? Success(user) : Refuse($"unknown user or wrong password for '{user}'"));
+            return Task.FromResult(current.CheckUser(user, password) ? Success(user, current.RoleOf(user)) : Refuse($"unknown user or wrong password for '{user}'"));
         }
         return Task.FromResult(AuthenticateResult.NoResult()); // another scheme's header: not ours to judge
     }
@@ -51,9 +51,9 @@ internal sealed partial class HttpAuthHandler(IOptionsMonitor<AuthenticationSche
         return Response.WriteAsync("Sign in: this silo's Surge:Http:Auth asks for a user and password (basic) or a bearer token.\n");
     }
 
-    private AuthenticateResult Success(string name)
+    private AuthenticateResult Success(string name, SurgeRole role)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -32,6 +32,20 @@ public sealed class HttpAuthOptions
     /// </summary>
     public Dictionary<string, string> Tokens { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The role of each user or token (by its name as configured above), as the roles of <c>Surge:Security</c>: the
+    /// status page's task pages, lists and actions (<c>/surge/api</c>, <c>/surge/actions</c>) need
+    /// <see cref="SurgeRole.Operate"/>. A user or token not named here has <see cref="DefaultRole"/>.
+    /// </summary>
+    public Dictionary<string, SurgeRole> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The role of a user or token that <see cref="Roles"/> does not name. Default <see cref="SurgeRole.Operate"/>: the
+    /// people who sign in to the status page are its operators, as they were before roles; give read-only viewers
+    /// <see cref="SurgeRole.Submit"/> in <see cref="Roles"/>.
+    /// </summary>
+    public SurgeRole DefaultRole { get; set; } = SurgeRole.Operate;
+
     /// <summary>True when any user or token is configured: the protected endpoints then ask for one.</summary>
     public bool Enabled => Users.Count > 0 || Tokens.Count > 0;
 }
@@ -43,6 +57,13 @@ internal sealed class HttpAuthOptionsValidator : IValidateOptions<HttpAuthOption
         var failures = new List<string>();
         foreach (var (user, secret) in o.Users) Check($"Users:{user}", secret, failures);
         foreach (var (token, secret) in o.Tokens) Check($"Tokens:{token}", secret, failures);
+        foreach (var (who, role) in o.Roles)
+        {
+            if (!Enum.IsDefined(role)) failures.Add($"{HttpAuthOptions.Section}:Roles:{who} is {role}; set Submit, Operate or Admin.");
+            if (!o.Users.ContainsKey(who) && !o.Tokens.ContainsKey(who))
+                failures.Add($"{HttpAuthOptions.Section}:Roles:{who} names no user or token of {HttpAuthOptions.Section}; name one of Users or Tokens.");
+        }
+        if (!Enum.IsDefined(o.DefaultRole)) failures.Add($"{HttpAuthOptions.Section}:DefaultRole is {o.DefaultRole}; set Submit, Operate or Admin.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

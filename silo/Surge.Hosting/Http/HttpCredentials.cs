@@ -20,7 +20,15 @@ internal sealed class HttpCredentials
         _users = options.Users.ToDictionary(u => u.Key, u => DigestOf(u.Value), StringComparer.OrdinalIgnoreCase);
         _tokens = [.. options.Tokens.Select(t => (t.Key, DigestOf(t.Value)))];
         Enabled = options.Enabled;
+        _roles = new(options.Roles, StringComparer.OrdinalIgnoreCase);
+        _defaultRole = options.DefaultRole;
     }
+
+    private readonly Dictionary<string, SurgeRole> _roles;
+    private readonly SurgeRole _defaultRole;
+
+    /// <summary>The role of a user or token, by its configured name (<see cref="HttpAuthOptions.Roles"/>).</summary>
+    public SurgeRole RoleOf(string name) => _roles.GetValueOrDefault(name, _defaultRole);
 
     public bool Enabled { get; }
 

@@ -28,6 +28,12 @@ public static partial class SurgeHttpExtensions
     public const string AuthorizationPolicy = "surge-http";
 
     /// <summary>
+    /// The policy on the status page's task pages, lists and actions: signed in with the role
+    /// <see cref="SurgeRole.Operate"/> or above (<see cref="HttpAuthOptions.Roles"/>), or open while no credential is set.
+    /// </summary>
+    public const string OperatePolicy = "surge-http-operate";
+
+    /// <summary>
     /// Serves HTTP on <c>Surge:Ports:Http</c>: loopback only on embedded defaults, every address in cluster mode (a
     /// pod's probes and scrapes come from outside). Port 0 turns it off. Adds metrics, readiness, the early drain and
     /// authentication (<c>Surge:Http:Auth</c>); the dashboard's own services come with AddSurgeSilo.
@@ -48,6 +54,7 @@ public static partial class SurgeHttpExtensions
         builder.Services.AddSurgeClient(); // the status and task APIs ask the whole cluster through the silo's own client
         builder.Services.AddSingleton<TaskApi>();
         builder.Services.AddSingleton<SiloSummaries>();
+        builder.Services.AddSingleton<TaskLists>();
         AddAuth(builder.Services);
         // The document is for callers of Surge's own API; the dashboard's internal routes would only crowd it.
         builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("dashboard", StringComparison.Ordinal) != true);
@@ -62,16 +69,23 @@ public static partial class SurgeHttpExtensions
         services.AddSingleton<HttpCredentialsSource>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, HttpAuthHandler>(HttpAuthHandler.SchemeName, configureOptions: null);
         services.AddSingleton<IAuthorizationHandler, HttpAccessHandler>();
-        services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicy, policy => policy
-            .AddAuthenticationSchemes(HttpAuthHandler.SchemeName)
-            .AddRequirements(new HttpAccessRequirement()));
+        services.AddSingleton<IAuthorizationHandler, HttpRoleHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthorizationPolicy, policy => policy
+                .AddAuthenticationSchemes(HttpAuthHandler.SchemeName)
+                .AddRequirements(new HttpAccessRequirement()))
+            .AddPolicy(OperatePolicy, policy => policy
+                .AddAuthenticationSchemes(HttpAuthHandler.SchemeName)
+                .AddRequirements(new HttpAccessRequirement(), new HttpRoleRequirement(SurgeRole.Operate)));
     }
 
     /// <summary>
     /// Open, for probes and scrapers: <c>/health</c> (alive), <c>/ready</c> (active in the cluster and not draining),
     /// <c>/metrics</c> (Prometheus). Behind <see cref="AuthorizationPolicy"/>: <c>/api/status</c> (JSON),
     /// <c>/api/tasks</c> (submit, status, wait; it runs work, as a client would), its OpenAPI document at
-    /// <c>/openapi/v1.json</c>, <c>/surge</c> (a status page) and the Orleans dashboard at <c>/dashboard</c>.
+    /// <c>/openapi/v1.json</c>, <c>/surge</c> (a status page) and the Orleans dashboard at <c>/dashboard</c>. Behind
+    /// <see cref="OperatePolicy"/>: the status page's task pages and lists (<c>/surge/tasks</c>, <c>/surge/api</c>) and
+    /// its actions (<c>/surge/actions</c>, <see cref="OperatorActions"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapSurgeEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -84,6 +98,8 @@ public static partial class SurgeHttpExtensions
         endpoints.MapSurgeTaskApi().RequireAuthorization(AuthorizationPolicy);
         endpoints.MapOpenApi().RequireAuthorization(AuthorizationPolicy);
         endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8")).RequireAuthorization(AuthorizationPolicy);
+        endpoints.MapSurgeOperatorReads();
+        endpoints.MapSurgeActions().RequireAuthorization(OperatePolicy);
         endpoints.MapOrleansDashboard("/dashboard").RequireAuthorization(AuthorizationPolicy);
         WarnIfOpen(endpoints.ServiceProvider);
         return endpoints;
@@ -111,6 +127,6 @@ public static partial class SurgeHttpExtensions
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "HTTP port {Port} listens on every address and Surge:Http:Auth sets no credential: /api/status, /api/tasks, /surge and /dashboard are open to anyone who reaches it")]
+        Message = "HTTP port {Port} listens on every address and Surge:Http:Auth sets no credential: /api/status, /api/tasks, /surge (and its actions: cancel, retry, purge, schedules) and /dashboard are open to anyone who reaches it")]
     private static partial void LogOpen(ILogger logger, int port);
 }

@@ -16,6 +16,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     /// <summary>A task type whose results are cached (<c>Deterministic</c>): it echoes its payload.</summary>
     public const string CachedType = "cached";
 
+    /// <summary>A bearer token whose role is <see cref="SurgeRole.Submit"/>: it may read the status page but not act on it.</summary>
+    public const string ViewerToken = "process-tests-viewer-token";
+
     private ChildProcess? _silo;
 
     public int GatewayPort { get; } = Repo.FreePort();
@@ -29,10 +32,14 @@ public sealed class SiloProcessFixture : IAsyncLifetime
             $"--Surge:Ports:Silo={siloPort}", $"--Surge:Ports:PrimarySilo={siloPort}", $"--Surge:Ports:Gateway={GatewayPort}",
             $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16",
             $"--Surge:Http:Auth:Users:{User}={Password}", $"--Surge:Http:Auth:Tokens:tests={Token}",
+            $"--Surge:Http:Auth:Tokens:viewer={ViewerToken}", "--Surge:Http:Auth:Roles:viewer=Submit",
             // A deterministic type, so the result cache has lookups to count: cat answers with its payload.
             $"--Surge:Programs:{CachedType}:Executable=/bin/cat", $"--Surge:Policies:Types:{CachedType}:Deterministic=true");
         var silo = _silo;
         await Repo.WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo",
+            () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);
+        // Kestrel may open a moment after the gateway: tests that start with HTTP need it too.
+        await Repo.WaitForPortAsync(HttpPort, TimeSpan.FromSeconds(60), "the silo's HTTP port",
             () => silo.HasExited ? $"exit code {silo.ExitCode}:\n{silo.Stdout}\n{silo.Stderr}" : null);
     }
 
