@@ -29,12 +29,15 @@ public class StatusPageBrowserTests(SiloProcessFixture silo, ChromiumFixture chr
         await page.PressAsync("#search", "Enter");
         try
         {
-            await page.WaitForURLAsync($"**/surge/tasks/{id}", new() { Timeout = Timeout });
+            // Committed is enough: the title below is what shows the page loaded (waiting for "load" timed out once
+            // on a loaded machine with the page already drawn).
+            await page.WaitForURLAsync($"**/surge/tasks/{id}", new() { Timeout = Timeout, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
             await Chromium.SaveAsync(page, "surge-search-failed.png", output);
-            throw new Xunit.Sdk.XunitException($"the search did not open the task's page: {await page.InnerTextAsync("#search-result")}; console: {string.Join(" | ", console)}");
+            var shown = await page.Locator("#search-result").CountAsync() > 0 ? await page.InnerTextAsync("#search-result") : $"(no search result; at {page.Url})";
+            throw new Xunit.Sdk.XunitException($"the search did not open the task's page: {shown}; console: {string.Join(" | ", console)}");
         }
         await page.Locator("#title", new() { HasText = "succeeded" }).WaitForAsync(new() { Timeout = Timeout });
         Assert.Contains(id, await page.InnerTextAsync("#title"));
