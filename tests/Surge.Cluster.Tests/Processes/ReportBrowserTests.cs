@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Surge.Cluster.Tests.Processes;
 
 /// <summary>
-/// The HTML reports (<c>surge replay --html</c>, <c>surge simulate-autoscale --html</c>) opened from disk in Debian's
+/// The HTML reports (<c>surge replay --html</c>, <c>surge simulate-autoscale --html</c>, <c>bench mixed --html</c>) opened from disk in Debian's
 /// headless Chromium with the network off: they stand alone, and their charts draw points. Each is saved as a
 /// screenshot under artifacts/screenshots. Small workloads: a few seconds each.
 /// </summary>
@@ -47,6 +47,23 @@ public class ReportBrowserTests(SiloProcessFixture silo, ITestOutputHelper outpu
             Assert.Equal(4, await page.Locator($"svg[data-kind={kind}] path.series").CountAsync()); // surge, static-max, queue-proportional, oracle
         Assert.True(await DrawnAsync(page, "slots") >= 2);
         await SaveAsync(page, "report-simulate-autoscale.png");
+    }
+
+    [Fact]
+    public async Task BenchMixedReport_TwoRoutingModes_OpensWithACdfLineARun()
+    {
+        var history = Path.Combine(_dir, "history.jsonl");
+        var html = Path.Combine(_dir, "bench.html");
+        await CliAsync("workload", "generate", "history", "--n", "2000", "--out", history);
+        using (var bench = await ChildProcess.RunDotnetAsync(Repo.BenchDll, TimeSpan.FromSeconds(180),
+            "mixed", "--n", "80", "--runs", "single,oracle", "--history", history, "--html", html))
+            Assert.True(bench.ExitCode == 0, $"bench mixed: {bench.ExitCode}\n{bench.Stdout}{bench.Stderr}");
+
+        var page = await OpenOfflineAsync(html);
+        var lines = await page.EvalOnSelectorAllAsync<int[]>("svg[data-kind=cdf] path.series", "ps => ps.map(p => (p.getAttribute('d').match(/[ML]/g) || []).length)");
+        Assert.True(lines.Length >= 2, $"a CDF line a run, got {lines.Length}");
+        Assert.Contains(lines, points => points >= 2);
+        await SaveAsync(page, "report-bench-mixed.png");
     }
 
     // Points drawn by the chart's first series.
