@@ -126,7 +126,6 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolWaitGauges>();
         // The status page's charts: the last 15 minutes of this silo, sampled into a ring.
         services.AddSingleton<Series.SojournWindow>();
         services.AddSingleton<Series.SeriesSampler>();

@@ -15,6 +15,11 @@ internal sealed class PoolGauges(PoolRunner pools, ILocalSiloDetails silo) : ILi
         SurgeMeter.Meter.CreateObservableGauge("surge.pool.queued", () => Each(key, p => p.Queued), "{task}", "Tasks waiting in the pool's queue");
         SurgeMeter.Meter.CreateObservableGauge("surge.pool.running", () => Each(key, p => p.Running), "{task}", "Tasks running in the pool");
         SurgeMeter.Meter.CreateObservableGauge("surge.pool.limit", () => Each(key, p => p.Limit), "{slot}", "The pool's concurrency limit");
+        // The wait histogram counts only tasks that started, so a stuck queue shows there as silence; this grows
+        // instead, which is what the oldest-wait alert reads.
+        SurgeMeter.Meter.CreateObservableGauge("surge.pool.oldest_wait", () => pools.GetStats(key)
+            .Select(p => new Measurement<double>(p.OldestWaitMs / 1000, new KeyValuePair<string, object?>("pool", p.Pool.Name()))),
+            "s", "How long the oldest queued task of the pool has waited");
         SurgeMeter.Meter.CreateObservableCounter("surge.memory.deferrals", () => pools.MemoryDeferrals, "{task}", "Tasks that waited for memory");
         return Task.CompletedTask;
     }

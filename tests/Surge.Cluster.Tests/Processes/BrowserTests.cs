@@ -13,14 +13,12 @@ namespace Surge.Cluster.Tests.Processes;
 [Trait("Category", "Browser")]
 public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
 {
-    private static readonly string Screenshots = Path.Combine(Repo.Root, "artifacts", "screenshots");
-
     [Fact]
     public async Task SurgePage_AfterTasksRan_ShowsPoolsAndACountAboveZero()
     {
         await RunATaskAsync();
-        await using var browser = await LaunchAsync();
-        var page = await SignedInPageAsync(browser);
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await Chromium.SignedInPageAsync(browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge");
 
         await page.Locator("#pools tbody tr").First.WaitForAsync(new() { Timeout = 15_000 });
@@ -28,7 +26,7 @@ public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
         var pools = await page.Locator("#pools").InnerTextAsync();
         Assert.Contains("short", pools);
         Assert.Contains("long", pools);
-        await SaveAsync(page, "surge.png");
+        await Chromium.SaveAsync(page, "surge.png", output);
     }
 
     [Fact]
@@ -37,13 +35,13 @@ public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
         var id = $"browser-dead-{Guid.NewGuid():N}";
         using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":\"never\"}", "--id", id, "--wait");
         Assert.True(cli.ExitCode == 1, $"a task that failed for good exits 1: {cli.ExitCode}\n{cli.Stdout}{cli.Stderr}");
-        await using var browser = await LaunchAsync();
-        var page = await SignedInPageAsync(browser);
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await Chromium.SignedInPageAsync(browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge");
 
         await page.Locator("#dead tbody tr", new() { HasText = id }).WaitForAsync(new() { Timeout = 15_000 });
         Assert.True(int.Parse(await page.Locator("#dead-count").InnerTextAsync()) >= 1);
-        await SaveAsync(page, "surge-dead-letters.png");
+        await Chromium.SaveAsync(page, "surge-dead-letters.png", output);
     }
 
     // Headless Chromium has no prompt to show: with no credentials at all it gives the navigation up
@@ -51,7 +49,7 @@ public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
     [Fact]
     public async Task SurgePage_WrongPassword_RefusedWithTheSignInChallenge()
     {
-        await using var browser = await LaunchAsync();
+        await using var browser = await Chromium.LaunchAsync();
         var context = await browser.NewContextAsync(new() { HttpCredentials = new() { Username = SiloProcessFixture.User, Password = "wrong-password-typed" } });
         var page = await context.NewPageAsync();
         var response = await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/surge");
@@ -65,8 +63,8 @@ public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
     public async Task Dashboard_Opened_ShowsLiveSiloData()
     {
         await RunATaskAsync();
-        await using var browser = await LaunchAsync();
-        var page = await SignedInPageAsync(browser);
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await Chromium.SignedInPageAsync(browser);
         await page.GotoAsync($"http://127.0.0.1:{silo.HttpPort}/dashboard/");
 
         // The dashboard renders from its own API after load: live counters, and one of Surge's grains among the
@@ -81,7 +79,7 @@ public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
         }
         finally
         {
-            await SaveAsync(page, "dashboard.png"); // also when it failed: the picture says why
+            await Chromium.SaveAsync(page, "dashboard.png", output); // also when it failed: the picture says why
         }
     }
 
@@ -89,32 +87,5 @@ public class BrowserTests(SiloProcessFixture silo, ITestOutputHelper output)
     {
         using var cli = await silo.SurgeAsync(TimeSpan.FromSeconds(60), "submit", "--type", "simulate", "--payload", "{\"duration_ms\":5}", "--wait");
         Assert.True(cli.ExitCode == 0, cli.Stderr);
-    }
-
-    // What the browser has once the person typed the user and password into its prompt for this origin.
-    private static async Task<IPage> SignedInPageAsync(IBrowser browser)
-    {
-        var context = await browser.NewContextAsync(new()
-        {
-            HttpCredentials = new() { Username = SiloProcessFixture.User, Password = SiloProcessFixture.Password },
-        });
-        return await context.NewPageAsync();
-    }
-
-    private async Task SaveAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Screenshots);
-        var path = Path.Combine(Screenshots, name);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"screenshot: {path}");
-    }
-
-    private static async Task<IBrowser> LaunchAsync()
-    {
-        var chromium = new[] { "chromium", "chromium-browser" }
-            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)))
-            .FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("chromium is not installed; ./test.sh installs it (apt-get install chromium)");
-        var playwright = await Playwright.CreateAsync();
-        return await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
     }
 }

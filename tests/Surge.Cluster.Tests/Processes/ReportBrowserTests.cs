@@ -12,7 +12,6 @@ namespace Surge.Cluster.Tests.Processes;
 [Trait("Category", "Browser")]
 public class ReportBrowserTests(SiloProcessFixture silo, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly string Screenshots = Path.Combine(Repo.Root, "artifacts", "screenshots");
     private readonly string _dir = Directory.CreateTempSubdirectory("surge-reports-").FullName;
 
     [Fact]
@@ -79,11 +78,7 @@ public class ReportBrowserTests(SiloProcessFixture silo, ITestOutputHelper outpu
     // Offline: a report that fetched anything (a CDN script, a font) would fail here rather than on a plane.
     private async Task<IPage> OpenOfflineAsync(string path)
     {
-        var chromium = new[] { "chromium", "chromium-browser" }
-            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)))
-            .FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("chromium is not installed; ./test.sh installs it (apt-get install chromium)");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+        _browser ??= await Chromium.LaunchAsync();
         var context = await _browser.NewContextAsync(new() { Offline = true });
         var requests = new List<string>();
         context.Request += (_, r) => { if (!r.Url.StartsWith("file://", StringComparison.Ordinal)) requests.Add(r.Url); };
@@ -93,23 +88,15 @@ public class ReportBrowserTests(SiloProcessFixture silo, ITestOutputHelper outpu
         return page;
     }
 
-    private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    private async Task SaveAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Screenshots);
-        var path = Path.Combine(Screenshots, name);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"screenshot: {path}");
-    }
+    private Task SaveAsync(IPage page, string name) => Chromium.SaveAsync(page, name, output);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
+        if (_browser is not null) await _browser.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 }
