@@ -76,7 +76,7 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
     [Fact]
     public async Task ApiStatus_EventWaitingForItsPredecessor_ListedAsHeld()
     {
-        using var host = await StartClientAsync();
+        using var host = await silo.ClientAsync();
         var entity = $"build/held-{Guid.NewGuid():N}";
         var finished = TaskSpec.Create("simulate").ForEntity(entity, "build.finished", after: "build.started");
         await host.Services.GetRequiredService<ISurgeClient>().SubmitAsync(finished);
@@ -91,7 +91,7 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
     [Fact]
     public async Task ApiStatus_TaskThatFailedForGood_ListedAsDeadLetter()
     {
-        using var host = await StartClientAsync();
+        using var host = await silo.ClientAsync();
         var failed = await host.Services.GetRequiredService<ISurgeClient>().RunAsync(TaskSpec.Create("simulate", """{"duration_ms":"soon"}"""));
         Assert.True(failed.DeadLettered);
 
@@ -106,7 +106,7 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
     [Fact]
     public async Task ApiStatus_HeldEventAndDeadLetter_BothListedAndCounted()
     {
-        using var host = await StartClientAsync();
+        using var host = await silo.ClientAsync();
         var surge = host.Services.GetRequiredService<ISurgeClient>();
         var entity = $"build/summary-{Guid.NewGuid():N}";
         var held = TaskSpec.Create("simulate").ForEntity(entity, "build.finished", after: "build.started");
@@ -122,17 +122,6 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         Assert.True(root.GetProperty("dead_letter_count").GetInt32() >= 1);
         Assert.True(root.GetProperty("held_count").GetInt32() >= root.GetProperty("held").GetArrayLength());
         await host.StopAsync();
-    }
-
-    // A service's Surge client, in this test process, through the silo process's gateway.
-    private async Task<IHost> StartClientAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     [Fact]

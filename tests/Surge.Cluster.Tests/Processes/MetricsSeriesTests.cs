@@ -20,7 +20,7 @@ public partial class MetricsSeriesTests(SiloProcessFixture silo)
     [Fact]
     public async Task Metrics_CachedTypeRunTwice_HitAndMissCountedAndTheHitRatioInStatus()
     {
-        using var host = await StartClientAsync();
+        using var host = await silo.ClientAsync();
         var surge = host.Services.GetRequiredService<ISurgeClient>();
         var payload = $$"""{"n":"{{Guid.NewGuid():N}}"}""";
 
@@ -43,7 +43,7 @@ public partial class MetricsSeriesTests(SiloProcessFixture silo)
     [Fact]
     public async Task Metrics_PredictedTasksFinished_ModelVersionOnPredictionSeriesAndTheActiveModelServed()
     {
-        using var host = await StartClientAsync();
+        using var host = await silo.ClientAsync();
         var surge = host.Services.GetRequiredService<ISurgeClient>();
         for (var i = 0; i < 7; i++) // one type, one after another: the baseline predicts once it has seen five
             Assert.Equal(TaskState.Succeeded, (await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":2}"""))).State);
@@ -61,7 +61,7 @@ public partial class MetricsSeriesTests(SiloProcessFixture silo)
     [Fact]
     public async Task PrometheusRule_EverySeriesItQueries_IsServed()
     {
-        using var host = await StartClientAsync();
+        using var host = await silo.ClientAsync();
         var surge = host.Services.GetRequiredService<ISurgeClient>();
         Assert.True((await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":"never"}"""))).DeadLettered);
         Assert.Equal(TaskState.Succeeded, (await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":2}"""))).State);
@@ -89,15 +89,4 @@ public partial class MetricsSeriesTests(SiloProcessFixture silo)
 
     [GeneratedRegex(@"surge_[a-z_]+")]
     private static partial Regex SeriesName();
-
-    // A service's Surge client, in this test process, through the silo process's gateway.
-    private async Task<IHost> StartClientAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [silo.Gateway]));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
 }

@@ -1,5 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Surge.Client;
 
 namespace Surge.Cluster.Tests.Processes;
 
@@ -55,6 +58,17 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
         if (signedIn) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
         return http;
+    }
+
+    /// <summary>A service's Surge client, in the test's process, through the silo process's gateway.</summary>
+    public async Task<IHost> ClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client.AddSurgeClient(o => o.Gateways = [Gateway]));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     public Task<ChildProcess> SurgeAsync(TimeSpan timeout, params string[] args)
