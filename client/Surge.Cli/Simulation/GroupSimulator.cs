@@ -7,8 +7,11 @@ namespace Surge.Cli.Simulation;
 /// </summary>
 public sealed record SimulatedGroup(string Name, int SlotsPerPod, TimeSpan PodStartDelay, double Price, bool Spot);
 
-/// <summary>One group's share of a grouped run: pod-seconds until the whole run ended, and what they cost.</summary>
-public sealed record GroupResult(SimulatedGroup Group, int Tasks, SimulationResult Result, double PodSeconds, double Cost);
+/// <summary>
+/// One group's share of a grouped run: pod-seconds until the whole run ended, and what they cost;
+/// <see cref="FloorPodSeconds"/>: the part its fewest pods (the minimum, always on) account for.
+/// </summary>
+public sealed record GroupResult(SimulatedGroup Group, int Tasks, SimulationResult Result, double PodSeconds, double Cost, double FloorPodSeconds = 0);
 
 /// <summary>A grouped run's totals. <see cref="LostTasks"/>: tasks that never finished (a reclaim re-queues, so 0).</summary>
 public sealed record GroupedResult(IReadOnlyList<GroupResult> Groups, int Tasks, double P95WaitMs, double PodSeconds, double Cost)
@@ -51,7 +54,8 @@ public static class GroupSimulator
         var results = runs.Select(r =>
         {
             var podSeconds = Math.Round(r.Result.PodSeconds + r.Result.FinalPods * (endMs - r.Result.EndMs) / 1000, 1);
-            return new GroupResult(r.Group, r.Tasks, r.Result, podSeconds, Math.Round(podSeconds * r.Group.Price, 1));
+            return new GroupResult(r.Group, r.Tasks, r.Result, podSeconds, Math.Round(podSeconds * r.Group.Price, 1),
+                Math.Round(template.MinReplicas * endMs / 1000, 1));
         }).ToList();
         var waits = runs.SelectMany(r => r.Result.WaitsMs ?? []).ToList();
         return new GroupedResult(results, tasks.Count, Math.Round(Percentiles.Of(waits, 0.95), 1),
