@@ -20,7 +20,11 @@ public static class AutoscaleSimulator
     private const double StepMs = 10;
     private const double TimelineEveryMs = 10_000;
 
-    public static SimulationResult Run(IReadOnlyList<SimulatedTask> tasks, SimulationOptions options, Func<TimeProvider, SimulatedPolicy> createPolicy)
+    /// <summary>
+    /// Runs until every task finished, and on to <paramref name="untilMs"/> if that is later: a silo group's pods live
+    /// on (and its policy goes on deciding) while other groups still work.
+    /// </summary>
+    public static SimulationResult Run(IReadOnlyList<SimulatedTask> tasks, SimulationOptions options, Func<TimeProvider, SimulatedPolicy> createPolicy, double untilMs = 0)
     {
         var clock = new VirtualClock();
         var policy = createPolicy(clock);
@@ -35,7 +39,7 @@ public static class AutoscaleSimulator
         var meanDurationMs = 0.0;
         var reclaimEveryMs = options.SpotReclaimEvery.TotalMilliseconds;
         var nextReclaimMs = reclaimEveryMs;
-        while (next < tasks.Count || !cluster.Idle)
+        while (next < tasks.Count || !cluster.Idle || cluster.NowMs < untilMs)
         {
             while (next < tasks.Count && tasks[next].AtMs <= cluster.NowMs)
             {
