@@ -28,9 +28,8 @@ internal static class SimulateAutoscaleCommand
         var groups = CliOptions.Text("--groups", "SPEC", "also per silo group, e.g. short:8,long:8:60 (pool:slots a pod[:start delay s]): short tasks on short's pods");
         var price = CliOptions.Text("--price", "SPEC", "each group's price per pod-second, e.g. short=0.3,long=1.0 (default 1; one group pays the dearest)");
         var reclaimEvery = CliOptions.Int("--spot-reclaim-every", 0, 0, 86_400, "seconds between reclaims of a short-group (spot) pod; 0: none");
-        var scaleDownWindow = CliOptions.Int("--scale-down-window", 300, 0, 86_400, "Surge's scale-down stabilization in seconds (Surge:Autoscale:ScaleDownStabilization), every group's alike");
         var command = new Command("simulate-autoscale", "the real autoscale policy against a simulated cluster, beside reference policies")
-            { workload, podStartDelay, slotsPerPod, maxConcurrency, min, max, kedaTarget, quiet, html, groups, price, reclaimEvery, scaleDownWindow };
+            { workload, podStartDelay, slotsPerPod, maxConcurrency, min, max, kedaTarget, quiet, html, groups, price, reclaimEvery };
         command.SetAction(result =>
         {
             var tasks = WorkloadReader.Read(result.GetRequiredValue(workload)).Select(t => new SimulatedTask(t.AtMs, t.DurationMs)).ToList();
@@ -44,8 +43,7 @@ internal static class SimulateAutoscaleCommand
             options.MaxConcurrencyPerPod = InRange("--max-concurrency", result.GetValue(maxConcurrency) ?? options.SlotsPerPod * 4, options.SlotsPerPod, 100_000);
             options.MaxReplicas = InRange("--max", result.GetValue(max) ?? 10, options.MinReplicas, 1000);
             var keda = InRange("--keda-target", result.GetValue(kedaTarget) ?? options.SlotsPerPod, 1, 1_000_000);
-            var window = TimeSpan.FromSeconds(result.GetValue(scaleDownWindow));
-            var autoscale = new AutoscaleOptions { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas, PodStartDelay = options.PodStartDelay, ScaleDownStabilization = window };
+            var autoscale = new AutoscaleOptions { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas, PodStartDelay = options.PodStartDelay };
             var grouped = Groups(result.GetValue(groups), result.GetValue(price), result.GetValue(reclaimEvery), options.PodStartDelay);
 
             var results = new[]
@@ -81,7 +79,7 @@ internal static class SimulateAutoscaleCommand
                 // the groups' spot pods are reclaimed: the one-group runs above had none.
                 options.SpotReclaimEvery = TimeSpan.FromSeconds(result.GetValue(reclaimEvery));
                 var run = GroupSimulator.Run(tasks, grouped, options, (g, o, clock) => new SurgePolicy(
-                    new AutoscaleOptions { MinReplicas = o.MinReplicas, MaxReplicas = o.MaxReplicas, PodStartDelay = o.PodStartDelay, ScaleDownStabilization = window }, clock));
+                    new AutoscaleOptions { MinReplicas = o.MinReplicas, MaxReplicas = o.MaxReplicas, PodStartDelay = o.PodStartDelay }, clock));
                 if (!result.GetValue(quiet))
                     foreach (var g in run.Groups) foreach (var line in g.Result.Timeline) stdout.WriteLine($"# [{g.Group.Name}] {line}");
                 GroupSummary.Write(stdout, run, results[0]);
