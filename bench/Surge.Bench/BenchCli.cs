@@ -23,6 +23,7 @@ internal static class BenchCli
             case "flows": await FlowsBench.RunAsync(options); return 0;
             case "tls": await TlsBench.RunAsync(options); return 0;
             case "lists": await ListsBench.RunAsync(options); return 0;
+            case "placement": await Placement.PlacementExperiment.RunAsync(options); return 0;
             default:
                 Console.Error.WriteLine("""
                     usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b] [--sweep [--slots 8]] [--html PAGE.html]
@@ -35,6 +36,7 @@ internal static class BenchCli
                            dotnet run --project bench/Surge.Bench -c Release -- flows [--entities 10000] [--slots 8] [--min-ms 1] [--max-ms 9] [--overhead-entities 2000]
                            dotnet run --project bench/Surge.Bench -c Release -- tls [--tasks 50000] [--window 2000] [--rounds 3]   (mutual TLS on against off)
                            dotnet run --project bench/Surge.Bench -c Release -- lists [--records 1000000] [--small 10000] [--loads 300] [--scans 60]   (status page lists: index against scan)
+                           dotnet run --project bench/Surge.Bench -c Release -- placement [--calls 50000] [--window 500] [--rounds 3]   (silo groups: Orleans placement filter against Surge's director)
                     """);
                 return 2;
         }

@@ -33,6 +33,21 @@ public class GroupSimulatorTests
     }
 
     [Fact]
+    public void Run_TwoGroups_BusySlotSecondsAreTheWorkRun_FloorIsTheMinimumAlwaysOn()
+    {
+        // Where the pod-seconds go: the work each group ran (120 slot-s of short, 240 of long), and the part of its
+        // pod-seconds its fewest pods (here 2, always on) account for over the whole run.
+        var groups = GroupSummary.Parse("short:8,long:8", "short=0.3,long=1.0", TimeSpan.FromSeconds(45));
+        var result = GroupSimulator.Run(Mixed(), groups, new SimulationOptions { MinReplicas = 2 }, Surge);
+
+        var endS = result.Groups.Max(g => g.Result.EndMs) / 1000;
+        Assert.InRange(result.Groups[0].Result.BusySlotSeconds, 120 * 0.97, 120 * 1.1);
+        Assert.InRange(result.Groups[1].Result.BusySlotSeconds, 240 * 0.99, 240 * 1.02);
+        Assert.All(result.Groups, g => Assert.Equal(Math.Round(2 * endS, 1), g.FloorPodSeconds, 1));
+        Assert.All(result.Groups, g => Assert.True(g.PodSeconds >= g.FloorPodSeconds - 0.1, $"{g.Group.Name}: {g.PodSeconds} pod-s under its floor {g.FloorPodSeconds}"));
+    }
+
+    [Fact]
     public void Run_SpotReclaims_ReQueueWhatOutlastsTheNotice_LoseNothing()
     {
         // 12 s tasks arriving from t = 15 s on the spot group, a reclaim every 20 s with 5 s of notice: the first pod's

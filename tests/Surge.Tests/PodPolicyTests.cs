@@ -67,6 +67,32 @@ public class PodPolicyTests
         Assert.Empty(cluster.Decisions);
     }
 
+    [Theory]
+    [InlineData(0.03, true)]  // 3 tasks of 10 ms queued for a moment: 64 reachable slots take them at once
+    [InlineData(400, false)]  // 400 slot-s queued: more than the reachable slots work off in an interval
+    public void Decide_AfterBurst_MomentaryQueuesUnderSteadyArrivals_DoNotKeepTheBurstsPods(double queuedWork, bool released)
+    {
+        var policy = new PodPolicy(_options, _time);
+        var cluster = new Cluster(policy, _time, _options);
+        cluster.Run(120, t => t is >= 10 and < 40 ? 125 : 3);
+        var up = Assert.Single(cluster.Decisions);
+        Assert.Equal(0, cluster.Queued);
+        // Steady arrivals after the burst; in-silo concurrency sits just above demand, so every third second a few
+        // tasks are queued when the signals are read.
+        AutoscaleDecision? down = null;
+        for (var t = 0; t < 900 && down is null; t++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            var queued = t % 3 == 0;
+            down = policy.Decide(new PodLoad(up.To, up.To, queued ? 3 : 0, queued ? queuedWork : 0, Arriving: 3, Reachable: up.To * PerPod,
+                Demand: 3, Ceiling: up.To * PerPod, Saturated: false));
+        }
+        Assert.Equal(released, down is not null);
+        if (down is null) return;
+        Assert.InRange(down.To, _options.MinReplicas, up.To - 1);
+        Assert.True(down.At - up.At <= _options.ScaleDownStabilization + TimeSpan.FromSeconds(120), $"down {down.At - up.At} after up");
+    }
+
     [Fact]
     public void Decide_AfterBurst_ScaleDownStabilisedAndAtMostTwoEventsPerBurst()
     {

@@ -115,6 +115,19 @@ public class WorkloadGeneratorTests
     }
 
     [Fact]
+    public void ShortBurst_BurstsWorkAsBurstDoes_ButItsSurplusIsShortTasksOnly()
+    {
+        var tasks = WorkloadGenerator.Generate(new WorkloadOptions(WorkloadKind.ShortBurst, N: 60_000, Slots: 16));
+        IEnumerable<GeneratedTask> In(long from, long to) => tasks.Where(t => t.AtMs >= from && t.AtMs < to);
+        double Work(long from, long to) => In(from, to).Sum(t => t.DurationMs) / (to - from);
+        double LongWork(long from, long to) => In(from, to).Where(t => t.DurationMs >= WorkloadTask.ShortMs).Sum(t => t.DurationMs) / (to - from);
+        Assert.True(tasks[^1].AtMs > 40_000, "the workload goes past the burst");
+        Assert.InRange(Work(10_000, 30_000) / Work(0, 10_000), 6, 15);               // burst's tenfold work
+        Assert.InRange(LongWork(10_000, 30_000) / LongWork(30_000, 40_000), 0.3, 3); // long work steady through it
+        Assert.True(tasks.Zip(tasks.Skip(1)).All(p => p.First.AtMs <= p.Second.AtMs), "arrivals in order");
+    }
+
+    [Fact]
     public async Task Cli_WorkloadGenerate_WritesAReadableFile()
     {
         var path = Path.Combine(Path.GetTempPath(), $"cli-{Guid.NewGuid():N}.jsonl");

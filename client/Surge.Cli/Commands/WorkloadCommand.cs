@@ -6,19 +6,19 @@ using Surge.Replay.Generation;
 namespace Surge.Cli.Commands;
 
 /// <summary>
-/// <c>surge workload generate KIND --out FILE</c>: writes a workload (history, mixed, ordered, burst) as JSON Lines;
+/// <c>surge workload generate KIND --out FILE</c>: writes a workload (history, mixed, ordered, burst, short-burst) as JSON Lines;
 /// <c>surge workload from-history HISTORY --out FILE</c>: turns a recorded history into a workload to replay.
 /// </summary>
 internal static class WorkloadCommand
 {
-    private static readonly string[] Kinds = ["history", "mixed", "ordered", "burst"];
+    private static readonly string[] Kinds = ["history", "mixed", "ordered", "burst", "short-burst"];
 
     public static Command Create(CliContext context)
         => new("workload", "make workloads to replay, or history to train on") { Generate(context), FromHistory(context) };
 
     private static Command Generate(CliContext context)
     {
-        var kind = new Argument<string>("KIND") { HelpName = string.Join('|', Kinds), Description = "history (to train on), mixed, ordered or burst" };
+        var kind = new Argument<string>("KIND") { HelpName = string.Join('|', Kinds), Description = "history (to train on), mixed, ordered, burst or short-burst (steady mixed work, a burst of short tasks)" };
         kind.Validators.Add(r =>
         {
             if (r.Tokens is [var token] && !Kinds.Contains(token.Value, StringComparer.OrdinalIgnoreCase))
@@ -29,14 +29,14 @@ internal static class WorkloadCommand
         var seed = CliOptions.Int("--seed", 1, 0, int.MaxValue, "seed of the arrivals and task draws");
         var world = CliOptions.Int("--world", 1, 0, 1_000_000, "seed of the hidden customer and source factors");
         var shift = CliOptions.Double("--shift", 0, 0, 2, "skews the hidden factors, for a world unlike the training one");
-        var slots = CliOptions.Int("--slots", 8, 1, 100_000, "concurrency the arrival rate is sized for (mixed, burst)");
-        var utilization = CliOptions.Double("--utilization", 0.7, 0.01, 10, "share of the slots the arrivals keep busy (mixed, burst)");
+        var slots = CliOptions.Int("--slots", 8, 1, 100_000, "concurrency the arrival rate is sized for (mixed, burst, short-burst)");
+        var utilization = CliOptions.Double("--utilization", 0.7, 0.01, 10, "share of the slots the arrivals keep busy (mixed, burst, short-burst)");
         var gapMs = CliOptions.Double("--gap-ms", 4, 0.001, 3_600_000, "mean gap between builds (ordered)");
         var command = new Command("generate", "write a workload to replay, or history to train on, as JSON Lines")
             { kind, output, n, seed, world, shift, slots, utilization, gapMs };
         command.SetAction(result =>
         {
-            var parsed = Enum.Parse<WorkloadKind>(result.GetRequiredValue(kind), ignoreCase: true);
+            var parsed = Enum.Parse<WorkloadKind>(result.GetRequiredValue(kind).Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
             var path = result.GetRequiredValue(output);
             var options = new WorkloadOptions(parsed, result.GetValue(n), result.GetValue(seed), result.GetValue(world), result.GetValue(shift),
                 result.GetValue(slots), result.GetValue(utilization), result.GetValue(gapMs));

@@ -5,10 +5,11 @@ namespace Surge.Cli.Simulation;
 /// <see cref="EndMs"/>, <see cref="FinalPods"/>, <see cref="WaitsMs"/>: when the last task finished, the pods then, and
 /// every task's wait (for totals over silo groups); <see cref="Completed"/>, <see cref="Reclaims"/>,
 /// <see cref="Requeued"/>: tasks finished, spot reclaims, and tasks a reclaim put back.
-/// <see cref="Samples"/>: the cluster once a simulated second, for <c>--html</c>.
+/// <see cref="Samples"/>: the cluster once a simulated second, for <c>--html</c>. <see cref="BusySlotSeconds"/>: slots
+/// that ran work, summed over time (what the pod-seconds paid for that was used).
 public sealed record SimulationResult(string Policy, double P95WaitMs, int MaxBacklog, double PodSeconds, int ScaleEvents, double TimeToDrainS, IReadOnlyList<string> Timeline,
     double LastBacklogMs = 0, double EndMs = 0, int FinalPods = 0, IReadOnlyList<double>? WaitsMs = null, int Completed = 0, int Reclaims = 0, int Requeued = 0,
-    IReadOnlyList<SimulationSample>? Samples = null);
+    IReadOnlyList<SimulationSample>? Samples = null, double BusySlotSeconds = 0);
 
 /// <summary>The simulated cluster at one moment: queued tasks, slots of the ready pods, pods asked for, pods ready.</summary>
 public readonly record struct SimulationSample(double AtS, int Backlog, int Slots, int PodsRequested, int PodsReady);
@@ -19,7 +20,11 @@ public static class AutoscaleSimulator
     private const double StepMs = 10;
     private const double TimelineEveryMs = 10_000;
 
-    public static SimulationResult Run(IReadOnlyList<SimulatedTask> tasks, SimulationOptions options, Func<TimeProvider, SimulatedPolicy> createPolicy)
+    /// <summary>
+    /// Runs until every task finished, and on to <paramref name="untilMs"/> if that is later: a silo group's pods live
+    /// on (and its policy goes on deciding) while other groups still work.
+    /// </summary>
+    public static SimulationResult Run(IReadOnlyList<SimulatedTask> tasks, SimulationOptions options, Func<TimeProvider, SimulatedPolicy> createPolicy, double untilMs = 0)
     {
         var clock = new VirtualClock();
         var policy = createPolicy(clock);
@@ -34,7 +39,7 @@ public static class AutoscaleSimulator
         var meanDurationMs = 0.0;
         var reclaimEveryMs = options.SpotReclaimEvery.TotalMilliseconds;
         var nextReclaimMs = reclaimEveryMs;
-        while (next < tasks.Count || !cluster.Idle)
+        while (next < tasks.Count || !cluster.Idle || cluster.NowMs < untilMs)
         {
             while (next < tasks.Count && tasks[next].AtMs <= cluster.NowMs)
             {
@@ -70,7 +75,8 @@ public static class AutoscaleSimulator
         var p95 = Percentiles.Of(waits, 0.95);
         return new SimulationResult(policy.Name, Math.Round(p95, 1), maxBacklog, Math.Round(cluster.PodMilliseconds / 1000, 1), cluster.ScaleEvents,
             Math.Round(Math.Max(0, drainedAtMs - peakAtMs) / 1000, 1), timeline, lastBacklogMs,
-            cluster.NowMs, cluster.Pods.Count, waits, cluster.Completed, cluster.Reclaims, cluster.RequeuedTasks, samples);
+            cluster.NowMs, cluster.Pods.Count, waits, cluster.Completed, cluster.Reclaims, cluster.RequeuedTasks, samples,
+            Math.Round(cluster.BusySlotMilliseconds / 1000, 1));
     }
 
     /// <summary>The simulation's clock: the real policy reads time from it.</summary>

@@ -7,8 +7,11 @@ namespace Surge.Cli.Simulation;
 /// </summary>
 public sealed record SimulatedGroup(string Name, int SlotsPerPod, TimeSpan PodStartDelay, double Price, bool Spot);
 
-/// <summary>One group's share of a grouped run: pod-seconds until the whole run ended, and what they cost.</summary>
-public sealed record GroupResult(SimulatedGroup Group, int Tasks, SimulationResult Result, double PodSeconds, double Cost);
+/// <summary>
+/// One group's share of a grouped run: pod-seconds until the whole run ended, and what they cost;
+/// <see cref="FloorPodSeconds"/>: the part its fewest pods (the minimum, always on) account for.
+/// </summary>
+public sealed record GroupResult(SimulatedGroup Group, int Tasks, SimulationResult Result, double PodSeconds, double Cost, double FloorPodSeconds = 0);
 
 /// <summary>A grouped run's totals. <see cref="LostTasks"/>: tasks that never finished (a reclaim re-queues, so 0).</summary>
 public sealed record GroupedResult(IReadOnlyList<GroupResult> Groups, int Tasks, double P95WaitMs, double PodSeconds, double Cost)
@@ -22,7 +25,7 @@ public sealed record GroupedResult(IReadOnlyList<GroupResult> Groups, int Tasks,
 /// <summary>
 /// Silo groups under simulation: each group has its own queue, pods and policy (the autoscaler decides per group), and
 /// a task goes to the group hosting its pool. The groups share nothing but the clock, so each runs on its own; every
-/// group's pods are then paid until the last task anywhere finished, as they would be running side by side.
+/// group runs on, and its pods are paid, until the last task anywhere finished, as they would be running side by side.
 /// </summary>
 public static class GroupSimulator
 {
@@ -32,31 +35,35 @@ public static class GroupSimulator
     public static GroupedResult Run(IReadOnlyList<SimulatedTask> tasks, IReadOnlyList<SimulatedGroup> groups, SimulationOptions template,
         Func<SimulatedGroup, SimulationOptions, TimeProvider, SimulatedPolicy> createPolicy)
     {
-        var runs = groups.Select(g =>
+        var setups = groups.Select(g => (Group: g, Options: OptionsOf(g, template), Tasks: tasks.Where(t => GroupOf(t, groups) == g.Name).ToList())).ToList();
+        SimulationResult RunOne((SimulatedGroup Group, SimulationOptions Options, List<SimulatedTask> Tasks) s, double untilMs)
+            => AutoscaleSimulator.Run(s.Tasks, s.Options, clock => createPolicy(s.Group, s.Options, clock), untilMs);
+        // Each group on its own first, to learn when the last task anywhere finished; then each group that finished
+        // earlier again, running on to that moment, so its policy keeps deciding (and may let pods go) while it is paid.
+        var first = setups.Select(s => RunOne(s, 0)).ToList();
+        var endMs = first.Max(r => r.EndMs);
+        var results = setups.Select((s, i) =>
         {
-            var options = new SimulationOptions
-            {
-                PodStartDelay = g.PodStartDelay,
-                SlotsPerPod = g.SlotsPerPod,
-                MaxConcurrencyPerPod = Math.Max(g.SlotsPerPod, g.SlotsPerPod * template.MaxConcurrencyPerPod / template.SlotsPerPod),
-                MinReplicas = template.MinReplicas,
-                MaxReplicas = template.MaxReplicas,
-                SpotReclaimEvery = g.Spot ? template.SpotReclaimEvery : TimeSpan.Zero,
-                ReclaimNotice = template.ReclaimNotice,
-            };
-            var mine = tasks.Where(t => GroupOf(t, groups) == g.Name).ToList();
-            return (Group: g, Tasks: mine.Count, Result: AutoscaleSimulator.Run(mine, options, clock => createPolicy(g, options, clock)));
+            var result = first[i].EndMs < endMs ? RunOne(s, endMs) : first[i];
+            var podSeconds = Math.Round(result.PodSeconds, 1);
+            return new GroupResult(s.Group, s.Tasks.Count, result, podSeconds, Math.Round(podSeconds * s.Group.Price, 1),
+                Math.Round(template.MinReplicas * endMs / 1000, 1));
         }).ToList();
-        var endMs = runs.Max(r => r.Result.EndMs);
-        var results = runs.Select(r =>
-        {
-            var podSeconds = Math.Round(r.Result.PodSeconds + r.Result.FinalPods * (endMs - r.Result.EndMs) / 1000, 1);
-            return new GroupResult(r.Group, r.Tasks, r.Result, podSeconds, Math.Round(podSeconds * r.Group.Price, 1));
-        }).ToList();
-        var waits = runs.SelectMany(r => r.Result.WaitsMs ?? []).ToList();
+        var waits = results.SelectMany(r => r.Result.WaitsMs ?? []).ToList();
         return new GroupedResult(results, tasks.Count, Math.Round(Percentiles.Of(waits, 0.95), 1),
             Math.Round(results.Sum(r => r.PodSeconds), 1), Math.Round(results.Sum(r => r.Cost), 1));
     }
+
+    private static SimulationOptions OptionsOf(SimulatedGroup g, SimulationOptions template) => new()
+    {
+        PodStartDelay = g.PodStartDelay,
+        SlotsPerPod = g.SlotsPerPod,
+        MaxConcurrencyPerPod = Math.Max(g.SlotsPerPod, g.SlotsPerPod * template.MaxConcurrencyPerPod / template.SlotsPerPod),
+        MinReplicas = template.MinReplicas,
+        MaxReplicas = template.MaxReplicas,
+        SpotReclaimEvery = g.Spot ? template.SpotReclaimEvery : TimeSpan.Zero,
+        ReclaimNotice = template.ReclaimNotice,
+    };
 
     /// <summary>The group a task runs in: short tasks in a group named short when there is one, the rest in long, else the first group.</summary>
     public static string GroupOf(SimulatedTask task, IReadOnlyList<SimulatedGroup> groups)

@@ -56,6 +56,8 @@ public static class GroupSummary
                 p95_wait_ms = g.Result.P95WaitMs,
                 max_backlog = g.Result.MaxBacklog,
                 pod_seconds = g.PodSeconds,
+                floor_pod_s = g.FloorPodSeconds,
+                busy_slot_s = g.Result.BusySlotSeconds,
                 price = g.Group.Price,
                 cost = g.Cost,
                 scale_events = g.Result.ScaleEvents,
@@ -76,7 +78,7 @@ public static class GroupSummary
             lost_tasks = grouped.LostTasks,
             reclaims = grouped.Reclaims,
             requeued = grouped.Requeued,
-            single_group = new { p95_wait_ms = single.P95WaitMs, pod_seconds = single.PodSeconds, price = singlePrice, cost = singleCost },
+            single_group = new { p95_wait_ms = single.P95WaitMs, pod_seconds = single.PodSeconds, busy_slot_s = single.BusySlotSeconds, scale_events = single.ScaleEvents, price = singlePrice, cost = singleCost },
             cost_ratio = Ratio(grouped.Cost, singleCost),
             p95_ratio = Ratio(grouped.P95WaitMs, single.P95WaitMs),
         }));

@@ -47,6 +47,8 @@ public sealed class SimulatedCluster(SimulationOptions options)
     public double NowMs { get; set; }
     public int ScaleEvents { get; private set; }
     public double PodMilliseconds { get; private set; }
+    /// <summary>Slots busy, summed over steps: with <see cref="PodMilliseconds"/>, how much of what was paid for ran work.</summary>
+    public double BusySlotMilliseconds { get; private set; }
     public int Completed { get; private set; }
     public int Reclaims { get; private set; }
     public int RequeuedTasks { get; private set; }
@@ -103,6 +105,7 @@ public sealed class SimulatedCluster(SimulationOptions options)
         }
         Pods.RemoveAll(p => p.Draining && p.Running == 0);
         PodMilliseconds += Pods.Count * stepMs;
+        BusySlotMilliseconds += _live * stepMs;
     }
 
     public bool Idle => Queue.Count == 0 && _live == 0;

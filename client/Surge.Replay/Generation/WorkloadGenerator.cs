@@ -20,6 +20,7 @@ public static class WorkloadGenerator
             WorkloadKind.History => History(world!, random, options.N),
             WorkloadKind.Mixed => Mixed(world!, random, options),
             WorkloadKind.Burst => Burst(world!, random, options),
+            WorkloadKind.ShortBurst => ShortBurstWorkload.Generate(world!, random, options),
             _ => Ordered(random, options.N, options.GapMs),
         };
     }

@@ -11,6 +11,8 @@ public enum WorkloadKind
     Ordered,
     /// <summary>A quiet period, a tenfold burst, then quiet again.</summary>
     Burst,
+    /// <summary>Burst's work over time, but the burst's surplus is short tasks only: steady mixed work, a burst of short tasks.</summary>
+    ShortBurst,
 }
 
 /// <summary>How to generate a workload; the defaults are the reference generator's.</summary>

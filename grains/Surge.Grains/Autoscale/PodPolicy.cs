@@ -16,8 +16,9 @@ namespace Surge.Autoscale;
 /// <see cref="AutoscaleOptions.SustainedBacklog"/> with concurrency at its ceiling, and that the capacity reporting now
 /// would not work off before a new pod could start, asks for at least one more pod.
 ///
-/// Down only with no backlog: the highest recommendation of <see cref="AutoscaleOptions.ScaleDownStabilization"/>, at
-/// most once per window, never below the minimum. <see cref="AutoscaleOptions.Cooldown"/> follows every change.
+/// Down only with no backlog (a queue the reachable in-silo slots work off within one interval counts as none): the
+/// highest recommendation of <see cref="AutoscaleOptions.ScaleDownStabilization"/>, at most once per window, never
+/// below the minimum. <see cref="AutoscaleOptions.Cooldown"/> follows every change.
 /// </summary>
 internal sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
 {
@@ -46,9 +47,14 @@ internal sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
         var planned = Math.Max(replicas, _pending?.To ?? 0);
         var forecast = LastForecast = Forecast(load, planned, now);
 
+        // A few tasks queued for a moment while in-silo concurrency sits just above demand are the in-silo step's to
+        // absorb, not a reason to keep pods: a queue the reachable slots work off within an interval counts as none.
+        // Counted as backlog, such blips (every few seconds under steady arrivals) kept a burst's pods for good.
+        var blip = load.Silos > 0 && load.Reachable > 0 && !forecast.Sustained && forecast.DrainNow <= options.Interval.TotalSeconds;
+        var queued = load.Backlog > 0 && !blip;
         var proportional = load.Ceiling > 0 ? (int)Math.Ceiling(replicas * load.Demand / load.Ceiling) : replicas;
         var recommended = forecast.Sustained ? Math.Max(forecast.Wanted, replicas)
-            : load.Backlog == 0 ? Math.Clamp(proportional, options.MinReplicas, Math.Max(replicas, options.MinReplicas)) : replicas;
+            : !queued ? Math.Clamp(proportional, options.MinReplicas, Math.Max(replicas, options.MinReplicas)) : replicas;
         recommended = Math.Clamp(recommended, options.MinReplicas, options.MaxReplicas);
         _recommendations.Enqueue((now, recommended));
         while (_recommendations.Peek().At < now - options.ScaleDownStabilization) _recommendations.Dequeue();
@@ -74,14 +80,14 @@ internal sealed class PodPolicy(AutoscaleOptions options, TimeProvider time)
             if (target > replicas)
                 return Up(now, replicas, target, F($"backlog for {(now - since).TotalSeconds:0}s with concurrency at its ceiling"), inputs);
         }
-        if (load.Backlog == 0 && replicas > options.MinReplicas && _pending is null && now - _startedAt >= options.ScaleDownStabilization
+        if (!queued && replicas > options.MinReplicas && _pending is null && now - _startedAt >= options.ScaleDownStabilization
             && (_lastScaleDown is not { } down || now - down >= options.ScaleDownStabilization))
         {
             var target = Math.Max(options.MinReplicas, _recommendations.Max(r => r.Replicas));
             if (target >= replicas) return null;
             _lastReplicaChange = _lastScaleDown = now;
             return AutoscaleDecision.Replicas(now, replicas, target,
-                F($"no backlog, demand fits {target} pods over the last {options.ScaleDownStabilization.TotalSeconds:0}s"), inputs);
+                F($"no lasting backlog, demand fits {target} pods over the last {options.ScaleDownStabilization.TotalSeconds:0}s"), inputs);
         }
         return null;
     }
