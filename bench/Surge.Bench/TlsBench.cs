@@ -43,12 +43,13 @@ internal static class TlsBench
         }
         List<double> plainRaw = [], tlsRaw = [], plainTasks = [], tlsTasks = [];
         List<double> plainRawCpu = [], tlsRawCpu = [], plainTaskCpu = [], tlsTaskCpu = [];
+        List<double> plainRawAlloc = [], tlsRawAlloc = [], plainTaskAlloc = [], tlsTaskAlloc = [];
         for (var round = 0; round < rounds; round++)
         {
-            plainRaw.Add(await Costed(plainSilo, tasks, plainRawCpu, () => ThroughputBench.RawCallsAsync(plainCluster, tasks, window)));
-            tlsRaw.Add(await Costed(tlsSilo, tasks, tlsRawCpu, () => ThroughputBench.RawCallsAsync(tlsCluster, tasks, window)));
-            plainTasks.Add(await Costed(plainSilo, tasks, plainTaskCpu, () => ThroughputBench.NoOpTasksAsync(plain, tasks, window, "run", oneCall: true)));
-            tlsTasks.Add(await Costed(tlsSilo, tasks, tlsTaskCpu, () => ThroughputBench.NoOpTasksAsync(tls, tasks, window, "run", oneCall: true)));
+            plainRaw.Add(await Costed(plainSilo, tasks, plainRawCpu, plainRawAlloc, () => ThroughputBench.RawCallsAsync(plainCluster, tasks, window)));
+            tlsRaw.Add(await Costed(tlsSilo, tasks, tlsRawCpu, tlsRawAlloc, () => ThroughputBench.RawCallsAsync(tlsCluster, tasks, window)));
+            plainTasks.Add(await Costed(plainSilo, tasks, plainTaskCpu, plainTaskAlloc, () => ThroughputBench.NoOpTasksAsync(plain, tasks, window, "run", oneCall: true)));
+            tlsTasks.Add(await Costed(tlsSilo, tasks, tlsTaskCpu, tlsTaskAlloc, () => ThroughputBench.NoOpTasksAsync(tls, tasks, window, "run", oneCall: true)));
             Console.WriteLine(JsonSerializer.Serialize(new { bench = "tls_round", round, tasks, window, plain_raw_calls_per_s = plainRaw[^1],
                 tls_raw_calls_per_s = tlsRaw[^1], plain_tasks_per_s = plainTasks[^1], tls_tasks_per_s = tlsTasks[^1],
                 plain_cpu_us_per_raw_call = plainRawCpu[^1], tls_cpu_us_per_raw_call = tlsRawCpu[^1],
@@ -73,6 +74,11 @@ internal static class TlsBench
             tls_cpu_us_per_raw_call = Median(tlsRawCpu),
             plain_cpu_us_per_task = Median(plainTaskCpu),
             tls_cpu_us_per_task = Median(tlsTaskCpu),
+            // Bytes the client process allocates per operation: what the client side adds, untouched by the machine's noise.
+            plain_client_bytes_per_raw_call = Median(plainRawAlloc),
+            tls_client_bytes_per_raw_call = Median(tlsRawAlloc),
+            plain_client_bytes_per_task = Median(plainTaskAlloc),
+            tls_client_bytes_per_task = Median(tlsTaskAlloc),
             goal = "tls_per_plain_tasks >= 0.85",
         }));
         await plainHost.StopAsync();
@@ -81,13 +87,15 @@ internal static class TlsBench
 
     private static double Median(List<double> values) => Percentiles.Of(values, 0.5);
 
-    // Runs one measurement, and adds the CPU time it took in this process and the silo's, per operation, in µs.
-    private static async Task<double> Costed(SiloProcess silo, int operations, List<double> cpuPerOperation, Func<Task<double>> measure)
+    // Runs one measurement, and adds the CPU time it took in this process and the silo's, per operation, in µs, and
+    // the bytes this (the client's) process allocated per operation.
+    private static async Task<double> Costed(SiloProcess silo, int operations, List<double> cpuPerOperation, List<double> bytesPerOperation, Func<Task<double>> measure)
     {
-        var (before, siloBefore) = (Process.GetCurrentProcess().TotalProcessorTime, silo.CpuTime);
+        var (before, siloBefore, allocated) = (Process.GetCurrentProcess().TotalProcessorTime, silo.CpuTime, GC.GetTotalAllocatedBytes(precise: true));
         var rate = await measure();
         var used = Process.GetCurrentProcess().TotalProcessorTime - before + (silo.CpuTime - siloBefore);
         cpuPerOperation.Add(Math.Round(used.TotalMicroseconds / operations, 1));
+        bytesPerOperation.Add(Math.Round((double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / operations));
         return rate;
     }
 }

@@ -43,9 +43,7 @@ internal sealed class ClientIdentities
     {
         var key = RequestContext.Get(ClientProof.ApiKeyContextKey) as string;
         var wire = RequestContext.Get(ClientProof.ContextKey) as byte[];
-        // Credentials are for the silo that first sees the call: never passed on to the calls the grain makes.
-        if (key is not null) RequestContext.Remove(ClientProof.ApiKeyContextKey);
-        if (wire is not null) RequestContext.Remove(ClientProof.ContextKey);
+        if (key is not null || wire is not null) CallCredentials.Take();
         if (!Enabled) return Everyone;
         if (key is not null)
             return _byKeyHash.TryGetValue(Hash(key), out var byKey) ? new(byKey.DisplayName, byKey.Role, "API key") : Default("its API key is not listed");
