@@ -7,7 +7,9 @@ namespace Surge.Pools;
 /// Two pools share a silo's slots this way: the short pool's <see cref="Limit"/> is a reserve that the long pool
 /// leaves free (<see cref="YieldsTo"/>), and short work may also take any idle slot of the silo's total, except that
 /// while long work waits it keeps to what the long pool's limit leaves (<see cref="SharesWith"/>). Short tasks give
-/// slots back within milliseconds; long ones would hold them for seconds, so long work never takes the reserve.
+/// slots back within milliseconds; long ones would hold them for seconds, so long work never takes the reserve, except
+/// the reserve's headroom (<see cref="BurstReserve.Headroom"/>) while more long tasks wait than long work has slots
+/// beside the whole reserve (<see cref="KeptFrom"/>).
 /// </remarks>
 internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
 {
@@ -61,9 +63,19 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
     {
         if (running >= total) return false;
         // Long work leaves the reserve free, except for its own Min: it always makes progress, even on a silo of one slot.
-        if (YieldsTo is { } reserved) return Running < Limit && (Running < Min || Running + Math.Max(reserved.Limit, reserved.Running) < total);
+        if (YieldsTo is { } reserved) return Running < Limit && (Running < Min || Running + Math.Max(reserved.KeptFrom(Queue.Count, total), reserved.Running) < total);
         if (Running < Limit) return true;
         // Beyond its own limit: any idle slot, unless the other pool has work waiting for the slots its limit gives it.
         return SharesWith is { } other && (other.Queue.Count == 0 || Running < total - other.Limit);
     }
+
+    /// <summary>
+    /// The slots this reserve keeps from long work with <paramref name="longWaiting"/> long tasks queued: all of it,
+    /// unless more wait than long work has slots beside it. Such a backlog lasts longer than one long run (each slot
+    /// has more than one task to run), so the headroom slot, idle, would cost long work for the whole backlog, while
+    /// lent it costs short bursts one slot for one run. A backlog that one round of runs clears never takes it: it
+    /// would be over before the slot came back. A hand-set reserve (no <see cref="Reserve"/>) is kept whole.
+    /// </summary>
+    public int KeptFrom(int longWaiting, int total)
+        => Reserve is { } reserve && longWaiting > total - Limit ? Math.Min(Limit, reserve.Lean) : Limit;
 }
