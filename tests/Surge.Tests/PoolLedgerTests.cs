@@ -150,6 +150,35 @@ public class PoolLedgerTests
     }
 
     [Fact]
+    public void Reconsider_OldestLongWaitedAMeanLongRun_ReserveLentDownToItsMin()
+    {
+        var ledger = Ledger(max: 8, adaptive: true);
+        var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
+        var first = Item(PoolKind.Long);
+        ledger.Enqueue(first, 0, _decide);
+        Started();
+        ledger.Ended(first, longPool, 1_000, 0, _decide); // long tasks run a second
+        ledger.Settle(first);
+        for (var i = 0; i < 400; i++) // a short task every 5 ms, running 10 ms: two slots of load
+        {
+            var item = Item(PoolKind.Short);
+            ledger.Enqueue(item, i * 5, _decide);
+            Started();
+            ledger.Ended(item, shortPool, 10, i * 5 + 10, _decide);
+            ledger.Settle(item);
+        }
+        Assert.Equal((4, 4), (shortPool.Limit, shortPool.Reserve!.Lean));
+        for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
+        Assert.Equal(4, Started().Count); // 8 less the reserve of 4; 6 wait
+        ledger.Reconsider(5_999, _decide);
+        Assert.Empty(Started()); // the oldest has waited less than a long run
+        ledger.Reconsider(6_000, _decide);
+        Assert.Equal(3, Started().Count); // a long run's wait: the reserve keeps only its Min of 1
+        ledger.Enqueue(Item(PoolKind.Short), 6_000, _decide);
+        Assert.Equal(PoolKind.Short, Assert.Single(Started()).Pool); // which a short task still finds free
+    }
+
+    [Fact]
     public void Enqueue_DeepLongBacklogBesideAHandSetReserve_ReserveKeptWhole()
     {
         var ledger = Ledger(max: 8, shortLimit: 2);
@@ -381,17 +410,21 @@ public class PoolLedgerTests
                         ledger.Drain(handOver: random.Next(2) == 0, decide);
                         break;
                 }
-                var longStarted = decide.Start.Any(s => s.Item.Pool == PoolKind.Long);
+                var lastLong = decide.Start.LastOrDefault(s => s.Item.Pool == PoolKind.Long).Item;
                 Absorb();
 
-                // Long work starts beyond the whole reserve only into its headroom, and only while its backlog is deeper
-                // than its slots beside the reserve (checked after the step: the last such start left at least that many).
+                // Long work takes a reserve the silo sizes only by its rules (checked after the step, on the last long
+                // start, which went furthest): the headroom while more wait than long's slots beside the reserve (that
+                // start left at least so many), all but the Min once that task had waited a mean long run; a hand-set
+                // reserve never.
                 var (shorts, longs) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
-                if (longStarted && longs.Running > longs.Min)
+                if (lastLong is not null && longs.Running > longs.Min)
                 {
+                    var waitedARun = shorts.Reserve is not null && longs.MeanRunMs > 0 && step - lastLong.EnqueuedAt >= longs.MeanRunMs;
                     var lean = Math.Min(shorts.Limit, shorts.Reserve?.Lean ?? shorts.Limit);
-                    Assert.True(longs.Running + Math.Max(lean, shorts.Running) <= max, $"seed {seed} step {step}: long {longs.Running} took the lean reserve {lean}");
-                    Assert.True(longs.Running + Math.Max(shorts.Limit, shorts.Running) <= max || longs.Queue.Count >= max - shorts.Limit,
+                    var kept = waitedARun ? Math.Min(shorts.Limit, shorts.Min) : lean;
+                    Assert.True(longs.Running + Math.Max(kept, shorts.Running) <= max, $"seed {seed} step {step}: long {longs.Running} took the reserve's {kept} kept slots");
+                    Assert.True(longs.Running + Math.Max(shorts.Limit, shorts.Running) <= max || longs.Queue.Count >= max - shorts.Limit || waitedARun,
                         $"seed {seed} step {step}: long {longs.Running} took the headroom with {longs.Queue.Count} waiting");
                 }
                 Assert.True(running.Count <= max, $"seed {seed}: {running.Count} running over {max}");

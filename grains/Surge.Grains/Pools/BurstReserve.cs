@@ -58,6 +58,9 @@ internal sealed class BurstReserve
         Size = Lean = min;
     }
 
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> ticks in a millisecond.</summary>
+    public double TicksPerMs => _ticksPerMs;
+
     /// <summary>The slots to reserve now.</summary>
     public int Size { get; private set; }
 

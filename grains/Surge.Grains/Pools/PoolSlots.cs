@@ -7,9 +7,9 @@ namespace Surge.Pools;
 /// Two pools share a silo's slots this way: the short pool's <see cref="Limit"/> is a reserve that the long pool
 /// leaves free (<see cref="YieldsTo"/>), and short work may also take any idle slot of the silo's total, except that
 /// while long work waits it keeps to what the long pool's limit leaves (<see cref="SharesWith"/>). Short tasks give
-/// slots back within milliseconds; long ones would hold them for seconds, so long work never takes the reserve, except
-/// the reserve's headroom (<see cref="BurstReserve.Headroom"/>) while more long tasks wait than long work has slots
-/// beside the whole reserve (<see cref="KeptFrom"/>).
+/// slots back within milliseconds; long ones would hold them for seconds, so long work does not take the reserve while
+/// it can wait for its own slots: only a backlog that outlasts a long run takes part of a reserve the silo sizes
+/// itself (<see cref="KeptFrom"/>).
 /// </remarks>
 internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
 {
@@ -58,24 +58,37 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
         Limit = Reserve.Size;
     }
 
-    /// <summary>Whether one more of this pool's tasks may start, with <paramref name="running"/> of <paramref name="total"/> slots in use.</summary>
-    public bool MayStart(int running, int total)
+    /// <summary>Mean run time of this pool's ended tasks, in ms; 0 before any ended.</summary>
+    public double MeanRunMs => Completed > 0 ? RunMsTotal / Completed : 0;
+
+    /// <summary>
+    /// Whether one more of this pool's tasks may start, with <paramref name="running"/> of <paramref name="total"/>
+    /// slots in use, at <paramref name="now"/> (<see cref="TimeProvider.GetTimestamp"/> ticks).
+    /// </summary>
+    public bool MayStart(int running, int total, long now)
     {
         if (running >= total) return false;
         // Long work leaves the reserve free, except for its own Min: it always makes progress, even on a silo of one slot.
-        if (YieldsTo is { } reserved) return Running < Limit && (Running < Min || Running + Math.Max(reserved.KeptFrom(Queue.Count, total), reserved.Running) < total);
+        if (YieldsTo is { } reserved) return Running < Limit && (Running < Min || Running + Math.Max(reserved.KeptFrom(this, total, now), reserved.Running) < total);
         if (Running < Limit) return true;
         // Beyond its own limit: any idle slot, unless the other pool has work waiting for the slots its limit gives it.
         return SharesWith is { } other && (other.Queue.Count == 0 || Running < total - other.Limit);
     }
 
     /// <summary>
-    /// The slots this reserve keeps from long work with <paramref name="longWaiting"/> long tasks queued: all of it,
-    /// unless more wait than long work has slots beside it. Such a backlog lasts longer than one long run (each slot
-    /// has more than one task to run), so the headroom slot, idle, would cost long work for the whole backlog, while
-    /// lent it costs short bursts one slot for one run. A backlog that one round of runs clears never takes it: it
-    /// would be over before the slot came back. A hand-set reserve (no <see cref="Reserve"/>) is kept whole.
+    /// The slots this reserve keeps from the long pool's waiting work: all of it while that work can wait for long
+    /// work's own slots. Its <see cref="BurstReserve.Headroom"/> once more long tasks wait than long work has slots beside
+    /// the reserve: such a backlog outlasts one long run (each slot has more than one task to run), so the headroom,
+    /// idle, would cost long work for the whole backlog, while lent it costs short bursts one slot for one run. All but
+    /// the pool's Min once the oldest waiting long task has waited a mean long run: long work is then paying for the
+    /// reserve with its own latency, by as much again as it runs, which a short task that finds the reserve busy pays
+    /// in milliseconds (short tasks give slots back that fast; they may also take any idle slot). A drained backlog
+    /// gives the reserve back as its runs end. A hand-set reserve (no <see cref="Reserve"/>) is kept whole.
     /// </summary>
-    public int KeptFrom(int longWaiting, int total)
-        => Reserve is { } reserve && longWaiting > total - Limit ? Math.Min(Limit, reserve.Lean) : Limit;
+    public int KeptFrom(PoolSlots waiting, int total, long now)
+    {
+        if (Reserve is not { } reserve || !waiting.Queue.TryPeek(out var oldest)) return Limit;
+        if (waiting.MeanRunMs > 0 && (now - oldest.EnqueuedAt) / reserve.TicksPerMs >= waiting.MeanRunMs) return Math.Min(Limit, Min);
+        return waiting.Queue.Count > total - Limit ? Math.Min(Limit, reserve.Lean) : Limit;
+    }
 }
