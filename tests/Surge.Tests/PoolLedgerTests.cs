@@ -150,7 +150,7 @@ public class PoolLedgerTests
     }
 
     [Fact]
-    public void Reconsider_OldestLongWaitedAMeanLongRun_ReserveLentDownToItsMin()
+    public void Reconsider_OldestLongWaitedHalfAMeanLongRun_ReserveLentDownToItsMin()
     {
         var ledger = Ledger(max: 8, adaptive: true);
         var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
@@ -170,11 +170,11 @@ public class PoolLedgerTests
         Assert.Equal((4, 4), (shortPool.Limit, shortPool.Reserve!.Lean));
         for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
         Assert.Equal(4, Started().Count); // 8 less the reserve of 4; 6 wait
-        ledger.Reconsider(5_999, _decide);
-        Assert.Empty(Started()); // the oldest has waited less than a long run
-        ledger.Reconsider(6_000, _decide);
-        Assert.Equal(3, Started().Count); // a long run's wait: the reserve keeps only its Min of 1
-        ledger.Enqueue(Item(PoolKind.Short), 6_000, _decide);
+        ledger.Reconsider(5_499, _decide);
+        Assert.Empty(Started()); // the oldest has waited less than half a long run
+        ledger.Reconsider(5_500, _decide);
+        Assert.Equal(3, Started().Count); // half a long run's wait: the reserve keeps only its Min of 1
+        ledger.Enqueue(Item(PoolKind.Short), 5_500, _decide);
         Assert.Equal(PoolKind.Short, Assert.Single(Started()).Pool); // which a short task still finds free
     }
 
@@ -415,12 +415,12 @@ public class PoolLedgerTests
 
                 // Long work takes a reserve the silo sizes only by its rules (checked after the step, on the last long
                 // start, which went furthest): the headroom while more wait than long's slots beside the reserve (that
-                // start left at least so many), all but the Min once that task had waited a mean long run; a hand-set
+                // start left at least so many), all but the Min once that task had waited half a mean long run; a hand-set
                 // reserve never.
                 var (shorts, longs) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
                 if (lastLong is not null && longs.Running > longs.Min)
                 {
-                    var waitedARun = shorts.Reserve is not null && longs.MeanRunMs > 0 && step - lastLong.EnqueuedAt >= longs.MeanRunMs;
+                    var waitedARun = shorts.Reserve is not null && longs.MeanRunMs > 0 && step - lastLong.EnqueuedAt >= PoolSlots.LendAfterRuns * longs.MeanRunMs;
                     var lean = Math.Min(shorts.Limit, shorts.Reserve?.Lean ?? shorts.Limit);
                     var kept = waitedARun ? Math.Min(shorts.Limit, shorts.Min) : lean;
                     Assert.True(longs.Running + Math.Max(kept, shorts.Running) <= max, $"seed {seed} step {step}: long {longs.Running} took the reserve's {kept} kept slots");
