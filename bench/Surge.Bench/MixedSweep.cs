@@ -41,7 +41,7 @@ internal static class MixedSweep
             best_split = best is { } b ? $"{b.Item1}+{slots - b.Item1}" : null,
             adaptive_oracle = Row(oracle),
             adaptive_predicted = Row(predicted),
-            predicted_vs_best_short_p99 = best is { } p ? Ratio(predicted.Short.P99Ms, p.Item2.Short.P99Ms) : double.NaN,
+            predicted_vs_best_short_p99 = best is { } p ? Ratio(predicted.Short.P99Ms, p.Item2.Short.P99Ms) : null,
             predicted_vs_single_long_p99 = Ratio(predicted.Long.P99Ms, single.Long.P99Ms),
             predicted_vs_single_makespan = Ratio(predicted.MakespanS, single.MakespanS),
             predicted_vs_oracle_short_p99 = Ratio(predicted.Short.P99Ms, oracle.Short.P99Ms),
@@ -64,5 +64,5 @@ internal static class MixedSweep
         long_p99_ms = r.Long.P99Ms, makespan_s = r.MakespanS,
     };
 
-    private static double Ratio(double a, double b) => b == 0 ? double.NaN : Math.Round(a / b, 3);
+    private static double? Ratio(double a, double b) => b == 0 ? null : Math.Round(a / b, 3); // null, not NaN: JSON has no NaN
 }

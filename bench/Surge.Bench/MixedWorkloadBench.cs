@@ -28,6 +28,11 @@ internal static class MixedWorkloadBench
         // --html: every run's tasks drawn on one page (ReplayHtml), beside the JSON lines.
         var html = BenchCli.Option(args, "html", "") is { Length: > 0 } page ? page : null;
         var drawn = new List<ReplayRunResults>();
+        if (BenchCli.Flag(args, "sweep") && BenchCli.Flag(args, "simulate"))
+        {
+            MixedSweepSim.Run(workload, int.Parse(BenchCli.Option(args, "slots", "8")), model);
+            return;
+        }
         if (BenchCli.Flag(args, "sweep"))
         {
             await MixedSweep.RunAsync(workload, Path.GetFileName(path), model, int.Parse(BenchCli.Option(args, "slots", "8")), drawn);

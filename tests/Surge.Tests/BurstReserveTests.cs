@@ -84,7 +84,43 @@ public class BurstReserveTests
         reserve.Worked(shortTask: false, 900, 0); // of the last minute's work, long tasks did 90%
         reserve.Worked(shortTask: true, 100, 0);
         for (var i = 0; i < 500; i++) reserve.Arrived(i); // a dead silo's short work, handed back at once
-        Assert.Equal(1, reserve.Size); // 8 slots x 10%, rounded up: long work keeps its slots
+        Assert.Equal((2, 1), (reserve.Size, reserve.Lean)); // 8 slots x 10%, rounded up, and the headroom: long work keeps its slots
+    }
+
+    [Fact]
+    public void Arrived_NoLongWorkYet_LeanIsTheWholeReserve()
+    {
+        var reserve = new BurstReserve(1, 7, 0.99, TicksPerSecond, slots: 8);
+        reserve.Ran(10);
+        for (var t = 0; t < 2000; t++) reserve.Arrived(t * 5); // two slots of load
+        Assert.Equal((4, 4), (reserve.Size, reserve.Lean)); // no share to bound it: nothing for long work to take
+    }
+
+    // Whatever arrives and runs: the headroom is one slot at most, and both stay within min and the cap.
+    [Fact]
+    public void Reserve_RandomArrivalsAndWork_LeanWithinHeadroomOfSize()
+    {
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var random = new Random(seed);
+            var (min, slots) = (random.Next(0, 3), random.Next(2, 17));
+            var reserve = new BurstReserve(min, Math.Max(min, slots - 1), 0.99, TicksPerSecond, slots);
+            long now = 0;
+            for (var step = 0; step < 400; step++)
+            {
+                now += random.Next(0, 50);
+                switch (random.Next(4))
+                {
+                    case 0: reserve.Worked(random.Next(2) == 0, random.Next(0, 5_000), now); break;
+                    case 1: reserve.Ran(random.Next(0, 200)); break;
+                    case 2 when random.Next(20) == 0: reserve.Cap = random.Next(0, slots + 2); break;
+                    default: reserve.Arrived(now, random.Next(3) == 0 ? random.Next(1, 300) : null); break;
+                }
+                Assert.InRange(reserve.Lean, Math.Min(min, reserve.Cap), reserve.Size);
+                Assert.InRange(reserve.Size, reserve.Lean, reserve.Lean + BurstReserve.Headroom);
+                Assert.True(reserve.Size <= reserve.Cap, $"seed {seed}: size {reserve.Size} over cap {reserve.Cap}");
+            }
+        }
     }
 
     [Fact]

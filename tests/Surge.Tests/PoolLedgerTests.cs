@@ -121,6 +121,72 @@ public class PoolLedgerTests
     }
 
     [Fact]
+    public void Enqueue_LongBacklogDeeperThanItsSlots_TakesTheReserveHeadroomButNotTheLeanReserve()
+    {
+        var ledger = Ledger(max: 8, adaptive: true);
+        var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
+        var first = Item(PoolKind.Long);
+        ledger.Enqueue(first, 0, _decide);
+        Started();
+        ledger.Ended(first, longPool, 60_000, 0, _decide); // long work did a minute of the recent work
+        ledger.Settle(first);
+        for (var i = 0; i < 400; i++) // a short task every 10 ms, running 10 ms: a slot of load, 4 s of work
+        {
+            var item = Item(PoolKind.Short);
+            ledger.Enqueue(item, i * 10, _decide);
+            Started();
+            ledger.Ended(item, shortPool, 10, i * 10 + 10, _decide);
+            ledger.Settle(item);
+        }
+        Assert.Equal((2, 1), (shortPool.Limit, shortPool.Reserve!.Lean)); // bursts want 2; the short share is under 1 slot
+        for (var i = 0; i < 12; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
+        Assert.Equal(6, Started().Count); // 6 wait, as many as long's slots beside the reserve: one round clears them
+        ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
+        Assert.Single(Started()); // 7 wait: a backlog longer than a run takes the headroom slot
+        for (var i = 0; i < 20; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
+        Assert.Empty(Started()); // never the lean reserve
+        ledger.Enqueue(Item(PoolKind.Short), 5_000, _decide);
+        Assert.Equal(PoolKind.Short, Assert.Single(Started()).Pool);
+    }
+
+    [Fact]
+    public void Reconsider_OldestLongWaitedHalfAMeanLongRun_ReserveLentDownToItsMin()
+    {
+        var ledger = Ledger(max: 8, adaptive: true);
+        var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
+        var first = Item(PoolKind.Long);
+        ledger.Enqueue(first, 0, _decide);
+        Started();
+        ledger.Ended(first, longPool, 1_000, 0, _decide); // long tasks run a second
+        ledger.Settle(first);
+        for (var i = 0; i < 400; i++) // a short task every 5 ms, running 10 ms: two slots of load
+        {
+            var item = Item(PoolKind.Short);
+            ledger.Enqueue(item, i * 5, _decide);
+            Started();
+            ledger.Ended(item, shortPool, 10, i * 5 + 10, _decide);
+            ledger.Settle(item);
+        }
+        Assert.Equal((4, 4), (shortPool.Limit, shortPool.Reserve!.Lean));
+        for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
+        Assert.Equal(4, Started().Count); // 8 less the reserve of 4; 6 wait
+        ledger.Reconsider(5_499, _decide);
+        Assert.Empty(Started()); // the oldest has waited less than half a long run
+        ledger.Reconsider(5_500, _decide);
+        Assert.Equal(3, Started().Count); // half a long run's wait: the reserve keeps only its Min of 1
+        ledger.Enqueue(Item(PoolKind.Short), 5_500, _decide);
+        Assert.Equal(PoolKind.Short, Assert.Single(Started()).Pool); // which a short task still finds free
+    }
+
+    [Fact]
+    public void Enqueue_DeepLongBacklogBesideAHandSetReserve_ReserveKeptWhole()
+    {
+        var ledger = Ledger(max: 8, shortLimit: 2);
+        for (var i = 0; i < 50; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
+        Assert.Equal(6, Started().Count);
+    }
+
+    [Fact]
     public void SetLimit_ReserveSizedBySilo_CapsHowFarItGrows()
     {
         var ledger = Ledger(max: 8, adaptive: true);
@@ -344,8 +410,23 @@ public class PoolLedgerTests
                         ledger.Drain(handOver: random.Next(2) == 0, decide);
                         break;
                 }
+                var lastLong = decide.Start.LastOrDefault(s => s.Item.Pool == PoolKind.Long).Item;
                 Absorb();
 
+                // Long work takes a reserve the silo sizes only by its rules (checked after the step, on the last long
+                // start, which went furthest): the headroom while more wait than long's slots beside the reserve (that
+                // start left at least so many), all but the Min once that task had waited half a mean long run; a hand-set
+                // reserve never.
+                var (shorts, longs) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
+                if (lastLong is not null && longs.Running > longs.Min)
+                {
+                    var waitedARun = shorts.Reserve is not null && longs.MeanRunMs > 0 && step - lastLong.EnqueuedAt >= PoolSlots.LendAfterRuns * longs.MeanRunMs;
+                    var lean = Math.Min(shorts.Limit, shorts.Reserve?.Lean ?? shorts.Limit);
+                    var kept = waitedARun ? Math.Min(shorts.Limit, shorts.Min) : lean;
+                    Assert.True(longs.Running + Math.Max(kept, shorts.Running) <= max, $"seed {seed} step {step}: long {longs.Running} took the reserve's {kept} kept slots");
+                    Assert.True(longs.Running + Math.Max(shorts.Limit, shorts.Running) <= max || longs.Queue.Count >= max - shorts.Limit || waitedARun,
+                        $"seed {seed} step {step}: long {longs.Running} took the headroom with {longs.Queue.Count} waiting");
+                }
                 Assert.True(running.Count <= max, $"seed {seed}: {running.Count} running over {max}");
                 Assert.True(gate.InUse == running.Count(r => r.HoldsGate) + ledger.Pools.Sum(p => p.Queue.Count(i => i.HoldsGate)), $"seed {seed}: gate count"); // admitted ones hold it
                 Assert.True(running.Count <= 1 || ledger.MemoryInUseMb <= ledger.MemoryBudgetMb, $"seed {seed}: memory over budget beside another task");

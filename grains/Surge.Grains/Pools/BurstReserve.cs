@@ -5,7 +5,9 @@ namespace Surge.Pools;
 /// slots its arrivals keep busy over a short window (arrivals × mean run time / window, in slots); the reserve covers a
 /// high quantile of that load over recent arrivals (not its mean) at <see cref="TargetUtilization"/>, so a burst finds
 /// a reserved slot free or one about to be, and never more than the short pool's share of the silo's recent work
-/// (rounded up). Fewer reserved slots make bursts wait behind long work; more take slots from long work for nothing.
+/// (rounded up) and one slot of <see cref="Headroom"/>: the share is a mean, and bursts go above their mean. Fewer
+/// reserved slots make bursts wait behind long work; more take slots from long work for nothing. Long work with a deep
+/// backlog may have the headroom slot (<see cref="Lean"/> is the reserve without it; see <see cref="PoolSlots"/>).
 /// Pure: time is passed in as <see cref="TimeProvider.GetTimestamp"/> ticks.
 /// </summary>
 /// <remarks>
@@ -20,6 +22,9 @@ internal sealed class BurstReserve
 
     /// <summary>The share of its reserve the short pool's burst load may keep busy.</summary>
     public const double TargetUtilization = 0.6;
+
+    /// <summary>Slots the reserve may hold beyond the short pool's share of recent work, for bursts above that mean.</summary>
+    public const int Headroom = 1;
 
     private const double RunsPerWindow = 100;  // a window spans this many mean run times: long enough to see a burst, short enough to follow one
     private const double MinWindowMs = 100, MaxWindowMs = 10_000;
@@ -50,11 +55,17 @@ internal sealed class BurstReserve
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
         (_min, _max, _cap, _quantile, _ticksPerMs, _slots) = (min, max, max, quantile, ticksPerSecond / 1000.0, slots);
-        Size = min;
+        Size = Lean = min;
     }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> ticks in a millisecond.</summary>
+    public double TicksPerMs => _ticksPerMs;
 
     /// <summary>The slots to reserve now.</summary>
     public int Size { get; private set; }
+
+    /// <summary>The reserve without its <see cref="Headroom"/>: what it keeps from long work whose backlog outlasts a long run.</summary>
+    public int Lean { get; private set; }
 
     /// <summary>The most the reserve may grow to, set by hand within min and max (an operator's limit); max until then.</summary>
     public int Cap
@@ -64,6 +75,7 @@ internal sealed class BurstReserve
         {
             _cap = Math.Clamp(value, _min, _max);
             Size = Math.Min(Size, _cap);
+            Lean = Math.Min(Lean, _cap);
         }
     }
 
@@ -80,7 +92,10 @@ internal sealed class BurstReserve
         _loads[_next] = load;
         _histogram[load]++;
         _next = (_next + 1) % Window;
-        Size = Math.Clamp(Math.Min((int)Math.Ceiling(Quantile() / 100.0 / TargetUtilization - 1e-9), ShareOfSlots()), _min, _cap);
+        var burst = (int)Math.Ceiling(Quantile() / 100.0 / TargetUtilization - 1e-9);
+        var share = ShareOfSlots();
+        Size = Math.Clamp(Math.Min(burst, share == int.MaxValue ? share : share + Headroom), _min, _cap);
+        Lean = Math.Clamp(Math.Min(burst, share), _min, _cap);
     }
 
     /// <summary>A short task ran this long.</summary>

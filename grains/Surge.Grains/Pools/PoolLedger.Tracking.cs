@@ -18,6 +18,7 @@ internal sealed partial class PoolLedger
     /// </summary>
     public bool Cancel(string taskId, long now, PoolDecisions decide)
     {
+        _now = Math.Max(_now, now);
         if (!_active.TryGetValue(taskId, out var items)) return false;
         foreach (var item in items) item.Cancelled = true;
         foreach (var pool in pools) DropCancelled(pool.Queue, now, decide);

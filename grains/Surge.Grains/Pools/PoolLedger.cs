@@ -18,6 +18,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     private readonly Dictionary<string, Queue<WorkItem>> _gated = new(StringComparer.Ordinal); // waiting at the gate, by type
     private int _running;
     private double _memoryInUseMb;
+    private long _now; // the latest time a step was given: a reserve lends slots to long work by how long it waited
 
     /// <summary>The pools, in dispatch order: short work first.</summary>
     public IReadOnlyList<PoolSlots> Pools => pools;
@@ -52,6 +53,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         }
         var pool = Find(item.Pool) ?? throw new ArgumentException($"pool '{item.Pool.Name()}' does not run on this silo; pools: {string.Join(", ", pools.Select(p => p.Kind.Name()))}", nameof(item));
         Track(item);
+        _now = Math.Max(_now, now);
         item.EnqueuedAt = now;
         if (!PassOrWait(item, now)) return false; // waits for its type's gate, outside the pool: other types are unaffected
         pool.Queue.Enqueue(item);
@@ -83,6 +85,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     /// <summary>A started item's run is over (whatever its outcome): its slot, memory and gate are free again.</summary>
     public void Ended(WorkItem item, PoolSlots pool, double runMs, long now, PoolDecisions decide)
     {
+        _now = Math.Max(_now, now);
         pool.RunMsTotal += runMs;
         pool.Reserve?.Ran(runMs);
         foreach (var sized in pools) sized.Reserve?.Worked(ReferenceEquals(sized, pool), runMs, now);
@@ -98,6 +101,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     /// <summary>The gate may let more through (a cap grant came): admits what now passes, and starts what fits.</summary>
     public void Reconsider(long now, PoolDecisions decide)
     {
+        _now = Math.Max(_now, now);
         foreach (var type in _gated.Keys) AdmitWaiting(type, now, decide);
         Fill(decide);
     }
@@ -114,7 +118,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         var started = false;
         foreach (var pool in pools)
         {
-            while (pool.Queue.Count > 0 && pool.MayStart(_running, maxConcurrency))
+            while (pool.Queue.Count > 0 && pool.MayStart(_running, maxConcurrency, _now))
             {
                 // FIFO within a pool: a head that does not fit memory waits, and what queues behind it waits too.
                 if (!FitsMemory(pool.Queue.Peek())) break;
