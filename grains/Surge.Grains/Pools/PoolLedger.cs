@@ -8,7 +8,8 @@ namespace Surge.Pools;
 /// Short tasks never wait behind long ones: the short pool's slots are a reserve long work leaves free, sized from the
 /// short pool's own bursts when the pools size themselves (<see cref="BurstReserve"/>), and short tasks may also take
 /// any idle slot of the silo's total (they give it back within milliseconds; see <see cref="PoolSlots"/>). Long tasks
-/// never take the reserve. Not thread-safe: its owner locks.
+/// take a reserve the silo sizes only when their backlog outlasts a long run (<see cref="PoolSlots.KeptFrom"/>), and a
+/// hand-set reserve never. Not thread-safe: its owner locks.
 /// </summary>
 internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, double memoryBudgetMb, IStartGate? gate = null)
 {
