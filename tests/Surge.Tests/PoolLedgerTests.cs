@@ -25,6 +25,29 @@ public class PoolLedgerTests
         return started;
     }
 
+    // One long task at time 0 that ran runMs: the long pool's mean run and its share of recent work.
+    private void RunLong(PoolLedger ledger, PoolSlots longPool, double runMs)
+    {
+        var item = Item(PoolKind.Long);
+        ledger.Enqueue(item, 0, _decide);
+        Started();
+        ledger.Ended(item, longPool, runMs, 0, _decide);
+        ledger.Settle(item);
+    }
+
+    // 400 short tasks, one every everyMs from time 0, each running 10 ms: the short pool's burst load.
+    private void RunShort(PoolLedger ledger, PoolSlots shortPool, int everyMs)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            var item = Item(PoolKind.Short);
+            ledger.Enqueue(item, i * everyMs, _decide);
+            Started();
+            ledger.Ended(item, shortPool, 10, i * everyMs + 10, _decide);
+            ledger.Settle(item);
+        }
+    }
+
     private void End(PoolLedger ledger, WorkItem item)
     {
         ledger.Ended(item, ledger.Pools.Single(p => p.Kind == item.Pool), 1, 0, _decide);
@@ -106,15 +129,7 @@ public class PoolLedgerTests
         var ledger = Ledger(max: 8, adaptive: true);
         var shortPool = ledger.Pools.Single(p => p.Kind == PoolKind.Short);
         Assert.Equal(1, shortPool.Limit);
-        // A short task every 5 ms, each running 10 ms: two slots of load, four reserved at 0.6 utilization.
-        for (var i = 0; i < 400; i++)
-        {
-            var item = Item(PoolKind.Short);
-            ledger.Enqueue(item, i * 5, _decide);
-            Started();
-            ledger.Ended(item, shortPool, 10, i * 5 + 10, _decide);
-            ledger.Settle(item);
-        }
+        RunShort(ledger, shortPool, everyMs: 5); // two slots of load, four reserved at 0.6 utilization
         Assert.Equal(4, shortPool.Limit);
         for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 60_000, _decide);
         Assert.Equal(4, Started().Count); // 8 slots less the reserve of 4
@@ -125,19 +140,8 @@ public class PoolLedgerTests
     {
         var ledger = Ledger(max: 8, adaptive: true);
         var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
-        var first = Item(PoolKind.Long);
-        ledger.Enqueue(first, 0, _decide);
-        Started();
-        ledger.Ended(first, longPool, 60_000, 0, _decide); // long work did a minute of the recent work
-        ledger.Settle(first);
-        for (var i = 0; i < 400; i++) // a short task every 10 ms, running 10 ms: a slot of load, 4 s of work
-        {
-            var item = Item(PoolKind.Short);
-            ledger.Enqueue(item, i * 10, _decide);
-            Started();
-            ledger.Ended(item, shortPool, 10, i * 10 + 10, _decide);
-            ledger.Settle(item);
-        }
+        RunLong(ledger, longPool, runMs: 60_000); // long work did a minute of the recent work
+        RunShort(ledger, shortPool, everyMs: 10); // a slot of load, 4 s of work
         Assert.Equal((2, 1), (shortPool.Limit, shortPool.Reserve!.Lean)); // bursts want 2; the short share is under 1 slot
         for (var i = 0; i < 12; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
         Assert.Equal(6, Started().Count); // 6 wait, as many as long's slots beside the reserve: one round clears them
@@ -154,19 +158,8 @@ public class PoolLedgerTests
     {
         var ledger = Ledger(max: 8, adaptive: true);
         var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
-        var first = Item(PoolKind.Long);
-        ledger.Enqueue(first, 0, _decide);
-        Started();
-        ledger.Ended(first, longPool, 1_000, 0, _decide); // long tasks run a second
-        ledger.Settle(first);
-        for (var i = 0; i < 400; i++) // a short task every 5 ms, running 10 ms: two slots of load
-        {
-            var item = Item(PoolKind.Short);
-            ledger.Enqueue(item, i * 5, _decide);
-            Started();
-            ledger.Ended(item, shortPool, 10, i * 5 + 10, _decide);
-            ledger.Settle(item);
-        }
+        RunLong(ledger, longPool, runMs: 1_000); // long tasks run a second
+        RunShort(ledger, shortPool, everyMs: 5); // two slots of load
         Assert.Equal((4, 4), (shortPool.Limit, shortPool.Reserve!.Lean));
         for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
         Assert.Equal(4, Started().Count); // 8 less the reserve of 4; 6 wait
