@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Surge.Client;
 using Surge.Testing;
@@ -27,15 +28,17 @@ internal static class TlsBench
         var tlsGateway = SiloProcess.FreePort();
         using var plainSilo = SiloProcess.Start(plainGateway, "--Surge:Routing:Path=Grains");
         // What the second silo and its client add, to split the cost: "cert" (the target: mutual TLS, known by the
-        // certificate's proof), "tls" (mutual TLS, security off: no proof, no role check), "key" (no TLS: an API key and the role check).
+        // certificate's proof), "tls" (mutual TLS, security off: the proof is sent but not checked), "bare" (mutual TLS,
+        // security off, no proof sent: TLS alone), "key" (no TLS: an API key and the role check).
         var variant = BenchCli.Option(args, "variant", "cert");
         const string ApiKey = "bench-api-key-0123456789abcdef";
         string[] settings = variant switch
         {
             "cert" => [$"--Surge:Tls:Directory={certificates.Silo}", "--Surge:Security:Clients:0:Subject=CN=bench", "--Surge:Security:Clients:0:Role=Submit"],
             "tls" => [$"--Surge:Tls:Directory={certificates.Silo}", "--Surge:Security:Enabled=false"],
+            "bare" => [$"--Surge:Tls:Directory={certificates.Silo}", "--Surge:Security:Enabled=false"],
             "key" => [$"--Surge:Security:Clients:0:ApiKey={ApiKey}", "--Surge:Security:Clients:0:Name=bench", "--Surge:Security:Clients:0:Role=Submit"],
-            _ => throw new ArgumentException($"--variant {variant}: use cert, tls or key"),
+            _ => throw new ArgumentException($"--variant {variant}: use cert, tls, bare or key"),
         };
         using var tlsSilo = SiloProcess.Start(tlsGateway, ["--Surge:Routing:Path=Grains", .. settings]);
         await plainSilo.WaitForGatewayAsync(plainGateway);
@@ -46,17 +49,22 @@ internal static class TlsBench
         {
             if (variant == "key") o.ApiKey = ApiKey;
             else o.Tls.Directory = client;
+        }, services =>
+        {
+            if (variant == "bare") services.RemoveAll<IOutgoingGrainCallFilter>(); // the client's credentials filter: its only one
         });
         var (plainCluster, plain) = (plainHost.Services.GetRequiredService<IClusterClient>(), plainHost.Services.GetRequiredService<ISurgeClient>());
         var (tlsCluster, tls) = (tlsHost.Services.GetRequiredService<IClusterClient>(), tlsHost.Services.GetRequiredService<ISurgeClient>());
 
-        // A whole round per mode, discarded: a shorter warm-up left tiered compilation unfinished, and the first
-        // measured round ran at a third of the later ones in both modes.
+        // A whole round per mode, discarded, then a wait until both silos are idle: with a short warm-up the first
+        // measured round ran at a third of the later ones in both modes, and even after a whole round the silo not
+        // being measured still spent a third of a core on tiered compilation's backlog, taken from the one measured.
         foreach (var (cluster, surge) in new[] { (plainCluster, plain), (tlsCluster, tls) })
         {
             await ThroughputBench.RawCallsAsync(cluster, tasks, window);
             await ThroughputBench.NoOpTasksAsync(surge, tasks, window, "warm", oneCall: true);
         }
+        var settled = await SiloProcess.IdleAsync([plainSilo, tlsSilo], maxCores: 0.08, TimeSpan.FromSeconds(60));
         Series plainRaw = new(), tlsRaw = new(), plainTasks = new(), tlsTasks = new();
         for (var round = 0; round < rounds; round++)
         {
@@ -80,6 +88,8 @@ internal static class TlsBench
             summary = "tls",
             variant,
             rounds,
+            // Seconds the silos took to go idle after the warm-up (60 at most: the wait gave up).
+            warm_up_settle_s = Math.Round(settled.TotalSeconds, 1),
             plain_raw_calls_per_s = pr,
             tls_raw_calls_per_s = tr,
             plain_tasks_per_s = pt,
