@@ -10,7 +10,7 @@ namespace Surge.Bench;
 internal static class BenchHosts
 {
     /// <summary>An Orleans client with Surge's client, connected to a silo process's gateway.</summary>
-    public static Task<IHost> ClientAsync(int gateway, Action<SurgeClientOptions>? configure = null)
+    public static Task<IHost> ClientAsync(int gateway, Action<SurgeClientOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         Quiet(builder);
@@ -19,6 +19,7 @@ internal static class BenchHosts
             o.Gateways = [$"127.0.0.1:{gateway}"];
             configure?.Invoke(o);
         }));
+        services?.Invoke(builder.Services);
         return StartAsync(builder);
     }
 

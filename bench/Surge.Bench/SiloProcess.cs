@@ -32,6 +32,23 @@ internal sealed class SiloProcess(Process process) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until every one of <paramref name="silos"/> used less than <paramref name="maxCores"/> of a core over half a
+    /// second (background work such as tiered compilation done), or <paramref name="limit"/> passed; returns the time taken.
+    /// </summary>
+    public static async Task<TimeSpan> IdleAsync(IReadOnlyList<SiloProcess> silos, double maxCores, TimeSpan limit)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var period = TimeSpan.FromMilliseconds(500);
+        while (Stopwatch.GetElapsedTime(started) < limit)
+        {
+            var before = silos.Select(s => s.CpuTime).ToArray();
+            await Task.Delay(period);
+            if (silos.Select((s, i) => (s.CpuTime - before[i]) / period).All(cores => cores < maxCores)) break;
+        }
+        return Stopwatch.GetElapsedTime(started);
+    }
+
     public async Task WaitForGatewayAsync(int port) => await WaitForPortAsync(port, "the silo did not open its gateway");
 
     public static async Task WaitForPortAsync(int port, string failure)

@@ -62,3 +62,26 @@ public sealed class AccessRulesTests
         Assert.Equal(ValidateOptionsResult.Success, new SecurityOptionsValidator().Validate(null, options));
     }
 }
+
+/// <summary>Which calls the access filter checks: those whose source is a client, except a silo's own hosted client.</summary>
+public sealed class ClientAccessFilterSourceTests
+{
+    // Orleans' client ids: its "sys.client" grain type (ClientGrainId is internal to Orleans) and a key.
+    private static GrainId Client(string key) => GrainId.Create("sys.client", key);
+
+    [Fact]
+    public void FromClient_ExternalClient_IsChecked()
+        => Assert.True(ClientAccessFilter.FromClient(Client(Guid.NewGuid().ToString("N"))));
+
+    [Fact]
+    public void FromClient_SilosHostedClient_IsNotChecked()
+        => Assert.False(ClientAccessFilter.FromClient(Client($"hosted-{SiloAddress.New(System.Net.IPAddress.Loopback, 11111, 1).ToParsableString()}")));
+
+    [Fact]
+    public void FromClient_ClientNamedLikeHostedButNotAtTheStart_IsChecked()
+        => Assert.True(ClientAccessFilter.FromClient(Client("x-hosted-127.0.0.1:11111@1")));
+
+    [Fact]
+    public void FromClient_Grain_IsNotChecked()
+        => Assert.False(ClientAccessFilter.FromClient(GrainId.Create("shard", "1")));
+}
