@@ -131,6 +131,19 @@ public class ShardDigestTests
     }
 
     [Fact]
+    public void Summarize_NoChangeSinceTheLastRead_SameSummaryUntilAChange()
+    {
+        var digest = new ShardDigest(5);
+        digest.Track(null, Held("a", 1));
+        var first = digest.Summarize(20);
+        Assert.Same(first, digest.Summarize(20));
+
+        digest.Track(null, Held("b", 2));
+        Assert.Equal(2, digest.Summarize(20).HeldCount);
+        Assert.Single(digest.Summarize(1).Held); // another depth is summarized again
+    }
+
+    [Fact]
     public void ClusterStatus_ShardSeenOnTwoSilosWhileMoving_ListsItsEventsOnce()
     {
         var info = new SiloInfo("s", RoutingMode.Predicted, 8, []);

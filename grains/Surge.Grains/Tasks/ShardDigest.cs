@@ -11,6 +11,8 @@ internal sealed class ShardDigest(int shard)
     private readonly Lock _lock = new();
     private readonly SortedSet<TaskRecord> _held = new(Comparer<TaskRecord>.Create(OldestFirst));
     private readonly SortedSet<TaskRecord> _dead = new(Comparer<TaskRecord>.Create(LatestFailureFirst));
+    private ShardSummary? _summary; // the last one read, until the next change
+    private int _summaryDepth;
 
     public int Shard => shard;
 
@@ -35,6 +37,7 @@ internal sealed class ShardDigest(int shard)
             if (IsDead(before)) changed |= _dead.Remove(before!);
             if (IsHeld(after)) changed |= _held.Add(after!);
             if (IsDead(after)) changed |= _dead.Add(after!);
+            if (changed) _summary = null;
             return changed;
         }
     }
@@ -44,7 +47,10 @@ internal sealed class ShardDigest(int shard)
     {
         lock (_lock)
         {
-            return new(shard,
+            // A shard that did not change since the last read answers with the same summary: a status read stays cheap.
+            if (_summary is { } last && _summaryDepth == depth) return last;
+            _summaryDepth = depth;
+            return _summary = new(shard,
                 _held.Count, [.. _held.Take(depth).Select(r => new HeldEventSummary(r.Id, r.Spec.Entity, r.Spec.Event, r.SubmittedAt))],
                 _dead.Count, [.. _dead.Take(depth).Select(r => new DeadLetterSummary(r.Id, r.Spec.Type, r.Attempts, r.FinishedAt, r.Error))]);
         }
