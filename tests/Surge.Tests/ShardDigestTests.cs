@@ -89,8 +89,8 @@ public class ShardDigestTests
             a.Track(null, Dead($"a{i:00}", i * 2));
             b.Track(null, Dead($"b{i:00}", i * 2 + 1));
         }
-        silo.Publish(a.Summarize(20));
-        silo.Publish(b.Summarize(20));
+        silo.Publish(a);
+        silo.Publish(b);
 
         var read = silo.Read(20);
         Assert.Equal((30, 2), (read.DeadLetterCount, read.Shards));
@@ -100,13 +100,12 @@ public class ShardDigestTests
     }
 
     [Fact]
-    public void SiloTaskDigest_WithdrawAnOlderSummary_KeepsTheNewerActivations()
+    public void SiloTaskDigest_WithdrawAnOlderDigest_KeepsTheNewerActivations()
     {
         var silo = new SiloTaskDigest();
-        var old = new ShardDigest(3).Summarize(20);
-        var digest = new ShardDigest(3);
-        digest.Track(null, Held("h", 1));
-        var newer = digest.Summarize(20);
+        var old = new ShardDigest(3);
+        var newer = new ShardDigest(3);
+        newer.Track(null, Held("h", 1));
         silo.Publish(old);
         silo.Publish(newer);
 
@@ -114,6 +113,34 @@ public class ShardDigestTests
         Assert.Equal(1, silo.Read(20).HeldCount);
         silo.Withdraw(newer);
         Assert.Equal(0, silo.Read(20).Shards);
+    }
+
+    // A shard publishes its digest once; what it tracks later is what the next read shows, with no summary per change.
+    [Fact]
+    public void SiloTaskDigest_ChangesAfterPublish_SeenByTheNextRead()
+    {
+        var silo = new SiloTaskDigest();
+        var digest = new ShardDigest(4);
+        silo.Publish(digest);
+        var held = Held("h", 1);
+        digest.Track(null, held);
+        Assert.Equal("h", Assert.Single(silo.Read(20).Held).Id);
+
+        digest.Track(held, held with { State = TaskState.Queued }); // released
+        Assert.Equal((0, 1), (silo.Read(20).HeldCount, silo.Read(20).Shards));
+    }
+
+    [Fact]
+    public void Summarize_NoChangeSinceTheLastRead_SameSummaryUntilAChange()
+    {
+        var digest = new ShardDigest(5);
+        digest.Track(null, Held("a", 1));
+        var first = digest.Summarize(20);
+        Assert.Same(first, digest.Summarize(20));
+
+        digest.Track(null, Held("b", 2));
+        Assert.Equal(2, digest.Summarize(20).HeldCount);
+        Assert.Single(digest.Summarize(1).Held); // another depth is summarized again
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Surge.Tasks;
 internal sealed partial class TaskShardGrain
 {
     private ShardDigest? _digest;
-    private ShardSummary? _published;
+    private bool _published;
 
     private ShardDigest Digest => _digest ??= new ShardDigest(_shard);
 
@@ -28,15 +28,17 @@ internal sealed partial class TaskShardGrain
         return Digest.Track(before, null);
     }
 
+    // Once: from then on the silo reads the digest as it stands (it is summarized when read, not at every change).
     private void PublishDigest()
     {
-        _published = Digest.Summarize(SiloSummary.Depth);
-        digests.Publish(_published);
+        if (_published) return;
+        digests.Publish(Digest);
+        _published = true;
     }
 
     private void WithdrawDigest()
     {
-        if (_published is { } published) digests.Withdraw(published);
-        _published = null;
+        if (_published) digests.Withdraw(Digest);
+        _published = false;
     }
 }
