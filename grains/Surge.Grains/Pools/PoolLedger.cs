@@ -9,7 +9,9 @@ namespace Surge.Pools;
 /// short pool's own bursts when the pools size themselves (<see cref="BurstReserve"/>), and short tasks may also take
 /// any idle slot of the silo's total (they give it back within milliseconds; see <see cref="PoolSlots"/>). Long tasks
 /// take a reserve the silo sizes only when their backlog outlasts a long run (<see cref="PoolSlots.KeptFrom"/>), and a
-/// hand-set reserve never. Not thread-safe: its owner locks.
+/// hand-set reserve never. A reserve the silo sizes also lends an idle slot to one long task at a time whose likely
+/// duration is short (see <c>Lend</c>), and long tasks whose likely duration is nearly short start first among long
+/// work (<see cref="PoolSlots.FirstBelowMs"/>). Not thread-safe: its owner locks.
 /// </summary>
 internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, double memoryBudgetMb, IStartGate? gate = null)
 {
