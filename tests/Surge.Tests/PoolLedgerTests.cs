@@ -15,8 +15,18 @@ public class PoolLedgerTests
         return new PoolLedger(pools, max, memoryBudgetMb, gate);
     }
 
-    private static WorkItem Item(PoolKind pool, string type = "t", double memoryMb = 0, string? id = null)
-        => new(TaskSpec.Create(type, id: id), pool, null, memoryMb: memoryMb);
+    private static WorkItem Item(PoolKind pool, string type = "t", double memoryMb = 0, string? id = null, double? guessMs = null)
+        => new(TaskSpec.Create(type, id: id), pool, guessMs, memoryMb: memoryMb);
+
+    // An adaptive silo of 8 slots whose long pool runs 7 and has 3 more waiting; the reserve (1 slot) is idle.
+    private (PoolLedger Ledger, PoolSlots Short, PoolSlots Long, List<WorkItem> Running) LongBacklog()
+    {
+        var ledger = Ledger(max: 8, adaptive: true);
+        for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
+        var running = Started();
+        Assert.Equal(7, running.Count);
+        return (ledger, ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long), running);
+    }
 
     private List<WorkItem> Started()
     {
@@ -202,6 +212,106 @@ public class PoolLedgerTests
         Assert.Single(ledger.Pools.Single(p => p.Kind == PoolKind.Short).Queue);
     }
 
+    [Theory]
+    [InlineData(49.9, true)]
+    [InlineData(50, false)] // the router's threshold (Surge:Routing:ShortThresholdMs, 50 by default): not guessed short
+    public void Enqueue_LongTaskGuessedShort_TakesTheIdleReserveSlotAheadOfTheLongQueue(double guessMs, bool lent)
+    {
+        var (ledger, shortPool, longPool, _) = LongBacklog();
+        var guessed = Item(PoolKind.Long, guessMs: guessMs);
+        ledger.Enqueue(guessed, 0, _decide);
+        Assert.Equal(lent ? [guessed] : [], Started());
+        Assert.Equal(lent, guessed.Borrowed);
+        Assert.Equal((lent ? 1 : 0, lent ? 1 : 0, 7), (shortPool.Running, shortPool.Lent, longPool.Running));
+        Assert.Equal(lent ? 3 : 4, longPool.Queue.Count);
+    }
+
+    [Theory]
+    [InlineData(62.4, true)]
+    [InlineData(62.5, false)] // 1.25 thresholds
+    public void Ended_LongTaskGuessedNearlyShortWaiting_StartsFirstOnTheFreedLongSlot(double guessMs, bool first)
+    {
+        var (ledger, _, longPool, running) = LongBacklog();
+        var guessed = Item(PoolKind.Long, guessMs: guessMs);
+        ledger.Enqueue(guessed, 0, _decide);
+        Assert.Empty(Started()); // over the threshold: no reserve slot
+        var oldest = longPool.Queue.Peek();
+        End(ledger, running[0]);
+        Assert.Same(first ? guessed : oldest, Assert.Single(Started()));
+    }
+
+    [Fact]
+    public void Enqueue_SecondLongTaskGuessedShortWhileOneIsLent_WaitsUntilTheLentSlotIsBack()
+    {
+        var ledger = Ledger(max: 8, adaptive: true);
+        var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
+        RunLong(ledger, longPool, runMs: 10_000); // long runs are long: the reserve is not lent to long work in this test
+        RunShort(ledger, shortPool, everyMs: 5); // two slots of load: a reserve of 4
+        for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
+        Assert.Equal(5, Started().Count); // all but the lean reserve of 3: the reserve's slots are idle
+        var (first, second) = (Item(PoolKind.Long, guessMs: 10), Item(PoolKind.Long, guessMs: 10));
+        ledger.Enqueue(first, 5_000, _decide);
+        ledger.Enqueue(second, 5_000, _decide);
+        Assert.Same(first, Assert.Single(Started())); // PoolSlots.MostLent at once
+        ledger.Ended(first, longPool, 30, 5_030, _decide);
+        ledger.Settle(first);
+        Assert.Same(second, Assert.Single(Started()));
+        Assert.Equal((1, 1), (shortPool.Running, shortPool.Lent));
+    }
+
+    [Fact]
+    public void Ended_LentTask_SlotBackToTheReserveAndCountedAsLongWork()
+    {
+        var (ledger, shortPool, longPool, _) = LongBacklog();
+        var lent = Item(PoolKind.Long, guessMs: 20);
+        ledger.Enqueue(lent, 0, _decide);
+        Started();
+        Assert.Equal((8L, 0L), (longPool.Started, shortPool.Started)); // started as long work
+        End(ledger, lent); // the runner ends it with the pool it started from: the long pool
+        Assert.Equal((0, 0, 7), (shortPool.Running, shortPool.Lent, longPool.Running));
+        Assert.Equal((1L, 0L), (longPool.Completed, shortPool.Completed));
+        ledger.Enqueue(Item(PoolKind.Short), 0, _decide);
+        Assert.Equal(PoolKind.Short, Assert.Single(Started()).Pool); // the reserve slot is free again
+    }
+
+    [Fact]
+    public void Enqueue_ShortTaskWaiting_ReserveNotLent()
+    {
+        var ledger = Ledger(max: 2, memoryBudgetMb: 100, adaptive: true); // reserve 1, long 1
+        var heavyLong = Item(PoolKind.Long, memoryMb: 60);
+        ledger.Enqueue(heavyLong, 0, _decide);
+        ledger.Enqueue(Item(PoolKind.Short, memoryMb: 60), 0, _decide); // waits for memory, in its reserve's queue
+        var guessed = Item(PoolKind.Long, guessMs: 10);
+        ledger.Enqueue(guessed, 0, _decide);
+        Assert.Same(heavyLong, Assert.Single(Started()));
+        Assert.False(guessed.Borrowed);
+    }
+
+    [Fact]
+    public void Enqueue_HandSetReserve_NeverLentAndLongQueueKeepsFifo()
+    {
+        var ledger = Ledger(max: 8, shortLimit: 1);
+        for (var i = 0; i < 9; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
+        var running = Started();
+        ledger.Enqueue(Item(PoolKind.Long, guessMs: 10), 0, _decide);
+        Assert.Empty(Started());
+        var oldest = ledger.Pools.Single(p => p.Kind == PoolKind.Long).Queue.Peek();
+        End(ledger, running[0]);
+        Assert.Same(oldest, Assert.Single(Started()));
+    }
+
+    [Fact]
+    public void Cancel_QueuedTaskGuessedShort_LeavesAndTheQueueGoesOnInOrder()
+    {
+        var (ledger, shortPool, longPool, running) = LongBacklog();
+        ledger.Enqueue(Item(PoolKind.Long, guessMs: 55, id: "guessed"), 0, _decide);
+        Assert.True(ledger.Cancel("guessed", 0, _decide));
+        Assert.Equal(0, longPool.FirstQueued);
+        var oldest = longPool.Queue.Peek();
+        End(ledger, running[0]);
+        Assert.Same(oldest, Assert.Single(Started()));
+    }
+
     [Fact]
     public void SetLimit_OutsideBounds_ClampedAndStartsWhatNowFits()
     {
@@ -378,7 +488,7 @@ public class PoolLedgerTests
                 {
                     case 0 or 1:
                         var item = new WorkItem(TaskSpec.Create(random.Next(3) == 0 ? "capped" : "free", id: $"t{random.Next(20)}"),
-                            random.Next(2) == 0 ? PoolKind.Short : PoolKind.Long, null, memoryMb: random.Next(0, 250));
+                            random.Next(2) == 0 ? PoolKind.Short : PoolKind.Long, Guesses[random.Next(Guesses.Length)], memoryMb: random.Next(0, 250));
                         all.Add(item);
                         ledger.Enqueue(item, step, decide);
                         break;
@@ -403,7 +513,9 @@ public class PoolLedgerTests
                         ledger.Drain(handOver: random.Next(2) == 0, decide);
                         break;
                 }
-                var lastLong = decide.Start.LastOrDefault(s => s.Item.Pool == PoolKind.Long).Item;
+                var longStarts = decide.Start.Where(s => s.Item.Pool == PoolKind.Long && !s.Item.Borrowed).Select(s => s.Item).ToList();
+                var lastLong = longStarts.LastOrDefault();
+                var lentNow = decide.Start.Any(s => s.Item.Borrowed);
                 Absorb();
 
                 // Long work takes a reserve the silo sizes only by its rules (checked after the step, on the last long
@@ -413,7 +525,9 @@ public class PoolLedgerTests
                 var (shorts, longs) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
                 if (lastLong is not null && longs.Running > longs.Min)
                 {
-                    var waitedARun = shorts.Reserve is not null && longs.MeanRunMs > 0 && step - lastLong.EnqueuedAt >= PoolSlots.LendAfterRuns * longs.MeanRunMs;
+                    // The reserve lends by the wait of the oldest queued long task, which a task that starts first passes.
+                    var oldest = longStarts.Concat(longs.Queue).Min(i => i.EnqueuedAt);
+                    var waitedARun = shorts.Reserve is not null && longs.MeanRunMs > 0 && step - oldest >= PoolSlots.LendAfterRuns * longs.MeanRunMs;
                     var lean = Math.Min(shorts.Limit, shorts.Reserve?.Lean ?? shorts.Limit);
                     var kept = waitedARun ? Math.Min(shorts.Limit, shorts.Min) : lean;
                     Assert.True(longs.Running + Math.Max(kept, shorts.Running) <= max, $"seed {seed} step {step}: long {longs.Running} took the reserve's {kept} kept slots");
@@ -423,7 +537,16 @@ public class PoolLedgerTests
                 Assert.True(running.Count <= max, $"seed {seed}: {running.Count} running over {max}");
                 Assert.True(gate.InUse == running.Count(r => r.HoldsGate) + ledger.Pools.Sum(p => p.Queue.Count(i => i.HoldsGate)), $"seed {seed}: gate count"); // admitted ones hold it
                 Assert.True(running.Count <= 1 || ledger.MemoryInUseMb <= ledger.MemoryBudgetMb, $"seed {seed}: memory over budget beside another task");
-                Assert.All(ledger.Pools, pool => Assert.Equal(running.Count(r => r.Pool == pool.Kind), pool.Running));
+                // Slots by the pool whose slot each run took: a long-pool task lent a reserve slot runs in the short pool's.
+                Assert.All(ledger.Pools, pool => Assert.Equal(running.Count(r => (r.Borrowed ? PoolKind.Short : r.Pool) == pool.Kind), pool.Running));
+                Assert.All(ledger.Pools, pool => Assert.Equal(pool.Queue.Count(pool.StartsFirst), pool.FirstQueued));
+                // Lent reserve slots: only to long tasks guessed under the threshold, only while the silo sizes the
+                // reserve, never more than MostLent at once, and never while a short task waits.
+                var lent = running.Where(r => r.Borrowed).ToList();
+                Assert.Equal(lent.Count, shorts.Lent);
+                Assert.True(lent.Count <= PoolSlots.MostLent, $"seed {seed} step {step}: {lent.Count} lent");
+                Assert.All(lent, r => Assert.True(r.Pool == PoolKind.Long && r.PredictedMs < ThresholdMs && shorts.Reserve is not null, $"seed {seed} step {step}: lent {r.PredictedMs}"));
+                Assert.True(!lentNow || shorts.Queue.Count == 0, $"seed {seed} step {step}: lent while short work waits");
                 // Work-conserving: short work waits only for a full silo, for memory, or for slots long work is owed.
                 var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
                 if (shortPool.Queue.TryPeek(out var head) && !ledger.IsDraining)
@@ -454,6 +577,11 @@ public class PoolLedgerTests
             Assert.Equal(0, ledger.MemoryInUseMb, 6);
         }
     }
+
+    private const double ThresholdMs = Routing.RoutingOptions.DefaultShortThresholdMs;
+
+    // Point guesses of random items: none, on either side of the threshold and of 1.25 thresholds, and long.
+    private static readonly double?[] Guesses = [null, 10, 49.9, 50, 62.4, 62.5, 200];
 
     /// <summary>A start gate with a number of slots for one type; no tokens, no leases.</summary>
     private sealed class CountingGate(string type, int slots) : IStartGate

@@ -111,7 +111,8 @@ public static class SurgeWorkersExtensions
         // A silo of a group runs only the pools it hosts (Surge:Silo:Pools).
         services.AddSingleton(sp => new PoolShape(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Mode,
             Adaptive: sp.GetRequiredService<IOptions<AutoscaleOptions>>().Value.Enabled,
-            Pools: [.. sp.GetRequiredService<IOptions<SiloGroupOptions>>().Value.Pools]));
+            Pools: [.. sp.GetRequiredService<IOptions<SiloGroupOptions>>().Value.Pools],
+            ShortThresholdMs: sp.GetRequiredService<IOptions<RoutingOptions>>().Value.ShortThresholdMs));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TaskOptions>>().Value is var t ? new RunBounds(t.MaxTimeout, t.MaxResultBytes, TaskOptions.Section) : null!);
         services.AddSingleton<PoolRunner>();
         services.AddSingleton<Classifier>();

@@ -31,7 +31,14 @@ internal static class PoolLayout
             ? new BurstReserve(options.Short.Min, Math.Max(options.Short.Min, Math.Min(shortMax, maxConcurrency - options.Long.Min)), options.ShortReserveQuantile, ticksPerSecond, maxConcurrency)
             : null;
         if (shape.Adaptive && options.Long.Initial == 0) longLimit = longMax;
-        var longPool = new PoolSlots(PoolKind.Long, options.Long.Min, longMax, longLimit) { SizedBySilo = shape.Adaptive };
+        // Adaptive: a long-pool task the router's point guess calls short starts first among long work, and may take
+        // an idle reserve slot (see PoolLedger.Lend); a hand-set reserve is kept whole, so only when the silo sizes it.
+        var longPool = new PoolSlots(PoolKind.Long, options.Long.Min, longMax, longLimit)
+        {
+            SizedBySilo = shape.Adaptive,
+            FirstBelowMs = shape.Adaptive ? shape.ShortThresholdMs * PoolSlots.FirstBelowThresholds : null,
+            LendBelowMs = shape.Adaptive ? shape.ShortThresholdMs : null,
+        };
         var shortPool = new PoolSlots(PoolKind.Short, options.Short.Min, shortMax, reserve?.Size ?? shortLimit)
             { SharesWith = longPool, Reserve = reserve, SizedBySilo = shape.Adaptive };
         longPool.YieldsTo = shortPool;
@@ -43,10 +50,12 @@ internal static class PoolLayout
 
 /// <summary>
 /// Which layout this silo's pools take, handed over by the composition root so pools need not know routing or the
-/// autoscaler: the routing mode, whether the pools size themselves (the autoscaler is on) or keep their limits, and
-/// the pools this silo hosts (<c>Surge:Silo:Pools</c>; null or empty: all).
+/// autoscaler: the routing mode, whether the pools size themselves (the autoscaler is on) or keep their limits, the
+/// pools this silo hosts (<c>Surge:Silo:Pools</c>; null or empty: all), and the router's short threshold
+/// (<c>Surge:Routing:ShortThresholdMs</c>), which tells the long pool which of its tasks the point guess calls short.
 /// </summary>
-internal sealed record PoolShape(RoutingMode Mode, bool Adaptive = false, IReadOnlyCollection<PoolKind>? Pools = null)
+internal sealed record PoolShape(RoutingMode Mode, bool Adaptive = false, IReadOnlyCollection<PoolKind>? Pools = null,
+    double ShortThresholdMs = Routing.RoutingOptions.DefaultShortThresholdMs)
 {
     public bool Hosts(PoolKind pool) => Pools is not { Count: > 0 } || Pools.Contains(pool);
 }

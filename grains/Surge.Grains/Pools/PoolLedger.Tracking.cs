@@ -34,6 +34,10 @@ internal sealed partial class PoolLedger
         var dropped = queue.Where(i => i.Cancelled).ToList();
         queue.Clear();
         foreach (var item in kept) queue.Enqueue(item);
+        foreach (var pool in pools)
+        {
+            if (ReferenceEquals(pool.Queue, queue)) pool.FirstQueued = queue.Count(pool.StartsFirst);
+        }
         foreach (var item in dropped)
         {
             LeaveGate(item, now, decide);

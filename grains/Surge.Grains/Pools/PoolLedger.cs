@@ -9,7 +9,9 @@ namespace Surge.Pools;
 /// short pool's own bursts when the pools size themselves (<see cref="BurstReserve"/>), and short tasks may also take
 /// any idle slot of the silo's total (they give it back within milliseconds; see <see cref="PoolSlots"/>). Long tasks
 /// take a reserve the silo sizes only when their backlog outlasts a long run (<see cref="PoolSlots.KeptFrom"/>), and a
-/// hand-set reserve never. Not thread-safe: its owner locks.
+/// hand-set reserve never. A reserve the silo sizes also lends an idle slot to one long task at a time whose likely
+/// duration is short (see <c>Lend</c>), and long tasks whose likely duration is nearly short start first among long
+/// work (<see cref="PoolSlots.FirstBelowMs"/>). Not thread-safe: its owner locks.
 /// </summary>
 internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, double memoryBudgetMb, IStartGate? gate = null)
 {
@@ -92,7 +94,9 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         foreach (var sized in pools) sized.Reserve?.Worked(ReferenceEquals(sized, pool), runMs, now);
         pool.MemoryMb -= item.MemoryMb;
         _memoryInUseMb -= item.MemoryMb;
-        pool.Running--;
+        var slot = item.Borrowed ? pool.YieldsTo! : pool; // a lent slot goes back to the short reserve
+        if (item.Borrowed) slot.Lent--;
+        slot.Running--;
         pool.Completed++;
         _running--;
         LeaveGate(item, now, decide);
@@ -121,9 +125,12 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         {
             while (pool.Queue.Count > 0 && pool.MayStart(_running, maxConcurrency, _now))
             {
-                // FIFO within a pool: a head that does not fit memory waits, and what queues behind it waits too.
-                if (!FitsMemory(pool.Queue.Peek())) break;
-                var item = pool.Queue.Dequeue();
+                // FIFO within a pool, but a long task the point guess calls short goes first (PoolSlots.FirstBelowMs).
+                // A head that does not fit memory waits, and what queues behind it waits too.
+                var first = pool.FirstQueued > 0 ? pool.Queue.First(pool.StartsFirst) : null;
+                if (!FitsMemory(first ?? pool.Queue.Peek())) break;
+                var item = first is null ? pool.Queue.Dequeue() : Remove(pool.Queue, first);
+                if (pool.StartsFirst(item)) pool.FirstQueued--;
                 pool.MemoryMb += item.MemoryMb;
                 _memoryInUseMb += item.MemoryMb;
                 pool.Running++;
@@ -134,7 +141,51 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
                 started = true;
             }
         }
+        return Lend(decide) || started;
+    }
+
+    // A long-pool task whose point guess is short (only its pessimistic guess sent it long) takes an idle slot of the
+    // short reserve, ahead of its place in the long queue: if the guess is right it waits for milliseconds of its own,
+    // not behind seconds of long work, and gives the slot back as fast as a short task would. Only a slot no short task
+    // waits for, and only PoolSlots.MostLent at once: a wrong guess holds the slot for a long run, which short bursts
+    // then do without. For everything but its slot the task stays long work: its outcome, the long pool's counts and
+    // mean run, its memory.
+    private bool Lend(PoolDecisions decide)
+    {
+        var started = false;
+        foreach (var reserve in pools)
+        {
+            if (reserve.SharesWith is not { FirstQueued: > 0 } longPool) continue;
+            while (reserve.Queue.Count == 0 && reserve.Running < reserve.Limit && reserve.Lent < PoolSlots.MostLent && _running < maxConcurrency
+                   && longPool.Queue.FirstOrDefault(longPool.MayBorrow) is { } item && FitsMemory(item))
+            {
+                Remove(longPool.Queue, item);
+                if (longPool.StartsFirst(item)) longPool.FirstQueued--;
+                item.Borrowed = true;
+                longPool.MemoryMb += item.MemoryMb;
+                _memoryInUseMb += item.MemoryMb;
+                longPool.Started++;
+                reserve.Running++;
+                reserve.Lent++;
+                _running++;
+                _unsettled++;
+                decide.Start.Add((item, longPool));
+                started = true;
+            }
+        }
         return started;
+    }
+
+    // Takes one item out of the middle of a queue; O(queue), only for tasks started ahead of their place.
+    private static WorkItem Remove(Queue<WorkItem> queue, WorkItem item)
+    {
+        var count = queue.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var next = queue.Dequeue();
+            if (!ReferenceEquals(next, item)) queue.Enqueue(next);
+        }
+        return item;
     }
 
     // A task larger than the whole budget still runs, alone: nothing else runs when it starts, nothing starts beside it.

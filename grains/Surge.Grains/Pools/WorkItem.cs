@@ -23,6 +23,13 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
     /// <summary>Holds a slot of its type's start gate (a cluster-wide cap), given back when it ends.</summary>
     public bool HoldsGate { get; set; }
 
+    /// <summary>
+    /// A long-pool item that started on an idle slot of the short reserve because its point guess was short (see
+    /// <see cref="PoolSlots.LendBelowMs"/>): that slot is the short pool's until it ends; for everything else
+    /// (its outcome, the long pool's counts and mean run) it is a long-pool item.
+    /// </summary>
+    public bool Borrowed { get; set; }
+
     /// <summary>A caller cancelled it: dropped if still queued, its token cancelled if running.</summary>
     public bool Cancelled { get; set; }
 }
