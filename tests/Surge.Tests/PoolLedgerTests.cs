@@ -540,6 +540,7 @@ public class PoolLedgerTests
                 // Slots by the pool whose slot each run took: a long-pool task lent a reserve slot runs in the short pool's.
                 Assert.All(ledger.Pools, pool => Assert.Equal(running.Count(r => (r.Borrowed ? PoolKind.Short : r.Pool) == pool.Kind), pool.Running));
                 Assert.All(ledger.Pools, pool => Assert.Equal(pool.Queue.Count(pool.StartsFirst), pool.FirstQueued));
+                Assert.All(ledger.Pools, pool => Assert.Equal(pool.Queue.Count(pool.MayBorrow), pool.LendableQueued));
                 // Lent reserve slots: only to long tasks guessed under the threshold, only while the silo sizes the
                 // reserve, never more than MostLent at once, and never while a short task waits.
                 var lent = running.Where(r => r.Borrowed).ToList();

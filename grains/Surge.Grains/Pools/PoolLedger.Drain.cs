@@ -39,7 +39,7 @@ internal sealed partial class PoolLedger
             }
             queue.Clear();
         }
-        foreach (var pool in pools) pool.FirstQueued = 0;
+        foreach (var pool in pools) (pool.FirstQueued, pool.LendableQueued) = (0, 0);
     }
 
     /// <summary>An item's report (outcome or never-started) was delivered or given up: it is no longer held here.</summary>

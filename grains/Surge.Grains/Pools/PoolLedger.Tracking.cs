@@ -36,7 +36,7 @@ internal sealed partial class PoolLedger
         foreach (var item in kept) queue.Enqueue(item);
         foreach (var pool in pools)
         {
-            if (ReferenceEquals(pool.Queue, queue)) pool.FirstQueued = queue.Count(pool.StartsFirst);
+            if (ReferenceEquals(pool.Queue, queue)) (pool.FirstQueued, pool.LendableQueued) = (queue.Count(pool.StartsFirst), queue.Count(pool.MayBorrow));
         }
         foreach (var item in dropped)
         {

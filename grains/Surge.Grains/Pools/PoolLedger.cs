@@ -130,7 +130,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
                 var first = pool.FirstQueued > 0 ? pool.Queue.First(pool.StartsFirst) : null;
                 if (!FitsMemory(first ?? pool.Queue.Peek())) break;
                 var item = first is null ? pool.Queue.Dequeue() : Remove(pool.Queue, first);
-                if (pool.StartsFirst(item)) pool.FirstQueued--;
+                Dequeued(pool, item);
                 pool.MemoryMb += item.MemoryMb;
                 _memoryInUseMb += item.MemoryMb;
                 pool.Running++;
@@ -155,12 +155,12 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
         var started = false;
         foreach (var reserve in pools)
         {
-            if (reserve.SharesWith is not { FirstQueued: > 0 } longPool) continue;
+            if (reserve.SharesWith is not { LendableQueued: > 0 } longPool) continue;
             while (reserve.Queue.Count == 0 && reserve.Running < reserve.Limit && reserve.Lent < PoolSlots.MostLent && _running < maxConcurrency
                    && longPool.Queue.FirstOrDefault(longPool.MayBorrow) is { } item && FitsMemory(item))
             {
                 Remove(longPool.Queue, item);
-                if (longPool.StartsFirst(item)) longPool.FirstQueued--;
+                Dequeued(longPool, item);
                 item.Borrowed = true;
                 longPool.MemoryMb += item.MemoryMb;
                 _memoryInUseMb += item.MemoryMb;
@@ -174,6 +174,12 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
             }
         }
         return started;
+    }
+
+    private static void Dequeued(PoolSlots pool, WorkItem item)
+    {
+        if (pool.StartsFirst(item)) pool.FirstQueued--;
+        if (pool.MayBorrow(item)) pool.LendableQueued--;
     }
 
     // Takes one item out of the middle of a queue; O(queue), only for tasks started ahead of their place.

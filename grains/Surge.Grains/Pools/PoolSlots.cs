@@ -46,6 +46,9 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
     /// <summary>Queued tasks of this pool that <see cref="StartsFirst"/>: when none, the ledger need not look.</summary>
     public int FirstQueued { get; set; }
 
+    /// <summary>Queued tasks of this pool that <see cref="MayBorrow"/>: when none, the reserve need not look (a deep queue would cost a scan per step).</summary>
+    public int LendableQueued { get; set; }
+
     /// <summary>Short pool only: its reserve's slots held now by long-pool tasks (<see cref="WorkItem.Borrowed"/>).</summary>
     public int Lent { get; set; }
 
@@ -71,6 +74,7 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
     {
         Arrived++;
         if (StartsFirst(item)) FirstQueued++;
+        if (MayBorrow(item)) LendableQueued++;
         if (item.PredictedMs is > 0 and var predicted)
         {
             PredictedArrived++;
