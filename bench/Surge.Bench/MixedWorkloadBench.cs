@@ -25,6 +25,18 @@ internal static class MixedWorkloadBench
         var workload = WorkloadReader.Read(path);
         var quantile = double.Parse(BenchCli.Option(args, "margin-quantile", ModelTrainer.DefaultMarginQuantile.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
         var model = TrainModel(BenchCli.Option(args, "history", "") is { Length: > 0 } h ? h : Workloads.Generate("history", 20_000), quantile);
+        try
+        {
+            await RunAsync(args, path, workload, model);
+        }
+        finally
+        {
+            File.Delete(model); // one per run (see TrainModel)
+        }
+    }
+
+    private static async Task RunAsync(string[] args, string path, IReadOnlyList<WorkloadTask> workload, string model)
+    {
         // --html: every run's tasks drawn on one page (ReplayHtml), beside the JSON lines.
         var html = BenchCli.Option(args, "html", "") is { Length: > 0 } page ? page : null;
         var drawn = new List<ReplayRunResults>();
@@ -72,7 +84,8 @@ internal static class MixedWorkloadBench
         var rows = WorkloadReader.Read(historyPath).Select(t =>
             new HistoryRow(t.Type, t.Features.Select(f => new Feature(f.Key, f.Value.Text, f.Value.Number)).ToArray(), t.DurationMs, t.MemoryMb)).ToList();
         var model = ModelTrainer.Train(rows, "bench", DateTimeOffset.UtcNow, marginQuantile: marginQuantile);
-        var path = Path.Combine(Path.GetTempPath(), "surge-bench-model.zip");
+        // One file per bench process: two benches at once would otherwise write over the file the other's silos read.
+        var path = Path.Combine(Path.GetTempPath(), $"surge-bench-model-{Environment.ProcessId}.zip");
         model.Save(path);
         return path;
     }

@@ -17,7 +17,10 @@ internal static class Workloads
             World: (int)Option(args, "world", 1), Shift: Option(args, "shift", 0), GapMs: Option(args, "gap-ms", 4),
             Seed: (int)Option(args, "seed", 1));
         var output = Path.Combine(Path.GetTempPath(), $"surge-{kind}-{n}{string.Concat(args)}.jsonl");
-        WorkloadGenerator.Write(options, output);
+        // Written aside, then renamed into place: another bench reading the same workload keeps a whole file.
+        var written = $"{output}.{Environment.ProcessId}";
+        WorkloadGenerator.Write(options, written);
+        File.Move(written, output, overwrite: true);
         return output;
     }
 
