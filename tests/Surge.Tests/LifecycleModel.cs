@@ -235,6 +235,7 @@ internal sealed class LifecycleModel
         var bound = (_spec.MaxAttempts ?? _policy.MaxAttempts) + _maxRecoveries;
         if (_runsInBudget > bound) throw Fail($"{_runsInBudget} handler runs, over MaxAttempts + MaxCrashRecoveries = {bound}");
         if (record.Recoveries > _maxRecoveries) throw Fail($"{record.Recoveries} recoveries, over {_maxRecoveries}");
+        if (TaskLifecycle.MayNeedRecovery(record) && !TaskLifecycle.MayStillRun(record)) throw Fail($"a {record.State} record recovery needs is not among those upkeep looks at");
         if (_dispatches.Any(d => d.Attempt > record.Attempts)) throw Fail("a dispatch its stored record does not count");
         if (_dispatches.FirstOrDefault() is { } out1 && out1.Attempt == record.Attempts && record.RanOn != out1.Silo && !record.State.IsFinal())
             throw Fail($"the record names {record.RanOn} but its dispatch is on {out1.Silo}");

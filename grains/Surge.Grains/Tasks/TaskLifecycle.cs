@@ -187,6 +187,9 @@ internal static class TaskLifecycle
     public static bool MayNeedRecovery(TaskRecord record)
         => record.State is TaskState.Queued or TaskState.Running or TaskState.Retrying || record.RanOn is not null;
 
+    /// <summary>Not final, or final with its run still on a silo: what <see cref="MayNeedRecovery"/> and a shard's move look at.</summary>
+    public static bool MayStillRun(TaskRecord record) => !record.State.IsFinal() || record.RanOn is not null;
+
     // Stored with its attempt counted and its silo named before a classifier sees it: a crash cannot hide a run. Its
     // pool is the classifier's choice, learnt when it starts. With no silo to go to (no silo hosts its pool), it waits
     // queued and undispatched: nothing runs, so nothing is counted, and Recover dispatches it once a silo does.

@@ -7,6 +7,10 @@ internal sealed partial class TaskShardGrain
     private ShardDigest? _digest;
     private bool _published;
 
+    // The ids of records this shard still has to see through (TaskLifecycle.MayStillRun): upkeep looks at these, not
+    // at every record, which it keeps for a day (Surge:Tasks:Retention) after they are final.
+    private readonly HashSet<string> _open = new(StringComparer.Ordinal);
+
     private ShardDigest Digest => _digest ??= new ShardDigest(_shard);
 
     /// <summary>Stores <paramref name="record"/> in memory; <paramref name="publish"/>: false while loading, published once after.</summary>
@@ -14,6 +18,8 @@ internal sealed partial class TaskShardGrain
     {
         var before = _records.GetValueOrDefault(record.Id);
         _records[record.Id] = record;
+        if (TaskLifecycle.MayStillRun(record)) _open.Add(record.Id);
+        else _open.Remove(record.Id);
         _index.Track(before, record);
         if (Digest.Track(before, record) && publish) PublishDigest();
     }
@@ -24,6 +30,7 @@ internal sealed partial class TaskShardGrain
         _undelivered.Remove(taskId);
         _unsure.Remove(taskId);
         if (!_records.Remove(taskId, out var before)) return false;
+        _open.Remove(taskId);
         _index.Track(before, null);
         return Digest.Track(before, null);
     }

@@ -12,8 +12,10 @@ internal sealed partial class TaskShardGrain
     {
         var now = time.GetUtcNow();
         var max = options.Value.MaxCrashRecoveries;
-        var candidates = _records.Values.Where(r => TaskLifecycle.MayNeedRecovery(r) && !_gates.IsHeld(r.Id)
-            && (r.State == TaskState.Retrying ? activating : recovery.RedispatchOnActivation && !RunAlive(r))).ToList();
+        // Oldest first: a scan of every record found them in about that order.
+        var candidates = _open.Select(id => _records[id]).Where(r => TaskLifecycle.MayNeedRecovery(r) && !_gates.IsHeld(r.Id)
+            && (r.State == TaskState.Retrying ? activating : recovery.RedispatchOnActivation && !RunAlive(r)))
+            .OrderBy(r => r.SubmittedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         if (!activating && pools.IsDraining) return; // what this silo dispatches now is handed back at once
         foreach (var record in candidates)
         {
@@ -26,7 +28,8 @@ internal sealed partial class TaskShardGrain
     private async Task UpkeepAsync(CancellationToken cancellationToken)
     {
         var stale = time.GetUtcNow() - recovery.UpkeepPeriod;
-        var held = _records.Values.Where(r => r.State == TaskState.Held && r.Spec.Entity is not null && r.SubmittedAt < stale).ToList();
+        // The digest keeps held events oldest first: only the stale ones are looked at.
+        var held = Digest.Held.TakeWhile(r => r.SubmittedAt < stale).Where(r => r.Spec.Entity is not null).ToList();
         await Task.WhenAll(held.Select(HandOverAsync));
         await ProbeUnsureAsync();
         try
@@ -58,7 +61,7 @@ internal sealed partial class TaskShardGrain
     // or running (its next activation would run that again) and no change is under way.
     private void MoveIfMisplaced()
     {
-        if (_gates.Count > 0 || _records.Values.Any(r => !r.State.IsFinal() || r.RanOn is not null)) return;
+        if (_gates.Count > 0 || _open.Count > 0) return;
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
         if (ShardPlacement.Pick(_shard, active) is { } home && !home.Equals(silo.SiloAddress))
         {
