@@ -130,14 +130,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
                 var first = pool.FirstQueued > 0 ? pool.Queue.First(pool.StartsFirst) : null;
                 if (!FitsMemory(first ?? pool.Queue.Peek())) break;
                 var item = first is null ? pool.Queue.Dequeue() : Remove(pool.Queue, first);
-                Dequeued(pool, item);
-                pool.MemoryMb += item.MemoryMb;
-                _memoryInUseMb += item.MemoryMb;
-                pool.Running++;
-                pool.Started++;
-                _running++;
-                _unsettled++;
-                decide.Start.Add((item, pool));
+                Start(item, pool, slot: pool, decide);
                 started = true;
             }
         }
@@ -159,27 +152,28 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
             while (reserve.Queue.Count == 0 && reserve.Running < reserve.Limit && reserve.Lent < PoolSlots.MostLent && _running < maxConcurrency
                    && longPool.Queue.FirstOrDefault(longPool.MayBorrow) is { } item && FitsMemory(item))
             {
-                Remove(longPool.Queue, item);
-                Dequeued(longPool, item);
                 item.Borrowed = true;
-                longPool.MemoryMb += item.MemoryMb;
-                _memoryInUseMb += item.MemoryMb;
-                longPool.Started++;
-                reserve.Running++;
                 reserve.Lent++;
-                _running++;
-                _unsettled++;
-                decide.Start.Add((item, longPool));
+                Start(Remove(longPool.Queue, item), longPool, slot: reserve, decide);
                 started = true;
             }
         }
         return started;
     }
 
-    private static void Dequeued(PoolSlots pool, WorkItem item)
+    // An item taken from its pool's queue starts in a slot of that pool, or of the reserve that lent it one: its
+    // memory and its start count are its pool's either way.
+    private void Start(WorkItem item, PoolSlots pool, PoolSlots slot, PoolDecisions decide)
     {
         if (pool.StartsFirst(item)) pool.FirstQueued--;
         if (pool.MayBorrow(item)) pool.LendableQueued--;
+        pool.MemoryMb += item.MemoryMb;
+        _memoryInUseMb += item.MemoryMb;
+        pool.Started++;
+        slot.Running++;
+        _running++;
+        _unsettled++;
+        decide.Start.Add((item, pool));
     }
 
     // Takes one item out of the middle of a queue; O(queue), only for tasks started ahead of their place.
