@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
+using Surge.Silos;
 using Surge.Replay;
 
 namespace Surge.Bench.Placement;
@@ -166,7 +167,7 @@ internal static class PlacementExperiment
             silo.UseLocalhostClustering(port, SiloProcess.FreePort(), new IPEndPoint(IPAddress.Loopback, primary), cluster, cluster);
             silo.UseSiloMetadata(new Dictionary<string, string> { ["surge.group"] = group, [PoolsKey] = pools });
             silo.Services.AddPlacementFilter<PoolHostFilterStrategy, PoolHostFilterDirector>(ServiceLifetime.Singleton);
-            silo.Services.AddPlacementDirector<BenchSiloKeyedPlacement, BenchSiloKeyedDirector>();
+            silo.Services.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         });
         var host = builder.Build();
         await host.StartAsync();

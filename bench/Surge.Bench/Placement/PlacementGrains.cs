@@ -3,6 +3,7 @@ using Orleans.Metadata;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
+using Surge.Silos;
 
 namespace Surge.Bench.Placement;
 
@@ -28,7 +29,7 @@ internal sealed class FilteredPoolWorkerGrain(ILocalSiloDetails silo) : Grain, I
     public Task<string> EnqueueAsync(int work) => Task.FromResult(silo.SiloAddress.ToParsableString());
 }
 
-[BenchSiloKeyedPlacement]
+[SiloKeyedPlacement] // the product's own director, as pool inboxes are placed
 [Reentrant]
 internal sealed class SiloInboxGrain(ILocalSiloDetails silo) : Grain, ISiloInbox
 {
@@ -50,22 +51,3 @@ internal sealed class PoolHostFilterDirector(ISiloMetadataCache metadata) : IPla
     }
 }
 
-/// <summary>The product's silo-keyed placement (<c>Surge.Silos.SiloKeyedPlacement</c>, internal there), copied for the experiment.</summary>
-[GenerateSerializer, Immutable]
-public sealed class BenchSiloKeyedPlacement : PlacementStrategy
-{
-    internal static readonly BenchSiloKeyedPlacement Instance = new();
-}
-
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-internal sealed class BenchSiloKeyedPlacementAttribute() : PlacementAttribute(BenchSiloKeyedPlacement.Instance);
-
-internal sealed class BenchSiloKeyedDirector : IPlacementDirector
-{
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        var wanted = SiloAddress.FromParsableString(target.GrainIdentity.Key.ToString()!);
-        var compatible = context.GetCompatibleSilos(target);
-        return Task.FromResult(Array.IndexOf(compatible, wanted) >= 0 ? wanted : context.LocalSilo);
-    }
-}
