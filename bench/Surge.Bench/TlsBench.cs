@@ -11,7 +11,8 @@ namespace Surge.Bench;
 /// <summary>
 /// What mutual TLS costs: the no-op task throughput of <see cref="ThroughputBench"/> (grain path, one round trip per
 /// task) and raw grain calls, against a silo process with <c>Surge:Tls</c> and one without, in the same run. The TLS
-/// client is known by its certificate (security on: each call carries its proof and passes the role check). Rounds
+/// client is known by its certificate (security on: it opens a session with its proof, and each call passes the role
+/// check). Rounds
 /// alternate the two so the machine's noise falls on each alike; medians are reported. Certificates are made for the
 /// run in a temporary directory and deleted after.
 /// </summary>
@@ -28,17 +29,16 @@ internal static class TlsBench
         var tlsGateway = SiloProcess.FreePort();
         using var plainSilo = SiloProcess.Start(plainGateway, "--Surge:Routing:Path=Grains");
         // What the second silo and its client add, to split the cost: "cert" (the target: mutual TLS, known by the
-        // certificate's proof), "tls" (mutual TLS, security off: the proof is sent but not checked), "bare" (mutual TLS,
-        // security off, no proof sent: TLS alone), "key" (no TLS: an API key and the role check).
+        // certificate's proof, roles checked), "bare" (mutual TLS, security off: TLS alone), "key" (no TLS: an API key
+        // and the role check).
         var variant = BenchCli.Option(args, "variant", "cert");
         const string ApiKey = "bench-api-key-0123456789abcdef";
         string[] settings = variant switch
         {
             "cert" => [$"--Surge:Tls:Directory={certificates.Silo}", "--Surge:Security:Clients:0:Subject=CN=bench", "--Surge:Security:Clients:0:Role=Submit"],
-            "tls" => [$"--Surge:Tls:Directory={certificates.Silo}", "--Surge:Security:Enabled=false"],
             "bare" => [$"--Surge:Tls:Directory={certificates.Silo}", "--Surge:Security:Enabled=false"],
             "key" => [$"--Surge:Security:Clients:0:ApiKey={ApiKey}", "--Surge:Security:Clients:0:Name=bench", "--Surge:Security:Clients:0:Role=Submit"],
-            _ => throw new ArgumentException($"--variant {variant}: use cert, tls, bare or key"),
+            _ => throw new ArgumentException($"--variant {variant}: use cert, bare or key"),
         };
         using var tlsSilo = SiloProcess.Start(tlsGateway, ["--Surge:Routing:Path=Grains", .. settings]);
         await plainSilo.WaitForGatewayAsync(plainGateway);
@@ -49,9 +49,6 @@ internal static class TlsBench
         {
             if (variant == "key") o.ApiKey = ApiKey;
             else o.Tls.Directory = client;
-        }, services =>
-        {
-            if (variant == "bare") services.RemoveAll<IOutgoingGrainCallFilter>(); // the client's credentials filter: its only one
         });
         var (plainCluster, plain) = (plainHost.Services.GetRequiredService<IClusterClient>(), plainHost.Services.GetRequiredService<ISurgeClient>());
         var (tlsCluster, tls) = (tlsHost.Services.GetRequiredService<IClusterClient>(), tlsHost.Services.GetRequiredService<ISurgeClient>());

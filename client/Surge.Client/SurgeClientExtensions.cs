@@ -55,15 +55,19 @@ public static class SurgeClientExtensions
         builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.WaitSlice + SurgeClientOptions.ResponseMargin);
     }
 
-    // Mutual TLS when Surge:Client:Tls is set, and the client's credentials (API key, certificate proof) on every call.
+    // Mutual TLS when Surge:Client:Tls is set, and a session opened with the client's credentials (API key, certificate proof).
     internal static void ConfigureSecurity(IClientBuilder builder, SurgeClientOptions options)
     {
         var certificates = options.Tls.Enabled ? new CertificateFiles(options.Tls, SurgeTlsOptions.ClientSection, TimeProvider.System) : null;
         if (certificates is not null) builder.UseTls(tls => TlsTrust.Configure(tls, certificates));
         if (certificates is null && string.IsNullOrWhiteSpace(options.ApiKey)) return;
+        if (builder.Services.Any(d => d.ServiceType == typeof(ClientSession))) return; // called twice: one session is enough
         builder.Services.AddSingleton(sp => new ClientCredentials(options.ApiKey, certificates,
             sp.GetRequiredService<IOptions<ClusterOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        builder.AddOutgoingGrainCallFilter<ClientCredentialsFilter>();
+        // The cluster client owns this participant (its constructor asks for them): it is asked for at the first opening.
+        builder.Services.AddSingleton(sp => new ClientSession(sp.GetRequiredService<ClientCredentials>(), () => sp.GetRequiredService<IClusterClient>().GetGrain<ISurgeSessionGrain>(0),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ClientSession>>()));
+        builder.Services.AddSingleton<ILifecycleParticipant<IClusterClientLifecycle>>(sp => sp.GetRequiredService<ClientSession>());
     }
 
     /// <summary>Cluster mode: <c>Surge:Redis:ConnectionString</c>, else the <c>SURGE_REDIS</c> environment variable; null for embedded mode.</summary>

@@ -25,6 +25,9 @@ public static class SurgeStorage
     /// <summary>Waves and the run of each entity in them. In Redis each entry expires 30 days after its last write.</summary>
     public const string Waves = "surge-waves";
 
+    /// <summary>Clients' sessions (who each connected client proved to be). In Redis each expires 15 minutes after its last renewal.</summary>
+    public const string Sessions = "surge-sessions";
+
     /// <summary>Pipes, unless the host puts them elsewhere: cluster mode (<c>UseRedisTaskStore</c>) keeps them in Redis, each with its flow's TTL.</summary>
     public const string Pipes = "surge-pipes";
 }

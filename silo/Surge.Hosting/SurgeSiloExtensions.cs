@@ -83,7 +83,7 @@ public static class SurgeSiloExtensions
         silo.UseInMemoryReminderService(); // schedules wake up by reminders; in one process they live as long as it does
         // The quick start and --embedded submit simulate tasks with no settings; only local processes reach this silo.
         silo.Services.PostConfigure<WorkerOptions>(o => o.Simulate ??= true);
-        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
+        foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Cache, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes, SurgeStorage.Sessions])
             silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(sp));
     }
 

@@ -90,7 +90,7 @@ public sealed class SurgeCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache);
+            silo.AddMemoryGrainStorage(SurgeStorage.Name).AddMemoryGrainStorage(SurgeStorage.Cache).AddMemoryGrainStorage(SurgeStorage.Sessions);
             // A test may have put a faulty storage of its own in front of these (Faults.FaultyGrainStorage).
             foreach (var name in (string[])[SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
                 if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))

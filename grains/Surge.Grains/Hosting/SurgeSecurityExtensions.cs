@@ -16,6 +16,8 @@ public static class SurgeSecurityExtensions
         Registration.AddOptions<SecurityOptions>(services, SecurityOptions.Section);
         Registration.AddValidator<SecurityOptions, SecurityOptionsValidator>(services);
         services.AddSingleton<ClientIdentities>();
+        services.AddSingleton(sp => new ClientSessions(sp.GetRequiredService<ClientIdentities>(), sp.GetRequiredService<IGrainFactory>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IIncomingGrainCallFilter, ClientAccessFilter>();
         return services;
     }

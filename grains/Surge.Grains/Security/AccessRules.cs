@@ -76,6 +76,12 @@ internal static class AccessRules
         (typeof(IWaveIndexGrain), nameof(IWaveIndexGrain.AddAsync)),
     }.ToFrozenSet();
 
+    // Open to every client, whatever its role: how a client says who it is.
+    private static readonly FrozenSet<(Type, string)> Open = new HashSet<(Type, string)>
+    {
+        (typeof(ISurgeSessionGrain), nameof(ISurgeSessionGrain.OpenAsync)),
+    }.ToFrozenSet();
+
     private static readonly FrozenSet<string> OwnTaskMethods = new[]
     {
         nameof(ITaskShardGrain.SubmitAsync), nameof(ITaskShardGrain.SubmitAndWaitAsync), nameof(ITaskShardGrain.GetStatusAsync), nameof(ITaskShardGrain.WaitAsync),
@@ -83,6 +89,9 @@ internal static class AccessRules
 
     /// <summary>The methods on the list, for tests and docs.</summary>
     public static IEnumerable<((Type Interface, string Method) Call, SurgeRole Role)> Listed => Methods.Select(m => (m.Key, m.Value));
+
+    /// <summary>Surge's methods open to every client, whatever its role.</summary>
+    public static IEnumerable<(Type Interface, string Method)> OpenMethods => Open;
 
     /// <summary>Interface methods declared public that clients still may not call.</summary>
     public static IEnumerable<(Type Interface, string Method)> SiloOnlyMethods => SiloOnly;
@@ -94,6 +103,7 @@ internal static class AccessRules
         if (Methods.TryGetValue((type, method.Name), out var role))
             return new(call, role, OwnTasks: type == typeof(ITaskShardGrain) && OwnTaskMethods.Contains(method.Name));
         if (type == typeof(IManagementGrain)) return new(call, SurgeRole.Admin); // the rest of Orleans' management: admin
+        if (Open.Contains((type, method.Name))) return new(call, null, AnyClient: true);
         if (type.FullName is ManifestTarget or TestHooks) return new(call, null, AnyClient: true);
         return new(call, null);
     }

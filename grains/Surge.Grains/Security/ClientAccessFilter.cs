@@ -15,29 +15,29 @@ namespace Surge.Security;
 /// client cannot change it, but one that rewrites Orleans' messages could pose as a grain. Mutual TLS is what keeps such
 /// clients out: only holders of a trusted certificate reach a gateway at all.
 /// </remarks>
-internal sealed partial class ClientAccessFilter(ClientIdentities identities, ILogger<ClientAccessFilter> logger) : IIncomingGrainCallFilter
+internal sealed partial class ClientAccessFilter(ClientIdentities identities, ClientSessions sessions, ILogger<ClientAccessFilter> logger) : IIncomingGrainCallFilter
 {
     // Per generated request type (one per interface method): the method's rule, found once.
     private readonly ConcurrentDictionary<Type, AccessRule> _rules = new();
 
     public Task Invoke(IIncomingGrainCallContext context)
-        => context.SourceId is { } source && FromClient(source) ? InvokeFromClientAsync(context) : context.Invoke();
+        => context.SourceId is { } source && FromClient(source) ? InvokeFromClientAsync(context, source) : context.Invoke();
 
     // A silo's own client (the HTTP API's, a start-up task's) has an id of its own kind: "hosted-" and the silo's address.
     // Its key's bytes are compared as they are: every client call passes here, and decoding the key made a string each time.
     internal static bool FromClient(GrainId source) => source.IsClient() && !source.Key.AsSpan().StartsWith("hosted-"u8);
 
-    private async Task InvokeFromClientAsync(IIncomingGrainCallContext context)
+    private async Task InvokeFromClientAsync(IIncomingGrainCallContext context, GrainId source)
     {
         var rule = _rules.GetOrAdd(context.Request.GetType(), static (_, c) => AccessRules.For(c.InterfaceMethod), context);
-        var caller = identities.Resolve();
-        if (rule.Internal) throw Deny(rule, caller, $"{rule.Call} is internal to the silos; no client may call it");
+        if (rule.Internal) throw Deny(rule, await sessions.CallerAsync(source), $"{rule.Call} is internal to the silos; no client may call it");
         if (rule.AnyClient)
         {
+            StampClient(context, source);
             await context.Invoke();
             return;
         }
-        if (caller.ResendProof) throw new ClientProofRequiredException(); // nothing ran: the client resends in full
+        var caller = await sessions.CallerAsync(source);
         if (caller.Role is not { } role || role < rule.Needed)
             throw Deny(rule, caller, $"{rule.Call} needs the {rule.Needed} role; {Who(caller)} has {(caller.Role is { } r ? $"the {r} role" : $"none ({caller.Reason})")}");
         var ownOnly = rule.OwnTasks && role == SurgeRole.Submit && identities.Enabled;
@@ -45,6 +45,13 @@ internal sealed partial class ClientAccessFilter(ClientIdentities identities, IL
         await context.Invoke();
         if (ownOnly && context.Result is TaskStatus status && status.Submitter != caller.Name)
             throw Deny(rule with { Needed = SurgeRole.Operate }, caller, $"task '{status.Id}' was submitted by another client; reading it needs the Operate role");
+    }
+
+    // Whose session is opened is the silos' to say: the caller's own, whatever the client wrote.
+    private static void StampClient(IIncomingGrainCallContext context, GrainId source)
+    {
+        if (context.Request.GetArgumentCount() > 0 && context.Request.GetArgument(0) is SessionCredentials credentials && credentials.Client != source)
+            context.Request.SetArgument(0, credentials with { Client = source });
     }
 
     // Who submitted a task is the silos' to say: whatever the client wrote is replaced.

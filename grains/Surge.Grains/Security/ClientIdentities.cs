@@ -4,20 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace Surge.Security;
 
-/// <summary>
-/// A client as the silos know it: its name (null while security is off) and its role (null: none).
-/// <see cref="ResendProof"/>: its proof came without the certificate and this silo has not checked it before, so it
-/// is not known yet rather than refused.
-/// </summary>
-internal readonly record struct Caller(string? Name, SurgeRole? Role, string Reason, bool ResendProof = false);
+/// <summary>A client as the silos know it: its name (null while security is off or it is not listed) and its role (null: none).</summary>
+internal readonly record struct Caller(string? Name, SurgeRole? Role, string Reason);
 
 /// <summary>
-/// Who a client is, from the credentials in the request context of its call: an API key listed in
-/// <c>Surge:Security:Clients</c>, else a certificate proof whose subject is listed, else the default role.
+/// Who a client is: what its session credentials prove (<see cref="Verify"/>), and the name and role that proof has on
+/// this silo (<see cref="Resolve"/>): an API key listed in <c>Surge:Security:Clients</c>, else a certificate whose
+/// subject is listed, else the default role.
 /// </summary>
+/// <remarks>
+/// A session keeps what was proven, not the role: each silo maps it with its own <c>Surge:Security:Clients</c>, so a
+/// client taken off the list is refused by every silo that has the new list, whatever it proved before.
+/// </remarks>
 internal sealed class ClientIdentities
 {
-    private static readonly Caller Everyone = new(null, SurgeRole.Admin, "security is off");
+    public static readonly Caller Everyone = new(null, SurgeRole.Admin, "security is off");
 
     private readonly Dictionary<string, SecurityClient> _byKeyHash;
     private readonly Dictionary<string, SecurityClient> _bySubject;
@@ -38,22 +39,39 @@ internal sealed class ClientIdentities
 
     public bool Enabled { get; }
 
-    /// <summary>The caller of the current call, read from (and then taken out of) the request context.</summary>
-    public Caller Resolve()
+    /// <summary>
+    /// What <paramref name="credentials"/> prove, to keep for the session until it expires (null while security is off),
+    /// and who that makes the caller here. A key comes before a proof, as a client sends both only to use the key.
+    /// </summary>
+    public (Caller Caller, SessionIdentity? Identity) Verify(SessionCredentials credentials, DateTimeOffset now)
     {
-        var key = RequestContext.Get(ClientProof.ApiKeyContextKey) as string;
-        var wire = RequestContext.Get(ClientProof.ContextKey) as byte[];
-        if (key is not null || wire is not null) CallCredentials.Take();
-        if (!Enabled) return Everyone;
-        if (key is not null)
-            return _byKeyHash.TryGetValue(Hash(key), out var byKey) ? new(byKey.DisplayName, byKey.Role, "API key") : Default("its API key is not listed");
-        if (wire is null) return Default("it sent no API key and no certificate proof");
-        if (!ClientProof.TryFromWire(wire, out var proof)) return Default("its certificate proof is malformed");
-        if (_verifier is null) return Default("its certificate proof is not valid");
-        if (_verifier.Verify(proof, _serviceId, out var needsCertificate) is not { } subject)
-            return needsCertificate ? Default("its certificate proof is not known here yet") with { ResendProof = true } : Default("its certificate proof is not valid");
-        return Listed(subject) is { } client ? new(client.Name ?? subject, client.Role, "certificate") : Default($"its certificate {subject} is not listed") with { Name = subject };
+        if (!Enabled) return (Everyone, null);
+        var expires = now + ClientProof.Lifetime;
+        SessionIdentity identity;
+        if (credentials.ApiKey is { } key) identity = new(SessionProof.ApiKey, Hash(key), expires);
+        else if (credentials.Proof is not { } wire) identity = Unproven("it sent no API key and no certificate proof", expires);
+        else if (!ClientProof.TryFromWire(wire, out var proof)) identity = Unproven("its certificate proof is malformed", expires);
+        else if (_verifier?.Verify(proof, _serviceId) is not { } subject) identity = Unproven("its certificate proof is not valid", expires);
+        else identity = new(SessionProof.Certificate, subject, DateTimeOffset.FromUnixTimeSeconds(proof.IssuedAtUnixSeconds) + ClientProof.Lifetime);
+        return (Resolve(identity, now), identity);
     }
+
+    /// <summary>Who a client is on this silo, from what its session proved (null: it opened none).</summary>
+    public Caller Resolve(SessionIdentity? identity, DateTimeOffset now)
+    {
+        if (!Enabled) return Everyone;
+        if (identity is null) return Default("it has not opened a session (the Surge client opens one as it connects)");
+        if (identity.ExpiresAt <= now) return Default("its session expired (the Surge client renews it every minute)");
+        return identity.Proof switch
+        {
+            SessionProof.ApiKey => _byKeyHash.TryGetValue(identity.Value, out var byKey) ? new(byKey.DisplayName, byKey.Role, "API key") : Default("its API key is not listed"),
+            SessionProof.Certificate => Listed(identity.Value) is { } client ? new(client.Name ?? identity.Value, client.Role, "certificate")
+                : Default($"its certificate {identity.Value} is not listed") with { Name = identity.Value },
+            _ => Default(identity.Value),
+        };
+    }
+
+    private static SessionIdentity Unproven(string why, DateTimeOffset expires) => new(SessionProof.None, why, expires);
 
     private SecurityClient? Listed(string subject)
     {
@@ -65,6 +83,6 @@ internal sealed class ClientIdentities
 
     private Caller Default(string why) => new(null, _defaultRole, why);
 
-    // Keys are compared by their hashes: a dictionary look-up without keeping the keys' text beside the names.
+    // Keys are kept and compared by their hashes: sessions are stored, and a key's text never is.
     private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

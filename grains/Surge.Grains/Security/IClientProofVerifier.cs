@@ -6,10 +6,6 @@ namespace Surge.Security;
 /// </summary>
 internal interface IClientProofVerifier
 {
-    /// <summary>
-    /// The subject of the proof's certificate when it chains to a trusted CA and its signature is good and fresh; else
-    /// null, with <paramref name="needsCertificate"/> set when the proof came without its certificate and is not one
-    /// this silo checked before (the caller should be asked for the whole proof, not refused).
-    /// </summary>
-    string? Verify(ClientProof proof, string serviceId, out bool needsCertificate);
+    /// <summary>The subject of the proof's certificate when it chains to a trusted CA and its signature is good and fresh; else null.</summary>
+    string? Verify(ClientProof proof, string serviceId);
 }

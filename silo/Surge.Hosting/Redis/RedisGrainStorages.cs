@@ -20,6 +20,8 @@ internal static class RedisGrainStorages
         Add(silo, SurgeStorage.Cache, connectionString, sp => LongestCacheTtl(sp.GetRequiredService<IOptions<TaskPoliciesOptions>>().Value));
         // A wave and its entities' runs are kept a month after their last change: long enough to look back, bounded.
         Add(silo, SurgeStorage.Waves, connectionString, _ => WaveRetention);
+        // A session lasts its proof's lifetime unless renewed: one a client stopped renewing goes a little after.
+        Add(silo, SurgeStorage.Sessions, connectionString, _ => ClientProof.Lifetime + TimeSpan.FromMinutes(5));
         return silo;
     }
 

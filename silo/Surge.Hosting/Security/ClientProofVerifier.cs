@@ -7,39 +7,39 @@ using Surge.Security;
 namespace Surge.Hosting.Security;
 
 /// <summary>
-/// Checks client proofs against the CA of <c>Surge:Tls</c>. A client sends the same proof with every call for minutes,
-/// so each is checked once and remembered by its signature until it expires; after that the client leaves out the
-/// certificate, and the signature alone finds what was checked.
+/// Checks client proofs against the CA of <c>Surge:Tls</c>. A client renews its session every minute with the same
+/// proof for minutes, so each proof is checked once and remembered by its signature until it expires.
 /// </summary>
 internal sealed class ClientProofVerifier(CertificateFiles files, TimeProvider time) : IClientProofVerifier
 {
     private const int MaxRemembered = 10_000;
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<byte[], (string Subject, long ExpiresAt)> _checked = new(SignatureComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], (string Subject, ClientProof Proof)> _checked = new(SignatureComparer.Instance);
 
-    public string? Verify(ClientProof proof, string serviceId, out bool needsCertificate)
+    public string? Verify(ClientProof proof, string serviceId)
     {
         var now = time.GetUtcNow();
         var key = proof.Signature;
-        needsCertificate = false;
-        if (_checked.TryGetValue(key, out var known) && known.ExpiresAt > now.ToUnixTimeSeconds()) return known.Subject;
-        if (proof.IsCompact)
-        {
-            // Unknown here, or expired: a fresh one is worth asking for in full; an old one would fail the check anyway.
-            needsCertificate = DateTimeOffset.FromUnixTimeSeconds(proof.IssuedAtUnixSeconds) + ClientProof.Lifetime > now;
-            return null;
-        }
+        // The signature is over the time: with another time, or over another certificate, it is not the proof that was checked.
+        if (_checked.TryGetValue(key, out var known) && known.Proof.IssuedAtUnixSeconds == proof.IssuedAtUnixSeconds
+            && known.Proof.Certificate.AsSpan().SequenceEqual(proof.Certificate))
+            return Fresh(proof, now) ? known.Subject : null;
         if (Check(proof, serviceId, now) is not { } subject) return null;
         if (_checked.Count >= MaxRemembered) _checked.Clear(); // many clients, or many proofs: start over rather than grow
-        _checked[key] = (subject, proof.IssuedAtUnixSeconds + (long)ClientProof.Lifetime.TotalSeconds);
+        _checked[key] = (subject, proof);
         return subject;
+    }
+
+    private static bool Fresh(ClientProof proof, DateTimeOffset now)
+    {
+        var issued = DateTimeOffset.FromUnixTimeSeconds(proof.IssuedAtUnixSeconds);
+        return issued <= now + ClockSkew && issued + ClientProof.Lifetime >= now;
     }
 
     private string? Check(ClientProof proof, string serviceId, DateTimeOffset now)
     {
-        var issued = DateTimeOffset.FromUnixTimeSeconds(proof.IssuedAtUnixSeconds);
-        if (issued > now + ClockSkew || issued + ClientProof.Lifetime < now) return null;
+        if (!Fresh(proof, now)) return null;
         try
         {
             using var certificate = X509CertificateLoader.LoadCertificate(proof.Certificate);

@@ -6,8 +6,8 @@ using Surge.Testing;
 namespace Surge.Cluster.Tests.Security;
 
 /// <summary>
-/// The silo's check of client proofs, with real throwaway certificates and a fake clock: a proof without its
-/// certificate is accepted only where the whole proof was checked before, and otherwise asked for, never trusted.
+/// The silo's check of client proofs, with real throwaway certificates and a fake clock: what it remembers of a proof
+/// it checked serves that very proof only, and only while it is fresh.
 /// </summary>
 public sealed class ClientProofVerifierTests : IDisposable
 {
@@ -27,42 +27,43 @@ public sealed class ClientProofVerifierTests : IDisposable
     }
 
     [Fact]
-    public void Verify_CompactProofNeverSeen_AsksForTheCertificateAndNamesNoOne()
-    {
-        Assert.Null(Verifier().Verify(Proof("CN=alice").WithoutCertificate(), ServiceId, out var needsCertificate));
-        Assert.True(needsCertificate);
-    }
-
-    [Fact]
-    public void Verify_CompactAfterWhole_NamesTheSubject()
+    public void Verify_TrustedProof_NamesTheSubject_AndAgainFromWhatItRemembers()
     {
         var verifier = Verifier();
         var proof = Proof("CN=alice");
-        Assert.Equal("CN=alice", verifier.Verify(proof, ServiceId, out _));
-        Assert.Equal("CN=alice", verifier.Verify(proof.WithoutCertificate(), ServiceId, out var needsCertificate));
-        Assert.False(needsCertificate);
+        Assert.Equal("CN=alice", verifier.Verify(proof, ServiceId));
+        Assert.Equal("CN=alice", verifier.Verify(proof, ServiceId));
     }
 
     [Fact]
-    public void Verify_CompactWithAnotherSignature_IsNotTheCheckedOne()
+    public void Verify_RememberedSignatureWithAnotherTimeOrCertificate_IsNotTheCheckedOne()
     {
         var verifier = Verifier();
         var proof = Proof("CN=admin");
-        Assert.NotNull(verifier.Verify(proof, ServiceId, out _));
-        var forged = proof.WithoutCertificate() with { Signature = [.. proof.Signature.Select(b => (byte)(b ^ 0x5a))] };
-        Assert.Null(verifier.Verify(forged, ServiceId, out var needsCertificate));
-        Assert.True(needsCertificate); // asked for in full, where its signature will fail
-        Assert.Null(verifier.Verify(forged with { Certificate = proof.Certificate }, ServiceId, out _));
+        Assert.NotNull(verifier.Verify(proof, ServiceId));
+        // The signature a silo remembers is over one time and one certificate: moved to another, it proves nothing.
+        Assert.Null(verifier.Verify(proof with { IssuedAtUnixSeconds = proof.IssuedAtUnixSeconds + 60 }, ServiceId));
+        Assert.Null(verifier.Verify(proof with { Certificate = Proof("CN=eve").Certificate }, ServiceId));
     }
 
     [Fact]
-    public void Verify_CompactPastItsLifetime_IsRefusedWithoutAsking()
+    public void Verify_ForgedSignature_IsRefused()
+    {
+        var proof = Proof("CN=admin");
+        Assert.Null(Verifier().Verify(proof with { Signature = [.. proof.Signature.Select(b => (byte)(b ^ 0x5a))] }, ServiceId));
+    }
+
+    [Fact]
+    public void Verify_RememberedProofPastItsLifetime_IsRefused()
     {
         var verifier = Verifier();
         var proof = Proof("CN=alice");
-        Assert.NotNull(verifier.Verify(proof, ServiceId, out _));
+        Assert.NotNull(verifier.Verify(proof, ServiceId));
         _time.Advance(ClientProof.Lifetime + TimeSpan.FromSeconds(1));
-        Assert.Null(verifier.Verify(proof.WithoutCertificate(), ServiceId, out var needsCertificate));
-        Assert.False(needsCertificate);
+        Assert.Null(verifier.Verify(proof, ServiceId));
     }
+
+    [Fact]
+    public void Verify_ProofForAnotherCluster_IsRefused()
+        => Assert.Null(Verifier().Verify(Proof("CN=alice"), "another-cluster"));
 }

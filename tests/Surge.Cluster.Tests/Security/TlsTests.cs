@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using Surge.Client;
+using Surge.Security;
 
 namespace Surge.Cluster.Tests.Security;
 
@@ -37,14 +39,44 @@ public sealed class TlsTests(SecureClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Run_OnShardsOfBothSilos_ProofWithoutCertificateIsAskedForOnceAndEveryRunSucceeds()
+    public async Task Run_OnShardsOfBothSilos_TheSiloThatDidNotOpenTheSessionReadsItAndEveryRunSucceeds()
     {
-        // The client's gateway is one silo; shards on the other have never seen its proof, ask for it in full, and
-        // the client's filter sends it again: the caller sees none of it.
+        // The client's gateway is one silo, which opened its session; shards on the other meet the client first in
+        // these calls, read its session from the session grain, and know it by its id: the caller sees none of it.
         using var bob = await fixture.ConnectAsync(fixture.Certificates.Client("CN=bob"));
         var surge = bob.Services.GetRequiredService<ISurgeClient>();
         var statuses = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":1}"), TimeSpan.FromSeconds(30))));
         Assert.All(statuses, s => Assert.Equal(TaskState.Succeeded, s.State));
         Assert.All(statuses, s => Assert.Equal("CN=bob", s.Submitter));
+    }
+
+    [Fact]
+    public async Task OpenSession_NamingAnotherClient_OpensTheCallersOwn()
+    {
+        // An unlisted certificate (no role); it opens a session with the operators' key, naming another client as the
+        // one the session is for. The silo writes the caller's own id over it: the session is its own, no one else's.
+        using var eve = await fixture.ConnectAsync(fixture.Certificates.Client("CN=eve"));
+        var someoneElse = GrainId.Create("sys.client", Guid.NewGuid().ToString("N"));
+        var session = await eve.Services.GetRequiredService<IClusterClient>().GetGrain<ISurgeSessionGrain>(0)
+            .OpenAsync(new SessionCredentials(SecureClusterFixture.OperateKey, null) { Client = someoneElse });
+        Assert.Equal(SurgeRole.Operate, session.Role);
+        Assert.NotNull(await eve.Services.GetRequiredService<ISurgeClient>().GetDeadLettersAsync());
+        var silo = ((InProcessSiloHandle)fixture.Surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>();
+        Assert.Null(await silo.GetGrain<IClientSessionGrain>(someoneElse.ToString()).GetAsync());
+    }
+
+    [Fact]
+    public async Task Run_AfterEverySiloForgotTheClient_IsKnownFromItsSession()
+    {
+        using var alice = await fixture.ConnectAsync(fixture.Certificates.Client("CN=alice"));
+        var surge = alice.Services.GetRequiredService<ISurgeClient>();
+        Assert.Equal("CN=alice", (await surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":1}"), TimeSpan.FromSeconds(30))).Submitter);
+
+        // As after a restart of every silo that knew it: nothing in memory, so each reads the client's session grain.
+        foreach (var silo in fixture.Surge.Cluster.Silos.Cast<InProcessSiloHandle>())
+            silo.SiloHost.Services.GetRequiredService<ClientSessions>().Forget();
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":1}"), TimeSpan.FromSeconds(30))));
+        Assert.All(statuses, s => Assert.Equal("CN=alice", s.Submitter));
     }
 }

@@ -13,7 +13,7 @@ public sealed class AccessRulesTests
     [Fact]
     public void For_EveryPublicGrainMethod_IsListedOrSiloOnly()
     {
-        var listed = AccessRules.Listed.Select(l => l.Call).Concat(AccessRules.SiloOnlyMethods).ToHashSet();
+        var listed = AccessRules.Listed.Select(l => l.Call).Concat(AccessRules.SiloOnlyMethods).Concat(AccessRules.OpenMethods).ToHashSet();
         var missing = GrainInterfaces.Where(t => t.IsPublic).SelectMany(t => t.GetMethods().Select(m => (t, m.Name))).Where(c => !listed.Contains(c)).ToList();
         Assert.True(missing.Count == 0, "decide a role (AccessRules.Methods) or make silo-only: " + string.Join(", ", missing.Select(m => $"{m.t.Name}.{m.Name}")));
     }
@@ -39,6 +39,10 @@ public sealed class AccessRulesTests
         Assert.Equal((SurgeRole?)SurgeRole.Operate, cancel.Needed);
         Assert.False(cancel.OwnTasks);
     }
+
+    [Fact]
+    public void For_OpeningASession_IsOpenToAnyClient()
+        => Assert.True(AccessRules.For(typeof(ISurgeSessionGrain).GetMethod(nameof(ISurgeSessionGrain.OpenAsync))!).AnyClient);
 
     [Theory]
     [InlineData(null, "key-0123456789abcdef", "Submit", "Name is empty")]
