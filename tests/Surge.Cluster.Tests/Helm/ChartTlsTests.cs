@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using StackExchange.Redis;
 using Surge.Cluster.Tests.Processes;
 using Surge.Cluster.Tests.Redis;
 
@@ -37,6 +38,14 @@ public class ChartTlsTests
         Assert.Equal("CN=surge-client", done.Submitter);
         // The role the chart gives it (tls.client.role, Submit by default): reading dead letters needs Operate.
         Assert.Equal(SurgeRole.Operate, (await Assert.ThrowsAsync<SurgeAccessDeniedException>(() => client.Surge.GetDeadLettersAsync())).Needed);
+        // Its session is stored in Redis, so no silo's death takes it away, and expires once no longer renewed.
+        await using (var keys = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true"))
+        {
+            var sessions = new List<RedisKey>();
+            await foreach (var key in keys.GetServer(redis.ConnectionString).KeysAsync(pattern: "*clientsession*")) sessions.Add(key);
+            var ttl = await keys.GetDatabase().KeyTimeToLiveAsync(Assert.Single(sessions));
+            Assert.InRange(ttl ?? TimeSpan.MaxValue, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(15));
+        }
 
         // The CLI takes the same client settings from its environment, as a pod's would give them.
         var clientDirectory = ClientCertificate(chart);
