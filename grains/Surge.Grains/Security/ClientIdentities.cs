@@ -60,8 +60,8 @@ internal sealed class ClientIdentities
     public Caller Resolve(SessionIdentity? identity, DateTimeOffset now)
     {
         if (!Enabled) return Everyone;
-        if (identity is null) return Default("it has not opened a session (the Surge client opens one as it connects)");
-        if (identity.ExpiresAt <= now) return Default("its session expired (the Surge client renews it every minute)");
+        if (identity is null) return Default("it has not opened a session; the Surge client opens one as it connects");
+        if (identity.ExpiresAt <= now) return Default("its session expired; the Surge client renews it every minute");
         return identity.Proof switch
         {
             SessionProof.ApiKey => _byKeyHash.TryGetValue(identity.Value, out var byKey) ? new(byKey.DisplayName, byKey.Role, "API key") : Default("its API key is not listed"),
