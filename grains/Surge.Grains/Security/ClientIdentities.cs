@@ -60,7 +60,7 @@ internal sealed class ClientIdentities
     public Caller Resolve(SessionIdentity? identity, DateTimeOffset now)
     {
         if (!Enabled) return Everyone;
-        if (identity is null) return Default("it has not opened a session; the Surge client opens one as it connects");
+        if (identity is null) return Default("it has opened no session; the Surge client opens one as it connects, with its API key or certificate");
         if (identity.ExpiresAt <= now) return Default("its session expired; the Surge client renews it every minute");
         return identity.Proof switch
         {

@@ -8,13 +8,16 @@ internal static class Chromium
 {
     public static readonly string Screenshots = Path.Combine(Repo.Root, "artifacts", "screenshots");
 
+    // Playwright's driver is a process of its own: one for the test run, shared by every browser, rather than one
+    // started (and never stopped) per launch. It ends with the test process, whose pipes it reads.
+    private static readonly Lazy<Task<IPlaywright>> Driver = new(Playwright.CreateAsync);
+
     public static async Task<IBrowser> LaunchAsync()
     {
         var chromium = new[] { "chromium", "chromium-browser" }
             .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)))
             .FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("chromium is not installed; ./test.sh installs it (apt-get install chromium)");
-        var playwright = await Playwright.CreateAsync();
-        return await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+        return await (await Driver.Value).Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
     }
 
     /// <summary>What the browser has once the person typed the user and password into its prompt for this origin.</summary>

@@ -63,7 +63,7 @@ public sealed class ClientSessionsTests
         var sessions = Sessions(identities);
         var caller = await sessions.CallerAsync(Alice);
         Assert.Null(caller.Role);
-        Assert.Contains("not opened a session", caller.Reason);
+        Assert.Contains("opened no session", caller.Reason);
         await sessions.CallerAsync(Alice);
         Assert.Equal(1, _reads);
 
