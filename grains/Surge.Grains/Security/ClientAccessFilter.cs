@@ -13,7 +13,8 @@ namespace Surge.Security;
 /// <remarks>
 /// "From a client" is the call's source id, which the sender's Orleans runtime writes: a client built on Orleans' own
 /// client cannot change it, but one that rewrites Orleans' messages could pose as a grain. Mutual TLS is what keeps such
-/// clients out: only holders of a trusted certificate reach a gateway at all.
+/// clients out: only holders of a trusted certificate reach a gateway at all. The same id says which client it is: the
+/// one whose session (<see cref="ClientSessions"/>) proved its name, so calls carry no credentials.
 /// </remarks>
 internal sealed partial class ClientAccessFilter(ClientIdentities identities, ClientSessions sessions, ILogger<ClientAccessFilter> logger) : IIncomingGrainCallFilter
 {
