@@ -41,13 +41,15 @@ internal static class OrderedBench
         var gateway = SiloProcess.FreePort();
         using var silo = SiloProcess.Start(gateway, settings);
         await silo.WaitForGatewayAsync(gateway);
-        using var host = await BenchHosts.ClientAsync(gateway);
+        var calls = new CallCounter();
+        using var host = await BenchHosts.ClientAsync(gateway, services: s => s.AddSingleton<IOutgoingGrainCallFilter>(calls));
         var surge = host.Services.GetRequiredService<ISurgeClient>();
         var run = Guid.NewGuid().ToString("N")[..8];
 
         // Warm both paths (JIT and its later tiers, the thread pools' sizes, shard activations) with a whole replay each.
         await ReplayAsync(surge, OrderedWorkload.Round(workload, $"{run}-warm", entity: true));
         await ReplayAsync(surge, OrderedWorkload.Round(workload, $"{run}-warm", entity: false));
+        calls.Take();
 
         var ratios = new List<double>();
         var cpuRatios = new List<double>();
@@ -59,11 +61,12 @@ internal static class OrderedBench
             foreach (var entity in round % 2 == 0 ? new[] { true, false } : [false, true])
             {
                 if (only is not null && only != (entity ? "events" : "tasks")) continue;
-                var side = await MeasureSideAsync(surge, silo, OrderedWorkload.Round(workload, $"{run}-{round}", entity), $"{mode} round {round}");
+                var side = await MeasureSideAsync(surge, silo, calls, OrderedWorkload.Round(workload, $"{run}-{round}", entity), $"{mode} round {round}");
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     bench = entity ? "ordered_entity_events" : "ordered_plain_tasks", mode, round, tasks = workload.Count,
                     per_s = side.PerS, makespan_s = side.MakespanS, cpu_us_each = side.CpuUs, ordering_violations = side.Violations,
+                    client_calls_each = side.CallsEach, client_calls = side.Calls,
                 }));
                 (entity ? events : tasks).Add(side);
             }
@@ -87,17 +90,21 @@ internal static class OrderedBench
     // A redis-server for this measurement only, as bench durable starts it (append-only file fsynced every second).
 
     // One replay: its rate, and the CPU time the silo and this client spent per task.
-    private static async Task<Side> MeasureSideAsync(ISurgeClient surge, SiloProcess silo, IReadOnlyList<WorkloadTask> tasks, string what)
+    private static async Task<Side> MeasureSideAsync(ISurgeClient surge, SiloProcess silo, CallCounter calls, IReadOnlyList<WorkloadTask> tasks, string what)
     {
+        calls.Take();
         var cpu = silo.CpuTime + Process.GetCurrentProcess().TotalProcessorTime;
         var report = await ReplayAsync(surge, tasks);
         cpu = silo.CpuTime + Process.GetCurrentProcess().TotalProcessorTime - cpu;
         if (report.Completed != report.Tasks)
             throw new InvalidOperationException($"{what}: {report.Completed} of {report.Tasks} succeeded ({report.Failed} failed, {report.Rejected} refused)");
-        return new Side(report.ThroughputPerS, report.MakespanS, Math.Round(cpu.TotalMicroseconds / tasks.Count, 1), report.OrderingViolations);
+        var made = calls.Take();
+        return new Side(report.ThroughputPerS, report.MakespanS, Math.Round(cpu.TotalMicroseconds / tasks.Count, 1), report.OrderingViolations,
+            Math.Round(made.Values.Sum() / (double)tasks.Count, 3), made);
     }
 
-    private sealed record Side(double PerS, double MakespanS, double CpuUs, int Violations);
+    // Calls: the client's grain calls by method during the replay (each retry counted), CallsEach their sum per task.
+    private sealed record Side(double PerS, double MakespanS, double CpuUs, int Violations, double CallsEach, Dictionary<string, long> Calls);
 
     private static Task<ReplayReport> ReplayAsync(ISurgeClient surge, IReadOnlyList<WorkloadTask> tasks)
         => ReplayRun.RunAsync(surge, tasks, "ordered", new ReplayOptions(), null, CancellationToken.None);
