@@ -26,31 +26,6 @@ public class BurstReserveTests
         Assert.Equal(2, reserve.Size);
     }
 
-    // The floor is the quantile's load at full use, rounded up: exactly one slot of load is one slot, a little over is two.
-    [Theory]
-    [InlineData(10, 1, 2)] // 100 arrivals a second of 10 ms: 1.00 slot
-    [InlineData(9, 2, 2)]  // 112 in each second: 1.12 slots
-    [InlineData(5, 2, 4)]  // 2.00 slots
-    [InlineData(4, 3, 5)]  // 2.50 slots
-    public void Arrived_SteadyLoad_FloorIsTheLoadAtFullUseRoundedUp(int everyMs, int floor, int size)
-    {
-        var reserve = Reserve();
-        reserve.Ran(10);
-        for (var t = 0; t < 2000; t++) reserve.Arrived(t * everyMs);
-        Assert.Equal((floor, size), (reserve.Floor, reserve.Size));
-    }
-
-    [Fact]
-    public void Arrived_ShareBoundsTheReserve_FloorNeverAboveIt()
-    {
-        var reserve = new BurstReserve(1, 7, 0.99, TicksPerSecond, slots: 8);
-        reserve.Ran(10);
-        reserve.Worked(shortTask: false, 900, 0);
-        reserve.Worked(shortTask: true, 100, 0);
-        for (var t = 0; t < 2000; t++) reserve.Arrived(t * 4); // 2.5 slots of load: a floor of 3, but the share allows 2
-        Assert.Equal((2, 1, 2), (reserve.Size, reserve.Lean, reserve.Floor));
-    }
-
     [Fact]
     public void Arrived_BurstOfLoad_ReserveGrowsAtOnce()
     {
@@ -142,7 +117,6 @@ public class BurstReserveTests
                     default: reserve.Arrived(now, random.Next(3) == 0 ? random.Next(1, 300) : null); break;
                 }
                 Assert.InRange(reserve.Lean, Math.Min(min, reserve.Cap), reserve.Size);
-                Assert.InRange(reserve.Floor, Math.Min(min, reserve.Cap), reserve.Size);
                 Assert.InRange(reserve.Size, reserve.Lean, reserve.Lean + BurstReserve.Headroom);
                 Assert.True(reserve.Size <= reserve.Cap, $"seed {seed}: size {reserve.Size} over cap {reserve.Cap}");
             }

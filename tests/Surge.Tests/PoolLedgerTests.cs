@@ -164,54 +164,21 @@ public class PoolLedgerTests
     }
 
     [Fact]
-    public void Reconsider_OldestLongWaitedHalfAMeanLongRun_ReserveLentDownToWhatItsBurstsKeepBusy()
+    public void Reconsider_OldestLongWaitedHalfAMeanLongRun_ReserveLentDownToItsMin()
     {
         var ledger = Ledger(max: 8, adaptive: true);
         var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
         RunLong(ledger, longPool, runMs: 1_000); // long tasks run a second
         RunShort(ledger, shortPool, everyMs: 5); // two slots of load
-        Assert.Equal((4, 4, 2), (shortPool.Limit, shortPool.Reserve!.Lean, shortPool.Reserve.Floor));
+        Assert.Equal((4, 4), (shortPool.Limit, shortPool.Reserve!.Lean));
         for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
         Assert.Equal(4, Started().Count); // 8 less the reserve of 4; 6 wait
         ledger.Reconsider(5_499, _decide);
         Assert.Empty(Started()); // the oldest has waited less than half a long run
         ledger.Reconsider(5_500, _decide);
-        Assert.Equal(2, Started().Count); // half a long run's wait: the reserve keeps the 2 slots its bursts keep busy
-        ledger.Reconsider(60_000, _decide);
-        Assert.Empty(Started()); // however long long work waits
-        ledger.Enqueue(Item(PoolKind.Short), 60_000, _decide);
-        ledger.Enqueue(Item(PoolKind.Short), 60_000, _decide);
-        Assert.Equal([PoolKind.Short, PoolKind.Short], Started().Select(i => i.Pool)); // which a burst of two still finds free
-    }
-
-    [Fact]
-    public void Reconsider_OldestLongWaitedHalfAMeanLongRun_BurstsOfOneSlotKeepOnlyTheMin()
-    {
-        var ledger = Ledger(max: 8, adaptive: true);
-        var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
-        RunLong(ledger, longPool, runMs: 1_000);
-        RunShort(ledger, shortPool, everyMs: 10); // one slot of load: a reserve of 2 at 0.6 utilization, a floor of 1
-        Assert.Equal((2, 1), (shortPool.Limit, shortPool.Reserve!.Floor));
-        for (var i = 0; i < 8; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
-        Assert.Equal(6, Started().Count);
-        ledger.Reconsider(5_499, _decide);
-        Assert.Empty(Started());
-        ledger.Reconsider(5_500, _decide);
-        Assert.Single(Started()); // down to the Min, as the bursts need no more
-    }
-
-    [Fact]
-    public void Enqueue_DeepLongBacklogWhileTheShareIsSmallButBurstsNeedTwoSlots_BothKeptFromLongWork()
-    {
-        var ledger = Ledger(max: 8, adaptive: true);
-        var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
-        RunLong(ledger, longPool, runMs: 60_000); // long work did a minute of the recent work
-        RunShort(ledger, shortPool, everyMs: 5); // two slots of load in bursts, 4 s of work: half a slot's share
-        Assert.Equal((2, 1, 2), (shortPool.Limit, shortPool.Reserve!.Lean, shortPool.Reserve.Floor));
-        for (var i = 0; i < 30; i++) ledger.Enqueue(Item(PoolKind.Long), 5_000, _decide);
-        Assert.Equal(6, Started().Count); // deeper than long's slots, but the headroom is what the bursts keep busy
-        ledger.Reconsider(5_000 + 30_000, _decide);
-        Assert.Empty(Started()); // and still after half a long run's wait
+        Assert.Equal(3, Started().Count); // half a long run's wait: the reserve keeps only its Min of 1
+        ledger.Enqueue(Item(PoolKind.Short), 5_500, _decide);
+        Assert.Equal(PoolKind.Short, Assert.Single(Started()).Pool); // which a short task still finds free
     }
 
     [Fact]
@@ -553,17 +520,16 @@ public class PoolLedgerTests
 
                 // Long work takes a reserve the silo sizes only by its rules (checked after the step, on the last long
                 // start, which went furthest): the headroom while more wait than long's slots beside the reserve (that
-                // start left at least so many), all but what its bursts keep busy (its floor) once that task had waited half
-                // a mean long run; a hand-set reserve never.
+                // start left at least so many), all but the Min once that task had waited half a mean long run; a hand-set
+                // reserve never.
                 var (shorts, longs) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
                 if (lastLong is not null && longs.Running > longs.Min)
                 {
                     // The reserve lends by the wait of the oldest queued long task, which a task that starts first passes.
                     var oldest = longStarts.Concat(longs.Queue).Min(i => i.EnqueuedAt);
                     var waitedARun = shorts.Reserve is not null && longs.MeanRunMs > 0 && step - oldest >= PoolSlots.LendAfterRuns * longs.MeanRunMs;
-                    var floor = Math.Min(shorts.Limit, shorts.Reserve?.Floor ?? shorts.Limit);
-                    var lean = Math.Max(floor, Math.Min(shorts.Limit, shorts.Reserve?.Lean ?? shorts.Limit));
-                    var kept = waitedARun ? floor : lean;
+                    var lean = Math.Min(shorts.Limit, shorts.Reserve?.Lean ?? shorts.Limit);
+                    var kept = waitedARun ? Math.Min(shorts.Limit, shorts.Min) : lean;
                     Assert.True(longs.Running + Math.Max(kept, shorts.Running) <= max, $"seed {seed} step {step}: long {longs.Running} took the reserve's {kept} kept slots");
                     Assert.True(longs.Running + Math.Max(shorts.Limit, shorts.Running) <= max || longs.Queue.Count >= max - shorts.Limit || waitedARun,
                         $"seed {seed} step {step}: long {longs.Running} took the headroom with {longs.Queue.Count} waiting");

@@ -7,8 +7,7 @@ namespace Surge.Pools;
 /// a reserved slot free or one about to be, and never more than the short pool's share of the silo's recent work
 /// (rounded up) and one slot of <see cref="Headroom"/>: the share is a mean, and bursts go above their mean. Fewer
 /// reserved slots make bursts wait behind long work; more take slots from long work for nothing. Long work with a deep
-/// backlog may have the headroom slot (<see cref="Lean"/> is the reserve without it), and a long wait all but the
-/// slots the bursts keep busy (<see cref="Floor"/>; see <see cref="PoolSlots"/>).
+/// backlog may have the headroom slot (<see cref="Lean"/> is the reserve without it; see <see cref="PoolSlots"/>).
 /// Pure: time is passed in as <see cref="TimeProvider.GetTimestamp"/> ticks.
 /// </summary>
 /// <remarks>
@@ -56,7 +55,7 @@ internal sealed class BurstReserve
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
         (_min, _max, _cap, _quantile, _ticksPerMs, _slots) = (min, max, max, quantile, ticksPerSecond / 1000.0, slots);
-        Size = Lean = Floor = min;
+        Size = Lean = min;
     }
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> ticks in a millisecond.</summary>
@@ -68,14 +67,6 @@ internal sealed class BurstReserve
     /// <summary>The reserve without its <see cref="Headroom"/>: what it keeps from long work whose backlog outlasts a long run.</summary>
     public int Lean { get; private set; }
 
-    /// <summary>
-    /// The slots the short pool's bursts keep busy: the same quantile of burst load, at full use rather than at
-    /// <see cref="TargetUtilization"/>, rounded up, and no more than <see cref="Size"/>. What the reserve keeps even from
-    /// a long backlog that has waited (<see cref="PoolSlots.KeptFrom"/>): below it a burst's tasks queue behind each other
-    /// while long work holds the other slots for seconds.
-    /// </summary>
-    public int Floor { get; private set; }
-
     /// <summary>The most the reserve may grow to, set by hand within min and max (an operator's limit); max until then.</summary>
     public int Cap
     {
@@ -85,7 +76,6 @@ internal sealed class BurstReserve
             _cap = Math.Clamp(value, _min, _max);
             Size = Math.Min(Size, _cap);
             Lean = Math.Min(Lean, _cap);
-            Floor = Math.Min(Floor, _cap);
         }
     }
 
@@ -102,12 +92,10 @@ internal sealed class BurstReserve
         _loads[_next] = load;
         _histogram[load]++;
         _next = (_next + 1) % Window;
-        var quantile = Quantile();
-        var burst = (int)Math.Ceiling(quantile / 100.0 / TargetUtilization - 1e-9);
+        var burst = (int)Math.Ceiling(Quantile() / 100.0 / TargetUtilization - 1e-9);
         var share = ShareOfSlots();
         Size = Math.Clamp(Math.Min(burst, share == int.MaxValue ? share : share + Headroom), _min, _cap);
         Lean = Math.Clamp(Math.Min(burst, share), _min, _cap);
-        Floor = Math.Clamp((int)Math.Ceiling(quantile / 100.0 - 1e-9), _min, Size);
     }
 
     /// <summary>A short task ran this long.</summary>

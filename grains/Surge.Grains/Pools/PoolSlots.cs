@@ -134,18 +134,16 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
     /// work's own slots. Its <see cref="BurstReserve.Headroom"/> once more long tasks wait than long work has slots beside
     /// the reserve: such a backlog outlasts one long run (each slot has more than one task to run), so the headroom,
     /// idle, would cost long work for the whole backlog, while lent it costs short bursts one slot for one run. All but
-    /// the slots its bursts keep busy (<see cref="BurstReserve.Floor"/>) once the oldest waiting long task has waited
-    /// <see cref="LendAfterRuns"/> of a mean long run: long work is then paying for the reserve with its own latency,
-    /// which a short task that finds the reserve busy pays in milliseconds (short tasks give slots back that fast; they
-    /// may also take any idle slot), and short tasks routed long by a cautious guess wait in that queue too. Not down to
-    /// the pool's Min: lent, a slot is gone for a long run, and a burst that needs two slots then queues on one (the
-    /// floor is the quantile's load at full use, not at <see cref="BurstReserve.TargetUtilization"/>). A drained backlog
-    /// gives the reserve back as its runs end. A hand-set reserve (no <see cref="Reserve"/>) is kept whole.
+    /// the pool's Min once the oldest waiting long task has waited <see cref="LendAfterRuns"/> of a mean long run: long
+    /// work is then paying for the reserve with its own latency, which a short task that finds the reserve busy pays in
+    /// milliseconds (short tasks give slots back that fast; they may also take any idle slot), and short tasks routed
+    /// long by a cautious guess wait in that queue too. A drained backlog gives the reserve back as its runs end. A
+    /// hand-set reserve (no <see cref="Reserve"/>) is kept whole.
     /// </summary>
     public int KeptFrom(PoolSlots waiting, int total, long now)
     {
         if (Reserve is not { } reserve || !waiting.Queue.TryPeek(out var oldest)) return Limit;
-        if (waiting.MeanRunMs > 0 && (now - oldest.EnqueuedAt) / reserve.TicksPerMs >= LendAfterRuns * waiting.MeanRunMs) return Math.Min(Limit, reserve.Floor);
-        return waiting.Queue.Count > total - Limit ? Math.Min(Limit, Math.Max(reserve.Lean, reserve.Floor)) : Limit;
+        if (waiting.MeanRunMs > 0 && (now - oldest.EnqueuedAt) / reserve.TicksPerMs >= LendAfterRuns * waiting.MeanRunMs) return Math.Min(Limit, Min);
+        return waiting.Queue.Count > total - Limit ? Math.Min(Limit, reserve.Lean) : Limit;
     }
 }
