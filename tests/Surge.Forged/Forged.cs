@@ -119,3 +119,13 @@ namespace Surge.Autoscale
         Task ReportAsync(SiloSignal signal);
     }
 }
+
+namespace Surge.Security
+{
+    [GenerateSerializer] public sealed record SessionIdentity;
+
+    public interface IClientSessionGrain : IGrainWithStringKey
+    {
+        Task SetAsync(SessionIdentity identity);
+    }
+}

@@ -12,6 +12,7 @@ using Surge.Policies;
 using Surge.Pools;
 using Surge.Prediction;
 using Surge.Routing;
+using Surge.Security;
 using Surge.Tasks;
 
 // Surge.Grains.dll GATEWAY_PORT TASK_ID: calls one method of each internal interface as a client, the task's shard for
@@ -44,6 +45,8 @@ var answered = new (string Call, Func<Task> Make)[]
     ("IScheduledWaveStart.StartScheduledAsync", () => grains.GetGrain<IScheduledWaveStart>("schedule.forged.x").StartScheduledAsync(null!)),
     ("IScheduleIndexGrain.AddAsync", () => grains.GetGrain<IScheduleIndexGrain>(0).AddAsync("forged")),
     ("IWaveIndexGrain.AddAsync", () => grains.GetGrain<IWaveIndexGrain>(0).AddAsync("forged")),
+    // Would plant a session under any client id it names.
+    ("IClientSessionGrain.SetAsync", () => grains.GetGrain<IClientSessionGrain>("sys.client/forged").SetAsync(null!)),
 };
 var failures = 0;
 foreach (var (call, make) in answered)
