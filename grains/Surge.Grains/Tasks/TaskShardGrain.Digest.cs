@@ -11,6 +11,10 @@ internal sealed partial class TaskShardGrain
     // at every record, which it keeps for a day (Surge:Tasks:Retention) after they are final.
     private readonly HashSet<string> _open = new(StringComparer.Ordinal);
 
+    // Final records by when they finished, oldest first: the retention sweep takes the expired from the front rather
+    // than looking at every record each sweep.
+    private readonly SortedSet<(DateTimeOffset FinishedAt, string Id)> _finished = new(ByFinish.Instance);
+
     private ShardDigest Digest => _digest ??= new ShardDigest(_shard);
 
     /// <summary>Stores <paramref name="record"/> in memory; <paramref name="publish"/>: false while loading, published once after.</summary>
@@ -20,6 +24,8 @@ internal sealed partial class TaskShardGrain
         _records[record.Id] = record;
         if (TaskLifecycle.MayStillRun(record)) _open.Add(record.Id);
         else _open.Remove(record.Id);
+        if (FinishedKey(before) is { } was) _finished.Remove(was);
+        if (FinishedKey(record) is { } now) _finished.Add(now);
         _index.Track(before, record);
         if (Digest.Track(before, record) && publish) PublishDigest();
     }
@@ -31,8 +37,20 @@ internal sealed partial class TaskShardGrain
         _unsure.Remove(taskId);
         if (!_records.Remove(taskId, out var before)) return false;
         _open.Remove(taskId);
+        if (FinishedKey(before) is { } was) _finished.Remove(was);
         _index.Track(before, null);
         return Digest.Track(before, null);
+    }
+
+    private static (DateTimeOffset, string)? FinishedKey(TaskRecord? record)
+        => record is { FinishedAt: { } at } && record.State.IsFinal() ? (at, record.Id) : null;
+
+    private sealed class ByFinish : IComparer<(DateTimeOffset FinishedAt, string Id)>
+    {
+        public static readonly ByFinish Instance = new();
+
+        public int Compare((DateTimeOffset FinishedAt, string Id) x, (DateTimeOffset FinishedAt, string Id) y)
+            => x.FinishedAt != y.FinishedAt ? x.FinishedAt.CompareTo(y.FinishedAt) : string.CompareOrdinal(x.Id, y.Id);
     }
 
     // Once: from then on the silo reads the digest as it stands (it is summarized when read, not at every change).

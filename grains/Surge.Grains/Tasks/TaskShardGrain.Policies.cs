@@ -86,7 +86,7 @@ internal sealed partial class TaskShardGrain
     {
         var cutoff = time.GetUtcNow() - options.Value.Retention;
         bool Expired(TaskRecord r) => r.State.IsFinal() && r.FinishedAt < cutoff;
-        var expired = _records.Values.Where(Expired).Select(r => r.Id).ToList();
+        var expired = _finished.TakeWhile(f => f.FinishedAt < cutoff).Select(f => f.Id).ToList();
         if (expired.Count == 0) return;
         try
         {
