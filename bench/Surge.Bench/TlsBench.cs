@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Surge.Client;
 using Surge.Testing;
@@ -12,9 +11,8 @@ namespace Surge.Bench;
 /// What mutual TLS costs: the no-op task throughput of <see cref="ThroughputBench"/> (grain path, one round trip per
 /// task) and raw grain calls, against a silo process with <c>Surge:Tls</c> and one without, in the same run. The TLS
 /// client is known by its certificate (security on: it opens a session with its proof, and each call passes the role
-/// check). Rounds
-/// alternate the two so the machine's noise falls on each alike; medians are reported. Certificates are made for the
-/// run in a temporary directory and deleted after.
+/// check). Rounds alternate the two so the machine's noise falls on each alike; medians are reported. Certificates are
+/// made for the run in a temporary directory and deleted after.
 /// </summary>
 internal static class TlsBench
 {
