@@ -15,16 +15,16 @@ namespace Surge.Security;
 /// </remarks>
 internal sealed class ClientSessions(ClientIdentities identities, Func<GrainId, Task<SessionIdentity?>> read, TimeProvider time)
 {
-    public ClientSessions(ClientIdentities identities, IGrainFactory grains, TimeProvider time)
-        : this(identities, client => grains.GetGrain<IClientSessionGrain>(client.ToString()).GetAsync(), time)
-    {
-    }
-
     internal static readonly TimeSpan Unknown = TimeSpan.FromSeconds(5);
     private const int MaxRemembered = 10_000;
 
     private readonly ConcurrentDictionary<GrainId, (Caller Caller, DateTimeOffset Until)> _known = new();
     private readonly ConcurrentDictionary<GrainId, Task<Caller>> _reading = new();
+
+    public ClientSessions(ClientIdentities identities, IGrainFactory grains, TimeProvider time)
+        : this(identities, client => grains.GetGrain<IClientSessionGrain>(client.ToString()).GetAsync(), time)
+    {
+    }
 
     /// <summary>The caller of a call from <paramref name="client"/>; at once when known here.</summary>
     public ValueTask<Caller> CallerAsync(GrainId client)
