@@ -24,32 +24,38 @@ internal static class OrderedBench
         var modes = BenchCli.Option(args, "modes", "embedded,redis").Split(',', StringSplitOptions.RemoveEmptyEntries);
         // One side alone (events or tasks), to profile it: no ratio then.
         var only = BenchCli.Option(args, "only", "") is { Length: > 0 } side ? side : null;
+        // Counting the client's calls takes an outgoing filter, which puts every call on Orleans' slower path: off
+        // unless asked for, so the ratio is measured as users' clients run.
+        var countCalls = BenchCli.Flag(args, "count-calls");
         var workload = OrderedWorkload.Create(entities, events, seed);
 
         var summaries = new List<object>();
         foreach (var mode in modes)
         {
-            if (mode == "embedded") summaries.Add(await MeasureAsync(mode, [], workload, rounds, only));
-            else if (mode == "redis") summaries.Add(await BenchRedis.WithAsync(settings => MeasureAsync(mode, settings, workload, rounds, only)));
+            if (mode == "embedded") summaries.Add(await MeasureAsync(mode, [], workload, rounds, only, countCalls));
+            else if (mode == "redis") summaries.Add(await BenchRedis.WithAsync(settings => MeasureAsync(mode, settings, workload, rounds, only, countCalls)));
             else throw new ArgumentException($"--modes: '{mode}' is neither embedded nor redis");
         }
         Console.WriteLine(JsonSerializer.Serialize(new { summary = "ordered", modes = summaries, goal = "events_per_task >= 0.6 and ordering_violations == 0" }));
     }
 
-    private static async Task<object> MeasureAsync(string mode, string[] settings, IReadOnlyList<WorkloadTask> workload, int rounds, string? only)
+    private static async Task<object> MeasureAsync(string mode, string[] settings, IReadOnlyList<WorkloadTask> workload, int rounds, string? only, bool countCalls)
     {
         var gateway = SiloProcess.FreePort();
         using var silo = SiloProcess.Start(gateway, settings);
         await silo.WaitForGatewayAsync(gateway);
-        var calls = new CallCounter();
-        using var host = await BenchHosts.ClientAsync(gateway, services: s => s.AddSingleton<IOutgoingGrainCallFilter>(calls));
+        var calls = countCalls ? new CallCounter() : null;
+        using var host = await BenchHosts.ClientAsync(gateway, services: s =>
+        {
+            if (calls is not null) s.AddSingleton<IOutgoingGrainCallFilter>(calls);
+        });
         var surge = host.Services.GetRequiredService<ISurgeClient>();
         var run = Guid.NewGuid().ToString("N")[..8];
 
         // Warm both paths (JIT and its later tiers, the thread pools' sizes, shard activations) with a whole replay each.
         await ReplayAsync(surge, OrderedWorkload.Round(workload, $"{run}-warm", entity: true));
         await ReplayAsync(surge, OrderedWorkload.Round(workload, $"{run}-warm", entity: false));
-        calls.Take();
+        calls?.Take();
 
         var ratios = new List<double>();
         var cpuRatios = new List<double>();
@@ -90,21 +96,22 @@ internal static class OrderedBench
     // A redis-server for this measurement only, as bench durable starts it (append-only file fsynced every second).
 
     // One replay: its rate, and the CPU time the silo and this client spent per task.
-    private static async Task<Side> MeasureSideAsync(ISurgeClient surge, SiloProcess silo, CallCounter calls, IReadOnlyList<WorkloadTask> tasks, string what)
+    private static async Task<Side> MeasureSideAsync(ISurgeClient surge, SiloProcess silo, CallCounter? calls, IReadOnlyList<WorkloadTask> tasks, string what)
     {
-        calls.Take();
+        calls?.Take();
         var cpu = silo.CpuTime + Process.GetCurrentProcess().TotalProcessorTime;
         var report = await ReplayAsync(surge, tasks);
         cpu = silo.CpuTime + Process.GetCurrentProcess().TotalProcessorTime - cpu;
         if (report.Completed != report.Tasks)
             throw new InvalidOperationException($"{what}: {report.Completed} of {report.Tasks} succeeded ({report.Failed} failed, {report.Rejected} refused)");
-        var made = calls.Take();
+        var made = calls?.Take();
         return new Side(report.ThroughputPerS, report.MakespanS, Math.Round(cpu.TotalMicroseconds / tasks.Count, 1), report.OrderingViolations,
-            Math.Round(made.Values.Sum() / (double)tasks.Count, 3), made);
+            made is null ? null : Math.Round(made.Values.Sum() / (double)tasks.Count, 3), made);
     }
 
-    // Calls: the client's grain calls by method during the replay (each retry counted), CallsEach their sum per task.
-    private sealed record Side(double PerS, double MakespanS, double CpuUs, int Violations, double CallsEach, Dictionary<string, long> Calls);
+    // Calls (with --count-calls, else null): the client's grain calls by method during the replay (each retry counted),
+    // CallsEach their sum per task.
+    private sealed record Side(double PerS, double MakespanS, double CpuUs, int Violations, double? CallsEach, Dictionary<string, long>? Calls);
 
     private static Task<ReplayReport> ReplayAsync(ISurgeClient surge, IReadOnlyList<WorkloadTask> tasks)
         => ReplayRun.RunAsync(surge, tasks, "ordered", new ReplayOptions(), null, CancellationToken.None);
