@@ -68,6 +68,10 @@ internal sealed class TaskIndex
     public int Count(TaskList list, string? type = null)
         => (type is null ? _all.GetValueOrDefault(list) : _byType.GetValueOrDefault((list, type)))?.Count ?? 0;
 
+    /// <summary>Every task <paramref name="list"/> holds, in the list's order: what an operator's purge of the whole list takes.</summary>
+    public List<string> Ids(TaskList list)
+        => _all.TryGetValue(list, out var set) ? [.. set.Select(e => e.Record!.Id)] : [];
+
     /// <summary>The tasks of <paramref name="entity"/> this shard has a record of, in no particular order.</summary>
     public IReadOnlyCollection<TaskRecord> OfEntity(string entity)
         => _byEntity.TryGetValue(entity, out var tasks) ? tasks.Values : [];

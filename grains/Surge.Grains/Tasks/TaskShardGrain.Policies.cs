@@ -78,10 +78,10 @@ internal sealed partial class TaskShardGrain
 
     public async Task<int> PurgeDeadLettersAsync(string? taskId)
     {
-        // One dead letter is looked up by its id; all of them need a look at every record, which only an operator asks for.
+        // One dead letter is looked up by its id; all of them are the dead-letter list's, not a look at every record.
         var ids = taskId is not null
             ? _records.TryGetValue(taskId, out var one) && one.DeadLettered ? [taskId] : []
-            : _records.Values.Where(r => r.DeadLettered).Select(r => r.Id).ToList();
+            : _index.Ids(TaskList.DeadLetters);
         return ids.Count == 0 ? 0 : await RemoveAsync(ids, r => r.DeadLettered, "dead letter(s)");
     }
 

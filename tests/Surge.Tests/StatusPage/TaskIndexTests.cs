@@ -43,6 +43,7 @@ public class TaskIndexTests
             if (step % 20 != 0) continue;
             foreach (var list in Enum.GetValues<TaskList>())
             {
+                Assert.Equal(TaskIndex.Scan(records.Values, new TaskListQuery(list, null, null, 1_000)).Select(r => r.Id), index.Ids(list));
                 foreach (var type in new string?[] { null, "a", "b", "z" })
                 {
                     Assert.Equal(TaskIndex.Scan(records.Values, new TaskListQuery(list, type, null, 1_000)).Count, index.Count(list, type));
