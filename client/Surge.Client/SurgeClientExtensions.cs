@@ -65,8 +65,14 @@ public static class SurgeClientExtensions
         builder.Services.AddSingleton(sp => new ClientCredentials(options.ApiKey, certificates,
             sp.GetRequiredService<IOptions<ClusterOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         // The cluster client owns this participant (its constructor asks for them): it is asked for at the first opening.
-        builder.Services.AddSingleton(sp => new ClientSession(sp.GetRequiredService<ClientCredentials>(), () => sp.GetRequiredService<IClusterClient>().GetGrain<ISurgeSessionGrain>(0),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ClientSession>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            var calls = new Lazy<ClusterCalls>(() => new ClusterCalls(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<IOptions<SurgeClientOptions>>(), time));
+            return new ClientSession(sp.GetRequiredService<ClientCredentials>(),
+                (proof, cancel) => calls.Value.CallAsync(static (c, p) => c.GetGrain<ISurgeSessionGrain>(0).OpenAsync(p), proof, cancel),
+                time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ClientSession>>());
+        });
         builder.Services.AddSingleton<ILifecycleParticipant<IClusterClientLifecycle>>(sp => sp.GetRequiredService<ClientSession>());
     }
 

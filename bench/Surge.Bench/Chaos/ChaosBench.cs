@@ -16,12 +16,16 @@ namespace Surge.Bench.Chaos;
 internal static class ChaosBench
 {
     private const int Silos = 3;
+    private const string ApiKey = "chaos-key-0123456789abcdef"; // --secure: the one client's key, with the Admin role
     private static readonly TimeSpan Resubmitting = TimeSpan.FromSeconds(30), Quiet = TimeSpan.FromSeconds(60);
 
     public static async Task<int> RunAsync(string[] args)
     {
         var minutes = double.Parse(BenchCli.Option(args, "minutes", "10"), CultureInfo.InvariantCulture);
         var seed = int.Parse(BenchCli.Option(args, "seed", "1"), CultureInfo.InvariantCulture);
+        // Security on, as the chart deploys it: every call needs a role, known from a session each silo reads from Redis
+        // (through the cut link) when it first meets the client, also right after its restart.
+        var secure = BenchCli.Flag(args, "secure");
         var duration = TimeSpan.FromMinutes(minutes);
         var schedule = FaultSchedule.Create(duration, seed, Silos);
         var workload = ChaosWorkload.Create(duration);
@@ -29,9 +33,11 @@ internal static class ChaosBench
         var clock = Stopwatch.StartNew();
 
         Dictionary<string, object?> summary;
-        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, ["--Surge:Workers:MaxConcurrency=8", "--Surge:Drain:Timeout=00:00:15"]))
+        string[] siloSettings = ["--Surge:Workers:MaxConcurrency=8", "--Surge:Drain:Timeout=00:00:15",
+            .. secure ? [$"--Surge:Security:Clients:0:ApiKey={ApiKey}", "--Surge:Security:Clients:0:Name=chaos", "--Surge:Security:Clients:0:Role=Admin"] : Array.Empty<string>()];
+        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, siloSettings))
         {
-            using var host = await cluster.ClientAsync();
+            using var host = await cluster.ClientAsync(secure ? [$"--Surge:Client:ApiKey={ApiKey}"] : []);
             var surge = host.Services.GetRequiredService<ISurgeClient>();
             await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":0}"""), TimeSpan.FromSeconds(30)); // connected
             var startup = clock.Elapsed;
@@ -48,7 +54,7 @@ internal static class ChaosBench
             var atEnd = await StatusesAsync(surge, submissions);
             var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
 
-            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed };
+            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure };
             foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;
             summary["faults"] = journal.Counts;
             summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();

@@ -51,9 +51,9 @@ internal sealed class ChaosCluster : IAsyncDisposable
     }
 
     /// <summary>A Surge client that finds the gateways through Redis, directly (not through the link).</summary>
-    public async Task<IHost> ClientAsync()
+    public async Task<IHost> ClientAsync(string[] settings)
     {
-        var builder = Host.CreateApplicationBuilder([$"--Surge:Redis:ConnectionString=127.0.0.1:{_redisPort}"]);
+        var builder = Host.CreateApplicationBuilder([$"--Surge:Redis:ConnectionString=127.0.0.1:{_redisPort}", .. settings]);
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter(null, LogLevel.Error);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

@@ -10,9 +10,11 @@ namespace Surge.Client.Security;
 /// <remarks>
 /// A session outlives a renewal that failed by several minutes (it lasts the proof's 10), so a renewal that fails is
 /// logged and tried again at the next one; a first opening that fails fails the client's start, since every call that
-/// needs a role would be refused.
+/// needs a role would be refused. Both go through <paramref name="open"/>, which rides out a failover and retries a
+/// store that refused, as every call of the client does.
 /// </remarks>
-internal sealed partial class ClientSession(ClientCredentials credentials, Func<ISurgeSessionGrain> sessions, TimeProvider time, ILogger<ClientSession> logger)
+internal sealed partial class ClientSession(ClientCredentials credentials, Func<SessionCredentials, CancellationToken, Task<SurgeSession>> open,
+    TimeProvider time, ILogger<ClientSession> logger)
     : ILifecycleParticipant<IClusterClientLifecycle>, IDisposable
 {
     internal static readonly TimeSpan RenewEvery = TimeSpan.FromMinutes(1);
@@ -23,11 +25,11 @@ internal sealed partial class ClientSession(ClientCredentials credentials, Func<
         => lifecycle.Subscribe(nameof(ClientSession), ServiceLifecycleStage.Active, OpenAsync, _ => { Dispose(); return Task.CompletedTask; });
 
     /// <summary>Opens the session, or renews it: who the silos take this client for.</summary>
-    public Task<SurgeSession> RenewAsync() => sessions().OpenAsync(credentials.Current());
+    public Task<SurgeSession> RenewAsync(CancellationToken cancellationToken = default) => open(credentials.Current(), cancellationToken);
 
     internal async Task OpenAsync(CancellationToken cancellationToken)
     {
-        var session = await RenewAsync().WaitAsync(cancellationToken);
+        var session = await RenewAsync(cancellationToken).WaitAsync(cancellationToken);
         if (session.Role is null) LogNoRole(logger, session.Reason);
         else LogOpened(logger, session.Name ?? "(unnamed)", session.Role.Value);
         _timer = time.CreateTimer(_ => _ = RenewQuietlyAsync(), null, RenewEvery, RenewEvery);

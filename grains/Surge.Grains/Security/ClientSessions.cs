@@ -63,5 +63,20 @@ internal sealed class ClientSessions(ClientIdentities identities, Func<GrainId, 
         }
     }
 
-    private async Task<Caller> ReadAsync(GrainId client) => Remember(client, await read(client));
+    // A session that cannot be read now (Redis away while this silo meets the client for the first time) is not "no
+    // session": nothing is remembered, and the caller hears a refusal it retries, as when a task's record cannot be stored.
+    private async Task<Caller> ReadAsync(GrainId client)
+    {
+        SessionIdentity? identity;
+        try
+        {
+            identity = await read(client);
+        }
+        catch (Exception e) when (!Failovers.Is(e))
+        {
+            throw new SurgeStoreUnavailableException(
+                $"the session of client '{client}' could not be read ({e.GetBaseException().Message}); nothing was done, retry");
+        }
+        return Remember(client, identity);
+    }
 }

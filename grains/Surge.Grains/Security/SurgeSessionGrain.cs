@@ -16,7 +16,14 @@ internal sealed class SurgeSessionGrain(ClientIdentities identities, ClientSessi
         var (caller, identity) = identities.Verify(credentials, time.GetUtcNow());
         if (identity is not null)
         {
-            await GrainFactory.GetGrain<IClientSessionGrain>(client.ToString()).SetAsync(identity);
+            try
+            {
+                await GrainFactory.GetGrain<IClientSessionGrain>(client.ToString()).SetAsync(identity);
+            }
+            catch (Exception e) when (!Failovers.Is(e))
+            {
+                throw new SurgeStoreUnavailableException($"the session could not be stored ({e.GetBaseException().Message}); nothing was opened, retry");
+            }
             sessions.Remember(client, identity);
         }
         return new SurgeSession(caller.Name, caller.Role, caller.Reason, identity?.ExpiresAt);

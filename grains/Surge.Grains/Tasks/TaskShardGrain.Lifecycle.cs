@@ -164,7 +164,7 @@ internal sealed partial class TaskShardGrain
             var entity = GrainFactory.Entity(spec.Entity!);
             admission = readmit ? await entity.ReadmitAsync(EntityEvent.Of(spec)) : await entity.AdmitAsync(EntityEvent.Of(spec));
         }
-        catch (Exception e) when (e is not SurgeValidationException && !IsFailover(e))
+        catch (Exception e) when (e is not SurgeValidationException && !Failovers.Is(e)) // a failover is passed on: the client rides it out
         {
             throw new SurgeStoreUnavailableException(
                 $"entity '{spec.Entity}' could not take task '{spec.Id}' ({e.GetBaseException().Message}); nothing was accepted, retry");
@@ -177,12 +177,6 @@ internal sealed partial class TaskShardGrain
         }
         return admission;
     }
-
-    // The entity's shard is on a silo that died, or the call to it was given up: it serves again on a survivor once
-    // membership says so, as this shard would. Passed on as it is, so the client rides it out as a failover (it gives
-    // up on a store refusal after a few tries).
-    private static bool IsFailover(Exception e) => e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-        or Orleans.Runtime.Messaging.ConnectionFailedException or OperationCanceledException;
 
     private async Task WithdrawQuietlyAsync(TaskSpec spec)
     {

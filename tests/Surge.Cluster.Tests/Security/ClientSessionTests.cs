@@ -19,7 +19,7 @@ public sealed class ClientSessionTests : IDisposable
     {
         var files = new CertificateFiles(new SurgeTlsOptions { Directory = _certificates.Client("CN=alice") }, SurgeTlsOptions.ClientSection, _time);
         var credentials = new ClientCredentials(null, files, Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = "surge" }), _time);
-        return new ClientSession(credentials, () => _grain, _time, NullLogger<ClientSession>.Instance);
+        return new ClientSession(credentials, (proof, _) => _grain.OpenAsync(proof), _time, NullLogger<ClientSession>.Instance);
     }
 
     [Fact]

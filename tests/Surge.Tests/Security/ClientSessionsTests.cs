@@ -16,6 +16,7 @@ public sealed class ClientSessionsTests
     private readonly Dictionary<GrainId, SessionIdentity?> _stored = [];
     private int _reads;
     private TaskCompletionSource? _readGate;
+    private Exception? _readFault;
 
     private static readonly GrainId Alice = GrainId.Create("sys.client", "alice-0001");
 
@@ -27,6 +28,7 @@ public sealed class ClientSessionsTests
     {
         Interlocked.Increment(ref _reads);
         if (_readGate is { } gate) await gate.Task;
+        if (_readFault is { } fault) throw fault;
         return _stored.GetValueOrDefault(client);
     }, _time);
 
@@ -54,6 +56,30 @@ public sealed class ClientSessionsTests
         _readGate.SetResult();
         Assert.All(await Task.WhenAll(callers), c => Assert.Equal(SurgeRole.Operate, c.Role));
         Assert.Equal(1, _reads);
+    }
+
+    [Fact]
+    public async Task CallerAsync_SessionUnreadable_RefusesAsStoreUnavailable_RemembersNothing_ReadsAgainAtTheNextCall()
+    {
+        var identities = Identities();
+        _stored[Alice] = Opened(identities);
+        var sessions = Sessions(identities);
+        _readFault = new InvalidOperationException("redis: connection refused");
+        var refused = await Assert.ThrowsAsync<SurgeStoreUnavailableException>(() => sessions.CallerAsync(Alice).AsTask());
+        Assert.Contains("connection refused", refused.Message);
+        Assert.Contains("retry", refused.Message);
+
+        _readFault = null; // Redis is back: the next call reads again, with no 5 s wait as for a client with no session
+        Assert.Equal(SurgeRole.Operate, (await sessions.CallerAsync(Alice)).Role);
+        Assert.Equal(2, _reads);
+    }
+
+    [Fact]
+    public async Task CallerAsync_SessionGrainsSiloDied_PassesTheFailoverOnAsItIs()
+    {
+        var sessions = Sessions();
+        _readFault = new SiloUnavailableException("the silo of the session grain died");
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => sessions.CallerAsync(Alice).AsTask()); // the client rides it out
     }
 
     [Fact]
