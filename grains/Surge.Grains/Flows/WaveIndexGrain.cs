@@ -14,9 +14,11 @@ internal sealed class WaveIndexGrain([PersistentState("waves", SurgeStorage.Name
     public async Task AddAsync(string wave)
     {
         if (index.State.Waves.Contains(wave)) return;
-        index.State.Waves.Add(wave);
-        if (index.State.Waves.Count > Kept) index.State.Waves.RemoveRange(0, index.State.Waves.Count - Kept);
-        await index.WriteStateAsync();
+        var previous = index.State.Waves;
+        // A new list, so a write the store refused leaves the stored one in memory, and a retry writes again.
+        List<string> next = [.. previous.Skip(Math.Max(0, previous.Count + 1 - Kept)), wave];
+        index.State.Waves = next;
+        await index.WriteOrUndoAsync(() => index.State.Waves = previous, $"wave '{wave}' in the list");
     }
 
     public Task<string[]> RecentAsync(int max)

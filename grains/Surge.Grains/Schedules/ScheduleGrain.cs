@@ -55,26 +55,37 @@ internal sealed partial class ScheduleGrain(
         if (!Same(state.State.Spec, spec))
         {
             // A new or changed schedule starts from now: it does not make up for instants before it existed.
+            var previous = state.State;
             state.State = new ScheduleState { Spec = spec, LastFired = time.GetUtcNow() };
-            await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
-            await GrainFactory.GetGrain<IScheduleIndexGrain>(0).AddAsync(spec.Name);
+            await state.WriteOrUndoAsync(() => state.State = previous, $"schedule '{spec.Name}'");
             LogScheduled(spec.Name, spec.Cron, spec.Type);
         }
+        // Also when the same schedule is set again: a first try whose state was stored but whose reminder or index entry
+        // was not is completed by the caller's retry (both steps are idempotent).
+        await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
+        await GrainFactory.GetGrain<IScheduleIndexGrain>(0).AddAsync(spec.Name);
         Arm();
         return Status();
     }
 
+    // Its stored state goes first: until it is gone, the schedule stays whole (timer, reminder, index), and a removal the
+    // store refused changes nothing. A reminder left behind by a later step that failed finds no schedule and goes.
     public async Task<bool> RemoveAsync()
     {
         if (state.State.Spec is null) return false;
-        _timer?.Dispose();
-        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
-        await state.ClearStateAsync();
+        await state.ClearOrThrowAsync($"the removal of schedule '{this.GetPrimaryKeyString()}'");
         state.State = new ScheduleState();
+        _timer?.Dispose();
+        _timer = null;
+        await UnregisterReminderAsync();
         await GrainFactory.GetGrain<IScheduleIndexGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
         DeactivateOnIdle();
         return true;
+    }
+
+    private async Task UnregisterReminderAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
     public Task<ScheduleStatus?> GetAsync() => Task.FromResult(state.State.Spec is null ? null : Status());
@@ -104,16 +115,19 @@ internal sealed partial class ScheduleGrain(
         if (state.State.Spec is null) return null;
         if (state.State.Paused != paused)
         {
-            state.State.LastFired = paused ? state.State.LastFired : ScheduleRules.Resume(state.State.LastFired, state.State.Paused, time.GetUtcNow());
+            var (lastFired, wasPaused) = (state.State.LastFired, state.State.Paused);
+            state.State.LastFired = paused ? lastFired : ScheduleRules.Resume(lastFired, wasPaused, time.GetUtcNow());
             state.State.Paused = paused;
-            await state.WriteStateAsync();
+            await state.WriteOrUndoAsync(() => (state.State.LastFired, state.State.Paused) = (lastFired, wasPaused),
+                $"{(paused ? "the pause" : "the resumption")} of schedule '{this.GetPrimaryKeyString()}'");
             LogPaused(this.GetPrimaryKeyString(), paused);
             Arm();
         }
         return Status();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => FireDueAsync();
+    // A reminder of a schedule that is gone (its removal stored, its reminder not unregistered) goes too.
+    public Task ReceiveReminder(string reminderName, TickStatus status) => state.State.Spec is null ? UnregisterReminderAsync() : FireDueAsync();
 
     private void Arm(TimeSpan? retryIn = null)
     {
@@ -140,8 +154,9 @@ internal sealed partial class ScheduleGrain(
                     var task = spec.TaskFor(instant);
                     await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
                 }
+                var lastFired = state.State.LastFired;
                 state.State.LastFired = instant;
-                await state.WriteStateAsync();
+                await state.WriteOrUndoAsync(() => state.State.LastFired = lastFired, $"instant {instant:O} of schedule '{spec.Name}'");
             }
             catch (Exception e)
             {

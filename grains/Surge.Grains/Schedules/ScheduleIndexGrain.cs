@@ -13,7 +13,10 @@ internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStor
 {
     public Task<string[]> GetNamesAsync() => Task.FromResult(index.State.Names.ToArray());
 
-    public Task AddAsync(string name) => index.State.Names.Add(name) ? index.WriteStateAsync() : Task.CompletedTask;
+    // A change the store refused is undone, so the caller's retry writes it again instead of finding it done.
+    public Task AddAsync(string name)
+        => index.State.Names.Add(name) ? index.WriteOrUndoAsync(() => index.State.Names.Remove(name), $"schedule '{name}' in the list") : Task.CompletedTask;
 
-    public Task RemoveAsync(string name) => index.State.Names.Remove(name) ? index.WriteStateAsync() : Task.CompletedTask;
+    public Task RemoveAsync(string name)
+        => index.State.Names.Remove(name) ? index.WriteOrUndoAsync(() => index.State.Names.Add(name), $"schedule '{name}' off the list") : Task.CompletedTask;
 }

@@ -71,6 +71,13 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
         }
     }
 
+    /// <summary>Puts this storage in front of Surge's own storage (schedules, their list, caps, flows) on every silo of a test cluster.</summary>
+    public sealed class ForSurge : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+            => silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Name, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
+    }
+
     /// <summary>Puts this storage in front of waves and pipes on every silo of a test cluster.</summary>
     public sealed class ForWaves : ISiloConfigurator
     {

@@ -1,0 +1,63 @@
+using Surge.Client;
+
+namespace Surge.Cluster.Tests.Faults;
+
+/// <summary>
+/// Schedules while the store refuses their writes: the client hears a refusal it may retry, nothing it was refused is
+/// shown, and the retry stores the change (read back by a fresh activation, from storage).
+/// </summary>
+public class ScheduleStorageFaultTests : IAsyncLifetime
+{
+    private SurgeCluster _surge = null!;
+
+    public async Task InitializeAsync()
+        => _surge = await SurgeCluster.StartAsync(new Dictionary<string, string> { ["Surge:Autoscale:Enabled"] = "false" },
+            b => b.AddSiloBuilderConfigurator<FaultyGrainStorage.ForSurge>());
+
+    public async Task DisposeAsync()
+    {
+        FaultyGrainStorage.FailWrites = false;
+        await _surge.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Schedule_StoreRefusesEachChange_RefusedRetryably_NothingShown_RetryStoresIt()
+    {
+        var client = _surge.Client;
+        var spec = new ScheduleSpec("refused-nightly", "0 3 * * *", CountingHandler.TypeName, "{}"u8.ToArray());
+
+        FaultyGrainStorage.FailWrites = true;
+        await Assert.ThrowsAsync<SurgeUnavailableException>(() => client.ScheduleAsync(spec));
+        Assert.Null(await FromMemoryAsync(spec.Name)); // not stored, so not shown
+        FaultyGrainStorage.FailWrites = false;
+        await client.ScheduleAsync(spec); // the retry
+        Assert.Equal(spec.Cron, (await FromStorageAsync(spec.Name))?.Spec.Cron);
+        Assert.Contains(spec.Name, (await client.GetSchedulesAsync()).Select(s => s.Spec.Name));
+
+        FaultyGrainStorage.FailWrites = true;
+        await Assert.ThrowsAsync<SurgeStoreUnavailableException>(() => Schedule(spec.Name).SetPausedAsync(true));
+        Assert.False((await FromMemoryAsync(spec.Name))!.Paused);
+        FaultyGrainStorage.FailWrites = false;
+        await Schedule(spec.Name).SetPausedAsync(true);
+        Assert.True((await FromStorageAsync(spec.Name))!.Paused);
+
+        FaultyGrainStorage.FailWrites = true;
+        await Assert.ThrowsAsync<SurgeUnavailableException>(() => client.UnscheduleAsync(spec.Name));
+        Assert.NotNull(await FromMemoryAsync(spec.Name)); // still whole
+        FaultyGrainStorage.FailWrites = false;
+        Assert.True(await client.UnscheduleAsync(spec.Name));
+        Assert.Null(await FromStorageAsync(spec.Name));
+        Assert.DoesNotContain(spec.Name, (await client.GetSchedulesAsync()).Select(s => s.Spec.Name));
+    }
+
+    private IScheduleGrain Schedule(string name) => _surge.Cluster.Client.GetGrain<IScheduleGrain>(name);
+
+    private Task<ScheduleStatus?> FromMemoryAsync(string name) => Schedule(name).GetAsync();
+
+    // Every idle activation goes, so the next call activates the schedule again from what is stored.
+    private async Task<ScheduleStatus?> FromStorageAsync(string name)
+    {
+        await _surge.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        return await Schedule(name).GetAsync();
+    }
+}
