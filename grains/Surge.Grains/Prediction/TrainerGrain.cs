@@ -51,9 +51,10 @@ internal sealed partial class TrainerGrain(
         using var bytes = new MemoryStream();
         model.Save(bytes);
         var file = new ModelFile(model.Version, bytes.ToArray());
+        var (champion, generation) = (state.State.Champion, state.State.Generation);
         state.State.Champion = file;
         state.State.Generation++;
-        await state.WriteStateAsync();
+        await state.WriteOrUndoAsync(() => (state.State.Champion, state.State.Generation) = (champion, generation), $"model {model.Version}");
         _champion = model;
         await Task.WhenAll((await ActiveSilosAsync()).Select(silo => GrainFactory.GetGrain<IPredictorControl>(silo).UseModelAsync(file)));
     }

@@ -28,8 +28,11 @@ internal sealed class ClientSessionGrain([PersistentState("session", SurgeStorag
     {
         // A renewal with the proof it already has (the client signs a new one every 5 minutes) changes nothing.
         if (identity == state.State.Identity) return Task.CompletedTask;
+        // Undone if the store refuses: else the client's retry would find it "unchanged" and store nothing, and the
+        // session would be gone with this activation.
+        var previous = state.State.Identity;
         state.State.Identity = identity;
-        return state.WriteStateAsync();
+        return state.WriteOrUndoAsync(() => state.State.Identity = previous, "the session");
     }
 
     public Task<SessionIdentity?> GetAsync() => Task.FromResult(state.State.Identity);

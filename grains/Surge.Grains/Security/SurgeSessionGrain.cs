@@ -20,7 +20,7 @@ internal sealed class SurgeSessionGrain(ClientIdentities identities, ClientSessi
             {
                 await GrainFactory.GetGrain<IClientSessionGrain>(client.ToString()).SetAsync(identity);
             }
-            catch (Exception e) when (!Failovers.Is(e))
+            catch (Exception e) when (e is not SurgeStoreUnavailableException && !Failovers.Is(e))
             {
                 throw new SurgeStoreUnavailableException($"the session could not be stored ({e.GetBaseException().Message}); nothing was opened, retry");
             }
