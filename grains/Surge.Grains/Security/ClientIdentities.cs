@@ -48,7 +48,9 @@ internal sealed class ClientIdentities
         if (!Enabled) return (Everyone, null);
         var expires = now + ClientProof.Lifetime;
         SessionIdentity identity;
-        if (credentials.ApiKey is { } key) identity = new(SessionProof.ApiKey, Hash(key), expires);
+        if (credentials.ApiKey is { Length: > SecurityOptions.MaxApiKeyLength }) // not hashed: no listed key is that long
+            identity = Unproven($"its API key is longer than {SecurityOptions.MaxApiKeyLength} characters, which no listed key is", expires);
+        else if (credentials.ApiKey is { } key) identity = new(SessionProof.ApiKey, Hash(key), expires);
         else if (credentials.Proof is not { } wire) identity = Unproven("it sent no API key and no certificate proof", expires);
         else if (!ClientProof.TryFromWire(wire, out var proof)) identity = Unproven("its certificate proof is malformed", expires);
         else if (_verifier?.Verify(proof, _serviceId) is not { } subject) identity = Unproven("its certificate proof is not valid", expires);

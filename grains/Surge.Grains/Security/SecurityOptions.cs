@@ -15,6 +15,9 @@ public sealed class SecurityOptions
     /// <summary>The fewest characters an API key may have.</summary>
     public const int MinApiKeyLength = 16;
 
+    /// <summary>The longest API key: a session's key is hashed by whichever silo it reaches, before anyone is known.</summary>
+    public const int MaxApiKeyLength = 512;
+
     /// <summary>The clients and their roles.</summary>
     public List<SecurityClient> Clients { get; set; } = [];
 
@@ -62,6 +65,8 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
                 failures.Add($"{at}: set exactly one of Subject (a certificate subject, e.g. CN=reports) or ApiKey.");
             if (c.ApiKey is { } key && key.Length < SecurityOptions.MinApiKeyLength)
                 failures.Add($"{at}:ApiKey has {key.Length} characters; use at least {SecurityOptions.MinApiKeyLength} random ones (e.g. openssl rand -hex 24).");
+            if (c.ApiKey is { } longKey && longKey.Length > SecurityOptions.MaxApiKeyLength)
+                failures.Add($"{at}:ApiKey has {longKey.Length} characters; use at most {SecurityOptions.MaxApiKeyLength} (e.g. openssl rand -hex 24).");
             if (c.ApiKey is not null && string.IsNullOrWhiteSpace(c.Name))
                 failures.Add($"{at}:Name is empty; name the client an API key belongs to (the key itself is never shown).");
             if (!Enum.IsDefined(c.Role)) failures.Add($"{at}:Role is {c.Role}; set Submit, Operate or Admin.");

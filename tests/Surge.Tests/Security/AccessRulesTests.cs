@@ -57,6 +57,13 @@ public sealed class AccessRulesTests
     }
 
     [Fact]
+    public void Validate_KeyLongerThanTheMost_NamesTheFix()
+    {
+        var options = new SecurityOptions { Clients = [new SecurityClient { Name = "ci", ApiKey = new string('k', SecurityOptions.MaxApiKeyLength + 1) }] };
+        Assert.Contains($"at most {SecurityOptions.MaxApiKeyLength}", new SecurityOptionsValidator().Validate(null, options).FailureMessage);
+    }
+
+    [Fact]
     public void Validate_SubjectAndKeyClients_Succeeds()
     {
         var options = new SecurityOptions

@@ -153,4 +153,17 @@ public sealed class ClientSessionsTests
         Assert.Equal(none.Reason, identities.Resolve(nothing, now).Reason);
         Assert.DoesNotContain(OpsKey, identities.Verify(new SessionCredentials(OpsKey, null), now).Identity!.Value); // kept as a hash
     }
+
+    [Fact]
+    public void Verify_KeyLongerThanAnyListed_NoRoleSaysWhy_NotHashed()
+    {
+        var identities = Identities();
+        var now = _time.GetUtcNow();
+        var (caller, identity) = identities.Verify(new SessionCredentials(new string('k', SecurityOptions.MaxApiKeyLength + 1), null), now);
+        Assert.Null(caller.Role);
+        Assert.Equal(SessionProof.None, identity!.Proof);
+        Assert.Contains($"longer than {SecurityOptions.MaxApiKeyLength} characters", caller.Reason);
+        // At the limit it is a key like any other: hashed and looked up.
+        Assert.Equal(SessionProof.ApiKey, identities.Verify(new SessionCredentials(new string('k', SecurityOptions.MaxApiKeyLength), null), now).Identity!.Proof);
+    }
 }
