@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace Surge.Cluster.Tests.Chaos;
 
 /// <summary>
-/// Issue 14: the promise under a real fault schedule. Runs <c>bench chaos --minutes 2 --seed 1</c> (three silo
+/// Issue 14: the promise under a real fault schedule. Runs <c>bench chaos --minutes 2 --seed 1 --secure</c> (three silo
 /// processes on Redis through a cuttable link; kill -9 every 30 s, a SIGTERM rolling restart, a 5 s Redis cut every
-/// 45 s) and asserts the counters its checker reports are zero. About 3–4 minutes end to end.
+/// 45 s; roles on, as the chart deploys it, so every restarted silo learns the client from its stored session) and
+/// asserts the counters its checker reports are zero. About 3–4 minutes end to end.
 /// </summary>
 [Collection("redis-cluster")]
 [Trait("Category", "Redis")]
@@ -18,10 +19,10 @@ public class ChaosBenchTests(ITestOutputHelper output)
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
     [Fact]
-    public async Task Chaos_TwoMinutesOfKillsRestartsAndRedisCuts_NothingLostChangedRepeatedOrOutOfOrder()
+    public async Task Chaos_TwoMinutesOfKillsRestartsAndRedisCutsWithRolesOn_NothingLostChangedRepeatedOrOutOfOrder()
     {
         var clock = Stopwatch.StartNew();
-        using var bench = ChildProcess.StartDotnet(Repo.BenchDll, "chaos", "--minutes", "2", "--seed", "1");
+        using var bench = ChildProcess.StartDotnet(Repo.BenchDll, "chaos", "--minutes", "2", "--seed", "1", "--secure");
         try
         {
             await bench.WaitForExitAsync(Limit);
@@ -45,6 +46,7 @@ public class ChaosBenchTests(ITestOutputHelper output)
             .Where(c => c.Item2 != 0)
             .ToList();
         Assert.True(root.GetProperty("acknowledged").GetInt32() > 0, "nothing was acknowledged: the run measured nothing");
+        Assert.True(root.GetProperty("secure").GetBoolean(), "the run was meant to have roles on");
         Assert.True(nonZero.Count == 0,
             $"the promise broke under faults: {string.Join(", ", nonZero.Select(c => $"{c.Item1} = {c.Item2}"))}; examples: {root.GetProperty("examples")}; logs kept in {root.GetProperty("logs")}");
     }
