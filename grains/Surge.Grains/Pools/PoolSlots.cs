@@ -120,7 +120,7 @@ internal sealed class PoolSlots(PoolKind kind, int min, int max, int limit)
     /// durations (oracle routing) keep <see cref="FirstBelowThresholds"/> and <see cref="MostLent"/>'s threshold, so the
     /// oracle line is unchanged. <c>bench mixed --sweep --simulate</c> on 22 workloads of worlds 1-8 (seeds 1, 5, 9, 13,
     /// 21), with <see cref="PoolLedger"/> lending only while another slot stays idle: the trained model's short p99
-    /// fell on 15 (by up to 22%) and rose on 5 (by 1-7%), geometric mean 0.94x, long p99 and makespan unchanged. 1.25
+    /// fell on 15 (by up to 24%) and rose on 5 (by 1-7%), geometric mean 0.94x, long p99 and makespan unchanged. 1.25
     /// or 1.75 for borrowing, or for starting first, rose on more workloads or by more; 2 for starting first cost the
     /// default world 14%.
     /// </summary>
