@@ -51,20 +51,23 @@ internal static class MixedSweepSim
 
     internal sealed record Row(double ShortP50Ms, double ShortP99Ms, double LongP99Ms, double MakespanS);
 
+    // A task's pool, its likely duration and the cautious guess that chose the pool (the duration itself when known).
+    private readonly record struct Route(PoolKind Pool, double? PredictedMs, double? UpperMs);
+
     // One discrete-event run: arrivals at their offsets, each start ends its duration later; ticks are microseconds.
-    private static (PoolKind Pool, double? PredictedMs) Oracle(double durationMs)
-        => (durationMs < RoutingOptions.DefaultShortThresholdMs ? PoolKind.Short : PoolKind.Long, durationMs);
+    private static Route Oracle(double durationMs)
+        => new(durationMs < RoutingOptions.DefaultShortThresholdMs ? PoolKind.Short : PoolKind.Long, durationMs, durationMs);
 
     // As TaskRouter routes with a model: short only when the pessimistic guess is under the threshold; a type the model
     // does not know goes to the default (long) pool.
-    private static (PoolKind Pool, double? PredictedMs) Predicted(SurgeModel model, WorkloadTask task)
+    private static Route Predicted(SurgeModel model, WorkloadTask task)
     {
         var guess = model.Predict(task.Type, task.Features.Select(f => new Feature(f.Key, f.Value.Text, f.Value.Number)).ToArray());
-        if (!guess.Confident) return (PoolKind.Long, null);
-        return (guess.UpperDurationMs < RoutingOptions.DefaultShortThresholdMs ? PoolKind.Short : PoolKind.Long, guess.DurationMs);
+        if (!guess.Confident) return new(PoolKind.Long, null, null);
+        return new(guess.UpperDurationMs < RoutingOptions.DefaultShortThresholdMs ? PoolKind.Short : PoolKind.Long, guess.DurationMs, guess.UpperDurationMs);
     }
 
-    private static Row Simulate(IReadOnlyList<WorkloadTask> workload, int slots, RoutingMode mode, int? split, (PoolKind Pool, double? PredictedMs)[] routes)
+    private static Row Simulate(IReadOnlyList<WorkloadTask> workload, int slots, RoutingMode mode, int? split, Route[] routes)
     {
         const long TicksPerMs = 1000;
         var options = new PoolsOptions { Short = new() { Initial = split ?? 0 }, Long = new() { Initial = split is { } s ? slots - s : 0 } };
@@ -84,8 +87,8 @@ internal static class MixedSweepSim
             {
                 var task = workload[next++];
                 now = task.AtMs;
-                var (pool, predictedMs) = mode == RoutingMode.Single ? (PoolKind.Single, null) : routes[next - 1];
-                var item = new WorkItem(TaskSpec.Create(task.Type, id: task.Id), pool, predictedMs);
+                var (pool, predictedMs, upperMs) = mode == RoutingMode.Single ? new Route(PoolKind.Single, null, null) : routes[next - 1];
+                var item = new WorkItem(TaskSpec.Create(task.Type, id: task.Id), pool, predictedMs, upperMs: upperMs);
                 runMs[item] = task.DurationMs;
                 ledger.Enqueue(item, (long)(now * TicksPerMs), decide);
             }

@@ -9,14 +9,15 @@ public class PoolLedgerTests
 
     private const long TicksPerSecond = 1000; // a tick is a millisecond here
 
-    private static PoolLedger Ledger(int max = 8, double memoryBudgetMb = 1_000_000, IStartGate? gate = null, int shortLimit = 0, bool adaptive = false)
+    private static PoolLedger Ledger(int max = 8, double memoryBudgetMb = 1_000_000, IStartGate? gate = null, int shortLimit = 0, bool adaptive = false, int shortMin = 1)
     {
-        var pools = PoolLayout.Create(new PoolShape(RoutingMode.Predicted, adaptive), max, new Workers.PoolsOptions { Short = new() { Initial = shortLimit } }, TicksPerSecond);
+        var pools = PoolLayout.Create(new PoolShape(RoutingMode.Predicted, adaptive), max, new Workers.PoolsOptions { Short = new() { Initial = shortLimit, Min = shortMin } }, TicksPerSecond);
         return new PoolLedger(pools, max, memoryBudgetMb, gate);
     }
 
-    private static WorkItem Item(PoolKind pool, string type = "t", double memoryMb = 0, string? id = null, double? guessMs = null)
-        => new(TaskSpec.Create(type, id: id), pool, guessMs, memoryMb: memoryMb);
+    // upperMs: the router's cautious guess; over guessMs, the duration is a guess that may be wrong (WorkItem.IsGuess).
+    private static WorkItem Item(PoolKind pool, string type = "t", double memoryMb = 0, string? id = null, double? guessMs = null, double? upperMs = null)
+        => new(TaskSpec.Create(type, id: id), pool, guessMs, memoryMb: memoryMb, upperMs: upperMs);
 
     // An adaptive silo of 8 slots whose long pool runs 7 and has 3 more waiting; the reserve (1 slot) is idle.
     private (PoolLedger Ledger, PoolSlots Short, PoolSlots Long, List<WorkItem> Running) LongBacklog()
@@ -25,6 +26,17 @@ public class PoolLedgerTests
         for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
         var running = Started();
         Assert.Equal(7, running.Count);
+        return (ledger, ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long), running);
+    }
+
+    // An adaptive silo of 8 slots whose reserve keeps 2 (its Min) and whose long pool runs 6 and has 4 more waiting:
+    // both reserve slots are idle, so lending one still leaves one for a burst.
+    private (PoolLedger Ledger, PoolSlots Short, PoolSlots Long, List<WorkItem> Running) LongBacklogBesideTwoIdle()
+    {
+        var ledger = Ledger(max: 8, adaptive: true, shortMin: 2);
+        for (var i = 0; i < 10; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
+        var running = Started();
+        Assert.Equal(6, running.Count);
         return (ledger, ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long), running);
     }
 
@@ -217,13 +229,43 @@ public class PoolLedgerTests
     [InlineData(50, false)] // the router's threshold (Surge:Routing:ShortThresholdMs, 50 by default): not guessed short
     public void Enqueue_LongTaskGuessedShort_TakesTheIdleReserveSlotAheadOfTheLongQueue(double guessMs, bool lent)
     {
-        var (ledger, shortPool, longPool, _) = LongBacklog();
+        var (ledger, shortPool, longPool, _) = LongBacklogBesideTwoIdle();
         var guessed = Item(PoolKind.Long, guessMs: guessMs);
         ledger.Enqueue(guessed, 0, _decide);
         Assert.Equal(lent ? [guessed] : [], Started());
         Assert.Equal(lent, guessed.Borrowed);
-        Assert.Equal((lent ? 1 : 0, lent ? 1 : 0, 7), (shortPool.Running, shortPool.Lent, longPool.Running));
-        Assert.Equal(lent ? 3 : 4, longPool.Queue.Count);
+        Assert.Equal((lent ? 1 : 0, lent ? 1 : 0, 6), (shortPool.Running, shortPool.Lent, longPool.Running));
+        Assert.Equal(lent ? 4 : 5, longPool.Queue.Count);
+    }
+
+    [Theory]
+    [InlineData(74.9, 80.0, true)]
+    [InlineData(75.0, 80.0, false)] // 1.5 thresholds (PoolSlots.GuessBelowThresholds)
+    [InlineData(60.0, 60.0, false)] // a known duration (oracle routing), not a guess: over the threshold it is long work
+    [InlineData(60.0, null, false)] // no cautious guess came with it (the shard routed it): as a known duration
+    public void Enqueue_LongTaskWhoseGuessIsNearlyShort_TakesTheIdleReserveSlotBelowOneAndAHalfThresholds(double guessMs, double? upperMs, bool lent)
+    {
+        var (ledger, shortPool, _, _) = LongBacklogBesideTwoIdle();
+        var guessed = Item(PoolKind.Long, guessMs: guessMs, upperMs: upperMs);
+        ledger.Enqueue(guessed, 0, _decide);
+        Assert.Equal(lent ? [guessed] : [], Started());
+        Assert.Equal((lent, lent ? 1 : 0), (guessed.Borrowed, shortPool.Lent));
+    }
+
+    [Theory]
+    [InlineData(49.9, null)]
+    [InlineData(60.0, 80.0)]
+    public void Enqueue_LongTaskGuessedShortWithOneSlotIdle_WaitsAndABurstFindsTheSlot(double guessMs, double? upperMs)
+    {
+        var (ledger, shortPool, longPool, _) = LongBacklog(); // 7 of 8 slots busy: lending the last would leave a burst none
+        var guessed = Item(PoolKind.Long, guessMs: guessMs, upperMs: upperMs);
+        ledger.Enqueue(guessed, 0, _decide);
+        Assert.Empty(Started());
+        Assert.Equal((false, 0), (guessed.Borrowed, shortPool.Lent));
+        var burst = Item(PoolKind.Short);
+        ledger.Enqueue(burst, 0, _decide);
+        Assert.Same(burst, Assert.Single(Started()));
+        Assert.Equal(4, longPool.Queue.Count);
     }
 
     [Theory]
@@ -235,6 +277,21 @@ public class PoolLedgerTests
         var guessed = Item(PoolKind.Long, guessMs: guessMs);
         ledger.Enqueue(guessed, 0, _decide);
         Assert.Empty(Started()); // over the threshold: no reserve slot
+        var oldest = longPool.Queue.Peek();
+        End(ledger, running[0]);
+        Assert.Same(first ? guessed : oldest, Assert.Single(Started()));
+    }
+
+    [Theory]
+    [InlineData(74.9, 80.0, true)]
+    [InlineData(75.0, 80.0, false)] // 1.5 thresholds, for a guess
+    [InlineData(70.0, 70.0, false)] // a known duration starts first only under 1.25 thresholds
+    public void Ended_LongTaskWhoseGuessIsNearlyShortWaiting_StartsFirstBelowOneAndAHalfThresholds(double guessMs, double upperMs, bool first)
+    {
+        var (ledger, _, longPool, running) = LongBacklog();
+        var guessed = Item(PoolKind.Long, guessMs: guessMs, upperMs: upperMs);
+        ledger.Enqueue(guessed, 0, _decide);
+        Assert.Empty(Started()); // one slot idle: not lent
         var oldest = longPool.Queue.Peek();
         End(ledger, running[0]);
         Assert.Same(first ? guessed : oldest, Assert.Single(Started()));
@@ -262,13 +319,13 @@ public class PoolLedgerTests
     [Fact]
     public void Ended_LentTask_SlotBackToTheReserveAndCountedAsLongWork()
     {
-        var (ledger, shortPool, longPool, _) = LongBacklog();
+        var (ledger, shortPool, longPool, _) = LongBacklogBesideTwoIdle();
         var lent = Item(PoolKind.Long, guessMs: 20);
         ledger.Enqueue(lent, 0, _decide);
-        Started();
-        Assert.Equal((8L, 0L), (longPool.Started, shortPool.Started)); // started as long work
+        Assert.True(Assert.Single(Started()).Borrowed);
+        Assert.Equal((7L, 0L), (longPool.Started, shortPool.Started)); // started as long work
         End(ledger, lent); // the runner ends it with the pool it started from: the long pool
-        Assert.Equal((0, 0, 7), (shortPool.Running, shortPool.Lent, longPool.Running));
+        Assert.Equal((0, 0, 6), (shortPool.Running, shortPool.Lent, longPool.Running));
         Assert.Equal((1L, 0L), (longPool.Completed, shortPool.Completed));
         ledger.Enqueue(Item(PoolKind.Short), 0, _decide);
         Assert.Equal(PoolKind.Short, Assert.Single(Started()).Pool); // the reserve slot is free again
@@ -487,8 +544,10 @@ public class PoolLedgerTests
                 switch (random.Next(7))
                 {
                     case 0 or 1:
+                        var guess = Guesses[random.Next(Guesses.Length)];
                         var item = new WorkItem(TaskSpec.Create(random.Next(3) == 0 ? "capped" : "free", id: $"t{random.Next(20)}"),
-                            random.Next(2) == 0 ? PoolKind.Short : PoolKind.Long, Guesses[random.Next(Guesses.Length)], memoryMb: random.Next(0, 250));
+                            random.Next(2) == 0 ? PoolKind.Short : PoolKind.Long, guess, memoryMb: random.Next(0, 250),
+                            upperMs: random.Next(3) switch { 0 => null, 1 => guess, _ => guess * 1.6 }); // unknown, known, a guess
                         all.Add(item);
                         ledger.Enqueue(item, step, decide);
                         break;
@@ -516,6 +575,7 @@ public class PoolLedgerTests
                 var longStarts = decide.Start.Where(s => s.Item.Pool == PoolKind.Long && !s.Item.Borrowed).Select(s => s.Item).ToList();
                 var lastLong = longStarts.LastOrDefault();
                 var lentNow = decide.Start.Any(s => s.Item.Borrowed);
+                var idleBefore = max - running.Count; // slots idle before this step's starts
                 Absorb();
 
                 // Long work takes a reserve the silo sizes only by its rules (checked after the step, on the last long
@@ -541,13 +601,16 @@ public class PoolLedgerTests
                 Assert.All(ledger.Pools, pool => Assert.Equal(running.Count(r => (r.Borrowed ? PoolKind.Short : r.Pool) == pool.Kind), pool.Running));
                 Assert.All(ledger.Pools, pool => Assert.Equal(pool.Queue.Count(pool.StartsFirst), pool.FirstQueued));
                 Assert.All(ledger.Pools, pool => Assert.Equal(pool.Queue.Count(pool.MayBorrow), pool.LendableQueued));
-                // Lent reserve slots: only to long tasks guessed under the threshold, only while the silo sizes the
-                // reserve, never more than MostLent at once, and never while a short task waits.
+                // Lent reserve slots: only to long tasks guessed under the threshold (under 1.5 thresholds when the
+                // duration is a guess), only while the silo sizes the reserve, never more than MostLent at once, never
+                // while a short task waits, and never the silo's last idle slot.
                 var lent = running.Where(r => r.Borrowed).ToList();
                 Assert.Equal(lent.Count, shorts.Lent);
                 Assert.True(lent.Count <= PoolSlots.MostLent, $"seed {seed} step {step}: {lent.Count} lent");
-                Assert.All(lent, r => Assert.True(r.Pool == PoolKind.Long && r.PredictedMs < ThresholdMs && shorts.Reserve is not null, $"seed {seed} step {step}: lent {r.PredictedMs}"));
+                Assert.All(lent, r => Assert.True(r.Pool == PoolKind.Long && shorts.Reserve is not null
+                    && (r.PredictedMs < ThresholdMs || (r.IsGuess && r.PredictedMs < PoolSlots.GuessBelowThresholds * ThresholdMs)), $"seed {seed} step {step}: lent {r.PredictedMs} (cautious {r.UpperMs})"));
                 Assert.True(!lentNow || shorts.Queue.Count == 0, $"seed {seed} step {step}: lent while short work waits");
+                Assert.True(!lentNow || running.Count < max, $"seed {seed} step {step}: lent the last idle slot ({idleBefore} were idle)");
                 // Work-conserving: short work waits only for a full silo, for memory, or for slots long work is owed.
                 var (shortPool, longPool) = (ledger.Pools.Single(p => p.Kind == PoolKind.Short), ledger.Pools.Single(p => p.Kind == PoolKind.Long));
                 if (shortPool.Queue.TryPeek(out var head) && !ledger.IsDraining)
@@ -581,8 +644,8 @@ public class PoolLedgerTests
 
     private const double ThresholdMs = Routing.RoutingOptions.DefaultShortThresholdMs;
 
-    // Point guesses of random items: none, on either side of the threshold and of 1.25 thresholds, and long.
-    private static readonly double?[] Guesses = [null, 10, 49.9, 50, 62.4, 62.5, 200];
+    // Point guesses of random items: none, on either side of the threshold, of 1.25 and of 1.5 thresholds, and long.
+    private static readonly double?[] Guesses = [null, 10, 49.9, 50, 62.4, 62.5, 74.9, 75, 200];
 
     /// <summary>A start gate with a number of slots for one type; no tokens, no leases.</summary>
     private sealed class CountingGate(string type, int slots) : IStartGate

@@ -17,7 +17,8 @@ internal sealed record PoolBatch([property: Id(0)] PoolWork[] Items);
 
 /// <summary>
 /// One routed task: what its classifier decided, the attempt its record counted, and the <c>traceparent</c> of the
-/// dispatch that sent it (null when not traced), which its attempt's span starts under.
+/// dispatch that sent it (null when not traced), which its attempt's span starts under. <see cref="UpperMs"/> is the
+/// cautious guess that routed it (null when routing did not predict, or the shard routed it).
 /// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record PoolWork(
@@ -25,4 +26,5 @@ internal sealed record PoolWork(
     [property: Id(1)] int Attempt,
     [property: Id(2)] double? PredictedMs,
     [property: Id(3)] double MemoryMb,
-    [property: Id(4)] string? TraceParent = null);
+    [property: Id(4)] string? TraceParent = null,
+    [property: Id(5)] double? UpperMs = null);

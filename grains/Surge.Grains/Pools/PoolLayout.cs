@@ -31,13 +31,15 @@ internal static class PoolLayout
             ? new BurstReserve(options.Short.Min, Math.Max(options.Short.Min, Math.Min(shortMax, maxConcurrency - options.Long.Min)), options.ShortReserveQuantile, ticksPerSecond, maxConcurrency)
             : null;
         if (shape.Adaptive && options.Long.Initial == 0) longLimit = longMax;
-        // Adaptive: a long-pool task the router's point guess calls short starts first among long work, and may take
-        // an idle reserve slot (see PoolLedger.Lend); a hand-set reserve is kept whole, so only when the silo sizes it.
+        // Adaptive: a long-pool task the router's point guess calls short (or nearly, when it is a guess) starts first
+        // among long work, and may take an idle reserve slot (see PoolLedger.Lend); a hand-set reserve is kept whole,
+        // so only when the silo sizes it.
         var longPool = new PoolSlots(PoolKind.Long, options.Long.Min, longMax, longLimit)
         {
             SizedBySilo = shape.Adaptive,
             FirstBelowMs = shape.Adaptive ? shape.ShortThresholdMs * PoolSlots.FirstBelowThresholds : null,
             LendBelowMs = shape.Adaptive ? shape.ShortThresholdMs : null,
+            GuessBelowMs = shape.Adaptive ? shape.ShortThresholdMs * PoolSlots.GuessBelowThresholds : null,
         };
         var shortPool = new PoolSlots(PoolKind.Short, options.Short.Min, shortMax, reserve?.Size ?? shortLimit)
             { SharesWith = longPool, Reserve = reserve, SizedBySilo = shape.Adaptive };

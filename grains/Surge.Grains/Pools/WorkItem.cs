@@ -1,11 +1,23 @@
 namespace Surge.Pools;
 
 /// <summary>A routed task waiting in, or running from, a pool of this silo. Its mutable parts belong to <see cref="PoolLedger"/>.</summary>
-internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs, int attempt = 1, double memoryMb = 0, string? traceParent = null)
+internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs, int attempt = 1, double memoryMb = 0, string? traceParent = null, double? upperMs = null)
 {
     public TaskSpec Spec { get; } = spec;
     public PoolKind Pool { get; } = pool;
     public double? PredictedMs { get; } = predictedMs;
+
+    /// <summary>
+    /// The router's cautious guess of its duration (the one that routed it); null when not known here. Equal to
+    /// <see cref="PredictedMs"/> when the duration was known rather than guessed (oracle routing).
+    /// </summary>
+    public double? UpperMs { get; } = upperMs;
+
+    /// <summary>
+    /// Its duration is a guess that may be wrong: the cautious guess is over the likely one. A long-routed guess whose
+    /// likely duration is near the short threshold may well be short (<see cref="PoolSlots.GuessBelowMs"/>).
+    /// </summary>
+    public bool IsGuess => UpperMs > PredictedMs;
     public int Attempt { get; } = attempt;
 
     /// <summary>The span of the dispatch that sent it, its attempt's parent; null when that dispatch was not traced.</summary>
@@ -24,8 +36,8 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
     public bool HoldsGate { get; set; }
 
     /// <summary>
-    /// A long-pool item that started on an idle slot of the short reserve because its point guess was short (see
-    /// <see cref="PoolSlots.LendBelowMs"/>): that slot is the short pool's until it ends; for everything else
+    /// A long-pool item that started on an idle slot of the short reserve because its point guess was short or nearly
+    /// so (see <see cref="PoolSlots.MayBorrow"/>): that slot is the short pool's until it ends; for everything else
     /// (its outcome, the long pool's counts and mean run) it is a long-pool item.
     /// </summary>
     public bool Borrowed { get; set; }

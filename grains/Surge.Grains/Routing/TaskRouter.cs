@@ -41,11 +41,11 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
         if (!prediction.Confident) return new RouteDecision(_options.DefaultPool, null);
         // Short only when even the pessimistic estimate is under the threshold; the status shows the likely duration.
         var pool = prediction.UpperDurationMs < _options.ShortThresholdMs ? PoolKind.Short : PoolKind.Long;
-        return new RouteDecision(pool, prediction.DurationMs);
+        return new RouteDecision(pool, prediction.DurationMs, UpperMs: prediction.UpperDurationMs);
     }
 
     private RouteDecision ByDuration(double? durationMs) => durationMs is { } ms
-        ? new RouteDecision(ms < _options.ShortThresholdMs ? PoolKind.Short : PoolKind.Long, ms)
+        ? new RouteDecision(ms < _options.ShortThresholdMs ? PoolKind.Short : PoolKind.Long, ms, UpperMs: ms) // known, not guessed
         : new RouteDecision(_options.DefaultPool, null);
 
     public static TaskPrediction Predict(IDurationPredictor predictor, TaskSpec spec)
@@ -92,5 +92,10 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
     }
 }
 
-/// <summary>Where a task goes, the duration that sent it there (null when routing did not predict), its predicted memory.</summary>
-public sealed record RouteDecision(PoolKind Pool, double? PredictedMs, double MemoryMb = 0);
+/// <summary>
+/// Where a task goes, the likely duration that sent it there (null when routing did not predict), its predicted memory,
+/// and the cautious guess of its duration that chose the pool (equal to the likely one when the duration is known;
+/// null when routing did not predict). The pools treat a long-routed task whose cautious guess is over its likely one,
+/// and whose likely one is nearly short, as possibly short.
+/// </summary>
+public sealed record RouteDecision(PoolKind Pool, double? PredictedMs, double MemoryMb = 0, double? UpperMs = null);
