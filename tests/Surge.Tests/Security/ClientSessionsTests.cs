@@ -34,12 +34,18 @@ public sealed class ClientSessionsTests
 
     private SessionIdentity Opened(ClientIdentities identities) => identities.Verify(new SessionCredentials(OpsKey, null), _time.GetUtcNow()).Identity!;
 
-    [Fact]
-    public async Task CallerAsync_KnownSession_NamesItsRoleAndReadsOnce()
+    // Alice opened her session (on some silo), and this silo has not met her yet.
+    private (ClientIdentities Identities, ClientSessions Sessions) AliceOpened()
     {
         var identities = Identities();
         _stored[Alice] = Opened(identities);
-        var sessions = Sessions(identities);
+        return (identities, Sessions(identities));
+    }
+
+    [Fact]
+    public async Task CallerAsync_KnownSession_NamesItsRoleAndReadsOnce()
+    {
+        var (_, sessions) = AliceOpened();
         Assert.Equal(SurgeRole.Operate, (await sessions.CallerAsync(Alice)).Role);
         Assert.Equal("ops", (await sessions.CallerAsync(Alice)).Name);
         Assert.Equal(1, _reads);
@@ -48,10 +54,8 @@ public sealed class ClientSessionsTests
     [Fact]
     public async Task CallerAsync_ManyCallsAtOnceFromAnUnknownClient_ReadTheSessionOnce()
     {
-        var identities = Identities();
-        _stored[Alice] = Opened(identities);
+        var (_, sessions) = AliceOpened();
         _readGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        var sessions = Sessions(identities);
         var callers = Enumerable.Range(0, 50).Select(_ => sessions.CallerAsync(Alice).AsTask()).ToArray();
         _readGate.SetResult();
         Assert.All(await Task.WhenAll(callers), c => Assert.Equal(SurgeRole.Operate, c.Role));
@@ -61,9 +65,7 @@ public sealed class ClientSessionsTests
     [Fact]
     public async Task CallerAsync_SessionUnreadable_RefusesAsStoreUnavailable_RemembersNothing_ReadsAgainAtTheNextCall()
     {
-        var identities = Identities();
-        _stored[Alice] = Opened(identities);
-        var sessions = Sessions(identities);
+        var (_, sessions) = AliceOpened();
         _readFault = new InvalidOperationException("redis: connection refused");
         var refused = await Assert.ThrowsAsync<SurgeStoreUnavailableException>(() => sessions.CallerAsync(Alice).AsTask());
         Assert.Contains("connection refused", refused.Message);
@@ -103,9 +105,7 @@ public sealed class ClientSessionsTests
     [Fact]
     public async Task CallerAsync_SessionExpired_ReadsAgain_FindsTheRenewalOrRefuses()
     {
-        var identities = Identities();
-        _stored[Alice] = Opened(identities);
-        var sessions = Sessions(identities);
+        var (identities, sessions) = AliceOpened();
         Assert.Equal(SurgeRole.Operate, (await sessions.CallerAsync(Alice)).Role);
 
         _time.Advance(ClientProof.Lifetime / 2);
