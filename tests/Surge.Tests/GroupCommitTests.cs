@@ -10,14 +10,16 @@ public class GroupCommitTests
         public TaskCompletionSource Gate { get; set; } = new();
         public bool Fail { get; set; }
 
-        public async ValueTask SaveAsync(int shard, IReadOnlyList<TaskRecord> records)
+        public ValueTask<ShardClaim> ClaimAsync(int shard) => ValueTask.FromResult(new ShardClaim(shard, 1));
+
+        public async ValueTask SaveAsync(ShardClaim claim, IReadOnlyList<TaskRecord> records)
         {
             Batches.Add([.. records.Select(r => r.Id)]);
             await Gate.Task;
             if (Fail) throw new InvalidOperationException("store down");
         }
 
-        public ValueTask RemoveAsync(int shard, IReadOnlyCollection<string> taskIds) => ValueTask.CompletedTask;
+        public ValueTask RemoveAsync(ShardClaim claim, IReadOnlyCollection<string> taskIds) => ValueTask.CompletedTask;
 
         public ValueTask<IReadOnlyCollection<TaskRecord>> LoadAsync(int shard) => ValueTask.FromResult<IReadOnlyCollection<TaskRecord>>([]);
     }
@@ -28,7 +30,7 @@ public class GroupCommitTests
     public async Task WriteAsync_WritesArrivingDuringAWrite_GoOutTogetherInTheNext()
     {
         var store = new GatedStore();
-        var journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(0, records));
+        var journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(new ShardClaim(0, 1), records));
         var first = journal.WriteAsync(Record("a")).AsTask();
         var second = journal.WriteAsync(Record("b")).AsTask();
         var third = journal.WriteAsync(Record("c")).AsTask();
@@ -48,7 +50,7 @@ public class GroupCommitTests
     public async Task WriteAsync_BatchFails_EveryWriteInItThrows()
     {
         var store = new GatedStore();
-        var journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(0, records));
+        var journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(new ShardClaim(0, 1), records));
         var first = journal.WriteAsync(Record("a")).AsTask();
         var second = journal.WriteAsync(Record("b")).AsTask();
         var third = journal.WriteAsync(Record("c")).AsTask();
@@ -60,6 +62,10 @@ public class GroupCommitTests
     }
 
     [Fact]
-    public void WriteAsync_StoreInMemory_CompletesAtOnce()
-        => Assert.True(new GroupCommit<TaskRecord>(records => new InMemoryTaskStore().SaveAsync(0, records)).WriteAsync(Record("a")).IsCompletedSuccessfully);
+    public async Task WriteAsync_StoreInMemory_CompletesAtOnce()
+    {
+        var store = new InMemoryTaskStore();
+        var claim = await store.ClaimAsync(0);
+        Assert.True(new GroupCommit<TaskRecord>(records => store.SaveAsync(claim, records)).WriteAsync(Record("a")).IsCompletedSuccessfully);
+    }
 }

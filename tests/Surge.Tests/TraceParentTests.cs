@@ -121,7 +121,7 @@ public class TraceParentTests
     public async Task InMemoryTaskStore_SaveThenLoad_KeepsTheTraceParent()
     {
         var store = new InMemoryTaskStore();
-        await store.SaveAsync(3, [Record()]);
+        await store.SaveAsync(await store.ClaimAsync(3), [Record()]);
         Assert.Equal(TraceParent, Assert.Single(await store.LoadAsync(3)).Spec.TraceParent);
     }
 

@@ -15,4 +15,7 @@ internal sealed partial class EntityShardGrain
 
     [LoggerMessage(4, LogLevel.Warning, "The book of entity {Entity} could not be stored ({Error}): it is read again from storage when next needed")]
     private partial void LogNotStored(string entity, string error);
+
+    [LoggerMessage(5, LogLevel.Warning, "Entity shard {Shard} was claimed by a newer activation (this one's claim {Claim}); its write was refused, and it deactivates")]
+    private partial void LogClaimLost(int shard, long claim);
 }

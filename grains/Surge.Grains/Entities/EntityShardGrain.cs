@@ -40,6 +40,7 @@ internal sealed partial class EntityShardGrain(
     private int _shard;
     private GroupCommit<BookWrite> _journal = null!;
     private GroupRead<GrainState<EntityRecord>> _reads = null!;
+    private Task<ShardClaim>? _claim;
 
     // A running event released this long ago is asked after: its end may have been lost with a silo.
     private TimeSpan StaleAfter => recovery.UpkeepPeriod * 2;
@@ -47,10 +48,21 @@ internal sealed partial class EntityShardGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
-        _journal = new GroupCommit<BookWrite>(books => store.SaveAsync(_shard, books));
-        _reads = new GroupRead<GrainState<EntityRecord>>(entities => store.LoadAsync(_shard, entities));
+        _journal = new GroupCommit<BookWrite>(async books => await store.SaveAsync(await ClaimAsync(), books));
+        _reads = new GroupRead<GrainState<EntityRecord>>(async entities =>
+        {
+            await ClaimAsync();
+            return await store.LoadAsync(_shard, entities);
+        });
         this.RegisterGrainTimer(SweepAsync, IdleFor, IdleFor);
         return Task.CompletedTask;
+    }
+
+    // Claimed before the first book is read or written, once; a claim the store refused is tried again next time.
+    private Task<ShardClaim> ClaimAsync()
+    {
+        if (_claim is { IsFaulted: true } or { IsCanceled: true }) _claim = null;
+        return _claim ??= store.ClaimAsync(_shard).AsTask();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StoreUnsavedAsync();
@@ -205,11 +217,16 @@ internal sealed partial class EntityShardGrain(
             await _journal.WriteAsync(new BookWrite(book.Key, book.State));
             book.Unsaved = false;
         }
-        catch
+        catch (Exception e)
         {
             // Memory now differs from storage (Redis away, or a stale copy after a failover): start again from storage.
             // The events' shards hand over whatever the stored book lacks.
             if (_books.TryGetValue(book.Key, out var current) && ReferenceEquals(current, book)) _books.Remove(book.Key);
+            if (e is ShardClaimLostException lost)
+            {
+                LogClaimLost(_shard, lost.Claim.Epoch); // another activation serves this shard: every book here may be stale
+                DeactivateOnIdle();
+            }
             throw;
         }
     }

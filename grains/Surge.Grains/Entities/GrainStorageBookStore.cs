@@ -33,7 +33,10 @@ internal sealed class GrainStorageBookStore(IServiceProvider services) : IEntity
         return state;
     }
 
-    public async ValueTask SaveAsync(int shard, IReadOnlyList<BookWrite> books)
+    // Each book's ETag fences its writes: nothing to claim.
+    public ValueTask<ShardClaim> ClaimAsync(int shard) => ValueTask.FromResult(new ShardClaim(shard, 0));
+
+    public async ValueTask SaveAsync(ShardClaim claim, IReadOnlyList<BookWrite> books)
     {
         if (books.Count == 1)
         {

@@ -53,13 +53,25 @@ internal sealed partial class TaskShardGrain
             }
             catch (Exception e)
             {
-                throw new SurgeStoreUnavailableException(
-                    $"the task store could not record {what} of task '{record.Id}' ({e.GetBaseException().Message}); nothing changed, retry");
+                throw StoreRefused(e, $"the task store could not record {what} of task '{record.Id}'", "nothing changed");
             }
             Put(record);
         }
         ApplyOwnEffects(record, transition.Effects);
         return record;
+    }
+
+    // What a caller hears of a refused write: retry. A lost claim also ends this activation, whose view is stale: the
+    // retry reaches the one that replaced it.
+    private SurgeStoreUnavailableException StoreRefused(Exception e, string what, string outcome)
+    {
+        if (e is ShardClaimLostException lost)
+        {
+            LogClaimLost(_shard, lost.Claim.Epoch);
+            DeactivateOnIdle();
+            return new SurgeStoreUnavailableException($"{what}: shard {_shard} is served by a newer activation now; {outcome}, retry");
+        }
+        return new SurgeStoreUnavailableException($"{what} ({e.GetBaseException().Message}); {outcome}, retry");
     }
 
     private void ApplyOwnEffects(TaskRecord record, TaskEffects effects)

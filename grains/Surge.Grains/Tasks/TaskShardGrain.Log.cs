@@ -31,9 +31,12 @@ internal sealed partial class TaskShardGrain
     [LoggerMessage(7, LogLevel.Warning, "Result cache unavailable for task {TaskId} ({Error}); running it")]
     private partial void LogCacheUnavailable(string taskId, string error);
 
-    [LoggerMessage(8, LogLevel.Warning, "Dispatch of {Count} tasks to the pools failed ({Error}); the next upkeep dispatches them again")]
+    [LoggerMessage(11, LogLevel.Warning, "Dispatch of {Count} tasks to the pools failed ({Error}); the next upkeep dispatches them again")]
     private partial void LogDispatchFailed(int count, string error);
 
     [LoggerMessage(10, LogLevel.Warning, "Could not ask silo {Silo} whether it holds {Count} tasks whose batch failed ({Error}); asked again at the next upkeep")]
     private partial void LogProbeFailed(int count, string silo, string error);
+
+    [LoggerMessage(12, LogLevel.Warning, "Shard {Shard} was claimed by a newer activation (this one's claim {Claim}); its write was refused, and it deactivates")]
+    private partial void LogClaimLost(int shard, long claim);
 }

@@ -112,11 +112,11 @@ internal sealed partial class TaskShardGrain
             if (removable.Count == 0) return 0;
             try
             {
-                await store.RemoveAsync(_shard, removable);
+                await store.RemoveAsync(_claim, removable);
             }
             catch (Exception e)
             {
-                throw new SurgeStoreUnavailableException($"the task store could not remove {removable.Count} {what} ({e.GetBaseException().Message}); nothing was removed, retry");
+                throw StoreRefused(e, $"the task store could not remove {removable.Count} {what}", "nothing was removed");
             }
             var digestChanged = false;
             foreach (var id in removable) digestChanged |= Drop(id);

@@ -43,15 +43,17 @@ internal sealed partial class TaskShardGrain(
     private readonly Dictionary<string, TaskRecord> _records = new(StringComparer.Ordinal); // stored records only
     private readonly Dictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
     private int _shard;
+    private ShardClaim _claim;
     private GroupCommit<TaskRecord> _journal = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
-        _journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(_shard, records));
+        _journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(_claim, records));
         IReadOnlyCollection<TaskRecord> stored;
         try
         {
+            _claim = await store.ClaimAsync(_shard); // before the load: what we read is all an earlier activation can ever have stored
             stored = await store.LoadAsync(_shard);
         }
         catch (Exception e)

@@ -12,8 +12,10 @@ namespace Surge.Hosting.Redis;
 /// so a batch stays in one slot of a Redis cluster.
 /// </summary>
 /// <remarks>
-/// No ETag check: an entity shard is never active twice (cluster mode uses the strongly consistent grain directory),
-/// as task shards, which write their records the same way, are not.
+/// Writes are fenced by the shard's claim, a counter under the shard's own key in the same slot: every write is one
+/// script that first compares the writer's claim with it. Orleans' directory keeps an entity shard from being active
+/// twice while its silos behave; the claim covers one that does not, such as a silo paused past the time membership
+/// gives it to stop, which wakes with writes in flight.
 /// </remarks>
 internal sealed class RedisEntityBookStore(
     RedisConnection connection,
@@ -27,7 +29,14 @@ internal sealed class RedisEntityBookStore(
     // An entity untouched this long has nothing left: its events' records are final and forgotten, none is held, none runs.
     private readonly TimeSpan _expiry = tasks.Value.Retention + entities.Value.HoldLimit + tasks.Value.MaxTimeout;
 
+    private const string ClaimLost = "SURGE_CLAIM_LOST";
+
     private RedisKey Key(int shard, string entity) => $"surge:{_serviceId}:entities:{{{shard}}}:{entity}";
+
+    private RedisKey ClaimKey(int shard) => $"surge:{_serviceId}:entities:{{{shard}}}";
+
+    public async ValueTask<ShardClaim> ClaimAsync(int shard)
+        => new(shard, await (await connection.DatabaseAsync()).StringIncrementAsync(ClaimKey(shard)));
 
     public async ValueTask<IReadOnlyList<GrainState<EntityRecord>>> LoadAsync(int shard, IReadOnlyList<string> entities)
     {
@@ -39,39 +48,40 @@ internal sealed class RedisEntityBookStore(
             : new GrainState<EntityRecord>(serializer.Deserialize((byte[])value!)) { RecordExists = true });
     }
 
-    public async ValueTask SaveAsync(int shard, IReadOnlyList<BookWrite> books)
+    public async ValueTask SaveAsync(ShardClaim claim, IReadOnlyList<BookWrite> books)
     {
         // Serialized now, on the shard's thread, before anything is awaited: each book as it stands when its batch goes out.
         var writes = new Dictionary<string, RedisValue>(books.Count, StringComparer.Ordinal);
         foreach (var book in books) writes[book.Entity] = book.IsEmpty ? RedisValue.EmptyString : serializer.SerializeToArray(book.State.State!);
-        var database = await connection.DatabaseAsync();
-        if (writes.Count == 1)
-        {
-            // Most batches hold one book (a shard's writes rarely overlap): one plain command, which costs Redis far less
-            // than running the script for it.
-            var (entity, book) = writes.First();
-            if (book.IsNullOrEmpty) await database.KeyDeleteAsync(Key(shard, entity));
-            else await database.StringSetAsync(Key(shard, entity), book, _expiry);
-            return;
-        }
-        var keys = new RedisKey[writes.Count];
-        var values = new RedisValue[writes.Count + 1];
-        values[0] = (long)_expiry.TotalMilliseconds;
+        var keys = new RedisKey[writes.Count + 1];
+        var values = new RedisValue[writes.Count + 2];
+        keys[0] = ClaimKey(claim.Shard);
+        values[0] = claim.Epoch;
+        values[1] = (long)_expiry.TotalMilliseconds;
         var i = 0;
         foreach (var (entity, value) in writes)
         {
-            keys[i] = Key(shard, entity);
-            values[++i] = value;
+            keys[++i] = Key(claim.Shard, entity);
+            values[i + 1] = value;
         }
-        await database.ScriptEvaluateAsync(SaveScript, keys, values);
+        try
+        {
+            await (await connection.DatabaseAsync()).ScriptEvaluateAsync(SaveScript, keys, values);
+        }
+        catch (RedisServerException e) when (e.Message.Contains(ClaimLost, StringComparison.Ordinal))
+        {
+            throw new ShardClaimLostException(claim);
+        }
     }
 
-    // One command per batch, applied as a whole: each book set with its expiry, or deleted when empty (a stored
-    // book is never zero bytes).
-    private const string SaveScript = """
-        for i, key in ipairs(KEYS) do
+    // One command per batch, applied as a whole once the claim is checked: each book set with its expiry, or deleted
+    // when empty (a stored book is never zero bytes).
+    private const string SaveScript = $$"""
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('{{ClaimLost}}') end
+        for i = 2, #KEYS do
           local value = ARGV[i + 1]
-          if value == '' then redis.call('DEL', key) else redis.call('SET', key, value, 'PX', ARGV[1]) end
+          if value == '' then redis.call('DEL', KEYS[i]) else redis.call('SET', KEYS[i], value, 'PX', ARGV[2]) end
         end
+        return 1
         """;
 }

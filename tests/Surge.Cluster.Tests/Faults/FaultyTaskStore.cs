@@ -46,7 +46,7 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
     /// <summary>Calls now waiting in <see cref="StoreFault.Stall"/> or <see cref="StoreFault.Cut"/>.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    /// <summary>Calls that reached this store, by operation: "save", "remove", "load".</summary>
+    /// <summary>Calls that reached this store, by operation: "claim", "save", "remove", "load".</summary>
     public ConcurrentDictionary<string, int> Calls { get; } = new();
 
     /// <summary>A new store for one cluster, named in <paramref name="settings"/> for <see cref="SiloConfigurator"/>.</summary>
@@ -68,16 +68,22 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
     public Task WaitUntilWaitingAsync(int calls, TimeSpan limit)
         => Eventually.ValueAsync(() => Task.FromResult(Waiting), waiting => waiting >= calls, $"{calls} store call(s) waiting", limit);
 
-    public async ValueTask SaveAsync(int shard, IReadOnlyList<TaskRecord> records)
+    public async ValueTask<ShardClaim> ClaimAsync(int shard)
     {
-        await EnterAsync("save");
-        await _inner.SaveAsync(shard, records);
+        await EnterAsync("claim");
+        return await _inner.ClaimAsync(shard);
     }
 
-    public async ValueTask RemoveAsync(int shard, IReadOnlyCollection<string> taskIds)
+    public async ValueTask SaveAsync(ShardClaim claim, IReadOnlyList<TaskRecord> records)
+    {
+        await EnterAsync("save");
+        await _inner.SaveAsync(claim, records);
+    }
+
+    public async ValueTask RemoveAsync(ShardClaim claim, IReadOnlyCollection<string> taskIds)
     {
         await EnterAsync("remove");
-        await _inner.RemoveAsync(shard, taskIds);
+        await _inner.RemoveAsync(claim, taskIds);
     }
 
     public async ValueTask<IReadOnlyCollection<TaskRecord>> LoadAsync(int shard)
@@ -85,6 +91,13 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
         await EnterAsync("load");
         return await _inner.LoadAsync(shard);
     }
+
+    /// <summary>
+    /// Claims <paramref name="shard"/> and writes <paramref name="records"/> as another activation of it would (one on a
+    /// silo that woke from a pause): the shard's current activation has lost its claim.
+    /// </summary>
+    public async Task ClaimAsOtherAsync(int shard, params TaskRecord[] records)
+        => await _inner.SaveAsync(await _inner.ClaimAsync(shard), records);
 
     public void Dispose() => Registry.TryRemove(_name, out _);
 
