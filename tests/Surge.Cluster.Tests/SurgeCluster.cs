@@ -90,9 +90,9 @@ public sealed class SurgeCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(SurgeStorage.Cache).AddMemoryGrainStorage(SurgeStorage.Sessions);
+            silo.AddMemoryGrainStorage(SurgeStorage.Sessions);
             // A test may have put a faulty storage of its own in front of these (Faults.FaultyGrainStorage).
-            foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes])
+            foreach (var name in (string[])[SurgeStorage.Name, SurgeStorage.Entities, SurgeStorage.Waves, SurgeStorage.Pipes, SurgeStorage.Cache])
                 if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(Orleans.Storage.IGrainStorage)))
                     silo.AddMemoryGrainStorage(name);
             silo.UseInMemoryReminderService();

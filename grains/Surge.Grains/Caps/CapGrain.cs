@@ -6,9 +6,10 @@ namespace Surge.Caps;
 /// <summary>
 /// Hands out the slots of one type's cluster-wide cap and its start tokens. Slots are shared fairly between silos
 /// that want more than they hold; a silo never loses slots its tasks run in, it gives surplus back as they finish.
-/// Leases live in memory. The grain stores only when it was last in use: an activation that finds it was in use
-/// within a lease period (a failover) first waits one lease period, adopting what silos report they hold, before it
-/// grants anything new, so a failover cannot hand out slots twice.
+/// Leases live in memory. The grain stores only when it was last in use (<see cref="CapMark"/>): an activation that
+/// finds it was in use within a lease and the mark's cadence (a failover) first waits one lease period, adopting what
+/// silos report they hold, before it grants anything new, so a failover cannot hand out slots twice. While the store
+/// refuses the mark, a sync grants nothing the stored mark cannot cover.
 /// </summary>
 [KeepAlive]
 internal sealed class CapGrain([PersistentState("cap", SurgeStorage.Name)] IPersistentState<CapGrainState> state,
@@ -17,6 +18,7 @@ internal sealed class CapGrain([PersistentState("cap", SurgeStorage.Name)] IPers
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
 
     private CapLedger _ledger = null!;
+    private CapMark _mark = null!;
     private long _rebuildUntil;
     private double _tokens;
     private long _refilledAt;
@@ -26,36 +28,42 @@ internal sealed class CapGrain([PersistentState("cap", SurgeStorage.Name)] IPers
     {
         _policy = policies.Value.For(this.GetPrimaryKeyString());
         _ledger = new CapLedger(_policy.MaxRunning ?? int.MaxValue, Ticks(Lease));
-        var recentlyInUse = state.State.LastInUse > time.GetUtcNow() - Lease;
-        _rebuildUntil = recentlyInUse ? time.GetTimestamp() + Ticks(Lease) : 0;
+        _mark = new CapMark(Lease, state.State.LastInUse);
+        _rebuildUntil = _mark.MustRebuild(time.GetUtcNow()) ? time.GetTimestamp() + Ticks(Lease) : 0;
         _refilledAt = time.GetTimestamp();
         return Task.CompletedTask;
     }
 
     public async Task<CapGrant> SyncAsync(CapRequest request)
     {
+        if (_mark.Due(time.GetUtcNow())) await MarkInUseAsync();
         var now = time.GetTimestamp();
-        if (time.GetUtcNow() - state.State.LastInUse > TimeSpan.FromSeconds(1)) await MarkInUseAsync();
-        var slots = _ledger.Sync(request, now, adoptOnly: now < _rebuildUntil);
-        return new CapGrant(slots, TakeTokens(request, now), Lease);
+        var allowed = _mark.Allow(time.GetUtcNow());
+        var adoptOnly = now < _rebuildUntil || !allowed.Grants;
+        var slots = _ledger.Sync(request, now, adoptOnly);
+        return new CapGrant(slots, adoptOnly ? 0 : TakeTokens(request, now), allowed.Lease);
     }
 
     private async Task MarkInUseAsync()
     {
-        state.State.LastInUse = time.GetUtcNow();
+        var mark = time.GetUtcNow();
+        var previous = state.State.LastInUse;
+        _mark.Trying(mark);
+        state.State.LastInUse = mark;
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUndoAsync(() => state.State.LastInUse = previous, "the cap's in-use mark");
+            _mark.Wrote(mark);
         }
-        catch (Exception)
+        catch (SurgeStoreUnavailableException)
         {
-            // Only a failover's caution depends on it; the next sync tries again.
+            // Silos keep what they hold, on leases the stored mark still covers; the next try is a second away.
         }
     }
 
     private int TakeTokens(CapRequest request, long now)
     {
-        if (_policy.MaxStartsPerSecond is not { } rate || request.TokensWanted <= 0 || now < _rebuildUntil) return 0;
+        if (_policy.MaxStartsPerSecond is not { } rate || request.TokensWanted <= 0) return 0;
         _tokens = Math.Min(rate, _tokens + rate * time.GetElapsedTime(_refilledAt, now).TotalSeconds); // at most a second's burst
         _refilledAt = now;
         var contenders = 1 + _ledger.OthersWanting(request.Silo);

@@ -25,7 +25,7 @@ internal sealed record CapRequest(
 
 /// <param name="Slots">Slots this silo now holds (may be fewer than it asked for, never fewer than in use).</param>
 /// <param name="Tokens">Starts granted by the rate limit, to spend within the lease.</param>
-/// <param name="Lease">How long the slots are this silo's without another sync.</param>
+/// <param name="Lease">How long the slots are this silo's without another sync: shorter, down to zero, while the store refuses the cap's in-use mark.</param>
 [GenerateSerializer, Immutable]
 internal sealed record CapGrant(
     [property: Id(0)] int Slots,

@@ -24,6 +24,7 @@ internal sealed class CacheEntry
 internal sealed class ResultCacheGrain([PersistentState("result", SurgeStorage.Cache)] IPersistentState<CacheEntry> entry, TimeProvider time)
     : Grain, IResultCacheGrain
 {
+    // A refused clear throws, which the shard takes for a miss: the submission runs. The expired entry is never served.
     public async Task<CachedResult?> GetAsync()
     {
         if (entry.State.Value is not { } cached) return null;
@@ -33,9 +34,12 @@ internal sealed class ResultCacheGrain([PersistentState("result", SurgeStorage.C
         return null;
     }
 
+    // Served only once stored: a refused write is undone, and the shard that caches it only logs the refusal (the
+    // task's own record holds its result).
     public Task SetAsync(ReadOnlyMemory<byte> result, TimeSpan ttl)
     {
+        var previous = entry.State.Value;
         entry.State.Value = new CachedResult(result, time.GetUtcNow() + ttl);
-        return entry.WriteStateAsync();
+        return entry.WriteOrUndoAsync(() => entry.State.Value = previous, "the cached result");
     }
 }

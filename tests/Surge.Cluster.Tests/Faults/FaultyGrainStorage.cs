@@ -78,6 +78,13 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
             => silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Name, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
     }
 
+    /// <summary>Puts this storage in front of the result cache on every silo of a test cluster.</summary>
+    public sealed class ForCache : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+            => silo.Services.AddKeyedSingleton<IGrainStorage>(SurgeStorage.Cache, (sp, _) => new FaultyGrainStorage(sp.GetRequiredService<DeepCopier>()));
+    }
+
     /// <summary>Puts this storage in front of waves and pipes on every silo of a test cluster.</summary>
     public sealed class ForWaves : ISiloConfigurator
     {
