@@ -45,6 +45,23 @@ public class TaskValidatorTests
     public void Validate_AfterWithoutEntity_NamesAfter()
         => Assert.Equal("after", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { After = "build.started" })).Field);
 
+    [Theory]
+    [InlineData("after")]
+    [InlineData("sequence")]
+    [InlineData("event")]
+    public void Validate_EntityFieldWithoutEntity_NamesThatField(string field)
+    {
+        var spec = field switch
+        {
+            "after" => Valid with { After = "build.started" },
+            "sequence" => Valid with { Sequence = 1 },
+            _ => Valid with { Event = "build.finished" },
+        };
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec));
+        Assert.Equal(field, e.Field);
+        Assert.Contains("entity", e.Message);
+    }
+
     [Fact]
     public void Validate_SequenceBelowOne_NamesSequence()
         => Assert.Equal("sequence", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid.ForEntity("b/1", sequence: 0))).Field);
