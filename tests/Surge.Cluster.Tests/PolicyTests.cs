@@ -129,6 +129,20 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
         Assert.Contains("soft time limit", failed.Error);
         Assert.True(PatientHandler.Cancelled.ContainsKey(spec.Id));
     }
+
+    [Fact]
+    public async Task TimeLimits_EitherLimitPassed_TheAttemptIsRetried()
+    {
+        var soft = TaskSpec.Create(PatientHandler.TypeName) with { Timeout = TimeSpan.FromMilliseconds(200), MaxAttempts = 2 };
+        var hard = TaskSpec.Create(StubbornHandler.TypeName) with { MaxAttempts = 2 }; // soft 300 ms + grace 300 ms
+
+        var done = await Task.WhenAll(_client.RunAsync(soft, TimeSpan.FromSeconds(30)), _client.RunAsync(hard, TimeSpan.FromSeconds(30)));
+
+        Assert.Equal((TaskState.Failed, 2, true), (done[0].State, done[0].Attempts, done[0].DeadLettered));
+        Assert.Contains("soft time limit", done[0].Error);
+        Assert.Equal((TaskState.Failed, 2, true), (done[1].State, done[1].Attempts, done[1].DeadLettered));
+        Assert.Contains("hard time limit", done[1].Error);
+    }
 }
 
 /// <summary>Retry backoffs on the fake clock ("flaky": 3 attempts, backoff 200 ms doubling, no jitter).</summary>

@@ -64,6 +64,31 @@ public class StoreFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetryDeadLetterAsync_StoreFails_UnavailableStillDeadLetteredThenRetryRuns()
+    {
+        var spec = PolicyTests.Flaky(1) with { MaxAttempts = 1 };
+        var dead = await Client.RunAsync(spec, Quick);
+        Assert.Equal((TaskState.Failed, true, 1), (dead.State, dead.DeadLettered, dead.Attempts));
+
+        _store.Fail();
+        var error = await Record.ExceptionAsync(() => Client.RetryDeadLetterAsync(spec.Id));
+        var during = await Client.GetStatusAsync(spec.Id);
+        _store.Heal();
+
+        // A retry the store did not record must not be reported nor run: after a crash the record would be the dead letter.
+        Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
+            $"a dead-letter retry while the store fails returned instead of throwing SurgeUnavailableException (inner SurgeStoreUnavailableException): {error?.GetType().Name ?? "no exception"}; the task then read {during?.State}");
+        Assert.Equal((TaskState.Failed, true, 1, dead.FinishedAt), (during!.State, during.DeadLettered, during.Attempts, during.FinishedAt));
+        Assert.Contains(await Client.GetDeadLettersAsync(1_000), d => d.Id == spec.Id);
+
+        var retried = await Client.RetryDeadLetterAsync(spec.Id); // the same call, now stored
+        Assert.False(retried!.DeadLettered);
+        var done = await Client.WaitAsync(spec.Id, Quick);
+        Assert.Equal((TaskState.Succeeded, 2), (done.State, done.Attempts));
+        Assert.Equal([1, 2], FlakyHandler.Starts[spec.Id]); // the refused retry never ran
+    }
+
+    [Fact]
     public async Task SubmitAsync_DuplicateWhileFirstWriteHangs_NeverAcceptedBeforeStored()
     {
         var spec = Simulate(10);
