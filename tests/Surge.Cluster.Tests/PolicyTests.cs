@@ -97,6 +97,22 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
     }
 
     [Fact]
+    public async Task DeadRetry_SameDeadLetterRetriedManyTimesAtOnce_RunsOnceMore()
+    {
+        var spec = Flaky(1) with { MaxAttempts = 1 };
+        var dead = await _client.RunAsync(spec, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Failed, true), (dead.State, dead.DeadLettered));
+
+        var calls = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Record.ExceptionAsync(() => _client.RetryDeadLetterAsync(spec.Id))));
+
+        Assert.Single(calls, e => e is null); // one retry; the others find it no longer dead-lettered
+        Assert.All(calls.OfType<Exception>(), e => Assert.Equal("id", Assert.IsType<SurgeValidationException>(e).Field));
+        var done = await _client.WaitAsync(spec.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Succeeded, 2), (done.State, done.Attempts));
+        Assert.Equal([1, 2], FlakyHandler.Starts[spec.Id]);
+    }
+
+    [Fact]
     public async Task DeadLetters_Purge_ForgetsTheTask()
     {
         var spec = Flaky(1) with { MaxAttempts = 1 };
