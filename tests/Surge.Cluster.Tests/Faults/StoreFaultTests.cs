@@ -64,6 +64,31 @@ public class StoreFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CancelAsync_HeldEventWhileStoreFails_RefusedAndItStillRunsInItsTurn()
+    {
+        var entity = $"build/{Guid.NewGuid():N}";
+        var finished = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "finished", after: "started");
+        var report = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "report", after: "finished");
+        Assert.Equal(TaskState.Held, (await Client.SubmitAsync(finished)).State);
+        Assert.Equal(TaskState.Held, (await Client.SubmitAsync(report)).State);
+
+        _store.Fail();
+        var error = await Record.ExceptionAsync(() => Client.CancelAsync(finished.Id));
+        var during = await Client.GetStatusAsync(finished.Id);
+        _store.Heal();
+
+        // Refused, so nothing may have changed: not its record, and not its place in its entity (its successor still waits for it).
+        Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
+            $"a cancel of a held event while the store fails returned instead of throwing SurgeUnavailableException: {error?.GetType().Name ?? "no exception"}; the event then read {during?.State}");
+        Assert.Equal(TaskState.Held, during?.State);
+        Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "started"), Quick)).State);
+        var done = await Task.WhenAll(Client.WaitAsync(finished.Id, Quick), Client.WaitAsync(report.Id, Quick));
+        Assert.All(done, d => Assert.Equal(TaskState.Succeeded, d.State));
+        Assert.True(done[1].StartedAt >= done[0].FinishedAt, "report ran before the finished it waits for had ended");
+        Assert.Equal(1, CountingHandler.Runs[finished.Id]);
+    }
+
+    [Fact]
     public async Task RetryDeadLetterAsync_StoreFails_UnavailableStillDeadLetteredThenRetryRuns()
     {
         var spec = PolicyTests.Flaky(1) with { MaxAttempts = 1 };
