@@ -64,6 +64,27 @@ public class StoreFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outcome_StoreFailsAsTheRunEnds_NotFinalUntilStoredThenDeliveredToAWaitingClient()
+    {
+        var spec = TaskSpec.Create(IntervalHandler.TypeName);
+        await Client.SubmitAsync(spec);
+        await Eventually.ValueAsync(() => Client.GetStatusAsync(spec.Id), s => s?.State == TaskState.Running, $"{spec.Id} running, as stored", Quick);
+        var waiting = Client.WaitAsync(spec.Id, TimeSpan.FromSeconds(90));
+
+        _store.Fail();
+        var saves = _store.Calls.GetValueOrDefault("save");
+        IntervalHandler.Release(spec.Id);
+        await Eventually.TrueAsync(() => _store.Calls.GetValueOrDefault("save") >= saves + 3, "its outcome offered to the failing store, and offered again", Quick);
+        var during = await Client.GetStatusAsync(spec.Id); // reads answer from what is stored
+        _store.Heal();
+
+        Assert.Equal(TaskState.Running, during?.State); // not final before its outcome is stored
+        var done = await waiting; // the wait kept asking through the failure
+        Assert.Equal((TaskState.Succeeded, 1), (done.State, done.Attempts));
+        Assert.Equal(1, IntervalHandler.RunsOf(spec.Id));
+    }
+
+    [Fact]
     public async Task CancelAsync_HeldEventWhileStoreFails_RefusedAndItStillRunsInItsTurn()
     {
         var entity = $"build/{Guid.NewGuid():N}";
