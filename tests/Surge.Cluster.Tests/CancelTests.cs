@@ -23,6 +23,23 @@ public class CancelTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
     }
 
     [Fact]
+    public async Task Cancel_RunningTaskManyTimesAtOnce_OneCancelOneFinalStateSlotFree()
+    {
+        var spec = TaskSpec.Create(PatientHandler.TypeName);
+        await _client.SubmitAsync(spec);
+        await Eventually.TrueAsync(() => PatientHandler.Started.ContainsKey(spec.Id), $"{spec.Id} running", Limit);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _client.CancelAsync(spec.Id)));
+
+        Assert.All(answers, a => Assert.Equal(TaskState.Cancelled, a!.State));
+        Assert.Single(answers.Select(a => a!.FinishedAt).Distinct()); // one cancel; the rest read it
+        await Eventually.TrueAsync(() => PatientHandler.Cancelled.ContainsKey(spec.Id), $"{spec.Id}'s token cancelled", Limit);
+        var again = await _client.CancelAsync(spec.Id); // after its handler has ended: still nothing changes
+        Assert.Equal((TaskState.Cancelled, answers[0]!.FinishedAt), (again!.State, again.FinishedAt));
+        await Eventually.TrueAsync(async () => (await _client.GetPoolsAsync()).Sum(p => p.Running) == 0, "its slot free", Limit);
+    }
+
+    [Fact]
     public async Task Cancel_QueuedTask_NeverStarts()
     {
         // Every slot of both silos busy, and more waiting: a task submitted now queues. Tasks land on silos by the

@@ -47,6 +47,39 @@ public class OrderingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Submit_EntityEventsEachSubmittedManyTimesAtOnce_EachRunsOnceOneAtATimeInOrder()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var entity = $"dup/{run}";
+        var finished = TaskSpec.Create(IntervalHandler.TypeName, id: $"{run}-f").ForEntity(entity, "finished", after: "started");
+        var started = TaskSpec.Create(IntervalHandler.TypeName, id: $"{run}-s").ForEntity(entity, "started");
+        var note = TaskSpec.Create(IntervalHandler.TypeName, id: $"{run}-n").ForEntity(entity, "note");
+        TaskSpec[] events = [finished, started, note];
+
+        // Every event eight times at once, the dependent one first: duplicates race each other to their shards and entity.
+        var answers = await Task.WhenAll(events.SelectMany(e => Enumerable.Repeat(e, 8)).Select(e => _client.SubmitAsync(e)));
+        Assert.All(answers, a => Assert.Contains(a.Id, events.Select(e => e.Id)));
+
+        var released = new HashSet<string>();
+        for (var i = 0; i < events.Length; i++)
+        {
+            var running = await Eventually.ValueAsync(() => Task.FromResult(events.Where(e => IntervalHandler.IsRunning(e.Id)).Select(e => e.Id).ToList()),
+                ids => ids.Except(released).Any(), $"the next event of {entity} to run");
+            Assert.Single(running); // one at a time
+            released.Add(running[0]);
+            IntervalHandler.Release(running[0]);
+        }
+
+        var finals = await Task.WhenAll(events.Select(e => _client.WaitAsync(e.Id)));
+        Assert.All(finals, f => Assert.Equal(TaskState.Succeeded, f.State));
+        Assert.All(events, e => Assert.Equal(1, IntervalHandler.RunsOf(e.Id))); // each once, whatever the duplicates
+        var runs = IntervalHandler.Runs.Where(r => r.Entity == entity).OrderBy(r => r.Start).ToList();
+        for (var i = 1; i < runs.Count; i++)
+            Assert.True(runs[i].Start >= runs[i - 1].End, $"{runs[i].TaskId} started before {runs[i - 1].TaskId} ended");
+        Assert.True(runs.Single(r => r.TaskId == finished.Id).Start >= runs.Single(r => r.TaskId == started.Id).End);
+    }
+
+    [Fact]
     public async Task Submit_HeldEvent_DoesNotBlockOtherEntities()
     {
         var id = Guid.NewGuid().ToString("N");

@@ -97,6 +97,22 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
     }
 
     [Fact]
+    public async Task DeadRetry_SameDeadLetterRetriedManyTimesAtOnce_RunsOnceMore()
+    {
+        var spec = Flaky(1) with { MaxAttempts = 1 };
+        var dead = await _client.RunAsync(spec, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Failed, true), (dead.State, dead.DeadLettered));
+
+        var calls = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Record.ExceptionAsync(() => _client.RetryDeadLetterAsync(spec.Id))));
+
+        Assert.Single(calls, e => e is null); // one retry; the others find it no longer dead-lettered
+        Assert.All(calls.OfType<Exception>(), e => Assert.Equal("id", Assert.IsType<SurgeValidationException>(e).Field));
+        var done = await _client.WaitAsync(spec.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal((TaskState.Succeeded, 2), (done.State, done.Attempts));
+        Assert.Equal([1, 2], FlakyHandler.Starts[spec.Id]);
+    }
+
+    [Fact]
     public async Task DeadLetters_Purge_ForgetsTheTask()
     {
         var spec = Flaky(1) with { MaxAttempts = 1 };
@@ -128,6 +144,20 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
         Assert.Equal(TaskState.Failed, failed.State);
         Assert.Contains("soft time limit", failed.Error);
         Assert.True(PatientHandler.Cancelled.ContainsKey(spec.Id));
+    }
+
+    [Fact]
+    public async Task TimeLimits_EitherLimitPassed_TheAttemptIsRetried()
+    {
+        var soft = TaskSpec.Create(PatientHandler.TypeName) with { Timeout = TimeSpan.FromMilliseconds(200), MaxAttempts = 2 };
+        var hard = TaskSpec.Create(StubbornHandler.TypeName) with { MaxAttempts = 2 }; // soft 300 ms + grace 300 ms
+
+        var done = await Task.WhenAll(_client.RunAsync(soft, TimeSpan.FromSeconds(30)), _client.RunAsync(hard, TimeSpan.FromSeconds(30)));
+
+        Assert.Equal((TaskState.Failed, 2, true), (done[0].State, done[0].Attempts, done[0].DeadLettered));
+        Assert.Contains("soft time limit", done[0].Error);
+        Assert.Equal((TaskState.Failed, 2, true), (done[1].State, done[1].Attempts, done[1].DeadLettered));
+        Assert.Contains("hard time limit", done[1].Error);
     }
 }
 

@@ -163,6 +163,34 @@ public class EntitySequencerTests
     }
 
     [Fact]
+    public void Admit_SequenceAlreadyPassed_HeldWithoutBlockingThenFailsAtTheHoldLimit()
+    {
+        var limit = TimeSpan.FromMinutes(5);
+        Assert.Equal(Admission.Released, Admit(Event("1", null, sequence: 1)));
+        _sequencer.End("1");
+        Assert.Equal(Admission.Released, Admit(Event("2", null, sequence: 2)));
+        _sequencer.End("2");
+
+        // Sequence 1 again under another id (a late duplicate from a producer), then while it waits, 3 and a named event.
+        Assert.Equal(Admission.Held, Admit(Event("1-late", null, sequence: 1)));
+        Assert.Equal(Admission.Released, Admit(Event("3", null, sequence: 3))); // the passed number blocks nothing
+        _sequencer.End("3");
+        Assert.Equal(Admission.Released, Admit(Event("n", "note")));
+        _sequencer.End("n");
+        Assert.Null(Release()); // and it never becomes ready itself
+
+        _time.Advance(limit - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(_sequencer.Expire(_time.GetUtcNow(), limit, "account/7"));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var expired = Assert.Single(_sequencer.Expire(_time.GetUtcNow(), limit, "account/7"));
+        Assert.Equal("1-late", expired.TaskId);
+        Assert.Contains("sequence 1 came after 3 was handled", expired.Reason);
+        Assert.Contains("account/7", expired.Reason);
+        Assert.Equal(3, _sequencer.Record.LastSequence); // failing it moves nothing back
+        Assert.True(_sequencer.IsIdle);
+    }
+
+    [Fact]
     public void NextExpiry_OldestHeldEvent_IsItsArrivalPlusLimit()
     {
         var first = _time.GetUtcNow();

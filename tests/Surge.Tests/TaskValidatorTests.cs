@@ -45,6 +45,103 @@ public class TaskValidatorTests
     public void Validate_AfterWithoutEntity_NamesAfter()
         => Assert.Equal("after", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { After = "build.started" })).Field);
 
+    [Theory]
+    [InlineData("after")]
+    [InlineData("sequence")]
+    [InlineData("event")]
+    public void Validate_EntityFieldWithoutEntity_NamesThatField(string field)
+    {
+        var spec = field switch
+        {
+            "after" => Valid with { After = "build.started" },
+            "sequence" => Valid with { Sequence = 1 },
+            _ => Valid with { Event = "build.finished" },
+        };
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec));
+        Assert.Equal(field, e.Field);
+        Assert.Contains("entity", e.Message);
+    }
+
+    // Each bound at its limit passes and one past it is refused, naming the field: the edge a client hits first.
+    [Theory]
+    [InlineData("id", TaskValidator.MaxIdLength)]
+    [InlineData("type", TaskValidator.MaxNameLength)]
+    [InlineData("entity", TaskValidator.MaxIdLength)]
+    [InlineData("event", TaskValidator.MaxNameLength)]
+    [InlineData("after", TaskValidator.MaxNameLength)]
+    public void Validate_TextAtAndPastItsLimit_PassesThenNamesTheFieldAndLimit(string field, int limit)
+    {
+        TaskSpec With(int length)
+        {
+            var text = new string('x', length);
+            return field switch
+            {
+                "id" => Valid with { Id = text },
+                "type" => Valid with { Type = text },
+                "entity" => Valid.ForEntity(text),
+                "event" => Valid.ForEntity("b/1", text),
+                _ => Valid.ForEntity("b/1", "e", after: text),
+            };
+        }
+
+        TaskValidator.Validate(With(limit));
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(With(limit + 1)));
+        Assert.Equal(field, e.Field);
+        Assert.Contains($"over the limit of {limit}", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(100, true)]
+    [InlineData(101, false)]
+    public void Validate_MaxAttemptsAtAndPastItsBounds_NamesMaxAttempts(int attempts, bool passes)
+    {
+        var spec = Valid with { MaxAttempts = attempts };
+        if (passes) TaskValidator.Validate(spec);
+        else Assert.Equal("maxAttempts", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec)).Field);
+    }
+
+    [Fact]
+    public void Validate_ZeroTimeout_NamesTimeout()
+        => Assert.Equal("timeout", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Timeout = TimeSpan.Zero })).Field);
+
+    [Fact]
+    public void Validate_OneFeatureOverTheMost_NamesFeatures()
+    {
+        var features = Enumerable.Range(0, TaskValidator.MaxFeatures + 1).ToImmutableDictionary(i => $"f{i}", i => FeatureValue.Of(i));
+        Assert.Equal("features", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Features = features })).Field);
+    }
+
+    [Fact]
+    public void Validate_FeatureNameAtLimitPasses_EmptyNameRefused()
+    {
+        TaskValidator.Validate(Valid with { Features = Features(new string('n', TaskValidator.MaxFeatureNameLength), 1) });
+        Assert.Equal("features", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Features = Features(" ", 1) })).Field);
+    }
+
+    [Theory]
+    [InlineData("not-a-traceparent")]
+    [InlineData("00-00000000000000000000000000000000-0000000000000000-01")] // all-zero ids are invalid
+    public void Validate_MalformedTraceParent_NamesTraceParent(string traceParent)
+        => Assert.Equal("traceParent", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { TraceParent = traceParent })).Field);
+
+    [Fact]
+    public void Validate_FlowInputsAtAndPastTheirTotal_PassesThenNamesFlowInputs()
+    {
+        TaskSpec With(long total)
+        {
+            var half = (int)(total / 2);
+            var inputs = ImmutableDictionary<string, ReadOnlyMemory<byte>>.Empty.Add("a", new byte[half]).Add("b", new byte[total - half]);
+            return Valid with { Flow = new FlowStep("w", "f", "t", "v1", "e", "2026-11-30", false, inputs, []) };
+        }
+
+        TaskValidator.ValidateSystemTask(With(FlowStep.MaxInputBytes));
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.ValidateSystemTask(With(FlowStep.MaxInputBytes + 1)));
+        Assert.Equal("flow.inputs", e.Field);
+        Assert.Contains($"over the limit of {FlowStep.MaxInputBytes}", e.Message);
+    }
+
     [Fact]
     public void Validate_SequenceBelowOne_NamesSequence()
         => Assert.Equal("sequence", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid.ForEntity("b/1", sequence: 0))).Field);

@@ -149,6 +149,13 @@ public class TypedHandlerTests
     }
 
     [Fact]
+    public void GetResult_CancelledTask_ThrowsCarryingTheStatus()
+    {
+        var status = new TaskStatus { Id = "t1", Type = Resize.Name, State = TaskState.Cancelled, Attempts = 1, Error = "cancelled" };
+        Assert.Same(status, Assert.Throws<SurgeTaskFailedException>(() => status.GetResult(Resize)).Status);
+    }
+
+    [Fact]
     public void GetResult_RunningTask_SaysToWait()
     {
         var status = new TaskStatus { Id = "t1", Type = Resize.Name, State = TaskState.Running };

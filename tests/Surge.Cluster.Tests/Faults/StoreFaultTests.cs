@@ -64,6 +64,77 @@ public class StoreFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outcome_StoreFailsAsTheRunEnds_NotFinalUntilStoredThenDeliveredToAWaitingClient()
+    {
+        var spec = TaskSpec.Create(IntervalHandler.TypeName);
+        await Client.SubmitAsync(spec);
+        await Eventually.ValueAsync(() => Client.GetStatusAsync(spec.Id), s => s?.State == TaskState.Running, $"{spec.Id} running, as stored", Quick);
+        var waiting = Client.WaitAsync(spec.Id, TimeSpan.FromSeconds(90));
+
+        _store.Fail();
+        var saves = _store.Calls.GetValueOrDefault("save");
+        IntervalHandler.Release(spec.Id);
+        await Eventually.TrueAsync(() => _store.Calls.GetValueOrDefault("save") >= saves + 3, "its outcome offered to the failing store, and offered again", Quick);
+        var during = await Client.GetStatusAsync(spec.Id); // reads answer from what is stored
+        _store.Heal();
+
+        Assert.Equal(TaskState.Running, during?.State); // not final before its outcome is stored
+        var done = await waiting; // the wait kept asking through the failure
+        Assert.Equal((TaskState.Succeeded, 1), (done.State, done.Attempts));
+        Assert.Equal(1, IntervalHandler.RunsOf(spec.Id));
+    }
+
+    [Fact]
+    public async Task CancelAsync_HeldEventWhileStoreFails_RefusedAndItStillRunsInItsTurn()
+    {
+        var entity = $"build/{Guid.NewGuid():N}";
+        var finished = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "finished", after: "started");
+        var report = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "report", after: "finished");
+        Assert.Equal(TaskState.Held, (await Client.SubmitAsync(finished)).State);
+        Assert.Equal(TaskState.Held, (await Client.SubmitAsync(report)).State);
+
+        _store.Fail();
+        var error = await Record.ExceptionAsync(() => Client.CancelAsync(finished.Id));
+        var during = await Client.GetStatusAsync(finished.Id);
+        _store.Heal();
+
+        // Refused, so nothing may have changed: not its record, and not its place in its entity (its successor still waits for it).
+        Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
+            $"a cancel of a held event while the store fails returned instead of throwing SurgeUnavailableException: {error?.GetType().Name ?? "no exception"}; the event then read {during?.State}");
+        Assert.Equal(TaskState.Held, during?.State);
+        Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "started"), Quick)).State);
+        var done = await Task.WhenAll(Client.WaitAsync(finished.Id, Quick), Client.WaitAsync(report.Id, Quick));
+        Assert.All(done, d => Assert.Equal(TaskState.Succeeded, d.State));
+        Assert.True(done[1].StartedAt >= done[0].FinishedAt, "report ran before the finished it waits for had ended");
+        Assert.Equal(1, CountingHandler.Runs[finished.Id]);
+    }
+
+    [Fact]
+    public async Task RetryDeadLetterAsync_StoreFails_UnavailableStillDeadLetteredThenRetryRuns()
+    {
+        var spec = PolicyTests.Flaky(1) with { MaxAttempts = 1 };
+        var dead = await Client.RunAsync(spec, Quick);
+        Assert.Equal((TaskState.Failed, true, 1), (dead.State, dead.DeadLettered, dead.Attempts));
+
+        _store.Fail();
+        var error = await Record.ExceptionAsync(() => Client.RetryDeadLetterAsync(spec.Id));
+        var during = await Client.GetStatusAsync(spec.Id);
+        _store.Heal();
+
+        // A retry the store did not record must not be reported nor run: after a crash the record would be the dead letter.
+        Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
+            $"a dead-letter retry while the store fails returned instead of throwing SurgeUnavailableException (inner SurgeStoreUnavailableException): {error?.GetType().Name ?? "no exception"}; the task then read {during?.State}");
+        Assert.Equal((TaskState.Failed, true, 1, dead.FinishedAt), (during!.State, during.DeadLettered, during.Attempts, during.FinishedAt));
+        Assert.Contains(await Client.GetDeadLettersAsync(1_000), d => d.Id == spec.Id);
+
+        var retried = await Client.RetryDeadLetterAsync(spec.Id); // the same call, now stored
+        Assert.False(retried!.DeadLettered);
+        var done = await Client.WaitAsync(spec.Id, Quick);
+        Assert.Equal((TaskState.Succeeded, 2), (done.State, done.Attempts));
+        Assert.Equal([1, 2], FlakyHandler.Starts[spec.Id]); // the refused retry never ran
+    }
+
+    [Fact]
     public async Task SubmitAsync_DuplicateWhileFirstWriteHangs_NeverAcceptedBeforeStored()
     {
         var spec = Simulate(10);

@@ -142,6 +142,34 @@ public class WaveTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task StartWave_SameIdManyTimesAtOnce_OneWaveEachStepRunsOnce()
+    {
+        var entities = Enumerable.Range(0, 10).Select(i => $"e{i}").ToArray();
+        var raw = Unique("raw");
+        var flow = new FlowBuilder(Unique("again"))
+            .Task("load", FlowStepHandler.TypeName, "v1", output: raw)
+            .Task("score", FlowStepHandler.TypeName, "v1", output: Unique("scores"), inputs: [raw])
+            .Build();
+        await _flows.RegisterAsync(flow);
+        var state = await StateAsync(entities);
+        var id = Unique("wave");
+
+        var starts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _flows.StartWaveAsync(new WaveRequest(flow.Name, state, WaveId: id))));
+        Assert.All(starts, s => Assert.Equal((id, 10), (s.Wave, s.Entities)));
+        var done = await _flows.WaitWaveAsync(id, Patience);
+        Assert.True(done.IsDone, $"wave {id} not done: {string.Join("; ", done.Tasks)}");
+
+        // Started again once done, with the state grown meanwhile: its status, and nothing new runs.
+        await _flows.AddToStateAsync(state, ["late"]);
+        var again = await _flows.StartWaveAsync(new WaveRequest(flow.Name, state, WaveId: id));
+        Assert.Equal((10, 20, 20, done.FinishedAt), (again.Entities, again.Steps, again.Finished, again.FinishedAt));
+        var runs = FlowStepHandler.Of(id);
+        Assert.Equal(20, runs.Count); // each step of each entity once
+        Assert.Equal(20, runs.Select(r => (r.Entity, r.Task)).Distinct().Count());
+        Assert.DoesNotContain(runs, r => r.Entity == "late");
+    }
+
+    [Fact]
     public async Task Register_BadFlow_RefusedAtTheEdgeAndAtTheGrainNamingTaskAndField()
     {
         var bad = new FlowBuilder(Unique("bad"))

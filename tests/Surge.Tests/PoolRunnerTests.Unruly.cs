@@ -1,0 +1,134 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Surge.Hosting;
+using Surge.Policies;
+using Surge.Pools;
+using Surge.Routing;
+using Surge.Tasks;
+using Surge.Workers;
+
+namespace Surge.Tests;
+
+// Handlers that misbehave as badly as a handler can: one that blocks its thread without ever awaiting, one that cannot
+// even be built. Each fails only its own task; the one slot they held goes to the next task.
+public partial class PoolRunnerTests
+{
+    [Fact]
+    public async Task Run_HandlerBlocksItsThreadPastTheHardLimit_SlotFreedForTheNextTaskAndItsLateResultDropped()
+    {
+        var time = new FakeTimeProvider();
+        var blocker = new BlockingHandler();
+        var policies = new TaskPoliciesOptions { Types = { ["blocker"] = new TaskPolicy { SoftTimeLimit = TimeSpan.FromSeconds(5), HardLimitGrace = TimeSpan.FromSeconds(10) } } };
+        var executor = Executor(1, RoutingMode.Single, time, policies: policies, extra: ("blocker", blocker));
+        var blocked = new WorkItem(TaskSpec.Create("blocker"), PoolKind.Single, null);
+        try
+        {
+            executor.Enqueue(blocked); // returns: the handler blocks a thread of its own, not the caller's
+            Assert.True(blocker.Entered.Wait(TimeSpan.FromSeconds(10)), "the blocking handler did not start");
+            await _events.WaitForStartsAsync(1);
+            var next = new WorkItem(TaskSpec.Create("gate"), PoolKind.Single, null);
+            executor.Enqueue(next);
+            Assert.Equal((1, 1), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
+
+            time.Advance(TimeSpan.FromSeconds(15)); // soft 5 s + grace 10 s, with the handler's thread still blocked
+            var failed = Assert.Single(await _events.WaitForAsync(1));
+            Assert.False(failed.Succeeded);
+            Assert.Contains("hard time limit of 00:00:15 reached", failed.Error);
+            await _events.WaitForStartsAsync(1); // the next task has the slot the blocked thread still sits in
+            Assert.False(blocker.Returned);
+            Assert.Equal(1, executor.Abandoned);
+
+            _gate.Open();
+            Assert.True((await _events.WaitForAsync(1))[^1].Succeeded);
+
+            blocker.Release.Set();
+            await Eventually.TrueAsync(() => blocker.Returned, "the blocked handler to return");
+            var probe = new WorkItem(TaskSpec.Create("gate"), PoolKind.Single, null); // runs after whatever the late return set off
+            executor.Enqueue(probe);
+            await _events.WaitForAsync(1);
+            Assert.Single(_events.Reports, r => r.TaskId == blocked.Spec.Id); // its late result was dropped, not reported
+            Assert.Equal((0, 0), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
+        }
+        finally
+        {
+            blocker.Release.Set();
+        }
+    }
+
+    [Fact]
+    public async Task Run_HandlerCannotBeConstructed_FailsOnlyThatTaskAndTheSlotRunsTheNext()
+    {
+        var services = new ServiceCollection();
+        services.AddScoped<BuiltFirst>();
+        services.AddScoped<NeverBuilt>();
+        new SurgeWorkersBuilder(services).AddHandler<UnbuildableHandler>("unbuildable");
+        services.AddKeyedSingleton<ITaskHandler>("gate", _gate);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var registry = new HandlerRegistry(provider, [.. provider.GetServices<HandlerRegistration>(), new("gate")]);
+        var t = new TaskOptions();
+        var executor = new PoolRunner(Options.Create(new WorkerOptions { MaxConcurrency = 1, DefaultTimeout = TimeSpan.FromSeconds(30), MemoryBudgetMb = 1_000_000 }),
+            Options.Create(new PoolsOptions()), new PoolShape(RoutingMode.Single), Options.Create(new TaskPoliciesOptions()),
+            new RunBounds(t.MaxTimeout, t.MaxResultBytes, TaskOptions.Section), registry, _events, TimeProvider.System, NullLogger<PoolRunner>.Instance);
+
+        var broken = Enumerable.Range(0, 3).Select(_ => new WorkItem(TaskSpec.Create("unbuildable"), PoolKind.Single, null)).ToList();
+        foreach (var item in broken) executor.Enqueue(item);
+        var next = new WorkItem(TaskSpec.Create("gate"), PoolKind.Single, null);
+        executor.Enqueue(next);
+        _gate.Open();
+
+        var outcomes = await _events.WaitForAsync(4);
+        Assert.All(_events.Reports.Where(r => r.TaskId != next.Spec.Id), r =>
+        {
+            Assert.False(r.Outcome.Succeeded);
+            Assert.Contains("the handler's connection string is missing", r.Outcome.Error);
+        });
+        Assert.True(Assert.Single(_events.Reports, r => r.TaskId == next.Spec.Id).Outcome.Succeeded);
+        Assert.Equal(4, outcomes.Length);
+        Assert.Equal((0, 0), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
+        Assert.Equal((3, 3), BuiltFirst.Counts); // what was built for them before the failure went with their scopes
+    }
+
+    /// <summary>Blocks its thread, without awaiting, until released; ignores its token.</summary>
+    private sealed class BlockingHandler : ITaskHandler
+    {
+        private volatile bool _returned;
+
+        public ManualResetEventSlim Entered { get; } = new();
+        public ManualResetEventSlim Release { get; } = new();
+        public bool Returned => _returned;
+
+        public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+        {
+            Entered.Set();
+            Release.Wait(); // CancellationToken ignored on purpose
+            _returned = true;
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>("\"late\""u8.ToArray());
+        }
+    }
+
+    /// <summary>A scoped service built before the one that fails: it must go with the run's scope.</summary>
+    private sealed class BuiltFirst : IDisposable
+    {
+        private static int _built, _disposed;
+
+        public BuiltFirst() => Interlocked.Increment(ref _built);
+
+        public static (int Built, int Disposed) Counts => (Volatile.Read(ref _built), Volatile.Read(ref _disposed));
+
+        public void Dispose() => Interlocked.Increment(ref _disposed);
+    }
+
+    /// <summary>A dependency whose construction throws, as one missing its configuration does.</summary>
+    private sealed class NeverBuilt
+    {
+        public NeverBuilt() => throw new InvalidOperationException("the handler's connection string is missing");
+    }
+
+    private sealed class UnbuildableHandler(BuiltFirst first, NeverBuilt never) : ITaskHandler
+    {
+        public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+            => throw new InvalidOperationException($"never reached: {first}, {never}");
+    }
+}
