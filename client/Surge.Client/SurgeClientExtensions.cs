@@ -53,6 +53,10 @@ public static class SurgeClientExtensions
         // answer that has not come a little after that never will: its silo died with the call. Orleans would wait 30 s;
         // failing sooner lets the retry find the shard on a live silo.
         builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.WaitSlice + SurgeClientOptions.ResponseMargin);
+        // A silo that hangs (a frozen VM, a long pause) keeps its connections open: the client learns it is gone only
+        // from the gateway list, and until then sends the calls of every grain it routes through it into the void.
+        // Orleans reads that list once a minute; a read of the membership table every few seconds costs little.
+        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = SurgeClientOptions.GatewayListRefresh);
     }
 
     // Mutual TLS when Surge:Client:Tls is set, and a session opened with the client's credentials (API key, certificate proof).

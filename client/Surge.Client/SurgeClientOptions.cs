@@ -30,6 +30,12 @@ public sealed class SurgeClientOptions
     public static readonly TimeSpan ResponseMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How often the client reads which gateways are alive (Orleans' <c>GatewayOptions.GatewayListRefreshPeriod</c>,
+    /// a minute by default): a silo declared dead while it hangs, its connections still open, is dropped this soon.
+    /// </summary>
+    public static readonly TimeSpan GatewayListRefresh = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Retries of a call the store refused (<see cref="SurgeStoreUnavailableException"/>: Redis is away); then the call
     /// throws <see cref="SurgeUnavailableException"/>. Default 4; 0 to 20.
     /// </summary>

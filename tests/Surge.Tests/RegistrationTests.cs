@@ -145,3 +145,21 @@ public class RegistrationTests
         Assert.Equal(typeof(InMemoryTaskStore), Assert.Single(services, d => d.ServiceType == typeof(ITaskStore)).ImplementationType);
     }
 }
+
+public class ClientRegistrationTests
+{
+    [Fact]
+    public void AddSurgeClient_ToACluster_ReadsLiveGatewaysEveryFewSecondsAndBoundsCalls()
+    {
+        var builder = Host.CreateApplicationBuilder(["--Surge:Client:Gateways:0=127.0.0.1:30000"]);
+        builder.UseOrleansClient(c => Client.SurgeClientExtensions.AddSurgeClient(c));
+        using var host = builder.Build();
+
+        // A hung silo's gateway is dropped from the list this soon after it is declared dead, not Orleans' minute.
+        var gateways = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GatewayOptions>>().Value;
+        Assert.Equal(Client.SurgeClientOptions.GatewayListRefresh, gateways.GatewayListRefreshPeriod);
+        Assert.True(gateways.GatewayListRefreshPeriod <= TimeSpan.FromSeconds(10));
+        var messaging = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClientMessagingOptions>>().Value;
+        Assert.Equal(Client.SurgeClientOptions.DefaultWaitSlice + Client.SurgeClientOptions.ResponseMargin, messaging.ResponseTimeout);
+    }
+}
