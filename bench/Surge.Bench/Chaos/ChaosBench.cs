@@ -26,8 +26,10 @@ internal static class ChaosBench
         // Security on, as the chart deploys it: every call needs a role, known from a session each silo reads from Redis
         // (through the cut link) when it first meets the client, also right after its restart.
         var secure = BenchCli.Flag(args, "secure");
+        // A silo cut off from the other silos for 15 s (FaultSchedule); off by default, as the test's run is.
+        var partitions = BenchCli.Flag(args, "partitions");
         var duration = TimeSpan.FromMinutes(minutes);
-        var schedule = FaultSchedule.Create(duration, seed, Silos);
+        var schedule = FaultSchedule.Create(duration, seed, Silos, partitions);
         var workload = ChaosWorkload.Create(duration);
         var dir = Directory.CreateTempSubdirectory("surge-chaos-").FullName;
         var clock = Stopwatch.StartNew();
@@ -35,7 +37,7 @@ internal static class ChaosBench
         Dictionary<string, object?> summary;
         string[] siloSettings = ["--Surge:Workers:MaxConcurrency=8", "--Surge:Drain:Timeout=00:00:15",
             .. secure ? [$"--Surge:Security:Clients:0:ApiKey={ApiKey}", "--Surge:Security:Clients:0:Name=chaos", "--Surge:Security:Clients:0:Role=Admin"] : Array.Empty<string>()];
-        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, siloSettings))
+        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, siloSettings, siloLinks: partitions))
         {
             using var host = await cluster.ClientAsync(secure ? [$"--Surge:Client:ApiKey={ApiKey}"] : []);
             var surge = host.Services.GetRequiredService<ISurgeClient>();
@@ -54,7 +56,7 @@ internal static class ChaosBench
             var atEnd = await StatusesAsync(surge, submissions);
             var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
 
-            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure };
+            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions };
             foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;
             summary["faults"] = journal.Counts;
             summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();
