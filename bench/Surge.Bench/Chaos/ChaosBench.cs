@@ -11,7 +11,7 @@ namespace Surge.Bench.Chaos;
 /// and ordered workloads submitted for <c>--minutes</c>, a seeded fault schedule (<see cref="FaultSchedule"/>), then a
 /// wait for quiet and a check of every submission against the promise (<see cref="ChaosChecker"/>). Fault events go
 /// to stderr as JSON lines; stdout gets one summary line. Logs (silo output, run logs) are kept when a counter is not
-/// zero, and their folder is named in the summary.
+/// zero, or when partitions were injected, and their folder is named in the summary.
 /// </summary>
 internal static class ChaosBench
 {
@@ -66,7 +66,8 @@ internal static class ChaosBench
         }
         summary["elapsed_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         var clean = Zeros(summary);
-        if (clean) Directory.Delete(dir, recursive: true);
+        if (clean && !partitions) Directory.Delete(dir, recursive: true); // a partition's story is in the silo logs: kept
+        clean &= !partitions;
         summary["logs"] = clean ? null : dir;
         Console.WriteLine(JsonSerializer.Serialize(summary));
         return 0;

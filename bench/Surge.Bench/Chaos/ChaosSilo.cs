@@ -17,6 +17,9 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings, bool si
     private readonly Lock _logGate = new();
     private Process? _process;
 
+    // UTC to the millisecond on every log line: a fault's story is read against the journal's and the run logs' times.
+    private static readonly string[] Timestamps = ["--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ", "--Logging:Console:FormatterOptions:UseUtcTimestamp=true"];
+
     // bin/<Configuration>/net10.0: run the silo built in the same configuration as this benchmark.
     private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
@@ -40,7 +43,7 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings, bool si
         if (siloLink) SiloLink ??= new TcpLinkCutter("127.0.0.1", _silo);
         string[] advertised = SiloLink is { } link ? [$"--Surge:Ports:AdvertisedSilo={link.Port}"] : [];
         var info = new ProcessStartInfo("dotnet", [dll, $"--Surge:Ports:Silo={_silo}", $"--Surge:Ports:Gateway={_gateway}", $"--Surge:Ports:Http={_http}",
-            .. advertised, "--Logging:LogLevel:Default=Warning", .. settings]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            .. advertised, "--Logging:LogLevel:Default=Warning", .. Timestamps, .. settings]) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["DOTNET_gcServer"] = "0"; // three silos, the producers and Redis share the machine's cores
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => Log(e.Data);
