@@ -28,6 +28,15 @@ internal static class ChaosBench
         var secure = BenchCli.Flag(args, "secure");
         // A silo cut off from the other silos for 15 s (FaultSchedule); off by default, as the test's run is.
         var partitions = BenchCli.Flag(args, "partitions");
+        // Orleans suppresses votes against a silo heard from within MaxProbeTimeout x missed probes (8 s x 3 on Surge's
+        // defaults), so a cut shorter than ~24 s is a silo unreachable for a while, not one declared dead: longer cuts
+        // make the zombie (declared dead, still running) this fault is for.
+        var partitionSeconds = double.Parse(BenchCli.Option(args, "partition-seconds", FaultSchedule.PartitionLength.TotalSeconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        if (partitionSeconds is < 1 or > 70)
+        {
+            Console.Error.WriteLine($"--partition-seconds is {partitionSeconds}; set 1 to 70 (a partition every {FaultSchedule.PartitionPeriod.TotalSeconds} s; default {FaultSchedule.PartitionLength.TotalSeconds}).");
+            return 2;
+        }
         var duration = TimeSpan.FromMinutes(minutes);
         var schedule = FaultSchedule.Create(duration, seed, Silos, partitions);
         var workload = ChaosWorkload.Create(duration);
@@ -50,13 +59,13 @@ internal static class ChaosBench
             var probes = new RecoveryProbes(surge, stop.Token);
             var producers = new ChaosProducers(surge);
             var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
-            await new FaultInjector(cluster, journal, probes).RunAsync(schedule);
+            await new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds)).RunAsync(schedule);
             var submissions = await producing;
             var recoveries = await probes.ResultsAsync();
             var atEnd = await StatusesAsync(surge, submissions);
             var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
 
-            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions };
+            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions, ["partition_s"] = partitions ? partitionSeconds : null };
             foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;
             summary["faults"] = journal.Counts;
             summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();

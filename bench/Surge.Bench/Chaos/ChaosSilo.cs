@@ -18,7 +18,7 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings, bool si
     private Process? _process;
 
     // UTC to the millisecond on every log line: a fault's story is read against the journal's and the run logs' times.
-    private static readonly string[] Timestamps = ["--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ", "--Logging:Console:FormatterOptions:UseUtcTimestamp=true"];
+    private static readonly string[] Timestamps = ["--Logging:Console:FormatterName=simple", "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ", "--Logging:Console:FormatterOptions:UseUtcTimestamp=true"];
 
     // bin/<Configuration>/net10.0: run the silo built in the same configuration as this benchmark.
     private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;

@@ -10,7 +10,7 @@ namespace Surge.Bench.Chaos;
 /// the silo, still running, stops itself once it learns so (a fail-fast exit); that exit is journaled like a kill's
 /// (its open runs end there) and the slot is restarted. A silo that outlives the wait after the heal is left running.
 /// </remarks>
-internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, RecoveryProbes probes)
+internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, RecoveryProbes probes, TimeSpan partitionLength)
 {
     private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(60), ZombieWait = TimeSpan.FromSeconds(90);
     private readonly List<Task> _acting = [];
@@ -81,8 +81,8 @@ internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, 
             var pid = silo.Pid;
             var from = DateTimeOffset.UtcNow;
             cluster.Partition(silo, pid);
-            journal.Note("partition", new { slot = silo.Slot, pid, seconds = FaultSchedule.PartitionLength.TotalSeconds });
-            await Task.Delay(FaultSchedule.PartitionLength);
+            journal.Note("partition", new { slot = silo.Slot, pid, seconds = partitionLength.TotalSeconds });
+            await Task.Delay(partitionLength);
             var healed = DateTimeOffset.UtcNow;
             var reset = cluster.HealPartition();
             journal.Note("partition_healed", new { slot = silo.Slot, pid, reset_connections = reset, running = silo.Pid == pid }, counts: false);

@@ -11,7 +11,7 @@ internal sealed record PlannedFault(double AtS, FaultKind Kind, int Slot);
 /// silos (a kill's slot at random, the rolling restart's starting slot). The rolling restart runs 15 s after each
 /// full minute so that it never lands on the same instant as a kill (which would take two of three silos at once by
 /// design rather than by chance); cuts may coincide with either, as they would.
-/// With <c>--partitions</c> (off by default), also a 15 s cut of one random silo from the other silos every 75 s
+/// With <c>--partitions</c> (off by default), also a 15 s (<c>--partition-seconds</c>) cut of one random silo from the other silos every 75 s
 /// (from 40 s), its Redis link and gateway left up; its slots are drawn after all the others, so the rest of the
 /// schedule is the same with or without.
 /// </summary>
