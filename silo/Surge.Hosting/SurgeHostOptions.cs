@@ -35,6 +35,16 @@ public sealed class PortOptions
 
     /// <summary>The primary's silo port: <see cref="PrimarySilo"/> when set, else this silo's own.</summary>
     public int PrimarySiloPort => PrimarySilo ?? Silo;
+
+    /// <summary>
+    /// Silo-to-silo port the other silos are told to connect to (in the membership table), when something between
+    /// them forwards it to <see cref="Silo"/>: a NAT, or the chaos benchmark's cuttable proxy. Default: <see cref="Silo"/>;
+    /// cluster mode only.
+    /// </summary>
+    public int? AdvertisedSilo { get; set; }
+
+    /// <summary>The advertised silo port: <see cref="AdvertisedSilo"/> when set, else <see cref="Silo"/>.</summary>
+    public int AdvertisedSiloPort => AdvertisedSilo ?? Silo;
 }
 
 /// <summary>Which cluster this silo belongs to (<c>Surge:Cluster</c>).</summary>
@@ -59,6 +69,12 @@ internal sealed class HostOptionsValidator : IValidateOptions<PortOptions>, IVal
         Port("Gateway", o.Gateway, 1, failures);
         Port("Http", o.Http, 0, failures);
         if (o.PrimarySilo is { } primary) Port("PrimarySilo", primary, 1, failures);
+        if (o.AdvertisedSilo is { } advertised)
+        {
+            Port("AdvertisedSilo", advertised, 1, failures);
+            if (advertised == o.Gateway || (o.Http != 0 && advertised == o.Http))
+                failures.Add($"{PortOptions.Section}:AdvertisedSilo ({advertised}) is this silo's Gateway or Http port; other silos would connect there. Set the port that forwards to Silo ({o.Silo}), or remove it.");
+        }
         if (o.Silo == o.Gateway || (o.Http != 0 && (o.Http == o.Silo || o.Http == o.Gateway)))
             failures.Add($"{PortOptions.Section}: Silo ({o.Silo}), Gateway ({o.Gateway}) and Http ({o.Http}) must differ; give each its own port.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

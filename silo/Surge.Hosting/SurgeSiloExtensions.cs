@@ -91,7 +91,9 @@ public static class SurgeSiloExtensions
     private static ISiloBuilder UseRedis(ISiloBuilder silo, string connectionString, PortOptions ports, ClusterOptions cluster)
     {
         silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
-        silo.ConfigureEndpoints(AdvertisedAddress(), ports.Silo, ports.Gateway, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(AdvertisedAddress(), ports.AdvertisedSiloPort, ports.Gateway, listenOnAnyHostAddress: true);
+        // Listen on Silo whatever is advertised: ConfigureEndpoints listens on the advertised port.
+        silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, ports.Silo));
         silo.UseRedisClustering(connectionString);
         // Task shards and entities must never be active twice: a duplicate activation would answer from a stale view
         // (an acknowledged task "unknown") or write over another's records. Orleans' strongly consistent directory

@@ -7,6 +7,8 @@ namespace Surge.Faults;
 /// A TCP proxy on a free loopback port that forwards to a target and can cut the link the way a broken network does:
 /// <see cref="Cut"/> drops bytes in both directions and keeps every connection open (no FIN, no RST), and connections
 /// opened during the cut are accepted but go nowhere. Point a client at <see cref="Endpoint"/> instead of the target.
+/// <see cref="Cut(Func{IPEndPoint, bool})"/> cuts only the connections from some clients, told apart by their end of
+/// the connection (e.g. a process's connections, <see cref="ProcessConnections"/>).
 /// </summary>
 /// <remarks>
 /// <see cref="Heal"/> resets (RST) every connection that lived through the cut and forwards connections opened after
@@ -25,6 +27,7 @@ public sealed class TcpLinkCutter : IAsyncDisposable
     private readonly HashSet<Link> _links = [];
     private readonly Task _accepting;
     private volatile bool _cut;
+    private Func<IPEndPoint, bool>? _cutClients; // null while cut: every client
 
     public TcpLinkCutter(string targetHost, int targetPort)
     {
@@ -46,12 +49,19 @@ public sealed class TcpLinkCutter : IAsyncDisposable
     public int OpenConnections { get { lock (_gate) return _links.Count; } }
 
     /// <summary>From now on nothing flows, on open connections and new ones; none is closed.</summary>
-    public void Cut()
+    public void Cut() => Cut(null);
+
+    /// <summary>
+    /// From now on nothing flows on the connections whose client end matches <paramref name="clients"/>, open now or
+    /// opened until <see cref="Heal"/>; the others flow on. Null: every connection, as <see cref="Cut()"/>.
+    /// </summary>
+    public void Cut(Func<IPEndPoint, bool>? clients)
     {
         lock (_gate)
         {
             _cut = true;
-            foreach (var link in _links) link.Stalled = true;
+            _cutClients = clients;
+            foreach (var link in _links) link.Stalled |= IsCutFor(link);
         }
     }
 
@@ -63,6 +73,7 @@ public sealed class TcpLinkCutter : IAsyncDisposable
         lock (_gate)
         {
             _cut = false;
+            _cutClients = null;
             stalled = _links.Where(l => l.Stalled).ToList();
         }
         foreach (var link in stalled) Close(link, reset: true);
@@ -108,7 +119,7 @@ public sealed class TcpLinkCutter : IAsyncDisposable
         var link = new Link(client);
         lock (_gate)
         {
-            link.Stalled = _cut; // a broken network lets nothing through: the target never hears of this connection
+            link.Stalled = IsCutFor(link); // a broken network lets nothing through: the target never hears of this connection
             _links.Add(link);
         }
         try
@@ -162,6 +173,8 @@ public sealed class TcpLinkCutter : IAsyncDisposable
         }
     }
 
+    private bool IsCutFor(Link link) => _cut && (_cutClients is null || (link.ClientEnd is { } end && _cutClients(end)));
+
     private void Close(Link link, bool reset)
     {
         lock (_gate)
@@ -186,6 +199,7 @@ public sealed class TcpLinkCutter : IAsyncDisposable
     private sealed class Link(Socket client)
     {
         public Socket Client { get; } = client;
+        public IPEndPoint? ClientEnd { get; } = client.RemoteEndPoint as IPEndPoint; // read once: a closed socket has none
         public Socket? Upstream { get; set; }
         public CancellationTokenSource Closed { get; } = new();
         public volatile bool Stalled;

@@ -103,4 +103,20 @@ public class OptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Surge:Policies:Types:a:SoftTimeLimit", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Surge:Policies:Types:b:", StringComparison.Ordinal) && f.Contains("HardLimitGrace"));
     }
+
+    [Fact]
+    public void PortOptions_AdvertisedSiloOnTheGateway_NamesKeyAndFix()
+    {
+        var result = new Surge.Hosting.HostOptionsValidator().Validate(null, new Surge.Hosting.PortOptions { Silo = 11111, Gateway = 30000, AdvertisedSilo = 30000 });
+        Assert.Contains(result.Failures!, f => f.Contains("Surge:Ports:AdvertisedSilo (30000)") && f.Contains("forwards to Silo (11111)"));
+    }
+
+    [Fact]
+    public void PortOptions_AdvertisedSiloOutOfRange_Fails()
+        => Assert.Contains(new Surge.Hosting.HostOptionsValidator().Validate(null, new Surge.Hosting.PortOptions { AdvertisedSilo = 70000 }).Failures!,
+            f => f.Contains("Surge:Ports:AdvertisedSilo is 70000; set 1 to 65535"));
+
+    [Fact]
+    public void PortOptions_AdvertisedSiloUnset_AdvertisesSilo()
+        => Assert.Equal(12345, new Surge.Hosting.PortOptions { Silo = 12345 }.AdvertisedSiloPort);
 }

@@ -11,7 +11,7 @@ namespace Surge.Bench.Chaos;
 /// and ordered workloads submitted for <c>--minutes</c>, a seeded fault schedule (<see cref="FaultSchedule"/>), then a
 /// wait for quiet and a check of every submission against the promise (<see cref="ChaosChecker"/>). Fault events go
 /// to stderr as JSON lines; stdout gets one summary line. Logs (silo output, run logs) are kept when a counter is not
-/// zero, and their folder is named in the summary.
+/// zero, or when partitions were injected, and their folder is named in the summary.
 /// </summary>
 internal static class ChaosBench
 {
@@ -26,8 +26,19 @@ internal static class ChaosBench
         // Security on, as the chart deploys it: every call needs a role, known from a session each silo reads from Redis
         // (through the cut link) when it first meets the client, also right after its restart.
         var secure = BenchCli.Flag(args, "secure");
+        // A silo cut off from the other silos for 15 s (FaultSchedule); off by default, as the test's run is.
+        var partitions = BenchCli.Flag(args, "partitions");
+        // Orleans suppresses votes against a silo heard from within MaxProbeTimeout x missed probes (8 s x 3 on Surge's
+        // defaults), so a cut shorter than ~24 s is a silo unreachable for a while, not one declared dead: longer cuts
+        // make the zombie (declared dead, still running) this fault is for.
+        var partitionSeconds = double.Parse(BenchCli.Option(args, "partition-seconds", FaultSchedule.PartitionLength.TotalSeconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        if (partitionSeconds is < 1 or > 70)
+        {
+            Console.Error.WriteLine($"--partition-seconds is {partitionSeconds}; set 1 to 70 (a partition every {FaultSchedule.PartitionPeriod.TotalSeconds} s; default {FaultSchedule.PartitionLength.TotalSeconds}).");
+            return 2;
+        }
         var duration = TimeSpan.FromMinutes(minutes);
-        var schedule = FaultSchedule.Create(duration, seed, Silos);
+        var schedule = FaultSchedule.Create(duration, seed, Silos, partitions);
         var workload = ChaosWorkload.Create(duration);
         var dir = Directory.CreateTempSubdirectory("surge-chaos-").FullName;
         var clock = Stopwatch.StartNew();
@@ -35,7 +46,7 @@ internal static class ChaosBench
         Dictionary<string, object?> summary;
         string[] siloSettings = ["--Surge:Workers:MaxConcurrency=8", "--Surge:Drain:Timeout=00:00:15",
             .. secure ? [$"--Surge:Security:Clients:0:ApiKey={ApiKey}", "--Surge:Security:Clients:0:Name=chaos", "--Surge:Security:Clients:0:Role=Admin"] : Array.Empty<string>()];
-        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, siloSettings))
+        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, siloSettings, siloLinks: partitions))
         {
             using var host = await cluster.ClientAsync(secure ? [$"--Surge:Client:ApiKey={ApiKey}"] : []);
             var surge = host.Services.GetRequiredService<ISurgeClient>();
@@ -48,13 +59,13 @@ internal static class ChaosBench
             var probes = new RecoveryProbes(surge, stop.Token);
             var producers = new ChaosProducers(surge);
             var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
-            await new FaultInjector(cluster, journal, probes).RunAsync(schedule);
+            await new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds)).RunAsync(schedule);
             var submissions = await producing;
             var recoveries = await probes.ResultsAsync();
             var atEnd = await StatusesAsync(surge, submissions);
             var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
 
-            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure };
+            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions, ["partition_s"] = partitions ? partitionSeconds : null };
             foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;
             summary["faults"] = journal.Counts;
             summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();
@@ -64,7 +75,8 @@ internal static class ChaosBench
         }
         summary["elapsed_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         var clean = Zeros(summary);
-        if (clean) Directory.Delete(dir, recursive: true);
+        if (clean && !partitions) Directory.Delete(dir, recursive: true); // a partition's story is in the silo logs: kept
+        clean &= !partitions;
         summary["logs"] = clean ? null : dir;
         Console.WriteLine(JsonSerializer.Serialize(summary));
         return 0;

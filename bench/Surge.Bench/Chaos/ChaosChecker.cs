@@ -16,7 +16,7 @@ internal static class ChaosChecker
     {
         ["submitted"] = "workload tasks submitted at least once (mixed + ordered; recovery probes not included)",
         ["acknowledged"] = "tasks whose SubmitAsync returned",
-        ["refused"] = "SubmitAsync calls that threw (the task was submitted again with the same id 500 ms later, until 30 s after the end); during_redis_cut: the call's interval met a cut window extended by 2 s after the heal",
+        ["refused"] = "SubmitAsync calls that threw (the task was submitted again with the same id 500 ms later, until 30 s after the end); during_redis_cut: the call's interval met a cut window extended by 2 s after the heal; during_partition (--partitions), otherwise: it met a window from a silo's cut off from the others until it served again (healed, or restarted after it stopped itself), extended by 2 s",
         ["lost"] = "acknowledged, and at the check (60 s after the producers stopped) unknown to the cluster or not final",
         ["changed_outcomes"] = "tasks whose first final status a producer read (state, finished_at, attempts) differs from the status at the check",
         ["excess_runs"] = "sum over tasks of max(0, runs in the run log - (MaxAttempts 1 + MaxCrashRecoveries 3))",
@@ -89,8 +89,11 @@ internal static class ChaosChecker
 
         var cuts = journal.Cuts;
         var grace = (long)CutGrace.TotalMilliseconds;
-        var duringCut = refusals.Count(r => cuts.Any(c => r.To >= c.From && r.From <= c.To + grace));
-        foreach (var r in refusals.Where(r => !cuts.Any(c => r.To >= c.From && r.From <= c.To + grace)).Take(5))
+        var partitions = journal.Partitions;
+        bool Meets(Refusal r, IReadOnlyList<(long From, long To)> windows) => windows.Any(c => r.To >= c.From && r.From <= c.To + grace);
+        var duringCut = refusals.Count(r => Meets(r, cuts));
+        var duringPartition = refusals.Count(r => !Meets(r, cuts) && Meets(r, partitions));
+        foreach (var r in refusals.Where(r => !Meets(r, cuts) && !Meets(r, partitions)).Take(5))
             Example("refused_otherwise", $"{r.Task} at {(r.From - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1}-{(r.To - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1} s: {r.Error}");
         var startMs = journal.Start.ToUnixTimeMilliseconds();
         var unavailable = refusals.SelectMany(r => Enumerable.Range(0, (int)((r.To - startMs) / 1000 - (r.From - startMs) / 1000) + 1).Select(i => (r.From - startMs) / 1000 + i)).Distinct().Count();
@@ -105,7 +108,8 @@ internal static class ChaosChecker
             ["refused"] = new Dictionary<string, int>
             {
                 ["during_redis_cut"] = duringCut,
-                ["otherwise"] = refusals.Count - duringCut,
+                ["during_partition"] = duringPartition,
+                ["otherwise"] = refusals.Count - duringCut - duringPartition,
                 ["tasks"] = refusals.Select(r => r.Task).Distinct().Count(),
                 ["never_acknowledged"] = submissions.Count(s => !s.Acknowledged),
             },

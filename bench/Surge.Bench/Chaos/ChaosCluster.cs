@@ -10,7 +10,8 @@ namespace Surge.Bench.Chaos;
 /// <summary>
 /// A redis-server (append-only file fsynced every second), a <see cref="TcpLinkCutter"/> in front of it, and silo
 /// processes that reach Redis only through that link. The benchmark's own client reaches Redis directly: the observer
-/// must not be blinded by the cut it injects.
+/// must not be blinded by the cut it injects. With silo links (<c>--partitions</c>), each silo's silo-to-silo port is
+/// behind a link of its own, so that one silo can be cut off from the others (<see cref="Partition"/>).
 /// </summary>
 internal sealed class ChaosCluster : IAsyncDisposable
 {
@@ -31,7 +32,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
     public string RunLog { get; }
     public IReadOnlyList<ChaosSilo> Silos { get; private set; } = [];
 
-    public static async Task<ChaosCluster> StartAsync(string dir, int silos, string[] siloSettings)
+    public static async Task<ChaosCluster> StartAsync(string dir, int silos, string[] siloSettings, bool siloLinks = false)
     {
         var redisPort = SiloProcess.FreePort();
         var redisDir = Directory.CreateDirectory(Path.Combine(dir, "redis")).FullName;
@@ -44,11 +45,30 @@ internal sealed class ChaosCluster : IAsyncDisposable
         var cluster = new ChaosCluster(redis, redisPort, link, dir);
         string[] settings = [$"--Surge:Redis:ConnectionString={link.Endpoint}", $"--Surge:Workers:RunLog={cluster.RunLog}",
             "--Surge:Workers:Simulate=true", .. siloSettings]; // cluster mode leaves simulate off
-        cluster.Silos = [.. Enumerable.Range(0, silos).Select(slot => new ChaosSilo(slot, dir, settings))];
+        cluster.Silos = [.. Enumerable.Range(0, silos).Select(slot => new ChaosSilo(slot, dir, settings, siloLinks))];
         // One at a time: the first creates the membership table, the others join an active cluster.
         foreach (var silo in cluster.Silos) await silo.StartAsync();
         return cluster;
     }
+
+    /// <summary>
+    /// Cuts <paramref name="silo"/> (process <paramref name="pid"/>) off from the other silos, both ways: every
+    /// connection into it (its link), and every connection it opened to another silo (at that silo's link, told apart
+    /// by the pair of ports). Orleans uses a connection both ways, whichever silo opened it, so the inbound cut alone
+    /// would leave the connections this silo opened working. Its Redis link and its gateway stay up.
+    /// </summary>
+    public void Partition(ChaosSilo silo, int pid)
+    {
+        silo.SiloLink!.Cut();
+        foreach (var other in Silos.Where(s => s != silo))
+        {
+            var port = other.SiloLink!.Port;
+            other.SiloLink.Cut(client => ProcessConnections.Of(pid).Contains((client.Port, port)));
+        }
+    }
+
+    /// <summary>Heals every silo link; returns how many connections were reset.</summary>
+    public int HealPartition() => Silos.Sum(s => s.SiloLink!.Heal());
 
     /// <summary>A Surge client that finds the gateways through Redis, directly (not through the link).</summary>
     public async Task<IHost> ClientAsync(string[] settings)

@@ -1,23 +1,32 @@
 using System.Diagnostics;
 using System.Net;
+using Surge.Faults;
 
 namespace Surge.Bench.Chaos;
 
 /// <summary>
 /// One of the cluster's silo slots: a silo process on Redis (through the cuttable link), restarted on the same ports
 /// so that clients find it where it was. Its stdout and stderr go to <c>silo-&lt;slot&gt;.log</c>, one header a start.
+/// With <paramref name="siloLink"/>, other silos reach its silo port through a <see cref="TcpLinkCutter"/> of its own
+/// (it advertises the link's port), so that it can be cut off from them.
 /// </summary>
-internal sealed class ChaosSilo(int slot, string dir, string[] settings) : IAsyncDisposable
+internal sealed class ChaosSilo(int slot, string dir, string[] settings, bool siloLink = false) : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(120);
     private readonly int _silo = SiloProcess.FreePort(), _gateway = SiloProcess.FreePort(), _http = SiloProcess.FreePort();
     private readonly Lock _logGate = new();
     private Process? _process;
 
+    // UTC to the millisecond on every log line: a fault's story is read against the journal's and the run logs' times.
+    private static readonly string[] Timestamps = ["--Logging:Console:FormatterName=simple", "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ", "--Logging:Console:FormatterOptions:UseUtcTimestamp=true"];
+
     // bin/<Configuration>/net10.0: run the silo built in the same configuration as this benchmark.
     private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     public int Slot { get; } = slot;
+
+    /// <summary>The link other silos reach this one through (from the first start on), or null without one.</summary>
+    public TcpLinkCutter? SiloLink { get; private set; }
 
     /// <summary>The running process's id, or 0 while none runs.</summary>
     public int Pid => _process is { HasExited: false } p ? p.Id : 0;
@@ -31,8 +40,10 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings) : IAsyn
     {
         var dll = Path.Combine(Workloads.RepoRoot(), "silo", "Surge.Silo", "bin", Configuration, "net10.0", "Surge.Silo.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"{dll}: build first with dotnet build Orleans.sln -c {Configuration}");
+        if (siloLink) SiloLink ??= new TcpLinkCutter("127.0.0.1", _silo);
+        string[] advertised = SiloLink is { } link ? [$"--Surge:Ports:AdvertisedSilo={link.Port}"] : [];
         var info = new ProcessStartInfo("dotnet", [dll, $"--Surge:Ports:Silo={_silo}", $"--Surge:Ports:Gateway={_gateway}", $"--Surge:Ports:Http={_http}",
-            "--Logging:LogLevel:Default=Warning", .. settings]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            .. advertised, "--Logging:LogLevel:Default=Warning", .. Timestamps, .. settings]) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["DOTNET_gcServer"] = "0"; // three silos, the producers and Redis share the machine's cores
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => Log(e.Data);
@@ -72,6 +83,23 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings) : IAsyn
         }
     }
 
+    /// <summary>When the running process exits by itself within <paramref name="limit"/>, or null if it does not.</summary>
+    public async Task<DateTimeOffset?> WaitForExitAsync(TimeSpan limit)
+    {
+        var process = _process ?? throw new InvalidOperationException($"slot {Slot} runs no silo");
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        var exited = new DateTimeOffset(process.ExitTime); // local time, as Process reports it
+        Log($"=== slot {Slot} pid {process.Id} exited with {process.ExitCode} at {exited.ToUniversalTime():O}");
+        return exited;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false } p)
@@ -80,6 +108,7 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings) : IAsyn
             await p.WaitForExitAsync();
         }
         _process?.Dispose();
+        if (SiloLink is { } link) await link.DisposeAsync();
     }
 
     private async Task WaitUntilReadyAsync(Process process)

@@ -5,9 +5,14 @@ namespace Surge.Bench.Chaos;
 /// restarting) gives way to the next running slot; when none runs, the fault is skipped and noted. Every kill -9
 /// starts a recovery probe.
 /// </summary>
-internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, RecoveryProbes probes)
+/// <remarks>
+/// A partition holds its slot until the silo serves again: Orleans declares a silo the others cannot reach dead, and
+/// the silo, still running, stops itself once it learns so (a fail-fast exit); that exit is journaled like a kill's
+/// (its open runs end there) and the slot is restarted. A silo that outlives the wait after the heal is left running.
+/// </remarks>
+internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, RecoveryProbes probes, TimeSpan partitionLength)
 {
-    private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(60), ZombieWait = TimeSpan.FromSeconds(90);
     private readonly List<Task> _acting = [];
     private readonly Lock _gate = new();
 
@@ -22,6 +27,7 @@ internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, 
             {
                 FaultKind.Kill9 => KillAsync(fault),
                 FaultKind.Sigterm => RollingRestartAsync(fault),
+                FaultKind.Partition => PartitionAsync(fault),
                 _ => CutAsync(),
             };
             lock (_gate) _acting.Add(acting);
@@ -66,6 +72,38 @@ internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, 
             silo.Busy = false;
         }
     }
+
+    private async Task PartitionAsync(PlannedFault fault)
+    {
+        if (Take(fault) is not { } silo) return;
+        try
+        {
+            var pid = silo.Pid;
+            var from = DateTimeOffset.UtcNow;
+            cluster.Partition(silo, pid);
+            journal.Note("partition", new { slot = silo.Slot, pid, seconds = partitionLength.TotalSeconds });
+            await Task.Delay(partitionLength);
+            var healed = DateTimeOffset.UtcNow;
+            var reset = cluster.HealPartition();
+            journal.Note("partition_healed", new { slot = silo.Slot, pid, reset_connections = reset, running = silo.Pid == pid }, counts: false);
+            if (await silo.WaitForExitAsync(ZombieWait) is not { } exited)
+            {
+                journal.Partition(from, DateTimeOffset.UtcNow);
+                journal.Note("partition_survived", new { slot = silo.Slot, pid, waited_s = ZombieWait.TotalSeconds }, counts: false);
+                return;
+            }
+            journal.ProcessEnded(pid, exited);
+            journal.Note("partition_exit", new { slot = silo.Slot, pid, after_cut_s = Seconds(exited - from), after_heal_s = Seconds(exited - healed) }, counts: false);
+            await RestartAsync(silo, "partition");
+            journal.Partition(from, DateTimeOffset.UtcNow);
+        }
+        finally
+        {
+            silo.Busy = false;
+        }
+    }
+
+    private static double Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 1);
 
     private async Task RestartAsync(ChaosSilo silo, string after)
     {

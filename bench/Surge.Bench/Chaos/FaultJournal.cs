@@ -4,13 +4,15 @@ namespace Surge.Bench.Chaos;
 
 /// <summary>
 /// What the faults really did and when (wall clock, UTC ms, the clock the silos' run logs use): which pid died when,
-/// and the windows in which the Redis link was cut. Each entry also goes to stderr as one JSON line.
+/// the windows in which the Redis link was cut, and those in which a silo was cut off from the others (from the cut
+/// until it served again: healed, or restarted after it stopped itself). Each entry also goes to stderr as one JSON line.
 /// </summary>
 internal sealed class FaultJournal(DateTimeOffset start)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, long> _ended = [];
     private readonly List<(long From, long To)> _cuts = [];
+    private readonly List<(long From, long To)> _partitions = [];
     private readonly Dictionary<string, int> _counts = [];
 
     public DateTimeOffset Start { get; } = start;
@@ -19,6 +21,8 @@ internal sealed class FaultJournal(DateTimeOffset start)
     public IReadOnlyDictionary<int, long> Ended { get { lock (_gate) return new Dictionary<int, long>(_ended); } }
 
     public IReadOnlyList<(long From, long To)> Cuts { get { lock (_gate) return [.. _cuts]; } }
+
+    public IReadOnlyList<(long From, long To)> Partitions { get { lock (_gate) return [.. _partitions]; } }
 
     public IReadOnlyDictionary<string, int> Counts { get { lock (_gate) return new Dictionary<string, int>(_counts); } }
 
@@ -30,6 +34,11 @@ internal sealed class FaultJournal(DateTimeOffset start)
     public void Cut(DateTimeOffset from, DateTimeOffset to)
     {
         lock (_gate) _cuts.Add((from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
+    }
+
+    public void Partition(DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_gate) _partitions.Add((from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
     }
 
     public void Note(string fault, object details, bool counts = true)

@@ -76,6 +76,36 @@ public class TcpLinkCutterTests : IAsyncLifetime
         Assert.False(_link.IsCut);
     }
 
+    [Fact]
+    public async Task Cut_SomeClients_OnlyTheirConnectionsStallOldAndNew()
+    {
+        var cutPorts = new HashSet<int>();
+        using var cutOpen = await ConnectAsync();
+        using var spared = await ConnectAsync();
+        cutPorts.Add(((IPEndPoint)cutOpen.LocalEndPoint!).Port);
+        using var cutNew = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        cutNew.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // its port is known before it connects
+        cutPorts.Add(((IPEndPoint)cutNew.LocalEndPoint!).Port);
+
+        _link.Cut(client => cutPorts.Contains(client.Port));
+        await cutNew.ConnectAsync(IPAddress.Loopback, _link.Port);
+        await cutOpen.SendAsync(Encoding.ASCII.GetBytes("old"));
+        await cutNew.SendAsync(Encoding.ASCII.GetBytes("new"));
+
+        Assert.Equal("spared", await EchoAsync(spared, "spared"));
+        Assert.Null(await TryReceiveAsync(cutOpen, Silence));
+        Assert.Null(await TryReceiveAsync(cutNew, Silence));
+        Assert.Equal(2, _link.Heal());
+        Assert.Equal("still", await EchoAsync(spared, "still"));
+    }
+
+    [Fact]
+    public async Task ProcessConnections_ThisProcess_HoldsItsConnectionToTheLink()
+    {
+        using var socket = await ConnectAsync();
+        Assert.Contains((((IPEndPoint)socket.LocalEndPoint!).Port, _link.Port), ProcessConnections.Of(Environment.ProcessId));
+    }
+
     private async Task<Socket> ConnectAsync()
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
