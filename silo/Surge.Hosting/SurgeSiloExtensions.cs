@@ -108,6 +108,7 @@ public static class SurgeSiloExtensions
         silo.UseRedisTaskStore(connectionString);
         silo.Services.Replace(ServiceDescriptor.Singleton(new RecoveryOptions { RedispatchOnActivation = true })); // whatever the order
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardKeeper>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipWatch>(); // a silo declared dead stops within seconds
         return silo;
     }
 

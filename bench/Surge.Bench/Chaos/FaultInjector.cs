@@ -105,18 +105,26 @@ internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, 
 
     private static double Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 1);
 
+    // As Kubernetes restarts a pod whose silo exits while starting (declared dead by a silo cut off from the rest, say),
+    // a failed start is tried again a few times before the run gives up.
     private async Task RestartAsync(ChaosSilo silo, string after)
     {
+        const int Attempts = 5;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await silo.StartAsync();
-            journal.Note("restarted", new { slot = silo.Slot, pid = silo.Pid, after, ready_s = Math.Round(clock.Elapsed.TotalSeconds, 1) }, counts: false);
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-        {
-            journal.Note("restart_failed", new { slot = silo.Slot, after, error = e.Message });
-            throw;
+            try
+            {
+                await silo.StartAsync();
+                journal.Note("restarted", new { slot = silo.Slot, pid = silo.Pid, after, attempt, ready_s = Math.Round(clock.Elapsed.TotalSeconds, 1) }, counts: false);
+                return;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                journal.Note("restart_failed", new { slot = silo.Slot, after, attempt, error = e.Message });
+                if (attempt == Attempts) throw;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2));
         }
     }
 
