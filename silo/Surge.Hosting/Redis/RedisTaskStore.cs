@@ -6,9 +6,10 @@ using Surge.Tasks;
 namespace Surge.Hosting.Redis;
 
 /// <summary>
-/// Task records in Redis: one hash per shard, a field per task, and the shard's claim counter in the field named ""
-/// (no task id is empty), so one key holds all of a shard (one slot of a Redis cluster). A submission is acknowledged
-/// only after its record is written, so a shard that comes back on another silo finds every acknowledged task.
+/// Task records in Redis: one hash per shard, a field per task, and beside it the shard's claim counter, whose key's
+/// hash tag is the hash's own name (one slot of a Redis cluster for both; the hash holds records only, as before claims).
+/// A submission is acknowledged only after its record is written, so a shard that comes back on another silo finds
+/// every acknowledged task.
 /// </summary>
 /// <remarks>
 /// Every write is one script that first compares the writer's claim with the counter, so a write under a replaced
@@ -24,8 +25,10 @@ internal sealed class RedisTaskStore(RedisConnection connection, Serializer<Task
 
     private RedisKey Key(int shard) => $"surge:{_serviceId}:tasks:{shard}";
 
+    private RedisKey ClaimKey(int shard) => $"{{{Key(shard)}}}:claim";
+
     public async ValueTask<ShardClaim> ClaimAsync(int shard)
-        => new(shard, await (await connection.DatabaseAsync()).HashIncrementAsync(Key(shard), RedisValue.EmptyString));
+        => new(shard, await (await connection.DatabaseAsync()).StringIncrementAsync(ClaimKey(shard)));
 
     // Every record in one script: a batch is one round trip and one atomic write.
     public async ValueTask SaveAsync(ShardClaim claim, IReadOnlyList<TaskRecord> records)
@@ -46,14 +49,14 @@ internal sealed class RedisTaskStore(RedisConnection connection, Serializer<Task
     public async ValueTask<IReadOnlyCollection<TaskRecord>> LoadAsync(int shard)
     {
         var entries = await (await connection.DatabaseAsync()).HashGetAllAsync(Key(shard));
-        return [.. entries.Where(e => !e.Name.IsNullOrEmpty).Select(e => serializer.Deserialize((byte[])e.Value!)!)];
+        return Array.ConvertAll(entries, e => serializer.Deserialize((byte[])e.Value!)!);
     }
 
     private async Task RunAsync(ShardClaim claim, string script, RedisValue[] values)
     {
         try
         {
-            await (await connection.DatabaseAsync()).ScriptEvaluateAsync(script, [Key(claim.Shard)], values);
+            await (await connection.DatabaseAsync()).ScriptEvaluateAsync(script, [Key(claim.Shard), ClaimKey(claim.Shard)], values);
         }
         catch (RedisServerException e) when (e.Message.Contains(ClaimLost, StringComparison.Ordinal))
         {
@@ -63,7 +66,7 @@ internal sealed class RedisTaskStore(RedisConnection connection, Serializer<Task
 
     // ARGV[1] is the claim; the rest are field and value pairs, set in slices (Lua's unpack has a bound on arguments).
     private const string SaveScript = $$"""
-        if redis.call('HGET', KEYS[1], '') ~= ARGV[1] then return redis.error_reply('{{ClaimLost}}') end
+        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('{{ClaimLost}}') end
         for i = 2, #ARGV, 200 do
           redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 199, #ARGV)))
         end
@@ -71,7 +74,7 @@ internal sealed class RedisTaskStore(RedisConnection connection, Serializer<Task
         """;
 
     private const string RemoveScript = $$"""
-        if redis.call('HGET', KEYS[1], '') ~= ARGV[1] then return redis.error_reply('{{ClaimLost}}') end
+        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('{{ClaimLost}}') end
         for i = 2, #ARGV, 200 do
           redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 199, #ARGV)))
         end
