@@ -127,7 +127,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     // Views over every task (held events, dead letters) ask all shards at once, each call with the usual retries.
     private Task<T[]> EachShardAsync<T>(Func<ITaskShardGrain, Task<T>> ask, CancellationToken cancellationToken)
         => Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard =>
-            CallAsync(static (c, s) => s.ask(c.GetGrain<ITaskShardGrain>(s.shard)), (ask, shard), cancellationToken)));
+            CallAsync(static (c, s) => s.ask(ShardReferences<ITaskShardGrain>.Get(c, s.shard)), (ask, shard), cancellationToken)));
 
     public Task<ScheduleStatus> ScheduleAsync(ScheduleSpec schedule, CancellationToken cancellationToken = default)
     {

@@ -21,5 +21,5 @@ internal static class SystemTaskShardExtensions
 {
     /// <summary>The shard of <paramref name="taskId"/>, for a task a silo submits itself.</summary>
     public static ISystemTaskShard SystemShard(this IGrainFactory grains, string taskId)
-        => grains.GetGrain<ISystemTaskShard>(TaskShards.For(taskId));
+        => ShardReferences<ISystemTaskShard>.Get(grains, TaskShards.For(taskId));
 }

@@ -22,5 +22,5 @@ public static class TaskShards
     }
 
     /// <summary>The shard grain that holds <paramref name="taskId"/>: where its submission, status and wait go.</summary>
-    public static ITaskShardGrain Shard(this IGrainFactory grains, string taskId) => grains.GetGrain<ITaskShardGrain>(For(taskId));
+    public static ITaskShardGrain Shard(this IGrainFactory grains, string taskId) => ShardReferences<ITaskShardGrain>.Get(grains, For(taskId));
 }

@@ -49,5 +49,5 @@ internal static class EntityShards
     public static int For(string entity) => TaskShards.For(entity);
 
     public static EntityRef Entity(this IGrainFactory grains, string entity)
-        => new(grains.GetGrain<IEntityShardGrain>(For(entity)), entity);
+        => new(ShardReferences<IEntityShardGrain>.Get(grains, For(entity)), entity);
 }

@@ -25,5 +25,5 @@ internal static class EventShardExtensions
 {
     /// <summary>The shard of <paramref name="taskId"/>: the grain that keeps its record.</summary>
     public static IEventShard EventShard(this IGrainFactory grains, string taskId)
-        => grains.GetGrain<IEventShard>(TaskShards.For(taskId));
+        => ShardReferences<IEventShard>.Get(grains, TaskShards.For(taskId));
 }

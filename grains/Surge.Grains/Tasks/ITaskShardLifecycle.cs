@@ -24,5 +24,5 @@ internal interface ITaskShardLifecycle : IEventShard
 internal static class TaskShardLifecycleExtensions
 {
     public static ITaskShardLifecycle ShardLifecycle(this IGrainFactory grains, string taskId)
-        => grains.GetGrain<ITaskShardLifecycle>(TaskShards.For(taskId));
+        => ShardReferences<ITaskShardLifecycle>.Get(grains, TaskShards.For(taskId));
 }
