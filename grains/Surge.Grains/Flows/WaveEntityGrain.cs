@@ -32,13 +32,18 @@ internal sealed partial class WaveEntityGrain(
     private readonly ILogger _logger = logger;
     private string _wave = "", _entity = "";
     private EntityRun? _run;
+    private EntityProgress? _stored; // the progress of what is stored, all anyone is shown: _run runs ahead of it between a decision and its write
     private Task? _pump;
     private IGrainTimer? _keepAlive;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_wave, _entity) = WaveKeys.Split(this.GetPrimaryKeyString());
-        if (state.State.Plan is { } plan) _run = new EntityRun(plan, state.State.StartedAt, state.State.Steps);
+        if (state.State.Plan is { } plan)
+        {
+            _run = new EntityRun(plan, state.State.StartedAt, state.State.Steps);
+            _stored = _run.Progress();
+        }
         Pump();
         return Task.CompletedTask;
     }
@@ -50,15 +55,17 @@ internal sealed partial class WaveEntityGrain(
             state.State = new WaveEntityState { Plan = plan, StartedAt = time.GetUtcNow(), Steps = new StepRecord[plan.Steps.Length] };
             await state.WriteOrUndoAsync(() => state.State = new WaveEntityState());
             _run = new EntityRun(plan, state.State.StartedAt, state.State.Steps);
+            _stored = _run.Progress();
         }
         Pump();
-        return _run.Progress();
+        return _stored!;
     }
 
+    // Interleaves with the run (and so may come while a decision is being stored): it answers what is stored.
     public Task<EntityProgress?> GetAsync()
     {
         Pump();
-        return Task.FromResult(_run?.Progress());
+        return Task.FromResult(_stored);
     }
 
     private FlowPlan Plan => state.State.Plan!;
@@ -240,11 +247,12 @@ internal sealed partial class WaveEntityGrain(
             state.State.Steps = previous;
             _run = new EntityRun(Plan, state.State.StartedAt, previous);
         });
+        _stored = _run!.Progress();
     }
 
     private void Report()
     {
-        if (_run is not null) GrainFactory.GetGrain<IWaveProgress>(_wave).ReportAsync(_entity, _run.Progress()).Ignore();
+        if (_stored is not null) GrainFactory.GetGrain<IWaveProgress>(_wave).ReportAsync(_entity, _stored).Ignore();
     }
 
     private readonly record struct StepOutcome(bool Succeeded, ReadOnlyMemory<byte> Result, string? Error, double RunSeconds);

@@ -22,6 +22,22 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
 
     private static readonly Random Draws = new(20261129);
 
+    /// <summary>While set, writes of this state name wait until <see cref="ReleaseWrites"/>, as a write to a slow Redis does.</summary>
+    public static volatile string? HoldWritesOf;
+
+    private static TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static int _waiting;
+
+    /// <summary>Writes waiting under <see cref="HoldWritesOf"/>.</summary>
+    public static int WaitingWrites => Volatile.Read(ref _waiting);
+
+    /// <summary>Lets the held writes go on, and holds no more.</summary>
+    public static void ReleaseWrites()
+    {
+        HoldWritesOf = null;
+        Interlocked.Exchange(ref _released, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
     private static bool Fails()
     {
         if (FailWrites) return true;
@@ -40,12 +56,25 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
         return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (Fails()) throw new InvalidOperationException("storage unreachable (test)");
-        Stored[Key(stateName, grainId)] = copier.Copy(grainState.State)!;
+        var copy = copier.Copy(grainState.State)!; // what the grain asked to store, whatever it changes while the write waits
+        if (HoldWritesOf == stateName)
+        {
+            var released = Volatile.Read(ref _released).Task;
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await released;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+        Stored[Key(stateName, grainId)] = copy;
         grainState.RecordExists = true;
-        return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
