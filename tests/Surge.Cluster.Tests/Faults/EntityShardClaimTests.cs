@@ -82,11 +82,16 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         await AssertRunInOrderAsync(entity, started, finished);
     }
 
-    private static (string Entity, TaskSpec Started, TaskSpec Finished) Events()
+    // "finished" has its task shard on the other silo than its entity's shard: the entity's refusal crosses silos, and
+    // must reach the caller as itself (a reason, retryable), not as an exception the silos cannot serialize.
+    private (string Entity, TaskSpec Started, TaskSpec Finished) Events()
     {
         var entity = $"build/{Guid.NewGuid():N}";
+        var silos = _surge.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToArray();
+        var entitySilo = ShardPlacement.Pick(EntityShards.For(entity), silos)!;
+        var other = silos.Single(s => !s.Equals(entitySilo));
         return (entity, TaskSpec.Create(IntervalHandler.TypeName).ForEntity(entity, "build.started"),
-            TaskSpec.Create(IntervalHandler.TypeName).ForEntity(entity, "build.finished", after: "build.started"));
+            TaskSpec.Create(IntervalHandler.TypeName, id: Tracing.TracedCluster.IdOn(other, silos, "finished")).ForEntity(entity, "build.finished", after: "build.started"));
     }
 
     // "started" runs (its entity shard activated, claimed and stored its book); the claim that activation holds.
