@@ -22,11 +22,12 @@ namespace Surge.Cluster.Tests.Faults;
 [Trait("Category", "Redis")]
 public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private readonly string _serviceId = $"stepdown-{Guid.NewGuid():N}";
     private RedisServer _redis = null!;
     private ConnectionMultiplexer _keys = null!;
     private SurgeCluster _surge = null!;
+    private readonly List<string> _events = [];
 
     public async Task InitializeAsync()
     {
@@ -42,6 +43,7 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var id in _events) IntervalHandler.Release(id); // a failed test leaves none running through the silos' shutdown
         await _surge.DisposeAsync();
         await _keys.DisposeAsync();
         _redis.Dispose();
@@ -82,6 +84,23 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         await AssertRunInOrderAsync(entity, started, finished);
     }
 
+    [Fact]
+    public async Task EventEnd_EntityShardClaimedByAnotherActivation_NextEventStillRunsAfterIt()
+    {
+        var (entity, started, finished) = Events();
+        var claimed = await StartFirstAsync(entity, started);
+        Assert.Equal(TaskState.Held, (await _surge.Client.SubmitAsync(finished)).State);
+        var stolen = await StealClaimAsync(entity, claimed);
+
+        // "started" ends: its end reaches the stale activation, whose release of "finished" is refused and never sent.
+        // It steps down; "finished"'s shard hands it over again, and the fresh activation asks "started"'s record
+        // (after StaleAfter, 10 s by default) before it lets "finished" go.
+        await AssertRunInOrderAsync(entity, started, finished);
+        var claim = (long)await Db.StringGetAsync(ClaimKey(entity));
+        Assert.True(claim > stolen, $"the claim is {claim}, the stolen one {stolen}: no fresh activation claimed the shard");
+        output.WriteLine($"served by the activation of claim {claim}");
+    }
+
     // "finished" has its task shard on the other silo than its entity's shard: the entity's refusal crosses silos, and
     // must reach the caller as itself (a reason, retryable), not as an exception the silos cannot serialize.
     private (string Entity, TaskSpec Started, TaskSpec Finished) Events()
@@ -90,8 +109,11 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         var silos = _surge.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToArray();
         var entitySilo = ShardPlacement.Pick(EntityShards.For(entity), silos)!;
         var other = silos.Single(s => !s.Equals(entitySilo));
-        return (entity, TaskSpec.Create(IntervalHandler.TypeName).ForEntity(entity, "build.started"),
-            TaskSpec.Create(IntervalHandler.TypeName, id: Tracing.TracedCluster.IdOn(other, silos, "finished")).ForEntity(entity, "build.finished", after: "build.started"));
+        var started = TaskSpec.Create(IntervalHandler.TypeName).ForEntity(entity, "build.started");
+        var finished = TaskSpec.Create(IntervalHandler.TypeName, id: Tracing.TracedCluster.IdOn(other, silos, "finished"))
+            .ForEntity(entity, "build.finished", after: "build.started");
+        _events.AddRange([started.Id, finished.Id]);
+        return (entity, started, finished);
     }
 
     // "started" runs (its entity shard activated, claimed and stored its book); the claim that activation holds.
@@ -135,6 +157,7 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(TaskState.Succeeded, (await _surge.Client.WaitAsync(finished.Id, Limit)).State);
         var runs = IntervalHandler.Runs.Where(r => r.Entity == entity).OrderBy(r => r.Start).ToList();
         Assert.Equal([started.Id, finished.Id], runs.Select(r => r.TaskId)); // each once, "finished" second
+        output.WriteLine($"build.finished started {(runs[1].Start - runs[0].End).TotalSeconds:F2} s after build.started ended");
         Assert.True(runs[1].Start >= runs[0].End, $"build.finished started at {runs[1].Start:O}, before build.started ended at {runs[0].End:O}");
     }
 
