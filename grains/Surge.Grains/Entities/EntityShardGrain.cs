@@ -226,6 +226,9 @@ internal sealed partial class EntityShardGrain(
             {
                 LogClaimLost(_shard, lost.Claim.Epoch); // another activation serves this shard: every book here may be stale
                 DeactivateOnIdle();
+                // The caller may be on another silo, which cannot deserialize ShardClaimLostException: it heard "no codec".
+                throw new SurgeStoreUnavailableException(
+                    $"the book of entity '{book.Key}' was not stored: entity shard {_shard} is served by a newer activation now; retry");
             }
             throw;
         }

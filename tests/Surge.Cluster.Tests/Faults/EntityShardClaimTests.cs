@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+using StackExchange.Redis;
+using Surge.Client;
+using Surge.Cluster.Tests.Redis;
+using Surge.Entities;
+using Surge.Hosting;
+using Surge.Hosting.Redis;
+using Surge.Tasks;
+using Xunit.Abstractions;
+
+namespace Surge.Cluster.Tests.Faults;
+
+/// <summary>
+/// An entity shard whose claim another activation took (as one on a silo that woke from a long pause would find), with
+/// its books in a real redis-server: its write is refused and stores nothing, it steps down, and the retry reaches a
+/// fresh activation (a newer claim) that reads the stored book, so the entity's events still run one at a time, in order.
+/// </summary>
+[Trait("Category", "Redis")]
+public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private readonly string _serviceId = $"stepdown-{Guid.NewGuid():N}";
+    private RedisServer _redis = null!;
+    private ConnectionMultiplexer _keys = null!;
+    private SurgeCluster _surge = null!;
+    private readonly List<string> _events = [];
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _keys = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        _surge = await SurgeCluster.StartAsync(new Dictionary<string, string>
+        {
+            ["Surge:Autoscale:Enabled"] = "false",
+            ["Surge:Redis:ConnectionString"] = _redis.ConnectionString,
+            ["Surge:Cluster:ServiceId"] = _serviceId,
+        }, b => b.AddSiloBuilderConfigurator<BooksInRedis>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var id in _events) IntervalHandler.Release(id); // a failed test leaves none running through the silos' shutdown
+        await _surge.DisposeAsync();
+        await _keys.DisposeAsync();
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public async Task Submit_EntityShardClaimedByAnotherActivation_WriteRefusedThenAFreshActivationKeepsTheOrder()
+    {
+        var (entity, started, finished) = Events();
+        var claimed = await StartFirstAsync(entity, started);
+        var book = await BookBytesAsync(entity);
+        var stolen = await StealClaimAsync(entity, claimed);
+
+        // Without retries the caller sees the refusal itself: retryable, nothing accepted, nothing written after the steal.
+        var refused = await Record.ExceptionAsync(() => ClientWithoutRetries().SubmitAsync(finished));
+        Assert.True(refused is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
+            $"a write under a replaced claim: expected a retryable refusal (SurgeUnavailableException, inner SurgeStoreUnavailableException), got {refused?.ToString() ?? "success"}");
+        output.WriteLine($"refused: {refused!.InnerException!.Message}");
+        Assert.Contains("newer activation", refused.InnerException.Message); // the reason, not a serialization failure of it
+        Assert.Null(await _surge.Client.GetStatusAsync(finished.Id));
+        var after = await BookBytesAsync(entity);
+        Assert.True(book.AsSpan().SequenceEqual(after), "the book in Redis changed after the steal: the stale activation's write was stored");
+
+        var retried = await _surge.Client.SubmitAsync(finished); // the stale activation stepped down: a fresh one serves it
+        await AssertServedByFreshActivationAsync(entity, stolen, retried, finished);
+        await AssertRunInOrderAsync(entity, started, finished);
+    }
+
+    [Fact]
+    public async Task Submit_EntityShardClaimedByAnotherActivation_ClientRetrySucceedsOnAFreshActivation()
+    {
+        var (entity, started, finished) = Events();
+        var claimed = await StartFirstAsync(entity, started);
+        var stolen = await StealClaimAsync(entity, claimed);
+
+        var submitted = await _surge.Client.SubmitAsync(finished); // refused once, retried by the client
+        await AssertServedByFreshActivationAsync(entity, stolen, submitted, finished);
+        await AssertRunInOrderAsync(entity, started, finished);
+    }
+
+    [Fact]
+    public async Task EventEnd_EntityShardClaimedByAnotherActivation_NextEventStillRunsAfterIt()
+    {
+        var (entity, started, finished) = Events();
+        var claimed = await StartFirstAsync(entity, started);
+        Assert.Equal(TaskState.Held, (await _surge.Client.SubmitAsync(finished)).State);
+        var stolen = await StealClaimAsync(entity, claimed);
+
+        // "started" ends: its end reaches the stale activation, whose release of "finished" is refused and never sent.
+        // It steps down; "finished"'s shard hands it over again, and the fresh activation asks "started"'s record
+        // (after StaleAfter, 10 s by default) before it lets "finished" go.
+        await AssertRunInOrderAsync(entity, started, finished);
+        var claim = (long)await Db.StringGetAsync(ClaimKey(entity));
+        Assert.True(claim > stolen, $"the claim is {claim}, the stolen one {stolen}: no fresh activation claimed the shard");
+        output.WriteLine($"served by the activation of claim {claim}");
+    }
+
+    // "finished" has its task shard on the other silo than its entity's shard: the entity's refusal crosses silos, and
+    // must reach the caller as itself (a reason, retryable), not as an exception the silos cannot serialize.
+    private (string Entity, TaskSpec Started, TaskSpec Finished) Events()
+    {
+        var entity = $"build/{Guid.NewGuid():N}";
+        var silos = _surge.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToArray();
+        var entitySilo = ShardPlacement.Pick(EntityShards.For(entity), silos)!;
+        var other = silos.Single(s => !s.Equals(entitySilo));
+        var started = TaskSpec.Create(IntervalHandler.TypeName).ForEntity(entity, "build.started");
+        var finished = TaskSpec.Create(IntervalHandler.TypeName, id: Tracing.TracedCluster.IdOn(other, silos, "finished"))
+            .ForEntity(entity, "build.finished", after: "build.started");
+        _events.AddRange([started.Id, finished.Id]);
+        return (entity, started, finished);
+    }
+
+    // "started" runs (its entity shard activated, claimed and stored its book); the claim that activation holds.
+    private async Task<long> StartFirstAsync(string entity, TaskSpec started)
+    {
+        await _surge.Client.SubmitAsync(started);
+        await Eventually.TrueAsync(() => IntervalHandler.IsRunning(started.Id), $"{started.Id} running", Limit);
+        var stored = await LoadBookAsync(entity);
+        Assert.Equal(started.Id, stored.Running?.TaskId);
+        var claim = (long)await Db.StringGetAsync(ClaimKey(entity));
+        Assert.True(claim > 0, "the entity shard stored its book without claiming its shard");
+        return claim;
+    }
+
+    // What a second activation of the shard does first, on a silo that woke up elsewhere: INCR the claim.
+    private async Task<long> StealClaimAsync(string entity, long claimed)
+    {
+        var stolen = await Db.StringIncrementAsync(ClaimKey(entity));
+        Assert.Equal(claimed + 1, stolen);
+        output.WriteLine($"shard {EntityShards.For(entity)}: claim {claimed} stolen by claim {stolen}");
+        return stolen;
+    }
+
+    private async Task AssertServedByFreshActivationAsync(string entity, long stolen, TaskStatus submitted, TaskSpec finished)
+    {
+        Assert.Equal(TaskState.Held, submitted.State); // "started" still runs, as the stored book says
+        var claim = (long)await Db.StringGetAsync(ClaimKey(entity));
+        Assert.True(claim > stolen, $"the claim is {claim}, the stolen one {stolen}: no fresh activation claimed the shard, so the stale one served the retry");
+        output.WriteLine($"served by the activation of claim {claim}");
+        var stored = await LoadBookAsync(entity);
+        Assert.Equal([finished.Id], stored.Pending.Select(p => p.Event.TaskId));
+    }
+
+    private async Task AssertRunInOrderAsync(string entity, TaskSpec started, TaskSpec finished)
+    {
+        Assert.False(IntervalHandler.IsRunning(finished.Id), "build.finished runs beside build.started");
+        IntervalHandler.Release(started.Id);
+        await Eventually.TrueAsync(() => IntervalHandler.IsRunning(finished.Id), $"{finished.Id} running after {started.Id} ended", Limit);
+        IntervalHandler.Release(finished.Id);
+        Assert.Equal(TaskState.Succeeded, (await _surge.Client.WaitAsync(started.Id, Limit)).State);
+        Assert.Equal(TaskState.Succeeded, (await _surge.Client.WaitAsync(finished.Id, Limit)).State);
+        var runs = IntervalHandler.Runs.Where(r => r.Entity == entity).OrderBy(r => r.Start).ToList();
+        Assert.Equal([started.Id, finished.Id], runs.Select(r => r.TaskId)); // each once, "finished" second
+        output.WriteLine($"build.finished started {(runs[1].Start - runs[0].End).TotalSeconds:F2} s after build.started ended");
+        Assert.True(runs[1].Start >= runs[0].End, $"build.finished started at {runs[1].Start:O}, before build.started ended at {runs[0].End:O}");
+    }
+
+    private IDatabase Db => _keys.GetDatabase();
+
+    // The keys RedisEntityBookStore uses: the shard's claim, and one book under the shard's hash tag.
+    private RedisKey ClaimKey(string entity) => $"surge:{_serviceId}:entities:{{{EntityShards.For(entity)}}}";
+
+    private async Task<byte[]> BookBytesAsync(string entity)
+        => (byte[])(await Db.StringGetAsync($"surge:{_serviceId}:entities:{{{EntityShards.For(entity)}}}:{entity}"))!;
+
+    private async Task<EntityRecord> LoadBookAsync(string entity)
+    {
+        await using var connection = new RedisConnection(_redis.ConnectionString);
+        var store = new RedisEntityBookStore(connection, Serializers.GetRequiredService<Serializer<EntityRecord>>(),
+            Options.Create(new ClusterOptions { ServiceId = _serviceId }), Options.Create(new TaskOptions()), Options.Create(new EntityOptions()));
+        return (await store.LoadAsync(EntityShards.For(entity), [entity]))[0].State!;
+    }
+
+    private static readonly IServiceProvider Serializers = new ServiceCollection()
+        .AddSerializer(s => s.AddAssembly(typeof(EntityRecord).Assembly).AddAssembly(typeof(TaskSpec).Assembly))
+        .BuildServiceProvider();
+
+    // The production client over the cluster's Orleans client, with no retry of a refused store.
+    private ISurgeClient ClientWithoutRetries()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(_surge.Cluster.Client);
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSurgeClient(o => o.MaxRetries = 0);
+        return services.BuildServiceProvider().GetRequiredService<ISurgeClient>();
+    }
+
+    // Task records and entity books in the redis-server named by Surge:Redis:ConnectionString, as in cluster mode.
+    private sealed class BooksInRedis : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo) => silo.UseRedisTaskStore();
+    }
+}
