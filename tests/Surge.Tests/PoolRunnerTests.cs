@@ -65,6 +65,8 @@ public partial class PoolRunnerTests : IDisposable
         executor.SetLimit(PoolKind.Long, 5);
         Assert.Equal((5, 1), (Pool(executor, PoolKind.Long).Running, Pool(executor, PoolKind.Long).Queued));
         await _events.WaitForStartsAsync(5);
+        // A start is reported before its handler is called (a thread-pool hop later): wait for the handlers themselves.
+        await _gate.WaitForEntriesAsync(5);
         Assert.Equal(5, _gate.MaxConcurrent);
 
         _gate.Open();
@@ -199,6 +201,7 @@ public partial class PoolRunnerTests : IDisposable
     private sealed class GateHandler : ITaskHandler
     {
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly SemaphoreSlim _entered = new(0);
         private int _current;
         private int _max;
 
@@ -206,11 +209,18 @@ public partial class PoolRunnerTests : IDisposable
 
         public void Open() => _open.TrySetResult();
 
+        /// <summary>Waits until <paramref name="count"/> more calls have entered the handler (and been counted in <see cref="MaxConcurrent"/>).</summary>
+        public async Task WaitForEntriesAsync(int count)
+        {
+            for (var i = 0; i < count; i++) Assert.True(await _entered.WaitAsync(TimeSpan.FromSeconds(10)), "a handler was not called");
+        }
+
         public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
         {
             var now = Interlocked.Increment(ref _current);
             int seen;
             while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen) { }
+            _entered.Release();
             await _open.Task;
             Interlocked.Decrement(ref _current);
             return ReadOnlyMemory<byte>.Empty;

@@ -7,16 +7,16 @@ namespace Surge.Autoscale;
 /// Desired and actual replicas per silo group as observable gauges (label <c>group</c>): series only on the silo
 /// hosting the autoscale grain. With <c>Surge:Autoscale:Pods=External</c> the desired one is what KEDA scales on.
 /// </summary>
-internal sealed class ReplicaGauges(ReplicaReadings replicas) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class ReplicaGauges(ReplicaReadings replicas, SiloMeter meter) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle)
         => lifecycle.Subscribe(nameof(ReplicaGauges), ServiceLifecycleStage.Active, _ => Start(), _ => Task.CompletedTask);
 
     private Task Start()
     {
-        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.desired", () => Replicas(r => r.Desired), "{pod}", "Replicas the autoscaler wants, per silo group");
-        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.replicas.actual", () => Replicas(r => r.Actual), "{pod}", "Silos reporting to the autoscaler, per silo group");
-        SurgeMeter.Meter.CreateObservableGauge("surge.autoscale.memory.recommended", Memory, "By",
+        meter.Meter.CreateObservableGauge("surge.autoscale.replicas.desired", () => Replicas(r => r.Desired), "{pod}", "Replicas the autoscaler wants, per silo group");
+        meter.Meter.CreateObservableGauge("surge.autoscale.replicas.actual", () => Replicas(r => r.Actual), "{pod}", "Silos reporting to the autoscaler, per silo group");
+        meter.Meter.CreateObservableGauge("surge.autoscale.memory.recommended", Memory, "By",
             "Pod memory request and limit (kind) recommended per silo group; never applied by Surge");
         return Task.CompletedTask;
     }

@@ -11,7 +11,7 @@ namespace Surge.Caps;
 /// call to the type's cap grain (renew, grow, or give back). Tasks themselves never call it.
 /// </summary>
 internal sealed partial class CapLeaseKeeper(CapGate gate, PoolRunner pools, IGrainFactory grains, ILocalSiloDetails silo, TimeProvider time,
-    ILogger<CapLeaseKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>
+    SiloMeter meter, ILogger<CapLeaseKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
@@ -25,9 +25,9 @@ internal sealed partial class CapLeaseKeeper(CapGate gate, PoolRunner pools, IGr
         // waiting when a single silo drains can get their slots and run.
         lifecycle.Subscribe(nameof(CapLeaseKeeper), ServiceLifecycleStage.Active, _ =>
         {
-            SurgeMeter.Meter.CreateObservableGauge("surge.cap.waiting", () => Each(pools.WaitingAtGate), "{task}",
+            meter.Meter.CreateObservableGauge("surge.cap.waiting", () => Each(pools.WaitingAtGate), "{task}",
                 "Tasks of a capped type waiting for a cluster-wide slot or start token, by type");
-            SurgeMeter.Meter.CreateObservableGauge("surge.cap.slots", () => Each(gate.SlotsOf), "{slot}",
+            meter.Meter.CreateObservableGauge("surge.cap.slots", () => Each(gate.SlotsOf), "{slot}",
                 "Slots of a capped type's cluster-wide cap leased by this silo, by type");
             var me = silo.SiloAddress.ToParsableString();
             _loop = BackgroundLoop.Start(nameof(CapLeaseKeeper), Tick, _ => Task.WhenAll(gate.CappedTypes.Select(type => SyncAsync(type, me))), time, logger);

@@ -9,7 +9,7 @@ namespace Surge.Flows;
 /// The waves active on this silo, as the gauge <c>surge.wave.tasks</c> (Prometheus <c>surge_wave_tasks</c>) by flow,
 /// task, version and status. Each wave lives on one silo, so a sum over silos is the cluster's.
 /// </summary>
-internal sealed class WaveGauges
+internal sealed class WaveGauges(SiloMeter meter)
 {
     private readonly ConcurrentDictionary<string, Func<(string Flow, ImmutableArray<WaveTaskCount> Counts)>> _waves = new(StringComparer.Ordinal);
     private int _created;
@@ -18,7 +18,7 @@ internal sealed class WaveGauges
     {
         _waves[wave] = counts;
         if (Interlocked.Exchange(ref _created, 1) == 0)
-            SurgeMeter.Meter.CreateObservableGauge("surge.wave.tasks", Measure, "{task}", "Tasks of the waves on this silo, by flow, task, version and status");
+            meter.Meter.CreateObservableGauge("surge.wave.tasks", Measure, "{task}", "Tasks of the waves on this silo, by flow, task, version and status");
     }
 
     public void Remove(string wave) => _waves.TryRemove(wave, out _);

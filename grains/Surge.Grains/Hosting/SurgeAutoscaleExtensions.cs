@@ -22,6 +22,7 @@ public static class SurgeAutoscaleExtensions
         services.AddSingleton<ReplicaReadings>();
         services.AddSingleton<TaskMemoryPeaks>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SignalReporter>();
+        services.TryAddSingleton<SiloMeter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplicaGauges>();
         services.TryAddSingleton<IPodScaler, NoOpPodScaler>();
         return services;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Caps;
 using Surge.Pools;
+using Surge.Telemetry;
 
 namespace Surge.Hosting;
 
@@ -21,6 +22,7 @@ public static class SurgeCapsExtensions
         services.AddSingleton<CapGate>();
         services.RemoveAll<IStartGate>();
         services.AddSingleton<IStartGate>(sp => sp.GetRequiredService<CapGate>());
+        services.TryAddSingleton<SiloMeter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CapLeaseKeeper>();
         return services;
     }

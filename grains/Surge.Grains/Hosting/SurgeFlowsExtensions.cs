@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surge.Flows;
+using Surge.Telemetry;
 
 namespace Surge.Hosting;
 
@@ -15,6 +16,7 @@ public static class SurgeFlowsExtensions
     {
         if (!Registration.First<FlowsRegistered>(services)) return services;
         services.TryAddSingleton<IPipeStore, GrainStoragePipeStore>();
+        services.TryAddSingleton<SiloMeter>();
         services.TryAddSingleton<WaveGauges>();
         return services;
     }

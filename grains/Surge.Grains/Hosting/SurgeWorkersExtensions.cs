@@ -86,6 +86,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<SiloTaskDigest>(); // the shards active here publish into it; /api/status reads it per silo
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
+        services.TryAddSingleton<SiloMeter>(); // gauges end with their silo
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelGauges>();
     }
 
@@ -126,6 +127,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<RoutingScore>();
         services.AddSingleton<SiloDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
+        services.TryAddSingleton<SiloMeter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PoolGauges>();
         // The status page's charts: the last 15 minutes of this silo, sampled into a ring.
         services.AddSingleton<Series.SojournWindow>();

@@ -7,14 +7,14 @@ namespace Surge.Prediction;
 /// <c>surge_model_active{model_version}</c>: 1 for the model this silo predicts with ("baseline" before the first
 /// trained one), so a dashboard shows which silos took a new model and when.
 /// </summary>
-internal sealed class ModelGauges(ModelPredictor predictor) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class ModelGauges(ModelPredictor predictor, SiloMeter meter) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle)
         => lifecycle.Subscribe(nameof(ModelGauges), ServiceLifecycleStage.Active, _ => Start(), _ => Task.CompletedTask);
 
     private Task Start()
     {
-        SurgeMeter.Meter.CreateObservableGauge("surge.model.active", Active, null, "The model this silo predicts with (1), by model_version");
+        meter.Meter.CreateObservableGauge("surge.model.active", Active, null, "The model this silo predicts with (1), by model_version");
         return Task.CompletedTask;
     }
 
