@@ -81,7 +81,7 @@ public partial class PoolRunnerTests
 
         _gate.Open();
         await _events.WaitForAsync(1);
-        await Task.Delay(100);
+        await RunBehindAsync(executor);
         Assert.Single(_events.Reports, r => r.TaskId == queued.Spec.Id);
         Assert.Equal(1, _gate.MaxConcurrent); // the cancelled one never ran
         await WaitUntilAsync(() => !executor.IsActive(queued.Spec.Id));

@@ -47,7 +47,7 @@ public partial class PoolRunnerTests
         Assert.True(executor.Cancel(running.Spec.Id));
         var outcomes = await _events.WaitForAsync(2);
         Assert.Equal(["cancelled", "cancelled before it started"], outcomes.Select(o => o.Error).Order());
-        await Task.Delay(100);
+        await RunBehindAsync(executor);
         Assert.Equal(0, _gate.MaxConcurrent); // the queued one never ran
         Assert.Equal((0, 0), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
         Assert.False(executor.IsActive(queued.Spec.Id));

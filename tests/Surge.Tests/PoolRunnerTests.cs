@@ -37,6 +37,16 @@ public partial class PoolRunnerTests : IDisposable
 
     private static WorkItem Item(string type, PoolKind pool, double memoryMb = 0) => new(TaskSpec.Create(type), pool, null, memoryMb: memoryMb);
 
+    // Runs one more task through the single pool (one slot, first in first out) and waits for its report: whatever was
+    // queued before it has run or been dropped by then, so "it never ran" is checked without a sleep.
+    private async Task RunBehindAsync(PoolRunner executor)
+    {
+        var behind = new WorkItem(TaskSpec.Create("fail"), PoolKind.Single, null);
+        executor.Enqueue(behind);
+        await _events.WaitForAsync(1);
+        Assert.Equal(behind.Spec.Id, _events.Reports.Last().TaskId);
+    }
+
     private static PoolStats Pool(PoolRunner executor, PoolKind name) => executor.GetStats("s").Single(p => p.Pool == name);
 
     [Fact]

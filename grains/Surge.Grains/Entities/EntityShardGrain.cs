@@ -202,7 +202,18 @@ internal sealed partial class EntityShardGrain(
             book.Used = true;
             return book;
         }
-        book = new Book(entity, await _reads.ReadAsync(entity)) { Used = true };
+        GrainState<EntityRecord> stored;
+        try
+        {
+            stored = await _reads.ReadAsync(entity);
+        }
+        catch (Exception e) when (e is not SurgeStoreUnavailableException)
+        {
+            // Raw, a store's exception may have no codec on the caller's silo, or pass for a failover there (Redis'
+            // timeout is a TimeoutException): the caller hears the house's retryable refusal instead.
+            throw new SurgeStoreUnavailableException($"the book of entity '{entity}' could not be read ({e.GetBaseException().Message}); nothing changed, retry");
+        }
+        book = new Book(entity, stored) { Used = true };
         _books[entity] = book;
         ScheduleExpiry(book);
         return book;
@@ -230,7 +241,8 @@ internal sealed partial class EntityShardGrain(
                 throw new SurgeStoreUnavailableException(
                     $"the book of entity '{book.Key}' was not stored: entity shard {_shard} is served by a newer activation now; retry");
             }
-            throw;
+            if (e is SurgeStoreUnavailableException) throw;
+            throw new SurgeStoreUnavailableException($"the book of entity '{book.Key}' could not be stored ({e.GetBaseException().Message}); retry");
         }
     }
 

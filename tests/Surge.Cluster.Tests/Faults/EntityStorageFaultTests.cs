@@ -5,6 +5,8 @@ namespace Surge.Cluster.Tests.Faults;
 /// <summary>
 /// Issue 13, found by reading: when an entity's state write fails, the entity deactivates, and on re-activation it ran
 /// its current event again without checking whether that event was still running: two events of one entity at once.
+/// The write fails with a timeout, as Redis' own does: raw, that passed for a failover, and the client rode it out for
+/// its whole failover timeout (60 s) before it heard anything.
 /// </summary>
 public class EntityStorageFaultTests : IAsyncLifetime
 {
@@ -19,6 +21,7 @@ public class EntityStorageFaultTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         FaultyGrainStorage.FailWrites = false;
+        FaultyGrainStorage.FailWith = null;
         await _surge.DisposeAsync();
     }
 
@@ -32,8 +35,10 @@ public class EntityStorageFaultTests : IAsyncLifetime
         await Eventually.TrueAsync(() => IntervalHandler.IsRunning(started.Id), $"{started.Id} running");
 
         FaultyGrainStorage.FailWrites = true;
+        FaultyGrainStorage.FailWith = () => new TimeoutException("storage timed out (test)"); // as Redis' own timeout: not a failover
         var refused = await Record.ExceptionAsync(() => Client.SubmitAsync(finished)); // the entity cannot store it: refused, and it deactivates
         FaultyGrainStorage.FailWrites = false;
+        FaultyGrainStorage.FailWith = null;
         Assert.True(refused is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException }, $"expected a retryable refusal, got {refused}");
         Assert.Null(await Client.GetStatusAsync(finished.Id));
 

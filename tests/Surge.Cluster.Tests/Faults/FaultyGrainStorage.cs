@@ -17,6 +17,9 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
     /// <summary>While set, every write and clear throws.</summary>
     public static volatile bool FailWrites;
 
+    /// <summary>What a failing write throws: by default an <see cref="InvalidOperationException"/>.</summary>
+    public static volatile Func<Exception>? FailWith;
+
     /// <summary>The share of writes and clears that throw, drawn from a seeded sequence (0: none).</summary>
     public static double FailRate;
 
@@ -58,7 +61,7 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (Fails()) throw new InvalidOperationException("storage unreachable (test)");
+        if (Fails()) throw FailWith?.Invoke() ?? new InvalidOperationException("storage unreachable (test)");
         var copy = copier.Copy(grainState.State)!; // what the grain asked to store, whatever it changes while the write waits
         if (HoldWritesOf == stateName)
         {
@@ -79,7 +82,7 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (Fails()) throw new InvalidOperationException("storage unreachable (test)");
+        if (Fails()) throw FailWith?.Invoke() ?? new InvalidOperationException("storage unreachable (test)");
         Stored.TryRemove(Key(stateName, grainId), out _);
         grainState.RecordExists = false;
         return Task.CompletedTask;
