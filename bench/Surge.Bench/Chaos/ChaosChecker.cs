@@ -24,6 +24,7 @@ internal static class ChaosChecker
         ["overlapping_entity_runs"] = "pairs of runs of the same entity whose [start, end) intervals intersect, reruns of one task included",
         ["stuck"] = "tasks the cluster knows (acknowledged or not) that are not final 60 s after the producers stopped",
         ["unavailable_s"] = "seconds of the run (1 s buckets) in which at least one submission call that was refused was in flight",
+        ["refusal_causes"] = "refusals by window and cause (the exception, its inner exception and the first words of its message), each with one whole example",
         ["kill_to_recovery_p99_s"] = "p99 over kill -9s of the time until a probe submission to every one of the 256 task shards succeeded again (null if a kill never recovered within 120 s)",
     };
 
@@ -95,6 +96,10 @@ internal static class ChaosChecker
         var duringPartition = refusals.Count(r => !Meets(r, cuts) && Meets(r, partitions));
         foreach (var r in refusals.Where(r => !Meets(r, cuts) && !Meets(r, partitions)).Take(5))
             Example("refused_otherwise", $"{r.Task} at {(r.From - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1}-{(r.To - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1} s: {r.Error}");
+        string Window(Refusal r) => Meets(r, cuts) ? "during_redis_cut" : Meets(r, partitions) ? "during_partition" : "otherwise";
+        var causes = refusals.GroupBy(r => $"{Window(r)}: {Cause(r.Error)}")
+            .OrderByDescending(g => g.Count())
+            .ToDictionary(g => g.Key, g => (object)new Dictionary<string, object> { ["count"] = g.Count(), ["example"] = g.First().Error });
         var startMs = journal.Start.ToUnixTimeMilliseconds();
         var unavailable = refusals.SelectMany(r => Enumerable.Range(0, (int)((r.To - startMs) / 1000 - (r.From - startMs) / 1000) + 1).Select(i => (r.From - startMs) / 1000 + i)).Distinct().Count();
 
@@ -131,7 +136,18 @@ internal static class ChaosChecker
             },
             ["invalid"] = submissions.Count(s => s.Invalid is not null),
             ["unknown_after_ack"] = submissions.Count(s => s.UnknownAfterAck > 0),
+            ["refusal_causes"] = causes,
             ["examples"] = examples,
         };
+    }
+
+    // A refusal's exception types and the first words of its cause's message, ids and numbers left out, so that
+    // refusals for one reason count together.
+    private static string Cause(string error)
+    {
+        var words = error.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !w.Any(char.IsDigit) && !w.Contains('\'') && !w.Contains('"'))
+            .Take(12);
+        return string.Join(' ', words);
     }
 }

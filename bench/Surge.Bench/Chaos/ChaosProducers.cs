@@ -37,6 +37,14 @@ internal sealed class ChaosProducers(ISurgeClient surge)
 
     public IReadOnlyList<Refusal> Refusals { get { lock (_gate) return [.. _refusals]; } }
 
+    // The exception, its cause and the cause's message (the runtime's reason), short enough to keep thousands.
+    private static string Describe(Exception e)
+    {
+        var cause = e.InnerException ?? e;
+        var message = cause.Message.Length > 160 ? cause.Message[..160] : cause.Message;
+        return $"{e.GetType().Name}: {e.InnerException?.GetType().Name}: {message}";
+    }
+
     public async Task<Submission[]> RunAsync(IReadOnlyList<WorkloadTask> tasks, DateTimeOffset start, DateTimeOffset submitUntil, DateTimeOffset followUntil, int producers = 4)
     {
         var submissions = tasks.Select(t => new Submission(t)).ToArray();
@@ -74,7 +82,7 @@ internal sealed class ChaosProducers(ISurgeClient surge)
             catch (Exception e)
             {
                 var to = DateTimeOffset.UtcNow;
-                lock (_gate) _refusals.Add(new Refusal(spec.Id, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), $"{e.GetType().Name}: {e.InnerException?.GetType().Name}"));
+                lock (_gate) _refusals.Add(new Refusal(spec.Id, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), Describe(e)));
                 if (to >= submitUntil) return;
                 await Task.Delay(Resubmit);
             }

@@ -3,7 +3,9 @@ namespace Surge.Entities;
 // The status page's view of one entity's order book: read under the entity's gate, so it is one consistent moment.
 internal sealed partial class EntityShardGrain
 {
-    public async Task<EntityBookView> GetBookAsync(string entity)
+    public Task<EntityBookView> GetBookAsync(string entity) => RefusingAsync(entity, ViewAsync(entity));
+
+    private async Task<EntityBookView> ViewAsync(string entity)
     {
         using var gate = await _gates.EnterAsync(entity);
         var record = (await LoadAsync(entity)).Sequencer.Record;

@@ -67,9 +67,9 @@ internal sealed partial class EntityShardGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StoreUnsavedAsync();
 
-    public Task<Admission> AdmitAsync(string entity, EntityEvent e) => TakeAsync(entity, e, readmit: false);
+    public Task<Admission> AdmitAsync(string entity, EntityEvent e) => RefusingAsync(entity, TakeAsync(entity, e, readmit: false));
 
-    public Task<Admission> ReadmitAsync(string entity, EntityEvent e) => TakeAsync(entity, e, readmit: true);
+    public Task<Admission> ReadmitAsync(string entity, EntityEvent e) => RefusingAsync(entity, TakeAsync(entity, e, readmit: true));
 
     public async Task OnEventEndedAsync(string entity, string taskId)
     {
@@ -79,12 +79,30 @@ internal sealed partial class EntityShardGrain(
         await ReleaseNextAsync(book, endOnly: true);
     }
 
-    public async Task WithdrawAsync(string entity, string taskId)
+    public Task WithdrawAsync(string entity, string taskId) => RefusingAsync(entity, WithdrawCoreAsync(entity, taskId));
+
+    private async Task<bool> WithdrawCoreAsync(string entity, string taskId)
     {
         using var gate = await _gates.EnterAsync(entity);
         var book = await LoadAsync(entity);
-        if (!book.Sequencer.Withdraw(taskId)) return;
+        if (!book.Sequencer.Withdraw(taskId)) return false;
         await ReleaseNextAsync(book);
+        return true;
+    }
+
+    // What a caller on another silo hears when the store fails: the house's retryable refusal. Raw, a store's
+    // exception may have no codec there, or pass for a failover (Redis' timeout is a TimeoutException), which the
+    // client rides out for its whole failover timeout.
+    private static async Task<T> RefusingAsync<T>(string entity, Task<T> call)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (Exception e) when (e is not SurgeStoreUnavailableException)
+        {
+            throw new SurgeStoreUnavailableException($"the book of entity '{entity}' could not be read or stored ({e.GetBaseException().Message}); nothing changed, retry");
+        }
     }
 
     private async Task<Admission> TakeAsync(string entity, EntityEvent e, bool readmit)
@@ -202,18 +220,7 @@ internal sealed partial class EntityShardGrain(
             book.Used = true;
             return book;
         }
-        GrainState<EntityRecord> stored;
-        try
-        {
-            stored = await _reads.ReadAsync(entity);
-        }
-        catch (Exception e) when (e is not SurgeStoreUnavailableException)
-        {
-            // Raw, a store's exception may have no codec on the caller's silo, or pass for a failover there (Redis'
-            // timeout is a TimeoutException): the caller hears the house's retryable refusal instead.
-            throw new SurgeStoreUnavailableException($"the book of entity '{entity}' could not be read ({e.GetBaseException().Message}); nothing changed, retry");
-        }
-        book = new Book(entity, stored) { Used = true };
+        book = new Book(entity, await _reads.ReadAsync(entity)) { Used = true };
         _books[entity] = book;
         ScheduleExpiry(book);
         return book;
@@ -241,8 +248,7 @@ internal sealed partial class EntityShardGrain(
                 throw new SurgeStoreUnavailableException(
                     $"the book of entity '{book.Key}' was not stored: entity shard {_shard} is served by a newer activation now; retry");
             }
-            if (e is SurgeStoreUnavailableException) throw;
-            throw new SurgeStoreUnavailableException($"the book of entity '{book.Key}' could not be stored ({e.GetBaseException().Message}); retry");
+            throw;
         }
     }
 

@@ -54,6 +54,11 @@ public static class SurgeWorkersExtensions
             return services;
         }
         services.AddSingleton<SurgeRuntimeRegistered>();
+        // Orleans' placement gives up with a TimeoutException around Polly's TimeoutRejectedException (a call to a grain
+        // that cannot be placed while a silo is cut off). Orleans serializes exceptions of System, Microsoft and Azure
+        // only: the inner one had no codec, so the caller heard "Could not find a codec", which no client takes for a
+        // failover, instead of a timeout it rides out (bench chaos --partitions: every refusal).
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Polly"));
         AddSurgeTasks(services);
         AddSurgePools(services);
         services.AddSurgeAutoscale();
