@@ -19,9 +19,9 @@ internal sealed class ClusterCalls(IClusterClient cluster, IOptions<SurgeClientO
         {
             return await _retry.ExecuteAsync(static async (_, s) => await s.call(s.cluster, s.state), context, (call, cluster, state));
         }
-        catch (Exception e) when (TransientFaults.IsStoreUnavailable(e))
+        catch (Exception e) when (TransientFaults.StoreRefusal(e) is { } refusal)
         {
-            throw new SurgeUnavailableException($"Surge cluster unavailable after {options.Value.MaxRetries} retries: {e.Message}. Safe to retry.", e);
+            throw new SurgeUnavailableException($"Surge cluster unavailable after {options.Value.MaxRetries} retries: {refusal.Message}. Safe to retry.", refusal);
         }
         catch (Exception e) when (TransientFaults.IsFailover(e, cancellationToken))
         {

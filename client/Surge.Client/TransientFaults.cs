@@ -21,7 +21,14 @@ internal static class TransientFaults
 
     private static readonly ResiliencePropertyKey<long> Started = new("surge.call-started");
 
-    public static bool IsStoreUnavailable(Exception e) => e is SurgeStoreUnavailableException;
+    public static bool IsStoreUnavailable(Exception e) => StoreRefusal(e) is not null;
+
+    /// <summary>
+    /// The store's refusal in <paramref name="e"/>: itself, or the one Orleans wraps in an <c>OrleansException</c> when a
+    /// grain's state cannot be read as it activates.
+    /// </summary>
+    public static SurgeStoreUnavailableException? StoreRefusal(Exception e)
+        => e as SurgeStoreUnavailableException ?? (e is OrleansException ? e.InnerException as SurgeStoreUnavailableException : null);
 
     public static bool IsFailover(Exception e) => e is TimeoutException
         or SiloUnavailableException

@@ -41,5 +41,6 @@ internal static class RedisGrainStorages
             o.EntryExpiry = expiry(sp);
             o.DeleteStateOnClear = true; // a cleared entry is gone at once, not kept empty until its TTL
         }));
+        RefusingGrainStorage.Wrap(silo.Services, name);
     }
 }
