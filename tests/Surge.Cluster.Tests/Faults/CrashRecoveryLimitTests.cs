@@ -40,7 +40,11 @@ public class CrashRecoveryLimitTests(ITestOutputHelper output) : IDisposable
             pids.UnionWith(starts.Select(s => s.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             var spec = TaskSpec.Create("poison");
             var clock = Stopwatch.StartNew();
-            await using (var client = await RedisClient.StartAsync(redis)) await client.Surge.SubmitAsync(spec);
+            await using var client = await RedisClient.StartAsync(redis);
+            // The task can kill the gateway before its answer reaches the client, and its recovery a second silo: the
+            // submission rides that out by retrying, and only while the loop below replaces the dead silos can it
+            // succeed (one survivor alone cannot vote two silos dead).
+            var submitted = client.Surge.SubmitAsync(spec);
 
             TaskStatus? status = null;
             var restarting = new List<Task<RedisSilo>>();
@@ -63,7 +67,7 @@ public class CrashRecoveryLimitTests(ITestOutputHelper output) : IDisposable
                         pids.Add(silo.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     }
                     if (await TryStatusAsync(redis, spec.Id) is (true, var read)) status = read; // else: keep the last status read
-                    return status is { IsFinal: true };
+                    return status is { IsFinal: true } || submitted.IsFaulted;
                 }, $"{spec.Id} final", Bound);
             }
             catch (TimeoutException)
@@ -71,6 +75,7 @@ public class CrashRecoveryLimitTests(ITestOutputHelper output) : IDisposable
                 // Not final within the bound: the assertions below say what was seen.
             }
             foreach (var late in restarting) silos.Add(await late);
+            await submitted; // acknowledged, or the test fails with the client's refusal
 
             var runs = File.Exists(Path.Combine(_scripts.Dir, "runs")) ? File.ReadAllLines(Path.Combine(_scripts.Dir, "runs")) : [];
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: {FaultSteps.Show(status)}; runs (attempt, killed pid): {string.Join("; ", runs)}");
