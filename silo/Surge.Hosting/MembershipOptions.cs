@@ -21,6 +21,9 @@ public sealed class MembershipOptions
     /// <summary>Default of <see cref="Votes"/>.</summary>
     public const int DefaultVotes = 2;
 
+    /// <summary>Default of <see cref="IAmAlivePeriod"/>.</summary>
+    public static readonly TimeSpan DefaultIAmAlivePeriod = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Initial probe timeout. Orleans adapts each silo's probe timeout and period to the round trips it sees, between
     /// half and four times this, and stretches it further while the probing silo itself is overloaded: an idle pair probes
@@ -36,6 +39,14 @@ public sealed class MembershipOptions
     /// survivor's own vote is enough. Default 2; 1 to 10.
     /// </summary>
     public int Votes { get; set; } = DefaultVotes;
+
+    /// <summary>
+    /// How often each silo writes that it is alive to the membership table. A silo that has missed three of these
+    /// writes no longer counts among the silos whose votes Orleans asks half of, so when most silos die at once the
+    /// survivors can declare them dead alone after three periods (with Orleans' 30 s: 90 s, longer than a client
+    /// retries). Default 5 s; 1 s to 60 s.
+    /// </summary>
+    public TimeSpan IAmAlivePeriod { get; set; } = DefaultIAmAlivePeriod;
 }
 
 internal sealed class MembershipOptionsValidator : IValidateOptions<MembershipOptions>
@@ -49,6 +60,8 @@ internal sealed class MembershipOptionsValidator : IValidateOptions<MembershipOp
             failures.Add($"{MembershipOptions.Section}:MissedProbes is {o.MissedProbes}; set 2 to 10 (default 3): one missed probe is not a death.");
         if (o.Votes is < 1 or > 10)
             failures.Add($"{MembershipOptions.Section}:Votes is {o.Votes}; set 1 to 10 (default 2; Orleans probes at most 10 silos from each).");
+        if (o.IAmAlivePeriod < TimeSpan.FromSeconds(1) || o.IAmAlivePeriod > TimeSpan.FromSeconds(60))
+            failures.Add($"{MembershipOptions.Section}:IAmAlivePeriod is {o.IAmAlivePeriod}; set 00:00:01 to 00:01:00 (default 00:00:05).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

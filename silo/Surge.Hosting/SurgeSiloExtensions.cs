@@ -114,13 +114,16 @@ public static class SurgeSiloExtensions
 
     // A dead silo's shards serve again once membership declares it dead, so detection is tuned for seconds, not
     // Orleans' default of several probe rounds at up to 20 s each; the adaptive probe timeout and the vote
-    // suppression while a connection still carries messages keep a slow silo from being declared dead.
+    // suppression while a connection still carries messages keep a slow silo from being declared dead. Silos write
+    // that they are alive every few seconds, not Orleans' 30 s, so survivors that have lost their majority stop
+    // waiting for votes the dead cannot cast within seconds (MembershipWatch keeps each silo's view of those writes fresh).
     private static void UseMembershipSettings(ISiloBuilder silo)
         => silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>().Configure<IOptions<MembershipOptions>>((o, surge) =>
         {
             o.ProbeTimeout = surge.Value.ProbeTimeout;
             o.NumMissedProbesLimit = surge.Value.MissedProbes;
             o.NumVotesForDeathDeclaration = surge.Value.Votes;
+            o.IAmAliveTablePublishTimeout = surge.Value.IAmAlivePeriod;
         });
 
     // In a pod, the pod's IP (downward API); on one machine, loopback.

@@ -59,9 +59,9 @@ public class FailoverRetryTests
     [Fact]
     public void MembershipValidator_EveryBadValue_NamedAtOnce()
     {
-        var result = new MembershipOptionsValidator().Validate(null, new MembershipOptions { ProbeTimeout = TimeSpan.FromMilliseconds(100), MissedProbes = 1, Votes = 0 });
-        Assert.Equal(3, result.Failures!.Count());
-        Assert.All(["ProbeTimeout", "MissedProbes", "Votes"], key => Assert.Contains($"Surge:Membership:{key}", result.FailureMessage));
+        var result = new MembershipOptionsValidator().Validate(null, new MembershipOptions { ProbeTimeout = TimeSpan.FromMilliseconds(100), MissedProbes = 1, Votes = 0, IAmAlivePeriod = TimeSpan.FromMinutes(2) });
+        Assert.Equal(4, result.Failures!.Count());
+        Assert.All(["ProbeTimeout", "MissedProbes", "Votes", "IAmAlivePeriod"], key => Assert.Contains($"Surge:Membership:{key}", result.FailureMessage));
         Assert.True(new MembershipOptionsValidator().Validate(null, new MembershipOptions()).Succeeded);
     }
 

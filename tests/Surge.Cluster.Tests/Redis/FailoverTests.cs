@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Surge.Client;
 using Xunit.Abstractions;
 
 namespace Surge.Cluster.Tests.Redis;
@@ -26,7 +25,7 @@ public class FailoverTests(ITestOutputHelper output)
         var ordered = Workload.Generate("ordered", "--n", "500", "--gap-ms", "40");
         // Each ask gives up after a second (FirstAnswerAsync asks again), so none keeps retrying behind the next.
         await using var probe = await RedisClient.StartAsync(redis, "--Surge:Client:FailoverTimeout=00:00:01", "--Surge:Client:WaitSlice=00:00:01");
-        var probes = ShardProbeIds();
+        var probes = ShardProbes.Ids();
         await Task.WhenAll(probes.Select(id => probe.Surge.GetStatusAsync(id))); // every shard active before the kill
 
         using var mixedRun = Workload.StartReplay(redis, mixed);
@@ -37,7 +36,7 @@ public class FailoverTests(ITestOutputHelper output)
         var killedAt = DateTimeOffset.UtcNow;
         var sinceKill = Stopwatch.StartNew();
 
-        var serving = await Task.WhenAll(probes.Select(id => FirstAnswerAsync(probe, id, sinceKill)));
+        var serving = await Task.WhenAll(probes.Select(id => ShardProbes.FirstAnswerAsync(probe, id, sinceKill, TimeSpan.FromSeconds(90))));
         var allServing = serving.Max();
         output.WriteLine($"kill -> all {probes.Length} shards serving: {allServing.TotalSeconds:F1} s");
 
@@ -74,30 +73,4 @@ public class FailoverTests(ITestOutputHelper output)
     }
 
     private static int Count(string log, string text) => log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
-
-    // One task id per shard, so that asking for each reaches every shard.
-    private static string[] ShardProbeIds()
-    {
-        var ids = new string?[TaskShards.Count];
-        for (var n = 0; ids.Contains(null); n++)
-            ids[TaskShards.For($"probe-{n}")] ??= $"probe-{n}";
-        return ids!;
-    }
-
-    // Asks until the shard answers within a second; an answer needs the shard active on a live silo.
-    private static async Task<TimeSpan> FirstAnswerAsync(RedisClient client, string id, Stopwatch sinceKill)
-    {
-        while (true)
-        {
-            try
-            {
-                await client.Surge.GetStatusAsync(id).WaitAsync(TimeSpan.FromSeconds(1));
-                return sinceKill.Elapsed;
-            }
-            catch (Exception e) when (e is TimeoutException or SurgeUnavailableException)
-            {
-                if (sinceKill.Elapsed > TimeSpan.FromSeconds(90)) throw;
-            }
-        }
-    }
 }
