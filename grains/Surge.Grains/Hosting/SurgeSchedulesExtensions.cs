@@ -16,6 +16,7 @@ public static class SurgeSchedulesExtensions
         Registration.AddEntryOptions<SchedulesOptions, ScheduleOptions>(services, SchedulesOptions.Section, o => o.Entries);
         Registration.AddValidator<SchedulesOptions, SchedulesOptionsValidator>(services);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ConfiguredSchedules>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScheduleKeeper>();
         return services;
     }
 

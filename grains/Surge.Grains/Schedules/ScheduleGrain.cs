@@ -14,15 +14,17 @@ internal sealed class ScheduleState
 }
 
 /// <summary>
-/// One schedule. A grain timer fires at each instant; a reminder wakes the grain every minute, so a schedule whose
-/// silo died resumes on another. Each instant's task id is derived from the instant, so even two activations (during
-/// a failover) submit it once. Instants missed while nobody ran collapse into one, the latest (as Hangfire does).
+/// One schedule. A grain timer fires at each instant. Silos wake it as they start and every 10 s after
+/// (<see cref="ScheduleKeeper"/>), and a reminder every minute, so a schedule whose silo died resumes on another within
+/// seconds, and within a minute even without the keepers. Each instant's task id is derived from the instant, so even
+/// two activations (during a failover) submit it once. Instants missed while nobody ran collapse into one, the latest
+/// (as Hangfire does).
 /// </summary>
 internal sealed partial class ScheduleGrain(
     [PersistentState("schedule", SurgeStorage.Name)] IPersistentState<ScheduleState> state,
     HandlerRegistry handlers,
     TimeProvider time,
-    ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
+    ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IScheduleWake, IRemindable
 {
     private const string ReminderName = "surge-schedule";
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1); // Orleans' shortest reminder period
@@ -87,6 +89,8 @@ internal sealed partial class ScheduleGrain(
     {
         if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
     }
+
+    public Task WakeAsync() => Task.CompletedTask; // activated, it has armed its timer
 
     public Task<ScheduleStatus?> GetAsync() => Task.FromResult(state.State.Spec is null ? null : Status());
 

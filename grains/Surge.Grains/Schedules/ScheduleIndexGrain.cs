@@ -7,10 +7,12 @@ internal sealed class ScheduleIndex
     [Id(0)] public SortedSet<string> Names { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>Which schedules exist, for listing them.</summary>
-internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStorage.Name)] IPersistentState<ScheduleIndex> index)
-    : Grain, IScheduleIndexGrain
+/// <summary>Which schedules exist, for listing them and for waking them (<see cref="ScheduleKeeper"/>).</summary>
+internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStorage.Name)] IPersistentState<ScheduleIndex> index, TimeProvider time)
+    : Grain, IScheduleIndexGrain, IScheduleSweep
 {
+    private DateTimeOffset? _lastSweep;
+
     public Task<string[]> GetNamesAsync() => Task.FromResult(index.State.Names.ToArray());
 
     // A change the store refused is undone, so the caller's retry writes it again instead of finding it done.
@@ -19,4 +21,14 @@ internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStor
 
     public Task RemoveAsync(string name)
         => index.State.Names.Remove(name) ? index.WriteOrUndoAsync(() => index.State.Names.Add(name), $"schedule '{name}' off the list") : Task.CompletedTask;
+
+    // One-way wakes: the sweep takes one turn of this grain however many schedules there are.
+    public Task WakeAllAsync(TimeSpan period)
+    {
+        var now = time.GetUtcNow();
+        if (now - _lastSweep < period) return Task.CompletedTask;
+        _lastSweep = now;
+        foreach (var name in index.State.Names) GrainFactory.GetGrain<IScheduleWake>(name).WakeAsync().Ignore();
+        return Task.CompletedTask;
+    }
 }
