@@ -6,16 +6,16 @@ namespace Surge.Cluster.Tests.Redis;
 /// <summary>
 /// Every silo dies at once (a power cut: <c>kill -9</c> of all of them) while tasks run and wait, and new silos start
 /// on new addresses: everything acknowledged still reaches a final state, and a call made meanwhile is acknowledged
-/// once a silo is back within the client's retries. The dead silos stay listed active until
-/// someone declares them dead, and a joining silo first checks that it can reach every active one.
+/// once a silo is back within the client's retries. The dead silos stay listed active until someone declares them
+/// dead, and a joining silo first checks that it can reach every active one.
 /// </summary>
 [Collection("redis-cluster")]
 [Trait("Category", "Redis")]
 public class FullOutageTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// From the kills to a new silo ready (measured 24.9–26.9 s; 100.7 s with Orleans' 30 s between I-am-alive writes, while no
-    /// gateway answered any call).
+    /// From the kills to a new silo ready: measured 24.9–26.9 s; 100.7 s with Orleans' 30 s between I-am-alive writes,
+    /// while no gateway answered any call.
     /// </summary>
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(60);
 
