@@ -21,6 +21,7 @@ public sealed class InternalInterfaceTests(ClusterFixture fixture)
             () => grains.GetGrain<IResultCacheGrain>("forged").SetAsync(new byte[] { 1 }, TimeSpan.FromHours(1)),
             () => grains.GetGrain<ICapGrain>("forged").SyncAsync(new CapRequest("silo", 0, 0, 1000, 1000)),
             () => grains.GetGrain<IScheduleIndexGrain>(0).AddAsync("forged"),
+            () => grains.GetGrain<Surge.Schedules.IScheduleSweep>(0).WakeAllAsync(TimeSpan.Zero), // a sweep at will
         };
         foreach (var call in calls)
         {
