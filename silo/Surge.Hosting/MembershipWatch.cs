@@ -16,18 +16,9 @@ internal sealed partial class MembershipWatch(IClusterMembershipService membersh
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _logger = logger;
-    private BackgroundLoop? _loop;
 
     public void Participate(ISiloLifecycle lifecycle)
-        => lifecycle.Subscribe(nameof(MembershipWatch), ServiceLifecycleStage.Active, Start, Stop);
-
-    private Task Start(CancellationToken cancellationToken)
-    {
-        _loop = BackgroundLoop.Start(nameof(MembershipWatch), Period, ReadAsync, time, _logger);
-        return Task.CompletedTask;
-    }
-
-    private Task Stop(CancellationToken cancellationToken) => _loop?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+        => ActiveSiloLoop.Subscribe(lifecycle, nameof(MembershipWatch), Period, ReadAsync, time, _logger);
 
     private async Task ReadAsync(CancellationToken cancellationToken)
     {

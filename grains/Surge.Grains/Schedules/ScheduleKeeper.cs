@@ -13,19 +13,9 @@ internal sealed partial class ScheduleKeeper(IGrainFactory grains, TimeProvider 
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
 
     private readonly ILogger _logger = logger;
-    private BackgroundLoop? _loop;
 
     public void Participate(ISiloLifecycle lifecycle)
-        => lifecycle.Subscribe(nameof(ScheduleKeeper), ServiceLifecycleStage.Active, Start, Stop);
-
-    private Task Start(CancellationToken cancellationToken)
-    {
-        _loop = BackgroundLoop.Start(nameof(ScheduleKeeper), Period, SweepAsync, time, _logger);
-        _loop.Wake(); // at once: a silo that starts may be the one that replaces a dead one
-        return Task.CompletedTask;
-    }
-
-    private Task Stop(CancellationToken cancellationToken) => _loop?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+        => ActiveSiloLoop.Subscribe(lifecycle, nameof(ScheduleKeeper), Period, SweepAsync, time, _logger, runAtStart: true);
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {

@@ -13,18 +13,9 @@ internal sealed partial class ShardKeeper(IGrainFactory grains, TimeProvider tim
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
     private readonly ILogger _logger = logger;
-    private BackgroundLoop? _loop;
 
     public void Participate(ISiloLifecycle lifecycle)
-        => lifecycle.Subscribe(nameof(ShardKeeper), ServiceLifecycleStage.Active, Start, Stop);
-
-    private Task Start(CancellationToken cancellationToken)
-    {
-        _loop = BackgroundLoop.Start(nameof(ShardKeeper), Period, TouchAllAsync, time, _logger);
-        return Task.CompletedTask;
-    }
-
-    private Task Stop(CancellationToken cancellationToken) => _loop?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+        => ActiveSiloLoop.Subscribe(lifecycle, nameof(ShardKeeper), Period, TouchAllAsync, time, _logger);
 
     private Task TouchAllAsync(CancellationToken cancellationToken)
         => Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(async shard =>
