@@ -18,15 +18,16 @@ internal sealed class WaveRecord
 /// <summary>
 /// One wave: stores what it runs (the flow as registered, the state's entities as they are, date and versions) before
 /// it starts anything, starts a <see cref="IWaveEntityGrain"/> per entity, and counts their progress. Counts live in
-/// memory and are rebuilt by asking every entity after a restart; a reminder does the same every minute until the
-/// wave is done, which also wakes the runs a dead silo stopped.
+/// memory and are rebuilt by asking every entity after a restart. Asking an entity also wakes its run if a dead silo
+/// stopped it: silos ask the open waves to do so when they see a silo declared dead (<see cref="WaveKeeper"/>), and a
+/// reminder does every minute until the wave is done.
 /// </summary>
 internal sealed partial class WaveGrain(
     [PersistentState("wave", SurgeStorage.Waves)] IPersistentState<WaveRecord> state,
     WaveGauges gauges,
     IPipeStore pipes,
     TimeProvider time,
-    ILogger<WaveGrain> logger) : Grain, IWaveGrain, IScheduledWaveStart, IWaveProgress, IRemindable
+    ILogger<WaveGrain> logger) : Grain, IWaveGrain, IScheduledWaveStart, IWaveProgress, IWaveWake, IRemindable
 {
     private const string ReminderName = "surge-wave";
     private const int Parallel = 64; // entity calls in flight while starting or checking: enough to keep pools fed, few enough to stay polite
@@ -103,6 +104,13 @@ internal sealed partial class WaveGrain(
         _heard = time.GetUtcNow();
         _book!.Update(i, progress);
         return _book.AllDone ? FinishAsync() : Task.CompletedTask;
+    }
+
+    public Task WakeAsync()
+    {
+        if (Record.Plan is null || Record.FinishedAt is not null) return LeaveOpenListAsync(); // its finish did not reach the list
+        Sweep();
+        return Task.CompletedTask;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -207,6 +215,19 @@ internal sealed partial class WaveGrain(
         _final = Record.FinalCounts;
         LogFinished(this.GetPrimaryKeyString(), (Record.FinishedAt.Value - Record.StartedAt).TotalSeconds);
         if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+        await LeaveOpenListAsync();
+    }
+
+    private async Task LeaveOpenListAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IWaveSweep>(0).ClosedAsync(this.GetPrimaryKeyString());
+        }
+        catch (Exception e)
+        {
+            LogNotClosed(this.GetPrimaryKeyString(), e.Message); // the next wake of the open waves asks again
+        }
     }
 
     private ImmutableArray<WaveTaskCount> Counts() => Record.FinishedAt is not null && !Record.FinalCounts.IsDefaultOrEmpty
@@ -226,6 +247,9 @@ internal sealed partial class WaveGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wave {Wave} finished in {Seconds:F1} s")]
     private partial void LogFinished(string wave, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Wave {Wave} finished but stays on the open list for now: {Error}")]
+    private partial void LogNotClosed(string wave, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave}: checking entity {Entity} failed; the next sweep tries again")]
     private partial void LogSweepFailed(Exception e, string wave, string entity);

@@ -10,7 +10,8 @@ public static class SurgeFlowsExtensions
 {
     /// <summary>
     /// Flows, states and waves: pipes in the <see cref="SurgeStorage.Pipes"/> grain storage unless the host put them
-    /// elsewhere (cluster mode: Redis), waves in <see cref="SurgeStorage.Waves"/>. Safe to call again.
+    /// elsewhere (cluster mode: Redis), waves in <see cref="SurgeStorage.Waves"/>, and the keeper that wakes open waves
+    /// when a silo dies. Safe to call again.
     /// </summary>
     public static IServiceCollection AddSurgeFlows(this IServiceCollection services)
     {
@@ -18,6 +19,7 @@ public static class SurgeFlowsExtensions
         services.TryAddSingleton<IPipeStore, GrainStoragePipeStore>();
         services.TryAddSingleton<SiloMeter>();
         services.TryAddSingleton<WaveGauges>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WaveKeeper>();
         return services;
     }
 
