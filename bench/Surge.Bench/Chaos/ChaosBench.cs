@@ -8,7 +8,8 @@ namespace Surge.Bench.Chaos;
 
 /// <summary>
 /// Issue 14: a real cluster under faults. Three silo processes on a Redis reached through a cuttable link, the mixed
-/// and ordered workloads submitted for <c>--minutes</c>, a seeded fault schedule (<see cref="FaultSchedule"/>), then a
+/// and ordered workloads submitted for <c>--minutes</c>, waves and a schedule beside them (<see cref="ChaosFlows"/>),
+/// a seeded fault schedule (<see cref="FaultSchedule"/>), then a
 /// wait for quiet and a check of every submission against the promise (<see cref="ChaosChecker"/>). Fault events go
 /// to stderr as JSON lines; stdout gets one summary line. Logs (silo output, run logs) are kept when a counter is not
 /// zero, or when partitions were injected, and their folder is named in the summary.
@@ -51,6 +52,8 @@ internal static class ChaosBench
             using var host = await cluster.ClientAsync(secure ? [$"--Surge:Client:ApiKey={ApiKey}"] : []);
             var surge = host.Services.GetRequiredService<ISurgeClient>();
             await surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":0}"""), TimeSpan.FromSeconds(30)); // connected
+            var flows = new ChaosFlows(surge, host.Services.GetRequiredService<ISurgeFlows>());
+            await flows.SetUpAsync();
             var startup = clock.Elapsed;
 
             var journal = new FaultJournal(DateTimeOffset.UtcNow);
@@ -59,19 +62,22 @@ internal static class ChaosBench
             var probes = new RecoveryProbes(surge, stop.Token);
             var producers = new ChaosProducers(surge);
             var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
+            var waves = flows.RunAsync(journal.Start, end);
             await new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds)).RunAsync(schedule);
             var submissions = await producing;
+            await waves;
             var recoveries = await probes.ResultsAsync();
             var atEnd = await StatusesAsync(surge, submissions);
             var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
 
             summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions, ["partition_s"] = partitions ? partitionSeconds : null };
             foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;
+            foreach (var (key, value) in await flows.CheckAsync(runs, journal.Start, end)) summary[key] = value;
             summary["faults"] = journal.Counts;
             summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();
             summary["run_log_bad_lines"] = badLines;
             summary["startup_s"] = Math.Round(startup.TotalSeconds, 1);
-            summary["definitions"] = ChaosChecker.Definitions;
+            summary["definitions"] = ChaosChecker.Definitions.Concat(ChaosFlows.Definitions).ToDictionary();
         }
         summary["elapsed_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         var clean = Zeros(summary);
@@ -83,7 +89,8 @@ internal static class ChaosBench
     }
 
     /// <summary>The counters the chaos test asserts are zero.</summary>
-    public static readonly string[] MustBeZero = ["lost", "changed_outcomes", "excess_runs", "ordering_violations", "overlapping_entity_runs", "stuck"];
+    public static readonly string[] MustBeZero = ["lost", "changed_outcomes", "excess_runs", "ordering_violations", "overlapping_entity_runs", "stuck",
+        "waves_not_done", "wave_steps_failed", "wave_order_violations"];
 
     private static bool Zeros(Dictionary<string, object?> summary)
         => MustBeZero.All(k => summary[k] is 0) && summary["refused"] is Dictionary<string, int> refused && refused["otherwise"] == 0;

@@ -8,8 +8,9 @@ namespace Surge.Cluster.Tests.Chaos;
 /// <summary>
 /// Issue 14: the promise under a real fault schedule. Runs <c>bench chaos --minutes 2 --seed 1 --secure</c> (three silo
 /// processes on Redis through a cuttable link; kill -9 every 30 s, a SIGTERM rolling restart, a 5 s Redis cut every
-/// 45 s; roles on, as the chart deploys it, so every restarted silo learns the client from its stored session) and
-/// asserts the counters its checker reports are zero. About 3–4 minutes end to end.
+/// 45 s; roles on, as the chart deploys it, so every restarted silo learns the client from its stored session), with
+/// waves of a flow and an every-second schedule running beside the tasks, and asserts the counters its checker reports
+/// are zero. About 3–4 minutes end to end.
 /// </summary>
 [Collection("redis-cluster")]
 [Trait("Category", "Redis")]
@@ -40,13 +41,15 @@ public class ChaosBenchTests(ITestOutputHelper output)
         using var summary = JsonDocument.Parse(line);
         var root = summary.RootElement;
 
-        var nonZero = new[] { "lost", "changed_outcomes", "excess_runs", "ordering_violations", "overlapping_entity_runs", "stuck" }
+        var nonZero = new[] { "lost", "changed_outcomes", "excess_runs", "ordering_violations", "overlapping_entity_runs", "stuck",
+                "waves_not_done", "wave_steps_failed", "wave_order_violations" }
             .Select(k => (Key: k, Value: root.GetProperty(k).GetInt32()))
             .Append(("refused outside Redis cuts", root.GetProperty("refused").GetProperty("otherwise").GetInt32()))
             .Where(c => c.Item2 != 0)
             .ToList();
         Assert.True(root.GetProperty("acknowledged").GetInt32() > 0, "nothing was acknowledged: the run measured nothing");
         Assert.True(root.GetProperty("secure").GetBoolean(), "the run was meant to have roles on");
+        Assert.True(root.GetProperty("waves").GetInt32() > 0 && root.GetProperty("schedule_instants").GetInt32() > 0, "no wave or schedule ran beside the tasks");
         Assert.True(nonZero.Count == 0,
             $"the promise broke under faults: {string.Join(", ", nonZero.Select(c => $"{c.Item1} = {c.Item2}"))}; examples: {root.GetProperty("examples")}; logs kept in {root.GetProperty("logs")}");
     }
