@@ -60,8 +60,13 @@ public sealed class ClusterOptions
     public string ServiceId { get; set; } = "surge";
 }
 
-internal sealed class HostOptionsValidator : IValidateOptions<PortOptions>, IValidateOptions<ClusterOptions>
+internal sealed class HostOptionsValidator : IValidateOptions<PortOptions>, IValidateOptions<ClusterOptions>, IValidateOptions<Redis.RedisOptions>
 {
+    public ValidateOptionsResult Validate(string? name, Redis.RedisOptions o)
+        => o.StartupTimeout < TimeSpan.Zero || o.StartupTimeout > TimeSpan.FromHours(1)
+            ? ValidateOptionsResult.Fail($"{Redis.RedisOptions.Section}:StartupTimeout is {o.StartupTimeout}; set 00:00:00 (give up at once) to 01:00:00, such as 00:05:00.")
+            : ValidateOptionsResult.Success;
+
     public ValidateOptionsResult Validate(string? name, PortOptions o)
     {
         var failures = new List<string>();

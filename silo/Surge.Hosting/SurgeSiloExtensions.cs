@@ -51,6 +51,8 @@ public static class SurgeSiloExtensions
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortOptions>, HostOptionsValidator>();
         services.AddSingleton<IValidateOptions<ClusterOptions>, HostOptionsValidator>();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, HostOptionsValidator>();
         services.AddOptions<MembershipOptions>().BindConfiguration(MembershipOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MembershipOptions>, MembershipOptionsValidator>();
         services.AddKubernetesMembershipOptions();
@@ -95,6 +97,7 @@ public static class SurgeSiloExtensions
         // Listen on Silo whatever is advertised: ConfigureEndpoints listens on the advertised port.
         silo.Configure<Orleans.Configuration.EndpointOptions>(o => o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, ports.Silo));
         silo.UseRedisClustering(connectionString);
+        silo.Services.WaitForRedisAtStart(); // a silo started while Redis is away waits for it (Surge:Redis:StartupTimeout)
         // Task shards and entities must never be active twice: a duplicate activation would answer from a stale view
         // (an acknowledged task "unknown") or write over another's records. Orleans' strongly consistent directory
         // prevents duplicates where the default one allows them while membership changes.

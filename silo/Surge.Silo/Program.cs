@@ -10,4 +10,14 @@ if (demo) builder.AddSurgeDemo();
 
 var app = builder.Build();
 app.MapSurgeEndpoints();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e) when (Surge.Hosting.Redis.RedisStartupException.In(e) is { } unreachable)
+{
+    // Said once, as the reason, rather than as an unhandled exception's trace and an abort.
+    Console.Error.WriteLine($"surge silo: {unreachable.Message}");
+    return 1;
+}
+return 0;

@@ -110,11 +110,12 @@ internal sealed partial class EntityShardGrain(
         using var gate = await _gates.EnterAsync(entity);
         var book = await LoadAsync(entity);
         var sequencer = book.Sequencer;
-        // Every hand-over may settle a stale run: the held successors' shards hand them over again every few seconds,
-        // and are what wake an entity whose running event's end was lost.
-        if (sequencer.Record.Running?.TaskId != e.TaskId) await SettleStaleRunAsync(book);
-        var now = time.GetUtcNow();
         var before = sequencer.Contains(e.TaskId);
+        // Every hand-over may settle a stale run: the held successors' shards hand them over again every few seconds,
+        // and are what wake an entity whose running event's end was lost. A successor handed over again has waited
+        // an upkeep period already, so its predecessor's record is asked at once; a new one asks only after a long run.
+        if (sequencer.Record.Running?.TaskId != e.TaskId) await SettleStaleRunAsync(book, handedOverAgain: before);
+        var now = time.GetUtcNow();
         var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);
         if (!before && admission != Admission.Full)
         {
@@ -134,13 +135,14 @@ internal sealed partial class EntityShardGrain(
         return admission;
     }
 
-    // The running event's end may have been lost (its shard's silo died between the final record and telling us):
-    // ask its record, at most once per period, before an event waits behind it.
-    private async Task SettleStaleRunAsync(Book book)
+    // The running event's end may have been lost (its shard's silo died between the final record and telling us, or
+    // it reached an activation of this shard that another has replaced since): ask its record, at most once per
+    // period, before an event waits behind it.
+    private async Task SettleStaleRunAsync(Book book, bool handedOverAgain)
     {
         var sequencer = book.Sequencer;
         var now = time.GetUtcNow();
-        if (!sequencer.RunningFor(StaleAfter, now) || now - book.LastCheck < StaleAfter) return;
+        if (!sequencer.RunningFor(handedOverAgain ? TimeSpan.Zero : StaleAfter, now) || now - book.LastCheck < StaleAfter) return;
         book.LastCheck = now;
         var running = sequencer.Record.Running!.TaskId;
         EventRun run;

@@ -35,6 +35,8 @@ internal static class RedisGrainStorages
         silo.AddRedisGrainStorage(name, options => options.Configure<IServiceProvider>((o, sp) =>
         {
             o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
+            var connect = RedisStartup.Connector(sp, $"grain storage '{name}'");
+            o.CreateMultiplexer = options => connect(options.ConfigurationOptions!);
             // Orleans' own serializer, as the task records use: the default JSON one cannot read back immutable collections.
             o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp);
             if (expiry is null) return;

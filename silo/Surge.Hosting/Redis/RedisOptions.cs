@@ -14,6 +14,12 @@ public sealed class RedisOptions
     /// <summary>A StackExchange.Redis connection string, e.g. <c>redis:6379</c>; unset keeps the embedded defaults.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long a starting silo waits for Redis (not up yet, restarting, out of reach) before it gives up: 0 to 1 hour,
+    /// default 5 minutes. It tries again with growing pauses meanwhile, and says so in its log.
+    /// </summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The connection string from configuration, else from <c>SURGE_REDIS</c>; null for embedded mode. The
     /// client decides the same way, so a silo and a client given the same settings agree on the mode.</summary>
     public static string? From(IConfiguration configuration) => Client.SurgeClientExtensions.RedisConnectionString(configuration);

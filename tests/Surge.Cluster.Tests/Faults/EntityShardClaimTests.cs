@@ -93,8 +93,9 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         var stolen = await StealClaimAsync(entity, claimed);
 
         // "started" ends: its end reaches the stale activation, whose release of "finished" is refused and never sent.
-        // It steps down; "finished"'s shard hands it over again, and the fresh activation asks "started"'s record
-        // (after StaleAfter, 10 s by default) before it lets "finished" go.
+        // It steps down; "finished"'s shard hands it over again (at its first upkeep once it has waited 5 s), and the
+        // fresh activation asks "started"'s record at once before it lets "finished" go: 5-10 s (10 s before a
+        // hand-over asked at once; a first admission still asks only after StaleAfter).
         await AssertRunInOrderAsync(entity, started, finished);
         var claim = (long)await Db.StringGetAsync(ClaimKey(entity));
         Assert.True(claim > stolen, $"the claim is {claim}, the stolen one {stolen}: no fresh activation claimed the shard");

@@ -22,11 +22,14 @@ public sealed class RedisSilo : IDisposable
     public int HttpPort { get; }
     public ChildProcess Process => _process;
 
-    public static async Task<RedisSilo> StartAsync(RedisServer redis, params string[] settings)
+    public static Task<RedisSilo> StartAsync(RedisServer redis, params string[] settings) => StartAsync(redis.ConnectionString, settings);
+
+    /// <summary>A silo that reaches Redis at <paramref name="redis"/>, such as a <c>TcpLinkCutter</c>'s endpoint.</summary>
+    public static async Task<RedisSilo> StartAsync(string redis, params string[] settings)
     {
         int siloPort = Repo.FreePort(), gateway = Repo.FreePort(), http = Repo.FreePort();
         var process = ChildProcess.StartDotnet(Repo.SiloDll, [
-            $"--Surge:Redis:ConnectionString={redis.ConnectionString}", $"--Surge:Ports:Silo={siloPort}",
+            $"--Surge:Redis:ConnectionString={redis}", $"--Surge:Ports:Silo={siloPort}",
             $"--Surge:Ports:Gateway={gateway}", $"--Surge:Ports:Http={http}", "--Surge:Workers:MaxConcurrency=8",
             "--Surge:Workers:Simulate=true", .. settings]); // cluster mode leaves simulate off; these tests run it
         var silo = new RedisSilo(process, siloPort, gateway, http);

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Surge.Cluster.Tests.Processes;
+using Xunit.Abstractions;
+
+namespace Surge.Cluster.Tests.Redis;
+
+/// <summary>
+/// A silo started while Redis is out of reach waits for it (<c>Surge:Redis:StartupTimeout</c>), as a Celery worker
+/// retries its broker at start. Before, its first connection's failure was an unhandled exception: the process aborted
+/// (exit 134), as one silo did in a chaos run that restarted it during a Redis cut.
+/// </summary>
+[Collection("redis-cluster")]
+[Trait("Category", "Redis")]
+public class RedisAtStartTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Start_RedisDownForItsFirst6s_SiloWaitsThenServes()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await redis.StopAsync();
+        var clock = Stopwatch.StartNew();
+        var starting = RedisSilo.StartAsync(redis);
+        await Task.Delay(TimeSpan.FromSeconds(6)); // the scenario: the outage the starting silo must outlast
+        await redis.StartAgainAsync();
+        using var silo = await starting;
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"ready {clock.Elapsed.TotalSeconds:F1} s after it started, the first 6 s with Redis down");
+
+        await using var client = await RedisClient.StartAsync(redis);
+        var status = await client.Surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":1}"""), TimeSpan.FromSeconds(30));
+        Assert.Equal(TaskState.Succeeded, status.State);
+        Assert.False(silo.Process.HasExited);
+        Assert.Contains("trying again", silo.Process.Stdout + silo.Process.Stderr); // the wait was said, not silent
+    }
+
+    [Fact]
+    public async Task Start_RedisNeverReachable_ExitsWithCode1NamingTheTimeout()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await redis.StopAsync(); // a port nothing listens on
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Redis:ConnectionString={redis.ConnectionString}",
+            "--Surge:Redis:StartupTimeout=00:00:03", $"--Surge:Ports:Silo={Repo.FreePort()}", $"--Surge:Ports:Gateway={Repo.FreePort()}",
+            $"--Surge:Ports:Http={Repo.FreePort()}");
+        await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var last = silo.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        output.WriteLine($"exit {silo.ExitCode}: {last}");
+        Assert.Equal(1, silo.ExitCode);
+        Assert.StartsWith("surge silo: Redis at", last);
+        Assert.Contains("Surge:Redis:StartupTimeout", last);
+        Assert.DoesNotContain("Unhandled exception", silo.Stderr);
+    }
+}
