@@ -35,6 +35,9 @@ internal static class RedisGrainStorages
         silo.AddRedisGrainStorage(name, options => options.Configure<IServiceProvider>((o, sp) =>
         {
             o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
+            // While Redis is away a read or write fails at once, as task records' do (RedisConnection), instead of
+            // waiting in the client's backlog for the 5 s command timeout: the caller hears a retryable refusal now.
+            o.ConfigurationOptions.BacklogPolicy = BacklogPolicy.FailFast;
             var connect = RedisStartup.Connector(sp, $"grain storage '{name}'");
             o.CreateMultiplexer = options => connect(options.ConfigurationOptions!);
             // Orleans' own serializer, as the task records use: the default JSON one cannot read back immutable collections.
