@@ -38,7 +38,8 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
             var due = start + WaveEvery * k - DateTimeOffset.UtcNow;
             if (due > TimeSpan.Zero) await Task.Delay(due);
             var wave = $"chaos-w{k}";
-            await UntilAcknowledgedAsync(() => flows.StartWaveAsync(new WaveRequest(Flow, State, "2026-11-30", WaveId: wave)));
+            var date = new DateOnly(2026, 1, 1).AddDays(k).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture); // pipes of its own: written once per date
+            await UntilAcknowledgedAsync(() => flows.StartWaveAsync(new WaveRequest(Flow, State, date, WaveId: wave)));
             _waves.Add(wave);
         }
         await UntilAcknowledgedAsync(() => surge.UnscheduleAsync(Schedule));

@@ -33,10 +33,13 @@ internal sealed partial class WaveGrain(
     private const int Parallel = 64; // entity calls in flight while starting or checking: enough to keep pools fed, few enough to stay polite
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StallCheck = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1), LastRetry = TimeSpan.FromSeconds(15);
     private readonly ILogger _logger = logger;
     private WaveBook? _book;
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private Task? _sweep;
+    private IGrainTimer? _retry;
+    private TimeSpan _retryPause = FirstRetry;
     private DateTimeOffset _heard;
     private ImmutableArray<WaveTaskCount> _final;
 
@@ -162,21 +165,44 @@ internal sealed partial class WaveGrain(
         gauges.Set(this.GetPrimaryKeyString(), () => (flow, _final.IsDefaultOrEmpty ? book.Counts() : _final));
     }
 
-    // Starts (or checks on) every entity not known to be done, a few at a time; one sweep at a time.
-    private void Sweep(bool start = false)
+    // Starts (or checks on) every entity not known to be done (or only those of <paramref name="only"/>), a few at a
+    // time; one sweep at a time.
+    private void Sweep(bool start = false, IReadOnlyCollection<int>? only = null)
     {
         if (_sweep is { IsCompleted: false }) return;
-        _sweep = SweepAsync(start);
+        _sweep = SweepAsync(start, only);
     }
 
-    private async Task SweepAsync(bool start)
+    // The entities a sweep could not reach (their silo cut off, dying or stopping) are tried again on their own after a
+    // pause that doubles up to a limit, not only at the next reminder a minute away.
+    // A sweep that failed as a whole (its finish not stored) is tried again whole: <paramref name="unreached"/> null.
+    private void RetryUnreached(List<int>? unreached)
+    {
+        _retry?.Dispose();
+        _retry = null;
+        if (unreached is { Count: 0 } || Record.FinishedAt is not null)
+        {
+            _retryPause = FirstRetry;
+            return;
+        }
+        var pause = _retryPause;
+        _retryPause = pause * 2 < LastRetry ? pause * 2 : LastRetry;
+        _retry = this.RegisterGrainTimer(_ =>
+        {
+            Sweep(only: unreached);
+            return Task.CompletedTask;
+        }, pause, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task SweepAsync(bool start, IReadOnlyCollection<int>? only)
     {
         _heard = time.GetUtcNow();
+        List<int>? unreached = [];
         try
         {
             var plan = Record.Plan!;
             var book = _book!;
-            var pending = Enumerable.Range(0, book.Entities).Where(i => !book.IsDone(i)).ToList();
+            var pending = (only ?? Enumerable.Range(0, book.Entities)).Where(i => !book.IsDone(i)).ToList();
             using var gate = new SemaphoreSlim(Parallel);
             await Task.WhenAll(pending.Select(async i =>
             {
@@ -190,7 +216,8 @@ internal sealed partial class WaveGrain(
                 }
                 catch (Exception e)
                 {
-                    LogSweepFailed(e, this.GetPrimaryKeyString(), Record.Entities[i]); // the next sweep tries again
+                    unreached?.Add(i); // on the grain's thread, as every step of this sweep
+                    LogSweepFailed(e, this.GetPrimaryKeyString(), Record.Entities[i]);
                 }
                 finally
                 {
@@ -202,7 +229,9 @@ internal sealed partial class WaveGrain(
         catch (Exception e)
         {
             LogSweepFailed(e, this.GetPrimaryKeyString(), "*");
+            unreached = null;
         }
+        RetryUnreached(unreached);
     }
 
     private async Task FinishAsync()
@@ -251,6 +280,6 @@ internal sealed partial class WaveGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wave {Wave} finished but stays on the open list for now: {Error}")]
     private partial void LogNotClosed(string wave, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave}: checking entity {Entity} failed; the next sweep tries again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave}: checking entity {Entity} failed; it is tried again within seconds")]
     private partial void LogSweepFailed(Exception e, string wave, string entity);
 }

@@ -5,7 +5,7 @@ using Surge.Flows;
 namespace Surge.Cluster.Tests.Faults;
 
 /// <summary>Waves whose own storage (their runs and their pipes) fails a quarter of its writes, as a flaky Redis does.</summary>
-public class WaveStorageFaultTests : IAsyncLifetime
+public class WaveStorageFaultTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private SurgeCluster _surge = null!;
 
@@ -47,6 +47,29 @@ public class WaveStorageFaultTests : IAsyncLifetime
             Assert.All(mine.Where(r => r.Task is "left" or "right"), r => Assert.True(join.Started >= r.Ended || r.Started > join.Started));
             Assert.Equal([$"left({entity})[load({entity})[]]", $"right({entity})[load({entity})[]]"], join.Inputs);
         }
+    }
+
+    // Nobody watches (a look at the wave would sweep it): the entities whose start failed are tried again by the wave
+    // itself within seconds, not at its reminder a minute later.
+    [Fact]
+    public async Task Wave_StorageFailsAQuarterOfWritesNobodyWatching_EveryEntityFinishesWithin30s()
+    {
+        var flows = _surge.Flows;
+        var flow = await flows.RegisterAsync(new FlowBuilder("unwatched")
+            .Task("load", FlowStepHandler.TypeName, "v1", output: "unwatched-raw")
+            .Task("join", FlowStepHandler.TypeName, "v1", output: "unwatched-j", inputs: ["unwatched-raw"]).Build());
+        var entities = Enumerable.Range(0, 30).Select(i => $"u{i}").ToArray();
+        await flows.AddToStateAsync("unwatched", entities);
+
+        FaultyGrainStorage.FailRate = 0.25;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var wave = await RetryAsync(() => flows.StartWaveAsync(new WaveRequest(flow.Name, "unwatched", WaveId: "unwatched-1")));
+        await Eventually.TrueAsync(() => Task.FromResult(FlowStepHandler.Of(wave.Wave).Count(r => r.Task == "join") >= entities.Length),
+            "every entity's join ran", TimeSpan.FromSeconds(30));
+        output.WriteLine($"every entity's join ran {clock.Elapsed.TotalSeconds:F1} s after the start");
+        FaultyGrainStorage.FailRate = 0;
+        var done = await flows.WaitWaveAsync(wave.Wave, TimeSpan.FromSeconds(60));
+        Assert.Equal((60, 0, 0), (done.Finished, done.Degraded, done.Failed));
     }
 
     // The wave's own first write may fail too: starting again with the same id is what a client's retry does.
