@@ -81,11 +81,23 @@ internal sealed partial class EntityShardGrain(
 
     public Task WithdrawAsync(string entity, string taskId) => RefusingAsync(entity, WithdrawCoreAsync(entity, taskId));
 
+    // A withdrawal can arrive late: a retry of the same submission (a client's, or a duplicate that waited for the
+    // failed one) may have been admitted meanwhile, finding the event here, and recorded. Forgetting the event then
+    // would leave its successors waiting for an end the book no longer expects. So the event's shard is asked first:
+    // only an event it does not know is forgotten; one it has ended counts as handled; one it holds or runs stays.
     private async Task<bool> WithdrawCoreAsync(string entity, string taskId)
     {
         using var gate = await _gates.EnterAsync(entity);
         var book = await LoadAsync(entity);
-        if (!book.Sequencer.Withdraw(taskId)) return false;
+        var sequencer = book.Sequencer;
+        if (!sequencer.Contains(taskId)) return false;
+        var changed = await GrainFactory.EventShard(taskId).GetRunAsync(taskId) switch
+        {
+            EventRun.Unknown => sequencer.Withdraw(taskId),
+            EventRun.Ended => sequencer.End(taskId),
+            _ => false,
+        };
+        if (!changed) return false;
         await ReleaseNextAsync(book);
         return true;
     }

@@ -24,7 +24,10 @@ internal interface IEntityShardGrain : IGrainWithIntegerKey
     [OneWay]
     Task OnEventEndedAsync(string entity, string taskId);
 
-    /// <summary>An admitted event whose task could not be recorded: forgotten, not handled.</summary>
+    /// <summary>
+    /// An admitted event whose task could not be recorded: forgotten, not handled, once its shard confirms it does not
+    /// know the task (a retry may have recorded it since).
+    /// </summary>
     Task WithdrawAsync(string entity, string taskId);
 
     /// <summary>What the entity's book says now, for the status page's entity search.</summary>
