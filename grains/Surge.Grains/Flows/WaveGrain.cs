@@ -39,6 +39,7 @@ internal sealed partial class WaveGrain(
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private Task? _sweep;
     private IGrainTimer? _retry;
+    private bool _startDone; // this activation finished a start: a client's retry of it need not register anything again
     private TimeSpan _retryPause = FirstRetry;
     private DateTimeOffset _heard;
     private ImmutableArray<WaveTaskCount> _final;
@@ -68,7 +69,13 @@ internal sealed partial class WaveGrain(
     public async Task<WaveStatus> StartScheduledAsync(WaveRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Record.Plan is not null) return Status();
+        if (Record.Plan is not null)
+        {
+            // Started already; a start that failed after its plan was stored (its reminder or its place on the list
+            // refused, a silo dying) is finished by the retry, or nothing would ever start its entities.
+            if (!_startDone && Record.FinishedAt is null) await CompleteStartAsync();
+            return Status();
+        }
         var wave = this.GetPrimaryKeyString();
         if (!FlowValidator.IsName(wave)) throw new SurgeValidationException("wave", $"\"{wave}\" is not a wave id: use 1 to 64 letters, digits, '.', '_' or '-'");
         if (!FlowValidator.IsName(request.State)) throw new SurgeValidationException("state", $"\"{request.State}\" is not a state name: use 1 to 64 letters, digits, '.', '_' or '-'");
@@ -84,12 +91,20 @@ internal sealed partial class WaveGrain(
         Record.StartedAt = time.GetUtcNow();
         await state.WriteOrUndoAsync(() => state.State = new WaveRecord());
         Index();
-        await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
-        await GrainFactory.GetGrain<IWaveIndexGrain>(0).AddAsync(wave);
         LogStarted(wave, flow.Name, request.State, entities.Length, plan.Steps.Length);
-        if (entities.Length == 0) await FinishAsync();
-        else Sweep(start: true);
+        await CompleteStartAsync();
         return Status();
+    }
+
+    // Everything after the plan is stored, each step idempotent: what wakes the wave (its reminder, the open list),
+    // then its entities.
+    private async Task CompleteStartAsync()
+    {
+        await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
+        await GrainFactory.GetGrain<IWaveIndexGrain>(0).AddAsync(this.GetPrimaryKeyString());
+        _startDone = true;
+        if (Record.Entities.Length == 0) await FinishAsync();
+        else Sweep(start: true);
     }
 
     public Task<WaveStatus?> GetStatusAsync()
