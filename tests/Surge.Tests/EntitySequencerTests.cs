@@ -27,6 +27,22 @@ public class EntitySequencerTests
     }
 
     [Fact]
+    public void Settle_WhatTheShardSays_EndedHandledUnknownForgottenRunningOrHeldKept()
+    {
+        Assert.Equal(Admission.Released, Admit(Event("s", "build.started")));
+        Assert.Equal(Admission.Held, Admit(Event("f", "build.finished", after: "build.started")));
+        Assert.False(_sequencer.Settle("s", EventRun.Running)); // a retry recorded it: it stays
+        Assert.False(_sequencer.Settle("f", EventRun.Held));
+        Assert.True(_sequencer.Contains("s") && _sequencer.Contains("f"));
+
+        Assert.True(_sequencer.Settle("s", EventRun.Ended)); // handled: its successor may go
+        Assert.Equal("f", Release());
+        Assert.True(_sequencer.Settle("f", EventRun.Unknown)); // never recorded: forgotten, not handled
+        Assert.False(_sequencer.Contains("f"));
+        Assert.False(_sequencer.Settle("f", EventRun.Ended)); // not in the book any more
+    }
+
+    [Fact]
     public void Admit_IndependentEvents_RunOneAtATimeInArrivalOrder()
     {
         Assert.Equal(Admission.Released, Admit(Event("a", "x")));

@@ -97,6 +97,18 @@ internal sealed class EntitySequencer(EntityRecord record)
         return record.Pending.RemoveAll(p => p.Event.TaskId == taskId) > 0;
     }
 
+    /// <summary>
+    /// Brings the book in line with what the event's shard says of its record: one it has ended counts as handled, one
+    /// it does not know is forgotten, one it holds or runs stays. Used when an end may have been lost (a stale run) and
+    /// before a withdrawal (a retry may have recorded the event since). False when nothing changed.
+    /// </summary>
+    public bool Settle(string taskId, EventRun run) => run switch
+    {
+        EventRun.Ended => End(taskId),
+        EventRun.Unknown => Withdraw(taskId),
+        _ => false,
+    };
+
     /// <summary>Whether the running event was released at least <paramref name="age"/> ago.</summary>
     public bool RunningFor(TimeSpan age, DateTimeOffset now) => record.Running is not null && now - record.RunningSince >= age;
 

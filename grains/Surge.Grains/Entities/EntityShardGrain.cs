@@ -91,13 +91,7 @@ internal sealed partial class EntityShardGrain(
         var book = await LoadAsync(entity);
         var sequencer = book.Sequencer;
         if (!sequencer.Contains(taskId)) return false;
-        var changed = await GrainFactory.EventShard(taskId).GetRunAsync(taskId) switch
-        {
-            EventRun.Unknown => sequencer.Withdraw(taskId),
-            EventRun.Ended => sequencer.End(taskId),
-            _ => false,
-        };
-        if (!changed) return false;
+        if (!sequencer.Settle(taskId, await GrainFactory.EventShard(taskId).GetRunAsync(taskId))) return false;
         await ReleaseNextAsync(book);
         return true;
     }
@@ -167,13 +161,7 @@ internal sealed partial class EntityShardGrain(
             LogShardUnreachable(running, book.Key, e.Message);
             return;
         }
-        var settled = run switch
-        {
-            EventRun.Ended => sequencer.End(running),
-            EventRun.Unknown => sequencer.Withdraw(running),
-            _ => false,
-        };
-        if (!settled) return;
+        if (!sequencer.Settle(running, run)) return;
         LogSettled(running, book.Key, run);
         await ReleaseNextAsync(book);
     }

@@ -30,17 +30,12 @@ internal sealed partial class WaveGrain(
     ILogger<WaveGrain> logger) : Grain, IWaveGrain, IScheduledWaveStart, IWaveProgress, IWaveWake, IRemindable
 {
     private const string ReminderName = "surge-wave";
-    private const int Parallel = 64; // entity calls in flight while starting or checking: enough to keep pools fed, few enough to stay polite
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StallCheck = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1), LastRetry = TimeSpan.FromSeconds(15);
     private readonly ILogger _logger = logger;
     private WaveBook? _book;
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
-    private Task? _sweep;
-    private IGrainTimer? _retry;
     private bool _startDone; // this activation finished a start: a client's retry of it need not register anything again
-    private TimeSpan _retryPause = FirstRetry;
     private DateTimeOffset _heard;
     private ImmutableArray<WaveTaskCount> _final;
 
@@ -141,35 +136,6 @@ internal sealed partial class WaveGrain(
         Sweep();
     }
 
-    public async Task<WaveComparison> CompareAsync(string task, string? versionA = null, string? versionB = null)
-    {
-        var plan = Record.Plan ?? throw new SurgeValidationException("wave", $"no wave '{this.GetPrimaryKeyString()}' exists");
-        var ran = plan.Steps.Where(s => s.Task.Name == task).Select(s => s.Version).ToList();
-        if (ran.Count == 0) throw new SurgeValidationException("task", $"flow '{plan.Flow.Name}' has no task '{task}'");
-        var a = versionA ?? ran[0];
-        var b = versionB ?? (ran.Count > 1 ? ran[1] : throw new SurgeValidationException("task",
-            $"the wave ran '{task}' in one version ({ran[0]}); start a wave with --version {task}=V1 --version {task}=V2, or name both versions"));
-        var output = plan.Flow.Task(task)!.Output;
-        int equal = 0, differ = 0, missing = 0;
-        var differing = ImmutableArray.CreateBuilder<string>();
-        foreach (var batch in Record.Entities.Chunk(256))
-        {
-            var keys = batch.SelectMany(e => new[] { PipeKey.Of(a, output, e, plan.Date), PipeKey.Of(b, output, e, plan.Date) }).ToArray();
-            var values = await pipes.ReadAsync(keys);
-            for (var i = 0; i < batch.Length; i++)
-            {
-                if (values[2 * i] is not { } x || values[2 * i + 1] is not { } y) missing++;
-                else if (x.Span.SequenceEqual(y.Span)) equal++;
-                else
-                {
-                    differ++;
-                    if (differing.Count < 100) differing.Add(batch[i]);
-                }
-            }
-        }
-        return new WaveComparison(this.GetPrimaryKeyString(), task, a, b, Record.Entities.Length, equal, differ, missing, differing.ToImmutable());
-    }
-
     private void Index()
     {
         var book = _book = new WaveBook(Record.Plan!, Record.Entities.Length);
@@ -178,75 +144,6 @@ internal sealed partial class WaveGrain(
         // Read by the metrics exporter off the grain's thread, where the grain's state may not be touched: plain fields only.
         var flow = Record.Plan!.Flow.Name;
         gauges.Set(this.GetPrimaryKeyString(), () => (flow, _final.IsDefaultOrEmpty ? book.Counts() : _final));
-    }
-
-    // Starts (or checks on) every entity not known to be done (or only those of <paramref name="only"/>), a few at a
-    // time; one sweep at a time.
-    private void Sweep(bool start = false, IReadOnlyCollection<int>? only = null)
-    {
-        if (_sweep is { IsCompleted: false }) return;
-        _sweep = SweepAsync(start, only);
-    }
-
-    // The entities a sweep could not reach (their silo cut off, dying or stopping) are tried again on their own after a
-    // pause that doubles up to a limit, not only at the next reminder a minute away.
-    // A sweep that failed as a whole (its finish not stored) is tried again whole: <paramref name="unreached"/> null.
-    private void RetryUnreached(List<int>? unreached)
-    {
-        _retry?.Dispose();
-        _retry = null;
-        if (unreached is { Count: 0 } || Record.FinishedAt is not null)
-        {
-            _retryPause = FirstRetry;
-            return;
-        }
-        var pause = _retryPause;
-        _retryPause = pause * 2 < LastRetry ? pause * 2 : LastRetry;
-        _retry = this.RegisterGrainTimer(_ =>
-        {
-            Sweep(only: unreached);
-            return Task.CompletedTask;
-        }, pause, Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task SweepAsync(bool start, IReadOnlyCollection<int>? only)
-    {
-        _heard = time.GetUtcNow();
-        List<int>? unreached = [];
-        try
-        {
-            var plan = Record.Plan!;
-            var book = _book!;
-            var pending = (only ?? Enumerable.Range(0, book.Entities)).Where(i => !book.IsDone(i)).ToList();
-            using var gate = new SemaphoreSlim(Parallel);
-            await Task.WhenAll(pending.Select(async i =>
-            {
-                await gate.WaitAsync();
-                try
-                {
-                    var entity = GrainFactory.GetGrain<IWaveEntityGrain>(WaveKeys.Entity(this.GetPrimaryKeyString(), Record.Entities[i]));
-                    // After a restart an entity may not have been started yet: starting is idempotent.
-                    var progress = start ? await entity.StartAsync(plan) : await entity.GetAsync() ?? await entity.StartAsync(plan);
-                    if (Record.FinishedAt is null) book.Update(i, progress);
-                }
-                catch (Exception e)
-                {
-                    unreached?.Add(i); // on the grain's thread, as every step of this sweep
-                    LogSweepFailed(e, this.GetPrimaryKeyString(), Record.Entities[i]);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
-            if (book.AllDone && Record.FinishedAt is null) await FinishAsync();
-        }
-        catch (Exception e)
-        {
-            LogSweepFailed(e, this.GetPrimaryKeyString(), "*");
-            unreached = null;
-        }
-        RetryUnreached(unreached);
     }
 
     private async Task FinishAsync()
@@ -294,7 +191,4 @@ internal sealed partial class WaveGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wave {Wave} finished but stays on the open list for now: {Error}")]
     private partial void LogNotClosed(string wave, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Wave {Wave}: checking entity {Entity} failed; it is tried again within seconds")]
-    private partial void LogSweepFailed(Exception e, string wave, string entity);
 }
