@@ -14,6 +14,7 @@ namespace Surge.Bench;
 internal static class MixedSweep
 {
     private const double Tolerance = 1.05;
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <param name="drawn">Every run's results are added here, for <c>--html</c>.</param>
     public static async Task RunAsync(IReadOnlyList<WorkloadTask> workload, string name, string modelPath, int slots, List<ReplayRunResults> drawn)
@@ -54,6 +55,7 @@ internal static class MixedSweep
             var report = measured with { Mode = label };
             drawn.Add(new ReplayRunResults(label, report, results));
             Console.WriteLine(report.ToJson());
+            Console.WriteLine(JsonSerializer.Serialize(new { mode = label, short_tail = ShortTail.Of(results) }, SnakeCase));
             return report;
         }
     }

@@ -9,4 +9,4 @@ builder.AddThumbnailStore();
 
 var app = builder.Build();
 app.MapSurgeEndpoints();
-await app.RunAsync();
+return await app.RunSurgeAsync(); // exit 1 with one line if Redis stays away for Surge:Redis:StartupTimeout

@@ -10,14 +10,4 @@ if (demo) builder.AddSurgeDemo();
 
 var app = builder.Build();
 app.MapSurgeEndpoints();
-try
-{
-    await app.RunAsync();
-}
-catch (Exception e) when (Surge.Hosting.Redis.RedisStartupException.In(e) is { } unreachable)
-{
-    // Said once, as the reason, rather than as an unhandled exception's trace and an abort.
-    Console.Error.WriteLine($"surge silo: {unreachable.Message}");
-    return 1;
-}
-return 0;
+return await app.RunSurgeAsync(); // exit 1 with one line if Redis stays away for Surge:Redis:StartupTimeout

@@ -17,9 +17,10 @@ public class CrashRecoveryTests(ITestOutputHelper output)
     public async Task KillNine_DuringMixedAndOrderedReplays_EveryTaskFinalOnceAndInOrder()
     {
         using var redis = await RedisServer.StartAsync();
-        using var doomed = await RedisSilo.StartAsync(redis);
-        using var survivor = await RedisSilo.StartAsync(redis);
-        // Builds spread over ~20 s, so the kill lands while both replays are submitting.
+        using var first = await RedisSilo.StartAsync(redis);
+        using var second = await RedisSilo.StartAsync(redis);
+        // The mixed replay submits for ~8 s and the ordered one's builds spread over ~20 s: the kill lands while both
+        // submit, on the silo running a long task then.
         var mixed = Workload.Generate("mixed", "--n", "2000");
         var ordered = Workload.Generate("ordered", "--n", "500", "--gap-ms", "40");
         var lastSubmitMs = Math.Max(Workload.LastAtMs(mixed), Workload.LastAtMs(ordered));
@@ -27,7 +28,9 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         using var mixedRun = Workload.StartReplay(redis, mixed);
         using var orderedRun = Workload.StartReplay(redis, ordered);
-        await Task.Delay(TimeSpan.FromSeconds(9)); // the scenario: the kill lands 9 s into replays that submit for ~20 s
+        // Where shards and runs land is the cluster's choice: the silo killed is one running a long task with a second
+        // or more left, so the kill surely catches a run (with a fixed silo at a fixed time, now and then it caught none).
+        var (doomed, survivor) = await RunningLongTaskAsync(redis, mixed, first, second);
         Assert.False(mixedRun.Process.HasExited || orderedRun.Process.HasExited, "the kill must land while both replays run");
         doomed.Kill();
         var killedAt = clock.Elapsed;
@@ -64,6 +67,25 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         }
         output.WriteLine($"{reruns} tasks ran more than once (at least once), each with one recorded result");
         Assert.True(reruns > 0, "the kill should have caught some tasks queued or running on the dead silo");
+    }
+
+    // Polls the statuses of the workload's tasks of 2 s or more until one runs with at least a second left: its silo first.
+    private static async Task<(RedisSilo Running, RedisSilo Other)> RunningLongTaskAsync(RedisServer redis, string workload, RedisSilo a, RedisSilo b)
+    {
+        await using var client = await RedisClient.StartAsync(redis);
+        var longTasks = File.ReadLines(workload).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(t => t.GetProperty("duration_ms").GetDouble() >= 2_000)
+            .Select(t => (Id: t.GetProperty("id").GetString()!, Ms: t.GetProperty("duration_ms").GetDouble())).ToList();
+        string? silo = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            var statuses = await Task.WhenAll(longTasks.Select(t => client.Surge.GetStatusAsync(t.Id)));
+            var now = DateTimeOffset.UtcNow;
+            silo = statuses.Zip(longTasks).FirstOrDefault(s => s.First is { State: TaskState.Running, StartedAt: { } started, Silo: not null }
+                && started.AddMilliseconds(s.Second.Ms) - now > TimeSpan.FromSeconds(1)).First?.Silo;
+            return silo is not null;
+        }, "a long task running with a second or more left", TimeSpan.FromSeconds(30));
+        return a.Is(silo) ? (a, b) : (b, a);
     }
 }
 

@@ -68,7 +68,7 @@ public sealed record Thumbnail(int Width, int Height, double MeanLuminance, stri
 
 internal static class Hosts
 {
-    public static async Task WorkerAsync(string[] args)
+    public static async Task<int> WorkerAsync(string[] args)
     {
         // begin-snippet: your-handlers-host
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -79,7 +79,7 @@ internal static class Hosts
 
         var app = builder.Build();
         app.MapSurgeEndpoints();
-        await app.RunAsync();
+        return await app.RunSurgeAsync();                                        // exit 1, with one line, if Redis stays unreachable as it starts
         // end-snippet
     }
 
