@@ -116,6 +116,9 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
             ["wave_start_refusals"] = _refusals,
             ["schedule_instants"] = instants.Count,
             ["schedule_max_gap_s"] = Math.Round(gaps.Max(), 1),
+            // Where the schedule stalled, to set beside the fault schedule: seconds into the run, and how long.
+            ["schedule_long_gaps"] = instants.Zip(instants.Skip(1), (a, b) => (At: (a - from).TotalSeconds, Gap: (b - a).TotalSeconds))
+                .Where(g => g.Gap > 3).Select(g => $"{g.At:0}s+{g.Gap:0}s").ToArray(),
             ["flow_examples"] = examples,
         };
     }
@@ -149,5 +152,6 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
         ["wave_order_violations"] = "a step's run that started before any run of one of its inputs' producers had ended (run log)",
         ["wave_makespan_max_s"] = "the longest wave, start to finish (about 2 s without faults)",
         ["schedule_max_gap_s"] = "longest time between consecutive instants of the every-second schedule that ran, during the run",
+        ["schedule_long_gaps"] = "gaps over 3 s between instants of the schedule that ran, as seconds into the run + the gap's length, to set beside the fault schedule",
     };
 }

@@ -18,7 +18,9 @@ internal sealed class ScheduleState
 /// (<see cref="ScheduleKeeper"/>), and a reminder every minute, so a schedule whose silo died resumes on another within
 /// seconds, and within a minute even without the keepers. Each instant's task id is derived from the instant, so even
 /// two activations (during a failover) submit it once. Instants missed while nobody ran collapse into one, the latest
-/// (as Hangfire does).
+/// (as Hangfire does). An instant does not wait for the one before it to be acknowledged (<see cref="ScheduleCadence"/>):
+/// one whose task shard is failing over waits alone, and the schedule keeps its cadence on the other shards, as a
+/// Celery beat keeps sending while a worker dies.
 /// </summary>
 internal sealed partial class ScheduleGrain(
     [PersistentState("schedule", SurgeStorage.Name)] IPersistentState<ScheduleState> state,
@@ -29,7 +31,11 @@ internal sealed partial class ScheduleGrain(
     private const string ReminderName = "surge-schedule";
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1); // Orleans' shortest reminder period
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
     private readonly ILogger _logger = logger;
+    // Changes to the stored state, one at a time: a request's change and an instant's acknowledgment interleave at awaits.
+    private readonly SemaphoreSlim _changes = new(1, 1);
+    private readonly ScheduleCadence _cadence = new();
     private IGrainTimer? _timer;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -56,9 +62,11 @@ internal sealed partial class ScheduleGrain(
         }
         if (!Same(state.State.Spec, spec))
         {
+            using var change = await ChangeAsync();
             // A new or changed schedule starts from now: it does not make up for instants before it existed.
             var previous = state.State;
             state.State = new ScheduleState { Spec = spec, LastFired = time.GetUtcNow() };
+            _cadence.Restart();
             await state.WriteOrUndoAsync(() => state.State = previous, $"schedule '{spec.Name}'");
             LogScheduled(spec.Name, spec.Cron, spec.Type);
         }
@@ -75,8 +83,11 @@ internal sealed partial class ScheduleGrain(
     public async Task<bool> RemoveAsync()
     {
         if (state.State.Spec is null) return false;
-        await state.ClearOrThrowAsync($"the removal of schedule '{this.GetPrimaryKeyString()}'");
-        state.State = new ScheduleState();
+        using (await ChangeAsync())
+        {
+            await state.ClearOrThrowAsync($"the removal of schedule '{this.GetPrimaryKeyString()}'");
+            state.State = new ScheduleState();
+        }
         _timer?.Dispose();
         _timer = null;
         await UnregisterReminderAsync();
@@ -119,6 +130,7 @@ internal sealed partial class ScheduleGrain(
         if (state.State.Spec is null) return null;
         if (state.State.Paused != paused)
         {
+            using var change = await ChangeAsync();
             var (lastFired, wasPaused) = (state.State.LastFired, state.State.Paused);
             state.State.LastFired = paused ? lastFired : ScheduleRules.Resume(lastFired, wasPaused, time.GetUtcNow());
             state.State.Paused = paused;
@@ -131,45 +143,82 @@ internal sealed partial class ScheduleGrain(
     }
 
     // A reminder of a schedule that is gone (its removal stored, its reminder not unregistered) goes too.
-    public Task ReceiveReminder(string reminderName, TickStatus status) => state.State.Spec is null ? UnregisterReminderAsync() : FireDueAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Spec is null) return UnregisterReminderAsync();
+        FireDue();
+        return Task.CompletedTask;
+    }
 
     private void Arm(TimeSpan? retryIn = null)
     {
         var cron = CronSchedule.Parse(state.State.Spec!.Cron);
         var now = time.GetUtcNow();
-        var next = cron.GetNextOccurrence(state.State.LastFired ?? now, TimeZoneInfo.Utc);
+        var next = cron.GetNextOccurrence(_cadence.StartedUpTo(state.State.LastFired) ?? now, TimeZoneInfo.Utc);
         var delay = retryIn ?? (next is { } n ? n - now : WakeUp);
         delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > WakeUp ? WakeUp : delay; // the reminder wakes it anyway
-        if (_timer is null) _timer = this.RegisterGrainTimer(_ => FireDueAsync(), delay, Timeout.InfiniteTimeSpan);
+        if (_timer is null) _timer = this.RegisterGrainTimer(_ =>
+        {
+            FireDue();
+            return Task.CompletedTask;
+        }, delay, Timeout.InfiniteTimeSpan);
         else _timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
-    private async Task FireDueAsync()
+    // Starts the latest due instant's submission without waiting for it, and arms the timer for the next.
+    private void FireDue()
     {
         if (state.State.Spec is not { } spec) return;
-        var now = time.GetUtcNow();
-        if (ScheduleRules.Due(spec, state.State.LastFired, state.State.Paused, now) is { } instant)
+        if (_cadence.InFlight >= ScheduleCadence.MostInFlight)
         {
-            try
-            {
-                if (spec.WaveFor(instant) is { } wave) await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
-                else
-                {
-                    var task = spec.TaskFor(instant);
-                    await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
-                }
-                var lastFired = state.State.LastFired;
-                state.State.LastFired = instant;
-                await state.WriteOrUndoAsync(() => state.State.LastFired = lastFired, $"instant {instant:O} of schedule '{spec.Name}'");
-            }
-            catch (Exception e)
-            {
-                LogFireFailed(spec.Name, instant, e.Message); // the id keeps a second try single
-                Arm(RetryAfterFailure);
-                return;
-            }
+            Arm(WakeUp); // the next submission to end fires it again
+            return;
         }
+        if (_cadence.Start(spec, state.State.LastFired, state.State.Paused, time.GetUtcNow()) is { } instant)
+            _ = SubmitAsync(spec, instant); // on this activation's scheduler: its continuations interleave, never run in parallel
         Arm();
+    }
+
+    // Submits one instant, then stores it as the last fired unless a later one was stored first.
+    private async Task SubmitAsync(ScheduleSpec spec, DateTimeOffset instant)
+    {
+        var failed = false;
+        try
+        {
+            if (spec.WaveFor(instant) is { } wave) await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
+            else
+            {
+                var task = spec.TaskFor(instant);
+                await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
+            }
+            using var change = await ChangeAsync();
+            // Removed or replaced meanwhile, or a later instant stored first: nothing to store.
+            if (!ReferenceEquals(state.State.Spec, spec) || !ScheduleCadence.Stores(state.State.LastFired, instant)) return;
+            var lastFired = state.State.LastFired;
+            state.State.LastFired = instant;
+            await state.WriteOrUndoAsync(() => state.State.LastFired = lastFired, $"instant {instant:O} of schedule '{spec.Name}'");
+        }
+        catch (Exception e)
+        {
+            failed = true;
+            LogFireFailed(spec.Name, instant, e.Message); // the id keeps a second try single
+        }
+        finally
+        {
+            var next = _cadence.Ended(instant, failed);
+            if (ReferenceEquals(state.State.Spec, spec) && next != CadenceStep.None) Arm(next == CadenceStep.RetryLater ? RetryAfterFailure : null);
+        }
+    }
+
+    private async Task<IDisposable> ChangeAsync()
+    {
+        await _changes.WaitAsync();
+        return new Release(_changes);
+    }
+
+    private sealed class Release(SemaphoreSlim changes) : IDisposable
+    {
+        public void Dispose() => changes.Release();
     }
 
     private ScheduleStatus Status()
@@ -185,7 +234,7 @@ internal sealed partial class ScheduleGrain(
     [LoggerMessage(1, LogLevel.Information, "Schedule {Name} ({Cron}) submits tasks of type {Type}")]
     private partial void LogScheduled(string name, string cron, string type);
 
-    [LoggerMessage(2, LogLevel.Warning, "Schedule {Name} could not submit its task for {Instant} ({Error}); trying again in 5 s")]
+    [LoggerMessage(2, LogLevel.Warning, "Schedule {Name} could not submit or store its instant {Instant} ({Error}); the latest due instant is tried again in 5 s unless a later one is under way")]
     private partial void LogFireFailed(string name, DateTimeOffset instant, string error);
 
     [LoggerMessage(3, LogLevel.Information, "Schedule {Name} triggered by hand: {Id}")]

@@ -38,6 +38,7 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
     private readonly Lock _gate = new();
     private TaskCompletionSource _healed = NewGate();
     private int _waiting;
+    private int? _stalledShard;
 
     private FaultyTaskStore(string name) => _name = name;
 
@@ -58,6 +59,12 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
         return store;
     }
 
+    /// <summary>Saves of one shard's records wait until <see cref="Heal"/>; every other call goes through: one slow shard.</summary>
+    public void StallShard(int shard)
+    {
+        lock (_gate) _stalledShard = shard;
+    }
+
     public void Fail() => Set(StoreFault.Fail);
     public void Stall() => Set(StoreFault.Stall);
     public void Cut() => Set(StoreFault.Cut);
@@ -76,7 +83,7 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
 
     public async ValueTask SaveAsync(ShardClaim claim, IReadOnlyList<TaskRecord> records)
     {
-        await EnterAsync("save");
+        await EnterAsync("save", claim.Shard);
         await _inner.SaveAsync(claim, records);
     }
 
@@ -108,20 +115,21 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
         {
             Fault = fault;
             if (fault is StoreFault.Stall or StoreFault.Cut) return;
+            _stalledShard = null;
             released = _healed;
             _healed = NewGate();
         }
         released.TrySetResult();
     }
 
-    private async Task EnterAsync(string operation)
+    private async Task EnterAsync(string operation, int? shard = null)
     {
         Calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
         StoreFault fault;
         Task healed;
         lock (_gate)
         {
-            fault = Fault;
+            fault = Fault == StoreFault.Healthy && shard is not null && shard == _stalledShard ? StoreFault.Stall : Fault;
             healed = _healed.Task;
         }
         switch (fault)

@@ -1,0 +1,63 @@
+using Surge.Client;
+
+namespace Surge.Cluster.Tests.Faults;
+
+/// <summary>
+/// A schedule whose instant's task shard is slow (failing over, or its store stalled) keeps its cadence on the other
+/// shards: later instants are submitted while that one waits, and it is submitted once its shard is back. Before, the
+/// schedule waited for it, and the instants due meanwhile collapsed into one.
+/// </summary>
+public class ScheduleCadenceTests : IAsyncLifetime
+{
+    private readonly Dictionary<string, string> _settings = new() { ["Surge:Autoscale:Enabled"] = "false" };
+    private FaultyTaskStore _store = null!;
+    private SurgeCluster _surge = null!;
+
+    private ISurgeClient Client => _surge.Client;
+
+    public async Task InitializeAsync()
+    {
+        _store = FaultyTaskStore.Install(_settings);
+        _surge = await SurgeCluster.StartAsync(_settings, b => b.AddSiloBuilderConfigurator<FaultyTaskStore.SiloConfigurator>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _store.Heal(); // a stalled save would hold the silos' shutdown
+        await _surge.DisposeAsync();
+        _store.Dispose();
+    }
+
+    [Fact]
+    public async Task Schedule_OneInstantsShardStalled_LaterInstantsSubmittedMeanwhile()
+    {
+        var spec = ScheduleSpec.Create("cadence", "* * * * * *", "simulate", """{"duration_ms":1}""");
+        // The instant 3 s from now (whole seconds, as the cron fires): its task shard's saves wait.
+        var now = DateTimeOffset.UtcNow;
+        var stalled = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(3);
+        var stalledId = spec.TaskFor(stalled).Id;
+        var shard = TaskShards.For(stalledId);
+        _store.StallShard(shard);
+
+        await Client.ScheduleAsync(spec);
+        await _store.WaitUntilWaitingAsync(1, TimeSpan.FromSeconds(30));
+
+        await Eventually.ValueAsync(() => SubmittedAfterAsync(spec, stalled, shard), submitted => submitted >= 3,
+            "three later instants submitted while the stalled one waits", TimeSpan.FromSeconds(30));
+        _store.Heal();
+        await Eventually.TrueAsync(async () => await Client.GetStatusAsync(stalledId) is not null,
+            "the stalled instant submitted once its shard is back", TimeSpan.FromSeconds(30));
+    }
+
+    // Instants after `after` up to now whose tasks are on other shards than the stalled one, and recorded.
+    private async Task<int> SubmittedAfterAsync(ScheduleSpec spec, DateTimeOffset after, int stalledShard)
+    {
+        var submitted = 0;
+        for (var instant = after.AddSeconds(1); instant <= DateTimeOffset.UtcNow; instant = instant.AddSeconds(1))
+        {
+            var id = spec.TaskFor(instant).Id;
+            if (TaskShards.For(id) != stalledShard && await Client.GetStatusAsync(id) is not null) submitted++;
+        }
+        return submitted;
+    }
+}
