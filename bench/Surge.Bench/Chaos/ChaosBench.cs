@@ -29,6 +29,7 @@ internal static class ChaosBench
         var secure = BenchCli.Flag(args, "secure");
         // A silo cut off from the other silos for 15 s (FaultSchedule); off by default, as the test's run is.
         var partitions = BenchCli.Flag(args, "partitions");
+        var keepLogs = BenchCli.Flag(args, "keep-logs"); // silo logs and run logs kept even when every count is 0
         // Orleans suppresses votes against a silo heard from within MaxProbeTimeout x missed probes (8 s x 3 on Surge's
         // defaults), so a cut shorter than ~24 s is a silo unreachable for a while, not one declared dead: longer cuts
         // make the zombie (declared dead, still running) this fault is for.
@@ -81,8 +82,8 @@ internal static class ChaosBench
         }
         summary["elapsed_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         var clean = Zeros(summary);
-        if (clean && !partitions) Directory.Delete(dir, recursive: true); // a partition's story is in the silo logs: kept
-        clean &= !partitions;
+        if (clean && !partitions && !keepLogs) Directory.Delete(dir, recursive: true); // a partition's story is in the silo logs: kept
+        clean &= !partitions && !keepLogs;
         summary["logs"] = clean ? null : dir;
         Console.WriteLine(JsonSerializer.Serialize(summary));
         return 0;

@@ -105,6 +105,23 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
             .Select(r => DateTimeOffset.ParseExact(r.Task[(Schedule.Length + 10)..], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
             .Where(i => i >= from && i <= to).Distinct().Order().ToList();
         var gaps = instants.Zip(instants.Skip(1), (a, b) => (b - a).TotalSeconds).DefaultIfEmpty(0).ToList();
+        // Instants missing from the run log between the first and the last that ran: whether their tasks were recorded
+        // (then the run log or the run lost them) or never submitted (the schedule collapsed them).
+        var missing = instants.Count == 0 ? [] : Enumerable.Range(1, (int)(instants[^1] - instants[0]).TotalSeconds)
+            .Select(s => instants[0].AddSeconds(s)).Except(instants).ToList();
+        var missingRecorded = 0;
+        foreach (var instant in missing)
+        {
+            var id = $"schedule:{Schedule}:{instant.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
+            try
+            {
+                if (await surge.GetStatusAsync(id) is not null) missingRecorded++;
+            }
+            catch (Exception)
+            {
+                // unknown: counted as not recorded
+            }
+        }
         return new Dictionary<string, object?>
         {
             ["waves"] = _waves.Count,
@@ -116,6 +133,7 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
             ["wave_start_refusals"] = _refusals,
             ["schedule_instants"] = instants.Count,
             ["schedule_max_gap_s"] = Math.Round(gaps.Max(), 1),
+            ["schedule_missing_recorded"] = $"{missingRecorded} of {missing.Count}",
             // Where the schedule stalled, to set beside the fault schedule: seconds into the run, and how long.
             ["schedule_long_gaps"] = instants.Zip(instants.Skip(1), (a, b) => (At: (a - from).TotalSeconds, Gap: (b - a).TotalSeconds))
                 .Where(g => g.Gap > 3).Select(g => $"{g.At:0}s+{g.Gap:0}s").ToArray(),
@@ -152,6 +170,7 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
         ["wave_order_violations"] = "a step's run that started before any run of one of its inputs' producers had ended (run log)",
         ["wave_makespan_max_s"] = "the longest wave, start to finish (about 2 s without faults)",
         ["schedule_max_gap_s"] = "longest time between consecutive instants of the every-second schedule that ran, during the run",
+        ["schedule_missing_recorded"] = "of the instants missing from the run log between the first and last that ran, how many have a task record (submitted, yet not in the run log)",
         ["schedule_long_gaps"] = "gaps over 3 s between instants of the schedule that ran, as seconds into the run + the gap's length, to set beside the fault schedule",
     };
 }
