@@ -7,27 +7,8 @@ namespace Surge.Cluster.Tests.Faults;
 /// shards: later instants are submitted while that one waits, and it is submitted once its shard is back. Before, the
 /// schedule waited for it, and the instants due meanwhile collapsed into one.
 /// </summary>
-public class ScheduleCadenceTests : IAsyncLifetime
+public class ScheduleCadenceTests : FaultyStoreTests
 {
-    private readonly Dictionary<string, string> _settings = new() { ["Surge:Autoscale:Enabled"] = "false" };
-    private FaultyTaskStore _store = null!;
-    private SurgeCluster _surge = null!;
-
-    private ISurgeClient Client => _surge.Client;
-
-    public async Task InitializeAsync()
-    {
-        _store = FaultyTaskStore.Install(_settings);
-        _surge = await SurgeCluster.StartAsync(_settings, b => b.AddSiloBuilderConfigurator<FaultyTaskStore.SiloConfigurator>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        _store.Heal(); // a stalled save would hold the silos' shutdown
-        await _surge.DisposeAsync();
-        _store.Dispose();
-    }
-
     [Fact]
     public async Task Schedule_OneInstantsShardStalled_LaterInstantsSubmittedMeanwhile()
     {
@@ -37,14 +18,14 @@ public class ScheduleCadenceTests : IAsyncLifetime
         var stalled = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(3);
         var stalledId = spec.TaskFor(stalled).Id;
         var shard = TaskShards.For(stalledId);
-        _store.StallShard(shard);
+        Store.StallShard(shard);
 
         await Client.ScheduleAsync(spec);
-        await _store.WaitUntilWaitingAsync(1, TimeSpan.FromSeconds(30));
+        await Store.WaitUntilWaitingAsync(1, TimeSpan.FromSeconds(30));
 
         await Eventually.ValueAsync(() => SubmittedAfterAsync(spec, stalled, shard), submitted => submitted >= 3,
             "three later instants submitted while the stalled one waits", TimeSpan.FromSeconds(30));
-        _store.Heal();
+        Store.Heal();
         await Eventually.TrueAsync(async () => await Client.GetStatusAsync(stalledId) is not null,
             "the stalled instant submitted once its shard is back", TimeSpan.FromSeconds(30));
     }

@@ -7,26 +7,8 @@ namespace Surge.Cluster.Tests.Faults;
 /// A task shard whose claim another activation took (as one on a silo that woke from a long pause would find): its
 /// writes are refused, it steps down, and the caller's retry reaches an activation that sees every stored write.
 /// </summary>
-public class ShardClaimTests : IAsyncLifetime
+public class ShardClaimTests : FaultyStoreTests
 {
-    private readonly Dictionary<string, string> _settings = new() { ["Surge:Autoscale:Enabled"] = "false" };
-    private FaultyTaskStore _store = null!;
-    private SurgeCluster _surge = null!;
-
-    private ISurgeClient Client => _surge.Client;
-
-    public async Task InitializeAsync()
-    {
-        _store = FaultyTaskStore.Install(_settings);
-        _surge = await SurgeCluster.StartAsync(_settings, b => b.AddSiloBuilderConfigurator<FaultyTaskStore.SiloConfigurator>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _surge.DisposeAsync();
-        _store.Dispose();
-    }
-
     [Fact]
     public async Task SubmitAsync_ShardClaimedByAnotherActivation_RetriedOnAFreshOneThatSeesTheOthersWrites()
     {
@@ -34,13 +16,13 @@ public class ShardClaimTests : IAsyncLifetime
         Assert.Null(await Client.GetStatusAsync(spec.Id)); // activates its shard, which claims it
         var shard = TaskShards.For(spec.Id);
         var theirs = SameShard(shard, spec.Id);
-        var claims = _store.Calls.GetValueOrDefault("claim");
+        var claims = Store.Calls.GetValueOrDefault("claim");
 
-        await _store.ClaimAsOtherAsync(shard, new TaskRecord { Spec = TaskSpec.Create("simulate", id: theirs), State = TaskState.Held, SubmittedAt = DateTimeOffset.UtcNow });
+        await Store.ClaimAsOtherAsync(shard, new TaskRecord { Spec = TaskSpec.Create("simulate", id: theirs), State = TaskState.Held, SubmittedAt = DateTimeOffset.UtcNow });
         var done = await Client.RunAsync(spec);
 
         Assert.Equal(TaskState.Succeeded, done.State);
-        Assert.True(_store.Calls.GetValueOrDefault("claim") > claims, "the shard was not activated again after its claim was lost");
+        Assert.True(Store.Calls.GetValueOrDefault("claim") > claims, "the shard was not activated again after its claim was lost");
         Assert.Equal(TaskState.Held, (await Client.GetStatusAsync(theirs))?.State); // written under the other claim: loaded, not lost
     }
 

@@ -3,28 +3,9 @@ using Surge.Client;
 namespace Surge.Cluster.Tests.Faults;
 
 /// <summary>What callers are told while the task store fails or hangs (a TestingHost cluster over a <see cref="FaultyTaskStore"/>).</summary>
-public class StoreFaultTests : IAsyncLifetime
+public class StoreFaultTests : FaultyStoreTests
 {
     private static readonly TimeSpan Quick = TimeSpan.FromSeconds(20);
-
-    private readonly Dictionary<string, string> _settings = new() { ["Surge:Autoscale:Enabled"] = "false" };
-    private FaultyTaskStore _store = null!;
-    private SurgeCluster _surge = null!;
-
-    private ISurgeClient Client => _surge.Client;
-
-    public async Task InitializeAsync()
-    {
-        _store = FaultyTaskStore.Install(_settings);
-        _surge = await SurgeCluster.StartAsync(_settings, b => b.AddSiloBuilderConfigurator<FaultyTaskStore.SiloConfigurator>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        _store.Heal();
-        await _surge.DisposeAsync();
-        _store.Dispose();
-    }
 
     [Fact]
     public async Task SubmitAsync_StoreFails_UnavailableAndNothingRecorded()
@@ -33,9 +14,9 @@ public class StoreFaultTests : IAsyncLifetime
         var refused = Simulate(10);
         Assert.Null(await Client.GetStatusAsync(refused.Id)); // its shard is active: the failure is the write's, not the activation's
 
-        _store.Fail();
+        Store.Fail();
         var error = await Assert.ThrowsAsync<SurgeUnavailableException>(() => Client.SubmitAsync(refused));
-        _store.Heal();
+        Store.Heal();
 
         Assert.IsType<SurgeStoreUnavailableException>(error.InnerException);
         Assert.Null(await Client.GetStatusAsync(refused.Id));
@@ -50,10 +31,10 @@ public class StoreFaultTests : IAsyncLifetime
         await Client.SubmitAsync(spec);
         await Eventually.ValueAsync(() => Client.GetStatusAsync(spec.Id), s => s?.State == TaskState.Running, $"{spec.Id} running", Quick);
 
-        _store.Fail();
+        Store.Fail();
         var error = await Record.ExceptionAsync(() => Client.CancelAsync(spec.Id));
         var during = await Client.GetStatusAsync(spec.Id);
-        _store.Heal();
+        Store.Heal();
 
         // A cancel the store did not record must not be reported: the record would go back to Running after a crash.
         Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
@@ -71,12 +52,12 @@ public class StoreFaultTests : IAsyncLifetime
         await Eventually.ValueAsync(() => Client.GetStatusAsync(spec.Id), s => s?.State == TaskState.Running, $"{spec.Id} running, as stored", Quick);
         var waiting = Client.WaitAsync(spec.Id, TimeSpan.FromSeconds(90));
 
-        _store.Fail();
-        var saves = _store.Calls.GetValueOrDefault("save");
+        Store.Fail();
+        var saves = Store.Calls.GetValueOrDefault("save");
         IntervalHandler.Release(spec.Id);
-        await Eventually.TrueAsync(() => _store.Calls.GetValueOrDefault("save") >= saves + 3, "its outcome offered to the failing store, and offered again", Quick);
+        await Eventually.TrueAsync(() => Store.Calls.GetValueOrDefault("save") >= saves + 3, "its outcome offered to the failing store, and offered again", Quick);
         var during = await Client.GetStatusAsync(spec.Id); // reads answer from what is stored
-        _store.Heal();
+        Store.Heal();
 
         Assert.Equal(TaskState.Running, during?.State); // not final before its outcome is stored
         var done = await waiting; // the wait kept asking through the failure
@@ -93,10 +74,10 @@ public class StoreFaultTests : IAsyncLifetime
         Assert.Equal(TaskState.Held, (await Client.SubmitAsync(finished)).State);
         Assert.Equal(TaskState.Held, (await Client.SubmitAsync(report)).State);
 
-        _store.Fail();
+        Store.Fail();
         var error = await Record.ExceptionAsync(() => Client.CancelAsync(finished.Id));
         var during = await Client.GetStatusAsync(finished.Id);
-        _store.Heal();
+        Store.Heal();
 
         // Refused, so nothing may have changed: not its record, and not its place in its entity (its successor still waits for it).
         Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
@@ -116,10 +97,10 @@ public class StoreFaultTests : IAsyncLifetime
         var dead = await Client.RunAsync(spec, Quick);
         Assert.Equal((TaskState.Failed, true, 1), (dead.State, dead.DeadLettered, dead.Attempts));
 
-        _store.Fail();
+        Store.Fail();
         var error = await Record.ExceptionAsync(() => Client.RetryDeadLetterAsync(spec.Id));
         var during = await Client.GetStatusAsync(spec.Id);
-        _store.Heal();
+        Store.Heal();
 
         // A retry the store did not record must not be reported nor run: after a crash the record would be the dead letter.
         Assert.True(error is SurgeUnavailableException { InnerException: SurgeStoreUnavailableException },
@@ -140,13 +121,13 @@ public class StoreFaultTests : IAsyncLifetime
         var spec = Simulate(10);
         Assert.Null(await Client.GetStatusAsync(spec.Id)); // activates its shard
 
-        _store.Cut();
+        Store.Cut();
         var first = Record.ExceptionAsync(() => Client.SubmitAsync(spec));
-        await _store.WaitUntilWaitingAsync(1, Quick);
+        await Store.WaitUntilWaitingAsync(1, Quick);
         var second = await Record.ExceptionAsync(() => Client.SubmitAsync(spec).WaitAsync(TimeSpan.FromSeconds(2)));
-        _store.Fail(); // the hung write times out, and the client's retries of the first call fail too
+        Store.Fail(); // the hung write times out, and the client's retries of the first call fail too
         var firstError = await first;
-        _store.Heal();
+        Store.Heal();
 
         Assert.IsType<SurgeUnavailableException>(firstError);
         // Invariant: a submission that returned was stored, so the task is found and becomes final.

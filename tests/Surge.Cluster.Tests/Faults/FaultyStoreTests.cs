@@ -1,0 +1,30 @@
+using Surge.Client;
+
+namespace Surge.Cluster.Tests.Faults;
+
+/// <summary>
+/// Tests against a TestingHost cluster (autoscaler off) whose silos share one <see cref="FaultyTaskStore"/>: a test
+/// fails, stalls or cuts <see cref="Store"/> and watches what <see cref="Client"/> is told.
+/// </summary>
+public abstract class FaultyStoreTests : IAsyncLifetime
+{
+    private readonly Dictionary<string, string> _settings = new() { ["Surge:Autoscale:Enabled"] = "false" };
+    private SurgeCluster _surge = null!;
+
+    internal FaultyTaskStore Store { get; private set; } = null!;
+
+    protected ISurgeClient Client => _surge.Client;
+
+    public async Task InitializeAsync()
+    {
+        Store = FaultyTaskStore.Install(_settings);
+        _surge = await SurgeCluster.StartAsync(_settings, b => b.AddSiloBuilderConfigurator<FaultyTaskStore.SiloConfigurator>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        Store.Heal(); // a stalled or cut call would hold the silos' shutdown
+        await _surge.DisposeAsync();
+        Store.Dispose();
+    }
+}
