@@ -26,7 +26,7 @@ internal static class BenchCli
             case "placement": await Placement.PlacementExperiment.RunAsync(options); return 0;
             default:
                 Console.Error.WriteLine("""
-                    usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b] [--sweep [--slots 8] [--simulate]] [--html PAGE.html]
+                    usage: dotnet run --project bench/Surge.Bench -c Release -- mixed [--n 3000] [--workload FILE] [--world N --shift X] [--margin-quantile Q] [--runs a,b] [--sweep [--slots 8] [--simulate [--overhead-ms 0]]] [--html PAGE.html]
                            dotnet run --project bench/Surge.Bench -c Release -- throughput [--tasks 200000] [--window 2000]
                            dotnet run --project bench/Surge.Bench -c Release -- ordered [--n 20000] [--entities 10000] [--seed 1] [--rounds 5] [--modes embedded,redis] [--only events|tasks]   (redis needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- predict

@@ -42,7 +42,8 @@ internal static class MixedWorkloadBench
         var drawn = new List<ReplayRunResults>();
         if (BenchCli.Flag(args, "sweep") && BenchCli.Flag(args, "simulate"))
         {
-            MixedSweepSim.Run(workload, int.Parse(BenchCli.Option(args, "slots", "8")), model);
+            MixedSweepSim.Run(workload, int.Parse(BenchCli.Option(args, "slots", "8")), model,
+                double.Parse(BenchCli.Option(args, "overhead-ms", "0"), System.Globalization.CultureInfo.InvariantCulture));
             return;
         }
         if (BenchCli.Flag(args, "sweep"))
