@@ -12,6 +12,7 @@ internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStor
     : Grain, IScheduleIndexGrain, IScheduleSweep
 {
     private DateTimeOffset? _lastSweep;
+    private long _sweptDeathVersion;
 
     public Task<string[]> GetNamesAsync() => Task.FromResult(index.State.Names.ToArray());
 
@@ -27,8 +28,21 @@ internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStor
     {
         var now = time.GetUtcNow();
         if (now - _lastSweep < period) return Task.CompletedTask;
-        _lastSweep = now;
-        foreach (var name in index.State.Names) GrainFactory.GetGrain<IScheduleWake>(name).WakeAsync().Ignore();
+        WakeAll(now);
         return Task.CompletedTask;
+    }
+
+    public Task WakeAfterDeathAsync(long membershipVersion)
+    {
+        if (membershipVersion <= _sweptDeathVersion) return Task.CompletedTask;
+        _sweptDeathVersion = membershipVersion;
+        WakeAll(time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    private void WakeAll(DateTimeOffset now)
+    {
+        _lastSweep = now; // a sweep for a death counts as the period's too
+        foreach (var name in index.State.Names) GrainFactory.GetGrain<IScheduleWake>(name).WakeAsync().Ignore();
     }
 }

@@ -22,6 +22,7 @@ public sealed class InternalInterfaceTests(ClusterFixture fixture)
             () => grains.GetGrain<ICapGrain>("forged").SyncAsync(new CapRequest("silo", 0, 0, 1000, 1000)),
             () => grains.GetGrain<IScheduleIndexGrain>(0).AddAsync("forged"),
             () => grains.GetGrain<Surge.Schedules.IScheduleSweep>(0).WakeAllAsync(TimeSpan.Zero), // a sweep at will
+            () => grains.GetGrain<Surge.Schedules.IScheduleSweep>(0).WakeAfterDeathAsync(long.MaxValue),
             () => grains.GetGrain<Surge.Flows.IWaveSweep>(0).WakeOpenAsync(long.MaxValue),
             () => grains.GetGrain<Surge.Flows.IWaveSweep>(0).ClosedAsync("forged"), // a running wave off the list
         };
