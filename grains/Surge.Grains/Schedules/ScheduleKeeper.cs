@@ -5,10 +5,11 @@ namespace Surge.Schedules;
 
 /// <summary>
 /// Asks the schedule index to wake every schedule as soon as this silo sees a silo declared dead, and every
-/// <see cref="Period"/> besides, so a schedule whose silo died or was restarted fires again within seconds: once the
-/// death is declared, not at the next period (which added up to 10 s to a kill's gap) nor at its one-minute reminder
-/// tick; a Hangfire server would find it at its next 15 s poll of recurring jobs. Every silo asks (any of them may be
-/// the one left); the index sweeps once a period and once per death however many ask.
+/// <see cref="Period"/> besides, so a schedule whose silo died or was restarted fires again within seconds, not at its
+/// one-minute reminder tick (a Hangfire server would find it at its next 15 s poll of recurring jobs). After a death the
+/// wake waits, in Orleans, for the directory's lease on the dead silo's grains (about 5 s after the death is declared),
+/// then activates the schedule elsewhere at once, where a wake every period alone could come up to a period later.
+/// Every silo asks (any of them may be the one left); the index sweeps once a period and once per death however many ask.
 /// </summary>
 /// <remarks>Reads this silo's membership snapshot every <see cref="Watch"/>, as <c>WaveKeeper</c> does: no I/O but the wakes.</remarks>
 internal sealed partial class ScheduleKeeper(IGrainFactory grains, IClusterMembershipService membership, TimeProvider time, ILogger<ScheduleKeeper> logger)
