@@ -16,7 +16,7 @@ internal sealed partial class WaveKeeper(IGrainFactory grains, IClusterMembershi
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger = logger;
-    private readonly HashSet<SiloAddress> _dead = [];
+    private readonly DeathWatch _deaths = new();
     private bool _due = true;
 
     public void Participate(ISiloLifecycle lifecycle)
@@ -25,8 +25,7 @@ internal sealed partial class WaveKeeper(IGrainFactory grains, IClusterMembershi
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
         var snapshot = membership.CurrentSnapshot;
-        foreach (var member in snapshot.Members.Values)
-            if (member.Status == SiloStatus.Dead) _due |= _dead.Add(member.SiloAddress);
+        _due |= _deaths.Saw(snapshot);
         if (!_due) return;
         try
         {

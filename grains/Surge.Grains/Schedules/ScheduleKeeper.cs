@@ -21,8 +21,8 @@ internal sealed partial class ScheduleKeeper(IGrainFactory grains, IClusterMembe
     public static readonly TimeSpan Watch = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger = logger;
-    private readonly HashSet<SiloAddress> _dead = [];
-    private long _deathVersion, _askedDeathVersion; // the membership version of the latest death seen, and of the last one asked for
+    private readonly DeathWatch _deaths = new();
+    private long _askedDeathVersion; // the membership version of the latest death the list was asked to wake for
     private DateTimeOffset? _askedAt;
 
     public void Participate(ISiloLifecycle lifecycle)
@@ -30,17 +30,16 @@ internal sealed partial class ScheduleKeeper(IGrainFactory grains, IClusterMembe
 
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
-        var snapshot = membership.CurrentSnapshot;
-        foreach (var member in snapshot.Members.Values)
-            if (member.Status == SiloStatus.Dead && _dead.Add(member.SiloAddress)) _deathVersion = snapshot.Version.Value;
+        _deaths.Saw(membership.CurrentSnapshot);
+        var death = _deaths.LatestDeath;
         var now = time.GetUtcNow();
         try
         {
             var sweep = grains.GetGrain<IScheduleSweep>(0);
-            if (_deathVersion > _askedDeathVersion)
+            if (death > _askedDeathVersion)
             {
-                await sweep.WakeAfterDeathAsync(_deathVersion);
-                _askedDeathVersion = _deathVersion;
+                await sweep.WakeAfterDeathAsync(death);
+                _askedDeathVersion = death;
             }
             else if (_askedAt is null || now - _askedAt >= Period) await sweep.WakeAllAsync(Period);
             else return;
