@@ -17,11 +17,12 @@ namespace Surge.Bench;
 /// stay fixed (no online learning).
 /// </summary>
 /// <remarks>
-/// <c>--overhead-ms</c> holds each task's slot that much longer than its duration: what a real silo adds around a
-/// handler (the hand-off to a thread, the outcome's report). 2–3 ms reproduced the measured sweep on the default world
-/// (best split 51.5 ms simulated at 3 ms against 51.6 measured, oracle line 63.7 against 63.3), where 0 does not:
-/// a tight reserve queues much more when each of its runs is a few ms longer, a roomy one hardly at all. Each line also
-/// reports how many slots long work held, on average, when its slowest 1% of short tasks arrived (<c>tail_long_slots</c>).
+/// <c>--overhead-ms</c> holds each task's slot that much longer than its duration: what a measured run adds around it,
+/// mostly the <c>simulate</c> handler's timer firing late (<see cref="ShortTail.LateMs"/>: 1.1–1.3 ms a short task), and
+/// the hand-off to a thread. 2–3 ms reproduced the measured sweep on the default world (at 2 ms: best split 50.1 ms,
+/// oracle line 61.3, trained model 63.9; measured 51.5–51.9, 58.3–63.6, 63.8–67.6), where 0 does not: a tight reserve
+/// queues much more when each of its runs is a few ms longer, a roomy one hardly at all. Each line also reports how
+/// many slots long work held, on average, when its slowest 1% of short tasks arrived (<c>tail_long_slots</c>).
 /// </remarks>
 internal static class MixedSweepSim
 {
