@@ -28,26 +28,33 @@ internal sealed partial class ScheduleKeeper(IGrainFactory grains, IClusterMembe
     public void Participate(ISiloLifecycle lifecycle)
         => ActiveSiloLoop.Subscribe(lifecycle, nameof(ScheduleKeeper), Watch, CheckAsync, time, _logger, runAtStart: true);
 
+    // A wake for a death that fails does not hold back the periodic one: the list may live on a silo of the previous
+    // build, which has no such method, during a rolling upgrade.
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
         _deaths.Saw(membership.CurrentSnapshot);
         var death = _deaths.LatestDeath;
         var now = time.GetUtcNow();
+        var sweep = grains.GetGrain<IScheduleSweep>(0);
+        if (death > _askedDeathVersion && await AskAsync(() => sweep.WakeAfterDeathAsync(death)))
+        {
+            (_askedDeathVersion, _askedAt) = (death, now);
+            return;
+        }
+        if ((_askedAt is null || now - _askedAt >= Period) && await AskAsync(() => sweep.WakeAllAsync(Period))) _askedAt = now;
+    }
+
+    private async Task<bool> AskAsync(Func<Task> wake)
+    {
         try
         {
-            var sweep = grains.GetGrain<IScheduleSweep>(0);
-            if (death > _askedDeathVersion)
-            {
-                await sweep.WakeAfterDeathAsync(death);
-                _askedDeathVersion = death;
-            }
-            else if (_askedAt is null || now - _askedAt >= Period) await sweep.WakeAllAsync(Period);
-            else return;
-            _askedAt = now;
+            await wake();
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogSweepFailed(e.Message); // the index's silo died or its store is away: the next tick asks again, and the reminders stay
+            LogSweepFailed(e.Message); // the list's silo died or its store is away: the next tick asks again, and the reminders stay
+            return false;
         }
     }
 
