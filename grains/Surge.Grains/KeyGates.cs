@@ -3,7 +3,7 @@ namespace Surge;
 /// <summary>
 /// One change at a time per key (a task, an entity) inside a reentrant activation: what a non-reentrant grain per key
 /// would give, without an activation per key. Used on the activation's own scheduler (one thread at a time), so it
-/// needs no lock. Task shards gate each task with it, entity shards each entity.
+/// needs no lock. Task shards gate each task with it, entity shards each entity, a schedule its stored state.
 /// </summary>
 internal sealed class KeyGates
 {

@@ -29,12 +29,13 @@ internal sealed partial class ScheduleGrain(
     ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IScheduleWake, IRemindable
 {
     private const string ReminderName = "surge-schedule";
+    private const string StateKey = "state"; // the one key of _changes: the schedule's stored state
     private static readonly TimeSpan WakeUp = TimeSpan.FromMinutes(1); // Orleans' shortest reminder period
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
     private readonly ILogger _logger = logger;
     // Changes to the stored state, one at a time: a request's change and an instant's acknowledgment interleave at awaits.
-    private readonly SemaphoreSlim _changes = new(1, 1);
+    private readonly KeyGates _changes = new();
     private readonly ScheduleCadence _cadence = new();
     private IGrainTimer? _timer;
 
@@ -210,16 +211,7 @@ internal sealed partial class ScheduleGrain(
         }
     }
 
-    private async Task<IDisposable> ChangeAsync()
-    {
-        await _changes.WaitAsync();
-        return new Release(_changes);
-    }
-
-    private sealed class Release(SemaphoreSlim changes) : IDisposable
-    {
-        public void Dispose() => changes.Release();
-    }
+    private ValueTask<KeyGates.Gate> ChangeAsync() => _changes.EnterAsync(StateKey);
 
     private ScheduleStatus Status()
     {
