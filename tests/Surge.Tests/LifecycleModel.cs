@@ -30,6 +30,7 @@ internal sealed class LifecycleModel
     private readonly int _maxRecoveries;
     private readonly double _storeFailure;
     private readonly List<Dispatch> _dispatches = []; // in some silo's executor, not yet reported
+    private readonly List<TaskOutcome> _delivered = []; // reports stored: any may be delivered again (its answer was lost)
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private TaskRecord? _stored;
     private string _here = "s0"; // the silo of the shard's activation
@@ -68,7 +69,7 @@ internal sealed class LifecycleModel
             Activate();
             return;
         }
-        switch (_random.Next(15))
+        switch (_random.Next(16))
         {
             case 0: Change("submit", r => TaskLifecycle.Submit(r, _spec, _now, Target(), held: _spec.Entity is not null && _random.Next(2) == 0)); break;
             case 1: if (_stored is not null) Change("release", r => TaskLifecycle.Released(r!, Target())); break;
@@ -83,6 +84,7 @@ internal sealed class LifecycleModel
             case 11: HandBack(); break;
             case 12: Upkeep(); break;
             case 13: CrashOther(); break;
+            case 14: DeliverAgain(); break;
             default: Read(); break;
         }
     }
@@ -116,12 +118,23 @@ internal sealed class LifecycleModel
         Report(dispatch, TaskOutcome.NotStarted("handed over", PoolKind.Long, 100, _now, dispatch.Attempt));
     }
 
+    // A report that was stored, but whose answer was lost: its silo delivers it again, maybe long after.
+    private void DeliverAgain()
+    {
+        if (_delivered.Count == 0) return;
+        var outcome = _delivered[_random.Next(_delivered.Count)];
+        Change("report delivered again", r => r is null ? default : TaskLifecycle.Finished(r, outcome, _policy, _random.NextDouble(), _now));
+    }
+
     // The executor delivers until the shard stores it: the dispatch ends only with a successful commit.
     private void Report(Dispatch dispatch, TaskOutcome outcome)
     {
         _reporting = dispatch;
         if (Change("finish", r => r is null ? default : TaskLifecycle.Finished(r, outcome, _policy, _random.NextDouble(), _now)))
+        {
             _dispatches.Remove(dispatch);
+            _delivered.Add(outcome);
+        }
         _reporting = null;
     }
 

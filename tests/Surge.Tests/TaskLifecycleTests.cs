@@ -109,9 +109,46 @@ public class TaskLifecycleTests
     {
         var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
         var back = TaskLifecycle.Finished(record, TaskOutcome.NotStarted("handed over", PoolKind.Short, 10, T0, 1), OneAttempt, 0, T0).Record!;
-        Assert.Equal((TaskState.Queued, 0, null), (back.State, back.Attempts, back.RanOn));
+        Assert.Equal((TaskState.Queued, 0, null), (back.State, back.ToStatus().Attempts, back.RanOn));
         var again = TaskLifecycle.Recover(back, 3, "silo-b", T0, runAlive: false).Record!;
-        Assert.Equal((1, 0, "silo-b"), (again.Attempts, again.Recoveries, again.RanOn));
+        Assert.Equal((1, 0, "silo-b"), (again.ToStatus().Attempts, again.Recoveries, again.RanOn));
+    }
+
+    // The hand-back is stored but its answer is lost, so the silo that drained delivers it again, after the task was
+    // dispatched to another silo under the same (uncounted) attempt number.
+    [Fact]
+    public void Finished_HandBackDeliveredAgainAfterTheRedispatch_LeavesTheLiveRunAlone()
+    {
+        var onA = TaskLifecycle.Submit(null, Spec("build/1"), T0, Here).Record!;
+        var handBack = TaskOutcome.NotStarted(PoolLedger.HandedOver, PoolKind.Short, 10, T0, onA.Attempts);
+        var back = TaskLifecycle.Finished(onA, handBack, OneAttempt, 0, T0).Record!;
+        var onB = TaskLifecycle.Recover(back, 3, "silo-b", T0, runAlive: false).Record!;
+        var running = TaskLifecycle.Started(onB, new TaskStart(PoolKind.Short, 10, T0, onB.Attempts)).Record!;
+        Assert.Equal((onA.Attempts + 1, 1), (running.Attempts, running.ToStatus().Attempts)); // a number of its own, uncounted
+
+        var again = TaskLifecycle.Finished(running, handBack, OneAttempt, 0, T0.AddSeconds(1));
+        Assert.Same(running, again.Record);
+
+        // Cancelled while silo-b runs it: the entity may move on only once silo-b's run reports.
+        var cancelled = TaskLifecycle.Cancel(running, T0.AddSeconds(1), runAlive: true).Record!;
+        Assert.False(TaskLifecycle.Finished(cancelled, handBack, OneAttempt, 0, T0.AddSeconds(2)).Has(TaskEffects.EndInEntity));
+        Assert.True(TaskLifecycle.Finished(cancelled, TaskOutcome.NotStarted("cancelled", PoolKind.Short, 10, T0, running.Attempts),
+            OneAttempt, 0, T0.AddSeconds(2)).Has(TaskEffects.EndInEntity));
+    }
+
+    // A shard that comes back on another silo cannot know whether its last activation's batches reached the silos they
+    // went to (it may have died with them on the way): each such dispatch is asked after, as after a failed batch.
+    [Theory]
+    [InlineData(TaskState.Queued, "silo-b", "silo-b")]
+    [InlineData(TaskState.Running, "silo-b", "silo-b")]
+    [InlineData(TaskState.Cancelled, "silo-b", "silo-b")] // final while its run may still be going there
+    [InlineData(TaskState.Queued, Here, null)] // this silo's own pools say what they hold
+    [InlineData(TaskState.Succeeded, null, null)]
+    [InlineData(TaskState.Held, null, null)]
+    public void UnsureAfterActivation_DispatchToAnotherSilo_IsAskedAfter(TaskState state, string? ranOn, string? expected)
+    {
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record! with { State = state, RanOn = ranOn };
+        Assert.Equal(expected, TaskLifecycle.UnsureAfterActivation(record, Here));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ internal sealed class ShardDigest(int shard)
             _summaryDepth = depth;
             return _summary = new(shard,
                 _held.Count, [.. _held.Take(depth).Select(r => new HeldEventSummary(r.Id, r.Spec.Entity, r.Spec.Event, r.SubmittedAt))],
-                _dead.Count, [.. _dead.Take(depth).Select(r => new DeadLetterSummary(r.Id, r.Spec.Type, r.Attempts, r.FinishedAt, r.Error))]);
+                _dead.Count, [.. _dead.Take(depth).Select(r => new DeadLetterSummary(r.Id, r.Spec.Type, r.CountedAttempts, r.FinishedAt, r.Error))]);
         }
     }
 

@@ -62,9 +62,10 @@ internal static class TaskLifecycle
         if (record.State == TaskState.Held) return new(record);
         if (!outcome.Ran)
         {
-            // Handed back before it started: un-dispatched, so running it elsewhere is not counted as a crash.
+            // Handed back before it started: un-dispatched, so running it elsewhere is not counted as a crash. Its number
+            // stays taken (the next dispatch has its own), so a second delivery of this report matches no later dispatch.
             return current && record.State is TaskState.Queued or TaskState.Running
-                ? new(record with { State = TaskState.Queued, Attempts = record.Attempts - 1, RanOn = null, StartedAt = null, Silo = null })
+                ? new(record with { State = TaskState.Queued, HandBacks = record.HandBacks + 1, RanOn = null, StartedAt = null, Silo = null })
                 : new(record);
         }
         if (!outcome.Succeeded && (!current || record.State == TaskState.Retrying)) return new(record);
@@ -80,7 +81,7 @@ internal static class TaskLifecycle
             };
             return new(succeeded, TaskEffects.WakeWaiters | TaskEffects.DisarmRetry | EndInEntity(succeeded));
         }
-        var failedRuns = record.Attempts - record.AttemptsBefore - record.Recoveries;
+        var failedRuns = record.Attempts - record.AttemptsBefore - record.Recoveries - record.HandBacks;
         if (failedRuns < (record.Spec.MaxAttempts ?? policy.MaxAttempts) && RetryBackoff.Retries(policy, outcome.ErrorType))
         {
             var delay = RetryBackoff.Delay(policy, failedRuns, random);
@@ -142,7 +143,7 @@ internal static class TaskLifecycle
         }
         var again = record with
         {
-            State = TaskState.Held, DeadLettered = false, AttemptsBefore = record.Attempts, Recoveries = 0,
+            State = TaskState.Held, DeadLettered = false, AttemptsBefore = record.Attempts, Recoveries = 0, HandBacks = 0,
             StartedAt = null, FinishedAt = null, NextAttemptAt = null, Result = ReadOnlyMemory<byte>.Empty,
         };
         return held ? new(again) : Dispatch(again, here, TaskEffects.None, now);
@@ -182,6 +183,14 @@ internal static class TaskLifecycle
         }
         return Dispatch(record with { Recoveries = stops }, here, TaskEffects.CountRecovery, now);
     }
+
+    /// <summary>
+    /// On a shard's activation: the other silo a loaded record's dispatch went to, when that silo must be asked whether
+    /// it holds it (null: nothing to ask). The activation that sent it may have died with the batch on its way, and a
+    /// run whose silo is alive is otherwise left to report; a silo that says it does not hold it lets recovery run it.
+    /// </summary>
+    public static string? UnsureAfterActivation(TaskRecord record, string here)
+        => MayStillRun(record) && record.RanOn is { } ranOn && ranOn != here ? ranOn : null;
 
     /// <summary>Whether <see cref="Recover"/> may have something to do for this record.</summary>
     public static bool MayNeedRecovery(TaskRecord record)

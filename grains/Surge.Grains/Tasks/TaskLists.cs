@@ -74,7 +74,7 @@ internal sealed record TaskListRow(
 
     public string Id => Key.Id;
 
-    public static TaskListRow Of(TaskRecord r, TaskList list) => new(TaskIndex.KeyOf(r, list), r.Spec.Type, r.State, r.Attempts, r.SubmittedAt,
+    public static TaskListRow Of(TaskRecord r, TaskList list) => new(TaskIndex.KeyOf(r, list), r.Spec.Type, r.State, r.CountedAttempts, r.SubmittedAt,
         list switch
         {
             TaskList.DeadLetters => r.FinishedAt,

@@ -5,7 +5,7 @@ namespace Surge.Tasks;
 /// <summary>
 /// One task's record, immutable: a change is a new record, so a store can keep the reference it was given.
 /// Ids are explicit so stored records still load as the record grows. <see cref="Attempts"/> counts dispatches: it is
-/// stored before a run can start, so a crash can never hide a run from the count.
+/// stored before a run can start, so a crash can never hide a run from the count, and it numbers them.
 /// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record TaskRecord
@@ -42,6 +42,15 @@ internal sealed record TaskRecord
     [Id(17)] public DateTimeOffset? QueuedAt { get; init; }
     /// <summary>The latest ended attempts, oldest first, at most <see cref="AttemptStatus.MaxKept"/>: bounded, however often it is retried.</summary>
     [Id(18)] public ImmutableArray<AttemptStatus> History { get; init; } = [];
+    /// <summary>
+    /// Dispatches handed back before they started, in the current budget: counted in <see cref="Attempts"/>, so every
+    /// dispatch has a number of its own and a late report of one never passes for another's, but not run, so neither
+    /// against the budget nor in <see cref="CountedAttempts"/>.
+    /// </summary>
+    [Id(19)] public int HandBacks { get; init; }
+
+    /// <summary>The attempts a status shows: dispatches, less those handed back unstarted.</summary>
+    public int CountedAttempts => Attempts - HandBacks;
 
     public string Id => Spec.Id;
 
@@ -56,7 +65,7 @@ internal sealed record TaskRecord
         SubmittedAt = SubmittedAt,
         StartedAt = StartedAt,
         FinishedAt = FinishedAt,
-        Attempts = Attempts,
+        Attempts = CountedAttempts,
         Error = Error,
         Entity = Spec.Entity,
         Event = Spec.Event,
