@@ -72,8 +72,9 @@ internal sealed partial class TaskShardGrain
             // A batch to another silo failed: refused, lost, or arrived with its answer lost (a timeout). Only that silo
             // can say, so the next upkeep asks it (ProbeUnsureAsync); dispatching elsewhere now could run the task twice.
             if (failed is not null && remote is not null) _unsure[id] = remote;
-            // Cancelled while on its way: the cancel found nothing to stop then, so it is stopped now.
-            if (_records.GetValueOrDefault(id) is not { } record || !record.State.IsFinal() || failed is not null) continue;
+            // Cancelled while on its way: the cancel found nothing to stop then, so it is stopped now. Also when the batch
+            // failed: it may have arrived with its answer lost, and a cancel of what a pool does not hold does nothing.
+            if (_records.GetValueOrDefault(id) is not { } record || !record.State.IsFinal()) continue;
             if (record.RanOn == Here) pools.Cancel(id);
             else if (record.RanOn is { } silo && silo == remote) _ = CancelRemoteRunAsync(id, silo);
         }
@@ -112,6 +113,8 @@ internal sealed partial class TaskShardGrain
                 if (!_unsure.TryGetValue(id, out var silo) || silo != group.Key) continue;
                 _unsure.Remove(id);
                 if (!held.Contains(id)) _undelivered.Add(id);
+                // Held there although cancelled here: its batch arrived after the cancel that followed it did.
+                else if (_records.GetValueOrDefault(id) is { } record && record.State.IsFinal() && record.RanOn == group.Key) _ = CancelRemoteRunAsync(id, group.Key);
             }
         }
     }

@@ -61,7 +61,11 @@ internal sealed partial class TaskShardGrain(
             // The caller sees a retryable error it can deserialize, not the store client's own exception type.
             throw new SurgeStoreUnavailableException($"the task store could not load shard {_shard} ({e.GetBaseException().Message}); nothing was accepted, retry");
         }
-        foreach (var record in stored) Put(record, publish: false);
+        foreach (var record in stored)
+        {
+            Put(record, publish: false);
+            if (TaskLifecycle.UnsureAfterActivation(record, Here) is { } sentTo) _unsure[record.Id] = sentTo; // asked at the first upkeep
+        }
         try
         {
             await RecoverAsync(activating: true);
