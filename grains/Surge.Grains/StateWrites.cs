@@ -5,13 +5,18 @@ namespace Surge;
 /// <summary>
 /// A grain's state changes as it is stored, or not at all: what a caller may read is what is stored. A write the store
 /// refused is undone in memory and reported as <see cref="SurgeStoreUnavailableException"/>, which a client retries, not
-/// as the store client's own exception, which a client cannot even deserialize. A version conflict passes as it is:
-/// Orleans then deactivates the activation, and the next one reads what is stored.
+/// as the store client's own exception, which a client cannot even deserialize. A version conflict passes as it is,
+/// and ends the activation: its version of the state is stale (a write it was told failed may have been stored, its
+/// answer lost), so no write of it can succeed again, and only a new activation reads what is stored. Orleans ends it
+/// too when the conflict escapes a request, but not when a timer or a background continuation catches it.
 /// </summary>
 internal static class StateWrites
 {
-    /// <summary>Writes the grain's state; if the write fails, runs <paramref name="undo"/> so nobody reads what is not stored.</summary>
-    public static async Task WriteOrUndoAsync<T>(this IPersistentState<T> state, Action undo, string what = "the change")
+    /// <summary>
+    /// Writes the grain's state; if the write fails, runs <paramref name="undo"/> so nobody reads what is not stored.
+    /// <paramref name="owner"/>: the grain whose state it is, ended on a version conflict.
+    /// </summary>
+    public static async Task WriteOrUndoAsync<T>(this IPersistentState<T> state, IGrainBase owner, Action undo, string what = "the change")
     {
         try
         {
@@ -20,19 +25,28 @@ internal static class StateWrites
         catch (Exception e)
         {
             undo();
-            if (e is InconsistentStateException) throw;
+            if (e is InconsistentStateException)
+            {
+                owner.DeactivateOnIdle();
+                throw;
+            }
             throw Refused(what, e);
         }
     }
 
     /// <summary>Clears the grain's stored state (and its state in memory, once cleared).</summary>
-    public static async Task ClearOrThrowAsync<T>(this IPersistentState<T> state, string what)
+    public static async Task ClearOrThrowAsync<T>(this IPersistentState<T> state, IGrainBase owner, string what)
     {
         try
         {
             await state.ClearStateAsync();
         }
-        catch (Exception e) when (e is not InconsistentStateException)
+        catch (InconsistentStateException)
+        {
+            owner.DeactivateOnIdle();
+            throw;
+        }
+        catch (Exception e)
         {
             throw Refused(what, e);
         }

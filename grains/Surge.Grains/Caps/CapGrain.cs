@@ -52,7 +52,7 @@ internal sealed class CapGrain([PersistentState("cap", SurgeStorage.Name)] IPers
         state.State.LastInUse = mark;
         try
         {
-            await state.WriteOrUndoAsync(() => state.State.LastInUse = previous, "the cap's in-use mark");
+            await state.WriteOrUndoAsync(this, () => state.State.LastInUse = previous, "the cap's in-use mark");
             _mark.Wrote(mark);
         }
         catch (SurgeStoreUnavailableException)

@@ -32,7 +32,7 @@ internal sealed class EntityStateGrain(
         if (next.Count == state.State.Entities.Count && next.SetEquals(state.State.Entities)) return next.Count;
         var previous = state.State.Entities;
         state.State.Entities = next;
-        await state.WriteOrUndoAsync(() => state.State.Entities = previous);
+        await state.WriteOrUndoAsync(this, () => state.State.Entities = previous);
         return next.Count;
     }
 

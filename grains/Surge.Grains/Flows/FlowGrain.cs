@@ -18,7 +18,7 @@ internal sealed class FlowGrain(
             throw new SurgeValidationException("flow.name", $"'{flow.Name}' is not this flow's name ('{this.GetPrimaryKeyString()}'); register through ISurgeFlows.RegisterAsync");
         var previous = state.State.Flow;
         state.State.Flow = flow;
-        await state.WriteOrUndoAsync(() => state.State.Flow = previous);
+        await state.WriteOrUndoAsync(this, () => state.State.Flow = previous);
         return flow;
     }
 

@@ -53,7 +53,7 @@ internal sealed partial class WaveEntityGrain(
         if (_run is null)
         {
             state.State = new WaveEntityState { Plan = plan, StartedAt = time.GetUtcNow(), Steps = new StepRecord[plan.Steps.Length] };
-            await state.WriteOrUndoAsync(() => state.State = new WaveEntityState());
+            await state.WriteOrUndoAsync(this, () => state.State = new WaveEntityState());
             _run = new EntityRun(plan, state.State.StartedAt, state.State.Steps);
             _stored = _run.Progress();
         }
@@ -242,7 +242,7 @@ internal sealed partial class WaveEntityGrain(
         var previous = state.State.Steps;
         state.State.Steps = [.. _run!.Records];
         // Decisions not stored are forgotten, not acted on: the run goes on from what is stored.
-        await state.WriteOrUndoAsync(() =>
+        await state.WriteOrUndoAsync(this, () =>
         {
             state.State.Steps = previous;
             _run = new EntityRun(Plan, state.State.StartedAt, previous);

@@ -84,7 +84,7 @@ internal sealed partial class WaveGrain(
         Record.State = request.State;
         Record.Entities = entities;
         Record.StartedAt = time.GetUtcNow();
-        await state.WriteOrUndoAsync(() => state.State = new WaveRecord());
+        await state.WriteOrUndoAsync(this, () => state.State = new WaveRecord());
         Index();
         LogStarted(wave, flow.Name, request.State, entities.Length, plan.Steps.Length);
         await CompleteStartAsync();
@@ -152,7 +152,7 @@ internal sealed partial class WaveGrain(
         Record.FinishedAt = _book!.LastEnd ?? time.GetUtcNow();
         Record.CriticalPathSeconds = _book.CriticalPathSeconds;
         Record.FinalCounts = Counts();
-        await state.WriteOrUndoAsync(() => Record.FinishedAt = null); // not done until stored: the next report or sweep finishes it
+        await state.WriteOrUndoAsync(this, () => Record.FinishedAt = null); // not done until stored: the next report or sweep finishes it
         _final = Record.FinalCounts;
         LogFinished(this.GetPrimaryKeyString(), (Record.FinishedAt.Value - Record.StartedAt).TotalSeconds);
         if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);

@@ -27,7 +27,7 @@ internal sealed class WaveIndexGrain([PersistentState("waves", SurgeStorage.Name
         // New lists, so a write the store refused leaves the stored ones in memory, and a retry writes again.
         index.State.Waves = [.. previous.Skip(Math.Max(0, previous.Count + 1 - Kept)), wave];
         index.State.Open = [.. open.Skip(Math.Max(0, open.Count + 1 - MaxOpen)), wave];
-        await index.WriteOrUndoAsync(() => (index.State.Waves, index.State.Open) = (previous, open), $"wave '{wave}' in the list");
+        await index.WriteOrUndoAsync(this, () => (index.State.Waves, index.State.Open) = (previous, open), $"wave '{wave}' in the list");
     }
 
     public Task<string[]> RecentAsync(int max)
@@ -46,6 +46,6 @@ internal sealed class WaveIndexGrain([PersistentState("waves", SurgeStorage.Name
         var open = index.State.Open;
         if (!open.Contains(wave)) return;
         index.State.Open = [.. open.Where(w => w != wave)];
-        await index.WriteOrUndoAsync(() => index.State.Open = open, $"wave '{wave}' off the open list");
+        await index.WriteOrUndoAsync(this, () => index.State.Open = open, $"wave '{wave}' off the open list");
     }
 }

@@ -40,6 +40,6 @@ internal sealed class ResultCacheGrain([PersistentState("result", SurgeStorage.C
     {
         var previous = entry.State.Value;
         entry.State.Value = new CachedResult(result, time.GetUtcNow() + ttl);
-        return entry.WriteOrUndoAsync(() => entry.State.Value = previous, "the cached result");
+        return entry.WriteOrUndoAsync(this, () => entry.State.Value = previous, "the cached result");
     }
 }

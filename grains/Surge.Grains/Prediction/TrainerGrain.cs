@@ -54,7 +54,7 @@ internal sealed partial class TrainerGrain(
         var (champion, generation) = (state.State.Champion, state.State.Generation);
         state.State.Champion = file;
         state.State.Generation++;
-        await state.WriteOrUndoAsync(() => (state.State.Champion, state.State.Generation) = (champion, generation), $"model {model.Version}");
+        await state.WriteOrUndoAsync(this, () => (state.State.Champion, state.State.Generation) = (champion, generation), $"model {model.Version}");
         _champion = model;
         await Task.WhenAll((await ActiveSilosAsync()).Select(silo => GrainFactory.GetGrain<IPredictorControl>(silo).UseModelAsync(file)));
     }

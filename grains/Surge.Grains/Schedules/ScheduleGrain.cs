@@ -68,7 +68,7 @@ internal sealed partial class ScheduleGrain(
             var previous = state.State;
             state.State = new ScheduleState { Spec = spec, LastFired = time.GetUtcNow() };
             _cadence.Restart();
-            await state.WriteOrUndoAsync(() => state.State = previous, $"schedule '{spec.Name}'");
+            await state.WriteOrUndoAsync(this, () => state.State = previous, $"schedule '{spec.Name}'");
             LogScheduled(spec.Name, spec.Cron, spec.Type);
         }
         // Also when the same schedule is set again: a first try whose state was stored but whose reminder or index entry
@@ -86,7 +86,7 @@ internal sealed partial class ScheduleGrain(
         if (state.State.Spec is null) return false;
         using (await ChangeAsync())
         {
-            await state.ClearOrThrowAsync($"the removal of schedule '{this.GetPrimaryKeyString()}'");
+            await state.ClearOrThrowAsync(this, $"the removal of schedule '{this.GetPrimaryKeyString()}'");
             state.State = new ScheduleState();
         }
         _timer?.Dispose();
@@ -135,7 +135,7 @@ internal sealed partial class ScheduleGrain(
             var (lastFired, wasPaused) = (state.State.LastFired, state.State.Paused);
             state.State.LastFired = paused ? lastFired : ScheduleRules.Resume(lastFired, wasPaused, time.GetUtcNow());
             state.State.Paused = paused;
-            await state.WriteOrUndoAsync(() => (state.State.LastFired, state.State.Paused) = (lastFired, wasPaused),
+            await state.WriteOrUndoAsync(this, () => (state.State.LastFired, state.State.Paused) = (lastFired, wasPaused),
                 $"{(paused ? "the pause" : "the resumption")} of schedule '{this.GetPrimaryKeyString()}'");
             LogPaused(this.GetPrimaryKeyString(), paused);
             Arm();
@@ -197,7 +197,7 @@ internal sealed partial class ScheduleGrain(
             if (!ReferenceEquals(state.State.Spec, spec) || !ScheduleCadence.Stores(state.State.LastFired, instant)) return;
             var lastFired = state.State.LastFired;
             state.State.LastFired = instant;
-            await state.WriteOrUndoAsync(() => state.State.LastFired = lastFired, $"instant {instant:O} of schedule '{spec.Name}'");
+            await state.WriteOrUndoAsync(this, () => state.State.LastFired = lastFired, $"instant {instant:O} of schedule '{spec.Name}'");
         }
         catch (Exception e)
         {

@@ -18,10 +18,10 @@ internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStor
 
     // A change the store refused is undone, so the caller's retry writes it again instead of finding it done.
     public Task AddAsync(string name)
-        => index.State.Names.Add(name) ? index.WriteOrUndoAsync(() => index.State.Names.Remove(name), $"schedule '{name}' in the list") : Task.CompletedTask;
+        => index.State.Names.Add(name) ? index.WriteOrUndoAsync(this, () => index.State.Names.Remove(name), $"schedule '{name}' in the list") : Task.CompletedTask;
 
     public Task RemoveAsync(string name)
-        => index.State.Names.Remove(name) ? index.WriteOrUndoAsync(() => index.State.Names.Add(name), $"schedule '{name}' off the list") : Task.CompletedTask;
+        => index.State.Names.Remove(name) ? index.WriteOrUndoAsync(this, () => index.State.Names.Add(name), $"schedule '{name}' off the list") : Task.CompletedTask;
 
     // One-way wakes: the sweep takes one turn of this grain however many schedules there are.
     public Task WakeAllAsync(TimeSpan period)

@@ -32,7 +32,7 @@ internal sealed class ClientSessionGrain([PersistentState("session", SurgeStorag
         // session would be gone with this activation.
         var previous = state.State.Identity;
         state.State.Identity = identity;
-        return state.WriteOrUndoAsync(() => state.State.Identity = previous, "the session");
+        return state.WriteOrUndoAsync(this, () => state.State.Identity = previous, "the session");
     }
 
     public Task<SessionIdentity?> GetAsync() => Task.FromResult(state.State.Identity);

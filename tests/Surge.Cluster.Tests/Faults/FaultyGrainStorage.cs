@@ -25,6 +25,20 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
 
     private static readonly Random Draws = new(20261129);
 
+    /// <summary>
+    /// While set, a write or clear made with a version (ETag) that is not the stored one throws
+    /// <see cref="InconsistentStateException"/>, as Orleans' Redis storage does.
+    /// </summary>
+    public static volatile bool CheckVersions;
+
+    /// <summary>
+    /// The next this many writes are stored, then throw as if their answer was lost (a timeout): the writer keeps its old
+    /// version, which no longer matches the stored one.
+    /// </summary>
+    public static int LoseReplies;
+
+    private static readonly ConcurrentDictionary<string, int> Versions = new();
+
     /// <summary>While set, writes of this state name wait until <see cref="ReleaseWrites"/>, as a write to a slow Redis does.</summary>
     public static volatile string? HoldWritesOf;
 
@@ -54,7 +68,7 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
         {
             grainState.State = copier.Copy((T)state);
             grainState.RecordExists = true;
-            grainState.ETag = "1";
+            grainState.ETag = Versions.GetValueOrDefault(Key(stateName, grainId), 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         return Task.CompletedTask;
     }
@@ -76,15 +90,31 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
                 Interlocked.Decrement(ref _waiting);
             }
         }
-        Stored[Key(stateName, grainId)] = copy;
+        var key = Key(stateName, grainId);
+        CheckVersion(key, grainState.ETag);
+        Stored[key] = copy;
+        var version = Versions.AddOrUpdate(key, 2, (_, v) => v + 1);
+        if (Interlocked.Decrement(ref LoseReplies) >= 0) throw new TimeoutException("the write was stored, its answer lost (test)");
+        Interlocked.Exchange(ref LoseReplies, 0);
         grainState.RecordExists = true;
+        grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void CheckVersion(string key, string? etag)
+    {
+        var stored = Versions.GetValueOrDefault(key, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (CheckVersions && Stored.ContainsKey(key) && etag != stored)
+            throw new InconsistentStateException($"version {etag} is not the stored {stored} (test)", stored, etag ?? "");
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (Fails()) throw FailWith?.Invoke() ?? new InvalidOperationException("storage unreachable (test)");
+        CheckVersion(Key(stateName, grainId), grainState.ETag);
         Stored.TryRemove(Key(stateName, grainId), out _);
+        Versions.TryRemove(Key(stateName, grainId), out _);
         grainState.RecordExists = false;
+        grainState.ETag = null;
         return Task.CompletedTask;
     }
 

@@ -17,6 +17,8 @@ public class ScheduleStorageFaultTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         FaultyGrainStorage.FailWrites = false;
+        FaultyGrainStorage.CheckVersions = false;
+        FaultyGrainStorage.LoseReplies = 0;
         await _surge.DisposeAsync();
     }
 
@@ -48,6 +50,24 @@ public class ScheduleStorageFaultTests : IAsyncLifetime
         Assert.True(await client.UnscheduleAsync(spec.Name));
         Assert.Null(await FromStorageAsync(spec.Name));
         Assert.DoesNotContain(spec.Name, (await client.GetSchedulesAsync()).Select(s => s.Spec.Name));
+    }
+
+    // A write stored whose answer was lost leaves the activation's version stale: every later write of it is a version
+    // conflict. The schedule must not go on firing into conflicts for good; a fresh activation reads what is stored.
+    [Fact]
+    public async Task Schedule_AnInstantStoredButItsAnswerLost_KeepsStoringLaterInstants()
+    {
+        FaultyGrainStorage.CheckVersions = true;
+        var spec = new ScheduleSpec("lost-answer", "* * * * * *", CountingHandler.TypeName, "{}"u8.ToArray());
+        await _surge.Client.ScheduleAsync(spec);
+        await Eventually.TrueAsync(async () => (await FromMemoryAsync(spec.Name))?.LastFired is not null, "a first instant stored");
+
+        Interlocked.Exchange(ref FaultyGrainStorage.LoseReplies, 1);
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref FaultyGrainStorage.LoseReplies) <= 0), "an instant's answer lost");
+        var lost = DateTimeOffset.UtcNow;
+        await Eventually.TrueAsync(async () => (await FromMemoryAsync(spec.Name))?.LastFired > lost.AddSeconds(2),
+            "instants stored again after the lost answer", TimeSpan.FromSeconds(30));
+        await _surge.Client.UnscheduleAsync(spec.Name);
     }
 
     private IScheduleGrain Schedule(string name) => _surge.Cluster.Client.GetGrain<IScheduleGrain>(name);
