@@ -2,7 +2,7 @@ namespace Surge.Flows;
 
 /// <summary>
 /// Wave ids clients may not choose: a scheduled wave's id (<c>schedule.NAME.INSTANT</c>, see
-/// <see cref="ScheduleSpec.WaveFor"/>) is predictable, and a wave id is its idempotency key, so a client that started
+/// <see cref="ScheduleSpec.WaveFor(DateTimeOffset)"/>) is predictable, and a wave id is its idempotency key, so a client that started
 /// that id first would replace the scheduled wave with its own.
 /// </summary>
 public static class WaveIds

@@ -28,13 +28,40 @@ public sealed record ScheduleSpec(
     /// The wave started for <paramref name="instant"/>: its id is derived from the instant, so a second start is a no-op,
     /// and its date is the instant's day (or hour, for an hourly schedule).
     /// </summary>
-    public WaveRequest? WaveFor(DateTimeOffset instant)
+    public WaveRequest? WaveFor(DateTimeOffset instant) => WaveFor(instant, manual: false);
+
+    /// <summary>
+    /// <see cref="WaveFor(DateTimeOffset)"/>; <paramref name="manual"/>: an operator's "trigger now", whose id (to the
+    /// millisecond, marked <c>m</c>) is never an instant's.
+    /// </summary>
+    internal WaveRequest? WaveFor(DateTimeOffset instant, bool manual)
     {
         if (Wave is not { } wave) return null;
-        var safe = new string([.. Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-')]);
         var date = instant.UtcDateTime.ToString(wave.Hourly ? "yyyy-MM-dd'T'HH" : "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        return new WaveRequest(wave.Flow, wave.State, date,
-            WaveId: $"{Flows.WaveIds.ScheduledPrefix}{(safe.Length > 40 ? safe[..40] : safe)}.{instant.UtcDateTime:yyyyMMddTHHmmss}");
+        var stamp = manual ? $"m{instant.UtcDateTime:yyyyMMddTHHmmssfff}" : $"{instant.UtcDateTime:yyyyMMddTHHmmss}";
+        var prefix = Flows.WaveIds.ScheduledPrefix;
+        return new WaveRequest(wave.Flow, wave.State, date, WaveId: $"{prefix}{WaveName(MaxWaveId - prefix.Length - 1 - stamp.Length)}.{stamp}");
+    }
+
+    // A wave id is a name (letters, digits, '.', '_', '-'; at most 64 characters).
+    private const int MaxWaveId = 64;
+
+    // The schedule's part of its waves' ids: its name where that is a name short enough; otherwise its start, made safe,
+    // and a hash of the whole name, so names that differ only past the cut or in characters made safe get ids of their own.
+    private string WaveName(int room)
+    {
+        if (Name.Length <= room && Name.All(IsSafe)) return Name;
+        var safe = new string([.. Name.Take(room - 9).Select(c => IsSafe(c) ? c : '-')]);
+        return $"{safe}-{Fnv1a(Name):x8}";
+
+        static bool IsSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+    }
+
+    private static uint Fnv1a(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return hash;
     }
 
     /// <summary>A schedule whose tasks carry <paramref name="payloadJson"/> as UTF-8.</summary>

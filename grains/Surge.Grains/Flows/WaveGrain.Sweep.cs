@@ -43,7 +43,7 @@ internal sealed partial class WaveGrain
 
     private async Task SweepAsync(bool start, IReadOnlyCollection<int>? only)
     {
-        _heard = time.GetUtcNow();
+        _heard = time.GetTimestamp();
         List<int>? unreached = [];
         try
         {

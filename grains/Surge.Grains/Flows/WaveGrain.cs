@@ -36,7 +36,7 @@ internal sealed partial class WaveGrain(
     private WaveBook? _book;
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private bool _startDone; // this activation finished a start: a client's retry of it need not register anything again
-    private DateTimeOffset _heard;
+    private long _heard; // a timestamp: a clock set back must not hide a stall
     private ImmutableArray<WaveTaskCount> _final;
 
     private WaveRecord Record => state.State;
@@ -107,14 +107,14 @@ internal sealed partial class WaveGrain(
         if (Record.Plan is null) return Task.FromResult<WaveStatus?>(null);
         // Someone is watching and nothing has moved for a while: look now rather than at the next reminder, which may
         // be a minute away, in case a silo died with some of the entities' runs.
-        if (Record.FinishedAt is null && time.GetUtcNow() - _heard > StallCheck) Sweep();
+        if (Record.FinishedAt is null && time.GetElapsedTime(_heard) > StallCheck) Sweep();
         return Task.FromResult<WaveStatus?>(Status());
     }
 
     public Task ReportAsync(string entity, EntityProgress progress)
     {
         if (Record.Plan is null || Record.FinishedAt is not null || !_index.TryGetValue(entity, out var i)) return Task.CompletedTask;
-        _heard = time.GetUtcNow();
+        _heard = time.GetTimestamp();
         _book!.Update(i, progress);
         return _book.AllDone ? FinishAsync() : Task.CompletedTask;
     }

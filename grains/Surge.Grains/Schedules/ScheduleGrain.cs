@@ -83,7 +83,15 @@ internal sealed partial class ScheduleGrain(
     // store refused changes nothing. A reminder left behind by a later step that failed finds no schedule and goes.
     public async Task<bool> RemoveAsync()
     {
-        if (state.State.Spec is null) return false;
+        if (state.State.Spec is null)
+        {
+            // Nothing stored, but a removal whose state went may have failed before its reminder or list entry did:
+            // the caller's retry finishes it (both steps are idempotent), or the list would wake an empty schedule for good.
+            await UnregisterReminderAsync();
+            await GrainFactory.GetGrain<IScheduleIndexGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+            return false;
+        }
         using (await ChangeAsync())
         {
             await state.ClearOrThrowAsync(this, $"the removal of schedule '{this.GetPrimaryKeyString()}'");
@@ -111,7 +119,7 @@ internal sealed partial class ScheduleGrain(
         if (state.State.Spec is not { } spec) return null;
         var now = time.GetUtcNow();
         string id;
-        if (spec.WaveFor(now) is { } wave)
+        if (ScheduleRules.ManualWave(spec, now) is { } wave)
         {
             await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
             id = wave.WaveId!;
@@ -153,11 +161,8 @@ internal sealed partial class ScheduleGrain(
 
     private void Arm(TimeSpan? retryIn = null)
     {
-        var cron = CronSchedule.Parse(state.State.Spec!.Cron);
-        var now = time.GetUtcNow();
-        var next = cron.GetNextOccurrence(_cadence.StartedUpTo(state.State.LastFired) ?? now, TimeZoneInfo.Utc);
-        var delay = retryIn ?? (next is { } n ? n - now : WakeUp);
-        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > WakeUp ? WakeUp : delay; // the reminder wakes it anyway
+        var delay = retryIn ?? ScheduleRules.TimerDelay(state.State.Spec!, _cadence.StartedUpTo(state.State.LastFired), state.State.Paused,
+            time.GetUtcNow(), WakeUp);
         if (_timer is null) _timer = this.RegisterGrainTimer(_ =>
         {
             FireDue();

@@ -11,7 +11,7 @@ internal sealed class ScheduleIndex
 internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStorage.Name)] IPersistentState<ScheduleIndex> index, TimeProvider time)
     : Grain, IScheduleIndexGrain, IScheduleSweep
 {
-    private DateTimeOffset? _lastSweep;
+    private long? _lastSweep; // a timestamp: a clock set back must not hold the sweeps back until it catches up
     private long _sweptDeathVersion;
 
     public Task<string[]> GetNamesAsync() => Task.FromResult(index.State.Names.ToArray());
@@ -26,9 +26,8 @@ internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStor
     // One-way wakes: the sweep takes one turn of this grain however many schedules there are.
     public Task WakeAllAsync(TimeSpan period)
     {
-        var now = time.GetUtcNow();
-        if (now - _lastSweep < period) return Task.CompletedTask;
-        WakeAll(now);
+        if (_lastSweep is { } last && time.GetElapsedTime(last) < period) return Task.CompletedTask;
+        WakeAll();
         return Task.CompletedTask;
     }
 
@@ -36,13 +35,13 @@ internal sealed class ScheduleIndexGrain([PersistentState("schedules", SurgeStor
     {
         if (membershipVersion <= _sweptDeathVersion) return Task.CompletedTask;
         _sweptDeathVersion = membershipVersion;
-        WakeAll(time.GetUtcNow());
+        WakeAll();
         return Task.CompletedTask;
     }
 
-    private void WakeAll(DateTimeOffset now)
+    private void WakeAll()
     {
-        _lastSweep = now; // a sweep for a death counts as the period's too
+        _lastSweep = time.GetTimestamp(); // a sweep for a death counts as the period's too
         foreach (var name in index.State.Names) GrainFactory.GetGrain<IScheduleWake>(name).WakeAsync().Ignore();
     }
 }

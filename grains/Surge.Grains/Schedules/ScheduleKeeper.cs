@@ -23,7 +23,7 @@ internal sealed partial class ScheduleKeeper(IGrainFactory grains, IClusterMembe
     private readonly ILogger _logger = logger;
     private readonly DeathWatch _deaths = new();
     private long _askedDeathVersion; // the membership version of the latest death the list was asked to wake for
-    private DateTimeOffset? _askedAt;
+    private long? _askedAt; // a timestamp, as the index's own: a clock set back holds nothing back
 
     public void Participate(ISiloLifecycle lifecycle)
         => ActiveSiloLoop.Subscribe(lifecycle, nameof(ScheduleKeeper), Watch, CheckAsync, time, _logger, runAtStart: true);
@@ -34,14 +34,14 @@ internal sealed partial class ScheduleKeeper(IGrainFactory grains, IClusterMembe
     {
         _deaths.Saw(membership.CurrentSnapshot);
         var death = _deaths.LatestDeath;
-        var now = time.GetUtcNow();
+        var now = time.GetTimestamp();
         var sweep = grains.GetGrain<IScheduleSweep>(0);
         if (death > _askedDeathVersion && await AskAsync(() => sweep.WakeAfterDeathAsync(death)))
         {
             (_askedDeathVersion, _askedAt) = (death, now);
             return;
         }
-        if ((_askedAt is null || now - _askedAt >= Period) && await AskAsync(() => sweep.WakeAllAsync(Period))) _askedAt = now;
+        if ((_askedAt is not { } asked || time.GetElapsedTime(asked, now) >= Period) && await AskAsync(() => sweep.WakeAllAsync(Period))) _askedAt = now;
     }
 
     private async Task<bool> AskAsync(Func<Task> wake)

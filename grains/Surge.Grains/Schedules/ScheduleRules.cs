@@ -15,6 +15,17 @@ internal static class ScheduleRules
     public static DateTimeOffset? Next(ScheduleSpec spec, DateTimeOffset? lastFired, bool paused, DateTimeOffset now)
         => paused ? null : CronSchedule.Parse(spec.Cron).GetNextOccurrence(lastFired ?? now, TimeZoneInfo.Utc);
 
+    /// <summary>
+    /// How long the schedule's timer waits: until its next instant after <paramref name="startedUpTo"/>, at most
+    /// <paramref name="longest"/> (its reminder wakes it anyway). Paused, or with no next instant, the longest: a paused
+    /// schedule whose next instant has passed would otherwise be woken at once, again and again.
+    /// </summary>
+    public static TimeSpan TimerDelay(ScheduleSpec spec, DateTimeOffset? startedUpTo, bool paused, DateTimeOffset now, TimeSpan longest)
+    {
+        var delay = Next(spec, startedUpTo, paused, now) is { } next ? next - now : longest;
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > longest ? longest : delay;
+    }
+
     /// <summary>Where a resumed schedule counts from: the instants it was paused over are not made up. Resuming a running one changes nothing.</summary>
     public static DateTimeOffset? Resume(DateTimeOffset? lastFired, bool paused, DateTimeOffset now) => paused ? now : lastFired;
 
@@ -25,4 +36,7 @@ internal static class ScheduleRules
     /// </summary>
     public static TaskSpec ManualTask(ScheduleSpec spec, DateTimeOffset now)
         => spec.TaskFor(now) with { Id = $"schedule:{spec.Name}:manual:{now.UtcDateTime:yyyyMMddTHHmmssfff}Z" };
+
+    /// <summary>The wave an operator's "trigger now" starts, under an id of its own as <see cref="ManualTask"/>'s; null for a task schedule.</summary>
+    public static WaveRequest? ManualWave(ScheduleSpec spec, DateTimeOffset now) => spec.WaveFor(now, manual: true);
 }

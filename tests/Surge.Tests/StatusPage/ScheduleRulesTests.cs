@@ -26,6 +26,18 @@ public class ScheduleRulesTests
         Assert.Equal(T0, ScheduleRules.Resume(T0, paused: false, resumedAt)); // resuming a running schedule changes nothing
     }
 
+    // Paused after an instant, it has a next instant that passes while it stays paused: its timer must not fire at once, again and again.
+    [Fact]
+    public void TimerDelay_PausedPastItsNextInstant_WaitsTheLongest()
+    {
+        var hourly = ScheduleSpec.Create("hourly", "0 * * * *", "report");
+        var now = T0.AddHours(1).AddSeconds(1);
+        Assert.Equal(TimeSpan.FromMinutes(1), ScheduleRules.TimerDelay(hourly, T0, paused: true, now, TimeSpan.FromMinutes(1)));
+        Assert.Equal(TimeSpan.Zero, ScheduleRules.TimerDelay(hourly, T0, paused: false, now, TimeSpan.FromMinutes(1))); // due: at once
+        Assert.Equal(TimeSpan.FromSeconds(50), ScheduleRules.TimerDelay(EveryMinute, T0, paused: false, T0.AddSeconds(10), TimeSpan.FromMinutes(1)));
+        Assert.Equal(TimeSpan.FromMinutes(1), ScheduleRules.TimerDelay(hourly, T0, paused: false, T0.AddSeconds(10), TimeSpan.FromMinutes(1))); // at most the longest
+    }
+
     [Fact]
     public void ManualTask_AtACronInstant_HasItsOwnIdAndTheSchedulesTask()
     {
