@@ -27,7 +27,9 @@ internal sealed class CapLedger(int cap, long leaseTicks)
         }
         // Within the cap, and never below the slots its tasks run in (those are never taken back).
         var slots = Math.Max(request.InUse, Math.Min(target, free));
-        _silos[request.Silo] = (slots, Math.Min(request.Wanted, cap), now + leaseTicks);
+        // A shrink frees slots only once the silo has heard of it: until its next sync (whose Held says so) it may
+        // still admit tasks into the slots it held when it asked, and InUse above is already out of date by then.
+        _silos[request.Silo] = (Math.Max(slots, request.Held), Math.Min(request.Wanted, cap), now + leaseTicks);
         return slots;
     }
 
