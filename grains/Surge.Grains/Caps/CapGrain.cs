@@ -20,8 +20,7 @@ internal sealed class CapGrain([PersistentState("cap", SurgeStorage.Name)] IPers
     private CapLedger _ledger = null!;
     private CapMark _mark = null!;
     private long _rebuildUntil;
-    private double _tokens;
-    private long _refilledAt;
+    private StartTokens? _starts;
     private TaskPolicy _policy = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -30,7 +29,7 @@ internal sealed class CapGrain([PersistentState("cap", SurgeStorage.Name)] IPers
         _ledger = new CapLedger(_policy.MaxRunning ?? int.MaxValue, Ticks(Lease));
         _mark = new CapMark(Lease, state.State.LastInUse);
         _rebuildUntil = _mark.MustRebuild(time.GetUtcNow()) ? time.GetTimestamp() + Ticks(Lease) : 0;
-        _refilledAt = time.GetTimestamp();
+        _starts = _policy.MaxStartsPerSecond is { } rate ? new StartTokens(rate, time.GetTimestamp(), time.TimestampFrequency) : null;
         return Task.CompletedTask;
     }
 
@@ -62,16 +61,7 @@ internal sealed class CapGrain([PersistentState("cap", SurgeStorage.Name)] IPers
     }
 
     private int TakeTokens(CapRequest request, long now)
-    {
-        if (_policy.MaxStartsPerSecond is not { } rate || request.TokensWanted <= 0) return 0;
-        _tokens = Math.Min(rate, _tokens + rate * time.GetElapsedTime(_refilledAt, now).TotalSeconds); // at most a second's burst
-        _refilledAt = now;
-        var contenders = 1 + _ledger.OthersWanting(request.Silo);
-        var granted = (int)Math.Min(request.TokensWanted, Math.Floor(Math.Max(1, _tokens / contenders)));
-        granted = (int)Math.Min(granted, Math.Floor(_tokens));
-        _tokens -= granted;
-        return granted;
-    }
+        => _starts is null || request.TokensWanted <= 0 ? 0 : _starts.Take(now, request.TokensWanted, _ledger.OthersWanting(request.Silo));
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
 }
