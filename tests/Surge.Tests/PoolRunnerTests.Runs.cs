@@ -54,6 +54,28 @@ public partial class PoolRunnerTests
         Assert.False(executor.Cancel("unknown"));
     }
 
+    // The run log is for benchmarks' checkers: a write it cannot make (a full disk) must not fail the task, keep its
+    // slot, or keep its outcome from the shard.
+    [Fact]
+    public async Task Run_RunLogWritesFail_TaskStillRunsReportsAndFreesItsSlot()
+    {
+        _gate.Open();
+        var executor = Executor(1, RoutingMode.Single, runLog: new FailingRunLog());
+        executor.Enqueue(new WorkItem(TaskSpec.Create("gate"), PoolKind.Single, null));
+        executor.Enqueue(new WorkItem(TaskSpec.Create("gate"), PoolKind.Single, null)); // runs only once the first frees the one slot
+
+        var outcomes = await _events.WaitForAsync(2);
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error));
+        Assert.Equal((2, 0), (Pool(executor, PoolKind.Single).Completed, Pool(executor, PoolKind.Single).Running));
+    }
+
+    private sealed class FailingRunLog : IRunLog
+    {
+        public void Started(WorkItem item, DateTimeOffset startedAt) => throw new IOException("No space left on device");
+
+        public void Ended(WorkItem item, DateTimeOffset endedAt, bool succeeded) => throw new IOException("No space left on device");
+    }
+
     private sealed class StubbornHandler : ITaskHandler
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

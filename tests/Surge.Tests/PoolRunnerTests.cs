@@ -19,7 +19,8 @@ public partial class PoolRunnerTests : IDisposable
     public void Dispose() => _gate.Open();
 
     private PoolRunner Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null, double memoryBudgetMb = 1_000_000,
-        TaskPoliciesOptions? policies = null, (string Type, ITaskHandler Handler)? extra = null, TaskOptions? tasks = null)
+        TaskPoliciesOptions? policies = null, (string Type, ITaskHandler Handler)? extra = null, TaskOptions? tasks = null,
+        IRunLog? runLog = null)
     {
         var services = new ServiceCollection();
         services.AddKeyedSingleton<ITaskHandler>("gate", _gate);
@@ -32,7 +33,8 @@ public partial class PoolRunnerTests : IDisposable
         var p = Options.Create(policies ?? new TaskPoliciesOptions());
         return new PoolRunner(Options.Create(new WorkerOptions { MaxConcurrency = maxConcurrency, DefaultTimeout = TimeSpan.FromSeconds(30), MemoryBudgetMb = memoryBudgetMb }),
             Options.Create(new PoolsOptions()), new PoolShape(mode), p, new RunBounds(t.MaxTimeout, t.MaxResultBytes, TaskOptions.Section),
-            registry, _events, time ?? TimeProvider.System, NullLogger<PoolRunner>.Instance, new Caps.CapGate(p, time ?? TimeProvider.System));
+            registry, _events, time ?? TimeProvider.System, NullLogger<PoolRunner>.Instance, new Caps.CapGate(p, time ?? TimeProvider.System),
+            runLog);
     }
 
     private static WorkItem Item(string type, PoolKind pool, double memoryMb = 0) => new(TaskSpec.Create(type), pool, null, memoryMb: memoryMb);

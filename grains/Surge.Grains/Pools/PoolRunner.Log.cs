@@ -21,4 +21,7 @@ internal sealed partial class PoolRunner
 
     [LoggerMessage(4, LogLevel.Warning, "Task {TaskId} of type {Type}: disposing its run's services failed; its outcome stands")]
     private partial void LogScopeDisposeFailed(Exception exception, string taskId, string type);
+
+    [LoggerMessage(5, LogLevel.Warning, "Task {TaskId}: the run log could not record its run's {Write}; the run and its report go on")]
+    private partial void LogRunLogFailed(Exception exception, string taskId, string write);
 }

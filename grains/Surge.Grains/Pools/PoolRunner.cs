@@ -171,7 +171,7 @@ internal sealed partial class PoolRunner
             startedAt = _time.GetUtcNow();
             SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(poolName, spec.Type));
             _events.Started(item, startedAt);
-            _runLog.Started(item, startedAt);
+            RunLogStarted(item, startedAt);
             // The run's own DI scope, from here to the finally below: the handler and its scoped services live as long as the run.
             run = await _handlers.BeginAsync(spec.Type).ConfigureAwait(false);
             var context = new TaskContext
@@ -204,12 +204,38 @@ internal sealed partial class PoolRunner
             if (run is not null) await DisposeRunAsync(run, spec).ConfigureAwait(false);
             span?.Dispose();
         }
-        _runLog.Ended(item, outcome.FinishedAt, outcome.Succeeded);
+        RunLogEnded(item, outcome.FinishedAt, outcome.Succeeded);
         var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
         SurgeMeter.RunDuration.Record(runMs / 1000, Tags(poolName, spec.Type));
         SurgeMeter.TasksFinished.Add(1, new("pool", poolName), new("state", outcome.Succeeded ? "succeeded" : "failed"));
         Ended(item, pool, runMs);
         await ReportAsync(item, outcome).ConfigureAwait(false);
+    }
+
+    // The run log only serves outside checkers: a write it cannot make (a full disk) must not fail the task, nor skip
+    // the slot's release and the report that follow in RunAsync: the task would stay stuck and its slot lost.
+    private void RunLogStarted(WorkItem item, DateTimeOffset startedAt)
+    {
+        try
+        {
+            _runLog.Started(item, startedAt);
+        }
+        catch (Exception e)
+        {
+            LogRunLogFailed(e, item.Spec.Id, "start");
+        }
+    }
+
+    private void RunLogEnded(WorkItem item, DateTimeOffset endedAt, bool succeeded)
+    {
+        try
+        {
+            _runLog.Ended(item, endedAt, succeeded);
+        }
+        catch (Exception e)
+        {
+            LogRunLogFailed(e, item.Spec.Id, "end");
+        }
     }
 
     private Task ReportNotStartedAsync(WorkItem item, string why)
