@@ -24,6 +24,10 @@ internal sealed class ResultCache(IOptions<TaskPoliciesOptions> policies, Handle
     public string? KeyOf(TaskSpec spec)
     {
         if (spec.Entity is not null) return null; // an entity's events run, in order: a cached answer would skip its turn
+        // A wave step's result depends on its entity, date and input pipes, which travel in Flow, not in the payload.
+        // Not caching it at all stays correct whatever FlowStep gains later; a key over Flow would have to follow every
+        // field, and a wave already runs each step once per entity and date (its id).
+        if (spec.Flow is not null) return null;
         var policy = policies.Value.For(spec.Type);
         if (!policy.Deterministic) return null;
         var version = policy.Version ?? handlers.VersionOf(spec.Type) ?? "1";
