@@ -248,6 +248,28 @@ public class TaskValidatorTests
         => TaskValidator.Validate(ScheduleSpec.ForWave("nightly", "0 2 * * *", "flow", "state"), DateTimeOffset.UnixEpoch);
 
     [Fact]
+    public void Validate_ClientSpecWithFlow_RefusedNamingFlowAndTheFix()
+    {
+        // Past the inputs' bound and the missing pipes' count, or with no inputs at all: refused as a field, not checked.
+        var huge = new FlowStep("w", "f", "t", "v1", "e", "2026-01-01", false,
+            ImmutableDictionary<string, ReadOnlyMemory<byte>>.Empty.Add("p", new byte[FlowStep.MaxInputBytes + 1]), [.. Enumerable.Repeat("x", 100_000)]);
+        foreach (var flow in new[] { huge, huge with { Inputs = null! } })
+        {
+            var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Flow = flow }));
+            Assert.Equal("flow", e.Field);
+            Assert.Contains("set by waves only; remove it", e.Message);
+        }
+    }
+
+    [Fact]
+    public void ValidateSystemTask_WaveStepWithFlow_Passes()
+        => TaskValidator.ValidateSystemTask(Valid with
+        {
+            Id = "wave:w:e:t@v1",
+            Flow = new FlowStep("w", "f", "t", "v1", "e", "2026-01-01", false, ImmutableDictionary<string, ReadOnlyMemory<byte>>.Empty, ["p"]),
+        });
+
+    [Fact]
     public void ValidateSystemTask_ScheduleId_Passes() => TaskValidator.ValidateSystemTask(Valid with { Id = "schedule:nightly:20260101T020000Z" });
 
     [Fact]

@@ -50,14 +50,29 @@ public static class TaskValidator
     /// <summary>
     /// Checks a client's submission against <paramref name="limits"/> (<see cref="TaskLimits.Default"/> when null),
     /// including the reserved names: an id with a <see cref="ReservedIdPrefixes">reserved prefix</see>, a feature
-    /// starting with <c>$</c>, and <c>kind</c> on a type other than <c>simulate</c>.
+    /// starting with <c>$</c>, and <c>kind</c> on a type other than <c>simulate</c>; and <see cref="TaskSpec.Flow"/>,
+    /// which only a wave sets.
     /// </summary>
     /// <exception cref="SurgeValidationException">The first problem found, naming its field and the fix.</exception>
     public static void Validate(TaskSpec spec, TaskLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        RefuseReservedId(spec.Id);
+        RefuseSystemOnly(spec);
         ValidateSystemTask(spec, limits);
+    }
+
+    /// <summary>
+    /// Throws when a client's task carries what only silos set: a <see cref="ReservedIdPrefixes">reserved id</see>, or
+    /// <see cref="TaskSpec.Flow"/>.
+    /// </summary>
+    public static void RefuseSystemOnly(TaskSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        RefuseReservedId(spec.Id);
+        // A wave's step and its input pipes, handed to the handler as trusted: a client's would ride past the payload's
+        // bound (the inputs are bounded only for what a wave itself gathered).
+        if (spec.Flow is not null)
+            throw new SurgeValidationException("flow", "is set by waves only; remove it, and start a wave (StartWaveAsync) to run a flow's tasks with their inputs");
     }
 
     /// <summary>

@@ -98,13 +98,13 @@ internal sealed partial class TaskShardGrain(
 
     Task<TaskStatus> ISystemTaskShard.SubmitSystemAndWaitAsync(TaskSpec spec, TimeSpan maxWait) => SubmitAndWaitAsync(spec, maxWait, system: true);
 
-    // A client's submission (system: false) may not use a reserved id, even one already recorded: the refusal does
-    // not depend on whether the schedule or wave got there first.
+    // A client's submission (system: false) may not use a reserved id or carry a wave's Flow, even for an id already
+    // recorded: the refusal does not depend on whether the schedule or wave got there first.
     private async Task<TaskStatus> SubmitAsync(TaskSpec spec, bool system)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var id = spec.Id ?? ""; // a deserialized spec may carry a null id; validation names it
-        if (!system) TaskValidator.RefuseReservedId(id);
+        if (!system) TaskValidator.RefuseSystemOnly(spec);
         if (_records.TryGetValue(id, out var existing)) return existing.ToStatus(); // the first submission stands
         TaskValidator.ValidateSystemTask(spec, new TaskLimits(workers.Value.MaxPayloadBytes, options.Value.MaxTimeout));
         if (TaskShards.For(id) != _shard)
