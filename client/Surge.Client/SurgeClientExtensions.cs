@@ -49,9 +49,9 @@ public static class SurgeClientExtensions
             o.ClusterId = builder.Configuration["Surge:Cluster:ClusterId"] ?? "surge";
             o.ServiceId = builder.Configuration["Surge:Cluster:ServiceId"] ?? "surge";
         });
-        // Every Surge call is bounded on the silo (a wait by WaitSlice, the rest by the store's own timeouts), so an
-        // answer that has not come a little after that never will: its silo died with the call. Orleans would wait 30 s;
-        // failing sooner lets the retry find the shard on a live silo.
+        // Every Surge call is bounded on the silo (a wait by WaitSlice, which the shard caps at TaskShards.MaxWait, the
+        // rest by the store's own timeouts), so an answer that has not come a little after that never will: its silo died
+        // with the call. Orleans would wait 30 s; failing sooner lets the retry find the shard on a live silo.
         builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.WaitSlice + SurgeClientOptions.ResponseMargin);
         // A silo that hangs (a frozen VM, a long pause) keeps its connections open: the client learns it is gone only
         // from the gateway list, and until then sends the calls of every grain it routes through it into the void.

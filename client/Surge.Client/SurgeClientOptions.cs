@@ -82,8 +82,9 @@ internal sealed class SurgeClientOptionsValidator : IValidateOptions<SurgeClient
         if (o.MaxRetries is < 0 or > 20) failures.Add($"{SurgeClientOptions.Section}:MaxRetries is {o.MaxRetries}; set 0 to 20 (default 4).");
         if (o.RetryDelay < TimeSpan.FromMilliseconds(1) || o.RetryDelay > TimeSpan.FromMinutes(1))
             failures.Add($"{SurgeClientOptions.Section}:RetryDelay is {o.RetryDelay}; set 00:00:00.001 to 00:01:00 (default 00:00:00.200).");
-        if (o.WaitSlice < TimeSpan.FromSeconds(1) || o.WaitSlice > TimeSpan.FromSeconds(25))
-            failures.Add($"{SurgeClientOptions.Section}:WaitSlice is {o.WaitSlice}; set 00:00:01 to 00:00:25 (default 00:00:05).");
+        // Above the shard's own ceiling a slice would be cut short on the silo anyway.
+        if (o.WaitSlice < TimeSpan.FromSeconds(1) || o.WaitSlice > TaskShards.MaxWait)
+            failures.Add($"{SurgeClientOptions.Section}:WaitSlice is {o.WaitSlice}; set 00:00:01 to {TaskShards.MaxWait:c} (default 00:00:05).");
         failures.AddRange(o.Tls.Problems(Security.SurgeTlsOptions.ClientSection));
         if (o.FailoverTimeout < TimeSpan.FromSeconds(1) || o.FailoverTimeout > TimeSpan.FromMinutes(10))
             failures.Add($"{SurgeClientOptions.Section}:FailoverTimeout is {o.FailoverTimeout}; set 00:00:01 to 00:10:00 (default 00:01:00).");

@@ -17,7 +17,8 @@ public interface ITaskShardGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// <see cref="SubmitAsync"/> and <see cref="WaitAsync"/> in one round trip: returns when the task is final, or after
-    /// <paramref name="maxWait"/> with its current status. Once it returns, the task is recorded as with SubmitAsync.
+    /// <paramref name="maxWait"/> (at most <see cref="TaskShards.MaxWait"/>) with its current status. Once it returns,
+    /// the task is recorded as with SubmitAsync.
     /// </summary>
     [AlwaysInterleave]
     Task<TaskStatus> SubmitAndWaitAsync(TaskSpec spec, TimeSpan maxWait);
@@ -30,8 +31,9 @@ public interface ITaskShardGrain : IGrainWithIntegerKey
     Task<TaskStatus?> GetStatusAsync(string taskId);
 
     /// <summary>
-    /// Returns as soon as the task is final, or after <paramref name="maxWait"/> with its current status (null when
-    /// unknown). Callers loop for longer waits, which keeps each call under the messaging timeout.
+    /// Returns as soon as the task is final, or after <paramref name="maxWait"/> (at most <see cref="TaskShards.MaxWait"/>)
+    /// with its current status (null when unknown). Callers loop for longer waits, which keeps each call under the
+    /// messaging timeout.
     /// </summary>
     [AlwaysInterleave]
     Task<TaskStatus?> WaitAsync(string taskId, TimeSpan maxWait);

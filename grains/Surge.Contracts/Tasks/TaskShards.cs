@@ -9,6 +9,12 @@ public static class TaskShards
     /// </summary>
     public const int Count = 256;
 
+    /// <summary>
+    /// Longest a shard waits in one <see cref="ITaskShardGrain.WaitAsync"/> or <see cref="ITaskShardGrain.SubmitAndWaitAsync"/>
+    /// call; a longer <c>maxWait</c> is cut to this, and callers loop. The client's <c>Surge:Client:WaitSlice</c> is bounded by it.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(25);
+
     /// <summary>FNV-1a over the id's UTF-16 code units (<see cref="string.GetHashCode()"/> differs per process).</summary>
     public static int For(string taskId)
     {

@@ -119,6 +119,11 @@ internal sealed partial class TaskShardGrain(
         return submitted.IsFinal ? submitted : await WaitAsync(submitted.Id, maxWait) ?? submitted;
     }
 
+    // Whatever a caller asks for: a wait past Task.WaitAsync's range (about 49.7 days) would throw after the task was
+    // recorded, and every wait holds a timer and a waiter until it ends; callers loop for longer.
+    internal static TimeSpan BoundWait(TimeSpan maxWait)
+        => maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait > TaskShards.MaxWait ? TaskShards.MaxWait : maxWait;
+
     public Task<TaskStatus[]> GetHeldAsync(int max)
         => Task.FromResult(_records.Values.Where(r => r.State == TaskState.Held).OrderBy(r => r.SubmittedAt)
             .Take(Math.Clamp(max, 0, 1_000)).Select(r => r.ToStatus()).ToArray());
@@ -129,6 +134,7 @@ internal sealed partial class TaskShardGrain(
     public async Task<TaskStatus?> WaitAsync(string taskId, TimeSpan maxWait)
     {
         if (!_records.TryGetValue(taskId, out var record)) return null;
+        maxWait = BoundWait(maxWait);
         if (!record.State.IsFinal() && maxWait > TimeSpan.Zero)
         {
             if (!_waiters.TryGetValue(taskId, out var waiter))
