@@ -24,6 +24,12 @@ public static partial class FlowValidator
     /// <summary>Most input pipes one task reads.</summary>
     public const int MaxInputs = 16;
 
+    /// <summary>
+    /// Most payload one flow carries, all its tasks' together, in UTF-8 bytes: a flow is stored whole and read by every
+    /// wave. Each task's alone is bounded by <see cref="TaskValidator.DefaultMaxPayloadBytes"/>, as a task's is.
+    /// </summary>
+    public const int MaxPayloadBytes = 4 * 1024 * 1024;
+
     /// <summary>Longest a task may wait for its inputs before it runs degraded.</summary>
     public static readonly TimeSpan MaxDependencyTimeout = TimeSpan.FromDays(7);
 
@@ -53,6 +59,7 @@ public static partial class FlowValidator
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         var producers = new Dictionary<string, string>(StringComparer.Ordinal);
+        long payloads = 0;
         foreach (var task in tasks)
         {
             var who = string.IsNullOrEmpty(task.Name) ? "(unnamed task)" : task.Name;
@@ -71,8 +78,15 @@ public static partial class FlowValidator
             if (inputs.Length > MaxInputs) errors.Add(new(who, "inputs", $"{inputs.Length} inputs exceed the limit of {MaxInputs}"));
             if (inputs.Distinct(StringComparer.Ordinal).Count() != inputs.Length) errors.Add(new(who, "inputs", "a pipe is listed twice; list each once"));
             if (inputs.Contains(task.Output)) errors.Add(new(who, "inputs", $"the task reads its own output '{task.Output}'; a task cannot depend on itself"));
-            if (!IsJsonObject(task.Payload)) errors.Add(new(who, "payload", "not a JSON object; write {} for none"));
+            // Each step submits its payload as a task's: bounded here, where the flow is registered, not at every wave.
+            var bytes = task.Payload is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(task.Payload);
+            payloads += bytes;
+            if (bytes > TaskValidator.DefaultMaxPayloadBytes)
+                errors.Add(new(who, "payload", $"{bytes} bytes (UTF-8) is over the limit of {TaskValidator.DefaultMaxPayloadBytes} bytes; store large data elsewhere and pass a reference"));
+            else if (!IsJsonObject(task.Payload)) errors.Add(new(who, "payload", "not a JSON object; write {} for none"));
         }
+        if (payloads > MaxPayloadBytes)
+            errors.Add(new("flow", "tasks", $"the tasks' payloads total {payloads} bytes (UTF-8), over the limit of {MaxPayloadBytes} bytes; store large data elsewhere and pass a reference, or split the flow"));
         foreach (var task in tasks)
             foreach (var input in task.Inputs.IsDefault ? [] : task.Inputs)
                 if (!producers.ContainsKey(input))

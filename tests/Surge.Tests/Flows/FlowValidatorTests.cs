@@ -53,6 +53,33 @@ public class FlowValidatorTests
         Assert.Equal(["x.version", "x.name", "x.type", "x.output", "x.dependencyTimeout", "x.payload", "y/z.name"], errors);
     }
 
+    [Fact]
+    public void Check_PayloadOverTheTaskPayloadLimit_NamesTaskPayload()
+    {
+        var payload = $"{{\"blob\":\"{new string('x', TaskValidator.DefaultMaxPayloadBytes)}\"}}";
+        var flow = new FlowBuilder("big").Task("load", "simulate", "v1", output: "raw", payload: payload);
+
+        var error = Assert.Single(FlowValidator.Check(Unchecked(flow)));
+
+        Assert.Equal(("load", "payload"), (error.Task, error.Field));
+        Assert.Contains($"over the limit of {TaskValidator.DefaultMaxPayloadBytes} bytes", error.Message);
+    }
+
+    [Fact]
+    public void Check_PayloadsOverTheFlowsTotal_NamesFlowTasks()
+    {
+        // Each under the task's limit, together over the flow's.
+        var payload = $"{{\"blob\":\"{new string('x', TaskValidator.DefaultMaxPayloadBytes - 100)}\"}}";
+        var flow = new FlowBuilder("wide");
+        var count = (int)(FlowValidator.MaxPayloadBytes / (TaskValidator.DefaultMaxPayloadBytes - 100)) + 1;
+        for (var i = 0; i < count; i++) flow.Task($"t{i}", "simulate", "v1", output: $"p{i}", payload: payload);
+
+        var error = Assert.Single(FlowValidator.Check(Unchecked(flow)));
+
+        Assert.Equal(("flow", "tasks"), (error.Task, error.Field));
+        Assert.Contains($"over the limit of {FlowValidator.MaxPayloadBytes} bytes", error.Message);
+    }
+
     [Theory]
     [InlineData("v1", true)]
     [InlineData("2.1", true)]
