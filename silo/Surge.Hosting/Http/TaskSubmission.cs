@@ -86,7 +86,7 @@ internal sealed class DurationJsonConverter : JsonConverter<TimeSpan?>
                 {
                     return System.Xml.XmlConvert.ToTimeSpan(text);
                 }
-                catch (FormatException)
+                catch (Exception e) when (e is FormatException or OverflowException) // OverflowException: past TimeSpan's range, e.g. P99999999D
                 {
                 }
                 break;

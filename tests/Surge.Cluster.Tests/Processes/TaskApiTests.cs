@@ -63,6 +63,7 @@ public class TaskApiTests(TaskApiSiloFixture silo) : IClassFixture<TaskApiSiloFi
     [Theory]
     [InlineData("""{"type":"echo","sequence":"first"}""", "sequence")]
     [InlineData("""{"type":"echo","timeout":"soon"}""", "timeout")]
+    [InlineData("""{"type":"echo","timeout":"P99999999D"}""", "timeout")] // an ISO 8601 duration past TimeSpan's range
     [InlineData("""{"type":"echo","max_attempts":3}""", "max_attempts")]
     [InlineData("""{"type":"echo",""", "line 1")]
     [InlineData("", "body")]
