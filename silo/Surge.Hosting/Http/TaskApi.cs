@@ -70,6 +70,9 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
     }
 
     public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
+        => RouteId(id) is { } taskId ? await StatusAsync(taskId, cancellationToken) : BlankId();
+
+    private async Task<IResult> StatusAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
@@ -82,8 +85,9 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         }
     }
 
-    public async Task<IResult> WaitAsync(string id, string? timeout, CancellationToken cancellationToken)
+    public async Task<IResult> WaitAsync(string route, string? timeout, CancellationToken cancellationToken)
     {
+        if (RouteId(route) is not { } id) return BlankId();
         if (ParseWait(timeout) is not { } wait)
         {
             return Results.ValidationProblem(Field("timeout",
@@ -101,7 +105,7 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         catch (TimeoutException)
         {
             // Not final yet: the current status, and the caller asks again.
-            return await GetAsync(id, cancellationToken);
+            return await StatusAsync(id, cancellationToken);
         }
         catch (SurgeUnavailableException e)
         {
@@ -109,6 +113,13 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
             return Unavailable(e);
         }
     }
+
+    // The id as submitted: the server decodes every escape of a path but %2F, so the Location of an id with a slash
+    // (order/42) comes back still escaped. Null when blank, which the client would refuse with an exception (a 500).
+    private static string? RouteId(string id) => OperatorReads.Unslash(id) is var taskId && !string.IsNullOrWhiteSpace(taskId) ? taskId : null;
+
+    private static IResult BlankId() => Results.ValidationProblem(
+        Field("id", "must not be empty; put the task's id in the path, e.g. /api/tasks/order-42 (a slash in it escaped as %2F)"), title: "Bad path");
 
     private static TimeSpan? ParseWait(string? timeout)
     {

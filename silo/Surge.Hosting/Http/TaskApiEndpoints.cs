@@ -27,6 +27,7 @@ public static class TaskApiEndpoints
             .WithName("GetTask")
             .WithSummary("A task's status")
             .Produces<TaskView>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         tasks.MapGet("{id}/wait", (string id, string? timeout, TaskApi api, CancellationToken cancellationToken) => api.WaitAsync(id, timeout, cancellationToken))

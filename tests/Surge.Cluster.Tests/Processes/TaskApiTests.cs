@@ -112,6 +112,33 @@ public class TaskApiTests(TaskApiSiloFixture silo) : IClassFixture<TaskApiSiloFi
         Assert.Equal(HttpStatusCode.NotFound, wait.StatusCode);
     }
 
+    [Fact]
+    public async Task Get_IdWithASlash_ItsLocationAndWaitFindIt()
+    {
+        var id = $"order/{Guid.NewGuid():N}";
+        using var submitted = await PostAsync($$$"""{"id":"{{{id}}}","type":"echo","payload":{"args":["slash"]}}""");
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var location = submitted.Headers.Location!.OriginalString;
+        Assert.Equal($"/api/tasks/{Uri.EscapeDataString(id)}", location);
+
+        using var waited = await _http.GetAsync($"{location}/wait?timeout=30");
+        Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
+        Assert.Equal(id, (await JsonAsync(waited)).GetProperty("id").GetString());
+        using var status = await _http.GetAsync(location);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal(id, (await JsonAsync(status)).GetProperty("id").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/tasks/%20")]
+    [InlineData("/api/tasks/%20/wait?timeout=1")]
+    public async Task Get_BlankId_400NamingId(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must not be empty", (await JsonAsync(response)).GetProperty("errors").GetProperty("id")[0].GetString());
+    }
+
     [Theory]
     [InlineData("61")]
     [InlineData("-1")]
