@@ -6,6 +6,9 @@ namespace Surge.Replay;
 /// <summary>Reads a JSON Lines workload; a bad line is reported with its number and the field to fix.</summary>
 public static class WorkloadReader
 {
+    /// <summary>Latest arrival a workload may give (<c>at_ms</c>): 30 days, well within what a replay can wait for.</summary>
+    public const long MaxAtMs = 30L * 24 * 60 * 60 * 1000;
+
     public static IReadOnlyList<WorkloadTask> Read(string path)
     {
         if (!File.Exists(path)) throw new WorkloadException($"{path}: no such file; generate one with: surge workload generate mixed --n 3000 --out {path}");
@@ -41,12 +44,13 @@ public static class WorkloadReader
             return new WorkloadTask(
                 number,
                 RequiredString(root, "id"),
-                (long)Number(root, "at_ms", required: false, min: 0),
+                // Refused here rather than when the replay reaches it, after the earlier tasks were submitted.
+                (long)Number(root, "at_ms", required: false, min: 0, max: MaxAtMs),
                 RequiredString(root, "type"),
                 OptionalString(root, "entity"),
                 OptionalString(root, "event"),
                 OptionalString(root, "after"),
-                root.TryGetProperty("sequence", out var seq) && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : null,
+                Sequence(root),
                 Features(root),
                 Number(root, "duration_ms", required: true, min: 0),
                 Number(root, "memory_mb", required: false, min: 0));
@@ -66,13 +70,21 @@ public static class WorkloadReader
         return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new FormatException($"field '{field}' must be a string or null");
     }
 
-    private static double Number(JsonElement root, string field, bool required, double min)
+    private static double Number(JsonElement root, string field, bool required, double min, double max = double.MaxValue)
     {
+        var range = max == double.MaxValue ? $"≥ {min}" : $"from {min} to {max}";
         if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-            return required ? throw new FormatException($"field '{field}' is missing; it must be a number ≥ {min}") : 0;
-        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var n && (!double.IsFinite(n) || n < min))
-            throw new FormatException($"field '{field}' must be a number ≥ {min}");
+            return required ? throw new FormatException($"field '{field}' is missing; it must be a number {range}") : 0;
+        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var n && (!double.IsFinite(n) || n < min || n > max))
+            throw new FormatException($"field '{field}' must be a number {range}");
         return value.GetDouble();
+    }
+
+    // Other kinds were, and are, read as no sequence; a number must be whole, as an entity's events are numbered 1, 2, 3.
+    private static long? Sequence(JsonElement root)
+    {
+        if (!root.TryGetProperty("sequence", out var value) || value.ValueKind != JsonValueKind.Number) return null;
+        return value.TryGetInt64(out var sequence) ? sequence : throw new FormatException($"field 'sequence' must be a whole number such as 1, not {value.GetRawText()}");
     }
 
     private static ImmutableDictionary<string, FeatureValue> Features(JsonElement root)

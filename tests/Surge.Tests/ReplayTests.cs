@@ -28,6 +28,9 @@ public class WorkloadReaderTests
     [InlineData("{\"type\":\"x\",\"duration_ms\":1}", "'id'")]
     [InlineData("{\"id\":\"a\",\"type\":\"x\",\"duration_ms\":1,\"features\":{\"f\":[1]}}", "feature 'f'")]
     [InlineData("not json", "w.jsonl:2")]
+    [InlineData("{\"id\":\"a\",\"type\":\"x\",\"at_ms\":5000000000,\"duration_ms\":1}", "'at_ms'")] // past 30 days: a replay could not wait for it
+    [InlineData("{\"id\":\"a\",\"type\":\"x\",\"at_ms\":-1,\"duration_ms\":1}", "'at_ms'")]
+    [InlineData("{\"id\":\"a\",\"type\":\"x\",\"sequence\":1.5,\"duration_ms\":1}", "'sequence'")]
     public void Read_BadLine_NamesLineAndField(string badLine, string expected)
     {
         var e = Assert.Throws<WorkloadException>(() => Read("{\"id\":\"ok\",\"type\":\"x\",\"duration_ms\":1}\n" + badLine));
