@@ -15,6 +15,9 @@ internal sealed class ClientProofVerifier(CertificateFiles files, TimeProvider t
     private const int MaxRemembered = 10_000;
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
+    // Far wider than skew and lifetime: a proof's time is the client's to write, and one past a date's range would throw.
+    private const long MaxDistanceSeconds = 24 * 60 * 60;
+
     private readonly ConcurrentDictionary<byte[], (string Subject, ClientProof Proof)> _checked = new(SignatureComparer.Instance);
 
     public string? Verify(ClientProof proof, string serviceId)
@@ -33,6 +36,8 @@ internal sealed class ClientProofVerifier(CertificateFiles files, TimeProvider t
 
     private static bool Fresh(ClientProof proof, DateTimeOffset now)
     {
+        var seconds = now.ToUnixTimeSeconds();
+        if (proof.IssuedAtUnixSeconds < seconds - MaxDistanceSeconds || proof.IssuedAtUnixSeconds > seconds + MaxDistanceSeconds) return false;
         var issued = DateTimeOffset.FromUnixTimeSeconds(proof.IssuedAtUnixSeconds);
         return issued <= now + ClockSkew && issued + ClientProof.Lifetime >= now;
     }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
+using Surge.Hosting.Security;
+
 namespace Surge.Tests.Security;
 
 /// <summary>The bytes a client proof travels as: what is written is read back, and nothing else is read at all.</summary>
@@ -28,5 +31,16 @@ public class ClientProofWireTests
     {
         var huge = Whole with { Certificate = new byte[16 * 1024 + 1] };
         Assert.False(ClientProof.TryFromWire(huge.ToWire(), out _));
+    }
+
+    // A time the wire reads fine but no date can hold: refused as any stale proof is, before a certificate is looked at.
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MinValue)]
+    [InlineData(300_000_000_000L)] // past year 9999
+    public void Verify_IssuedAtOutOfRange_IsRefused(long issuedAt)
+    {
+        Assert.True(ClientProof.TryFromWire((Whole with { IssuedAtUnixSeconds = issuedAt }).ToWire(), out var read));
+        Assert.Null(new ClientProofVerifier(null!, new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddSeconds(1_790_000_000))).Verify(read, "surge"));
     }
 }
