@@ -80,6 +80,10 @@ internal sealed partial class WaveGrain(
         var plan = FlowPlan.Create(wave, flow, date, request.Versions);
         var source = GrainFactory.GetGrain<IEntityStateGrain>(request.State);
         var entities = await source.ListAsync(0, EntityKeys.MaxPerState);
+        // The reminder first: a start that dies after its plan is stored (before its place on the open list, or its
+        // entities' start) is finished by the reminder even when nobody retries it, as when a schedule's later instant
+        // covered for it. A reminder whose plan was never stored finds none and goes.
+        await this.RegisterOrUpdateReminder(ReminderName, WakeUp, WakeUp);
         Record.Plan = plan;
         Record.State = request.State;
         Record.Entities = entities;
@@ -133,7 +137,8 @@ internal sealed partial class WaveGrain(
             if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
             return;
         }
-        Sweep();
+        if (!_startDone) await CompleteStartAsync(); // a start that died after its plan was stored, with nobody to retry it
+        else Sweep();
     }
 
     private void Index()
