@@ -36,7 +36,7 @@ internal sealed partial class AutoscaleController(AutoscalePolicy policy, IPodSc
             {
                 if (decision.Kind == AutoscaleKind.Replicas)
                 {
-                    if (scaling == PodScaling.Surge) await pods.ScaleAsync(group, decision.To, decision.Reason, cancellationToken);
+                    if (scaling == PodScaling.Surge) await pods.ScaleAsync(group, decision.From, decision.To, decision.Reason, cancellationToken);
                     DesiredReplicas = decision.To;
                     Record(scaling == PodScaling.Surge ? decision : decision with { Reason = $"{decision.Reason}; exported for the external scaler" });
                 }
@@ -46,7 +46,8 @@ internal sealed partial class AutoscaleController(AutoscalePolicy policy, IPodSc
                     Record(decision);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            // Only the caller's own cancellation (the silo stops) passes: an API call that timed out is a failure like any other.
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // The decision stands in the history with why it did not happen; the policy tries again later.
                 LogApplyFailed(e, group, decision.Kind, decision.To);

@@ -8,7 +8,7 @@ internal sealed partial class NoOpPodScaler(ILogger<NoOpPodScaler> logger) : IPo
     private readonly ILogger _logger = logger;
     private readonly Dictionary<string, int> _replicas = new(StringComparer.Ordinal);
 
-    public Task<int> ScaleAsync(string group, int replicas, string reason, CancellationToken cancellationToken)
+    public Task<int> ScaleAsync(string group, int from, int replicas, string reason, CancellationToken cancellationToken)
     {
         lock (_replicas)
         {

@@ -58,7 +58,7 @@ internal sealed partial class KubernetesPodScaler : IPodScaler
     public string StatefulSetOf(string group)
         => group == Silos.SiloGroupOptions.DefaultGroup ? _statefulSet : $"{_statefulSet}-{group}";
 
-    public async Task<int> ScaleAsync(string group, int replicas, string reason, CancellationToken cancellationToken)
+    public async Task<int> ScaleAsync(string group, int from, int replicas, string reason, CancellationToken cancellationToken)
     {
         var statefulSet = StatefulSetOf(group);
         return await _pipeline.ExecuteAsync(async ct =>
@@ -66,13 +66,22 @@ internal sealed partial class KubernetesPodScaler : IPodScaler
             // Read, then patch with what was read: a 409 means someone changed it meanwhile, and the retry reads again.
             var scale = await _client.AppsV1.ReadNamespacedStatefulSetScaleAsync(statefulSet, _namespace, cancellationToken: ct);
             var before = scale.Spec?.Replicas ?? 0;
-            if (before == replicas) return before;
+            // Up from what the silos report must not take away pods the StatefulSet already has (starting ones, or those
+            // a former activation of the autoscale grain asked for); down must not add any.
+            if (replicas > from ? before >= replicas : before <= replicas)
+            {
+                if (before != replicas) LogLeftAlone(_namespace, statefulSet, before, from, replicas);
+                return before;
+            }
             var patch = new V1Patch(new { metadata = new { resourceVersion = scale.Metadata?.ResourceVersion }, spec = new { replicas } }, V1Patch.PatchType.MergePatch);
             await _client.AppsV1.PatchNamespacedStatefulSetScaleAsync(patch, statefulSet, _namespace, cancellationToken: ct);
             LogScaled(_namespace, statefulSet, before, replicas, reason);
             return before;
         }, cancellationToken);
     }
+
+    [LoggerMessage(3, LogLevel.Information, "StatefulSet {Namespace}/{Name} left at {Replicas}: the decision {From} -> {To} would have gone the other way")]
+    private partial void LogLeftAlone(string @namespace, string name, int replicas, int from, int to);
 
     private static bool IsTransient(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests;
 

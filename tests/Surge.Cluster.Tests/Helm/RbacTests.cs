@@ -76,7 +76,7 @@ public class RbacTests
         api.ModifyAfterNextRead();
         var scaler = new KubernetesPodScaler(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{api.Port}" }),
             statefulSet, @namespace, TimeProvider.System, NullLogger<KubernetesPodScaler>.Instance);
-        await scaler.ScaleAsync("default", 5, "rbac test", CancellationToken.None);
+        await scaler.ScaleAsync("default", 1, 5, "rbac test", CancellationToken.None);
         Assert.True(api.Requests.Count >= 4, "the conflict should have made the scaler read and patch again");
         return api.Requests.Select(r => ToRbac(r.Method, r.Path, "")).ToList();
     }

@@ -23,7 +23,7 @@ public class KubernetesPodScalerTests : IDisposable
     [Fact]
     public async Task Scale_ReadsThenMergePatchesScaleSubresource()
     {
-        Assert.Equal(2, await Scaler().ScaleAsync("default", 3, "test", CancellationToken.None));
+        Assert.Equal(2, await Scaler().ScaleAsync("default", 2, 3, "test", CancellationToken.None));
         Assert.Equal(3, _api.Replicas);
         Assert.Equal(["GET", "PATCH"], _api.Requests.Select(r => r.Method));
         Assert.All(_api.Requests, r => Assert.Equal("/apis/apps/v1/namespaces/jobs/statefulsets/surge/scale", r.Path));
@@ -34,11 +34,27 @@ public class KubernetesPodScalerTests : IDisposable
         Assert.Equal("7", body.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString());
     }
 
+    // The autoscale grain came back on another silo and heard from one silo so far; the StatefulSet has 10 pods.
+    [Fact]
+    public async Task Scale_UpToFewerThanItHas_LeavesItAlone()
+    {
+        using var api = new FakeKubernetesApi("jobs", "surge", replicas: 10);
+        var scaler = new KubernetesPodScaler(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{api.Port}" }),
+            "surge", "jobs", TimeProvider.System, NullLogger<KubernetesPodScaler>.Instance);
+        Assert.Equal(10, await scaler.ScaleAsync("default", 1, 4, "backlog", CancellationToken.None));
+        Assert.Equal(10, api.Replicas); // read, not patched
+
+        Assert.Equal(10, await scaler.ScaleAsync("default", 10, 8, "idle", CancellationToken.None));
+        Assert.Equal(8, api.Replicas);
+        Assert.Equal(8, await scaler.ScaleAsync("default", 10, 9, "idle", CancellationToken.None)); // down must not add a pod back
+        Assert.Equal(8, api.Replicas);
+    }
+
     [Fact]
     public async Task Scale_Conflict_ReadsAgainAndRetries()
     {
         _api.ModifyAfterNextRead();
-        await Scaler().ScaleAsync("default", 4, "test", CancellationToken.None);
+        await Scaler().ScaleAsync("default", 2, 4, "test", CancellationToken.None);
         Assert.Equal(4, _api.Replicas);
         Assert.Equal([("GET", 200), ("PATCH", 409), ("GET", 200), ("PATCH", 200)], _api.Requests.Select(r => (r.Method, r.Status)));
     }
@@ -48,11 +64,11 @@ public class KubernetesPodScalerTests : IDisposable
     {
         _api.Fail(100, HttpStatusCode.InternalServerError);
         var scaler = Scaler();
-        var first = await Assert.ThrowsAsync<HttpOperationException>(() => scaler.ScaleAsync("default", 3, "test", CancellationToken.None));
+        var first = await Assert.ThrowsAsync<HttpOperationException>(() => scaler.ScaleAsync("default", 2, 3, "test", CancellationToken.None));
         Assert.Equal(HttpStatusCode.InternalServerError, first.Response.StatusCode);
         Assert.Equal(KubernetesPodScaler.MaxAttempts, _api.Requests.Count); // retried
 
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => scaler.ScaleAsync("default", 3, "test", CancellationToken.None));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => scaler.ScaleAsync("default", 2, 3, "test", CancellationToken.None));
         Assert.Equal(KubernetesPodScaler.MaxAttempts, _api.Requests.Count); // broken: not even tried
         Assert.Equal(2, _api.Replicas);
     }
