@@ -136,6 +136,18 @@ public class TaskLifecycleTests
             OneAttempt, 0, T0.AddSeconds(2)).Has(TaskEffects.EndInEntity));
     }
 
+    [Fact]
+    public void MayForget_CancelledWhileItStillRuns_KeptUntilItsRunReports()
+    {
+        var running = TaskLifecycle.Started(TaskLifecycle.Submit(null, Spec("build/1"), T0, "silo-b").Record!, new TaskStart(PoolKind.Short, 10, T0, 1)).Record!;
+        var cancelled = TaskLifecycle.Cancel(running, T0.AddMinutes(1), runAlive: true).Record!;
+        var cutoff = T0.AddDays(2);
+        Assert.False(TaskLifecycle.MayForget(cancelled, cutoff)); // its handler still runs on silo-b
+        var over = TaskLifecycle.Finished(cancelled, Outcome(1, succeeded: false), OneAttempt, 0, T0.AddMinutes(2)).Record!; // its run ended
+        Assert.True(TaskLifecycle.MayForget(over, cutoff));
+        Assert.False(TaskLifecycle.MayForget(over, T0)); // within retention
+    }
+
     // A shard that comes back on another silo cannot know whether its last activation's batches reached the silos they
     // went to (it may have died with them on the way): each such dispatch is asked after, as after a failed batch.
     [Theory]

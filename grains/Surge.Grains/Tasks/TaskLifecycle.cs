@@ -192,6 +192,14 @@ internal static class TaskLifecycle
     public static string? UnsureAfterActivation(TaskRecord record, string here)
         => MayStillRun(record) && record.RanOn is { } ranOn && ranOn != here ? ranOn : null;
 
+    /// <summary>
+    /// Whether retention may forget the record: final before <paramref name="cutoff"/>, and no run of it left. One
+    /// cancelled while it runs stays until that run reports (or its silo is gone): forgotten before, its run's end
+    /// would find nothing, and its entity would be told the event is unknown while it still runs.
+    /// </summary>
+    public static bool MayForget(TaskRecord record, DateTimeOffset cutoff)
+        => record.State.IsFinal() && !MayStillRun(record) && record.FinishedAt < cutoff;
+
     /// <summary>Whether <see cref="Recover"/> may have something to do for this record.</summary>
     public static bool MayNeedRecovery(TaskRecord record)
         => record.State is TaskState.Queued or TaskState.Running or TaskState.Retrying || record.RanOn is not null;

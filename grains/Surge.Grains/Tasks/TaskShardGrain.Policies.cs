@@ -88,7 +88,7 @@ internal sealed partial class TaskShardGrain
     private async Task EvictExpiredAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - options.Value.Retention;
-        bool Expired(TaskRecord r) => r.State.IsFinal() && r.FinishedAt < cutoff;
+        bool Expired(TaskRecord r) => TaskLifecycle.MayForget(r, cutoff);
         var expired = _finished.TakeWhile(f => f.FinishedAt < cutoff).Select(f => f.Id).ToList();
         if (expired.Count == 0) return;
         try
