@@ -52,6 +52,17 @@ internal static class ProcessTree
         return fields.Length > 2 && int.TryParse(fields[2], out var group) ? group : null;
     }
 
+    /// <summary>
+    /// When the process started (field 22 of /proc/PID/stat, in clock ticks since boot); null when it is gone. With the
+    /// pid, it names one process: a pid alone may be another process's by now.
+    /// </summary>
+    public static long? StartTime(int pid)
+    {
+        var stat = Read($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries); // from field 3 on
+        return fields.Length > 19 && long.TryParse(fields[19], out var ticks) ? ticks : null;
+    }
+
     /// <summary>Sends <paramref name="signal"/> to each process; ones already gone are skipped.</summary>
     public static void Signal(IEnumerable<int> pids, int signal)
     {

@@ -44,6 +44,37 @@ public class ProgramHandlerTests : IDisposable
         Assert.Equal(root.GetProperty("peak_memory_mb").GetDouble(), context.MemoryMb, 0.1); // what history learns from
     }
 
+    // Linux hands out pids in turn and reuses them: a child the program started and that exited long ago may be another
+    // process by the time the program ends. Ending the program must not kill it. (The test steers the kernel's next pid
+    // to the dead child's, as wrap-around would.)
+    [Fact]
+    public async Task Run_AChildsPidReusedByAnotherProcess_ThatProcessSurvivesTheEnd()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"surge-child-{Guid.NewGuid():N}.pid");
+        var script = _scripts.Write("child.sh", $"sleep 0.3 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait; sleep 1.5\n");
+        var run = Handler(new ProgramOptions { Executable = "/bin/sh", Arguments = [script] }).HandleAsync(Context(""), CancellationToken.None).AsTask();
+        await Eventually.TrueAsync(() => File.Exists(pidFile), "the child started");
+        var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        File.Delete(pidFile);
+        await Eventually.TrueAsync(() => !File.Exists($"/proc/{child}/stat"), "the child exited");
+
+        System.Diagnostics.Process? other = null;
+        for (var attempt = 0; attempt < 20 && other?.Id != child; attempt++)
+        {
+            other?.Kill();
+            other?.WaitForExit();
+            File.WriteAllText("/proc/sys/kernel/ns_last_pid", (child - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            other = System.Diagnostics.Process.Start("/bin/sleep", "30");
+        }
+        using var reused = other!;
+        Assert.Equal(child, reused.Id);
+
+        await run; // the program ends, and its processes are signalled
+        var killed = reused.WaitForExit(1_000);
+        if (!killed) reused.Kill();
+        Assert.False(killed, $"pid {child}, reused by another process, was killed when the program ended");
+    }
+
     [Fact]
     public async Task Run_NonZeroExit_FailsWithCodeAndStderr()
     {
