@@ -78,6 +78,8 @@ public class ChartGroupTests
         Assert.Equal("spot", (string?)shortPod["tolerations"]![0]!["key"]);
         Assert.Equal("120", (string?)shortPod["terminationGracePeriodSeconds"]);
         Assert.True(shortSettings.Drain.Timeout <= TimeSpan.FromSeconds(120 - 15), $"short drains for {shortSettings.Drain.Timeout}");
+        var stop = shortSettings.Group.StopTimeout(shortSettings.Drain.Timeout); // what an interruptible silo's stop really takes
+        Assert.True(stop <= TimeSpan.FromSeconds(120 - 15), $"short stops within {stop}, past the notice");
         var longPod = silos["surge-long"]["spec"]!["template"]!["spec"]!;
         Assert.Equal("on-demand", (string?)longPod["nodeSelector"]!["karpenter.sh/capacity-type"]);
         Assert.Null(longPod["tolerations"]);
