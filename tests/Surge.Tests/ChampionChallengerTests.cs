@@ -40,4 +40,14 @@ public class ChampionChallengerTests(TrainedModelFixture trained) : IClassFixtur
         Assert.True(result.Promote, result.Reason);
         Assert.True(result.ChallengerScore.OffBy2x < result.ChampionScore!.OffBy2x);
     }
+
+    [Fact]
+    public void Merge_SilosOfUnevenHistories_NewestOfTheWholeAreEverySilosNewest()
+    {
+        IReadOnlyList<IReadOnlyList<string>> perSilo = [["a1", "a2", "a3", "a4", "a5"], ["b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "b10"]];
+        var merged = Prediction.TrainerGrain.Merge(perSilo);
+        Assert.Equal(15, merged.Count);
+        Assert.Equal(["a5", "b10", "b9"], merged.TakeLast(3).Order(StringComparer.Ordinal)); // the newest fifth: from both silos
+        Assert.True(merged.IndexOf("a2") < merged.IndexOf("a3") && merged.IndexOf("b2") < merged.IndexOf("b3")); // each silo's order kept
+    }
 }

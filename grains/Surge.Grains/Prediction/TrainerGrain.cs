@@ -42,7 +42,19 @@ internal sealed partial class TrainerGrain(
     // Before the first promotion, the model this silo started from (Surge:Predictor:ModelPath) is what to beat.
     private SurgeModel? Champion()
     {
-        if (_champion is null && state.State.Champion is { } file) _champion = SurgeModel.Load(new MemoryStream(file.Bytes), file.Version);
+        if (_champion is null && state.State.Champion is { } file)
+        {
+            try
+            {
+                _champion = SurgeModel.Load(new MemoryStream(file.Bytes), file.Version);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+            {
+                // Unreadable (written by another build, or damaged): the next challenger is measured against this
+                // silo's own model and, promoted, replaces it; failing here would fail every retraining for good.
+                LogChampionUnreadable(e, file.Version);
+            }
+        }
         return _champion ?? local.Model;
     }
 
@@ -63,8 +75,16 @@ internal sealed partial class TrainerGrain(
     {
         var perSilo = await Task.WhenAll((await ActiveSilosAsync()).Select(silo =>
             GrainFactory.GetGrain<IPredictorControl>(silo).GetHistoryAsync(options.Value.HistoryCapacity)));
-        return [.. perSilo.SelectMany(samples => samples.Select(s => s.ToRow()))];
+        return Merge(perSilo).ConvertAll(s => s.ToRow());
     }
+
+    /// <summary>
+    /// The silos' histories, each oldest first, as one oldest first: by each row's place in its own silo's history. The
+    /// challenger is judged on the newest rows of the whole, which are then the newest of every silo's, not the last
+    /// silo's whole history (silos of one group see only some task types).
+    /// </summary>
+    internal static List<T> Merge<T>(IReadOnlyList<IReadOnlyList<T>> perSilo)
+        => [.. perSilo.SelectMany(rows => rows.Select((row, i) => (Row: row, At: (i + 1.0) / rows.Count))).OrderBy(r => r.At).Select(r => r.Row)];
 
     private async Task<string[]> ActiveSilosAsync()
         => [.. (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.Select(s => s.ToParsableString())];
@@ -83,6 +103,9 @@ internal sealed partial class TrainerGrain(
 
     [LoggerMessage(1, LogLevel.Information, "Challenger {Version}: promoted {Promoted} ({Reason})")]
     private partial void LogChallenge(string version, bool promoted, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "The stored champion model {Version} could not be read; challengers are measured against this silo's model")]
+    private partial void LogChampionUnreadable(Exception exception, string version);
 
     [LoggerMessage(2, LogLevel.Warning, "Retraining failed; the current model stays")]
     private partial void LogRetrainFailed(Exception exception);
