@@ -120,8 +120,55 @@ internal sealed partial class TaskShardGrain
         return RunOf(released.Record);
     }
 
+    // A change under way, or a submission that may be stored unbeknown to this activation: not over.
     public Task<EventRun> GetRunAsync(string taskId)
-        => Task.FromResult(_gates.IsHeld(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId))); // a change under way: not over
+        => Task.FromResult(_gates.IsHeld(taskId) || _maybeStored.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId)));
+
+    // Entity events whose submission (or dead-letter retry) failed to store, as far as this activation heard, but may be
+    // stored (a write whose answer was lost): their entity still counts them until the write is taken back
+    // (UndoUnstoredAsync). Were the entity to let one go while it is stored, the shard's next activation would load and
+    // run it beside or after the entity's later events.
+    private readonly Dictionary<string, (string Entity, TaskRecord? Before)> _maybeStored = new(StringComparer.Ordinal);
+
+    // Under the task's gate: takes back a write that may have been stored, under this activation's claim: the record is
+    // removed, or <paramref name="before"/> stored again. True when done (the entity may let the event go); false when
+    // the store refused, and upkeep tries again.
+    private async Task<bool> UndoUnstoredAsync(string taskId, string entity, TaskRecord? before = null)
+    {
+        try
+        {
+            if (before is null) await store.RemoveAsync(_claim, [taskId]);
+            else await store.SaveAsync(_claim, [before]);
+            _maybeStored.Remove(taskId);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _maybeStored[taskId] = (entity, before);
+            LogUndoFailed(taskId, e.Message);
+            return false;
+        }
+    }
+
+    // Upkeep: each submission that may be stored is taken back (then its entity lets it go), unless a retry stored it.
+    private async Task SettleMaybeStoredAsync()
+    {
+        foreach (var (taskId, (entity, before)) in _maybeStored.ToList())
+        {
+            bool undone;
+            using (await _gates.EnterAsync(taskId))
+            {
+                if (!_maybeStored.ContainsKey(taskId)) continue;
+                if (_records.TryGetValue(taskId, out var now) && !ReferenceEquals(now, before))
+                {
+                    _maybeStored.Remove(taskId); // a retry stored it since: its entity was right to keep it
+                    continue;
+                }
+                undone = await UndoUnstoredAsync(taskId, entity, before);
+            }
+            if (undone) await WithdrawQuietlyAsync(taskId, entity);
+        }
+    }
 
     private EventRun RunOf(TaskRecord? record) => record switch
     {
@@ -178,15 +225,15 @@ internal sealed partial class TaskShardGrain
         return admission;
     }
 
-    private async Task WithdrawQuietlyAsync(TaskSpec spec)
+    private async Task WithdrawQuietlyAsync(string taskId, string entity)
     {
         try
         {
-            await GrainFactory.Entity(spec.Entity!).WithdrawAsync(spec.Id);
+            await GrainFactory.Entity(entity).WithdrawAsync(taskId);
         }
         catch (Exception e)
         {
-            LogEntityNotTold(spec.Id, spec.Entity!, e.Message); // the entity asks this shard, which does not know the task, and lets it go
+            LogEntityNotTold(taskId, entity, e.Message); // the entity asks this shard, which does not know the task, and lets it go
         }
     }
 }

@@ -39,4 +39,7 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(12, LogLevel.Warning, "Shard {Shard} was claimed by a newer activation (this one's claim {Claim}); its write was refused, and it deactivates")]
     private partial void LogClaimLost(int shard, long claim);
+
+    [LoggerMessage(13, LogLevel.Warning, "Event {TaskId}'s submission may be stored although its write failed, and could not be taken back ({Error}); its entity keeps it until upkeep does")]
+    private partial void LogUndoFailed(string taskId, string error);
 }

@@ -61,6 +61,7 @@ internal sealed partial class TaskShardGrain
             try
             {
                 retried = await CommitAsync(transition, "the retry", record);
+                _maybeStored.Remove(taskId);
             }
             catch (SurgeStoreUnavailableException) when (record.Spec.Entity is not null)
             {
@@ -69,8 +70,10 @@ internal sealed partial class TaskShardGrain
             }
             finally
             {
+                // The retry may be stored with its answer lost: the dead letter is stored again before the entity lets go.
+                if (withdraw) withdraw = await UndoUnstoredAsync(taskId, record.Spec.Entity!, record);
                 gate.Dispose();
-                if (withdraw) await WithdrawQuietlyAsync(record.Spec);
+                if (withdraw) await WithdrawQuietlyAsync(taskId, record.Spec.Entity!);
             }
         }
         return retried!.ToStatus();

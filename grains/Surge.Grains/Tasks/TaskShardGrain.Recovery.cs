@@ -31,6 +31,7 @@ internal sealed partial class TaskShardGrain
         // The digest keeps held events oldest first: only the stale ones are looked at.
         var held = Digest.Held.TakeWhile(r => r.SubmittedAt < stale).Where(r => r.Spec.Entity is not null).ToList();
         await Task.WhenAll(held.Select(HandOverAsync));
+        await SettleMaybeStoredAsync();
         await ProbeUnsureAsync();
         try
         {

@@ -174,6 +174,7 @@ internal sealed partial class TaskShardGrain(
             try
             {
                 accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, held ? null : Target(spec), held), "the submission");
+                _maybeStored.Remove(spec.Id); // a retry stored it: its entity was right to keep it
             }
             catch (SurgeStoreUnavailableException) when (spec.Entity is not null)
             {
@@ -184,8 +185,9 @@ internal sealed partial class TaskShardGrain(
             {
                 _admitting.Remove(spec.Id);
                 released = _releasedUnstored.Remove(spec.Id) && !withdraw;
+                if (withdraw) withdraw = await UndoUnstoredAsync(spec.Id, spec.Entity!); // under the gate: a retry of it cannot slip in between
                 gate.Dispose();
-                if (withdraw) await WithdrawQuietlyAsync(spec); // after the gate: the entity may be asking about this very task
+                if (withdraw) await WithdrawQuietlyAsync(spec.Id, spec.Entity!); // after the gate: the entity may be asking about this very task
             }
         }
         if (released) await ReleaseStoredAsync(spec.Id);

@@ -15,6 +15,9 @@ public abstract class FaultyStoreTests : IAsyncLifetime
 
     protected ISurgeClient Client => _surge.Client;
 
+    /// <summary>The cluster's grains, for a call without the client's retries.</summary>
+    protected IGrainFactory Grains => _surge.Cluster.Client;
+
     public async Task InitializeAsync()
     {
         Store = FaultyTaskStore.Install(_settings);

@@ -85,7 +85,14 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
     {
         await EnterAsync("save", claim.Shard);
         await _inner.SaveAsync(claim, records);
+        if (Interlocked.CompareExchange(ref _loseAnswerOf, -1, claim.Shard) == claim.Shard)
+            throw new RedisTimeoutException("Timeout awaiting response (save): stored, its answer lost (test fault)", CommandStatus.Sent);
     }
+
+    private int _loseAnswerOf = -1;
+
+    /// <summary>The next save of <paramref name="shard"/> is stored, then throws as a command whose answer was lost.</summary>
+    public void LoseNextSaveAnswer(int shard) => Volatile.Write(ref _loseAnswerOf, shard);
 
     public async ValueTask RemoveAsync(ShardClaim claim, IReadOnlyCollection<string> taskIds)
     {

@@ -26,6 +26,25 @@ public class ShardClaimTests : FaultyStoreTests
         Assert.Equal(TaskState.Held, (await Client.GetStatusAsync(theirs))?.State); // written under the other claim: loaded, not lost
     }
 
+    // An entity event's submission whose write was stored, but whose answer was lost (a Redis timeout after the script
+    // ran): the caller heard "not accepted", and the entity let the event go. Left stored, it would run when its shard
+    // next loads, beside or after the entity's later events.
+    [Fact]
+    public async Task SubmitAsync_EntityEventStoredButItsAnswerLost_NotThereWhenTheShardLoadsAgain()
+    {
+        var spec = TaskSpec.Create("simulate", """{"duration_ms":10}""").ForEntity("build/answer-lost", "build.started");
+        Assert.Null(await Client.GetStatusAsync(spec.Id)); // activates its shard, which claims it
+        var shard = TaskShards.For(spec.Id);
+        Store.LoseNextSaveAnswer(shard);
+        await Assert.ThrowsAsync<SurgeStoreUnavailableException>(() => Grains.Shard(spec.Id).SubmitAsync(spec)); // no retry
+
+        await Store.ClaimAsOtherAsync(shard); // the activation steps down at its next write; the next one loads the store
+        Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":10}""", id: SameShard(shard, spec.Id)))).State);
+        Assert.Null(await Client.GetStatusAsync(spec.Id));
+        var next = await Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":10}""").ForEntity("build/answer-lost", "build.finished"));
+        Assert.Equal(TaskState.Succeeded, next.State); // the entity let the first go: nothing waits for it
+    }
+
     // Another task id of the same shard.
     private static string SameShard(int shard, string not)
         => Enumerable.Range(0, 100_000).Select(i => $"other-{i}").First(id => id != not && TaskShards.For(id) == shard);
