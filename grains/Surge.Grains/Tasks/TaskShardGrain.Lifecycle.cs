@@ -146,6 +146,7 @@ internal sealed partial class TaskShardGrain
         {
             _maybeStored[taskId] = (entity, before);
             LogUndoFailed(taskId, e.Message);
+            if (e is ShardClaimLostException) DeactivateOnIdle(); // a newer activation serves the shard, and loads what is stored
             return false;
         }
     }
