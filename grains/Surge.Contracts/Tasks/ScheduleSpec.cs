@@ -52,17 +52,11 @@ public sealed record ScheduleSpec(
     {
         if (Name.Length <= room && Name.All(IsSafe)) return Name;
         var safe = new string([.. Name.Take(room - 9).Select(c => IsSafe(c) ? c : '-')]);
-        return $"{safe}-{Fnv1a(Name):x8}";
+        return $"{safe}-{TaskShards.Hash(Name):x8}";
 
         static bool IsSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
     }
 
-    private static uint Fnv1a(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text) hash = (hash ^ c) * 16777619u;
-        return hash;
-    }
 
     /// <summary>A schedule whose tasks carry <paramref name="payloadJson"/> as UTF-8.</summary>
     public static ScheduleSpec Create(string name, string cron, string type, string payloadJson = "{}")

@@ -19,12 +19,18 @@ public static class TaskShards
     public static int For(string taskId)
     {
         ArgumentNullException.ThrowIfNull(taskId);
+        return (int)(Hash(taskId) % Count);
+    }
+
+    /// <summary>FNV-1a (32 bits) over the text's UTF-16 code units: stable across processes and versions.</summary>
+    internal static uint Hash(string text)
+    {
         var hash = 2166136261u;
-        foreach (var c in taskId)
+        foreach (var c in text)
         {
             hash = (hash ^ c) * 16777619u;
         }
-        return (int)(hash % Count);
+        return hash;
     }
 
     /// <summary>The shard grain that holds <paramref name="taskId"/>: where its submission, status and wait go.</summary>

@@ -26,7 +26,10 @@ internal sealed class ProgramGroup
         var tree = ProcessTree.Of(_leader);
         lock (_lock)
         {
-            foreach (var pid in tree) _seen.TryAdd(pid, ProcessTree.StartTime(pid));
+            foreach (var pid in tree)
+            {
+                if (!_seen.ContainsKey(pid)) _seen[pid] = ProcessTree.StartTime(pid); // read once: this runs every 20 ms while the program does
+            }
         }
         return tree;
     }
