@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 
 namespace Surge.Bench;
@@ -66,12 +65,7 @@ internal sealed class SiloProcess(Process process) : IDisposable
         throw new TimeoutException(failure);
     }
 
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Surge.Testing.FreePorts.Next();
 
     public void Dispose()
     {

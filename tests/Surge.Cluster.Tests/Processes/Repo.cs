@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace Surge.Cluster.Tests.Processes;
@@ -21,12 +20,7 @@ internal static class Repo
     /// <summary>Issue 19's forged client (tests/Surge.Forged): an assembly named like the silos' own.</summary>
     public static string ForgedDll => Built("tests/Surge.Forged", "Surge.Grains.dll");
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 
     /// <summary>
     /// Waits until something listens on the loopback port. <paramref name="died"/> says why waiting is pointless (the
