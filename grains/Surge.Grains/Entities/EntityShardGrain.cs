@@ -79,6 +79,20 @@ internal sealed partial class EntityShardGrain(
         await ReleaseNextAsync(book, endOnly: true);
     }
 
+    public Task EndBeforeForgetAsync(IReadOnlyList<EventOfEntity> events)
+        => Task.WhenAll(events.GroupBy(e => e.Entity).Select(g => RefusingAsync(g.Key, EndStoredAsync(g.Key, g.Select(e => e.TaskId)))));
+
+    private async Task<bool> EndStoredAsync(string entity, IEnumerable<string> taskIds)
+    {
+        using var gate = await _gates.EnterAsync(entity);
+        var book = await LoadAsync(entity);
+        var ended = false;
+        foreach (var taskId in taskIds) ended |= book.Sequencer.End(taskId);
+        if (!ended && !book.Unsaved) return false; // an end kept in memory only is as good as lost: stored now
+        await ReleaseNextAsync(book);
+        return true;
+    }
+
     public Task WithdrawAsync(string entity, string taskId) => RefusingAsync(entity, WithdrawCoreAsync(entity, taskId));
 
     // A withdrawal can arrive late: a retry of the same submission (a client's, or a duplicate that waited for the

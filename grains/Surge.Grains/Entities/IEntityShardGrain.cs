@@ -30,9 +30,21 @@ internal interface IEntityShardGrain : IGrainWithIntegerKey
     /// </summary>
     Task WithdrawAsync(string entity, string taskId);
 
+    /// <summary>
+    /// The records of these final events are about to be forgotten (retention, or a purge of dead letters). Each one a
+    /// book still holds counts as handled, and the book is stored before the answer. Forgotten, a record answers
+    /// "unknown", and the entity would drop an event it still held as running (its end lost with a silo) without
+    /// counting it handled: its successors would wait for it until their hold limit.
+    /// </summary>
+    Task EndBeforeForgetAsync(IReadOnlyList<EventOfEntity> events);
+
     /// <summary>What the entity's book says now, for the status page's entity search.</summary>
     Task<EntityBookView> GetBookAsync(string entity);
 }
+
+/// <summary>An event, named by its task id, of one entity.</summary>
+[GenerateSerializer, Immutable]
+internal readonly record struct EventOfEntity([property: Id(0)] string Entity, [property: Id(1)] string TaskId);
 
 /// <summary>One entity's order book, reached through its shard.</summary>
 internal readonly record struct EntityRef(IEntityShardGrain Shard, string Key)
@@ -52,5 +64,7 @@ internal static class EntityShards
     public static int For(string entity) => TaskShards.For(entity);
 
     public static EntityRef Entity(this IGrainFactory grains, string entity)
-        => new(ShardReferences<IEntityShardGrain>.Get(grains, For(entity)), entity);
+        => new(EntityShard(grains, For(entity)), entity);
+
+    public static IEntityShardGrain EntityShard(this IGrainFactory grains, int shard) => ShardReferences<IEntityShardGrain>.Get(grains, shard);
 }

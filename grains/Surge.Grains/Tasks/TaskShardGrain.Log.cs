@@ -42,4 +42,7 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(13, LogLevel.Warning, "Event {TaskId}'s submission may be stored although its write failed, and could not be taken back ({Error}); its entity keeps it until upkeep does")]
     private partial void LogUndoFailed(string taskId, string error);
+
+    [LoggerMessage(14, LogLevel.Warning, "Entity shard {EntityShard} could not store the ends of {Count} events whose records are due to go ({Error}); they are kept until the next sweep")]
+    private partial void LogEndsNotStored(int count, int entityShard, string error);
 }
