@@ -10,7 +10,10 @@ namespace Surge.Autoscale;
 /// </summary>
 internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods, ReplicaReadings readings, TimeProvider time, ILoggerFactory loggers)
 {
-    private readonly Dictionary<string, SiloSignal> _latest = new(StringComparer.Ordinal);
+    // Each silo's latest signal, with when it arrived on this grain's clock: staleness is judged by that, never by the
+    // signal's At (the silo's own clock), or a silo whose clock runs ahead would stay "fresh" long after it died, and
+    // one whose clock runs behind would be dropped as soon as it reported.
+    private readonly Dictionary<string, (SiloSignal Signal, DateTimeOffset ReceivedAt)> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AutoscaleController> _groups = new(StringComparer.Ordinal);
     private readonly MemoryRecommender _memory = new();
 
@@ -19,18 +22,19 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
         => [.. _groups.Values.SelectMany(c => c.History(max)).OrderBy(d => d.At).TakeLast(max)];
 
     /// <summary>The latest signals of the silos reporting now.</summary>
-    public IReadOnlyCollection<SiloSignal> Silos => _latest.Values;
+    public IReadOnlyCollection<SiloSignal> Silos => [.. _latest.Values.Select(s => s.Signal)];
 
     public async Task<IReadOnlyList<AutoscaleDecision>> ReportAsync(SiloSignal signal, Func<AutoscaleDecision, Task> setConcurrency, CancellationToken cancellationToken)
     {
-        _latest[signal.Silo] = signal;
+        var now = time.GetUtcNow();
+        _latest[signal.Silo] = (signal, now);
         // A silo that stopped reporting is gone (or going): three intervals of silence.
-        var stale = time.GetUtcNow() - 3 * options.Interval;
-        foreach (var silo in _latest.Where(s => s.Value.At < stale).Select(s => s.Key).ToList()) _latest.Remove(silo);
+        var stale = now - 3 * options.Interval;
+        foreach (var silo in _latest.Where(s => s.Value.ReceivedAt < stale).Select(s => s.Key).ToList()) _latest.Remove(silo);
 
         var group = GroupOf(signal);
         _memory.Observe(group, signal);
-        var silos = _latest.Values.Where(s => GroupOf(s) == group).ToList();
+        var silos = _latest.Values.Select(s => s.Signal).Where(s => GroupOf(s) == group).ToList();
         var controller = Controller(group);
         var decisions = await controller.TickAsync(silos, silos.Count, setConcurrency, cancellationToken);
         UpdateReadings();
@@ -43,8 +47,9 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
     /// <summary>Until that silo reports again, reason with the limit it has now, not the one it reported.</summary>
     public void Applied(PoolTarget target, int limit)
     {
-        if (_latest.TryGetValue(target.Silo, out var signal))
-            _latest[target.Silo] = signal with { Pools = [.. signal.Pools.Select(p => p.Pool == target.Pool ? p with { Limit = limit } : p)] };
+        // Not a report: the silo's silence is still counted from its last signal.
+        if (_latest.TryGetValue(target.Silo, out var latest))
+            _latest[target.Silo] = latest with { Signal = latest.Signal with { Pools = [.. latest.Signal.Pools.Select(p => p.Pool == target.Pool ? p with { Limit = limit } : p)] } };
     }
 
     private static string GroupOf(SiloSignal signal) => string.IsNullOrEmpty(signal.Group) ? Surge.Silos.SiloGroupOptions.DefaultGroup : signal.Group;
@@ -62,7 +67,7 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
     // reporting within the group's bounds. A group with no silo reporting has no series.
     private void UpdateReadings()
     {
-        var counts = _latest.Values.GroupBy(GroupOf).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var counts = _latest.Values.Select(s => s.Signal).GroupBy(GroupOf).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         readings.Update(counts.ToDictionary(c => c.Key, c =>
         {
             var bounds = options.ForGroup(c.Key);

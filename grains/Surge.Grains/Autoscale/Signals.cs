@@ -30,6 +30,8 @@ public sealed record PoolSignal(
 /// (<c>Surge:Silo:Group</c>), whose pods the autoscaler decides together. <see cref="TaskMemoryPeakMb"/>,
 /// <see cref="PredictedTaskMemoryPeakMb"/>: the largest memory of one task finished in the interval, as observed and as
 /// predicted; <see cref="ProcessMemoryMb"/>: the silo process's working set (0 from silos that predate them).
+/// <see cref="At"/>: when it was taken, on the silo's own clock, which may be skewed: the autoscaler judges a silo's
+/// silence by when its signals arrive, on its own clock.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloSignal(
