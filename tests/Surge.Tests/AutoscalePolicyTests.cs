@@ -122,4 +122,38 @@ public class AutoscalePolicyTests
         Assert.Empty(policy.Decide([Silo(queued: 200, limit: 4, arrivals: 20, cpu: 0.95)], 1));
         Assert.NotEmpty(policy.Decide([Silo(queued: 200, limit: 4, arrivals: 20, cpu: 0.5)], 1));
     }
+
+    // 1500 slot-seconds queued on a 16-slot silo already at its ceiling, no arrivals; or an idle 16-slot silo.
+    private static SiloSignal Backlogged(string silo, bool draining = false)
+        => new(silo, DateTimeOffset.UnixEpoch, 0.3, 0, 1000,
+            [new PoolSignal(PoolKind.Long, 1500, 500, 16, 16, 1, 16, 0, 0, 1000, 1000, QueuedWorkMs: 1_500_000)], 16, Draining: draining);
+
+    private static SiloSignal Idle(string silo, bool draining = false)
+        => new(silo, DateTimeOffset.UnixEpoch, 0.3, 0, 1000, [new PoolSignal(PoolKind.Long, 0, 0, 0, 16, 1, 16, 0, 0, 1000, 1000)], 16, Draining: draining);
+
+    private AutoscaleDecision? Pods(IReadOnlyList<SiloSignal> silos, int replicas)
+    {
+        var policy = new AutoscalePolicy(new AutoscaleOptions { MinReplicas = 1, MaxReplicas = 10 }, _time);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        return policy.Decide(silos, replicas).SingleOrDefault(d => d.Kind == AutoscaleKind.Replicas);
+    }
+
+    [Fact]
+    public void Decide_DrainingSiloIdle_ItsSlotsAreNoCapacity()
+    {
+        // Counted, the draining silo's 16 slots would work the backlog off within the margin and ask for nothing.
+        var without = Pods([Backlogged("a")], replicas: 2);
+        var with = Pods([Backlogged("a"), Idle("b", draining: true)], replicas: 2);
+        Assert.NotNull(without);
+        Assert.Equal((without.From, without.To), (with?.From, with?.To));
+    }
+
+    [Fact]
+    public void Decide_DrainingSiloBacklog_CountsAsWorkNotCapacity()
+    {
+        var reference = Pods([Backlogged("a")], replicas: 2);
+        var draining = Pods([Idle("a"), Backlogged("b", draining: true)], replicas: 2);
+        Assert.NotNull(reference);
+        Assert.Equal((reference.From, reference.To), (draining?.From, draining?.To));
+    }
 }

@@ -63,4 +63,33 @@ public class GroupAutoscalerTests
         }
         Assert.Equal(["steady"], groups.Silos.Select(s => s.Silo));
     }
+
+    [Fact]
+    public async Task ReportAsync_DrainingSilo_NotCountedAsAPod()
+    {
+        var groups = Groups();
+        _time.Advance(_options.Interval);
+        var now = _time.GetUtcNow();
+        // The group's other pod is draining (a spot reclaim): one pod works the backlog, and the ask starts from one.
+        await ReportAsync(groups, new SiloSignal("draining", now, 0.2, 0, 1000, [new PoolSignal(PoolKind.Long, 0, 0, 0, 16, 1, 16, 0, 0, 1000, 1000)], 16, Draining: true));
+        await ReportAsync(groups, new SiloSignal("working", now, 0.2, 0, 1000,
+            [new PoolSignal(PoolKind.Long, 1500, 500, 16, 16, 1, 16, 0, 0, 1000, 1000, QueuedWorkMs: 1_500_000)], 16));
+        var up = Assert.Single(groups.History(10), d => d.Kind == AutoscaleKind.Replicas);
+        Assert.Equal(1, up.From);
+        Assert.True(up.To > 1, $"asked for {up.To}");
+    }
+
+    [Fact]
+    public async Task ReportAsync_DrainingSiloInAnotherGroup_LeavesThisGroupsCapacity()
+    {
+        var groups = Groups();
+        _time.Advance(_options.Interval);
+        var now = _time.GetUtcNow();
+        await ReportAsync(groups, new SiloSignal("long-0", now, 0.2, 0, 1000, [new PoolSignal(PoolKind.Long, 0, 0, 0, 16, 1, 16, 0, 0, 1000, 1000)], 16, "long", Draining: true));
+        // Two short pods whose 32 slots work 1500 slot-seconds off within the margin: nothing to ask for.
+        foreach (var silo in new[] { "short-0", "short-1" })
+            await ReportAsync(groups, new SiloSignal(silo, now, 0.2, 0, 1000,
+                [new PoolSignal(PoolKind.Short, 750, 500, 16, 16, 1, 16, 0, 0, 1000, 1000, QueuedWorkMs: 750_000)], 16, "short"));
+        Assert.DoesNotContain(groups.History(10), d => d.Kind == AutoscaleKind.Replicas);
+    }
 }

@@ -6,7 +6,7 @@ namespace Surge.Autoscale;
 /// <summary>
 /// The cluster's autoscaler (key 0; one activation). It decides as each silo's report arrives, so a backlog is acted
 /// on within one report interval, for the reporting silo's group (<see cref="GroupAutoscaler"/>); the replica count it
-/// reasons about is the number of that group's silos reporting.
+/// reasons about is the number of that group's silos reporting and not draining.
 /// </summary>
 [KeepAlive]
 internal sealed class AutoscaleGrain(IOptions<AutoscaleOptions> options, IPodScaler pods, ReplicaReadings readings, TimeProvider time, ILoggerFactory loggers)

@@ -12,7 +12,7 @@ namespace Surge.Autoscale;
 /// had no queue for <see cref="AutoscaleOptions.ScaleInDelay"/>.
 ///
 /// Pods (slow, expensive): <see cref="PodPolicy"/>, from the cluster's totals: queued predicted work, arriving work,
-/// reachable in-silo slots.
+/// reachable in-silo slots (a draining silo's work counts, its slots do not).
 /// </summary>
 public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
 {
@@ -30,7 +30,7 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
         var now = time.GetUtcNow();
         var decisions = new List<AutoscaleDecision>();
         double demand = 0, ceiling = 0, queuedWork = 0, arriving = 0, reachable = 0;
-        var backlog = 0;
+        int backlog = 0, working = 0;
         var saturated = false;
         foreach (var silo in silos)
         {
@@ -52,10 +52,14 @@ public sealed class AutoscalePolicy(AutoscaleOptions options, TimeProvider time)
                     decisions.Add(AutoscaleDecision.Concurrency(now, silo.Silo, pool.Pool, pool.Limit, limit, reason, Inputs(silo, pool, needed)));
                 if (pool.Queued > 0 && (limit >= pool.Max || silo.Cpu >= options.CpuCeiling)) saturated = true;
             }
+            // A draining silo (stopping: SIGTERM, a spot reclaim) takes no new work: what it has queued or arriving is
+            // the group's work still, but its slots are no capacity, nor is it a pod capacity per pod is averaged over.
+            if (silo.Draining) continue;
+            working++;
             ceiling += silo.Slots > 0 ? Math.Min(siloCeiling, silo.Slots) : siloCeiling;
             reachable += silo.Slots > 0 ? Math.Min(siloReachable, silo.Slots) : siloReachable;
         }
-        if (_pods.Decide(new PodLoad(replicas, silos.Count, backlog, queuedWork, arriving, reachable, demand, ceiling, saturated)) is { } change)
+        if (_pods.Decide(new PodLoad(replicas, working, backlog, queuedWork, arriving, reachable, demand, ceiling, saturated)) is { } change)
             decisions.Add(change);
         return decisions;
     }

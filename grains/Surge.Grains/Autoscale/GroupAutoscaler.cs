@@ -5,8 +5,8 @@ namespace Surge.Autoscale;
 /// <summary>
 /// The autoscaler's state across silo groups (<c>Surge:Silo:Group</c>): each group has its own policy and controller,
 /// so a backlog in one group's pools asks for that group's pods only. A report ticks the reporting silo's group, from
-/// that group's silos alone; its replica count is the number of the group's silos reporting. Not an Orleans type, so
-/// it can be tested against a Kubernetes API stand-in.
+/// that group's silos alone; its replica count is the number of the group's silos reporting and not draining. Not an
+/// Orleans type, so it can be tested against a Kubernetes API stand-in.
 /// </summary>
 internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods, ReplicaReadings readings, TimeProvider time, ILoggerFactory loggers)
 {
@@ -36,7 +36,8 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
         _memory.Observe(group, signal);
         var silos = _latest.Values.Select(s => s.Signal).Where(s => GroupOf(s) == group).ToList();
         var controller = Controller(group);
-        var decisions = await controller.TickAsync(silos, silos.Count, setConcurrency, cancellationToken);
+        // A draining silo's pod is on its way out (scaled down, or reclaimed and replaced): not one of the group's pods.
+        var decisions = await controller.TickAsync(silos, silos.Count(s => !s.Draining), setConcurrency, cancellationToken);
         UpdateReadings();
         return decisions;
     }

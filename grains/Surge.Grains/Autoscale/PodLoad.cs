@@ -2,8 +2,9 @@ namespace Surge.Autoscale;
 
 /// <summary>
 /// The cluster's totals for one interval, in slots (a slot-second is one slot busy for a second): what
-/// <see cref="PodPolicy"/> decides pods from. <see cref="Silos"/> reported; <see cref="Replicas"/> is what the
-/// StatefulSet has now (asked-for pods may not report yet).
+/// <see cref="PodPolicy"/> decides pods from. <see cref="Silos"/> reported and are not draining (<see cref="Reachable"/>
+/// and <see cref="Ceiling"/> are theirs alone); <see cref="Replicas"/> is what the StatefulSet has now (asked-for pods
+/// may not report yet).
 /// </summary>
 internal readonly record struct PodLoad(
     int Replicas,

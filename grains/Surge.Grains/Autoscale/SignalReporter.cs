@@ -53,7 +53,7 @@ internal sealed partial class SignalReporter(PoolRunner executor, IGrainFactory 
         var pools = current.Select(p => Signal(p, _previous.FirstOrDefault(q => q.Pool == p.Pool) ?? p, seconds)).ToArray();
         var cpuShare = (cpu - _previousCpu).TotalSeconds / seconds / Environment.ProcessorCount;
         var signal = new SiloSignal(Key, time.GetUtcNow(), cpuShare, executor.MemoryInUseMb, executor.MemoryBudgetMb, pools, executor.MaxConcurrency, group.Value.Group,
-            peaks.ObservedMb, peaks.PredictedMb, process.WorkingSet64 / (1024.0 * 1024.0));
+            peaks.ObservedMb, peaks.PredictedMb, process.WorkingSet64 / (1024.0 * 1024.0), executor.IsDraining);
         signal = signal with { Pools = [.. pools.Select(p => p with { Reachable = PodLoad.ReachableSlots(signal, p, options.Value) })] };
         try
         {

@@ -31,7 +31,8 @@ public sealed record PoolSignal(
 /// <see cref="PredictedTaskMemoryPeakMb"/>: the largest memory of one task finished in the interval, as observed and as
 /// predicted; <see cref="ProcessMemoryMb"/>: the silo process's working set (0 from silos that predate them).
 /// <see cref="At"/>: when it was taken, on the silo's own clock, which may be skewed: the autoscaler judges a silo's
-/// silence by when its signals arrive, on its own clock.
+/// silence by when its signals arrive, on its own clock. <see cref="Draining"/>: the silo is stopping (SIGTERM, a spot
+/// reclaim) and takes no new work, so its slots are no capacity of its group (false from silos that predate it).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloSignal(
@@ -45,4 +46,5 @@ public sealed record SiloSignal(
     [property: Id(7)] string Group = Silos.SiloGroupOptions.DefaultGroup,
     [property: Id(8)] double TaskMemoryPeakMb = 0,
     [property: Id(9)] double PredictedTaskMemoryPeakMb = 0,
-    [property: Id(10)] double ProcessMemoryMb = 0);
+    [property: Id(10)] double ProcessMemoryMb = 0,
+    [property: Id(11)] bool Draining = false);
