@@ -50,13 +50,24 @@ internal sealed class ThrowawayCertificates : IDisposable
         lock (_authority) return Directory.Exists(Path.Combine(Root, directory)) ? Path.Combine(Root, directory) : Issue(directory, subject);
     }
 
-    private string Issue(string directory, string subject)
+    /// <summary>
+    /// A certificate valid only from <paramref name="from"/> to <paramref name="until"/> from now (within the CA's two
+    /// days), in its own directory: an expired or a not yet valid one. Returns the directory.
+    /// </summary>
+    public string Dated(string subject, TimeSpan from, TimeSpan until)
+    {
+        var directory = $"dated-{string.Concat(subject.Where(char.IsLetterOrDigit))}-{from.Ticks}-{until.Ticks}";
+        var now = DateTimeOffset.UtcNow;
+        lock (_authority) return Directory.Exists(Path.Combine(Root, directory)) ? Path.Combine(Root, directory) : Issue(directory, subject, now + from, now + until);
+    }
+
+    private string Issue(string directory, string subject) => Issue(directory, subject, _authority.NotBefore, DateTimeOffset.UtcNow.AddDays(1));
+
+    private string Issue(string directory, string subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         var dir = Directory.CreateDirectory(Path.Combine(Root, directory)).FullName;
-        var now = DateTimeOffset.UtcNow;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        // Within the CA's validity, which started an hour ago and ends in two days.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
@@ -64,7 +75,8 @@ internal sealed class ThrowawayCertificates : IDisposable
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
-        using var issued = request.Create(_authority, _authority.NotBefore, now.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        // Within the CA's validity, which started an hour ago and ends in two days.
+        using var issued = request.Create(_authority, notBefore, notAfter, RandomNumberGenerator.GetBytes(16));
         File.WriteAllText(Path.Combine(dir, "tls.crt"), issued.ExportCertificatePem());
         File.WriteAllText(Path.Combine(dir, "tls.key"), key.ExportPkcs8PrivateKeyPem());
         File.Copy(Authority, Path.Combine(dir, "ca.crt"));
