@@ -39,7 +39,25 @@ internal static class TlsTrust
     /// </summary>
     public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection authorities, IEnumerable<X509Certificate2> intermediates, Oid? usage, DateTime at)
     {
-        using var chain = new X509Chain();
+        using var chain = Chain(authorities, intermediates, usage, at);
+        return chain.Build(certificate);
+    }
+
+    /// <summary>
+    /// Why this side's own <paramref name="certificate"/> would not chain to <paramref name="authorities"/> at a peer
+    /// (as <see cref="IsTrusted"/> builds it), or null when it would.
+    /// </summary>
+    public static string? WhyNotChained(X509Certificate2 certificate, X509Certificate2Collection authorities, IEnumerable<X509Certificate2> intermediates, DateTime at)
+    {
+        using var chain = Chain(authorities, intermediates, usage: null, at);
+        if (chain.Build(certificate)) return null;
+        var statuses = chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct().ToList();
+        return statuses.Count > 0 ? string.Join("; ", statuses) : "no chain to it";
+    }
+
+    private static X509Chain Chain(X509Certificate2Collection authorities, IEnumerable<X509Certificate2> intermediates, Oid? usage, DateTime at)
+    {
+        var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
         chain.ChainPolicy.ExtraStore.AddRange(intermediates.ToArray());
@@ -47,7 +65,7 @@ internal static class TlsTrust
         chain.ChainPolicy.VerificationTime = at;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         if (usage is not null) chain.ChainPolicy.ApplicationPolicy.Add(usage);
-        return chain.Build(certificate);
+        return chain;
     }
 
     /// <summary><see cref="ChainsTo"/> for a client certificate: client authentication.</summary>

@@ -7,7 +7,7 @@ namespace Surge.Cluster.Tests.Security;
 public sealed class CertificateFilesTests : IDisposable
 {
     private readonly ThrowawayCertificates _ca = ThrowawayCertificates.Create();
-    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow); // the throwaway certificates are valid from an hour ago
 
     [Fact]
     public void Certificate_FilesRenewed_NewOneFromTheNextRecheck()
