@@ -63,7 +63,12 @@ public static class SurgeClientExtensions
     internal static void ConfigureSecurity(IClientBuilder builder, SurgeClientOptions options)
     {
         var certificates = options.Tls.Enabled ? new CertificateFiles(options.Tls, SurgeTlsOptions.ClientSection, TimeProvider.System) : null;
-        if (certificates is not null) builder.UseTls(tls => TlsTrust.Configure(tls, certificates));
+        if (certificates is not null)
+        {
+            builder.UseTls(tls => TlsTrust.Configure(tls, certificates));
+            builder.Services.AddSingleton<ILifecycleParticipant<IClusterClientLifecycle>>(sp => new CertificateFilesLogging<IClusterClientLifecycle>(certificates,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CertificateFiles>>()));
+        }
         if (certificates is null && string.IsNullOrWhiteSpace(options.ApiKey)) return;
         if (builder.Services.Any(d => d.ServiceType == typeof(ClientSession))) return; // called twice: one session is enough
         builder.Services.AddSingleton(sp => new ClientCredentials(options.ApiKey, certificates,

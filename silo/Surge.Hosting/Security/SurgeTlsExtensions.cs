@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Surge.Client.Security;
 using Surge.Hosting.Security;
 using Surge.Security;
@@ -20,6 +21,7 @@ public static class SurgeTlsExtensions
         if (!options.Enabled) return silo;
         var files = new CertificateFiles(options, SurgeTlsOptions.SiloSection, TimeProvider.System);
         silo.UseTls(tls => TlsTrust.Configure(tls, files));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new CertificateFilesLogging<ISiloLifecycle>(files, sp.GetRequiredService<ILogger<CertificateFiles>>()));
         silo.Services.AddSingleton<IClientProofVerifier>(sp => new ClientProofVerifier(files, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return silo;
     }

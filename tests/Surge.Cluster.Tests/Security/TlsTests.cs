@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using Microsoft.Extensions.Logging.Abstractions;
 using Surge.Client;
+using Surge.Client.Security;
 using Surge.Security;
 
 namespace Surge.Cluster.Tests.Security;
@@ -80,5 +82,16 @@ public sealed class TlsTests(SecureClusterFixture fixture)
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => surge.RunAsync(TaskSpec.Create("simulate", "{\"duration_ms\":1}"), TimeSpan.FromSeconds(30))));
         Assert.All(statuses, s => Assert.Equal("CN=alice", s.Submitter));
+    }
+
+    [Fact]
+    public void Start_EverySilo_GivesItsCertificateFilesTheHostsLogger()
+    {
+        // A refused reload is only a log line: one said to no logger would leave the operator nothing to go on.
+        foreach (var silo in fixture.Surge.Cluster.Silos.Cast<InProcessSiloHandle>())
+        {
+            var logging = Assert.Single(silo.SiloHost.Services.GetServices<ILifecycleParticipant<ISiloLifecycle>>().OfType<CertificateFilesLogging<ISiloLifecycle>>());
+            Assert.IsNotType<NullLogger>(logging.Files.Logger);
+        }
     }
 }
