@@ -62,6 +62,13 @@ public partial class PoolRunnerTests
     public void TasksBudget_OfDrainTimeout_LeavesOrleansItsShare(int timeoutS, int tasksS)
         => Assert.Equal(TimeSpan.FromSeconds(tasksS), SiloDrain.TasksBudget(TimeSpan.FromSeconds(timeoutS)));
 
+    [Theory]
+    [InlineData(30_000, 5_000)]  // half of Orleans' 10 s
+    [InlineData(3_000, 500)]     // half of Orleans' third
+    [InlineData(0, 0)]           // no grace: SIGKILL right after SIGTERM
+    public void OutlivingGrace_OfDrainTimeout_HalfOfWhatOrleansKeeps(int timeoutMs, int graceMs)
+        => Assert.Equal(TimeSpan.FromMilliseconds(graceMs), SiloDrain.OutlivingGrace(TimeSpan.FromMilliseconds(timeoutMs)));
+
     [Fact]
     public async Task IsActive_FromEnqueueUntilReported_ThenNot()
     {

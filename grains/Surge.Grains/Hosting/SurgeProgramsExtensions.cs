@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Surge.Pools;
 using Surge.Programs;
 using Surge.Workers;
 
@@ -22,6 +23,9 @@ public static class SurgeProgramsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSurgePolicies();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHandlerSource, ProgramHandlers>());
+        // A stopping silo ends the programs its drain gave up on: their process groups would outlive it.
+        services.AddSingleton<ProgramRuns>();
+        services.AddSingleton<IOutlivingRuns>(sp => sp.GetRequiredService<ProgramRuns>());
         return services;
     }
 

@@ -6,10 +6,11 @@ namespace Surge.Pools;
 /// <summary>
 /// Graceful stop: before Orleans deactivates this silo's grains, the pools stop taking work, hands its queue over
 /// (cluster mode) and waits for running tasks to finish and report. Of <see cref="DrainOptions.Timeout"/>, a third (at
-/// most 10 s) is kept for Orleans to deactivate grains and leave the membership, so the process exits within it.
+/// most 10 s) is kept for Orleans to deactivate grains and leave the membership, so the process exits within it. Runs
+/// that would outlive the process (<see cref="IOutlivingRuns"/>, programs) are ended first, within half of that share.
 /// </summary>
 internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, RecoveryOptions recovery, IOptions<DrainOptions> options,
-    TimeProvider time, ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
+    TimeProvider time, ILogger<SiloDrain> logger, IEnumerable<IOutlivingRuns> outliving) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly ILogger _logger = logger;
 
@@ -33,16 +34,49 @@ internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, Re
         var started = time.GetTimestamp();
         var wait = TasksBudget(options.Value.Timeout);
         LogDraining(wait, recovery.RedispatchOnActivation);
-        var result = await pools.DrainAsync(recovery.RedispatchOnActivation, wait, cancellationToken);
-        LogDrained(time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
+        try
+        {
+            var result = await pools.DrainAsync(recovery.RedispatchOnActivation, wait, cancellationToken);
+            LogDrained(time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
+        }
+        finally
+        {
+            // Past the timeout (or when the host stops waiting) what still runs is given up; a program's process group
+            // would outlive the process and overlap its task's next run. A host that stopped waiting gives no grace.
+            await StopOutlivingAsync(cancellationToken.IsCancellationRequested ? TimeSpan.Zero : OutlivingGrace(options.Value.Timeout));
+        }
         signal.Fire();
     }
 
+    private async Task StopOutlivingAsync(TimeSpan grace)
+    {
+        foreach (var runs in outliving)
+        {
+            try
+            {
+                await runs.StopAllAsync(grace);
+            }
+            catch (Exception e)
+            {
+                LogStopOutlivingFailed(e); // the silo stops all the same
+            }
+        }
+    }
+
     internal static TimeSpan TasksBudget(TimeSpan timeout) => timeout - TimeSpan.FromTicks(Math.Min(timeout.Ticks / 3, TimeSpan.TicksPerSecond * 10));
+
+    /// <summary>
+    /// How long a run given up at the drain timeout may take between SIGTERM and SIGKILL: half of what the timeout
+    /// keeps for Orleans, so the silo still leaves the cluster within the timeout.
+    /// </summary>
+    internal static TimeSpan OutlivingGrace(TimeSpan timeout) => (timeout - TasksBudget(timeout)) / 2;
 
     [LoggerMessage(1, LogLevel.Information, "Draining: no new work; waiting up to {Timeout} for running tasks (hand over queued work: {HandOver})")]
     private partial void LogDraining(TimeSpan timeout, bool handOver);
 
     [LoggerMessage(2, LogLevel.Warning, "Drained in {ElapsedMs:F0} ms: {HandedOver} queued tasks handed over, {Unfinished} unfinished at the timeout")]
     private partial void LogDrained(double elapsedMs, int handedOver, int unfinished);
+
+    [LoggerMessage(3, LogLevel.Error, "Draining: ending runs that would outlive this silo failed")]
+    private partial void LogStopOutlivingFailed(Exception exception);
 }

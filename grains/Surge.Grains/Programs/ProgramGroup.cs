@@ -51,4 +51,24 @@ internal sealed class ProgramGroup
         if (_grouped && !leaderReused) ProcessTree.SignalGroup(_leader, signal);
         if (alive.Count > 0) ProcessTree.Signal(alive, signal);
     }
+
+    /// <summary>
+    /// SIGTERM, then SIGKILL once the program has exited (<paramref name="exited"/>) or <paramref name="grace"/> has
+    /// passed, whichever is first: the program gets its grace to clean up, its descendants none past it.
+    /// </summary>
+    public async Task StopAsync(Task exited, TimeSpan grace, TimeProvider time)
+    {
+        if (!exited.IsCompleted) Tree(); // remember who is in it now
+        Signal(ProcessTree.SigTerm);
+        try
+        {
+            await exited.WaitAsync(grace, time);
+        }
+        catch (TimeoutException)
+        {
+        }
+        // Children may outlive a parent that obeyed, or the tree may have grown: kill the group and all seen in it.
+        if (!exited.IsCompleted) Tree();
+        Signal(ProcessTree.SigKill);
+    }
 }

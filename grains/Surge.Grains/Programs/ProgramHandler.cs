@@ -13,10 +13,14 @@ namespace Surge.Programs;
 /// memory; a non-zero exit fails the task (and may retry). Contained: an environment of its own (PATH, what its
 /// configuration names, its task id and attempt), a process group of its own that is killed whole when the program
 /// ends, however it ends, a memory limit, and optionally another user id. Cancel or soft limit: SIGTERM to the group
-/// and tree; at the hard limit (the type's <see cref="TaskPolicy.HardLimitGrace"/> later) SIGKILL.
+/// and tree; at the hard limit (the type's <see cref="TaskPolicy.HardLimitGrace"/> later) SIGKILL. A stopping silo
+/// does the same to what its drain gave up on, within what is left of its stop (<see cref="ProgramRuns"/>).
 /// </summary>
-internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPolicy policy, ProgramHost host, TimeProvider time) : ITaskHandler, IValidatingHandler
+internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPolicy policy, ProgramHost host, TimeProvider time, ProgramRuns? runs = null)
+    : ITaskHandler, IValidatingHandler
 {
+    private readonly ProgramRuns _runs = runs ?? new ProgramRuns(time);
+
     private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(20);
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private readonly Regex _argument = new(options.ArgumentPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
@@ -50,7 +54,8 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         var reading = Task.WhenAll(stdout.ReadAsync(process.StandardOutput.BaseStream, reads.Token), stderr.ReadAsync(process.StandardError.BaseStream, reads.Token));
         var watch = WatchAsync(process, group);
         var exited = process.WaitForExitAsync(CancellationToken.None);
-        using (cancellationToken.Register(() => _ = StopAsync(group, exited)))
+        using var tracked = _runs.Add(group, exited, policy.HardLimitGrace);
+        using (cancellationToken.Register(() => _ = group.StopAsync(exited, policy.HardLimitGrace, time)))
         {
             // A wave's task reads its inputs on stdin whatever PayloadAs says: there is nowhere else to put pipes.
             if (context.Flow is { } step) await WriteStdinAsync(process, FlowStdin.Of(step, context.Payload), always: true);
@@ -66,6 +71,8 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         context.MemoryMb = peakBytes / (1024.0 * 1024.0);
         cancellationToken.ThrowIfCancellationRequested();
         var name = Path.GetFileName(options.Executable);
+        // Whatever its exit code says (a program may exit 0 on SIGTERM), its work was cut short.
+        if (tracked.StoppedBySilo) throw new ProgramFailedException($"{name} was stopped unfinished: the silo shut down");
         if (overLimitBytes is { } over)
             throw new ProgramMemoryLimitException($"{name} went over its memory limit of {options.MaxMemoryMb} MB ({Mb(over)} MB resident with its descendants) and was killed");
         if (process.ExitCode != 0)
@@ -157,22 +164,6 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         {
             return true;
         }
-    }
-
-    private async Task StopAsync(ProgramGroup group, Task exited)
-    {
-        if (!exited.IsCompleted) group.Tree(); // remember who is in it now
-        group.Signal(ProcessTree.SigTerm);
-        try
-        {
-            await exited.WaitAsync(policy.HardLimitGrace, time);
-        }
-        catch (TimeoutException)
-        {
-        }
-        // Children may outlive a parent that obeyed, or the tree may have grown: kill the group and all seen in it.
-        if (!exited.IsCompleted) group.Tree();
-        group.Signal(ProcessTree.SigKill);
     }
 
     private static double Mb(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
