@@ -55,6 +55,57 @@ public partial class PoolRunnerTests
         Assert.Equal(new DrainResult(HandedOver: 0, Unfinished: 1), await drain);
     }
 
+    // The silo gave the run up at the timeout and ended it (a program's group is killed): the failure that follows is the
+    // silo's stop, not the task's, so it must not count as the task's attempt. Recovery runs the task again, as it did
+    // when such a run simply died with the process.
+    [Fact]
+    public async Task DrainAsync_RunFailsAfterTheTimeout_FailureNotReported()
+    {
+        var time = new FakeTimeProvider();
+        var ended = new FailWhenReleased();
+        var executor = Executor(2, time: time, extra: ("ended", ended));
+        var item = Item("ended", PoolKind.Long);
+        executor.Enqueue(item);
+        await _events.WaitForStartsAsync(1);
+
+        var drain = executor.DrainAsync(handOver: true, TimeSpan.FromSeconds(5), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(new DrainResult(HandedOver: 0, Unfinished: 1), await drain);
+        ended.Release();
+
+        await WaitUntilAsync(() => !executor.IsActive(item.Spec.Id)); // settled: a report would have been made by now
+        Assert.Empty(_events.Reports);
+    }
+
+    [Fact]
+    public async Task DrainAsync_RunSucceedsAfterTheTimeout_StillReported()
+    {
+        var time = new FakeTimeProvider();
+        var executor = Executor(2, time: time);
+        executor.Enqueue(Item("gate", PoolKind.Long));
+        await _events.WaitForStartsAsync(1);
+
+        var drain = executor.DrainAsync(handOver: true, TimeSpan.FromSeconds(5), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await drain;
+        _gate.Open();
+
+        Assert.True(Assert.Single(await _events.WaitForAsync(1)).Succeeded); // its work is done: worth telling
+    }
+
+    private sealed class FailWhenReleased : ITaskHandler
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
+        public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+        {
+            await _released.Task;
+            throw new InvalidOperationException("ended by the silo's stop");
+        }
+    }
+
     [Theory]
     [InlineData(30, 20)]   // a third for Orleans
     [InlineData(60, 50)]   // at most 10 s for Orleans

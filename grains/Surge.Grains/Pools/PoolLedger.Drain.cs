@@ -42,6 +42,22 @@ internal sealed partial class PoolLedger
         foreach (var pool in pools) (pool.FirstQueued, pool.LendableQueued) = (0, 0);
     }
 
+    /// <summary>The drain stopped waiting: every item still held is given up (<see cref="WorkItem.GivenUp"/>).</summary>
+    public void GiveUp()
+    {
+        foreach (var items in _active.Values)
+        {
+            foreach (var item in items) item.GivenUp = true;
+        }
+    }
+
+    /// <summary>
+    /// Whether an outcome goes to the task's record. Not a failure of a run the drain gave up on: the silo's stop may
+    /// have caused it, and it would count as an attempt of the task; left unreported, recovery runs the task again, as
+    /// when the run dies with the process. A cancel request's outcome is the caller's, and a success is done work.
+    /// </summary>
+    public static bool Reports(WorkItem item, TaskOutcome outcome) => outcome.Succeeded || item.Cancelled || !item.GivenUp;
+
     /// <summary>An item's report (outcome or never-started) was delivered or given up: it is no longer held here.</summary>
     public void Settle(WorkItem item)
     {

@@ -33,8 +33,19 @@ internal sealed partial class PoolRunner
         catch (TimeoutException)
         {
             // What is still running is left to recovery (cluster mode) or lost with the process (one process).
+            GiveUp();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            GiveUp(); // the host stopped waiting: the same, with less time
+            throw;
         }
         lock (_lock) return new DrainResult(_ledger.HandedOverCount, _ledger.Unfinished);
+    }
+
+    private void GiveUp()
+    {
+        lock (_lock) _ledger.GiveUp();
     }
 
     private void Settle(WorkItem item)

@@ -24,4 +24,7 @@ internal sealed partial class PoolRunner
 
     [LoggerMessage(5, LogLevel.Warning, "Task {TaskId}: the run log could not record its run's {Write}; the run and its report go on")]
     private partial void LogRunLogFailed(Exception exception, string taskId, string write);
+
+    [LoggerMessage(6, LogLevel.Warning, "Task {TaskId} of type {Type} failed after the drain gave it up ({Error}): not reported, left to recovery")]
+    private partial void LogGivenUpFailure(string taskId, string type, string? error);
 }

@@ -209,6 +209,12 @@ internal sealed partial class PoolRunner
         SurgeMeter.RunDuration.Record(runMs / 1000, Tags(poolName, spec.Type));
         SurgeMeter.TasksFinished.Add(1, new("pool", poolName), new("state", outcome.Succeeded ? "succeeded" : "failed"));
         Ended(item, pool, runMs);
+        if (!PoolLedger.Reports(item, outcome))
+        {
+            LogGivenUpFailure(spec.Id, spec.Type, outcome.Error);
+            Settle(item);
+            return;
+        }
         await ReportAsync(item, outcome).ConfigureAwait(false);
     }
 

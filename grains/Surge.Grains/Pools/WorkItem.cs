@@ -44,6 +44,12 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
 
     /// <summary>A caller cancelled it: dropped if still queued, its token cancelled if running.</summary>
     public bool Cancelled { get; set; }
+
+    /// <summary>
+    /// Still held when its silo's drain stopped waiting: the silo gives it up, and may end it (a program's group is
+    /// killed). A failure then is the silo's stop, not the task's, and is not reported; recovery runs the task again.
+    /// </summary>
+    public bool GivenUp { get; set; }
 }
 
 /// <summary>Where a pool tells what happened to a work item. Implementations must not throw.</summary>
