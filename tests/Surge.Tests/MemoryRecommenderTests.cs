@@ -15,10 +15,10 @@ public class MemoryRecommenderTests
     {
         var memory = new MemoryRecommender();
         // Long: up to 4 tasks at once, a predicted peak of 500 MiB above the 300 observed; a 250 MiB footprint at its smallest.
-        memory.Observe("long", Signal("l1", "long", TimeSpan.FromSeconds(1), running: 4, observedMb: 300, predictedMb: 500, processMb: 900, inUseMb: 650));
-        memory.Observe("long", Signal("l2", "long", TimeSpan.FromSeconds(2), running: 2, observedMb: 200, predictedMb: 100, processMb: 300, inUseMb: 50));
+        memory.Observe("long", Signal("l1", "long", TimeSpan.FromSeconds(1), running: 4, observedMb: 300, predictedMb: 500, processMb: 900, inUseMb: 650), T0 + TimeSpan.FromSeconds(1));
+        memory.Observe("long", Signal("l2", "long", TimeSpan.FromSeconds(2), running: 2, observedMb: 200, predictedMb: 100, processMb: 300, inUseMb: 50), T0 + TimeSpan.FromSeconds(2));
         // Short: small tasks, many at once.
-        memory.Observe("short", Signal("s1", "short", TimeSpan.FromSeconds(1), running: 30, observedMb: 8, predictedMb: 0, processMb: 200));
+        memory.Observe("short", Signal("s1", "short", TimeSpan.FromSeconds(1), running: 30, observedMb: 8, predictedMb: 0, processMb: 200), T0 + TimeSpan.FromSeconds(1));
 
         var byGroup = memory.Recommend().ToDictionary(r => r.Group);
         var @long = byGroup["long"];
@@ -35,8 +35,8 @@ public class MemoryRecommenderTests
     public void Recommend_SamplesOlderThanTheWindow_Forgotten()
     {
         var memory = new MemoryRecommender();
-        memory.Observe("long", Signal("l1", "long", TimeSpan.Zero, running: 8, observedMb: 1000, predictedMb: 1000));
-        memory.Observe("long", Signal("l1", "long", MemoryRecommender.Window + TimeSpan.FromMinutes(2), running: 1, observedMb: 100, predictedMb: 100));
+        memory.Observe("long", Signal("l1", "long", TimeSpan.Zero, running: 8, observedMb: 1000, predictedMb: 1000), T0 + TimeSpan.Zero);
+        memory.Observe("long", Signal("l1", "long", MemoryRecommender.Window + TimeSpan.FromMinutes(2), running: 1, observedMb: 100, predictedMb: 100), T0 + MemoryRecommender.Window + TimeSpan.FromMinutes(2));
         var only = Assert.Single(memory.Recommend());
         Assert.Equal((100, 1, 1), (only.ObservedTaskPeakMb, only.PeakConcurrency, only.Samples));
     }
@@ -45,9 +45,20 @@ public class MemoryRecommenderTests
     public void Recommend_SilosThatPredateTheFigures_FootprintZeroNotInfinite()
     {
         var memory = new MemoryRecommender();
-        memory.Observe("default", Signal("d1", "default", TimeSpan.Zero, running: 2, observedMb: 100, predictedMb: 0, processMb: 0));
+        memory.Observe("default", Signal("d1", "default", TimeSpan.Zero, running: 2, observedMb: 100, predictedMb: 0, processMb: 0), T0 + TimeSpan.Zero);
         var only = Assert.Single(memory.Recommend());
         Assert.Equal(0, only.FootprintMb);
         Assert.Equal(256, only.RequestMb); // 200 x 1.15 = 230, up to 256
+    }
+
+    [Fact]
+    public void Observe_SiloClockHoursAhead_OtherSilosSamplesStayInTheWindow()
+    {
+        var memory = new MemoryRecommender();
+        memory.Observe("long", Signal("l1", "long", TimeSpan.Zero, running: 8, observedMb: 1000, predictedMb: 1000), T0);
+        // l2's clock runs two hours ahead; its signal arrives a second after l1's.
+        memory.Observe("long", Signal("l2", "long", TimeSpan.FromHours(2), running: 1, observedMb: 100, predictedMb: 100), T0 + TimeSpan.FromSeconds(1));
+        var only = Assert.Single(memory.Recommend());
+        Assert.Equal((1000, 8, 2), (only.ObservedTaskPeakMb, only.PeakConcurrency, only.Samples));
     }
 }

@@ -33,7 +33,7 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
         foreach (var silo in _latest.Where(s => s.Value.ReceivedAt < stale).Select(s => s.Key).ToList()) _latest.Remove(silo);
 
         var group = GroupOf(signal);
-        _memory.Observe(group, signal);
+        _memory.Observe(group, signal, now);
         var silos = _latest.Values.Select(s => s.Signal).Where(s => GroupOf(s) == group).ToList();
         var controller = Controller(group);
         // A draining silo's pod is on its way out (scaled down, or reclaimed and replaced): not one of the group's pods.

@@ -7,7 +7,8 @@ namespace Surge.Autoscale;
 ///
 /// Over the last <see cref="Window"/>: the peak task memory (the larger of the observed and the predicted peak of one
 /// task), the most tasks one silo ran at once (its concurrency), and the silo's own footprint (process memory less
-/// the memory of the tasks it ran then, at its smallest). Request = (footprint + peak task × concurrency) ×
+/// the memory of the tasks it ran then, at its smallest), by when the signals arrived: a silo's own clock may be skewed,
+/// and one an hour ahead would otherwise push every other silo's samples out of the window. Request = (footprint + peak task × concurrency) ×
 /// (1 + <see cref="Margin"/>); limit = request × <see cref="LimitRatio"/>, so the peak sits near 70% of the limit, far
 /// from the 95% where OOM kills were seen. Both rounded up to 64 MiB.
 /// </summary>
@@ -21,13 +22,13 @@ internal sealed class MemoryRecommender
     // Per group, one bucket a minute: the window's maxima are the buckets' maxima.
     private readonly Dictionary<string, LinkedList<Bucket>> _groups = new(StringComparer.Ordinal);
 
-    public void Observe(string group, SiloSignal signal)
+    public void Observe(string group, SiloSignal signal, DateTimeOffset receivedAt)
     {
-        var minute = new DateTimeOffset(signal.At.Ticks - signal.At.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        var minute = new DateTimeOffset(receivedAt.UtcTicks - receivedAt.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
         if (!_groups.TryGetValue(group, out var buckets)) _groups[group] = buckets = new();
         if (buckets.Last?.Value is not { } last || last.Minute != minute) buckets.AddLast(last = new Bucket(minute));
         last.Add(signal);
-        while (buckets.First!.Value.Minute < signal.At - Window) buckets.RemoveFirst();
+        while (buckets.First!.Value.Minute < receivedAt - Window) buckets.RemoveFirst();
     }
 
     public MemoryRecommendation[] Recommend()
