@@ -3,13 +3,13 @@ namespace Surge.Autoscale;
 /// <summary>
 /// Recommends each silo group's pod memory request and limit from what its silos report (it never patches anything;
 /// <c>surge autoscale recommend</c> and <c>surge_autoscale_memory_recommended_bytes</c> show it). Pure: time comes in
-/// with the signals.
+/// with each signal, as when it arrived.
 ///
 /// Over the last <see cref="Window"/>: the peak task memory (the larger of the observed and the predicted peak of one
 /// task), the most tasks one silo ran at once (its concurrency), and the silo's own footprint (process memory less
-/// the memory of the tasks it ran then, at its smallest), by when the signals arrived: a silo's own clock may be skewed,
-/// and one an hour ahead would otherwise push every other silo's samples out of the window. Request = (footprint + peak task × concurrency) ×
-/// (1 + <see cref="Margin"/>); limit = request × <see cref="LimitRatio"/>, so the peak sits near 70% of the limit, far
+/// the memory of the tasks it ran then, at its smallest). The window counts by when signals arrived, not by a silo's
+/// own clock, which may be skewed: one an hour ahead would push every other silo's samples out of it.
+/// Request = (footprint + peak task × concurrency) × (1 + <see cref="Margin"/>); limit = request × <see cref="LimitRatio"/>, so the peak sits near 70% of the limit, far
 /// from the 95% where OOM kills were seen. Both rounded up to 64 MiB.
 /// </summary>
 internal sealed class MemoryRecommender
