@@ -9,8 +9,9 @@ namespace Surge.Autoscale;
 /// task), the most tasks one silo ran at once (its concurrency), and the silo's own footprint (process memory less
 /// the memory of the tasks it ran then, at its smallest). The window counts by when signals arrived, not by a silo's
 /// own clock, which may be skewed: one an hour ahead would push every other silo's samples out of it.
-/// Request = (footprint + peak task × concurrency) × (1 + <see cref="Margin"/>); limit = request × <see cref="LimitRatio"/>, so the peak sits near 70% of the limit, far
-/// from the 95% where OOM kills were seen. Both rounded up to 64 MiB.
+/// Request = (footprint + peak task × concurrency) × (1 + <see cref="Margin"/>); limit = request ×
+/// <see cref="LimitRatio"/>, so the peak sits near 70% of the limit, far from the 95% where OOM kills were seen. Both
+/// rounded up to 64 MiB.
 /// </summary>
 internal sealed class MemoryRecommender
 {
