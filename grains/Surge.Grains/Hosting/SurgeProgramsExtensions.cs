@@ -24,8 +24,8 @@ public static class SurgeProgramsExtensions
         services.AddSurgePolicies();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHandlerSource, ProgramHandlers>());
         // A stopping silo ends the programs its drain gave up on: their process groups would outlive it.
-        services.AddSingleton<ProgramRuns>();
-        services.AddSingleton<IOutlivingRuns>(sp => sp.GetRequiredService<ProgramRuns>());
+        services.TryAddSingleton<ProgramRuns>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutlivingRuns, ProgramRuns>(sp => sp.GetRequiredService<ProgramRuns>()));
         return services;
     }
 
