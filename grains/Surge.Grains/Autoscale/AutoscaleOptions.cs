@@ -114,4 +114,14 @@ public sealed class KubernetesTarget
 
     /// <summary>Its namespace; null for <c>POD_NAMESPACE</c> from the pod's environment.</summary>
     public string? Namespace { get; set; }
+
+    /// <summary>Default of <see cref="RequestTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long one call to the API server may take. The autoscaler decides one report at a time: a call that hangs
+    /// (a cut link, an overloaded API server) would hold every silo's in-silo step behind it for the HTTP client's
+    /// 100 s, four times over with retries.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 }

@@ -17,6 +17,7 @@ internal sealed class AutoscaleOptionsValidator : IValidateOptions<AutoscaleOpti
         Range(f, $"{S}:ScaleUpStabilization", o.ScaleUpStabilization, TimeSpan.Zero, TimeSpan.FromHours(1), "00:01:00");
         Range(f, $"{S}:ScaleDownStabilization", o.ScaleDownStabilization, TimeSpan.Zero, TimeSpan.FromDays(1), "00:05:00");
         Range(f, $"{S}:Cooldown", o.Cooldown, TimeSpan.Zero, TimeSpan.FromHours(1), "00:01:00");
+        Range(f, $"{S}:Kubernetes:RequestTimeout", o.Kubernetes.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1), "00:00:05");
         if (!(o.TargetUtilization >= 0.1 && o.TargetUtilization <= 1)) f.Add($"{S}:TargetUtilization is {o.TargetUtilization}; set 0.1 to 1 (default 0.8).");
         if (!(o.ScaleInStep > 0 && o.ScaleInStep <= 1)) f.Add($"{S}:ScaleInStep is {o.ScaleInStep}; set above 0, at most 1 (default 0.25).");
         if (!(o.CpuCeiling >= 0.1 && o.CpuCeiling <= 1)) f.Add($"{S}:CpuCeiling is {o.CpuCeiling}; set 0.1 to 1 (default 0.85).");

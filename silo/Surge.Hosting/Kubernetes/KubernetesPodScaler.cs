@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Timeout;
 using Surge.Autoscale;
 
 namespace Surge.Hosting.Kubernetes;
@@ -13,8 +14,9 @@ namespace Surge.Hosting.Kubernetes;
 /// <summary>
 /// Patches the scale subresource of a silo group's StatefulSet through KubernetesClient: the default group's is the
 /// StatefulSet it was given, group g's is <c>&lt;that&gt;-g</c> (<see cref="StatefulSetOf"/>, as the chart names them). The patch carries the
-/// resourceVersion it read, so a concurrent change answers 409 and the scaler reads again and retries; 5xx and
-/// network errors are retried with backoff, and a circuit breaker stops calling an API server that keeps failing.
+/// resourceVersion it read, so a concurrent change answers 409 and the scaler reads again and retries; 5xx, network
+/// errors and calls past their timeout are retried with backoff, and a circuit breaker stops calling an API server
+/// that keeps failing.
 /// </summary>
 internal sealed partial class KubernetesPodScaler : IPodScaler
 {
@@ -26,7 +28,8 @@ internal sealed partial class KubernetesPodScaler : IPodScaler
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
 
-    public KubernetesPodScaler(IKubernetes client, string statefulSet, string @namespace, TimeProvider time, ILogger<KubernetesPodScaler> logger)
+    public KubernetesPodScaler(IKubernetes client, string statefulSet, string @namespace, TimeProvider time, ILogger<KubernetesPodScaler> logger,
+        TimeSpan? requestTimeout = null)
     {
         _client = client;
         _statefulSet = statefulSet;
@@ -40,7 +43,7 @@ internal sealed partial class KubernetesPodScaler : IPodScaler
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(200),
                 ShouldHandle = new PredicateBuilder().Handle<HttpOperationException>(e => IsTransient(e.Response.StatusCode) || e.Response.StatusCode == HttpStatusCode.Conflict)
-                    .Handle<HttpRequestException>(),
+                    .Handle<HttpRequestException>().Handle<TimeoutRejectedException>(),
                 OnRetry = a => { LogRetry(a.AttemptNumber + 1, a.Outcome.Exception?.Message); return default; },
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
@@ -49,8 +52,11 @@ internal sealed partial class KubernetesPodScaler : IPodScaler
                 MinimumThroughput = MaxAttempts,
                 SamplingDuration = TimeSpan.FromMinutes(1),
                 BreakDuration = TimeSpan.FromMinutes(1),
-                ShouldHandle = new PredicateBuilder().Handle<HttpOperationException>(e => IsTransient(e.Response.StatusCode)).Handle<HttpRequestException>(),
+                ShouldHandle = new PredicateBuilder().Handle<HttpOperationException>(e => IsTransient(e.Response.StatusCode)).Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>(),
             })
+            // Each attempt, read and patch: a patch whose answer never came may have been applied, and the retry reads first.
+            .AddTimeout(requestTimeout ?? KubernetesTarget.DefaultRequestTimeout)
             .Build();
     }
 

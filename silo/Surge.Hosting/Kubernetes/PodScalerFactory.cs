@@ -36,7 +36,7 @@ internal static class PodScalerFactory
         var @namespace = target.Namespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE")
             ?? (File.Exists(NamespaceFile) ? File.ReadAllText(NamespaceFile).Trim() : "default");
         var client = new k8s.Kubernetes(KubernetesClientConfiguration.InClusterConfig());
-        return ActivatorUtilities.CreateInstance<KubernetesPodScaler>(services, client, statefulSet, @namespace);
+        return ActivatorUtilities.CreateInstance<KubernetesPodScaler>(services, client, statefulSet, @namespace, target.RequestTimeout);
     }
 
     // The name the default group's StatefulSet has (or would have): group g's StatefulSet is <that>-g.

@@ -5,7 +5,9 @@ using k8s.Autorest;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
+using Polly.Timeout;
 using Surge.Autoscale;
+using Surge.Faults;
 using Surge.Hosting.Kubernetes;
 
 namespace Surge.Cluster.Tests.Kubernetes;
@@ -70,6 +72,23 @@ public class KubernetesPodScalerTests : IDisposable
 
         await Assert.ThrowsAsync<BrokenCircuitException>(() => scaler.ScaleAsync("default", 2, 3, "test", CancellationToken.None));
         Assert.Equal(KubernetesPodScaler.MaxAttempts, _api.Requests.Count); // broken: not even tried
+        Assert.Equal(2, _api.Replicas);
+    }
+
+    // A cut link to the API server (a TCP proxy that drops bytes, so no call ever fails by itself): each attempt gives
+    // up at its timeout, and the call fails within its attempts' bound rather than the HTTP client's 100 s per attempt,
+    // which held the autoscaler (and every silo's in-silo step behind it) for minutes.
+    [Fact]
+    public async Task Scale_LinkToTheApiServerCut_FailsAtItsTimeoutsThenCircuitBroken()
+    {
+        await using var link = new TcpLinkCutter("127.0.0.1", _api.Port);
+        var scaler = new KubernetesPodScaler(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{link.Port}" }),
+            "surge", "jobs", TimeProvider.System, NullLogger<KubernetesPodScaler>.Instance, requestTimeout: TimeSpan.FromMilliseconds(300));
+        link.Cut();
+
+        var failed = await Record.ExceptionAsync(() => scaler.ScaleAsync("default", 2, 3, "test", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.IsType<TimeoutRejectedException>(failed);
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => scaler.ScaleAsync("default", 2, 3, "test", CancellationToken.None));
         Assert.Equal(2, _api.Replicas);
     }
 
