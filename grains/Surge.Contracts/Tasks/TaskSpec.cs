@@ -24,7 +24,8 @@ namespace Surge;
 /// </param>
 /// <param name="Submitter">
 /// Set by the silos to the identity of the client that submitted it (its certificate subject or API key name) while
-/// security is on; whatever a client puts here is replaced. A submit-role client reads only the tasks it submitted.
+/// security is on; whatever a client puts here is replaced. A submit-role client reads only the tasks it submitted,
+/// and never one the silos submitted themselves.
 /// </param>
 [GenerateSerializer, Immutable]
 public sealed record TaskSpec(
