@@ -24,8 +24,9 @@ namespace Surge;
 /// </param>
 /// <param name="Submitter">
 /// Set by the silos to the identity of the client that submitted it (its certificate subject or API key name) while
-/// security is on; whatever a client puts here is replaced. A submit-role client reads only the tasks it submitted,
-/// and never one the silos submitted themselves.
+/// security is on, or over the HTTP task API to <c>http:</c> and the user or token name while it asks for credentials;
+/// whatever a client puts here is replaced. A submit-role client reads only the tasks it submitted, and never one the
+/// silos submitted themselves.
 /// </param>
 [GenerateSerializer, Immutable]
 public sealed record TaskSpec(

@@ -40,7 +40,11 @@ public sealed record TaskStatus
     [Id(16)] public bool FromCache { get; init; }
     /// <summary>Times it was started again because its silo stopped while it was queued or running (each also counts in <see cref="Attempts"/>).</summary>
     [Id(17)] public int Recoveries { get; init; }
-    /// <summary>Who submitted it (<see cref="TaskSpec.Submitter"/>): null when security was off or a silo submitted it (a schedule, a wave).</summary>
+    /// <summary>
+    /// Who submitted it (<see cref="TaskSpec.Submitter"/>): <c>http:</c> and the user or token name when it came through
+    /// the HTTP task API with credentials; null when security was off, the caller had no identity, or a silo submitted
+    /// it (a schedule, a wave).
+    /// </summary>
     [Id(18)] public string? Submitter { get; init; }
     /// <summary>
     /// The silo its latest attempt was dispatched to, whose pool ran (or runs) it: with silo groups, a silo of a group

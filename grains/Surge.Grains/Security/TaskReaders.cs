@@ -1,8 +1,8 @@
 namespace Surge.Security;
 
 /// <summary>
-/// Whose task a caller may see (its status, a wait on it, or the answer to submitting its id again), as the gateway
-/// checks it (<see cref="ClientAccessFilter"/>): <see cref="AnyTask"/> and above see every task; a
+/// Whose task a caller may see (its status, a wait on it, or the answer to submitting its id again), at the gateway
+/// (<see cref="ClientAccessFilter"/>) and over HTTP alike: <see cref="AnyTask"/> and above see every task; a
 /// submit-role caller sees the tasks recorded as its own (<see cref="TaskStatus.Submitter"/>), never one the silos
 /// submitted themselves.
 /// </summary>

@@ -35,7 +35,8 @@ public sealed class HttpAuthOptions
     /// <summary>
     /// The role of each user or token (by its name as configured above), as the roles of <c>Surge:Security</c>: the
     /// status page's task pages, lists and actions (<c>/surge/api</c>, <c>/surge/actions</c>) need
-    /// <see cref="SurgeRole.Operate"/>. A user or token not named here has <see cref="DefaultRole"/>.
+    /// <see cref="SurgeRole.Operate"/>, and on <c>/api/tasks</c> a <see cref="SurgeRole.Submit"/> caller reads only the
+    /// tasks it submitted. A user or token not named here has <see cref="DefaultRole"/>.
     /// </summary>
     public Dictionary<string, SurgeRole> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

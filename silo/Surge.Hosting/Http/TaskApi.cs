@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Surge.Client;
+using Surge.Security;
 using Surge.Tasks;
 using Surge.Workers;
 
@@ -13,9 +15,12 @@ namespace Surge.Hosting;
 /// <summary>
 /// The HTTP task API for producers outside .NET: submit, status and wait, through the silo's own
 /// <see cref="ISurgeClient"/> (so a call rides out a failover as a .NET client's does). Refusals are problem details
-/// naming the field, with the validator's own message.
+/// naming the field, with the validator's own message. The silo's own client passes the gateway's access filter as
+/// the silo's, so roles are applied here: a submit-role caller (<see cref="HttpAuthOptions.Roles"/>) reads only the
+/// tasks it submitted, as it would at the gateway (<see cref="HttpTaskReader"/>).
 /// </summary>
-internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions> workers, IOptions<TaskOptions> tasks, ILogger<TaskApi> logger)
+internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions> workers, IOptions<TaskOptions> tasks, HttpCredentialsSource credentials,
+    ILogger<TaskApi> logger)
 {
     /// <summary>Longest wait one request may ask for: a proxy in between would cut a longer one anyway.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
@@ -39,12 +44,15 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
 
     public async Task<IResult> SubmitAsync(HttpContext context, CancellationToken cancellationToken)
     {
+        var reader = HttpTaskReader.Of(context.User, credentials.Current);
+        if (reader is { Role: null }) return NotSignedIn();
         if (await ReadSubmissionAsync(context, cancellationToken) is not { } read) return TooLarge();
         if (read.Problem is { } problem) return problem;
         TaskSpec spec;
         try
         {
-            spec = read.Submission!.ToSpec();
+            // Who submitted it is the silo's to say, as at the gateway: the body has no such field.
+            spec = read.Submission!.ToSpec() with { Submitter = reader?.Submitter };
             TaskValidator.Validate(spec, _limits); // the silo's own bounds, as its shard will check them
         }
         catch (SurgeValidationException e)
@@ -54,6 +62,8 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         try
         {
             var status = await surge.SubmitAsync(spec, cancellationToken);
+            // An id already taken answers with the first submission's task: another caller's is not shown.
+            if (reader is { } r && !r.MayRead(status)) return Forbidden(r, status);
             // 202 for a first submission and a repeat alike: the first one stands, and either way it is under way.
             context.Response.Headers.Location = $"/api/tasks/{Uri.EscapeDataString(status.Id)}";
             return Results.Json(TaskView.From(status), Json, statusCode: StatusCodes.Status202Accepted);
@@ -69,14 +79,19 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         }
     }
 
-    public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
-        => RouteId(id) is { } taskId ? await StatusAsync(taskId, cancellationToken) : BlankId();
+    public async Task<IResult> GetAsync(string id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var reader = HttpTaskReader.Of(user, credentials.Current);
+        if (reader is { Role: null }) return NotSignedIn();
+        return RouteId(id) is { } taskId ? await StatusAsync(taskId, reader, cancellationToken) : BlankId();
+    }
 
-    private async Task<IResult> StatusAsync(string id, CancellationToken cancellationToken)
+    private async Task<IResult> StatusAsync(string id, HttpTaskReader? reader, CancellationToken cancellationToken)
     {
         try
         {
-            return await surge.GetStatusAsync(id, cancellationToken) is { } status ? Ok(status) : Unknown(id);
+            if (await surge.GetStatusAsync(id, cancellationToken) is not { } status) return Unknown(id);
+            return reader is { } r && !r.MayRead(status) ? Forbidden(r, status) : Ok(status);
         }
         catch (SurgeUnavailableException e)
         {
@@ -85,8 +100,14 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         }
     }
 
-    public async Task<IResult> WaitAsync(string route, string? timeout, CancellationToken cancellationToken)
+    // A scoped caller's wait: refused, or unknown, before it begins; null when it may wait.
+    private async Task<IResult?> RefuseWaitAsync(string id, HttpTaskReader reader, CancellationToken cancellationToken)
+        => await surge.GetStatusAsync(id, cancellationToken) is not { } status ? Unknown(id) : reader.MayRead(status) ? null : Forbidden(reader, status);
+
+    public async Task<IResult> WaitAsync(string route, string? timeout, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        var reader = HttpTaskReader.Of(user, credentials.Current);
+        if (reader is { Role: null }) return NotSignedIn();
         if (RouteId(route) is not { } id) return BlankId();
         if (ParseWait(timeout) is not { } wait)
         {
@@ -96,6 +117,9 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         }
         try
         {
+            // Checked before waiting, not after: a refused caller must not learn when another's task ends. Who submitted
+            // a task never changes, so the status the wait ends with is one it may see.
+            if (reader is { Scoped: true } && await RefuseWaitAsync(id, reader.Value, cancellationToken) is { } refused) return refused;
             return Ok(await surge.WaitAsync(id, wait, cancellationToken));
         }
         catch (KeyNotFoundException)
@@ -105,7 +129,7 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         catch (TimeoutException)
         {
             // Not final yet: the current status, and the caller asks again.
-            return await StatusAsync(id, cancellationToken);
+            return await StatusAsync(id, reader, cancellationToken);
         }
         catch (SurgeUnavailableException e)
         {
@@ -166,6 +190,19 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
     private static IResult Invalid(SurgeValidationException e)
         => Results.ValidationProblem(Field(e.Field, e.Message), detail: e.Message, title: "Invalid task");
 
+    private IResult Forbidden(HttpTaskReader reader, TaskStatus status)
+    {
+        LogRefused(logger, status.Id, reader.Name ?? "?", reader.Role?.ToString() ?? "none");
+        return Results.Problem(title: "Forbidden", detail: $"{TaskReaders.Refusal(status)}; '{reader.Name}' has the {reader.Role} role (Surge:Http:Auth:Roles)",
+            statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?> { ["needed"] = TaskReaders.AnyTask.ToString() });
+    }
+
+    // Only where a host maps the task API under a scheme of its own while Surge:Http:Auth sets credentials: with no
+    // role to scope its reads by, the caller is refused rather than let read every task.
+    private static IResult NotSignedIn() => Results.Problem(title: "Forbidden",
+        detail: "this request was not signed in with a user or token of Surge:Http:Auth, whose roles say which tasks a caller may read; send one",
+        statusCode: StatusCodes.Status403Forbidden);
+
     private static IResult Unknown(string id)
         => Results.Problem(title: "Unknown task", detail: $"no task has id '{id}'; submit it with POST /api/tasks, or check the id",
             statusCode: StatusCodes.Status404NotFound);
@@ -177,6 +214,9 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
     private static IResult Ok(TaskStatus status) => Results.Json(TaskView.From(status), Json);
 
     private static Dictionary<string, string[]> Field(string field, string message) => new(StringComparer.Ordinal) { [field] = [message] };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "HTTP task API refused task {Id} to {Caller}, whose role is {Role}: reading another's task needs Operate")]
+    private static partial void LogRefused(ILogger logger, string id, string caller, string role);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "HTTP task API: {Call} answered 503: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string call, string reason);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,20 +22,23 @@ public static class TaskApiEndpoints
             .Accepts<TaskSubmission>("application/json")
             .Produces<TaskView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        tasks.MapGet("{id}", (string id, TaskApi api, CancellationToken cancellationToken) => api.GetAsync(id, cancellationToken))
+        tasks.MapGet("{id}", (string id, ClaimsPrincipal user, TaskApi api, CancellationToken cancellationToken) => api.GetAsync(id, user, cancellationToken))
             .WithName("GetTask")
             .WithSummary("A task's status")
             .Produces<TaskView>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        tasks.MapGet("{id}/wait", (string id, string? timeout, TaskApi api, CancellationToken cancellationToken) => api.WaitAsync(id, timeout, cancellationToken))
+        tasks.MapGet("{id}/wait", (string id, string? timeout, ClaimsPrincipal user, TaskApi api, CancellationToken cancellationToken) => api.WaitAsync(id, timeout, user, cancellationToken))
             .WithName("WaitTask")
             .WithSummary("Wait until the task is final or timeout seconds (default 30, at most 60) have passed; its status either way")
             .Produces<TaskView>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return tasks;

@@ -27,11 +27,12 @@ internal sealed record TaskView(
     DateTimeOffset? NextAttemptAt,
     bool DeadLettered,
     bool FromCache,
-    int Recoveries)
+    int Recoveries,
+    string? Submitter)
 {
     public static TaskView From(TaskStatus s) => new(s.Id, s.Type, s.State, s.IsFinal, s.Pool?.Name(), s.PredictedMs, s.ActualMs,
         s.SubmittedAt, s.StartedAt, s.FinishedAt, s.Attempts, s.Error, s.Entity, s.Event, ResultOf(s.Result), s.NextAttemptAt,
-        s.DeadLettered, s.FromCache, s.Recoveries);
+        s.DeadLettered, s.FromCache, s.Recoveries, s.Submitter);
 
     private static JsonElement? ResultOf(ReadOnlyMemory<byte> result)
     {
