@@ -17,8 +17,10 @@ public static class SurgeStorage
 
     /// <summary>
     /// Entity books, unless the host puts them elsewhere: cluster mode (<c>UseRedisTaskStore</c>) writes them to Redis
-    /// in batches, each expiring once untouched for <c>Surge:Tasks:Retention</c> + <c>Surge:Entities:HoldLimit</c> +
-    /// <c>Surge:Tasks:MaxTimeout</c> (by then every event it knew of is final and its record forgotten).
+    /// in batches. There a book with a running or held event never expires (a run may outlast any expiry); an idle
+    /// one, which only remembers handled events, expires once untouched for <c>Surge:Tasks:Retention</c> +
+    /// <c>Surge:Entities:HoldLimit</c> + <c>Surge:Tasks:MaxTimeout</c>. A host that puts books in a grain storage must
+    /// give it no entry expiry, for the same reason: an expired book lets the entity's next event run beside its running one.
     /// </summary>
     public const string Entities = "surge-entities";
 

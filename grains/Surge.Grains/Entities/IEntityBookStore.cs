@@ -34,4 +34,7 @@ internal readonly record struct BookWrite(string Entity, GrainState<EntityRecord
 {
     /// <summary>Nothing held, running or remembered: nothing to keep in storage.</summary>
     public bool IsEmpty => new EntitySequencer(State.State!).IsEmpty;
+
+    /// <summary>Nothing running or held: a store with expiry may let it go once untouched long enough, and only then.</summary>
+    public bool IsIdle => new EntitySequencer(State.State!).IsIdle;
 }
