@@ -26,7 +26,8 @@ public static partial class FlowValidator
 
     /// <summary>
     /// Most payload one flow carries, all its tasks' together, in UTF-8 bytes: a flow is stored whole and read by every
-    /// wave. Each task's alone is bounded by <see cref="TaskValidator.DefaultMaxPayloadBytes"/>, as a task's is.
+    /// wave. Each task's alone is bounded as a task's is: by the silo's <c>Surge:Workers:MaxPayloadBytes</c> where the
+    /// flow is registered, by <see cref="TaskValidator.DefaultMaxPayloadBytes"/> at a client.
     /// </summary>
     public const int MaxPayloadBytes = 4 * 1024 * 1024;
 
@@ -36,18 +37,22 @@ public static partial class FlowValidator
     /// <summary>Longest a flow may keep its pipes.</summary>
     public static readonly TimeSpan MaxPipeTtl = TimeSpan.FromDays(90);
 
-    /// <summary>Throws <see cref="SurgeValidationException"/> whose field is the first failure's and whose message lists them all.</summary>
-    public static void Validate(FlowDefinition flow)
+    /// <summary>
+    /// Throws <see cref="SurgeValidationException"/> whose field is the first failure's and whose message lists them all.
+    /// Each task's payload is checked against <paramref name="maxPayloadBytes"/>: a silo passes its configured limit,
+    /// which its shards check every step against; a client, the default.
+    /// </summary>
+    public static void Validate(FlowDefinition flow, int maxPayloadBytes = TaskValidator.DefaultMaxPayloadBytes)
     {
-        var errors = Check(flow);
+        var errors = Check(flow, maxPayloadBytes);
         if (errors.Count == 0) return;
         var first = errors[0];
         throw new SurgeValidationException($"{first.Task}.{first.Field}",
             errors.Count == 1 ? first.Message : first.Message + string.Concat(errors.Skip(1).Select(e => $"; {e}")));
     }
 
-    /// <summary>Every failure, in the order of the tasks; empty when the flow is good.</summary>
-    public static IReadOnlyList<FlowError> Check(FlowDefinition flow)
+    /// <summary>Every failure, in the order of the tasks; empty when the flow is good. Payloads as in <see cref="Validate"/>.</summary>
+    public static IReadOnlyList<FlowError> Check(FlowDefinition flow, int maxPayloadBytes = TaskValidator.DefaultMaxPayloadBytes)
     {
         var errors = new List<FlowError>();
         Name(errors, "flow", "name", flow.Name, "name the flow, e.g. \"scoring\"");
@@ -81,8 +86,8 @@ public static partial class FlowValidator
             // Each step submits its payload as a task's: bounded here, where the flow is registered, not at every wave.
             var bytes = task.Payload is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(task.Payload);
             payloads += bytes;
-            if (bytes > TaskValidator.DefaultMaxPayloadBytes)
-                errors.Add(new(who, "payload", $"{bytes} bytes (UTF-8) is over the limit of {TaskValidator.DefaultMaxPayloadBytes} bytes; store large data elsewhere and pass a reference"));
+            if (bytes > maxPayloadBytes)
+                errors.Add(new(who, "payload", $"{bytes} bytes (UTF-8) is over the limit of {maxPayloadBytes} bytes (Surge:Workers:MaxPayloadBytes); store large data elsewhere and pass a reference"));
             else if (!IsJsonObject(task.Payload)) errors.Add(new(who, "payload", "not a JSON object; write {} for none"));
         }
         if (payloads > MaxPayloadBytes)

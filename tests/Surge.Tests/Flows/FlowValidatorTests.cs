@@ -66,6 +66,27 @@ public class FlowValidatorTests
     }
 
     [Fact]
+    public void Check_PayloadOverASilosTighterLimit_NamesTheSetting()
+    {
+        var flow = new FlowBuilder("sized").Task("load", "simulate", "v1", output: "raw", payload: Blob(5000));
+
+        var error = Assert.Single(FlowValidator.Check(Unchecked(flow), maxPayloadBytes: 4096));
+
+        Assert.Equal(("load", "payload"), (error.Task, error.Field));
+        Assert.Contains("over the limit of 4096 bytes (Surge:Workers:MaxPayloadBytes)", error.Message);
+    }
+
+    [Fact]
+    public void Check_PayloadOverTheDefaultUnderASilosLooserLimit_IsValid()
+    {
+        var flow = new FlowBuilder("sized").Task("load", "simulate", "v1", output: "raw", payload: Blob(1536 * 1024));
+
+        Assert.Empty(FlowValidator.Check(Unchecked(flow), maxPayloadBytes: 2 * 1024 * 1024));
+    }
+
+    private static string Blob(int bytes) => $"{{\"blob\":\"{new string('x', bytes)}\"}}";
+
+    [Fact]
     public void Check_PayloadsOverTheFlowsTotal_NamesFlowTasks()
     {
         // Each under the task's limit, together over the flow's.
