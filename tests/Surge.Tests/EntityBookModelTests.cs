@@ -141,7 +141,7 @@ public class EntityBookModelTests
 
         private static EntityRecord Copy(EntityRecord r) => new()
         {
-            Handled = new(r.Handled, StringComparer.Ordinal), LastSequence = r.LastSequence, Skipped = [.. r.Skipped],
+            LegacyHandled = new(r.LegacyHandled, StringComparer.Ordinal), Handled = [.. r.Handled], Forgotten = r.Forgotten, LastSequence = r.LastSequence, Skipped = [.. r.Skipped],
             Pending = [.. r.Pending], Running = r.Running, RunningSince = r.RunningSince,
         };
     }

@@ -60,6 +60,10 @@ public class OptionsValidatorTests
         => Assert.Contains("HoldLimit", new EntityOptionsValidator().Validate(null, new EntityOptions { HoldLimit = TimeSpan.Zero }).FailureMessage);
 
     [Fact]
+    public void EntityOptions_ZeroMaxHandled_FailsNamingTheSettingAndItsRange()
+        => Assert.Contains("Surge:Entities:MaxHandled is 0; set 1 to 100000", new EntityOptionsValidator().Validate(null, new EntityOptions { MaxHandled = 0 }).FailureMessage);
+
+    [Fact]
     public void WorkerOptions_DefaultTimeoutOverMaxTimeout_NamesBothKeysAndFix()
     {
         var result = new TaskOptionsValidator(Options.Create(new WorkerOptions { DefaultTimeout = TimeSpan.FromDays(2) })).Validate(null, new TaskOptions { MaxTimeout = TimeSpan.FromDays(1) });

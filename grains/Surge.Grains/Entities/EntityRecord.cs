@@ -7,8 +7,32 @@ namespace Surge.Entities;
 [GenerateSerializer]
 internal sealed class EntityRecord
 {
-    /// <summary>Names of events that reached a final state: what <c>after</c> waits for.</summary>
-    [Id(1)] public HashSet<string> Handled { get; set; } = new(StringComparer.Ordinal);
+    // Fields behind Handled (stored through the property) and its lookup (never stored).
+    [NonSerialized] private List<string> _handled = [];
+    [NonSerialized] private HashSet<string>? _handledSet;
+
+    /// <summary>
+    /// The handled names of a book stored before <see cref="Handled"/> was bounded, in no order: read as stored, and
+    /// moved into <see cref="Handled"/> (as its oldest) on first use, so an <c>after</c> still sees them.
+    /// </summary>
+    [Id(1)] public HashSet<string> LegacyHandled { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Names of events that reached a final state, oldest first: what <c>after</c> waits for. The newest
+    /// <see cref="EntityOptions.MaxHandled"/> are kept, and any older one a held event waits for.
+    /// </summary>
+    [Id(8)] public List<string> Handled
+    {
+        get => _handled;
+        set
+        {
+            _handled = value;
+            _handledSet = null;
+        }
+    }
+
+    /// <summary>How many handled names were let go past the bound: an <c>after</c> naming one of them is never ready.</summary>
+    [Id(9)] public long Forgotten { get; set; }
 
     /// <summary>Highest sequence number handled; 0 before the first.</summary>
     [Id(2)] public long LastSequence { get; set; }
@@ -24,6 +48,21 @@ internal sealed class EntityRecord
 
     /// <summary>When <see cref="Running"/> was released: a release long ago is checked against its task's record.</summary>
     [Id(7)] public DateTimeOffset RunningSince { get; set; }
+
+    /// <summary>
+    /// <see cref="Handled"/> as a set, for lookups: built on first use after a load (not stored, so a book's write
+    /// carries each name once) and kept in step by <see cref="EntitySequencer"/>.
+    /// </summary>
+    internal HashSet<string> HandledSet()
+    {
+        if (LegacyHandled.Count > 0)
+        {
+            _handled.InsertRange(0, LegacyHandled.Except(_handled, StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            LegacyHandled.Clear();
+            _handledSet = null;
+        }
+        return _handledSet ??= new HashSet<string>(_handled, StringComparer.Ordinal);
+    }
 }
 
 /// <summary>

@@ -4,16 +4,18 @@ namespace Surge.Entities;
 /// The ordering rules of one entity, over its <see cref="EntityRecord"/>. Pure: no Orleans, time passed in.
 /// An event is ready when nothing of its entity runs, its <c>after</c> event has been handled, and its sequence
 /// number (if any) follows the last handled one. Ready events go re-admitted first, then in arrival order; a held
-/// event does not block later events that do not depend on it.
+/// event does not block later events that do not depend on it. It remembers the names of its newest
+/// <paramref name="maxHandled"/> handled events (and older ones its held events wait for): an <c>after</c> naming an
+/// older one is never ready, and fails at the hold limit saying so.
 /// </summary>
-internal sealed class EntitySequencer(EntityRecord record)
+internal sealed class EntitySequencer(EntityRecord record, int maxHandled = EntityOptions.DefaultMaxHandled)
 {
     public EntityRecord Record => record;
 
     public bool IsIdle => record.Running is null && record.Pending.Count == 0;
 
     /// <summary>Nothing held or running, and nothing handled that a later event could wait for: the book can go.</summary>
-    public bool IsEmpty => IsIdle && record.Handled.Count == 0 && record.LastSequence == 0 && record.Skipped.Count == 0;
+    public bool IsEmpty => IsIdle && record.Handled.Count == 0 && record.LegacyHandled.Count == 0 && record.LastSequence == 0 && record.Skipped.Count == 0;
 
     public bool Contains(string taskId) => record.Running?.TaskId == taskId || record.Pending.Exists(e => e.Event.TaskId == taskId);
 
@@ -138,7 +140,7 @@ internal sealed class EntitySequencer(EntityRecord record)
     // successors do not wait for it.
     private void MarkHandled(EntityEvent e)
     {
-        if (e.Event is { } name) record.Handled.Add(name);
+        if (e.Event is { } name) Remember(name);
         if (e.Sequence is not { } sequence) return;
         if (sequence > record.LastSequence + 1) record.Skipped.Add(sequence);
         else record.LastSequence = Math.Max(record.LastSequence, sequence);
@@ -149,13 +151,40 @@ internal sealed class EntitySequencer(EntityRecord record)
         }
     }
 
+    // The name goes last (a name handled again is the newest again); past the bound the oldest go, except one a held
+    // event waits for: that event is released by it, perhaps only after others, and must still find it then.
+    private void Remember(string name)
+    {
+        var handled = record.HandledSet();
+        if (!handled.Add(name)) record.Handled.Remove(name);
+        record.Handled.Add(name);
+        HashSet<string>? awaited = null;
+        for (var i = 0; record.Handled.Count > maxHandled && i < record.Handled.Count;)
+        {
+            var oldest = record.Handled[i];
+            awaited ??= record.Pending.Select(p => p.Event.After).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            if (awaited.Contains(oldest))
+            {
+                i++;
+                continue;
+            }
+            record.Handled.RemoveAt(i);
+            handled.Remove(oldest);
+            record.Forgotten++;
+        }
+    }
+
     private bool IsReady(EntityEvent e, bool readmitted)
-        => (e.After is null || record.Handled.Contains(e.After))
+        => (e.After is null || record.HandledSet().Contains(e.After))
            && (e.Sequence is not { } sequence || sequence == record.LastSequence + 1 || (readmitted && sequence <= record.LastSequence + 1));
 
     private string Reason(EntityEvent e, TimeSpan limit, string entity)
     {
-        var waitedFor = e.After is { } after && !record.Handled.Contains(after)
+        if (e.After is { } forgotten && record.Forgotten > 0 && !record.HandledSet().Contains(forgotten))
+            return $"held {limit} waiting for event '{forgotten}' of entity '{entity}', which was never handled, or was handled before the "
+                   + $"{maxHandled} most recent handled events the entity remembers; submit it, or raise {EntityOptions.Section}:MaxHandled "
+                   + $"or {EntityOptions.Section}:HoldLimit";
+        var waitedFor = e.After is { } after && !record.HandledSet().Contains(after)
             ? $"event '{after}'"
             : e.Sequence is { } sequence && sequence <= record.LastSequence
                 ? $"nothing: sequence {sequence} came after {record.LastSequence} was handled (a duplicate or late event)"

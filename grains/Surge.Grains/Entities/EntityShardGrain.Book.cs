@@ -10,7 +10,7 @@ internal sealed partial class EntityShardGrain
         using var gate = await _gates.EnterAsync(entity);
         var record = (await LoadAsync(entity)).Sequencer.Record;
         return new EntityBookView(record.Running?.TaskId, record.Running is null ? null : record.RunningSince,
-            [.. record.Pending.Take(EntityBookView.MaxWaiting).Select(p => p.Event.TaskId)], record.Pending.Count, record.Handled.Count, record.LastSequence);
+            [.. record.Pending.Take(EntityBookView.MaxWaiting).Select(p => p.Event.TaskId)], record.Pending.Count, record.HandledSet().Count, record.LastSequence);
     }
 }
 

@@ -35,6 +35,7 @@ internal sealed partial class EntityShardGrain(
     private readonly ILogger _logger = logger;
     private readonly TimeSpan _holdLimit = options.Value.HoldLimit;
     private readonly int _maxHeld = options.Value.MaxHeld;
+    private readonly int _maxHandled = options.Value.MaxHandled;
     private readonly Dictionary<string, Book> _books = new(StringComparer.Ordinal);
     private readonly KeyGates _gates = new();
     private int _shard;
@@ -236,7 +237,7 @@ internal sealed partial class EntityShardGrain(
             book.Used = true;
             return book;
         }
-        book = new Book(entity, await _reads.ReadAsync(entity)) { Used = true };
+        book = new Book(entity, await _reads.ReadAsync(entity), _maxHandled) { Used = true };
         _books[entity] = book;
         ScheduleExpiry(book);
         return book;
@@ -269,13 +270,13 @@ internal sealed partial class EntityShardGrain(
     }
 
     /// <summary>One entity's book in memory, with its storage version.</summary>
-    private sealed class Book(string key, GrainState<EntityRecord> state)
+    private sealed class Book(string key, GrainState<EntityRecord> state, int maxHandled)
     {
         public string Key => key;
 
         public GrainState<EntityRecord> State => state;
 
-        public EntitySequencer Sequencer => new(state.State!); // never null: set on load
+        public EntitySequencer Sequencer => new(state.State!, maxHandled); // never null: set on load
 
         /// <summary>When its running event was last asked after.</summary>
         public DateTimeOffset LastCheck { get; set; }
