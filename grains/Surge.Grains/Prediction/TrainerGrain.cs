@@ -34,9 +34,19 @@ internal sealed partial class TrainerGrain(
         var version = $"v{state.State.Generation + 1}-{time.GetUtcNow():yyyyMMddHHmmss}";
         // Training takes seconds of CPU: off the grain's turn, so the silo's scheduler is not held.
         var result = await Task.Run(() => ChampionChallenger.Run(history, champion, version, time.GetUtcNow(), options.Value.ScoringThresholdMs));
-        LogChallenge(version, result.Promote, result.Reason);
-        if (result.Promote) await PromoteAsync(result.Challenger);
-        return new TrainingReport(history.Count, result.Promote, result.Reason, Champion()?.Version, result.ChallengerScore.OffBy2x, result.ChampionScore?.OffBy2x);
+        var (challenger, incumbent) = (result.ChallengerScore, result.ChampionScore ?? result.BaselineScore!);
+        var against = result.ChampionScore is null ? BaselinePredictor.Version : champion!.Version;
+        if (result.Promote)
+        {
+            LogPromoted(version, against, result.Reason);
+            await PromoteAsync(result.Challenger);
+        }
+        else
+        {
+            LogNotPromoted(version, against, challenger.OffBy2x, incumbent.OffBy2x, challenger.MemoryMedianRelError, incumbent.MemoryMedianRelError, result.Reason);
+        }
+        return new TrainingReport(history.Count, result.Promote, result.Reason, Champion()?.Version, challenger.OffBy2x, result.ChampionScore?.OffBy2x,
+            challenger.MemoryMedianRelError, result.ChampionScore?.MemoryMedianRelError, result.BaselineScore?.OffBy2x, result.BaselineScore?.MemoryMedianRelError);
     }
 
     // Before the first promotion, the model this silo started from (Surge:Predictor:ModelPath) is what to beat.
@@ -101,8 +111,13 @@ internal sealed partial class TrainerGrain(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Challenger {Version}: promoted {Promoted} ({Reason})")]
-    private partial void LogChallenge(string version, bool promoted, string reason);
+    [LoggerMessage(1, LogLevel.Information, "Challenger {Version} promoted over {Against} ({Reason})")]
+    private partial void LogPromoted(string version, string against, string reason);
+
+    // Both figures of both measures, so a refusal can be judged from the log alone, whichever measure refused it.
+    [LoggerMessage(4, LogLevel.Information, "Challenger {Version} not promoted over {Against}: off by 2x {ChallengerOffBy2x} vs {IncumbentOffBy2x}, memory error {ChallengerMemoryError} vs {IncumbentMemoryError} ({Reason})")]
+    private partial void LogNotPromoted(string version, string against, double challengerOffBy2x, double incumbentOffBy2x,
+        double challengerMemoryError, double incumbentMemoryError, string reason);
 
     [LoggerMessage(3, LogLevel.Warning, "The stored champion model {Version} could not be read; challengers are measured against this silo's model")]
     private partial void LogChampionUnreadable(Exception exception, string version);
