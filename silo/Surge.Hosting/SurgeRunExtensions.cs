@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Surge.Hosting.Redis;
 
 namespace Surge.Hosting;
@@ -8,8 +9,8 @@ public static class SurgeRunExtensions
 {
     /// <summary>
     /// Runs <paramref name="host"/> until it stops, and returns the process's exit code: 0 when it stopped, 1 when Redis
-    /// stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started (said once on stderr, naming the setting).
-    /// Any other failure is thrown as before. Use it as the last line of a silo's <c>Program.cs</c>:
+    /// stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started, or when its settings failed their checks
+    /// (said on stderr, a line per failure, naming the setting). Any other failure is thrown as before. Use it as the last line of a silo's <c>Program.cs</c>:
     /// <c>return await app.RunSurgeAsync();</c>
     /// </summary>
     public static async Task<int> RunSurgeAsync(this IHost host, TextWriter? error = null)
@@ -26,5 +27,22 @@ public static class SurgeRunExtensions
             (error ?? Console.Error).WriteLine($"surge silo: {unreachable.Message}");
             return 1;
         }
+        catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
+        {
+            // Settings checked as the host starts: every failure, each naming its setting and the fix, and no trace.
+            var output = error ?? Console.Error;
+            foreach (var failure in failures) output.WriteLine($"surge silo: {failure}");
+            return 1;
+        }
     }
+
+    // What the settings' checks found: one options type fails as itself; several, as an AggregateException of each
+    // (the host's start-time validation). Empty when anything else failed.
+    private static List<string> Failures(Exception e) => e switch
+    {
+        OptionsValidationException invalid => [.. invalid.Failures],
+        OrleansConfigurationException orleans => [orleans.Message], // Orleans' own checks, which run first
+        AggregateException all when all.InnerExceptions.All(i => i is OptionsValidationException) => [.. all.InnerExceptions.SelectMany(Failures)],
+        _ => [],
+    };
 }

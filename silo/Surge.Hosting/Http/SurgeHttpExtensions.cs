@@ -117,13 +117,21 @@ public static partial class SurgeHttpExtensions
         }
     }
 
-    // Cluster mode listens on every address: say so when whoever reaches the port may read and submit.
+    // Cluster mode listens on every address: say so when whoever reaches the port may read and submit. Settings that
+    // fail their checks are left to the host's start, which reports every failure at once (RunSurgeAsync: one line
+    // each), rather than thrown from here as a trace naming only the first.
     private static void WarnIfOpen(IServiceProvider services)
     {
-        if (services.GetRequiredService<IOptions<HttpAuthOptions>>().Value.Enabled) return;
-        if (RedisOptions.From(services.GetRequiredService<IConfiguration>()) is null) return;
-        var port = services.GetRequiredService<IOptions<PortOptions>>().Value.Http;
-        LogOpen(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SurgeHttpExtensions)), port);
+        try
+        {
+            if (services.GetRequiredService<IOptions<HttpAuthOptions>>().Value.Enabled) return;
+            if (RedisOptions.From(services.GetRequiredService<IConfiguration>()) is null) return;
+            var port = services.GetRequiredService<IOptions<PortOptions>>().Value.Http;
+            LogOpen(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SurgeHttpExtensions)), port);
+        }
+        catch (OptionsValidationException)
+        {
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -1,0 +1,21 @@
+namespace Surge.Cluster.Tests.Processes;
+
+/// <summary>A silo whose settings fail their checks says why on stderr, a line per failure, and exits 1: no trace.</summary>
+public class SettingsAtStartTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Start_TwoSettingsInvalid_ExitsWithCode1NamingEach()
+    {
+        var shared = Repo.FreePort();
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Ports:Silo={Repo.FreePort()}", $"--Surge:Ports:Gateway={shared}",
+            $"--Surge:Ports:Http={shared}", "--Surge:Redis:StartupTimeout=02:00:00");
+        await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"exit {silo.ExitCode}:\n{silo.Stderr}");
+
+        Assert.Equal(1, silo.ExitCode);
+        var lines = silo.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith("surge silo: Surge:Ports:", StringComparison.Ordinal) && l.Contains("give each its own port"));
+        Assert.Contains(lines, l => l.StartsWith("surge silo: Surge:Redis:StartupTimeout", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", silo.Stderr);
+    }
+}
