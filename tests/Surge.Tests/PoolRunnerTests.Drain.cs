@@ -120,6 +120,27 @@ public partial class PoolRunnerTests
     public void OutlivingGrace_OfDrainTimeout_HalfOfWhatOrleansKeeps(int timeoutMs, int graceMs)
         => Assert.Equal(TimeSpan.FromMilliseconds(graceMs), SiloDrain.OutlivingGrace(TimeSpan.FromMilliseconds(timeoutMs)));
 
+    // The host stopped waiting while a task still ran: the shards' waits on this silo must end all the same, so that
+    // their callers ask again where the shard goes next.
+    [Fact]
+    public async Task SiloDrain_HostStopsWaiting_DrainSignalStillFires()
+    {
+        var executor = Executor(2);
+        executor.Enqueue(Item("gate", PoolKind.Long));
+        await _events.WaitForStartsAsync(1);
+        var signal = new DrainSignal();
+        var drain = new SiloDrain(executor, signal, new RecoveryOptions(), Microsoft.Extensions.Options.Options.Create(new DrainOptions()),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SiloDrain>.Instance, []);
+        using var hostGivesUp = new CancellationTokenSource();
+
+        var draining = drain.DrainAsync(hostGivesUp.Token);
+        await hostGivesUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => draining);
+        Assert.True(signal.Drained.IsCancellationRequested, "the drain signal did not fire");
+        _gate.Open();
+    }
+
     [Fact]
     public async Task IsActive_FromEnqueueUntilReported_ThenNot()
     {

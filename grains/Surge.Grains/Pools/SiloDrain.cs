@@ -44,8 +44,10 @@ internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, Re
             // Past the timeout (or when the host stops waiting) what still runs is given up; a program's process group
             // would outlive the process and overlap its task's next run. A host that stopped waiting gives no grace.
             await StopOutlivingAsync(cancellationToken.IsCancellationRequested ? TimeSpan.Zero : OutlivingGrace(options.Value.Timeout));
+            // Waits on this silo's shards end now, drained or not (the host may have stopped waiting): their callers
+            // ask again where the shard goes next.
+            signal.Fire();
         }
-        signal.Fire();
     }
 
     private async Task StopOutlivingAsync(TimeSpan grace)
