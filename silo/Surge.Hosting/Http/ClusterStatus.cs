@@ -39,6 +39,13 @@ internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolSt
                 .Select(d => new DeadLetterView(d.Id, d.Type, d.Attempts, d.FinishedAt, d.Error))],
             [.. waves.Select(WaveView.Of)],
             silos.Sum(s => s.HeldCount), silos.Sum(s => s.DeadLetterCount));
+
+    /// <summary>
+    /// What a caller that reads only its own tasks (the Submit role) may see: silos and pools, and how many events are
+    /// held and tasks dead-lettered, but not which (their ids, entities and errors are other callers'), nor waves or
+    /// scaling decisions, which need the Operate role at the gateway too.
+    /// </summary>
+    public ClusterStatus ForOwnTasksOnly() => this with { Autoscale = [], Held = [], DeadLetters = [], Waves = [] };
 }
 
 /// <summary>An entity event waiting for its predecessor, as the status page shows it.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -105,11 +106,16 @@ public static partial class SurgeHttpExtensions
         return endpoints;
     }
 
-    private static async Task<IResult> ReadStatusAsync(SiloSummaries silos, ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadStatusAsync(SiloSummaries silos, ISurgeClient surge, ISurgeFlows flows, TimeProvider time,
+        HttpCredentialsSource credentials, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         try
         {
-            return Results.Json(await ClusterStatus.ReadAsync(silos, surge, flows, time, cancellationToken), ClusterStatus.Json);
+            var status = await ClusterStatus.ReadAsync(silos, surge, flows, time, cancellationToken);
+            // Held events, dead letters and waves name other callers' tasks (and their errors), and scaling decisions
+            // are the operators': a caller that reads only its own tasks sees silos and pools, as at the gateway.
+            if (HttpTaskReader.Of(user, credentials.Current) is { Scoped: true }) status = status.ForOwnTasksOnly();
+            return Results.Json(status, ClusterStatus.Json);
         }
         catch (SurgeUnavailableException e)
         {

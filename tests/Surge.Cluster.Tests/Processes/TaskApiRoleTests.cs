@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Surge.Client;
 
 namespace Surge.Cluster.Tests.Processes;
 
@@ -47,6 +50,27 @@ public class TaskApiRoleTests(SiloProcessFixture silo)
         using var operatorHttp = silo.Http();
         var seen = await operatorHttp.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}");
         Assert.Equal("http:token:viewer", seen.GetProperty("submitter").GetString());
+    }
+
+    // The status page's read lists other callers' dead letters (ids, errors) and held events, which the gateway and the
+    // page's own lists keep for the Operate role: a submit-role token sees silos, pools and counts only.
+    [Fact]
+    public async Task ApiStatus_SubmitRole_SilosAndPoolsButNoOtherCallersTasks()
+    {
+        using var host = await silo.ClientAsync();
+        var failed = await host.Services.GetRequiredService<ISurgeClient>().RunAsync(TaskSpec.Create("simulate", """{"duration_ms":"never"}"""));
+        Assert.True(failed.DeadLettered);
+        using var operatorHttp = silo.Http();
+        var seen = await operatorHttp.GetFromJsonAsync<JsonElement>("/api/status");
+        Assert.Contains(seen.GetProperty("dead_letters").EnumerateArray(), d => d.GetProperty("id").GetString() == failed.Id);
+
+        using var viewer = Viewer();
+        var status = await viewer.GetFromJsonAsync<JsonElement>("/api/status");
+        Assert.NotEqual(0, status.GetProperty("silos").GetArrayLength());
+        Assert.NotEqual(0, status.GetProperty("pools").GetArrayLength());
+        foreach (var list in (string[])["dead_letters", "held", "waves", "autoscale"]) Assert.Equal(0, status.GetProperty(list).GetArrayLength());
+        Assert.True(status.GetProperty("dead_letter_count").GetInt32() >= 1);
+        await host.StopAsync();
     }
 
     private HttpClient Viewer()
