@@ -129,7 +129,7 @@ public class EntityHandledTests
 
         Assert.Equal(["a", "b"], loaded.Record.Handled);
         Assert.Equal(1, loaded.Record.Forgotten);
-        Assert.Empty(loaded.Record.LegacyHandled);
+        Assert.Equal(["a", "b"], loaded.Record.LegacyHandled.Order(StringComparer.Ordinal)); // what an older silo reads: the same names
         Assert.Equal(Admission.Released, loaded.Admit(Event("x", "x", after: "a"), _time.GetUtcNow(), maxHeld: 100));
     }
 }

@@ -16,15 +16,16 @@ internal sealed record TlsMaterial(X509Certificate2 Certificate, X509Certificate
     public static TlsMaterial Read(SurgeTlsOptions options, string section, DateTime at, DateTime stamp)
     {
         var authorities = ReadAuthorities(options, section);
-        var (certificate, intermediates) = ReadCertificate(options, section);
+        var certificate = ReadCertificate(options, section);
         var named = $"{section}:Certificate '{options.CertificatePath}' ({certificate.Subject})";
         if (at < certificate.NotBefore.ToUniversalTime())
             throw new TlsFilesRefusedException($"{named} is not valid until {certificate.NotBefore.ToUniversalTime():u} (it is {at:u} here); check this machine's clock, or mount a certificate valid now.");
         if (at > certificate.NotAfter.ToUniversalTime())
             throw new TlsFilesRefusedException($"{named} expired on {certificate.NotAfter.ToUniversalTime():u}; renew it (cert-manager renews a Secret's tls.crt before it expires) or mount a current one.");
-        // The chain a peer builds (TlsTrust), built here first: a certificate it would refuse splits the cluster.
-        if (TlsTrust.WhyNotChained(certificate, authorities, intermediates, at) is { } why)
-            throw new TlsFilesRefusedException($"{named} is not signed by a CA in {section}:Authority '{options.AuthorityPath}' ({why}); mount a certificate that CA issued, or add the CA that issued it.");
+        // The chain a peer builds (TlsTrust), built here first: a certificate it would refuse splits the cluster. A peer
+        // gets this certificate alone, not the intermediates after it in tls.crt, so it is checked alone.
+        if (TlsTrust.WhyNotChained(certificate, authorities, [], at) is { } why)
+            throw new TlsFilesRefusedException($"{named} is not signed by a CA in {section}:Authority '{options.AuthorityPath}' ({why}); mount a certificate that CA issued, or add the CA that issued it (an intermediate CA too: only the certificate itself is presented, not the intermediates after it in tls.crt).");
         return new TlsMaterial(certificate, authorities, stamp);
     }
 
@@ -46,7 +47,7 @@ internal sealed record TlsMaterial(X509Certificate2 Certificate, X509Certificate
         return authorities;
     }
 
-    private static (X509Certificate2 Certificate, X509Certificate2[] Intermediates) ReadCertificate(SurgeTlsOptions options, string section)
+    private static X509Certificate2 ReadCertificate(SurgeTlsOptions options, string section)
     {
         var path = options.CertificatePath!;
         if (path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase))
@@ -60,10 +61,10 @@ internal sealed record TlsMaterial(X509Certificate2 Certificate, X509Certificate
             {
                 throw new TlsFilesRefusedException($"{section}:Certificate '{path}' could not be read ({e.Message}); check {section}:Password, or mount the PFX the cluster's CA issued.");
             }
-            return pfx.HasPrivateKey ? (pfx, [])
+            return pfx.HasPrivateKey ? pfx
                 : throw new TlsFilesRefusedException($"{section}:Certificate '{path}' ({pfx.Subject}) holds no private key; export the PFX with its key.");
         }
-        // Read alone first, so that a failure of the pair below is the key's: tls.crt may carry intermediates after the leaf.
+        // Read alone first, so that a failure of the pair below is the key's.
         var chain = new X509Certificate2Collection();
         try
         {
@@ -81,7 +82,7 @@ internal sealed record TlsMaterial(X509Certificate2 Certificate, X509Certificate
         {
             using var pem = X509Certificate2.CreateFromPemFile(path, options.KeyPath);
             // Round-trip through PKCS#12: a key made from PEM is ephemeral, which TLS on some platforms cannot use.
-            return (X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null), chain.Skip(1).ToArray());
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
         }
         catch (ArgumentException)
         {

@@ -7,15 +7,22 @@ namespace Surge.Entities;
 [GenerateSerializer]
 internal sealed class EntityRecord
 {
-    // Fields behind Handled (stored through the property) and its lookup (never stored).
+    // Fields behind Handled and LegacyHandled (stored through the properties) and the lookup (never stored).
     [NonSerialized] private List<string> _handled = [];
     [NonSerialized] private HashSet<string>? _handledSet;
+    [NonSerialized] private HashSet<string>? _fromOlderSilos;
 
     /// <summary>
-    /// The handled names of a book stored before <see cref="Handled"/> was bounded, in no order: read as stored, and
-    /// moved into <see cref="Handled"/> (as its oldest) on first use, so an <c>after</c> still sees them.
+    /// The handled names as a set, in field 1, where silos from before <see cref="Handled"/> was bounded keep them (as
+    /// their own <c>Handled</c>). Written with every book, so that in a rolling upgrade an older silo still sees them,
+    /// and keeps them when it stores the book (it drops the fields it does not know). Read, any name the list lacks
+    /// (handled on an older silo, or a book stored before the bound) joins it as the newest, on first use.
     /// </summary>
-    [Id(1)] public HashSet<string> LegacyHandled { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public HashSet<string> LegacyHandled
+    {
+        get => HandledSet();
+        set => _fromOlderSilos = value;
+    }
 
     /// <summary>
     /// Names of events that reached a final state, oldest first: what <c>after</c> waits for. The newest
@@ -50,17 +57,18 @@ internal sealed class EntityRecord
     [Id(7)] public DateTimeOffset RunningSince { get; set; }
 
     /// <summary>
-    /// <see cref="Handled"/> as a set, for lookups: built on first use after a load (not stored, so a book's write
-    /// carries each name once) and kept in step by <see cref="EntitySequencer"/>.
+    /// <see cref="Handled"/> as a set, for lookups (and field 1): built on first use after a load, with the names only
+    /// field 1 had, and kept in step by <see cref="EntitySequencer"/>.
     /// </summary>
     internal HashSet<string> HandledSet()
     {
-        if (LegacyHandled.Count > 0)
+        if (_fromOlderSilos is { Count: > 0 } older)
         {
-            _handled.InsertRange(0, LegacyHandled.Except(_handled, StringComparer.Ordinal).Order(StringComparer.Ordinal));
-            LegacyHandled.Clear();
+            var known = new HashSet<string>(_handled, StringComparer.Ordinal);
+            _handled.AddRange(older.Where(known.Add).Order(StringComparer.Ordinal));
             _handledSet = null;
         }
+        _fromOlderSilos = null;
         return _handledSet ??= new HashSet<string>(_handled, StringComparer.Ordinal);
     }
 }

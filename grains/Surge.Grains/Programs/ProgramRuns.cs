@@ -57,6 +57,9 @@ internal sealed class ProgramRuns(TimeProvider time) : IOutlivingRuns
         // Its type's grace, but no longer than what is left of the silo's stop.
         public Task StopAsync(TimeSpan bound, TimeProvider time)
         {
+            // Exited by itself, its work done (its handler still reads its pipes): nothing was cut short, and what it
+            // left in its group dies as the handler returns.
+            if (exited.IsCompleted) return Task.CompletedTask;
             Interlocked.Exchange(ref _stoppedBySilo, 1);
             return group.StopAsync(exited, grace < bound ? grace : bound, time);
         }

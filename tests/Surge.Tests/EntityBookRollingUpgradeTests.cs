@@ -2,13 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Surge.Entities;
 
-namespace Surge.Tests.Review;
+namespace Surge.Tests;
 
 /// <summary>
-/// Review (97d1dfa): during a rolling upgrade an older silo reads the books newer ones store. The older EntityRecord
-/// knows its handled names only as field 1 (a HashSet&lt;string&gt; Handled); field 8 (the bounded list) is unknown to it
-/// and skipped, and dropped when it stores the book again. So what field 1 carries in a book this version stores is all
-/// an older silo sees of the entity's handled events: here, nothing, and an "after" it admits waits to its hold limit.
+/// During a rolling upgrade an older silo reads the books newer ones store. The older EntityRecord knows its handled
+/// names only as field 1 (a HashSet&lt;string&gt; Handled); field 8 (the bounded list) is unknown to it and skipped, and
+/// dropped when it stores the book again. So what field 1 carries is all an older silo sees of the entity's handled
+/// events: empty, an "after" it admits would wait to its hold limit, and its next write would erase the history.
 /// </summary>
 public sealed class EntityBookRollingUpgradeTests
 {

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Surge.Programs;
 
-namespace Surge.Tests.Review;
+namespace Surge.Tests;
 
 /// <summary>
-/// Review (cd672ee + 7d13cfb): a program that had already exited, with its work done, when the silo's stop ended its
+/// A program that had already exited, with its work done, when the silo's stop ended its
 /// runs must not count as "stopped unfinished". Its handler keeps the run tracked until it returns (it still reads the
 /// pipes, up to a second, and the memory watch) and checks StoppedBySilo only then: marked, the success becomes a
 /// ProgramFailedException, which a given-up item does not report, and recovery runs the finished program again.

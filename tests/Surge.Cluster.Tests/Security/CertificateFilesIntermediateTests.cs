@@ -6,15 +6,14 @@ using Surge.Client.Security;
 namespace Surge.Cluster.Tests.Security;
 
 /// <summary>
-/// Review (ac93eb9): the start check says "a certificate every peer refuses is refused here". With tls.crt = leaf +
-/// intermediate and ca.crt = the root only, the check builds the chain with the intermediates from tls.crt, but this side
-/// presents only the leaf (TlsTrust.Configure: LocalCertificate/selectors return the PKCS#12 leaf, no
-/// SslStreamCertificateContext with the intermediates), and the silo's proof verifier checks a client's certificate with
-/// no intermediates at all (TlsTrust.IsTrustedClient(..., [], ...)). So the start accepts files a peer refuses.
+/// The start check refuses what a peer would refuse. With tls.crt = leaf + intermediate and ca.crt = the root only, this
+/// side presents the leaf alone (TlsTrust.Configure: no SslStreamCertificateContext with the intermediates), and the
+/// silo's proof verifier checks a client's certificate with no intermediates at all: such files must not pass the check
+/// (the check once built the chain with the intermediates from tls.crt, and passed them).
 /// </summary>
-public sealed class CertificateFilesIntermediateReviewTests : IDisposable
+public sealed class CertificateFilesIntermediateTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("surge-review-int").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("surge-intermediate").FullName;
 
     [Fact]
     public void Create_LeafIssuedByAnIntermediate_AcceptedOnlyIfAPeerCanChainWhatIsPresented()
