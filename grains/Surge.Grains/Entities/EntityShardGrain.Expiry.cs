@@ -44,19 +44,25 @@ internal sealed partial class EntityShardGrain
 
     private async Task ExpireAsync(string entity)
     {
-        using var gate = await _gates.EnterAsync(entity);
-        if (!_books.TryGetValue(entity, out var book)) return;
-        var expired = book.Sequencer.Expire(time.GetUtcNow(), _holdLimit, entity);
-        try
+        List<(string TaskId, string Reason, HeldEvent Held)> expired;
+        using (await _gates.EnterAsync(entity))
         {
-            if (expired.Count > 0) await SaveAsync(book);
+            if (!_books.TryGetValue(entity, out var book)) return;
+            expired = book.Sequencer.Expire(time.GetUtcNow(), _holdLimit, entity);
+            try
+            {
+                if (expired.Count > 0) await SaveAsync(book);
+            }
+            catch (Exception e)
+            {
+                LogNotStored(entity, e.Message); // its events are still held in their records: upkeep hands them back, and they wait again
+                return;
+            }
+            ScheduleExpiry(book);
         }
-        catch (Exception e)
-        {
-            LogNotStored(entity, e.Message); // its events are still held in their records: upkeep hands them back, and they wait again
-            return;
-        }
-        ScheduleExpiry(book);
+        // Their shards are told once the entity's gate is let go: a shard may be calling this entity while it holds one
+        // of those tasks' gates (it stores an event's end here before it forgets the record), and each would wait for
+        // the other until the call timed out.
         var now = time.GetUtcNow();
         foreach (var (taskId, reason, held) in expired)
         {

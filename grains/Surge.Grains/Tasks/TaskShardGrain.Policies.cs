@@ -112,7 +112,8 @@ internal sealed partial class TaskShardGrain
         var gates = new List<IDisposable>(ids.Count);
         try
         {
-            foreach (var id in ids) gates.Add(await _gates.EnterAsync(id));
+            // In one order, so that two removals of overlapping ids (a sweep and a purge) never wait on each other.
+            foreach (var id in ids.Order(StringComparer.Ordinal)) gates.Add(await _gates.EnterAsync(id));
             var removable = await EndInEntitiesFirstAsync(ids.Where(id => _records.TryGetValue(id, out var r) && still(r)).ToList());
             if (removable.Count == 0) return 0;
             try
@@ -138,22 +139,29 @@ internal sealed partial class TaskShardGrain
     // entity still holds it as running, and would drop it unhandled: its successors would wait for it until their hold
     // limit. So each entity stores its events' ends before their records go; those whose entity does not answer stay
     // until the next sweep (or purge). Called under the records' gates: a dead letter cannot be run again meanwhile.
+    private const int EndsPerCall = 256;
+
     private async Task<List<string>> EndInEntitiesFirstAsync(List<string> ids)
     {
         var events = ids.Select(id => _records[id]).Where(r => r.Spec.Entity is not null)
             .Select(r => new EventOfEntity(r.Spec.Entity!, r.Id)).ToList();
         if (events.Count == 0) return ids;
         var untold = new HashSet<string>();
+        // In slices: after a long outage one sweep may forget many events, and one call for all of them could outlast
+        // the call timeout every time, and never let any go.
         await Task.WhenAll(events.GroupBy(e => EntityShards.For(e.Entity)).Select(async shard =>
         {
-            try
+            foreach (var slice in shard.Chunk(EndsPerCall))
             {
-                await GrainFactory.EntityShard(shard.Key).EndBeforeForgetAsync([.. shard]);
-            }
-            catch (Exception e)
-            {
-                LogEndsNotStored(shard.Count(), shard.Key, e.Message);
-                untold.UnionWith(shard.Select(ev => ev.TaskId)); // one turn at a time: no lock needed
+                try
+                {
+                    await GrainFactory.EntityShard(shard.Key).EndBeforeForgetAsync(slice);
+                }
+                catch (Exception e)
+                {
+                    LogEndsNotStored(slice.Length, shard.Key, e.Message);
+                    untold.UnionWith(slice.Select(ev => ev.TaskId)); // one turn at a time: no lock needed
+                }
             }
         }));
         return untold.Count == 0 ? ids : ids.Where(id => !untold.Contains(id)).ToList();
