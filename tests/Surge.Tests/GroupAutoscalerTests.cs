@@ -92,4 +92,16 @@ public class GroupAutoscalerTests
                 [new PoolSignal(PoolKind.Short, 750, 500, 16, 16, 1, 16, 0, 0, 1000, 1000, QueuedWorkMs: 750_000)], 16, "short"));
         Assert.DoesNotContain(groups.History(10), d => d.Kind == AutoscaleKind.Replicas);
     }
+
+    // The gauges say what the decisions count: a draining silo is no pod of its group.
+    [Fact]
+    public async Task ReportAsync_DrainingSilo_NotInTheActualReplicasGauge()
+    {
+        var readings = new ReplicaReadings();
+        var groups = new GroupAutoscaler(_options, new NoOpPodScaler(NullLogger<NoOpPodScaler>.Instance), readings, _time, NullLoggerFactory.Instance);
+        var now = _time.GetUtcNow();
+        await ReportAsync(groups, Idle("working", now));
+        await ReportAsync(groups, Idle("draining", now) with { Draining = true });
+        Assert.Equal(1, readings.Last[Surge.Silos.SiloGroupOptions.DefaultGroup].Actual);
+    }
 }

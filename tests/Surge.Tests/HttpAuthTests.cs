@@ -49,6 +49,17 @@ public class HttpAuthTests
         Assert.False(credentials.CheckUser("ops", Sha256(Password)));
     }
 
+    // Names match without case; a task records its submitter by the configured name, so the user reads it however it
+    // types its name.
+    [Fact]
+    public void UserName_CasedOtherwise_TheConfiguredName()
+    {
+        var credentials = Credentials();
+        Assert.True(credentials.CheckUser("OPS", Password));
+        Assert.Equal("ops", credentials.UserName("OPS"));
+        Assert.Equal("ops", credentials.UserName("ops"));
+    }
+
     [Fact]
     public void Enabled_NoUserNoToken_Off()
     {

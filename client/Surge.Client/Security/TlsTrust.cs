@@ -62,6 +62,7 @@ internal static class TlsTrust
         chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
         chain.ChainPolicy.ExtraStore.AddRange(intermediates.ToArray());
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true; // the cluster's own CAs: nothing to fetch, and a handshake must not wait on the network
         chain.ChainPolicy.VerificationTime = at;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         if (usage is not null) chain.ChainPolicy.ApplicationPolicy.Add(usage);

@@ -68,7 +68,8 @@ internal sealed class GroupAutoscaler(AutoscaleOptions options, IPodScaler pods,
     // reporting within the group's bounds. A group with no silo reporting has no series.
     private void UpdateReadings()
     {
-        var counts = _latest.Values.Select(s => s.Signal).GroupBy(GroupOf).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        // Pods that take work, as the decisions count them: a draining silo is on its way out.
+        var counts = _latest.Values.Select(s => s.Signal).GroupBy(GroupOf).ToDictionary(g => g.Key, g => g.Count(s => !s.Draining), StringComparer.Ordinal);
         readings.Update(counts.ToDictionary(c => c.Key, c =>
         {
             var bounds = options.ForGroup(c.Key);

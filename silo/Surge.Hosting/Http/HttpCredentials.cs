@@ -18,11 +18,20 @@ internal sealed class HttpCredentials
     public HttpCredentials(HttpAuthOptions options)
     {
         _users = options.Users.ToDictionary(u => u.Key, u => DigestOf(u.Value), StringComparer.OrdinalIgnoreCase);
+        _userNames = options.Users.Keys.ToDictionary(k => k, k => k, StringComparer.OrdinalIgnoreCase);
         _tokens = [.. options.Tokens.Select(t => (t.Key, DigestOf(t.Value)))];
         Enabled = options.Enabled;
         _roles = new(options.Roles, StringComparer.OrdinalIgnoreCase);
         _defaultRole = options.DefaultRole;
     }
+
+    private readonly Dictionary<string, string> _userNames;
+
+    /// <summary>
+    /// A user's name as configured, however the caller cased it (names match without case): what its tasks record as
+    /// their submitter, so that the same user reads them whichever way it types its name.
+    /// </summary>
+    public string UserName(string user) => _userNames.GetValueOrDefault(user, user);
 
     private readonly Dictionary<string, SurgeRole> _roles;
     private readonly SurgeRole _defaultRole;
