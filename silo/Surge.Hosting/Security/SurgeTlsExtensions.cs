@@ -19,10 +19,25 @@ public static class SurgeTlsExtensions
     {
         var options = silo.Configuration.GetSection(SurgeTlsOptions.SiloSection).Get<SurgeTlsOptions>() ?? new SurgeTlsOptions();
         if (!options.Enabled) return silo;
-        var files = new CertificateFiles(options, SurgeTlsOptions.SiloSection, TimeProvider.System);
+        CertificateFiles files;
+        try
+        {
+            files = new CertificateFiles(options, SurgeTlsOptions.SiloSection, TimeProvider.System);
+        }
+        catch (TlsFilesRefusedException refused)
+        {
+            // Read as the host is built, before anything can report it: thrown, it aborts the process with a trace. It
+            // fails the start instead, with the other settings' failures (RunSurgeAsync: a line each, exit 1), which
+            // comes before any hosted service starts, so the silo never listens, with or without TLS.
+            silo.Services.AddOptions<RefusedTlsFiles>().Validate(_ => false, refused.Message).ValidateOnStart();
+            return silo;
+        }
         silo.UseTls(tls => TlsTrust.Configure(tls, files));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new CertificateFilesLogging<ISiloLifecycle>(files, sp.GetRequiredService<ILogger<CertificateFiles>>()));
         silo.Services.AddSingleton<IClientProofVerifier>(sp => new ClientProofVerifier(files, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return silo;
     }
 }
+
+/// <summary>Stands for TLS files refused as the host was built, so that the host's start fails with the reason.</summary>
+internal sealed class RefusedTlsFiles;

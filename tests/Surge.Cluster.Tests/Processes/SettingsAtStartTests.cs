@@ -18,4 +18,27 @@ public class SettingsAtStartTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains(lines, l => l.StartsWith("surge silo: Surge:Redis:StartupTimeout", StringComparison.Ordinal));
         Assert.DoesNotContain("Unhandled exception", silo.Stderr);
     }
+
+    // TLS files are read as the host is built, before the start: refused there, they fail the start all the same.
+    [Fact]
+    public async Task Start_TlsFilesEmpty_ExitsWithCode1NamingTheFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("surge-empty-tls").FullName;
+        try
+        {
+            foreach (var file in (string[])["ca.crt", "tls.crt", "tls.key"]) await File.WriteAllTextAsync(Path.Combine(directory, file), "");
+            using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Ports:Silo={Repo.FreePort()}", $"--Surge:Ports:Gateway={Repo.FreePort()}",
+                $"--Surge:Ports:Http={Repo.FreePort()}", $"--Surge:Tls:Directory={directory}");
+            await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine($"exit {silo.ExitCode}:\n{silo.Stderr}");
+
+            Assert.Equal(1, silo.ExitCode);
+            Assert.Contains(silo.Stderr.Split('\n'), l => l.StartsWith("surge silo: Surge:Tls:Authority", StringComparison.Ordinal) && l.Contains("ca.crt"));
+            Assert.DoesNotContain("Unhandled exception", silo.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
