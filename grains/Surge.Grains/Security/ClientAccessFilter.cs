@@ -43,10 +43,22 @@ internal sealed partial class ClientAccessFilter(ClientIdentities identities, Cl
             throw Deny(rule, caller, $"{rule.Call} needs the {rule.Needed} role; {Who(caller)} has {(caller.Role is { } r ? $"the {r} role" : $"none ({caller.Reason})")}");
         var scoped = rule.OwnTasks && identities.Enabled; // while security is off every client is admin and reads every task
         if (rule.OwnTasks) StampSubmitter(context, caller.Name);
+        // A wait on another's task is refused before it begins, not when it ends: the caller must not learn when it did.
+        if (scoped && role < TaskReaders.AnyTask && WaitedOn(context) is { } waited && context.TargetContext.GrainInstance is ITaskShardGrain shard
+            && await shard.GetStatusAsync(waited) is { } before && !TaskReaders.MayRead(role, caller.Name, before))
+            throw Deny(rule with { Needed = TaskReaders.AnyTask }, caller, TaskReaders.Refusal(before));
         await context.Invoke();
         if (scoped && context.Result is TaskStatus status && !TaskReaders.MayRead(role, caller.Name, status))
             throw Deny(rule with { Needed = TaskReaders.AnyTask }, caller, TaskReaders.Refusal(status));
     }
+
+    // The task a call waits on, if it waits: a wait on an id, or a submission that waits (on the task already there).
+    private static string? WaitedOn(IIncomingGrainCallContext context) => context.InterfaceMethod?.Name switch
+    {
+        nameof(ITaskShardGrain.WaitAsync) => context.Request.GetArgument(0) as string,
+        nameof(ITaskShardGrain.SubmitAndWaitAsync) => (context.Request.GetArgument(0) as TaskSpec)?.Id,
+        _ => null,
+    };
 
     // Whose session is opened is the silos' to say: the caller's own, whatever the client wrote.
     private static void StampClient(IIncomingGrainCallContext context, GrainId source)

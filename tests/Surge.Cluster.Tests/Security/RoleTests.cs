@@ -79,6 +79,23 @@ public sealed class RoleTests(SecureClusterFixture fixture)
         Assert.Equal(SurgeRole.Operate, (await Assert.ThrowsAsync<SurgeAccessDeniedException>(() => bobs.SubmitAsync(Quick() with { Id = task.Id }))).Needed);
     }
 
+    // Refused at once, not when alice's task ends: bob must not learn when it did.
+    [Fact]
+    public async Task Wait_OnAnotherSubmittersRunningTask_RefusedBeforeItEnds()
+    {
+        using var alice = await fixture.ConnectAsync(fixture.Certificates.Client("CN=alice"));
+        using var bob = await fixture.ConnectAsync(fixture.Certificates.Client("CN=bob"));
+        var alices = alice.Services.GetRequiredService<ISurgeClient>();
+        var task = await alices.SubmitAsync(TaskSpec.Create("simulate", """{"duration_ms":5000}"""));
+        var bobs = bob.Services.GetRequiredService<ISurgeClient>();
+
+        foreach (var wait in new Func<Task>[] { () => bobs.WaitAsync(task.Id, TimeSpan.FromSeconds(30)), () => bobs.RunAsync(Quick() with { Id = task.Id }, TimeSpan.FromSeconds(30)) })
+        {
+            Assert.Equal(SurgeRole.Operate, (await Assert.ThrowsAsync<SurgeAccessDeniedException>(wait)).Needed);
+            Assert.False((await alices.GetStatusAsync(task.Id))!.State.IsFinal(), "bob's wait was refused only once alice's task had ended");
+        }
+    }
+
     [Fact]
     public async Task Submit_WithForgedSubmitter_RecordsTheCallersIdentity()
     {
