@@ -10,7 +10,8 @@ public static class SurgeRunExtensions
     /// <summary>
     /// Runs <paramref name="host"/> until it stops, and returns the process's exit code: 0 when it stopped, 1 when Redis
     /// stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started, or when its settings failed their checks
-    /// (said on stderr, a line per failure, naming the setting). Any other failure is thrown as before. Use it as the last line of a silo's <c>Program.cs</c>:
+    /// (said on stderr, a line per failure, naming the setting). Any other failure is thrown as before. Use it as the
+    /// last line of a silo's <c>Program.cs</c>:
     /// <c>return await app.RunSurgeAsync();</c>
     /// </summary>
     public static async Task<int> RunSurgeAsync(this IHost host, TextWriter? error = null)
