@@ -18,8 +18,14 @@ internal sealed record ClusterStatus(DateTimeOffset At, SiloInfo[] Silos, PoolSt
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static async Task<ClusterStatus> ReadAsync(SiloSummaries silos, ISurgeClient surge, ISurgeFlows flows, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole view, or with <paramref name="ownTasksOnly"/> what <see cref="ForOwnTasksOnly"/> leaves (waves and
+    /// scaling decisions are then not read at all).
+    /// </summary>
+    public static async Task<ClusterStatus> ReadAsync(SiloSummaries silos, ISurgeClient surge, ISurgeFlows flows, TimeProvider time,
+        bool ownTasksOnly, CancellationToken cancellationToken)
     {
+        if (ownTasksOnly) return Of(await silos.ReadAsync(cancellationToken), [], [], time.GetUtcNow()).ForOwnTasksOnly();
         var waves = flows.ListWavesAsync(10, cancellationToken);
         var autoscale = surge.GetAutoscaleHistoryAsync(20, cancellationToken);
         var summaries = await silos.ReadAsync(cancellationToken);

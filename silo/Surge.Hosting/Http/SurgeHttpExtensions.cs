@@ -111,11 +111,10 @@ public static partial class SurgeHttpExtensions
     {
         try
         {
-            var status = await ClusterStatus.ReadAsync(silos, surge, flows, time, cancellationToken);
             // Held events, dead letters and waves name other callers' tasks (and their errors), and scaling decisions
             // are the operators': a caller that reads only its own tasks sees silos and pools, as at the gateway.
-            if (HttpTaskReader.Of(user, credentials.Current) is { Scoped: true }) status = status.ForOwnTasksOnly();
-            return Results.Json(status, ClusterStatus.Json);
+            var ownTasksOnly = HttpTaskReader.Of(user, credentials.Current) is { Scoped: true };
+            return Results.Json(await ClusterStatus.ReadAsync(silos, surge, flows, time, ownTasksOnly, cancellationToken), ClusterStatus.Json);
         }
         catch (SurgeUnavailableException e)
         {

@@ -1,10 +1,7 @@
-using Orleans.TestingHost;
 using StackExchange.Redis;
 using Surge.Client;
 using Surge.Cluster.Tests.Redis;
 using Surge.Entities;
-using Surge.Hosting;
-using Surge.Hosting.Redis;
 using Xunit.Abstractions;
 
 namespace Surge.Cluster.Tests.Faults;
@@ -67,11 +64,5 @@ public class EntityEndLostTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.TrueAsync(() => IntervalHandler.IsRunning(finished.Id), $"{finished.Id} running after {started.Id} ended and was forgotten", Limit);
         IntervalHandler.Release(finished.Id);
         Assert.Equal(TaskState.Succeeded, (await _surge.Client.WaitAsync(finished.Id, Limit)).State);
-    }
-
-    // Task records and entity books in the redis-server named by Surge:Redis:ConnectionString, as in cluster mode.
-    private sealed class BooksInRedis : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo) => silo.UseRedisTaskStore();
     }
 }

@@ -191,10 +191,4 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         services.AddSurgeClient(o => o.MaxRetries = 0);
         return services.BuildServiceProvider().GetRequiredService<ISurgeClient>();
     }
-
-    // Task records and entity books in the redis-server named by Surge:Redis:ConnectionString, as in cluster mode.
-    private sealed class BooksInRedis : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo) => silo.UseRedisTaskStore();
-    }
 }
