@@ -35,6 +35,12 @@ public static partial class SurgeHttpExtensions
     public const string OperatePolicy = "surge-http-operate";
 
     /// <summary>
+    /// The policy on the dashboard's grain state reads (<c>/dashboard/GrainState</c>): the role
+    /// <see cref="SurgeRole.Admin"/>, or open while no credential is set.
+    /// </summary>
+    public const string AdminPolicy = "surge-http-admin";
+
+    /// <summary>
     /// Serves HTTP on <c>Surge:Ports:Http</c>: loopback only on embedded defaults, every address in cluster mode (a
     /// pod's probes and scrapes come from outside). Port 0 turns it off. Adds metrics, readiness, the early drain and
     /// authentication (<c>Surge:Http:Auth</c>); the dashboard's own services come with AddSurgeSilo.
@@ -77,16 +83,20 @@ public static partial class SurgeHttpExtensions
                 .AddRequirements(new HttpAccessRequirement()))
             .AddPolicy(OperatePolicy, policy => policy
                 .AddAuthenticationSchemes(HttpAuthHandler.SchemeName)
-                .AddRequirements(new HttpAccessRequirement(), new HttpRoleRequirement(SurgeRole.Operate)));
+                .AddRequirements(new HttpAccessRequirement(), new HttpRoleRequirement(SurgeRole.Operate)))
+            .AddPolicy(AdminPolicy, policy => policy
+                .AddAuthenticationSchemes(HttpAuthHandler.SchemeName)
+                .AddRequirements(new HttpAccessRequirement(), new HttpRoleRequirement(SurgeRole.Admin)));
     }
 
     /// <summary>
     /// Open, for probes and scrapers: <c>/health</c> (alive), <c>/ready</c> (active in the cluster and not draining),
     /// <c>/metrics</c> (Prometheus). Behind <see cref="AuthorizationPolicy"/>: <c>/api/status</c> (JSON),
     /// <c>/api/tasks</c> (submit, status, wait; it runs work, as a client would), its OpenAPI document at
-    /// <c>/openapi/v1.json</c>, <c>/surge</c> (a status page) and the Orleans dashboard at <c>/dashboard</c>. Behind
-    /// <see cref="OperatePolicy"/>: the status page's task pages and lists (<c>/surge/tasks</c>, <c>/surge/api</c>) and
-    /// its actions (<c>/surge/actions</c>, <see cref="OperatorActions"/>).
+    /// <c>/openapi/v1.json</c> and <c>/surge</c> (a status page). Behind <see cref="OperatePolicy"/>: the status page's
+    /// task pages and lists (<c>/surge/tasks</c>, <c>/surge/api</c>), its actions (<c>/surge/actions</c>,
+    /// <see cref="OperatorActions"/>) and the Orleans dashboard at <c>/dashboard</c>, whose log stream shows any
+    /// caller's task ids and errors; its grain state reads are behind <see cref="AdminPolicy"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapSurgeEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -101,7 +111,8 @@ public static partial class SurgeHttpExtensions
         endpoints.MapGet("/surge", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8")).RequireAuthorization(AuthorizationPolicy);
         endpoints.MapSurgeOperatorReads();
         endpoints.MapSurgeActions().RequireAuthorization(OperatePolicy);
-        endpoints.MapOrleansDashboard("/dashboard").RequireAuthorization(AuthorizationPolicy);
+        IEndpointConventionBuilder dashboard = endpoints.MapOrleansDashboard("/dashboard").RequireAuthorization(OperatePolicy);
+        dashboard.Add(AdminForGrainState);
         WarnIfOpen(endpoints.ServiceProvider);
         return endpoints;
     }
@@ -120,6 +131,14 @@ public static partial class SurgeHttpExtensions
         {
             return Results.Problem(title: "Surge unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+    }
+
+    // The dashboard's GrainState activates any grain by type and key and returns its stored state (any task's record,
+    // any entity's book): the management grain's reach, so Admin, as at the gateway (SurgeRole.Admin).
+    private static void AdminForGrainState(EndpointBuilder endpoint)
+    {
+        if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.EndsWith("/GrainState", StringComparison.OrdinalIgnoreCase))
+            endpoint.Metadata.Add(new AuthorizeAttribute(AdminPolicy));
     }
 
     // Cluster mode listens on every address: say so when whoever reaches the port may read and submit. Settings that

@@ -62,6 +62,32 @@ public class HttpAuthTests(SiloProcessFixture silo)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    // The dashboard's log stream shows any caller's task ids and errors: Operate, as the status page's task pages.
+    [Theory]
+    [InlineData(SiloProcessFixture.ViewerToken, HttpStatusCode.Forbidden)]
+    [InlineData(SiloProcessFixture.Token, HttpStatusCode.OK)]
+    public async Task Dashboard_ByRole_OperateOrAbove(string token, HttpStatusCode expected)
+    {
+        using var http = silo.Http(signedIn: false);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.GetAsync("/dashboard/");
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    // GrainState activates any grain and returns its stored state (any task's record): Admin only.
+    [Theory]
+    [InlineData(SiloProcessFixture.ViewerToken, true)]
+    [InlineData(SiloProcessFixture.Token, true)]
+    [InlineData(SiloProcessFixture.AdminToken, false)]
+    public async Task DashboardGrainState_ByRole_AdminOnly(string token, bool refused)
+    {
+        using var http = silo.Http(signedIn: false);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.GetAsync("/dashboard/GrainState?grainId=0&grainType=No.Such.Grain");
+        if (refused) Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        else Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
     // The task API runs work as a gateway client would: without credentials nothing is submitted.
     [Fact]
     public async Task TaskApi_SubmitWithoutCredential_401AndNothingSubmitted()

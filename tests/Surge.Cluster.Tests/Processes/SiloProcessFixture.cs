@@ -22,6 +22,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     /// <summary>A bearer token whose role is <see cref="SurgeRole.Submit"/>: it may read the status page but not act on it.</summary>
     public const string ViewerToken = "process-tests-viewer-token";
 
+    /// <summary>A bearer token whose role is <see cref="SurgeRole.Admin"/>.</summary>
+    public const string AdminToken = "process-tests-admin-token";
+
     private ChildProcess? _silo;
 
     public int GatewayPort { get; } = Repo.FreePort();
@@ -36,6 +39,7 @@ public sealed class SiloProcessFixture : IAsyncLifetime
             $"--Surge:Ports:Http={HttpPort}", "--Surge:Workers:MaxConcurrency=16",
             $"--Surge:Http:Auth:Users:{User}={Password}", $"--Surge:Http:Auth:Tokens:tests={Token}",
             $"--Surge:Http:Auth:Tokens:viewer={ViewerToken}", "--Surge:Http:Auth:Roles:viewer=Submit",
+            $"--Surge:Http:Auth:Tokens:admin={AdminToken}", "--Surge:Http:Auth:Roles:admin=Admin",
             // A deterministic type, so the result cache has lookups to count: cat answers with its payload.
             $"--Surge:Programs:{CachedType}:Executable=/bin/cat", $"--Surge:Policies:Types:{CachedType}:Deterministic=true");
         var silo = _silo;
