@@ -80,6 +80,32 @@ public class EntityHandledTests
     }
 
     [Fact]
+    public void Readmit_DeadLetterThatRanBeforeItsAfterWasForgotten_Released()
+    {
+        var sequencer = new EntitySequencer(new EntityRecord(), maxHandled: 2);
+        Handle(sequencer, Event("s", "started"), _time.GetUtcNow());
+        Handle(sequencer, Event("f", "finished", after: "started"), _time.GetUtcNow()); // ran, and failed for good
+        Handle(sequencer, Event("d", "deploy"), _time.GetUtcNow());
+        Handle(sequencer, Event("n", "notify"), _time.GetUtcNow());
+        Assert.DoesNotContain("started", sequencer.Record.Handled);
+
+        var again = Event("f", "finished", after: "started") with { ReleasedBefore = true };
+
+        Assert.Equal(Admission.Released, sequencer.Readmit(again, _time.GetUtcNow(), maxHeld: 100));
+    }
+
+    [Fact]
+    public void Readmit_DeadLetterNeverReleasedItsAfterForgotten_StillWaits()
+    {
+        var sequencer = new EntitySequencer(new EntityRecord(), maxHandled: 1);
+        Handle(sequencer, Event("a", "a"), _time.GetUtcNow());
+        Handle(sequencer, Event("b", "b"), _time.GetUtcNow());
+
+        // Expired before its after came: nothing says that event was ever handled.
+        Assert.Equal(Admission.Held, sequencer.Readmit(Event("late", "x", after: "a"), _time.GetUtcNow(), maxHeld: 100));
+    }
+
+    [Fact]
     public void Expire_AfterNamingAForgottenEvent_ReasonNamesMaxHandled()
     {
         var sequencer = new EntitySequencer(new EntityRecord(), maxHandled: 1);

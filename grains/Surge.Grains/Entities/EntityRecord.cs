@@ -76,6 +76,9 @@ internal sealed class EntityRecord
 /// <summary>
 /// What an entity needs of one of its events to order it: its task id and its ordering keys; and the trace of its task
 /// (<see cref="TaskSpec.TraceParent"/>), which the entity's spans of it join, also after the book was stored and read back.
+/// <see cref="ReleasedBefore"/>: a dead letter run again that its entity released before (its record counts a
+/// dispatch), so the event its <c>after</c> names was handled then, whether or not the entity still remembers the name
+/// (it keeps only the newest <see cref="EntityOptions.MaxHandled"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record EntityEvent(
@@ -83,7 +86,8 @@ internal sealed record EntityEvent(
     [property: Id(1)] string? Event,
     [property: Id(2)] string? After,
     [property: Id(3)] long? Sequence,
-    [property: Id(4)] string? TraceParent = null)
+    [property: Id(4)] string? TraceParent = null,
+    [property: Id(5)] bool ReleasedBefore = false)
 {
     public static EntityEvent Of(TaskSpec spec) => new(spec.Id, spec.Event, spec.After, spec.Sequence, spec.TraceParent);
 }

@@ -121,7 +121,7 @@ internal sealed class EntitySequencer(EntityRecord record, int maxHandled = Enti
         record.Pending.RemoveAll(p =>
         {
             if (now - p.Since < limit) return false;
-            expired.Add((p.Event.TaskId, Reason(p.Event, limit, entity), p));
+            expired.Add((p.Event.TaskId, Reason(p.Event, p.Readmitted, limit, entity), p));
             return true;
         });
         return expired;
@@ -175,16 +175,22 @@ internal sealed class EntitySequencer(EntityRecord record, int maxHandled = Enti
     }
 
     private bool IsReady(EntityEvent e, bool readmitted)
-        => (e.After is null || record.HandledSet().Contains(e.After))
+        => AfterHandled(e, readmitted)
            && (e.Sequence is not { } sequence || sequence == record.LastSequence + 1 || (readmitted && sequence <= record.LastSequence + 1));
 
-    private string Reason(EntityEvent e, TimeSpan limit, string entity)
+    // A dead letter run again that ran before had its after handled then: the name may have been let go past the bound
+    // since (more than maxHandled events of the entity were handled meanwhile), and it would wait for it in vain.
+    private bool AfterHandled(EntityEvent e, bool readmitted)
+        => e.After is null || (readmitted && e.ReleasedBefore) || record.HandledSet().Contains(e.After);
+
+    private string Reason(EntityEvent e, bool readmitted, TimeSpan limit, string entity)
     {
-        if (e.After is { } forgotten && record.Forgotten > 0 && !record.HandledSet().Contains(forgotten))
+        var afterHandled = AfterHandled(e, readmitted);
+        if (!afterHandled && e.After is { } forgotten && record.Forgotten > 0)
             return $"held {limit} waiting for event '{forgotten}' of entity '{entity}', which was never handled, or was handled before the "
                    + $"{maxHandled} most recent handled events the entity remembers; submit it, or raise {EntityOptions.Section}:MaxHandled "
                    + $"or {EntityOptions.Section}:HoldLimit";
-        var waitedFor = e.After is { } after && !record.HandledSet().Contains(after)
+        var waitedFor = !afterHandled && e.After is { } after
             ? $"event '{after}'"
             : e.Sequence is { } sequence && sequence <= record.LastSequence
                 ? $"nothing: sequence {sequence} came after {record.LastSequence} was handled (a duplicate or late event)"

@@ -203,14 +203,18 @@ internal sealed partial class TaskShardGrain
     }
 
     // An entity event goes to its entity before its record is stored; an entity that cannot store it, or is full,
-    // refuses the submission, so nothing is acknowledged that the entity does not have.
-    private async Task<Admission> AdmitAsync(TaskSpec spec, bool readmit)
+    // refuses the submission, so nothing is acknowledged that the entity does not have. A dead letter run again goes
+    // back with whether its entity released it before (its record counts a dispatch, which only a release allows): its
+    // after was handled then, and the entity may have let that name go since.
+    private async Task<Admission> AdmitAsync(TaskSpec spec, bool readmit, bool releasedBefore = false)
     {
         Admission admission;
         try
         {
             var entity = GrainFactory.Entity(spec.Entity!);
-            admission = readmit ? await entity.ReadmitAsync(EntityEvent.Of(spec)) : await entity.AdmitAsync(EntityEvent.Of(spec));
+            admission = readmit
+                ? await entity.ReadmitAsync(EntityEvent.Of(spec) with { ReleasedBefore = releasedBefore })
+                : await entity.AdmitAsync(EntityEvent.Of(spec));
         }
         catch (Exception e) when (e is not SurgeValidationException && !Failovers.Is(e)) // a failover is passed on: the client rides it out
         {

@@ -57,7 +57,7 @@ internal sealed partial class TaskShardGrain
         {
             if (!_records.TryGetValue(taskId, out record)) return null;
             var held = false;
-            if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true) == Entities.Admission.Held;
+            if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true, releasedBefore: record.Attempts > 0) == Entities.Admission.Held;
             var transition = TaskLifecycle.RetryDeadLetter(record, record.DeadLettered && !held ? Target(record.Spec) : null, held, time.GetUtcNow());
             if (transition.Refusal is { } refusal) throw refusal;
             try
