@@ -21,7 +21,10 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
 
     // Until it lands: an outcome is the only thing that makes its task final, and the shard refuses it only while its
     // store is unreachable. A drain waits for deliveries up to its timeout; past that, the task's record makes another
-    // silo run it again.
+    // silo run it again. Whatever the fault: nobody cancels a delivery (it runs under CancellationToken.None), so an
+    // OperationCanceledException is the runtime giving up a call in flight to a silo that died (Failovers), and the
+    // shard takes the outcome once it serves on a survivor. Dropped, the record would say the run is still here, which
+    // no longer holds it, and recovery would run the task again as if this silo had crashed.
     private readonly ResiliencePipeline _delivery = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
@@ -30,7 +33,7 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(100),
             MaxDelay = TimeSpan.FromSeconds(2),
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(),
         })
         .Build();
 
