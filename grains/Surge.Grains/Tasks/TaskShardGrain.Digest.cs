@@ -35,6 +35,9 @@ internal sealed partial class TaskShardGrain
         // What the dispatch bookkeeping knew of it goes with it (silo groups: failed batches).
         _undelivered.Remove(taskId);
         _unsure.Remove(taskId);
+        // A dead letter's retry that may be stored is taken back by storing the dead letter again (SettleMaybeStoredAsync):
+        // removed from the store now, whatever that write left there, it has nothing to take back, and would come back.
+        _maybeStored.Remove(taskId);
         if (!_records.Remove(taskId, out var before)) return false;
         _open.Remove(taskId);
         if (FinishedKey(before) is { } was) _finished.Remove(was);
