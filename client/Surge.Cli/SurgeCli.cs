@@ -51,6 +51,13 @@ internal static class SurgeCli
             stderr.WriteLine($"surge: {e.Message}");
             return Failed;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file the command reads or writes (--out in a missing directory, a full disk, no permission): the
+            // system's message names the path, which is the fix; a stack trace would only bury it.
+            stderr.WriteLine($"surge: {e.Message} Check the path and its permissions.");
+            return Failed;
+        }
         catch (OperationCanceledException)
         {
             stderr.WriteLine("surge: cancelled");

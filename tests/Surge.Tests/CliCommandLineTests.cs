@@ -91,6 +91,16 @@ public class CliCommandLineTests
     }
 
     [Fact]
+    public async Task Run_OutInAMissingDirectory_ExitCode1OneLineNamingThePath()
+    {
+        var (code, _, stderr) = await RunAsync(["workload", "generate", "mixed", "--n", "5", "--out", "/nonexistent-dir/w.jsonl"]);
+        Assert.Equal(1, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("/nonexistent-dir/w.jsonl", line);
+        Assert.DoesNotContain("Exception", line);
+    }
+
+    [Fact]
     public async Task Run_ReplayMissingFile_ExitCode1NamingFile()
     {
         var (code, _, stderr) = await RunAsync(["replay", "/nonexistent/w.jsonl", "--out", "r.json"]);
