@@ -34,6 +34,28 @@ public static class WorkloadReader
         return tasks;
     }
 
+    /// <summary>
+    /// Throws when a task of <paramref name="tasks"/> would be refused by the cluster (an event without an entity, a
+    /// sequence of 0, a reserved id or feature): named by its line and field before anything is submitted, rather than
+    /// counted as rejected after the earlier tasks ran. Not part of <see cref="Read(string)"/>: a history is read the
+    /// same way, and its ids may be the silos' own (<c>schedule:…</c>).
+    /// </summary>
+    public static IReadOnlyList<WorkloadTask> Replayable(IReadOnlyList<WorkloadTask> tasks, string name)
+    {
+        foreach (var task in tasks.OrderBy(t => t.Line))
+        {
+            try
+            {
+                TaskValidator.Validate(task.ToSpec(allocate: false));
+            }
+            catch (SurgeValidationException e)
+            {
+                throw new WorkloadException($"{name}:{task.Line}: {e.Message}");
+            }
+        }
+        return tasks;
+    }
+
     private static WorkloadTask Parse(string line, int number, string name)
     {
         try

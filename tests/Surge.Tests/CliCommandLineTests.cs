@@ -101,6 +101,24 @@ public class CliCommandLineTests
     }
 
     [Fact]
+    public async Task Run_ReplayOfALineTheValidatorRefuses_ExitCode1NamingLineAndFieldBeforeConnecting()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"surge-refused-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(path, "{\"id\":\"ok\",\"type\":\"x\",\"duration_ms\":1}\n{\"id\":\"b\",\"type\":\"x\",\"event\":\"done\",\"duration_ms\":1}\n");
+        try
+        {
+            // No silo listens on port 1: the file must be refused before any connection is tried.
+            var (code, _, stderr) = await RunAsync(["replay", path, "--out", Path.ChangeExtension(path, ".json"), "--gateway", "127.0.0.1:1"]);
+            Assert.Equal(1, code);
+            Assert.Contains($"{Path.GetFileName(path)}:2: event:", stderr);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Run_ReplayMissingFile_ExitCode1NamingFile()
     {
         var (code, _, stderr) = await RunAsync(["replay", "/nonexistent/w.jsonl", "--out", "r.json"]);

@@ -38,6 +38,18 @@ public class WorkloadReaderTests
         Assert.Contains("w.jsonl:2", e.Message);
     }
 
+    [Theory]
+    [InlineData("{\"id\":\"b\",\"type\":\"x\",\"event\":\"e\",\"duration_ms\":1}", "event")] // no entity
+    [InlineData("{\"id\":\"b\",\"type\":\"x\",\"entity\":\"e\",\"sequence\":0,\"duration_ms\":1}", "sequence")]
+    [InlineData("{\"id\":\"schedule:b\",\"type\":\"x\",\"duration_ms\":1}", "id")]
+    [InlineData("{\"id\":\"b\",\"type\":\"x\",\"features\":{\"$type\":\"y\"},\"duration_ms\":1}", "features.$type")]
+    public void Replayable_LineTheValidatorRefuses_NamesLineAndField(string badLine, string field)
+    {
+        var tasks = Read("{\"id\":\"ok\",\"type\":\"x\",\"duration_ms\":1}\n" + badLine);
+        var e = Assert.Throws<WorkloadException>(() => WorkloadReader.Replayable(tasks, "w.jsonl"));
+        Assert.Contains($"w.jsonl:2: {field}:", e.Message);
+    }
+
     [Fact]
     public void Read_DuplicateId_Rejected()
         => Assert.Contains("twice", Assert.Throws<WorkloadException>(() => Read("{\"id\":\"a\",\"type\":\"x\",\"duration_ms\":1}\n{\"id\":\"a\",\"type\":\"x\",\"duration_ms\":1}")).Message);

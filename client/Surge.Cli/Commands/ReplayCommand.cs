@@ -31,7 +31,8 @@ internal static class ReplayCommand
             }
             var path = result.GetRequiredValue(workload);
             var options = new ReplayOptions { Producers = result.GetValue(producers), Allocate = result.GetValue(allocate) };
-            var tasks = WorkloadReader.Read(path); // read before connecting: a bad file fails fast
+            // Read and checked as the cluster checks a task before connecting: a bad file fails fast, naming its line.
+            var tasks = WorkloadReader.Replayable(WorkloadReader.Read(path), Path.GetFileName(path));
 
             await using var surge = await SurgeConnection.OpenAsync(settings, cancellationToken);
             var (report, finals) = await ReplayRun.RunWithResultsAsync(surge.Client, tasks, Path.GetFileName(path), options,
