@@ -41,4 +41,22 @@ public class CronScheduleTests
         Assert.Equal(3, failures.Count);
         Assert.All(failures, f => Assert.StartsWith("Surge:Schedules:nightly:", f));
     }
+
+    [Theory]
+    [InlineData("0 0 30 2 *")] // 30 February
+    [InlineData("0 0 31 4,6,9,11 *")] // the 31st of a month of 30 days
+    public void Validator_CronThatNeverFires_NamedWithFix(string cron)
+    {
+        var options = new SchedulesOptions { Entries = { ["never"] = new ScheduleOptions { Cron = cron, Type = "report" } } };
+        var failure = Assert.Single(new SchedulesOptionsValidator().Validate(null, options).Failures ?? []);
+        Assert.StartsWith("Surge:Schedules:never:Cron cron:", failure);
+        Assert.Contains("never fires", failure);
+    }
+
+    [Fact]
+    public void Validator_LeapDay_Accepted()
+    {
+        var options = new SchedulesOptions { Entries = { ["leap"] = new ScheduleOptions { Cron = "0 0 29 2 *", Type = "report" } } };
+        Assert.True(new SchedulesOptionsValidator().Validate(null, options).Succeeded);
+    }
 }

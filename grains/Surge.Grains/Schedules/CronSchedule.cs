@@ -20,6 +20,22 @@ internal static class CronSchedule
         }
     }
 
+    /// <summary>
+    /// <see cref="Parse"/>, refusing an expression that never fires after <paramref name="now"/> (30 February, the 31st
+    /// of a month of 30 days): registered, such a schedule would be listed and never run. Where a schedule is set, not
+    /// at each instant.
+    /// </summary>
+    public static CronExpression ParseFiring(string? cron, DateTimeOffset now)
+    {
+        var parsed = Parse(cron);
+        if (parsed.GetNextOccurrence(now, TimeZoneInfo.Utc) is null)
+        {
+            throw new SurgeValidationException("cron",
+                $"'{cron}' never fires: no date matches its day-of-month and month fields together (e.g. 30 February); check them, or use L for a month's last day");
+        }
+        return parsed;
+    }
+
     /// <summary>The latest instant in (<paramref name="after"/>, <paramref name="upTo"/>], or null: missed instants collapse into one.</summary>
     public static DateTimeOffset? LatestDue(CronExpression cron, DateTimeOffset after, DateTimeOffset upTo)
     {

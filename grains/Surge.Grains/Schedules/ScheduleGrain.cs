@@ -50,7 +50,7 @@ internal sealed partial class ScheduleGrain(
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Name != this.GetPrimaryKeyString())
             throw new SurgeValidationException("name", $"'{spec.Name}' is not this schedule's name ('{this.GetPrimaryKeyString()}'); register through ISurgeClient.ScheduleAsync");
-        CronSchedule.Parse(spec.Cron);
+        CronSchedule.ParseFiring(spec.Cron, time.GetUtcNow());
         if (spec.Wave is { } wave)
         {
             if (!Flows.FlowValidator.IsName(wave.Flow)) throw new SurgeValidationException("wave.flow", $"\"{wave.Flow}\" is not a flow name");

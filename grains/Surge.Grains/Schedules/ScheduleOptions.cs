@@ -49,7 +49,7 @@ public sealed class WaveScheduleOptions
     public bool Hourly { get; set; }
 }
 
-internal sealed class SchedulesOptionsValidator : IValidateOptions<SchedulesOptions>
+internal sealed class SchedulesOptionsValidator(TimeProvider? time = null) : IValidateOptions<SchedulesOptions>
 {
     public ValidateOptionsResult Validate(string? name, SchedulesOptions options)
     {
@@ -59,7 +59,7 @@ internal sealed class SchedulesOptionsValidator : IValidateOptions<SchedulesOpti
             var at = $"{SchedulesOptions.Section}:{key}";
             try
             {
-                CronSchedule.Parse(schedule.Cron);
+                CronSchedule.ParseFiring(schedule.Cron, (time ?? TimeProvider.System).GetUtcNow());
             }
             catch (SurgeValidationException e)
             {
