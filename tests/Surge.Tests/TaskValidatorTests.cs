@@ -90,6 +90,38 @@ public class TaskValidatorTests
         Assert.Contains($"over the limit of {limit}", e.Message);
     }
 
+    // Ids and names are keys in storage and lines in logs: a control character forges a log line or hides in a key,
+    // and a lone surrogate is not text at all (UTF-8 on the wire turns it into U+FFFD: another id than the one sent).
+    [Theory]
+    [InlineData("id", 0x0A)]
+    [InlineData("id", 0x00)]
+    [InlineData("id", 0xD800)]
+    [InlineData("type", 0x0D)]
+    [InlineData("entity", 0x09)]
+    [InlineData("entity", 0xDC00)]
+    [InlineData("event", 0x1B)]
+    [InlineData("after", 0x85)]
+    public void Validate_ControlCharacterOrLoneSurrogate_NamesFieldAndCharacter(string field, int code)
+    {
+        var text = $"a{(char)code}b";
+        var spec = field switch
+        {
+            "id" => Valid with { Id = text },
+            "type" => Valid with { Type = text },
+            "entity" => Valid.ForEntity(text),
+            "event" => Valid.ForEntity("b/1", text),
+            _ => Valid.ForEntity("b/1", "e", after: text),
+        };
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec));
+        Assert.Equal(field, e.Field);
+        Assert.Contains($"U+{code:X4}", e.Message);
+        Assert.Contains("position 2", e.Message);
+    }
+
+    [Fact]
+    public void Validate_PrintableUnicodeInIdAndEntity_Passes()
+        => TaskValidator.Validate(Valid.ForEntity("bücher/注文-42 🙂") with { Id = "order/42 ü 注文 🙂" });
+
     [Theory]
     [InlineData(0, false)]
     [InlineData(1, true)]

@@ -228,5 +228,25 @@ public static class TaskValidator
             throw new SurgeValidationException(field, $"must not be empty; {fix}");
         if (value.Length > maxLength)
             throw new SurgeValidationException(field, $"is {value.Length} characters, over the limit of {maxLength}; {fix}");
+        RefuseUnprintable(value, field, fix);
+    }
+
+    // Ids and names are keys in storage and text in logs: a control character (a newline, a NUL) forges a log line or
+    // hides in a key, and a lone surrogate is not text at all (UTF-8 on the wire turns it into U+FFFD, so the id a
+    // silo stores would not be the one sent). Printable Unicode, paired surrogates (emoji) included, passes.
+    private static void RefuseUnprintable(string value, string field, string fix)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            var what = char.IsControl(c) ? "a control character" : char.IsSurrogate(c) ? "a lone surrogate, which is not text" : null;
+            if (what is not null)
+                throw new SurgeValidationException(field, $"has {what} (U+{(int)c:X4}) at position {i + 1}; use printable characters only; {fix}");
+        }
     }
 }
