@@ -65,8 +65,14 @@ public static partial class FlowValidator
         var names = new HashSet<string>(StringComparer.Ordinal);
         var producers = new Dictionary<string, string>(StringComparer.Ordinal);
         long payloads = 0;
-        foreach (var task in tasks)
+        for (var index = 0; index < tasks.Length; index++)
         {
+            // Only a flow sent past a client's builder can hold a null task or pipe: named, not thrown as a NullReferenceException.
+            if (tasks[index] is not { } task)
+            {
+                errors.Add(new($"tasks[{index}]", "task", "is null; give every task a name, type, version and output"));
+                continue;
+            }
             var who = string.IsNullOrEmpty(task.Name) ? "(unnamed task)" : task.Name;
             if (Name(errors, who, "name", task.Name, "name the task, e.g. \"score\"") && !names.Add(task.Name))
                 errors.Add(new(who, "name", "another task has this name; give each task its own"));
@@ -81,6 +87,7 @@ public static partial class FlowValidator
                 errors.Add(new(who, "dependencyTimeout", $"{task.DependencyTimeout} is out of range; wait between a second and {MaxDependencyTimeout.TotalDays:F0} days"));
             var inputs = task.Inputs.IsDefault ? [] : task.Inputs;
             if (inputs.Length > MaxInputs) errors.Add(new(who, "inputs", $"{inputs.Length} inputs exceed the limit of {MaxInputs}"));
+            if (inputs.Contains(null!)) errors.Add(new(who, "inputs", "a pipe name is null; list the names of the pipes the task reads"));
             if (inputs.Distinct(StringComparer.Ordinal).Count() != inputs.Length) errors.Add(new(who, "inputs", "a pipe is listed twice; list each once"));
             if (inputs.Contains(task.Output)) errors.Add(new(who, "inputs", $"the task reads its own output '{task.Output}'; a task cannot depend on itself"));
             // Each step submits its payload as a task's: bounded here, where the flow is registered, not at every wave.
@@ -92,9 +99,9 @@ public static partial class FlowValidator
         }
         if (payloads > MaxPayloadBytes)
             errors.Add(new("flow", "tasks", $"the tasks' payloads total {payloads} bytes (UTF-8), over the limit of {MaxPayloadBytes} bytes; store large data elsewhere and pass a reference, or split the flow"));
-        foreach (var task in tasks)
+        foreach (var task in tasks.Where(t => t is not null))
             foreach (var input in task.Inputs.IsDefault ? [] : task.Inputs)
-                if (!producers.ContainsKey(input))
+                if (input is not null && !producers.ContainsKey(input))
                     errors.Add(new(task.Name, "inputs", $"pipe '{input}' is produced by no task; add a task whose output is '{input}', or remove it"));
         if (errors.Count == 0 && FindCycle(tasks, producers) is { } cycle)
             errors.Add(new(cycle[0], "inputs", $"the tasks form a cycle: {string.Join(" -> ", cycle)} -> {cycle[0]}; break it"));

@@ -141,5 +141,19 @@ public class FlowValidatorTests
     public void Parse_BadJson_NamesTheField(string json, string field)
         => Assert.Equal(field, Assert.Throws<SurgeValidationException>(() => FlowJson.Parse(json)).Field);
 
+    // A flow that reaches a grain without a client's checks (deserialized as sent): a missing task or pipe is named, not
+    // a NullReferenceException or ArgumentNullException.
+    [Fact]
+    public void Check_NullTaskOrNullInput_NamedNotThrown()
+    {
+        var flow = Diamond().Build();
+        var sent = flow with { Tasks = [.. flow.Tasks, null!, flow.Tasks[0] with { Name = "extra", Output = "more", Inputs = ["raw", null!] }] };
+
+        var errors = FlowValidator.Check(sent).Select(e => $"{e.Task}.{e.Field}").ToList();
+
+        Assert.Contains("tasks[4].task", errors);
+        Assert.Contains("extra.inputs", errors);
+    }
+
     private static FlowDefinition Unchecked(FlowBuilder builder) => builder.Unvalidated();
 }
