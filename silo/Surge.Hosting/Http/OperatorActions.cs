@@ -28,13 +28,13 @@ public static partial class OperatorActions
     public static RouteGroupBuilder MapSurgeActions(this IEndpointRouteBuilder endpoints)
     {
         var actions = endpoints.MapGroup("/surge/actions").ExcludeFromDescription().AddEndpointFilter(RefuseCrossSite);
-        actions.MapPost("tasks/{id}/cancel", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "cancel", id,
+        actions.MapPost("tasks/{id}/cancel", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "cancel", "id", id,
             async id => await surge.CancelAsync(id, ct) is { } s ? Results.Json(new { id, state = s.State.ToString() }) : NotFound($"no task '{id}'")));
-        actions.MapPost("dead-letters/{id}/retry", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "retry", id,
+        actions.MapPost("dead-letters/{id}/retry", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "retry", "id", id,
             async id => await surge.RetryDeadLetterAsync(id, ct) is { } s ? Results.Json(new { id, state = s.State.ToString(), attempts = s.Attempts }) : NotFound($"no task '{id}'")));
-        actions.MapPost("dead-letters/{id}/purge", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "purge", id,
+        actions.MapPost("dead-letters/{id}/purge", (string id, HttpContext http, ISurgeClient surge, CancellationToken ct) => Act(http, "purge", "id", id,
             async id => await surge.PurgeDeadLettersAsync(id, ct) is var n and > 0 ? Results.Json(new { id, purged = n }) : NotFound($"no dead letter '{id}'")));
-        actions.MapPost("schedules/{name}/trigger", (string name, HttpContext http, IGrainFactory grains) => Act(http, "trigger", name,
+        actions.MapPost("schedules/{name}/trigger", (string name, HttpContext http, IGrainFactory grains) => Act(http, "trigger", "name", name,
             async name => await grains.GetGrain<IScheduleGrain>(name).TriggerAsync() is { } id ? Results.Json(new { name, id }) : NotFound($"no schedule '{name}'")));
         actions.MapPost("schedules/{name}/pause", (string name, HttpContext http, IGrainFactory grains) => Pause(http, grains, name, paused: true));
         actions.MapPost("schedules/{name}/resume", (string name, HttpContext http, IGrainFactory grains) => Pause(http, grains, name, paused: false));
@@ -42,13 +42,21 @@ public static partial class OperatorActions
     }
 
     private static Task<IResult> Pause(HttpContext http, IGrainFactory grains, string name, bool paused)
-        => Act(http, paused ? "pause" : "resume", name, async name => await grains.GetGrain<IScheduleGrain>(name).SetPausedAsync(paused) is { } s
+        => Act(http, paused ? "pause" : "resume", "name", name, async name => await grains.GetGrain<IScheduleGrain>(name).SetPausedAsync(paused) is { } s
             ? Results.Json(new { name, paused = s.Paused }) : NotFound($"no schedule '{name}'"));
 
     // The target as it was before the address escaped it, to the action and to the log.
-    private static async Task<IResult> Act(HttpContext http, string action, string target, Func<string, Task<IResult>> act)
+    private static async Task<IResult> Act(HttpContext http, string action, string field, string target, Func<string, Task<IResult>> act)
     {
         target = OperatorReads.Unslash(target);
+        // Before the client or a grain sees it: they refuse a blank one with an ArgumentException, a 500.
+        var example = action switch
+        {
+            "cancel" => "/surge/actions/tasks/order-42/cancel",
+            "retry" or "purge" => $"/surge/actions/dead-letters/order-42/{action}",
+            _ => $"/surge/actions/schedules/nightly-report/{action}",
+        };
+        if (OperatorReads.RefuseBlank(field, target, example) is { } blank) return blank;
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OperatorActions));
         var who = http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anyone (Surge:Http:Auth sets no credential)";
         var remote = http.Connection.RemoteIpAddress?.ToString() ?? "?";

@@ -42,9 +42,21 @@ internal static class OperatorReads
     /// </summary>
     public static string Unslash(string value) => value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A 400 naming <paramref name="field"/> when a route value is blank (<c>%20</c>), which the client and the grains
+    /// refuse with an <see cref="ArgumentException"/> (a 500 with no body); null when it is not.
+    /// </summary>
+    public static IResult? RefuseBlank(string field, string value, string example) => string.IsNullOrWhiteSpace(value)
+        ? Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            { [field] = [$"must not be empty; put it in the path, e.g. {example} (a slash in it escaped as %2F)"] }, title: "Bad path")
+        : null;
+
     private static async Task<IResult> ReadTaskAsync(string id, ISurgeClient surge, CancellationToken ct)
-        => await surge.GetStatusAsync(id = Unslash(id), ct) is { } status ? Results.Json(TaskDetail.Of(status), ClusterStatus.Json)
+    {
+        if (RefuseBlank("id", id = Unslash(id), "/surge/api/tasks/order-42") is { } blank) return blank;
+        return await surge.GetStatusAsync(id, ct) is { } status ? Results.Json(TaskDetail.Of(status), ClusterStatus.Json)
             : Results.Problem(title: "not found", detail: $"no task '{id}' (finished tasks are kept for Surge:Tasks:Retention)", statusCode: StatusCodes.Status404NotFound);
+    }
 
     private static async Task<IResult> ReadListAsync(string list, string? type, string? after, int? limit, TaskLists lists, CancellationToken ct)
     {
@@ -72,7 +84,7 @@ internal static class OperatorReads
     // has one, else by submission.
     private static async Task<IResult> ReadEntityAsync(string key, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
-        key = Unslash(key);
+        if (RefuseBlank("key", key = Unslash(key), "/surge/api/entities/build%2F42") is { } blank) return blank;
         var book = ReadBookAsync(grains, key, time, ct);
         var answers = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(async shard =>
         {

@@ -39,6 +39,26 @@ public class StatusPageHttpTests(SiloProcessFixture silo)
         using (var cancel = await http.PostAsync("/surge/actions/tasks/nothing/cancel", null)) Assert.Equal(HttpStatusCode.Forbidden, cancel.StatusCode);
     }
 
+    // A blank id, key or name (%20) is refused naming it, as the task API refuses one, not answered with a 500.
+    [Theory]
+    [InlineData("GET", "/surge/api/tasks/%20", "id")]
+    [InlineData("GET", "/surge/api/entities/%20", "key")]
+    [InlineData("POST", "/surge/actions/tasks/%20/cancel", "id")]
+    [InlineData("POST", "/surge/actions/dead-letters/%20/retry", "id")]
+    [InlineData("POST", "/surge/actions/dead-letters/%20/purge", "id")]
+    [InlineData("POST", "/surge/actions/schedules/%20/trigger", "name")]
+    [InlineData("POST", "/surge/actions/schedules/%20/pause", "name")]
+    [InlineData("POST", "/surge/actions/schedules/%20/resume", "name")]
+    public async Task OperatorReadOrAction_BlankTarget_400NamingIt(string method, string path, string field)
+    {
+        using var http = silo.Http();
+        http.DefaultRequestHeaders.Add("X-Surge-Action", "confirm");
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("must not be empty", errors.GetProperty(field)[0].GetString());
+    }
+
     [Fact]
     public async Task DeadLettersList_ByType_PagedWithTheCursorAndCancelOfAnUnknownTaskIs404()
     {
