@@ -58,8 +58,19 @@ internal static class OperatorReads
             : Results.Problem(title: "not found", detail: $"no task '{id}' (finished tasks are kept for Surge:Tasks:Retention)", statusCode: StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> ReadListAsync(string list, string? type, string? after, int? limit, TaskLists lists, CancellationToken ct)
+    // The limit is read here rather than bound: a bound int? refuses "many" or 99999999999 with an empty 400.
+    private static int? ParseLimit(string? limit)
+        => string.IsNullOrWhiteSpace(limit) ? TaskLists.DefaultLimit
+            : int.TryParse(limit, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var rows) ? rows : null;
+
+    private static async Task<IResult> ReadListAsync(string list, string? type, string? after, string? limit, TaskLists lists, CancellationToken ct)
     {
+        if (ParseLimit(limit) is not { } rows)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal)
+                { ["limit"] = [$"'{limit}' is not a whole number; give 1 to {TaskIndex.MaxPage} rows a page, or omit it for {TaskLists.DefaultLimit}"] },
+                title: "Bad query parameter");
+        }
         if (!Enum.TryParse<TaskList>(list.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var which) || !Enum.IsDefined(which))
             return Results.Problem(title: "no such list", detail: $"'{list}' is not one of dead-letters, retrying, held, queued, running", statusCode: StatusCodes.Status404NotFound);
         TaskListKey? cursor;
@@ -71,7 +82,7 @@ internal static class OperatorReads
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["after"] = [e.Message] });
         }
-        var page = await lists.ReadAsync(new TaskListQuery(which, string.IsNullOrWhiteSpace(type) ? null : type.Trim(), cursor, limit ?? TaskLists.DefaultLimit), scan: false, ct);
+        var page = await lists.ReadAsync(new TaskListQuery(which, string.IsNullOrWhiteSpace(type) ? null : type.Trim(), cursor, rows), scan: false, ct);
         return Results.Json(new
         {
             rows = page.Rows.Select(r => new { id = r.Id, r.Type, r.State, r.Attempts, r.SubmittedAt, r.At, r.Error, r.Entity, pool = r.Pool?.Name() }),

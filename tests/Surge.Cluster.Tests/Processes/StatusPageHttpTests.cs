@@ -59,6 +59,19 @@ public class StatusPageHttpTests(SiloProcessFixture silo)
         Assert.Contains("must not be empty", errors.GetProperty(field)[0].GetString());
     }
 
+    [Theory]
+    [InlineData("many")]
+    [InlineData("1.5")]
+    [InlineData("99999999999")]
+    public async Task List_LimitNotAWholeNumber_400NamingLimit(string limit)
+    {
+        using var http = silo.Http();
+        using var response = await http.GetAsync($"/surge/api/lists/dead-letters?limit={limit}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains($"'{limit}'", errors.GetProperty("limit")[0].GetString());
+    }
+
     [Fact]
     public async Task DeadLettersList_ByType_PagedWithTheCursorAndCancelOfAnUnknownTaskIs404()
     {
