@@ -187,6 +187,13 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         statusCode: StatusCodes.Status413PayloadTooLarge,
         extensions: new Dictionary<string, object?> { ["field"] = "payload", ["limit"] = MaxBodyBytes });
 
+    /// <summary>A body sent as another content type than JSON: 415, naming the header and the value to send.</summary>
+    public static IResult NotJson(string? contentType) => Results.Problem(
+        title: "Unsupported content type",
+        detail: $"Content-Type is '{contentType}'; send the task as JSON with the header Content-Type: application/json (curl: -H 'Content-Type: application/json')",
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        extensions: new Dictionary<string, object?> { ["field"] = "Content-Type" });
+
     private static IResult Invalid(SurgeValidationException e)
         => Results.ValidationProblem(Field(e.Field, e.Message), detail: e.Message, title: "Invalid task");
 

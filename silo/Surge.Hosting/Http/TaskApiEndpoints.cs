@@ -24,7 +24,17 @@ public static class TaskApiEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // A body of another content type (curl -d sends a form unless told) is not matched above, and routing alone would
+        // answer a 415 with no body: this endpoint, in the group (so behind its credentials) and ranked after the one
+        // above, says what to send instead. A body with no Content-Type at all is read as JSON, as it was before this
+        // endpoint existed (routing sends it here now).
+        tasks.MapPost("", (HttpContext context, TaskApi api, CancellationToken cancellationToken) => string.IsNullOrEmpty(context.Request.ContentType)
+                ? api.SubmitAsync(context, cancellationToken)
+                : Task.FromResult(TaskApi.NotJson(context.Request.ContentType)))
+            .ExcludeFromDescription()
+            .WithOrder(1);
         tasks.MapGet("{id}", (string id, ClaimsPrincipal user, TaskApi api, CancellationToken cancellationToken) => api.GetAsync(id, user, cancellationToken))
             .WithName("GetTask")
             .WithSummary("A task's status")

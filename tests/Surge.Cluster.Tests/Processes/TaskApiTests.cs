@@ -76,6 +76,30 @@ public class TaskApiTests(TaskApiSiloFixture silo) : IClassFixture<TaskApiSiloFi
         Assert.Contains(where, field + " " + messages[0].GetString());
     }
 
+    // curl -d, and Python's requests.post(url, data=...), send JSON as a form unless told: the refusal says what to send.
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    public async Task Submit_NotJsonContentType_415NamingContentTypeAndTheFix(string contentType)
+    {
+        using var content = new StringContent("""{"type":"echo"}""", Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await _http.PostAsync("/api/tasks", content);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var detail = (await JsonAsync(response)).GetProperty("detail").GetString();
+        Assert.Contains("Content-Type: application/json", detail);
+    }
+
+    // No Content-Type at all: read as JSON, as it always was.
+    [Fact]
+    public async Task Submit_NoContentType_ReadAsJson()
+    {
+        using var content = new StringContent("""{"type":"echo","payload":{"args":["bare"]}}""", Encoding.UTF8);
+        content.Headers.ContentType = null;
+        using var response = await _http.PostAsync("/api/tasks", content);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
     [Fact]
     public async Task Submit_PayloadOverTheSilosBound_400NamingTheLimit()
     {
