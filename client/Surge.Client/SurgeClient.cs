@@ -185,8 +185,21 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         }
     }
 
+    // The deadline on the timestamp clock; long.MaxValue: none. Timeout.InfiniteTimeSpan is none, as everywhere in .NET,
+    // and so is a timeout past the clock's range (TimeSpan.MaxValue), which added to now overflowed into the past and
+    // ended the wait after its first slice. Any other negative timeout is a caller's mistake, named.
     private long Deadline(TimeSpan? timeout)
-        => timeout is { } t ? time.GetTimestamp() + (long)(t.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
+    {
+        if (timeout is not { } t || t == Timeout.InfiniteTimeSpan) return long.MaxValue;
+        if (t < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), t,
+                "a timeout must not be negative; give zero or more, or null (or Timeout.InfiniteTimeSpan) to wait until the task is final");
+        }
+        var now = time.GetTimestamp();
+        var ticks = t.TotalSeconds * time.TimestampFrequency;
+        return ticks >= long.MaxValue - now ? long.MaxValue : now + (long)ticks;
+    }
 
     // One wait call lasts at most a slice, so it stays under the messaging timeout; a deadline may shorten it.
     private TimeSpan Slice(long deadline)

@@ -31,6 +31,29 @@ public class SubmissionTests(ClusterFixture fixture)
         Assert.Equal(1, CountingHandler.Runs[id]);
     }
 
+    // "As long as it takes", as .NET spells it: TimeSpan.MaxValue overflowed the deadline, so the wait threw
+    // TimeoutException after its first wait slice, and Timeout.InfiniteTimeSpan (negative) at its first answer, while
+    // the task ran on. Each call of a wait lasts at most a slice (5 s): a wait that outlives one and a half did not end there.
+    [Fact]
+    public async Task WaitAndRun_MaxValueOrInfiniteTimeout_OutliveAWaitSliceAndEndWithTheTask()
+    {
+        var ids = Enumerable.Range(0, 3).Select(i => $"wait-long-{i}-{Guid.NewGuid():N}").ToArray();
+        await _client.SubmitAsync(TaskSpec.Create(IntervalHandler.TypeName, id: ids[0]));
+        await _client.SubmitAsync(TaskSpec.Create(IntervalHandler.TypeName, id: ids[1]));
+        Task<TaskStatus>[] waits =
+        [
+            _client.WaitAsync(ids[0], TimeSpan.MaxValue),
+            _client.WaitAsync(ids[1], Timeout.InfiniteTimeSpan),
+            _client.RunAsync(TaskSpec.Create(IntervalHandler.TypeName, id: ids[2]), Timeout.InfiniteTimeSpan),
+        ];
+        var since = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Eventually.TrueAsync(() => waits.Any(w => w.IsCompleted) || System.Diagnostics.Stopwatch.GetElapsedTime(since) > Surge.Client.SurgeClientOptions.DefaultWaitSlice * 1.5,
+            "a wait to end, or one and a half wait slices to pass");
+        Assert.All(waits, w => Assert.False(w.IsCompleted, $"the wait ended while its task ran: {w.Exception?.GetBaseException().Message}"));
+        foreach (var id in ids) IntervalHandler.Release(id);
+        Assert.All(await Task.WhenAll(waits), s => Assert.Equal(TaskState.Succeeded, s.State));
+    }
+
     [Theory]
     [InlineData("empty-id", "id")]
     [InlineData("oversized", "payload")]
