@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Surge.Hosting;
@@ -20,6 +21,29 @@ public class SurgeRunTests
 
         Assert.Equal(1, code);
         Assert.Equal("surge silo: Redis at 127.0.0.1:1 could not be reached for membership within Surge:Redis:StartupTimeout (00:00:03)", error.ToString().Trim());
+    }
+
+    // A value the configuration binder cannot convert (a word for a duration, a number or an enum) was an unhandled
+    // exception: a trace of some 50 lines and an abort (exit 134), the setting's name buried in its first line.
+    [Theory]
+    [InlineData("Surge:Tasks:Retention", "banana", "a duration such as 00:05:00")]
+    [InlineData("Surge:Tasks:MaxCrashRecoveries", "lots", "a whole number")]
+    [InlineData("Surge:Routing:Mode", "fastest", "one of Predicted, Type, Single, Oracle")]
+    public async Task RunSurgeAsync_SettingNotOfItsType_ReturnsOneNamingTheSettingAndWhatToWrite(string key, string value, string fix)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        // As the options' binding throws it while the silo starts.
+        var failure = Assert.Throws<InvalidOperationException>(() => key.StartsWith("Surge:Routing", StringComparison.Ordinal)
+            ? configuration.GetSection(Surge.Routing.RoutingOptions.Section).Get<Surge.Routing.RoutingOptions>()
+            : (object?)configuration.GetSection(Surge.Tasks.TaskOptions.Section).Get<Surge.Tasks.TaskOptions>());
+        var error = new StringWriter();
+
+        var code = await new FailingHost(failure).RunSurgeAsync(error);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"surge silo: {key} is '{value}'", line);
+        Assert.Contains(fix, line);
     }
 
     [Fact]
