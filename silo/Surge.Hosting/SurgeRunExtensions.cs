@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Surge.Hosting.Redis;
@@ -30,7 +29,7 @@ public static class SurgeRunExtensions
             (error ?? Console.Error).WriteLine($"surge silo: {unreachable.Message}");
             return 1;
         }
-        catch (Exception e) when (NotConvertible(e) is { } setting)
+        catch (Exception e) when (EarlySettings.NotConvertible(e) is { } setting)
         {
             // The configuration binder's refusal, thrown as an options type is first read: unhandled, it ended the
             // process as an abort (exit 134) after a trace of some 50 lines.
@@ -41,7 +40,7 @@ public static class SurgeRunExtensions
         {
             // Settings checked as the host starts: every failure, each naming its setting and the fix, and no trace.
             var output = error ?? Console.Error;
-            foreach (var failure in failures) output.WriteLine($"surge silo: {failure}");
+            foreach (var failure in failures.Distinct(StringComparer.Ordinal)) output.WriteLine($"surge silo: {failure}"); // a section read twice fails twice
             return 1;
         }
     }
@@ -55,33 +54,4 @@ public static class SurgeRunExtensions
         AggregateException all when all.InnerExceptions.All(i => i is OptionsValidationException) => [.. all.InnerExceptions.SelectMany(Failures)],
         _ => [],
     };
-
-    // The binder's message (Microsoft.Extensions.Configuration's own resource, in English).
-    private static readonly Regex BinderFailure = new(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'",
-        RegexOptions.Singleline | RegexOptions.CultureInvariant);
-
-    /// <summary>
-    /// A value the configuration binder could not convert to its setting's type, anywhere in <paramref name="e"/>'s
-    /// chain, as a line naming the setting, the value and what to write instead; null when it is not such a failure.
-    /// </summary>
-    internal static string? NotConvertible(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            if (x is not InvalidOperationException || BinderFailure.Match(x.Message) is not { Success: true } match) continue;
-            var (key, value, type) = (match.Groups["key"].Value, match.Groups["value"].Value, match.Groups["type"].Value);
-            return $"{key} is '{value}'; write {WhatToWrite(type)}.";
-        }
-        return null;
-    }
-
-    private static string WhatToWrite(string type)
-    {
-        if (type.Contains("System.TimeSpan", StringComparison.Ordinal)) return "a duration such as 00:05:00 ([d.]hh:mm:ss)";
-        if (type.Contains("System.Boolean", StringComparison.Ordinal)) return "true or false";
-        if (Regex.IsMatch(type, @"System\.U?Int(16|32|64)\b")) return "a whole number, such as 8";
-        if (Regex.IsMatch(type, @"System\.(Double|Single|Decimal)\b")) return "a number, such as 0.5";
-        var named = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(type, throwOnError: false)).FirstOrDefault(t => t is not null);
-        return named is { IsEnum: true } ? $"one of {string.Join(", ", Enum.GetNames(named))}" : $"a value of type {type}";
-    }
 }

@@ -58,12 +58,12 @@ public static class SurgeSiloExtensions
         services.AddKubernetesMembershipOptions();
         services.AddKubernetesPodScaler();
 
-        var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
-        var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var ports = EarlySettings.Read<PortOptions>(builder.Configuration, services, PortOptions.Section);
+        var cluster = EarlySettings.Read<ClusterOptions>(builder.Configuration, services, ClusterOptions.Section);
         var redis = RedisOptions.From(builder.Configuration);
         // The drain timeout bounds the whole stop: the tasks' wait and Orleans' own leaving.
-        var drain = builder.Configuration.GetSection(DrainOptions.Section).Get<DrainOptions>() ?? new DrainOptions();
-        var group = builder.Configuration.GetSection(Surge.Silos.SiloGroupOptions.Section).Get<Surge.Silos.SiloGroupOptions>() ?? new Surge.Silos.SiloGroupOptions();
+        var drain = EarlySettings.Read<DrainOptions>(builder.Configuration, services, DrainOptions.Section);
+        var group = EarlySettings.Read<Surge.Silos.SiloGroupOptions>(builder.Configuration, services, Surge.Silos.SiloGroupOptions.Section);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = group.StopTimeout(drain.Timeout)); // a spot silo: its reclaim notice
         builder.AddSurgeTracing(); // OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         builder.UseOrleans(silo =>

@@ -34,7 +34,7 @@ public static class SurgeWorkersExtensions
         if (!first) return builder;
         builder.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         // Each silo tells the others its group and pools (Surge:Silo), so shards send a pool's work only where it runs.
-        builder.UseSiloMetadata(SiloGroupMetadata.Of(builder.Configuration));
+        builder.UseSiloMetadata(SiloGroupMetadata.Of(EarlySettings.Read<SiloGroupOptions>(builder.Configuration, builder.Services, SiloGroupOptions.Section)));
         builder.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
         return builder;
     }

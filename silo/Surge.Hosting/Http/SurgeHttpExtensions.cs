@@ -47,7 +47,7 @@ public static partial class SurgeHttpExtensions
     /// </summary>
     public static WebApplicationBuilder AddSurgeHttp(this WebApplicationBuilder builder)
     {
-        var ports = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
+        var ports = EarlySettings.Read<PortOptions>(builder.Configuration, builder.Services, PortOptions.Section);
         var address = RedisOptions.From(builder.Configuration) is null ? IPAddress.Loopback : IPAddress.Any;
         // Kestrel with no endpoint would listen on its default, localhost:5000: port 0 replaces the server with none.
         if (ports.Http == 0) builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoServer>();

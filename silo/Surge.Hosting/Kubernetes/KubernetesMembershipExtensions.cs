@@ -23,7 +23,7 @@ internal static class KubernetesMembershipExtensions
     /// </summary>
     public static ISiloBuilder UseKubernetesMembership(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var options = configuration.GetSection(KubernetesMembershipOptions.Section).Get<KubernetesMembershipOptions>() ?? new KubernetesMembershipOptions();
+        var options = EarlySettings.Read<KubernetesMembershipOptions>(configuration, silo.Services, KubernetesMembershipOptions.Section);
         if (!options.Enabled || ApiServer() is not { } connect) return silo;
         return silo.UseKubernetesHosting(hosting => hosting.Configure<IOptions<KubernetesMembershipOptions>>((o, surge) =>
         {

@@ -17,7 +17,7 @@ public static class SurgeTlsExtensions
     /// </summary>
     public static ISiloBuilder UseSurgeTls(this ISiloBuilder silo)
     {
-        var options = silo.Configuration.GetSection(SurgeTlsOptions.SiloSection).Get<SurgeTlsOptions>() ?? new SurgeTlsOptions();
+        var options = EarlySettings.Read<SurgeTlsOptions>(silo.Configuration, silo.Services, SurgeTlsOptions.SiloSection);
         if (!options.Enabled) return silo;
         CertificateFiles files;
         try

@@ -19,6 +19,21 @@ public class SettingsAtStartTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.DoesNotContain("Unhandled exception", silo.Stderr);
     }
 
+    // Ports are read as the host is built, to configure Orleans and Kestrel: a value that is not a number threw from
+    // AddSurgeSilo in Program.cs, an unhandled exception with a trace and an abort (exit 134).
+    [Fact]
+    public async Task Start_PortNotANumber_ExitsWithCode1NamingItAndWhatToWrite()
+    {
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Ports:Silo={Repo.FreePort()}", $"--Surge:Ports:Gateway={Repo.FreePort()}",
+            "--Surge:Ports:Http=eighty");
+        await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"exit {silo.ExitCode}:\n{silo.Stderr}");
+
+        Assert.Equal(1, silo.ExitCode);
+        Assert.Contains(silo.Stderr.Split('\n'), l => l.StartsWith("surge silo: Surge:Ports:Http is 'eighty'", StringComparison.Ordinal) && l.Contains("a whole number"));
+        Assert.DoesNotContain("Unhandled exception", silo.Stderr);
+    }
+
     // TLS files are read as the host is built, before the start: refused there, they fail the start all the same.
     [Fact]
     public async Task Start_TlsFilesEmpty_ExitsWithCode1NamingTheFile()
