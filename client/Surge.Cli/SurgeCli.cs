@@ -51,6 +51,12 @@ internal static class SurgeCli
             stderr.WriteLine($"surge: {e.Message}");
             return Failed;
         }
+        catch (Exception e) when (Hosting.SurgeRunExtensions.SettingFailures(e) is { Count: > 0 } failures)
+        {
+            // --Surge:… settings, checked as the client or the embedded silo starts: the silo's own lines, no trace.
+            foreach (var failure in failures) stderr.WriteLine($"surge: {failure}");
+            return Failed;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A file the command reads or writes (--out in a missing directory, a full disk, no permission): the

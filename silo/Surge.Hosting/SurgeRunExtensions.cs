@@ -29,21 +29,22 @@ public static class SurgeRunExtensions
             (error ?? Console.Error).WriteLine($"surge silo: {unreachable.Message}");
             return 1;
         }
-        catch (Exception e) when (EarlySettings.NotConvertible(e) is { } setting)
-        {
-            // The configuration binder's refusal, thrown as an options type is first read: unhandled, it ended the
-            // process as an abort (exit 134) after a trace of some 50 lines.
-            (error ?? Console.Error).WriteLine($"surge silo: {setting}");
-            return 1;
-        }
-        catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
+        catch (Exception e) when (SettingFailures(e) is { Count: > 0 } failures)
         {
             // Settings checked as the host starts: every failure, each naming its setting and the fix, and no trace.
             var output = error ?? Console.Error;
-            foreach (var failure in failures.Distinct(StringComparer.Ordinal)) output.WriteLine($"surge silo: {failure}"); // a section read twice fails twice
+            foreach (var failure in failures) output.WriteLine($"surge silo: {failure}");
             return 1;
         }
     }
+
+    /// <summary>
+    /// What the settings' checks found in <paramref name="e"/>, a line each naming the setting and the fix: a value the
+    /// configuration binder could not convert (unhandled, an abort after a trace of some 50 lines), or the validators'
+    /// failures. Empty when anything else failed. The CLI reports its client's and embedded silo's settings the same way.
+    /// </summary>
+    internal static List<string> SettingFailures(Exception e)
+        => EarlySettings.NotConvertible(e) is { } setting ? [setting] : [.. Failures(e).Distinct(StringComparer.Ordinal)]; // a section read twice fails twice
 
     // What the settings' checks found: one options type fails as itself; several, as an AggregateException of each
     // (the host's start-time validation). Empty when anything else failed.

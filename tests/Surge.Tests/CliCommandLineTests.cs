@@ -118,6 +118,21 @@ public class CliCommandLineTests
         }
     }
 
+    // Settings given on the command line are checked as the client or the embedded silo starts: a failure is the
+    // silo's own line, not "surge: OptionsValidationException" and its stack trace.
+    [Theory]
+    [InlineData("status --gateway 127.0.0.1:1 --Surge:Client:FailoverTimeout=banana", "surge: Surge:Client:FailoverTimeout is 'banana'; write a duration")]
+    [InlineData("status --embedded --Surge:Tasks:Retention=banana", "surge: Surge:Tasks:Retention is 'banana'; write a duration")]
+    [InlineData("status --embedded --Surge:Tasks:Retention=00:00:00", "surge: Surge:Tasks:Retention is 00:00:00; set 00:00:01 to 365.00:00:00")]
+    public async Task Run_SettingThatFailsItsCheck_ExitCode1OneLineNamingIt(string line, string expected)
+    {
+        var (code, _, stderr) = await RunAsync(line.Split(' '));
+        Assert.Equal(1, code);
+        var only = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l => l.StartsWith("surge:", StringComparison.Ordinal));
+        Assert.StartsWith(expected, only);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
     [Fact]
     public async Task Run_ReplayMissingFile_ExitCode1NamingFile()
     {
