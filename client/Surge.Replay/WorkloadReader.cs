@@ -16,12 +16,19 @@ public static class WorkloadReader
         return Read(reader, Path.GetFileName(path));
     }
 
+    /// <summary>
+    /// Longest line read, in characters: a line describes one task (its id, type, a few features and its truth), not
+    /// its data; a generated line is a few hundred characters, one with 64 features of the most text some 70,000.
+    /// </summary>
+    public const int MaxLineChars = 1024 * 1024;
+
     public static IReadOnlyList<WorkloadTask> Read(TextReader reader, string name)
     {
         var tasks = new List<WorkloadTask>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var number = 0;
-        while (reader.ReadLine() is { } line)
+        var buffer = new System.Text.StringBuilder();
+        while (ReadLine(reader, buffer, number + 1, name) is { } line)
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -54,6 +61,30 @@ public static class WorkloadReader
             }
         }
         return tasks;
+    }
+
+    // A line as TextReader.ReadLine reads it (ended by \n, \r or \r\n), or null at the end; one past MaxLineChars is
+    // refused as soon as it passes the bound rather than read whole (a 100 MB line took a gigabyte).
+    private static string? ReadLine(TextReader reader, System.Text.StringBuilder line, int number, string name)
+    {
+        line.Clear();
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            if (c == '\n') return line.ToString();
+            if (c == '\r')
+            {
+                if (reader.Peek() == '\n') reader.Read();
+                return line.ToString();
+            }
+            if (line.Length == MaxLineChars)
+            {
+                throw new WorkloadException(
+                    $"{name}:{number}: the line is over {MaxLineChars} characters; a line describes one task (id, type, features, duration_ms), not its data: put large data elsewhere");
+            }
+            line.Append((char)c);
+        }
+        return line.Length > 0 ? line.ToString() : null;
     }
 
     private static WorkloadTask Parse(string line, int number, string name)

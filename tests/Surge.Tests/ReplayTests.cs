@@ -50,6 +50,19 @@ public class WorkloadReaderTests
         Assert.Contains($"w.jsonl:2: {field}:", e.Message);
     }
 
+    // A line of 2 million characters (a feature holding data): read whole into memory, a 100 MB line took a gigabyte.
+    [Fact]
+    public void Read_LineOverTheBound_RefusedNamingLineAndBound()
+    {
+        var huge = "{\"id\":\"b\",\"type\":\"x\",\"duration_ms\":1,\"features\":{\"f\":\"" + new string('x', 2_000_000) + "\"}}";
+        var e = Assert.Throws<WorkloadException>(() => Read("{\"id\":\"ok\",\"type\":\"x\",\"duration_ms\":1}\n" + huge));
+        Assert.StartsWith("w.jsonl:2: the line is over 1048576 characters", e.Message);
+    }
+
+    [Fact]
+    public void Read_CarriageReturnLineEnds_ReadAsLines()
+        => Assert.Equal(["a", "b"], Read("{\"id\":\"a\",\"type\":\"x\",\"duration_ms\":1}\r\n{\"id\":\"b\",\"type\":\"x\",\"duration_ms\":1}\r\n").Select(t => t.Id));
+
     [Fact]
     public void Read_DuplicateId_Rejected()
         => Assert.Contains("twice", Assert.Throws<WorkloadException>(() => Read("{\"id\":\"a\",\"type\":\"x\",\"duration_ms\":1}\n{\"id\":\"a\",\"type\":\"x\",\"duration_ms\":1}")).Message);
