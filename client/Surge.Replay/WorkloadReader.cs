@@ -65,7 +65,7 @@ public static class WorkloadReader
 
     // A line as TextReader.ReadLine reads it (ended by \n, \r or \r\n), or null at the end; one past MaxLineChars is
     // refused as soon as it passes the bound rather than read whole (a 100 MB line took a gigabyte).
-    private static string? ReadLine(TextReader reader, System.Text.StringBuilder line, int number, string name)
+    internal static string? ReadLine(TextReader reader, System.Text.StringBuilder line, int number, string name)
     {
         line.Clear();
         int c;

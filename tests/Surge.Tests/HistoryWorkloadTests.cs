@@ -86,6 +86,11 @@ public class HistoryWorkloadTests
             Assert.Throws<WorkloadException>(() => Convert("{\"type\":\"a\",\"duration_ms\":1}\n\n{\"at_ms\":5,\"type\":\"a\",\"duration_ms\":1}")).Message);
 
     [Fact]
+    public void Convert_LineOverTheBound_RefusedNamingTheLine()
+        => Assert.StartsWith($"h.jsonl:2: the line is over {WorkloadReader.MaxLineChars} characters",
+            Assert.Throws<WorkloadException>(() => Convert("{\"type\":\"a\",\"duration_ms\":1}\n{\"type\":\"" + new string('a', 2_000_000) + "\",\"duration_ms\":1}")).Message);
+
+    [Fact]
     public void Convert_Empty_SaysSo()
         => Assert.Contains("no rows", Assert.Throws<WorkloadException>(() => Convert("\n\n")).Message);
 

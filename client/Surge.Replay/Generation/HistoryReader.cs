@@ -22,7 +22,8 @@ internal static class HistoryReader
     {
         var entries = new List<HistoryEntry>();
         var number = 0;
-        while (reader.ReadLine() is { } line)
+        var buffer = new System.Text.StringBuilder();
+        while (WorkloadReader.ReadLine(reader, buffer, number + 1, name) is { } line) // bounded as a workload's lines
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
