@@ -22,6 +22,41 @@ public class CronScheduleTests
     }
 
     [Fact]
+    public void LatestDue_EverySecondTenYearsAfterItsLastInstant_TheLatest()
+    {
+        var everySecond = CronSchedule.Parse("* * * * * *");
+        var upTo = Midnight.AddYears(10).AddMilliseconds(700);
+        Assert.Equal(Midnight.AddYears(10), CronSchedule.LatestDue(everySecond, Midnight, upTo));
+    }
+
+    // The search back in doubling windows answers what walking every instant forward answers, on crons dense and
+    // sparse, gaps short and long, and bounds that fall on an instant.
+    [Fact]
+    public void LatestDue_RandomCronsAndGaps_AsWalkingForward()
+    {
+        string[] crons = ["* * * * * *", "*/7 * * * * *", "*/5 * * * *", "0 2 * * *", "30 9 * * 1-5", "0 0 1 */3 *", "0 0 29 2 *",
+            "15 10 L * *", "0 12 * 1 *", "*/20 * 9-17 * * *"];
+        var random = new Random(20261201);
+        for (var i = 0; i < 400; i++)
+        {
+            var cron = CronSchedule.Parse(crons[i % crons.Length]);
+            var after = Midnight.AddSeconds(random.Next(0, 400 * 24 * 3600));
+            if (i % 3 == 0) after = cron.GetNextOccurrence(after, TimeZoneInfo.Utc) ?? after; // after on an instant
+            var gap = TimeSpan.FromSeconds(Math.Pow(10, random.NextDouble() * 6.5)); // 1 s to about 37 days
+            var upTo = i % 4 == 0 ? cron.GetNextOccurrence(after + gap, TimeZoneInfo.Utc) ?? after + gap : after + gap; // upTo on an instant
+            Assert.True(WalkedForward(cron, after, upTo) == CronSchedule.LatestDue(cron, after, upTo), $"'{crons[i % crons.Length]}' in ({after:O}, {upTo:O}]");
+        }
+    }
+
+    private static DateTimeOffset? WalkedForward(Cronos.CronExpression cron, DateTimeOffset after, DateTimeOffset upTo)
+    {
+        DateTimeOffset? latest = null;
+        for (var next = cron.GetNextOccurrence(after, TimeZoneInfo.Utc); next is { } n && n <= upTo; next = cron.GetNextOccurrence(n, TimeZoneInfo.Utc))
+            latest = n;
+        return latest;
+    }
+
+    [Fact]
     public void Parse_SixFields_Seconds()
         => Assert.Equal(Midnight.AddSeconds(30), CronSchedule.Parse("*/30 * * * * *").GetNextOccurrence(Midnight.AddSeconds(1), TimeZoneInfo.Utc));
 
