@@ -164,14 +164,19 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
 
     // A wait rides out a failover: while the cluster is unreachable (a gateway died, a shard is moving) it keeps
     // asking until its deadline, as a caller who chose to wait for the task would want.
+    // An unfinished answer that came early (a drained silo's shard answers at once until it moves) is asked again
+    // after a short, growing pause (WaitPacing), not at once: otherwise the loop calls as fast as the shard answers.
     private async Task<TaskStatus> WaitUntilAsync(string taskId, long deadline, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        var pause = TimeSpan.Zero;
         while (true)
         {
             TaskStatus? status;
+            var slice = Slice(deadline);
+            var asked = time.GetTimestamp();
             try
             {
-                status = await CallAsync(static (c, s) => c.Shard(s.taskId).WaitAsync(s.taskId, s.slice), (taskId, slice: Slice(deadline)), cancellationToken);
+                status = await CallAsync(static (c, s) => c.Shard(s.taskId).WaitAsync(s.taskId, s.slice), (taskId, slice), cancellationToken);
             }
             catch (SurgeUnavailableException) when (deadline == long.MaxValue || time.GetTimestamp() < deadline)
             {
@@ -182,8 +187,12 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
             if (status.IsFinal) return status;
             if (deadline != long.MaxValue && time.GetTimestamp() >= deadline)
                 throw new TimeoutException($"task '{taskId}' is still {status.State} after {timeout}");
+            pause = WaitPacing.Next(slice, time.GetElapsedTime(asked), pause);
+            if (pause > TimeSpan.Zero) await Task.Delay(Min(pause, Slice(deadline)), time, cancellationToken);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     // The deadline on the timestamp clock; long.MaxValue: none. Timeout.InfiniteTimeSpan is none, as everywhere in .NET,
     // and so is a timeout past the clock's range (TimeSpan.MaxValue), which added to now overflowed into the past and
