@@ -90,6 +90,34 @@ public class PoolLedgerTests
     public void Create_SiloHostsNoPoolOfItsMode_NoPools()
         => Assert.Empty(PoolLayout.Create(new PoolShape(RoutingMode.Single, Pools: [PoolKind.Short]), 8, new Workers.PoolsOptions(), TicksPerSecond));
 
+    // The shard's batch with attempt 1 timed out and arrived after all, once its recovery's attempt 2 was here; or the
+    // same dispatch came twice.
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)] // a retry's dispatch while the failed attempt still reports its outcome: taken
+    public void HoldsSameOrLater_AttemptAgainstOneHeld_TrueUnlessAbove(int arriving, bool held)
+    {
+        var ledger = Ledger();
+        ledger.Enqueue(new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 2), 0, _decide);
+
+        Assert.Equal(held, ledger.HoldsSameOrLater(new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: arriving)));
+    }
+
+    [Fact]
+    public void HoldsSameOrLater_OtherTaskOrEndedRun_False()
+    {
+        var ledger = Ledger();
+        var run = new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 2);
+        ledger.Enqueue(run, 0, _decide);
+        Assert.False(ledger.HoldsSameOrLater(new WorkItem(TaskSpec.Create("t", id: "b"), PoolKind.Long, null, attempt: 1)));
+
+        ledger.Ended(run, ledger.Pools.Single(p => p.Kind == PoolKind.Long), 1, 0, _decide);
+        ledger.Settle(run);
+
+        Assert.False(ledger.HoldsSameOrLater(new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 1)));
+    }
+
     [Fact]
     public void Enqueue_LongTasksFillTheirPool_ShortStillStartsAtOnce()
     {

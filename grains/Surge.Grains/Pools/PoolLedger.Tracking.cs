@@ -13,6 +13,15 @@ internal sealed partial class PoolLedger
     public bool IsActive(string taskId) => _active.ContainsKey(taskId);
 
     /// <summary>
+    /// Whether the ledger holds the same or a later attempt of the item's task. Every dispatch of a task counts a new
+    /// attempt, so such an item is a late or repeated delivery of a dispatch its shard has since replaced (its batch
+    /// timed out, the shard's upkeep dispatched the task again, and that dispatch got here first): taken, it would run
+    /// the task twice at once.
+    /// </summary>
+    public bool HoldsSameOrLater(WorkItem item)
+        => _active.TryGetValue(item.Spec.Id, out var items) && items.Exists(i => i.Attempt >= item.Attempt);
+
+    /// <summary>
     /// A cancel request: a queued or gated item of this id leaves at once and is reported never started (it need not
     /// wait for a slot); a starting or running one is marked, and its owner cancels its token. False when none is here.
     /// </summary>

@@ -77,12 +77,19 @@ internal sealed partial class PoolRunner
     public void Enqueue(IReadOnlyList<WorkItem> items)
     {
         var backlog = false;
+        List<WorkItem>? stale = null;
         lock (_lock)
         {
             var now = _time.GetTimestamp();
-            foreach (var item in items) backlog |= _ledger.Enqueue(item, now, _decisions);
+            foreach (var item in items)
+            {
+                // Dropped unreported: its shard counts that dispatch as never delivered, and a later one is here.
+                if (_ledger.HoldsSameOrLater(item)) (stale ??= []).Add(item);
+                else backlog |= _ledger.Enqueue(item, now, _decisions);
+            }
             ActLocked();
         }
+        foreach (var item in stale ?? []) LogStaleDispatch(item.Spec.Id, item.Attempt);
         if (backlog) Backlogged?.Invoke();
     }
 
