@@ -93,30 +93,61 @@ public class PoolLedgerTests
     // The shard's batch with attempt 1 timed out and arrived after all, once its recovery's attempt 2 was here; or the
     // same dispatch came twice.
     [Theory]
-    [InlineData(1, true)]
-    [InlineData(2, true)]
-    [InlineData(3, false)] // a retry's dispatch while the failed attempt still reports its outcome: taken
-    public void HoldsSameOrLater_AttemptAgainstOneHeld_TrueUnlessAbove(int arriving, bool held)
+    [InlineData(1)]
+    [InlineData(2)]
+    public void WouldRunTwice_AttemptNotAboveOneHeld_True(int arriving)
     {
         var ledger = Ledger();
-        ledger.Enqueue(new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 2), 0, _decide);
+        ledger.Enqueue(Attempt("a", 2), 0, _decide);
 
-        Assert.Equal(held, ledger.HoldsSameOrLater(new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: arriving)));
+        Assert.True(ledger.WouldRunTwice(Attempt("a", arriving)));
+    }
+
+    // The late attempt 1 got here first and runs (or waits for a slot): the recovery's attempt 2 would run beside it.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the long pool's 7 slots busy: attempt 1 is queued
+    public void WouldRunTwice_EarlierAttemptQueuedOrRunning_True(bool busy)
+    {
+        var ledger = Ledger(max: 8);
+        for (var i = 0; busy && i < 7; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
+        ledger.Enqueue(Attempt("a", 1), 0, _decide);
+        Assert.Equal(busy ? 1 : 0, ledger.Pools.Single(p => p.Kind == PoolKind.Long).Queue.Count);
+
+        Assert.True(ledger.WouldRunTwice(Attempt("a", 2)));
+    }
+
+    // A retry's dispatch may overtake the failed attempt's report; a cancelled run's task may be run again.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WouldRunTwice_EarlierAttemptOverOrCancelled_False(bool cancelled)
+    {
+        var ledger = Ledger();
+        var first = Attempt("a", 1);
+        ledger.Enqueue(first, 0, _decide);
+        Started();
+        if (cancelled) ledger.Cancel("a", 0, _decide);
+        else ledger.Ended(first, ledger.Pools.Single(p => p.Kind == PoolKind.Long), 1, 0, _decide);
+
+        Assert.False(ledger.WouldRunTwice(Attempt("a", 2)));
     }
 
     [Fact]
-    public void HoldsSameOrLater_OtherTaskOrEndedRun_False()
+    public void WouldRunTwice_OtherTaskOrSettledRun_False()
     {
         var ledger = Ledger();
-        var run = new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 2);
+        var run = Attempt("a", 2);
         ledger.Enqueue(run, 0, _decide);
-        Assert.False(ledger.HoldsSameOrLater(new WorkItem(TaskSpec.Create("t", id: "b"), PoolKind.Long, null, attempt: 1)));
+        Assert.False(ledger.WouldRunTwice(Attempt("b", 1)));
 
         ledger.Ended(run, ledger.Pools.Single(p => p.Kind == PoolKind.Long), 1, 0, _decide);
         ledger.Settle(run);
 
-        Assert.False(ledger.HoldsSameOrLater(new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 1)));
+        Assert.False(ledger.WouldRunTwice(Attempt("a", 1)));
     }
+
+    private static WorkItem Attempt(string id, int attempt) => new(TaskSpec.Create("t", id: id), PoolKind.Long, null, attempt: attempt);
 
     [Fact]
     public void Enqueue_LongTasksFillTheirPool_ShortStillStartsAtOnce()

@@ -13,13 +13,16 @@ internal sealed partial class PoolLedger
     public bool IsActive(string taskId) => _active.ContainsKey(taskId);
 
     /// <summary>
-    /// Whether the ledger holds the same or a later attempt of the item's task. Every dispatch of a task counts a new
-    /// attempt, so such an item is a late or repeated delivery of a dispatch its shard has since replaced (its batch
-    /// timed out, the shard's upkeep dispatched the task again, and that dispatch got here first): taken, it would run
-    /// the task twice at once.
+    /// Whether taking the item could run its task twice at once. Every dispatch of a task counts a new attempt, and a
+    /// shard dispatches again only what it believes no pool holds (a crash recovery after its batch here timed out,
+    /// say), so the item is a late or repeated delivery when the ledger holds the same or a later attempt; and when it
+    /// holds an earlier one still queued or running, not cancelled, that earlier one is the late delivery, got here
+    /// first. An earlier attempt whose run is over and reports (a retry may overtake its report) or that was cancelled
+    /// does not stop it.
     /// </summary>
-    public bool HoldsSameOrLater(WorkItem item)
-        => _active.TryGetValue(item.Spec.Id, out var items) && items.Exists(i => i.Attempt >= item.Attempt);
+    public bool WouldRunTwice(WorkItem item)
+        => _active.TryGetValue(item.Spec.Id, out var items)
+            && items.Exists(i => i.Attempt >= item.Attempt || (!i.Cancelled && !i.Ended));
 
     /// <summary>
     /// A cancel request: a queued or gated item of this id leaves at once and is reported never started (it need not

@@ -89,6 +89,7 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     /// <summary>A started item's run is over (whatever its outcome): its slot, memory and gate are free again.</summary>
     public void Ended(WorkItem item, PoolSlots pool, double runMs, long now, PoolDecisions decide)
     {
+        item.Ended = true;
         _now = Math.Max(_now, now);
         pool.RunMsTotal += runMs;
         pool.Reserve?.Ran(runMs);

@@ -83,8 +83,9 @@ internal sealed partial class PoolRunner
             var now = _time.GetTimestamp();
             foreach (var item in items)
             {
-                // Dropped unreported: its shard counts that dispatch as never delivered, and a later one is here.
-                if (_ledger.HoldsSameOrLater(item)) (stale ??= []).Add(item);
+                // Dropped unreported: its shard counts that dispatch as never delivered or has replaced it, and the run
+                // held here reports. An earlier attempt's failure does not decide the record: its upkeep runs it again.
+                if (_ledger.WouldRunTwice(item)) (stale ??= []).Add(item);
                 else backlog |= _ledger.Enqueue(item, now, _decisions);
             }
             ActLocked();

@@ -45,6 +45,9 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
     /// <summary>A caller cancelled it: dropped if still queued, its token cancelled if running.</summary>
     public bool Cancelled { get; set; }
 
+    /// <summary>Its run is over (ended or abandoned) and its slot free: what is left of it is its report.</summary>
+    public bool Ended { get; set; }
+
     /// <summary>
     /// Still held when its silo's drain stopped waiting: the silo gives it up, and may end it (a program's group is
     /// killed). A failure then is the silo's stop, not the task's, and is not reported; recovery runs the task again.
