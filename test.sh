@@ -37,8 +37,23 @@ results=artifacts/test-results
 rm -rf "$results"
 dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 
+# The test projects at once, and the cluster tests as two runs: those marked Category=Redis (real silo processes on a
+# real redis-server, mostly waiting on their faults: kills, death declarations, outages) beside all the others. Each
+# cluster run hands out ports from its own range (SURGE_TEST_PORTS, see bench/Surge.Bench/FreePorts.cs).
 status=0
-dotnet test Orleans.sln -c Release --no-build --nologo --logger trx --results-directory "$results" || status=$?
+pids=()
+run() { dotnet test "$1" -c Release --no-build --nologo --logger "trx;LogFileName=$2.trx" --results-directory "$results" "${@:3}"; }
+for project in tests/*/*.csproj; do
+  grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
+  name=$(basename "$project" .csproj)
+  if [ "$name" = Surge.Cluster.Tests ]; then
+    SURGE_TEST_PORTS=10000-15999 run "$project" "$name.Redis" --filter "Category=Redis" & pids+=($!)
+    SURGE_TEST_PORTS=16000-22299 run "$project" "$name" --filter "Category!=Redis" & pids+=($!)
+  else
+    run "$project" "$name" & pids+=($!)
+  fi
+done
+for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
 
 passed=0; failed=0
 for trx in "$results"/*.trx; do
