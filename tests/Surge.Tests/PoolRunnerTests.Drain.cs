@@ -135,6 +135,28 @@ public partial class PoolRunnerTests
         _gate.Open();
     }
 
+    // The host's stop timeout ran out during the drain (a silo stalled or short of CPU while a task ran past the drain
+    // timeout): the host must go on stopping. The drain's cancellation reached the host, whose stop then failed and the
+    // process aborted (exit 134) instead of leaving.
+    [Fact]
+    public async Task DrainOnStopping_HostStopsWaiting_StoppingEndsWithoutFailing()
+    {
+        var executor = Executor(2);
+        executor.Enqueue(Item("gate", PoolKind.Long));
+        await _events.WaitForStartsAsync(1);
+        var signal = new DrainSignal();
+        var drain = new SiloDrain(executor, signal, new RecoveryOptions(), Microsoft.Extensions.Options.Options.Create(new DrainOptions()),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SiloDrain>.Instance, []);
+        using var hostGivesUp = new CancellationTokenSource();
+
+        var stopping = new Surge.Hosting.DrainOnStopping(drain).StoppingAsync(hostGivesUp.Token);
+        await hostGivesUp.CancelAsync();
+
+        await stopping;
+        Assert.True(signal.Drained.IsCancellationRequested, "the drain signal did not fire");
+        _gate.Open();
+    }
+
     [Fact]
     public async Task IsActive_FromEnqueueUntilReported_ThenNot()
     {

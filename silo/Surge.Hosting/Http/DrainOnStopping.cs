@@ -9,7 +9,19 @@ namespace Surge.Hosting;
 /// </summary>
 internal sealed class DrainOnStopping(SiloDrain drain) : IHostedLifecycleService
 {
-    public Task StoppingAsync(CancellationToken cancellationToken) => drain.DrainAsync(cancellationToken);
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await drain.DrainAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's stop timeout ran out while tasks still ran (the silo stalled or was short of CPU): what runs
+            // was given up and the drain signal fired (SiloDrain), and the stop goes on. Thrown, it failed the host's
+            // stop, and the process aborted (exit 134) instead of leaving.
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
