@@ -27,14 +27,12 @@ public class DrainWaitTests
             ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<DrainSignal>().Fire();
         var before = CountShardWaits.Of(spec.Id);
         var done = await waiting;
-        var seen = TimeProvider.System.GetUtcNow();
         var calls = CountShardWaits.Of(spec.Id) - before;
 
         Assert.Equal(TaskState.Succeeded, done.State);
-        // Up to about 2.5 s of drained shard: a few held asks, not a loop of thousands.
+        // Up to about 2.5 s of drained shard: a few paced asks, not a loop of thousands. How late a paced wait can end
+        // (WaitPacing.MaxPause) is the pure core's, tested in WaitPacingTests, not timed here on a loaded machine.
         Assert.InRange(calls, 1, 40);
-        // The client heard of the end soon after the shard recorded it.
-        Assert.InRange(seen - done.FinishedAt!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Counts the wait calls each task's shard receives.</summary>
