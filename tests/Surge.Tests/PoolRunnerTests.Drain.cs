@@ -119,12 +119,7 @@ public partial class PoolRunnerTests
     [Fact]
     public async Task SiloDrain_HostStopsWaiting_DrainSignalStillFires()
     {
-        var executor = Executor(2);
-        executor.Enqueue(Item("gate", PoolKind.Long));
-        await _events.WaitForStartsAsync(1);
-        var signal = new DrainSignal();
-        var drain = new SiloDrain(executor, signal, new RecoveryOptions(), Microsoft.Extensions.Options.Options.Create(new DrainOptions()),
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SiloDrain>.Instance, []);
+        var (drain, signal) = await DrainWithARunningTaskAsync();
         using var hostGivesUp = new CancellationTokenSource();
 
         var draining = drain.DrainAsync(hostGivesUp.Token);
@@ -135,11 +130,8 @@ public partial class PoolRunnerTests
         _gate.Open();
     }
 
-    // The host's stop timeout ran out during the drain (a silo stalled or short of CPU while a task ran past the drain
-    // timeout): the host must go on stopping. The drain's cancellation reached the host, whose stop then failed and the
-    // process aborted (exit 134) instead of leaving.
-    [Fact]
-    public async Task DrainOnStopping_HostStopsWaiting_StoppingEndsWithoutFailing()
+    // A silo drain over pools running one task that waits at the gate until the test opens it.
+    private async Task<(SiloDrain Drain, DrainSignal Signal)> DrainWithARunningTaskAsync()
     {
         var executor = Executor(2);
         executor.Enqueue(Item("gate", PoolKind.Long));
@@ -147,6 +139,16 @@ public partial class PoolRunnerTests
         var signal = new DrainSignal();
         var drain = new SiloDrain(executor, signal, new RecoveryOptions(), Microsoft.Extensions.Options.Options.Create(new DrainOptions()),
             TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SiloDrain>.Instance, []);
+        return (drain, signal);
+    }
+
+    // The host's stop timeout ran out during the drain (a silo stalled or short of CPU while a task ran past the drain
+    // timeout): the host must go on stopping. The drain's cancellation reached the host, whose stop then failed and the
+    // process aborted (exit 134) instead of leaving.
+    [Fact]
+    public async Task DrainOnStopping_HostStopsWaiting_StoppingEndsWithoutFailing()
+    {
+        var (drain, signal) = await DrainWithARunningTaskAsync();
         using var hostGivesUp = new CancellationTokenSource();
 
         var stopping = new Surge.Hosting.DrainOnStopping(drain).StoppingAsync(hostGivesUp.Token);
