@@ -147,6 +147,49 @@ public class PoolLedgerTests
         Assert.False(ledger.WouldRunTwice(Attempt("a", 1)));
     }
 
+    // The recovery's attempt 2 arrives while the late attempt 1 waits or runs here: dropped, and attempt 1 answers for it,
+    // since the record waits for attempt 2 and a dropped dispatch never reports. A repeated delivery of attempt 2 is
+    // dropped too, even once attempt 1's run is over and reports.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the long pool's 7 slots busy: attempt 1 is queued
+    public void DropLate_LaterAttemptWhileAnEarlierOneQueuedOrRunning_TheEarlierReportsAsIt(bool busy)
+    {
+        var ledger = Ledger(max: 8);
+        for (var i = 0; busy && i < 7; i++) ledger.Enqueue(Item(PoolKind.Long), 0, _decide);
+        var late = Attempt("a", 1);
+        ledger.Enqueue(late, 0, _decide);
+
+        Assert.True(ledger.DropLate(Attempt("a", 2)));
+        Assert.Equal((1, 2), (late.Attempt, late.ReportsAs));
+
+        if (busy) return;
+        ledger.Ended(late, ledger.Pools.Single(p => p.Kind == PoolKind.Long), 1, 0, _decide);
+        Assert.True(ledger.DropLate(Attempt("a", 2)));
+        Assert.False(ledger.DropLate(Attempt("a", 3))); // a retry after its reported failure is taken
+    }
+
+    // A late attempt 1 arriving while the recovery's attempt 2 is here: dropped, and attempt 2 still reports as itself.
+    // A dispatch that is taken leaves what is held alone, and one handed back unstarted answers for no later attempt.
+    [Fact]
+    public void DropLate_EarlierAttemptOrNothingHeld_HeldKeepsItsOwnAttempt()
+    {
+        var ledger = Ledger();
+        var current = Attempt("a", 2);
+        Assert.False(ledger.DropLate(current));
+        ledger.Enqueue(current, 0, _decide);
+
+        Assert.True(ledger.DropLate(Attempt("a", 1)));
+        Assert.False(ledger.DropLate(Attempt("b", 3)));
+        Assert.Equal(2, current.ReportsAs);
+
+        ledger.Drain(handOver: true, _decide);
+        var handedBack = Attempt("c", 1);
+        ledger.Enqueue(handedBack, 0, _decide);
+        Assert.False(ledger.DropLate(Attempt("c", 2))); // handed back too, as itself
+        Assert.Equal(1, handedBack.ReportsAs);
+    }
+
     private static WorkItem Attempt(string id, int attempt) => new(TaskSpec.Create("t", id: id), PoolKind.Long, null, attempt: attempt);
 
     [Fact]

@@ -15,14 +15,31 @@ internal sealed partial class PoolLedger
     /// <summary>
     /// Whether taking the item could run its task twice at once. Every dispatch of a task counts a new attempt, and a
     /// shard dispatches again only what it believes no pool holds (a crash recovery after its batch here timed out,
-    /// say), so the item is a late or repeated delivery when the ledger holds the same or a later attempt; and when it
-    /// holds an earlier one still queued or running, not cancelled, that earlier one is the late delivery, got here
-    /// first. An earlier attempt whose run is over and reports (a retry may overtake its report) or that was cancelled
-    /// does not stop it.
+    /// say), so the item is a late or repeated delivery when the ledger holds the same or a later attempt (or one that
+    /// answers for it, <see cref="WorkItem.ReportsAs"/>); and when it holds an earlier one still queued or running, not
+    /// cancelled, that earlier one is the late delivery, got here first. An earlier attempt whose run is over and
+    /// reports (a retry may overtake its report), that was cancelled, or that was handed back unstarted does not stop it.
     /// </summary>
     public bool WouldRunTwice(WorkItem item)
         => _active.TryGetValue(item.Spec.Id, out var items)
-            && items.Exists(i => i.Attempt >= item.Attempt || (!i.Cancelled && !i.Ended));
+            && items.Exists(i => i.ReportsAs >= item.Attempt || (!i.Cancelled && !i.Ended));
+
+    /// <summary>
+    /// Drops an arriving item that <see cref="WouldRunTwice"/>: true when it is not to be taken. When it is a later
+    /// attempt than an item held here queued or running (a late delivery that got here first), that item reports as
+    /// this attempt from now on (<see cref="WorkItem.ReportsAs"/>): the shard's record waits for the later attempt, and
+    /// the dropped dispatch never reports, so a failure reported as the earlier attempt would decide nothing and the
+    /// record's upkeep would run the task again as if its silo had died.
+    /// </summary>
+    public bool DropLate(WorkItem item)
+    {
+        if (!WouldRunTwice(item)) return false;
+        foreach (var held in _active[item.Spec.Id])
+        {
+            if (!held.Cancelled && !held.Ended && held.ReportsAs < item.Attempt) held.ReportsAs = item.Attempt;
+        }
+        return true;
+    }
 
     /// <summary>
     /// A cancel request: a queued or gated item of this id leaves at once and is reported never started (it need not
@@ -75,6 +92,7 @@ internal sealed partial class PoolLedger
     // run of it is left here. Counted like a run, so a drain waits for its report.
     private void NotStarted(WorkItem item, string why, PoolDecisions decide)
     {
+        item.Ended = true; // it will never run: a later attempt is not its to answer for
         _unsettled++;
         decide.NotStarted.Add((item, why));
     }

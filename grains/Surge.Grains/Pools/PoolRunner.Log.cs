@@ -28,6 +28,6 @@ internal sealed partial class PoolRunner
     [LoggerMessage(6, LogLevel.Warning, "Task {TaskId} of type {Type} failed after the drain gave it up ({Error}): not reported, left to recovery")]
     private partial void LogGivenUpFailure(string taskId, string type, string? error);
 
-    [LoggerMessage(7, LogLevel.Warning, "Task {TaskId}: a dispatch of attempt {Attempt} arrived while this silo holds another of its attempts, queued or running: dropped, so the task does not run twice at once")]
+    [LoggerMessage(7, LogLevel.Warning, "Task {TaskId}: a dispatch of attempt {Attempt} arrived while this silo holds another of its attempts, queued or running: dropped, so the task does not run twice at once; the run held here reports for the later of the two")]
     private partial void LogStaleDispatch(string taskId, int attempt);
 }

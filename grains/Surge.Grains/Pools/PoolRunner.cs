@@ -84,8 +84,8 @@ internal sealed partial class PoolRunner
             foreach (var item in items)
             {
                 // Dropped unreported: its shard counts that dispatch as never delivered or has replaced it, and the run
-                // held here reports. An earlier attempt's failure does not decide the record: its upkeep runs it again.
-                if (_ledger.WouldRunTwice(item)) (stale ??= []).Add(item);
+                // held here reports, for this attempt when it is a later one (PoolLedger.DropLate).
+                if (_ledger.DropLate(item)) (stale ??= []).Add(item);
                 else backlog |= _ledger.Enqueue(item, now, _decisions);
             }
             ActLocked();
@@ -217,6 +217,8 @@ internal sealed partial class PoolRunner
         SurgeMeter.RunDuration.Record(runMs / 1000, Tags(poolName, spec.Type));
         SurgeMeter.TasksFinished.Add(1, new("pool", poolName), new("state", outcome.Succeeded ? "succeeded" : "failed"));
         Ended(item, pool, runMs);
+        // Final once ended: a later dispatch of the task dropped while this one ran is what the record waits for.
+        if (item.ReportsAs != outcome.Attempt) outcome = outcome with { Attempt = item.ReportsAs };
         if (!PoolLedger.Reports(item, outcome))
         {
             LogGivenUpFailure(spec.Id, spec.Type, outcome.Error);
@@ -253,7 +255,7 @@ internal sealed partial class PoolRunner
     }
 
     private Task ReportNotStartedAsync(WorkItem item, string why)
-        => ReportAsync(item, TaskOutcome.NotStarted(why, item.Pool, item.PredictedMs, _time.GetUtcNow(), item.Attempt));
+        => ReportAsync(item, TaskOutcome.NotStarted(why, item.Pool, item.PredictedMs, _time.GetUtcNow(), item.ReportsAs));
 
     private async Task ReportAsync(WorkItem item, TaskOutcome outcome)
     {

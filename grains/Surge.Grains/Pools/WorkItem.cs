@@ -20,6 +20,14 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
     public bool IsGuess => UpperMs > PredictedMs;
     public int Attempt { get; } = attempt;
 
+    /// <summary>
+    /// The attempt its report (start and outcome) speaks for: its own, or a later dispatch of its task that arrived
+    /// while it was queued or running and was dropped so the task does not run twice at once
+    /// (<see cref="PoolLedger.DropLate"/>). That dispatch never runs and the task's record waits for it, so this run
+    /// stands in for it: its failure is the failure of the record's current attempt, not a run lost with its silo.
+    /// </summary>
+    public int ReportsAs { get; set; } = attempt;
+
     /// <summary>The span of the dispatch that sent it, its attempt's parent; null when that dispatch was not traced.</summary>
     public string? TraceParent { get; } = traceParent;
 
@@ -45,7 +53,10 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
     /// <summary>A caller cancelled it: dropped if still queued, its token cancelled if running.</summary>
     public bool Cancelled { get; set; }
 
-    /// <summary>Its run is over (ended or abandoned) and its slot free: what is left of it is its report.</summary>
+    /// <summary>
+    /// Its run is over (ended or abandoned) and its slot free, or it will never run (reported never started): what is
+    /// left of it is its report, whose attempt (<see cref="ReportsAs"/>) no longer changes.
+    /// </summary>
     public bool Ended { get; set; }
 
     /// <summary>

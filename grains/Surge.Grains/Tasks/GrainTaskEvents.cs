@@ -41,7 +41,7 @@ internal sealed partial class GrainTaskEvents(IGrainFactory grains, IDurationPre
     {
         try
         {
-            _ = grains.ShardLifecycle(item.Spec.Id).OnStartedAsync(item.Spec.Id, new TaskStart(item.Pool, item.PredictedMs, startedAt, item.Attempt));
+            _ = grains.ShardLifecycle(item.Spec.Id).OnStartedAsync(item.Spec.Id, new TaskStart(item.Pool, item.PredictedMs, startedAt, item.ReportsAs));
         }
         catch (Exception e)
         {
