@@ -44,6 +44,35 @@ public class RoutingModeTests
         Assert.Equal("long", await PoolOf(surge, Simulated.Task("o-2", 80, "report")));
     }
 
+    // Oracle routing reads a simulate task's duration from its payload, which submission leaves unparsed when it is not
+    // JSON with numbers (the task is to fail when it runs). One such task among others dispatched at once: its batch to
+    // the classifier must still reach the pools, and in one process nothing would ever send a failed batch again.
+    [Fact]
+    public async Task Route_OracleTaskWhosePayloadItCannotRead_FailsWithTheParseErrorAndTheOthersRun()
+    {
+        await using var surge = await StartAsync("oracle");
+        var bad = new TaskSpec("o-bad", "simulate", "{\"duration_ms\":\"soon\"}"u8.ToArray(), System.Collections.Immutable.ImmutableDictionary<string, FeatureValue>.Empty);
+        var good = Enumerable.Range(0, 40).Select(i => Simulated.Task($"o-good-{i}", 1)).ToList();
+        await Task.WhenAll(good.Prepend(bad).Select(spec => surge.Client.SubmitAsync(spec)));
+
+        await Task.WhenAll(good.Prepend(bad).Select(async spec =>
+        {
+            try
+            {
+                await surge.Client.WaitAsync(spec.Id, TimeSpan.FromSeconds(15));
+            }
+            catch (TimeoutException)
+            {
+                // Counted below.
+            }
+        }));
+        var statuses = await Task.WhenAll(good.Prepend(bad).Select(async spec => (await surge.Client.GetStatusAsync(spec.Id))!));
+        var failed = statuses[0];
+        Assert.True(failed.State == TaskState.Failed, $"{failed.State}, and {statuses.Count(s => !s.IsFinal)} of {statuses.Length} tasks not final");
+        Assert.Contains("simulate payload is not valid JSON", failed.Error);
+        Assert.All(statuses.Skip(1), s => Assert.Equal(TaskState.Succeeded, s.State));
+    }
+
     [Fact]
     public async Task Route_Predicted_LongUntilLearnedThenByLearnedDuration()
     {

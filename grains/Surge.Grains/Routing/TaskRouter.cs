@@ -1,4 +1,6 @@
 using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Surge.Prediction;
 using Surge.Workers;
@@ -6,20 +8,25 @@ using Surge.Workers;
 
 namespace Surge.Routing;
 
-/// <summary>Picks a task's pool by the configured <see cref="RoutingMode"/>. Pure: no Orleans, no clock.</summary>
-internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPredictor predictor)
+/// <summary>
+/// Picks a task's pool by the configured <see cref="RoutingMode"/>. Pure: no Orleans, no clock. Never throws for a task:
+/// routing is a guess, and a classifier routes a whole batch in one call, so one task it cannot guess for would fail
+/// the dispatch of every task in its batch (in one process, for good: nothing sends a failed local batch again).
+/// </summary>
+internal sealed partial class TaskRouter(IOptions<RoutingOptions> options, IDurationPredictor predictor, ILogger<TaskRouter>? logger = null)
 {
     private readonly RoutingOptions _options = options.Value;
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
     /// <summary>The pool, and the memory admission should count: predicted in every mode but the oracle's.</summary>
     public RouteDecision Route(TaskSpec spec)
     {
         if (_options.Mode == RoutingMode.Oracle)
         {
-            var truth = spec.Type == SimulateHandler.TypeName ? SimulatePayload.Parse(spec.Payload.Span) : (SimulatePayload?)null;
+            var truth = spec.Type == SimulateHandler.TypeName ? Truth(spec) : null;
             return ByDuration(truth?.DurationMs) with { MemoryMb = truth?.MemoryMb ?? 0 };
         }
-        var prediction = Predict(predictor, spec);
+        var prediction = PredictOrUnknown(spec);
         var memory = prediction.Confident && double.IsFinite(prediction.MemoryMb) ? prediction.MemoryMb : 0;
         return _options.Mode switch
         {
@@ -34,6 +41,38 @@ internal sealed class TaskRouter(IOptions<RoutingOptions> options, IDurationPred
         => spec.Type == SimulateHandler.TypeName && spec.Features.TryGetValue(SimulateHandler.KindFeature, out var kind) && kind.Text is { } text
             ? text
             : spec.Type;
+
+    // Submission lets through a simulate payload that is not JSON with numbers, to fail its task when it runs, with the
+    // parse error: until then its duration is unknown.
+    private static SimulatePayload? Truth(TaskSpec spec)
+    {
+        try
+        {
+            return SimulatePayload.Parse(spec.Payload.Span);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    // A predictor that throws for a task (a custom one; a model that cannot read its features) knows nothing of it: the
+    // task is routed as one it has never seen, and its handler decides how it ends.
+    private TaskPrediction PredictOrUnknown(TaskSpec spec)
+    {
+        try
+        {
+            return Predict(predictor, spec);
+        }
+        catch (Exception e)
+        {
+            LogPredictionFailed(e, spec.Id, spec.Type);
+            return TaskPrediction.Unknown("none");
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "The duration predictor failed for task {TaskId} of type {Type}: routed as a task it knows nothing of")]
+    private partial void LogPredictionFailed(Exception exception, string taskId, string type);
 
     private RouteDecision ByPrediction(TaskPrediction prediction)
     {
