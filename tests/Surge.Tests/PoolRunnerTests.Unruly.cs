@@ -90,6 +90,55 @@ public partial class PoolRunnerTests
         Assert.Equal((3, 3), BuiltFirst.Counts); // what was built for them before the failure went with their scopes
     }
 
+    // A handler's exception is its code too: one whose Message or ToString throws (a bug in a custom exception) must
+    // fail its task like any other, with the log and the attempt's span on (both format the exception), and give the
+    // one slot to the next task.
+    [Theory]
+    [InlineData(false)] // only ToString throws: what a log line or a span's exception event reads
+    [InlineData(true)]  // its Message throws too: what the task's error reads
+    public async Task Run_HandlerThrowsAnExceptionThatCannotBeDescribed_FailsThatTaskAndTheSlotRunsTheNext(bool messageThrows)
+    {
+        using var listener = TraceParentTests.Listen();
+        var executor = Executor(1, RoutingMode.Single, extra: ("undescribable", new UndescribableHandler(messageThrows)), logger: new FormattingLogger());
+        var bad = new WorkItem(TaskSpec.Create("undescribable"), PoolKind.Single, null);
+        var next = new WorkItem(TaskSpec.Create("gate"), PoolKind.Single, null);
+        executor.Enqueue(bad);
+        executor.Enqueue(next);
+        _gate.Open();
+
+        await _events.WaitForAsync(2);
+        var failed = Assert.Single(_events.Reports, r => r.TaskId == bad.Spec.Id).Outcome;
+        Assert.False(failed.Succeeded);
+        Assert.StartsWith(nameof(UndescribableException), failed.Error);
+        Assert.Equal(typeof(UndescribableException).FullName, failed.ErrorType);
+        Assert.True(Assert.Single(_events.Reports, r => r.TaskId == next.Spec.Id).Outcome.Succeeded);
+        Assert.Equal((0, 0), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
+    }
+
+    private sealed class UndescribableException(bool messageThrows) : Exception
+    {
+        public override string Message => messageThrows ? throw new NullReferenceException("its message") : "undescribable";
+
+        public override string ToString() => throw new NullReferenceException("its text");
+    }
+
+    private sealed class UndescribableHandler(bool messageThrows) : ITaskHandler
+    {
+        public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken) => throw new UndescribableException(messageThrows);
+    }
+
+    /// <summary>Writes every level, the exception as its ToString, as a console or file logger does.</summary>
+    private sealed class FormattingLogger : Microsoft.Extensions.Logging.ILogger<PoolRunner>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+            => _ = formatter(state, exception) + exception?.ToString();
+    }
+
     /// <summary>Blocks its thread, without awaiting, until released; ignores its token.</summary>
     private sealed class BlockingHandler : ITaskHandler
     {

@@ -87,7 +87,14 @@ internal sealed partial class PoolRunner
         }
         catch (Exception e)
         {
-            LogScopeDisposeFailed(e, spec.Id, spec.Type);
+            try
+            {
+                LogScopeDisposeFailed(e, spec.Id, spec.Type);
+            }
+            catch (Exception)
+            {
+                LogScopeDisposeFailed(new UnreadableException(e, e.GetType().Name), spec.Id, spec.Type); // formatting it threw: RunAsync must go on
+            }
         }
     }
 }
