@@ -115,6 +115,43 @@ public partial class PoolRunnerTests
         Assert.Equal((0, 0), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
     }
 
+    // A handler that registered a callback on its token which throws (it stops a client, a process, that is already
+    // gone): cancelling the token throws. The soft limit's cancel came from the token's own timer, on a timer thread,
+    // where the throw is unhandled and ends the process; a cancel request's came back to whoever asked.
+    [Theory]
+    [InlineData(false)] // the soft time limit cancels it
+    [InlineData(true)]  // a cancel request does
+    public async Task Run_HandlersCancellationCallbackThrows_TaskEndsAndNothingThrowsOutOfTheCancel(bool request)
+    {
+        var time = new FakeTimeProvider();
+        var handler = new ThrowingCallbackHandler();
+        var policies = new TaskPoliciesOptions { Types = { ["throwing-callback"] = new TaskPolicy { SoftTimeLimit = TimeSpan.FromSeconds(5) } } };
+        var executor = Executor(1, RoutingMode.Single, time, policies: policies, extra: ("throwing-callback", handler));
+        var item = new WorkItem(TaskSpec.Create("throwing-callback"), PoolKind.Single, null);
+        executor.Enqueue(item);
+        await handler.Registered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        if (request) Assert.True(executor.Cancel(item.Spec.Id));
+        else time.Advance(TimeSpan.FromSeconds(5));
+
+        var outcome = Assert.Single(await _events.WaitForAsync(1));
+        Assert.Equal(request ? "cancelled" : "soft time limit of 00:00:05 reached: the handler's token was cancelled", outcome.Error);
+        Assert.Equal(0, Pool(executor, PoolKind.Single).Running);
+    }
+
+    private sealed class ThrowingCallbackHandler : ITaskHandler
+    {
+        public TaskCompletionSource Registered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+        {
+            using var stop = cancellationToken.Register(() => throw new InvalidOperationException("No process is associated with this object."));
+            Registered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return ReadOnlyMemory<byte>.Empty;
+        }
+    }
+
     private sealed class UndescribableException(bool messageThrows) : Exception
     {
         public override string Message => messageThrows ? throw new NullReferenceException("its message") : "undescribable";

@@ -30,4 +30,7 @@ internal sealed partial class PoolRunner
 
     [LoggerMessage(7, LogLevel.Warning, "Task {TaskId}: a dispatch of attempt {Attempt} arrived while this silo holds another of its attempts, queued or running: dropped, so the task does not run twice at once; the run held here reports for the later of the two")]
     private partial void LogStaleDispatch(string taskId, int attempt);
+
+    [LoggerMessage(8, LogLevel.Warning, "Task {TaskId} of type {Type}: a callback its handler registered on its cancellation token threw; the token is cancelled, and the run ends as its handler does")]
+    private partial void LogCancelCallbackFailed(Exception exception, string taskId, string type);
 }

@@ -17,25 +17,48 @@ internal sealed partial class PoolRunner
     /// </summary>
     public bool Cancel(string taskId)
     {
-        CancellationTokenSource? running = null;
+        (WorkItem Item, CancellationTokenSource Token)? running = null;
         bool found;
         lock (_lock)
         {
             // Marked wherever it is: an item dequeued but not yet in _runs sees the mark when it registers (Running).
             found = _ledger.Cancel(taskId, _time.GetTimestamp(), _decisions);
-            if (_runs.TryGetValue(taskId, out var run)) running = run.Token;
+            if (_runs.TryGetValue(taskId, out var run)) running = run;
             ActLocked();
         }
         // Outside the lock: cancelling runs the handler's callbacks, which must not run under the pools' lock.
+        if (running is { } r) CancelQuietly(r.Item, r.Token);
+        return found;
+    }
+
+    private Action CancelAction(WorkItem item, CancellationTokenSource token) => () => CancelQuietly(item, token);
+
+    // Cancelling a run's token runs the callbacks its handler registered on it, which are the handler's code and may
+    // throw (one that stops a process or a client that is already gone). Cancel runs every callback and then throws
+    // them together: the cancel has happened, so that is logged and goes no further. Thrown from the token's own
+    // timer (the soft limit) it would be unhandled on a timer thread and end the process; from a cancel request, fail
+    // the caller's cancel after its record was stored.
+    private void CancelQuietly(WorkItem item, CancellationTokenSource token)
+    {
         try
         {
-            running?.Cancel();
+            token.Cancel();
         }
         catch (ObjectDisposedException)
         {
             // It finished meanwhile.
         }
-        return found;
+        catch (AggregateException e)
+        {
+            try
+            {
+                LogCancelCallbackFailed(e, item.Spec.Id, item.Spec.Type);
+            }
+            catch (Exception)
+            {
+                LogCancelCallbackFailed(new UnreadableException(e, e.GetType().Name), item.Spec.Id, item.Spec.Type);
+            }
+        }
     }
 
     private void Running(WorkItem item, CancellationTokenSource token)

@@ -166,6 +166,7 @@ internal sealed partial class PoolRunner
         using var scope = BeginRunScope(spec.Id, item.Attempt, TaskSpans.TraceIdOf(span, parent));
         var startedAt = _time.GetUtcNow();
         CancellationTokenSource? token = null;
+        ITimer? softTimer = null;
         HandlerRun? run = null;
         TimeSpan soft = default;
         TaskOutcome outcome;
@@ -174,7 +175,9 @@ internal sealed partial class PoolRunner
             var policy = _policies.For(spec.Type);
             soft = _bounds.SoftLimit(spec.Timeout ?? policy.SoftTimeLimit ?? _defaultTimeout);
             // The soft limit runs from the start, before anyone hears of the start; a cancel request fires the same token.
-            token = new CancellationTokenSource(soft, _time);
+            // Its timer is the runner's, not the token's: see CancelQuietly.
+            token = new CancellationTokenSource();
+            softTimer = _time.CreateTimer(static s => ((Action)s!)(), CancelAction(item, token), soft, Timeout.InfiniteTimeSpan);
             Running(item, token);
             startedAt = _time.GetUtcNow();
             SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(poolName, spec.Type));
@@ -202,6 +205,7 @@ internal sealed partial class PoolRunner
         finally
         {
             NotRunning(item);
+            softTimer?.Dispose();
             token?.Dispose();
             if (run is not null) await DisposeRunAsync(run, spec).ConfigureAwait(false);
             span?.Dispose();
