@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using Surge.Client;
+using Surge.Entities;
 
 namespace Surge.Cluster.Tests;
 
@@ -40,6 +43,30 @@ public class EntityDeadRetryTests : IAsyncLifetime
         var retried = await Faults.FaultSteps.FinalOrLastAsync(client, finished.Id, Limit);
         Assert.True(retried is { IsFinal: true, Attempts: 2 },
             $"the retried dead letter must run again: 'started', which its after names, was handled before it first ran; {Limit} after the retry it is {FaultsShow(retried)}");
+    }
+
+    // Rolling upgrade: a silo from before EntityEvent.ReleasedBefore readmitted the dead letter without it (done here
+    // by hand, as that silo's shard did), and its entity holds it for the forgotten "started". The shard, now on this
+    // version, hands it over again saying it ran before.
+    [Fact]
+    public async Task RetryDeadLetter_HeldByAnOlderSiloWithoutReleasedBefore_RunsWhenHandedOverAgain()
+    {
+        var client = _surge.Client;
+        var entity = $"build/{Guid.NewGuid():N}";
+        var started = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "started");
+        var finished = PolicyTests.Flaky(1, "fatal").ForEntity(entity, "finished", after: "started");
+        Assert.Equal(TaskState.Succeeded, (await client.RunAsync(started, Limit)).State);
+        Assert.True((await client.RunAsync(finished, Limit)).DeadLettered);
+        foreach (var name in new[] { "deploy", "notify" })
+            Assert.Equal(TaskState.Succeeded, (await client.RunAsync(TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, name), Limit)).State);
+        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
+        Assert.Equal(Admission.Held, await silo.Entity(entity).ReadmitAsync(EntityEvent.Of(finished)));
+
+        await client.RetryDeadLetterAsync(finished.Id);
+
+        var retried = await Faults.FaultSteps.FinalOrLastAsync(client, finished.Id, Limit);
+        Assert.True(retried is { IsFinal: true, Attempts: 2 },
+            $"the retried dead letter must run once handed over saying it ran before; {Limit} after the retry it is {FaultsShow(retried)}");
     }
 
     private static string FaultsShow(TaskStatus? s) => Faults.FaultSteps.Show(s);

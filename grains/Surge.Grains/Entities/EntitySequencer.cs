@@ -34,7 +34,8 @@ internal sealed class EntitySequencer(EntityRecord record, int maxHandled = Enti
     private Admission Take(EntityEvent e, DateTimeOffset now, int maxHeld, bool readmitted)
     {
         if (record.Running?.TaskId == e.TaskId) return Admission.Released;
-        if (record.Pending.Exists(p => p.Event.TaskId == e.TaskId)) return Admission.Held;
+        var index = record.Pending.FindIndex(p => p.Event.TaskId == e.TaskId);
+        if (index >= 0) return TakeAgain(index, e, now, readmitted);
         if (record.Running is null && IsReady(e, readmitted))
         {
             Run(e, now);
@@ -45,6 +46,26 @@ internal sealed class EntitySequencer(EntityRecord record, int maxHandled = Enti
         if (readmitted) record.Pending.Insert(record.Pending.FindLastIndex(p => p.Readmitted) + 1, held);
         else record.Pending.Add(held);
         return Admission.Held;
+    }
+
+    // An event held already is answered as it stands, but for one thing a hand-over can add: that a readmitted dead
+    // letter ran before (EntityEvent.ReleasedBefore). A silo from before that field readmitted it without it, and it
+    // waited for its after, which the entity may have let go; its shard's upkeep, once on a newer silo, hands it over
+    // saying so (its record counts a dispatch). Learnt, it runs as soon as nothing else does. Nothing runs and no other
+    // held event is ready whenever the entity waits for a call: it releases the first ready one after every change.
+    private Admission TakeAgain(int index, EntityEvent e, DateTimeOffset now, bool readmitted)
+    {
+        var held = record.Pending[index];
+        if (!readmitted || !held.Readmitted || !e.ReleasedBefore || held.Event.ReleasedBefore) return Admission.Held;
+        held = held with { Event = held.Event with { ReleasedBefore = true } };
+        if (record.Running is not null || !IsReady(held.Event, readmitted: true))
+        {
+            record.Pending[index] = held;
+            return Admission.Held;
+        }
+        record.Pending.RemoveAt(index);
+        Run(held.Event, now);
+        return Admission.Released;
     }
 
     /// <summary>Takes the next ready event, or null when one is running or none is ready.</summary>

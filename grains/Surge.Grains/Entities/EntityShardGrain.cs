@@ -136,9 +136,12 @@ internal sealed partial class EntityShardGrain(
         // and are what wake an entity whose running event's end was lost. A successor handed over again has waited
         // an upkeep period already, so its predecessor's record is asked at once; a new one asks only after a long run.
         if (sequencer.Record.Running?.TaskId != e.TaskId) await SettleStaleRunAsync(book, handedOverAgain: before);
+        var running = sequencer.Record.Running?.TaskId == e.TaskId;
         var now = time.GetUtcNow();
         var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);
-        if (!before && admission != Admission.Full)
+        // Stored when the book changed: a new event, or one it held that this hand-over released. What else a hand-over
+        // of a held event may teach it (that it ran before) is learnt again from the next one, if this activation goes.
+        if (!before ? admission != Admission.Full : admission == Admission.Released && !running)
         {
             var release = admission == Admission.Released ? StartRelease(entity, e) : null;
             try
