@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Surge.Entities;
+
 namespace Surge.Cluster.Tests;
 
 /// <summary>What expires as time passes, on the fake clock: held events and old task records.</summary>
@@ -27,6 +31,29 @@ public class ExpiryTests(FakeClockFixture fixture)
         Assert.True(final.FinishedAt - final.SubmittedAt >= FakeClockFixture.HoldLimit, $"failed {final.FinishedAt - final.SubmittedAt} after its submission");
         Assert.True(final.DeadLettered);
         Assert.Contains(await _client.GetDeadLettersAsync(1_000), d => d.Id == held.Id);
+    }
+
+    // The shard lists an event as held until the expiry reaches its record, and its upkeep may hand it over in between:
+    // the entity, which let it go at the expiry, takes it again. Sent by hand here, after the record failed. Once its
+    // "after" is handled the entity releases it, and its shard must not answer "ended": it never ran, and is not handled.
+    [Fact]
+    public async Task Expire_AHandOverCrossedTheExpiry_ItsSuccessorStillWaits()
+    {
+        var entity = $"build/crossed-{Guid.NewGuid():N}";
+        var finished = TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "build.finished", after: "build.started");
+        Assert.Equal(TaskState.Held, (await _client.SubmitAsync(finished)).State);
+        fixture.Clock.Advance(FakeClockFixture.HoldLimit);
+        Assert.Equal(TaskState.Failed, (await _client.WaitAsync(finished.Id, TimeSpan.FromSeconds(30))).State);
+        var silo = ((InProcessSiloHandle)fixture.Surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
+        Assert.Equal(Admission.Held, await silo.Entity(entity).AdmitAsync(EntityEvent.Of(finished))); // the crossed hand-over
+
+        Assert.Equal(TaskState.Succeeded, (await _client.RunAsync(TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "build.started"))).State);
+        await Eventually.TrueAsync(async () => await silo.EntityShard(EntityShards.For(entity)).GetBookAsync(entity) is { Running: null, WaitingCount: 0 },
+            $"the entity of {finished.Id} lets it go once released");
+
+        var report = await _client.SubmitAsync(TaskSpec.Create(CountingHandler.TypeName).ForEntity(entity, "build.reported", after: "build.finished"));
+        Assert.True(report.State == TaskState.Held, $"'build.finished' never ran, and its successor is {report.State}");
+        Assert.Equal(TaskState.Failed, (await _client.GetStatusAsync(finished.Id))!.State);
     }
 
     [Fact]

@@ -112,7 +112,10 @@ internal enum Admission
 [GenerateSerializer]
 internal enum EventRun
 {
-    /// <summary>The shard has no record of it: the submission was never acknowledged, or its record is long gone.</summary>
+    /// <summary>
+    /// The shard has no record of it (the submission was never acknowledged, or its record is long gone), or its record
+    /// failed at the hold limit: it never ran, and is let go without counting as handled.
+    /// </summary>
     Unknown = 0,
     /// <summary>It will run, runs, waits to retry, or is final while a run of it has not ended yet.</summary>
     Running = 1,

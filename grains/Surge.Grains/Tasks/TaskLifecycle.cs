@@ -1,3 +1,4 @@
+using Surge.Entities;
 using Surge.Policies;
 using Surge.Pools;
 
@@ -199,6 +200,25 @@ internal static class TaskLifecycle
     /// </summary>
     public static bool MayForget(TaskRecord record, DateTimeOffset cutoff)
         => record.State.IsFinal() && !MayStillRun(record) && record.FinishedAt < cutoff;
+
+    /// <summary>
+    /// Where an entity event's run stands, as its entity is told (null: no record). <paramref name="runAlive"/>: the
+    /// silo of its current dispatch may still run it or report. One that failed at its hold limit is "unknown", as if it
+    /// had no record: it never ran and is not handled, so its entity lets it go without counting it. The entity let it
+    /// go at the expiry, but may have it again: the shard lists it as held until the expiry reaches its record, and its
+    /// upkeep's hand-over may land in between; told "ended", the entity would count it handled and release its successors.
+    /// </summary>
+    public static EventRun RunOf(TaskRecord? record, bool runAlive) => record switch
+    {
+        null => EventRun.Unknown,
+        { State: TaskState.Held } => EventRun.Held,
+        _ when ExpiredHeld(record) => EventRun.Unknown,
+        _ when record.State.IsFinal() && !runAlive => EventRun.Ended,
+        _ => EventRun.Running,
+    };
+
+    /// <summary>Failed at its entity's hold limit (<see cref="Expired"/>): failed with no dispatch in its current budget.</summary>
+    public static bool ExpiredHeld(TaskRecord record) => record.State == TaskState.Failed && record.Attempts == record.AttemptsBefore;
 
     /// <summary>Whether <see cref="Recover"/> may have something to do for this record.</summary>
     public static bool MayNeedRecovery(TaskRecord record)

@@ -171,13 +171,7 @@ internal sealed partial class TaskShardGrain
         }
     }
 
-    private EventRun RunOf(TaskRecord? record) => record switch
-    {
-        null => EventRun.Unknown,
-        { State: TaskState.Held } => EventRun.Held,
-        _ when record.State.IsFinal() && !RunAlive(record) => EventRun.Ended,
-        _ => EventRun.Running,
-    };
+    private EventRun RunOf(TaskRecord? record) => TaskLifecycle.RunOf(record, RunAlive(record));
 
     // Submissions given to their entity and not stored yet, and those of them the entity has released meanwhile:
     // AcceptAsync releases them once stored, instead of their shard's upkeep seconds later.

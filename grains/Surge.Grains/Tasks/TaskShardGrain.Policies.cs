@@ -139,11 +139,12 @@ internal sealed partial class TaskShardGrain
     // entity still holds it as running, and would drop it unhandled: its successors would wait for it until their hold
     // limit. So each entity stores its events' ends before their records go; those whose entity does not answer stay
     // until the next sweep (or purge). Called under the records' gates: a dead letter cannot be run again meanwhile.
+    // Only ends that count as handled: an event that failed at its hold limit never ran (TaskLifecycle.RunOf).
     private const int EndsPerCall = 256;
 
     private async Task<List<string>> EndInEntitiesFirstAsync(List<string> ids)
     {
-        var events = ids.Select(id => _records[id]).Where(r => r.Spec.Entity is not null)
+        var events = ids.Select(id => _records[id]).Where(r => r.Spec.Entity is not null && TaskLifecycle.RunOf(r, runAlive: false) == EventRun.Ended)
             .Select(r => new EventOfEntity(r.Spec.Entity!, r.Id)).ToList();
         if (events.Count == 0) return ids;
         var untold = new HashSet<string>();
