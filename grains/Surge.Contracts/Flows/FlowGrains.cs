@@ -82,8 +82,11 @@ public static class EntityKeys
         for (var i = 0; i < entities.Count; i++)
         {
             var key = entities[i];
-            if (string.IsNullOrEmpty(key) || key.Length > MaxLength || key.Any(char.IsWhiteSpace) || key.Any(char.IsControl))
-                throw new SurgeValidationException($"entities[{i}]", $"\"{key}\" is not an entity key: use 1 to {MaxLength} characters without spaces, e.g. \"customer-42\"");
+            var (field, fix) = ($"entities[{i}]", $"use 1 to {MaxLength} characters without spaces, e.g. \"customer-42\"");
+            // Unprintable first, as for every other id: named by code and position, not echoed (a newline would break the line).
+            if (!string.IsNullOrEmpty(key)) TaskValidator.RefuseUnprintable(key, field, fix);
+            if (string.IsNullOrEmpty(key) || key.Length > MaxLength || key.Any(char.IsWhiteSpace))
+                throw new SurgeValidationException(field, $"\"{key}\" is not an entity key: {fix}");
         }
     }
 }

@@ -233,8 +233,9 @@ public static class TaskValidator
 
     // Ids and names are keys in storage and text in logs: a control character (a newline, a NUL) forges a log line or
     // hides in a key, and a lone surrogate is not text at all (UTF-8 on the wire turns it into U+FFFD, so the id a
-    // silo stores would not be the one sent). Printable Unicode, paired surrogates (emoji) included, passes.
-    private static void RefuseUnprintable(string value, string field, string fix)
+    // silo stores would not be the one sent). Printable Unicode, paired surrogates (emoji) included, passes. Shared
+    // with the other ids clients send, such as a state's entity keys (EntityKeys).
+    internal static void RefuseUnprintable(string value, string field, string fix)
     {
         for (var i = 0; i < value.Length; i++)
         {

@@ -22,6 +22,26 @@ public class EntityKeysTests
         Assert.Contains($"1 to {EntityKeys.MaxLength} characters without spaces", e.Message);
     }
 
+    // A state's keys are ids like a task's entity: a control character was refused without saying which or where, and
+    // a lone surrogate was taken (UTF-8 on the wire makes it U+FFFD, so the key stored is not the one sent). Both are
+    // refused as the task validator refuses them in an entity, naming the key, the character and its position.
+    [Theory]
+    [InlineData(0x01)]
+    [InlineData(0x7F)]
+    [InlineData(0xD800)]
+    [InlineData(0xDFFF)]
+    public void Validate_KeyWithAControlCharacterOrLoneSurrogate_RefusedNamingTheCharacterAndPosition(int code)
+    {
+        var e = Assert.Throws<SurgeValidationException>(() => EntityKeys.Validate(["ok-1", $"ab{(char)code}c"]));
+        Assert.Equal("entities[1]", e.Field);
+        Assert.Contains($"U+{code:X4}", e.Message);
+        Assert.Contains("position 3", e.Message);
+    }
+
+    [Fact]
+    public void Validate_KeyWithPairedSurrogatesAndNonLatinLetters_Passes()
+        => EntityKeys.Validate(["kunde-🙂", "注文-42", "bücher"]);
+
     [Fact]
     public void Validate_KeyOneOverTheLongest_RefusedNamingItsPosition()
         => Assert.Equal("entities[0]", Assert.Throws<SurgeValidationException>(() => EntityKeys.Validate([new string('k', EntityKeys.MaxLength + 1)])).Field);
