@@ -24,7 +24,9 @@ public interface ISurgeClient
     /// Waits until the task is final. Throws <see cref="KeyNotFoundException"/> for an unknown id and
     /// <see cref="TimeoutException"/> after <paramref name="timeout"/>; null or <see cref="Timeout.InfiniteTimeSpan"/>
     /// waits until the task is final, and a negative one throws <see cref="ArgumentOutOfRangeException"/>. A failover
-    /// during the wait (a gateway or the task's shard unreachable for a while) does not end it: it keeps asking until the timeout.
+    /// during the wait (a gateway or the task's shard unreachable for a while) does not end it, nor does a store
+    /// refusal; but when no silo has answered for <see cref="SurgeClientOptions.FailoverTimeout"/> (every silo gone, or
+    /// this client cut off) it throws <see cref="SurgeUnavailableException"/> naming that setting, whatever the timeout.
     /// </summary>
     Task<TaskStatus> WaitAsync(string taskId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 

@@ -13,6 +13,7 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
 {
     private readonly ClusterCalls _calls = new(cluster, options, time);
     private readonly TimeSpan _waitSlice = options.Value.WaitSlice;
+    private readonly TimeSpan _failoverTimeout = options.Value.FailoverTimeout;
     private static readonly TimeSpan PerSiloTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan UnavailablePause = TimeSpan.FromSeconds(1);
 
@@ -162,8 +163,12 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return CallAsync(static (c, s) => c.GetGrain<IWorkerSiloGrain>(s.silo).SetConcurrencyAsync(s.pool, s.limit), (silo, pool, limit), cancellationToken);
     }
 
-    // A wait rides out a failover: while the cluster is unreachable (a gateway died, a shard is moving) it keeps
-    // asking until its deadline, as a caller who chose to wait for the task would want.
+    // A wait rides out a failover as every call does: each of its calls keeps trying while a silo, gateway or
+    // connection fails, and a silo restart or a shard on the move is over long before FailoverTimeout. When a call
+    // got no answer for all that time, no silo is there to answer (every one was killed, or the cluster is cut off),
+    // and the wait ends saying so rather than asking again without end, whatever its own timeout: that bounds the
+    // wait for the task, not for a cluster that is gone. A store refusal is an answer (a silo took the call; Redis
+    // was away), so the wait goes on through it until its deadline.
     // An unfinished answer that came early (a drained silo's shard answers at once until it moves) is asked again
     // after a short, growing pause (WaitPacing), not at once: otherwise the loop calls as fast as the shard answers.
     private async Task<TaskStatus> WaitUntilAsync(string taskId, long deadline, TimeSpan? timeout, CancellationToken cancellationToken)
@@ -178,10 +183,16 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
             {
                 status = await CallAsync(static (c, s) => c.Shard(s.taskId).WaitAsync(s.taskId, s.slice), (taskId, slice), cancellationToken);
             }
-            catch (SurgeUnavailableException) when (deadline == long.MaxValue || time.GetTimestamp() < deadline)
+            catch (SurgeUnavailableException e) when (e.InnerException is SurgeStoreUnavailableException && (deadline == long.MaxValue || time.GetTimestamp() < deadline))
             {
                 await Task.Delay(Slice(deadline) < UnavailablePause ? Slice(deadline) : UnavailablePause, time, cancellationToken);
                 continue;
+            }
+            catch (SurgeUnavailableException e) when (e.InnerException is not SurgeStoreUnavailableException)
+            {
+                throw new SurgeUnavailableException($"stopped waiting for task '{taskId}': no silo answered for {_failoverTimeout.TotalSeconds:F0} s "
+                    + $"(Surge:Client:FailoverTimeout; raise it to wait through longer outages). The task is not affected: wait for it again once "
+                    + $"the cluster is back. Last error: {e.InnerException?.Message}", e.InnerException ?? e);
             }
             if (status is null) throw new KeyNotFoundException($"no task has id '{taskId}'");
             if (status.IsFinal) return status;
