@@ -61,6 +61,11 @@ internal sealed class SurgeConnection : IAsyncDisposable
         {
             await host.StartAsync(connect.Token);
         }
+        catch (Exception e) when (settings.Embedded && StartFailures.Lines(e, StartFailures.Ports(host.Services)) is { Count: > 0 } lines)
+        {
+            // The embedded silo's settings, a port it could not take, Redis away: said as a silo says them, a line each.
+            throw new CliException(string.Join($"{Environment.NewLine}surge: ", lines));
+        }
         catch (Exception e) when (!settings.Embedded && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             host.Dispose();

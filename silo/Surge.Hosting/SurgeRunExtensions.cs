@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Surge.Hosting.Redis;
 
 namespace Surge.Hosting;
 
@@ -9,31 +8,28 @@ public static class SurgeRunExtensions
 {
     /// <summary>
     /// Runs <paramref name="host"/> until it stops, and returns the process's exit code: 0 when it stopped, 1 when Redis
-    /// stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started, or when its settings failed their checks
+    /// stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started, when its settings failed their checks
     /// (said on stderr, a line per failure, naming the setting) or one could not be read as its type (a word for a
-    /// duration or a number: a line naming it and what to write). Any other failure is thrown as before. Use it as the
-    /// last line of a silo's <c>Program.cs</c>:
+    /// duration or a number: a line naming it and what to write), or when a port it listens on was in use (a line naming
+    /// its <c>Surge:Ports</c>). The host's and Orleans' own reports of these, with the trace, are logged at Debug (a
+    /// silo built with <c>AddSurgeSilo</c>). Any other failure is thrown as before. Use it as the last line of a silo's
+    /// <c>Program.cs</c>:
     /// <c>return await app.RunSurgeAsync();</c>
     /// </summary>
     public static async Task<int> RunSurgeAsync(this IHost host, TextWriter? error = null)
     {
         ArgumentNullException.ThrowIfNull(host);
+        var ports = StartFailures.Ports(host.Services);
         try
         {
             await host.RunAsync();
             return 0;
         }
-        catch (Exception e) when (RedisStartupException.In(e) is { } unreachable)
+        catch (Exception e) when (StartFailures.Lines(e, ports) is { Count: > 0 } lines)
         {
-            // Unhandled, it would end the process as an abort (exit 134) after a trace that hides the reason.
-            (error ?? Console.Error).WriteLine($"surge silo: {unreachable.Message}");
-            return 1;
-        }
-        catch (Exception e) when (SettingFailures(e) is { Count: > 0 } failures)
-        {
-            // Settings checked as the host starts: every failure, each naming its setting and the fix, and no trace.
+            // Unhandled, each would end the process as an abort (exit 134) after a trace that hides the reason.
             var output = error ?? Console.Error;
-            foreach (var failure in failures) output.WriteLine($"surge silo: {failure}");
+            foreach (var line in lines) output.WriteLine($"surge silo: {line}");
             return 1;
         }
     }

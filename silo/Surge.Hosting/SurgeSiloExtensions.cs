@@ -57,6 +57,7 @@ public static class SurgeSiloExtensions
         services.AddSingleton<IValidateOptions<MembershipOptions>, MembershipOptionsValidator>();
         services.AddKubernetesMembershipOptions();
         services.AddKubernetesPodScaler();
+        StartFailureLogging.AddTo(services); // a failed start is one line from whoever started the host, not four traces
 
         var ports = EarlySettings.Read<PortOptions>(builder.Configuration, services, PortOptions.Section);
         var cluster = EarlySettings.Read<ClusterOptions>(builder.Configuration, services, ClusterOptions.Section);

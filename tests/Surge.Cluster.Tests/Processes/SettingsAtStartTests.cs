@@ -19,6 +19,42 @@ public class SettingsAtStartTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.DoesNotContain("Unhandled exception", silo.Stderr);
     }
 
+    // The line on stderr was right, but the host also logged "Hosting failed to start" with the binder's trace (55
+    // lines) on stdout: a reason and an exit code, not a trace, means none at all at the default log level.
+    [Fact]
+    public async Task Start_SettingNotOfItsType_TheLineAndNoTrace()
+    {
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Ports:Silo={Repo.FreePort()}", $"--Surge:Ports:Gateway={Repo.FreePort()}",
+            $"--Surge:Ports:Http={Repo.FreePort()}", "--Surge:Tasks:Retention=banana");
+        await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"exit {silo.ExitCode}:\nstdout:\n{silo.Stdout}\nstderr:\n{silo.Stderr}");
+
+        Assert.Equal(1, silo.ExitCode);
+        Assert.StartsWith("surge silo: Surge:Tasks:Retention is 'banana'", Assert.Single(Lines(silo.Stderr)));
+        Assert.DoesNotContain("Hosting failed to start", silo.Stdout);
+        Assert.DoesNotContain(Lines(silo.Stdout), l => l.StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    // A port another process holds: Orleans and the host logged the failure four times with its trace, and the
+    // exception went unhandled, an abort (exit 134).
+    [Fact]
+    public async Task Start_SiloPortInUse_ExitsWithCode1NamingThePortsAndNoTrace()
+    {
+        var taken = Repo.FreePort();
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, taken);
+        holder.Start();
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Ports:Silo={taken}", $"--Surge:Ports:Gateway={Repo.FreePort()}",
+            $"--Surge:Ports:Http={Repo.FreePort()}");
+        await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"exit {silo.ExitCode}:\nstdout:\n{silo.Stdout}\nstderr:\n{silo.Stderr}");
+
+        Assert.Equal(1, silo.ExitCode);
+        var line = Assert.Single(Lines(silo.Stderr));
+        Assert.StartsWith("surge silo: ", line);
+        Assert.Contains($"Surge:Ports:Silo {taken}", line);
+        Assert.DoesNotContain(Lines(silo.Stdout), l => l.StartsWith("at ", StringComparison.Ordinal));
+    }
+
     // Ports are read as the host is built, to configure Orleans and Kestrel: a value that is not a number threw from
     // AddSurgeSilo in Program.cs, an unhandled exception with a trace and an abort (exit 134).
     [Fact]
@@ -56,4 +92,6 @@ public class SettingsAtStartTests(Xunit.Abstractions.ITestOutputHelper output)
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
