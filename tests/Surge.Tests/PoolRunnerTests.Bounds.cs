@@ -64,6 +64,24 @@ public partial class PoolRunnerTests
         Assert.Equal(1_000, Assert.Single(await _events.WaitForAsync(1)).Result.Length);
     }
 
+    // A handler's exception message can be anything it was given (a response body, a dump): 10 million characters
+    // went whole into the outcome, its message to the shard, the record and every read of its status.
+    [Fact]
+    public async Task Run_HandlerThrowsAHugeMessage_ErrorKeepsItsStartAndSaysHowMuchWasCut()
+    {
+        const int huge = 10_000_000;
+        var executor = Executor(1, RoutingMode.Single, extra: ("huge", new HugeErrorHandler(huge)));
+        executor.Enqueue(new WorkItem(TaskSpec.Create("huge"), PoolKind.Single, null));
+
+        var outcome = Assert.Single(await _events.WaitForAsync(1));
+        Assert.False(outcome.Succeeded);
+        var kept = "InvalidOperationException: ".Length;
+        Assert.Equal($"InvalidOperationException: {new string('x', TaskStatus.MaxErrorLength - kept)}… ({huge + kept - TaskStatus.MaxErrorLength} more characters cut)",
+            outcome.Error);
+        Assert.Equal(typeof(InvalidOperationException).FullName, outcome.ErrorType);
+        Assert.Equal(0, Pool(executor, PoolKind.Single).Running);
+    }
+
     [Fact]
     public async Task Cancel_QueuedItem_ReportsNotStartedOnceWithoutWaitingForASlot()
     {
@@ -139,6 +157,12 @@ public partial class PoolRunnerTests
     {
         public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
             => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[bytes]);
+    }
+
+    private sealed class HugeErrorHandler(int length) : ITaskHandler
+    {
+        public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+            => throw new InvalidOperationException(new string('x', length));
     }
 
     // Holds the first timer it is asked for until released.

@@ -67,6 +67,22 @@ public class TaskLifecycleTests
         Assert.Same(record, t.Record);
     }
 
+    // An outcome built by a silo that did not bound its error (an older version): the record, which every status read
+    // carries, keeps the bounded error, whether the task retries or fails for good.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Finished_FailureWithAHugeError_RecordKeepsItBounded(int maxAttempts)
+    {
+        var running = TaskLifecycle.Started(TaskLifecycle.Submit(null, Spec(), T0, Here).Record!, new TaskStart(PoolKind.Short, 10, T0, 1)).Record!;
+        var error = new string('x', 10_000_000);
+        var t = TaskLifecycle.Finished(running, Outcome(1, succeeded: false) with { Error = error }, new TaskPolicy { MaxAttempts = maxAttempts }, 0, T0.AddSeconds(1));
+        Assert.Equal(maxAttempts == 1 ? TaskState.Failed : TaskState.Retrying, t.Record!.State);
+        Assert.Equal(TaskStatus.BoundError(error), t.Record.Error);
+        Assert.StartsWith(new string('x', TaskStatus.MaxErrorLength), t.Record.Error);
+        Assert.EndsWith($"… ({10_000_000 - TaskStatus.MaxErrorLength} more characters cut)", t.Record.Error);
+    }
+
     [Fact]
     public void Recover_PastMaxCrashRecoveries_DeadLetteredAsPoisonNamingTheStops()
     {

@@ -24,7 +24,10 @@ public sealed record TaskStatus
     [Id(8)] public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Executions started so far, recoveries included.</summary>
     [Id(9)] public int Attempts { get; init; }
-    /// <summary>Why the latest attempt failed (the handler's exception message, a timeout, a bad payload); null otherwise.</summary>
+    /// <summary>
+    /// Why the latest attempt failed (the handler's exception message, a timeout, a bad payload), its first
+    /// <see cref="MaxErrorLength"/> characters; null otherwise.
+    /// </summary>
     [Id(10)] public string? Error { get; init; }
     /// <summary>The entity whose events it belongs to (<see cref="TaskSpec.Entity"/>); null for an independent task.</summary>
     [Id(11)] public string? Entity { get; init; }
@@ -61,6 +64,22 @@ public sealed record TaskStatus
     [Id(23)] public string? TraceParent { get; init; }
     /// <summary>Its latest ended attempts, oldest first, at most <see cref="AttemptStatus.MaxKept"/>.</summary>
     [Id(24)] public AttemptStatus[] History { get; init; } = [];
+
+    /// <summary>
+    /// How much of a task's error is kept: its first 4,096 characters, then how many more there were. An exception's
+    /// message is whatever its handler put in it (a response body, a dump); whole, it would travel in the run's report,
+    /// the record and every read of its status.
+    /// </summary>
+    public const int MaxErrorLength = 4_096;
+
+    /// <summary><paramref name="error"/> cut to <see cref="MaxErrorLength"/> characters (never inside a surrogate pair), saying how many were cut.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(error))]
+    public static string? BoundError(string? error)
+    {
+        if (error is not { Length: > MaxErrorLength }) return error;
+        var keep = char.IsHighSurrogate(error[MaxErrorLength - 1]) ? MaxErrorLength - 1 : MaxErrorLength;
+        return $"{error.AsSpan(0, keep)}… ({error.Length - keep} more characters cut)";
+    }
 
     /// <summary>True once it succeeded, failed for good or was cancelled: waiting longer changes nothing.</summary>
     public bool IsFinal => State.IsFinal();

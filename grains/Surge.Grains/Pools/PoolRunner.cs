@@ -196,11 +196,12 @@ internal sealed partial class PoolRunner
         }
         catch (Exception e)
         {
-            // A handler's failure fails its task, never the silo.
-            var error = Describe(e, item, soft);
+            // A handler's failure fails its task, never the silo. Its message is the handler's to fill, as large as it
+            // likes: bounded here, before it goes into the report, the record and every read of the task's status.
+            var error = TaskStatus.BoundError(Describe(e, item, soft));
             NoteFailure(e, spec, span, error);
             outcome = new TaskOutcome(false, error, ReadOnlyMemory<byte>.Empty, pool.Kind, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt,
-                ErrorType: e.GetType().FullName);
+                ErrorType: TaskStatus.BoundError(e.GetType().FullName));
         }
         finally
         {

@@ -82,20 +82,21 @@ internal static class TaskLifecycle
             };
             return new(succeeded, TaskEffects.WakeWaiters | TaskEffects.DisarmRetry | EndInEntity(succeeded));
         }
+        // Its error is bounded where the run ends (PoolRunner), and again here for a report from a silo that did not.
         var failedRuns = record.Attempts - record.AttemptsBefore - record.Recoveries - record.HandBacks;
         if (failedRuns < (record.Spec.MaxAttempts ?? policy.MaxAttempts) && RetryBackoff.Retries(policy, outcome.ErrorType))
         {
             var delay = RetryBackoff.Delay(policy, failedRuns, random);
             return new(record with
             {
-                State = TaskState.Retrying, NextAttemptAt = now + delay, Error = outcome.Error, Pool = outcome.Pool,
+                State = TaskState.Retrying, NextAttemptAt = now + delay, Error = TaskStatus.BoundError(outcome.Error), Pool = outcome.Pool,
                 StartedAt = outcome.StartedAt, FinishedAt = null, RanOn = null,
             }, TaskEffects.ArmRetry | TaskEffects.CountRetry);
         }
         var failed = record with
         {
             State = TaskState.Failed, DeadLettered = true, Pool = outcome.Pool, PredictedMs = outcome.PredictedMs,
-            StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt, Error = outcome.Error, NextAttemptAt = null, RanOn = null,
+            StartedAt = outcome.StartedAt, FinishedAt = outcome.FinishedAt, Error = TaskStatus.BoundError(outcome.Error), NextAttemptAt = null, RanOn = null,
         };
         return new(failed, TaskEffects.WakeWaiters | TaskEffects.CountDeadLetter | EndInEntity(failed));
     }
