@@ -75,13 +75,14 @@ internal sealed class SurgeFlows(IClusterClient cluster, IOptions<SurgeClientOpt
         => _calls.CallAsync(static (c, a) => c.GetGrain<IWaveGrain>(a.wave).CompareAsync(a.task, a.versionA, a.versionB),
             (wave: Name(wave, "wave"), task, versionA, versionB), cancellationToken);
 
+    // Every key is checked before the first batch goes: checked batch by batch, a bad key in a later one was named by its
+    // place in that batch, after the batches before it had been stored.
     private static IEnumerable<ImmutableArray<string>> Batches(IEnumerable<string> entities)
     {
-        foreach (var chunk in entities.Chunk(EntityKeys.MaxPerCall))
-        {
-            EntityKeys.Validate(chunk);
-            yield return [.. chunk];
-        }
+        ArgumentNullException.ThrowIfNull(entities);
+        var all = entities.ToArray();
+        EntityKeys.ValidateEach(all);
+        return all.Chunk(EntityKeys.MaxPerCall).Select(chunk => ImmutableArray.Create(chunk));
     }
 
     private string NewWaveId(string flow, string date)

@@ -79,6 +79,15 @@ public static class EntityKeys
     {
         if (entities.Count > MaxPerCall)
             throw new SurgeValidationException("entities", $"{entities.Count} keys exceed the limit of {MaxPerCall} a call; send them in batches");
+        ValidateEach(entities);
+    }
+
+    /// <summary>
+    /// Each key, however many: what a client checks before it sends the first of several batches. Throws
+    /// <see cref="SurgeValidationException"/> naming the bad key by its place among <paramref name="entities"/>.
+    /// </summary>
+    public static void ValidateEach(IReadOnlyList<string> entities)
+    {
         for (var i = 0; i < entities.Count; i++)
         {
             var key = entities[i];
