@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
 using Surge.Cli.CommandLine;
 using Surge.Client;
 using Surge.Replay;
@@ -37,6 +38,14 @@ internal static class SurgeCli
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (a supervisor, `timeout 60 surge …`, a cancelled CI job) ends the command as Ctrl+C does. Without this
+        // the signal went to the connection's host (its console lifetime stops the host, not the process), and a command
+        // waiting on the cluster, such as submit --wait, went on waiting.
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            cancel.Cancel();
+        });
         try
         {
             return await parsed.InvokeAsync(configuration, cancel.Token);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Surge.Cluster.Tests.Processes;
 
@@ -80,6 +81,35 @@ public class CliAgainstSiloTests(SiloProcessFixture silo)
         using var again = await silo.SurgeAsync(Quick, "cancel", id);
         Assert.True(again.ExitCode == 0, again.Stderr); // safe to repeat
         Assert.Contains("Cancelled", again.Stdout);
+    }
+
+    // SIGTERM (a supervisor, `timeout 60 surge …`, a cancelled CI job) went to the connection's host, which stopped
+    // itself but not the command: a `submit --wait` went on waiting (alive 40 s after the signal). It ends as Ctrl+C
+    // does; the task goes on.
+    [Fact]
+    public async Task SubmitWait_Terminated_EndsCancelledAndTheTaskGoesOn()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        using var cli = ChildProcess.StartDotnet(Repo.CliDll, "submit", "--type", "simulate", "--id", id, "--payload", "{\"duration_ms\":60000}",
+            "--feature", "kind=report", "--wait", "--gateway", silo.Gateway);
+        using var host = await silo.ClientAsync();
+        var client = host.Services.GetRequiredService<Surge.Client.ISurgeClient>();
+        await Eventually.TrueAsync(async () => (await client.GetStatusAsync(id))?.State == TaskState.Running, $"{id} running", Quick);
+
+        Surge.Cluster.Tests.Redis.Signals.Terminate(cli.Pid);
+        try
+        {
+            await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"surge submit --wait still ran 30 s after SIGTERM; stderr:\n{cli.Stderr}");
+        }
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("surge: cancelled", cli.Stderr);
+        Assert.Equal(TaskState.Running, (await client.GetStatusAsync(id))?.State);
+        await client.CancelAsync(id);
     }
 
     [Fact]
