@@ -5,10 +5,13 @@ namespace Surge;
 /// <summary>
 /// A grain's state changes as it is stored, or not at all: what a caller may read is what is stored. A write the store
 /// refused is undone in memory and reported as <see cref="SurgeStoreUnavailableException"/>, which a client retries, not
-/// as the store client's own exception, which a client cannot even deserialize. A version conflict passes as it is,
-/// and ends the activation: its version of the state is stale (a write it was told failed may have been stored, its
-/// answer lost), so no write of it can succeed again, and only a new activation reads what is stored. Orleans ends it
-/// too when the conflict escapes a request, but not when a timer or a background continuation catches it.
+/// as the store client's own exception, which a client cannot even deserialize. A version conflict ends the activation:
+/// its version of the state is stale (a write it was told failed may have been stored, its answer lost, as when Redis
+/// stalls past the command timeout and runs the write when it wakes), so no write of it can succeed again, and only a
+/// new activation reads what is stored. Orleans ends it too when the conflict escapes a request, but not when a timer
+/// or a background continuation catches it. The caller hears the same retryable refusal: the retry reaches the new
+/// activation, which finds the change stored or stores it. Passed on raw, the conflict reached the client as a
+/// "Version conflict" it does not retry, for a change its retry makes.
 /// </summary>
 internal static class StateWrites
 {
@@ -28,7 +31,7 @@ internal static class StateWrites
             if (e is InconsistentStateException)
             {
                 owner.DeactivateOnIdle();
-                throw;
+                throw Stale(what, e);
             }
             throw Refused(what, e);
         }
@@ -41,10 +44,10 @@ internal static class StateWrites
         {
             await state.ClearStateAsync();
         }
-        catch (InconsistentStateException)
+        catch (InconsistentStateException e)
         {
             owner.DeactivateOnIdle();
-            throw;
+            throw Stale(what, e);
         }
         catch (Exception e)
         {
@@ -54,4 +57,8 @@ internal static class StateWrites
 
     private static SurgeStoreUnavailableException Refused(string what, Exception e)
         => new($"the store could not record {what} ({e.GetBaseException().Message}); retry");
+
+    private static SurgeStoreUnavailableException Stale(string what, Exception e)
+        => new($"the store could not record {what}: the stored state is newer than this copy of it (a write whose answer was lost may " +
+            $"have been stored; {e.GetBaseException().Message}); retry");
 }

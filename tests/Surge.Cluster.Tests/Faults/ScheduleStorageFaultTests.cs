@@ -70,6 +70,25 @@ public class ScheduleStorageFaultTests : IAsyncLifetime
         await _surge.Client.UnscheduleAsync(spec.Name);
     }
 
+    // Redis stalled past its command timeout: the change was stored, its writer heard a timeout and the client was told
+    // to retry. The client's retry must find the change made (or make it), not fail on the version the lost answer left
+    // stale: that conflict reached the caller raw ("Version conflict", which the client does not retry).
+    [Fact]
+    public async Task Schedule_ChangeStoredButItsAnswerLost_TheClientsRetrySucceeds()
+    {
+        FaultyGrainStorage.CheckVersions = true;
+        var spec = new ScheduleSpec("lost-change", "0 3 * * *", CountingHandler.TypeName, "{}"u8.ToArray());
+        await _surge.Client.ScheduleAsync(spec);
+        var changed = spec with { Cron = "0 4 * * *" };
+
+        Interlocked.Exchange(ref FaultyGrainStorage.LoseReplies, 1);
+        var status = await _surge.Client.ScheduleAsync(changed); // the client's quick retries ride out the lost answer
+
+        Assert.Equal(changed.Cron, status.Spec.Cron);
+        Assert.Equal(changed.Cron, (await FromStorageAsync(spec.Name))?.Spec.Cron);
+        await _surge.Client.UnscheduleAsync(spec.Name);
+    }
+
     private IScheduleGrain Schedule(string name) => _surge.Cluster.Client.GetGrain<IScheduleGrain>(name);
 
     private Task<ScheduleStatus?> FromMemoryAsync(string name) => Schedule(name).GetAsync();
