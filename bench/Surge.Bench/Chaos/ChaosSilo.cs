@@ -52,7 +52,19 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings, bool si
         process.BeginErrorReadLine();
         _process = process;
         Log($"=== slot {Slot} pid {process.Id} started at {DateTimeOffset.UtcNow:O}");
-        await WaitUntilReadyAsync(process);
+        try
+        {
+            await WaitUntilReadyAsync(process);
+        }
+        catch (TimeoutException)
+        {
+            // As Kubernetes kills a pod that fails its startup probe: left running, it would hold the slot's ports (the
+            // next start exits at once, "address already in use") and count as a member the others wait for.
+            process.Kill();
+            await process.WaitForExitAsync();
+            Log($"=== slot {Slot} pid {process.Id} killed at {DateTimeOffset.UtcNow:O}: not ready within {ReadyLimit}");
+            throw;
+        }
     }
 
     /// <summary>SIGKILL: the process dies at once with whatever it held.</summary>
