@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace Surge.Faults;
 
@@ -8,7 +10,8 @@ namespace Surge.Faults;
 /// <see cref="Cut"/> drops bytes in both directions and keeps every connection open (no FIN, no RST), and connections
 /// opened during the cut are accepted but go nowhere. Point a client at <see cref="Endpoint"/> instead of the target.
 /// <see cref="Cut(Func{IPEndPoint, bool})"/> cuts only the connections from some clients, told apart by their end of
-/// the connection (e.g. a process's connections, <see cref="ProcessConnections"/>).
+/// the connection (e.g. a process's connections, <see cref="ProcessConnections"/>). <see cref="Slow"/> makes the link slow
+/// instead: every chunk arrives late, in order, and nothing is lost, until <see cref="Fast"/>.
 /// </summary>
 /// <remarks>
 /// <see cref="Heal"/> resets (RST) every connection that lived through the cut and forwards connections opened after
@@ -28,6 +31,7 @@ public sealed class TcpLinkCutter : IAsyncDisposable
     private readonly Task _accepting;
     private volatile bool _cut;
     private Func<IPEndPoint, bool>? _cutClients; // null while cut: every client
+    private long _minDelayTicks, _maxDelayTicks; // Stopwatch ticks; both 0 while the link is fast
 
     public TcpLinkCutter(string targetHost, int targetPort)
     {
@@ -63,6 +67,37 @@ public sealed class TcpLinkCutter : IAsyncDisposable
             _cutClients = clients;
             foreach (var link in _links) link.Stalled |= IsCutFor(link);
         }
+    }
+
+    public bool IsSlow => Interlocked.Read(ref _maxDelayTicks) > 0;
+
+    /// <summary>
+    /// From now on every chunk read from either side, on open connections and new ones, is sent on
+    /// <paramref name="min"/> to <paramref name="max"/> (uniformly) after it was read, as on a long or congested wire:
+    /// reading goes on meanwhile, order is kept (a chunk never overtakes the one read before it), nothing is dropped and
+    /// no connection is closed. <see cref="Fast"/> ends it; chunks already on their way still arrive when due.
+    /// </summary>
+    public void Slow(TimeSpan min, TimeSpan max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(min, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
+        Interlocked.Exchange(ref _minDelayTicks, Ticks(min));
+        Interlocked.Exchange(ref _maxDelayTicks, Ticks(max));
+    }
+
+    /// <summary>Chunks read from now on are sent at once (after any still on their way).</summary>
+    public void Fast()
+    {
+        Interlocked.Exchange(ref _maxDelayTicks, 0);
+        Interlocked.Exchange(ref _minDelayTicks, 0);
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    private long Delay()
+    {
+        long min = Interlocked.Read(ref _minDelayTicks), max = Interlocked.Read(ref _maxDelayTicks);
+        return max <= 0 ? 0 : min + (long)(Random.Shared.NextDouble() * (max - min));
     }
 
     /// <summary>Resets every connection that lived through the cut; connections opened from now on forward again.</summary>
@@ -144,26 +179,54 @@ public sealed class TcpLinkCutter : IAsyncDisposable
         }
     }
 
-    // Forwards until either side closes; while the link is stalled, reads and drops.
-    private static async Task PumpAsync(Link link, Socket from, Socket to)
+    // Forwards until either side closes; while the link is stalled, reads and drops. Each chunk read goes on the wire
+    // with its due time (now, or later while the link is slow), and a sender writes it when due: reading never waits
+    // for a slow chunk, so a slow link adds latency, not a bound on throughput.
+    private async Task PumpAsync(Link link, Socket from, Socket to)
     {
-        var buffer = new byte[16 * 1024];
-        while (true)
+        var wire = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var sending = SendAsync(wire.Reader, to);
+        try
         {
-            var read = await from.ReceiveAsync(buffer, SocketFlags.None);
-            if (link.Stalled)
+            var due = 0L;
+            while (true)
             {
-                if (read == 0) await Task.Delay(Timeout.Infinite, link.Closed.Token); // a FIN does not cross a cut link either
-                continue;
+                var buffer = new byte[16 * 1024]; // one per chunk: it may wait on the wire while the next is read
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None);
+                if (sending.IsFaulted) break; // the other side is gone: its error ends the link
+                if (link.Stalled)
+                {
+                    if (read == 0) await Task.Delay(Timeout.Infinite, link.Closed.Token); // a FIN does not cross a cut link either
+                    continue;
+                }
+                due = Math.Max(due, Stopwatch.GetTimestamp() + Delay()); // in order, as TCP delivers
+                wire.Writer.TryWrite(new Chunk(buffer, read, due)); // 0 bytes: the FIN, sent after what came before it
+                if (read == 0) break;
             }
-            if (read == 0)
+        }
+        finally
+        {
+            wire.Writer.TryComplete();
+        }
+        await sending;
+    }
+
+    private static async Task SendAsync(ChannelReader<Chunk> wire, Socket to)
+    {
+        await foreach (var chunk in wire.ReadAllAsync())
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), chunk.Due);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            if (chunk.Count == 0)
             {
                 to.Shutdown(SocketShutdown.Send);
                 return;
             }
-            await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+            await to.SendAsync(chunk.Bytes.AsMemory(0, chunk.Count), SocketFlags.None);
         }
     }
+
+    private readonly record struct Chunk(byte[] Bytes, int Count, long Due);
 
     private static async Task DrainAsync(Socket client)
     {

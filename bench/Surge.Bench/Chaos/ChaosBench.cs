@@ -39,8 +39,39 @@ internal static class ChaosBench
             Console.Error.WriteLine($"--partition-seconds is {partitionSeconds}; set 1 to 70 (a partition every {FaultSchedule.PartitionPeriod.TotalSeconds} s; default {FaultSchedule.PartitionLength.TotalSeconds}).");
             return 2;
         }
+        // Which kinds of fault to inject: the default three (with --partitions, four), or a list such as stall,slow.
+        var (kinds, kindsError) = FaultSchedule.Parse(BenchCli.Option(args, "faults", string.Join(',', FaultSchedule.Default)));
+        if (kinds is null)
+        {
+            Console.Error.WriteLine(kindsError);
+            return 2;
+        }
+        if (partitions) kinds = new HashSet<FaultKind>(kinds) { FaultKind.Partition };
+        partitions = kinds.Contains(FaultKind.Partition);
+        var stallSeconds = double.Parse(BenchCli.Option(args, "stall-seconds", FaultSchedule.StallLength.TotalSeconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        if (stallSeconds is < 1 or > 35)
+        {
+            Console.Error.WriteLine($"--stall-seconds is {stallSeconds}; set 1 to 35 (a Redis stall every {FaultSchedule.StallPeriod.TotalSeconds} s; default {FaultSchedule.StallLength.TotalSeconds}).");
+            return 2;
+        }
+        var slowMs = BenchCli.Option(args, "slow-ms", "50-500").Split('-');
+        if (slowMs.Length != 2 || !int.TryParse(slowMs[0], CultureInfo.InvariantCulture, out var slowMin) || !int.TryParse(slowMs[1], CultureInfo.InvariantCulture, out var slowMax)
+            || slowMin < 0 || slowMax < slowMin || slowMax > 10_000)
+        {
+            Console.Error.WriteLine($"--slow-ms is '{BenchCli.Option(args, "slow-ms", "")}'; set MIN-MAX in milliseconds, 0 <= MIN <= MAX <= 10000 (default 50-500).");
+            return 2;
+        }
+        var slowLinks = BenchCli.Option(args, "slow-links", "all"); // which links a slow fault slows
+        if (slowLinks is not ("all" or "redis" or "silos"))
+        {
+            Console.Error.WriteLine($"--slow-links is '{slowLinks}'; set all (default), redis or silos.");
+            return 2;
+        }
+        // After the check, how long to go on reading the tasks it found unfinished: tells a backlog still draining from
+        // tasks stuck for good. 0 (default): no such wait.
+        var settleMinutes = double.Parse(BenchCli.Option(args, "settle-minutes", "0"), CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromMinutes(minutes);
-        var schedule = FaultSchedule.Create(duration, seed, Silos, partitions);
+        var schedule = FaultSchedule.Create(duration, seed, Silos, kinds);
         var workload = ChaosWorkload.Create(duration);
         var dir = Directory.CreateTempSubdirectory("surge-chaos-").FullName;
         var clock = Stopwatch.StartNew();
@@ -48,7 +79,7 @@ internal static class ChaosBench
         Dictionary<string, object?> summary;
         string[] siloSettings = ["--Surge:Workers:MaxConcurrency=8", "--Surge:Drain:Timeout=00:00:15",
             .. secure ? [$"--Surge:Security:Clients:0:ApiKey={ApiKey}", "--Surge:Security:Clients:0:Name=chaos", "--Surge:Security:Clients:0:Role=Admin"] : Array.Empty<string>()];
-        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, siloSettings, siloLinks: partitions))
+        await using (var cluster = await ChaosCluster.StartAsync(dir, Silos, siloSettings, siloLinks: partitions || (kinds.Contains(FaultKind.Slow) && slowLinks != "redis")))
         {
             using var host = await cluster.ClientAsync(secure ? [$"--Surge:Client:ApiKey={ApiKey}"] : []);
             var surge = host.Services.GetRequiredService<ISurgeClient>();
@@ -64,19 +95,23 @@ internal static class ChaosBench
             var producers = new ChaosProducers(surge);
             var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
             var waves = flows.RunAsync(journal.Start, end);
-            await new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds)).RunAsync(schedule);
+            await new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds), TimeSpan.FromSeconds(stallSeconds),
+                (TimeSpan.FromMilliseconds(slowMin), TimeSpan.FromMilliseconds(slowMax)), slowLinks).RunAsync(schedule);
             var submissions = await producing;
             await waves;
             var recoveries = await probes.ResultsAsync();
             var atEnd = await StatusesAsync(surge, submissions);
             var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
 
-            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions, ["partition_s"] = partitions ? partitionSeconds : null };
+            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions, ["partition_s"] = partitions ? partitionSeconds : null,
+                ["fault_kinds"] = kinds.Select(k => k.ToString().ToLowerInvariant()).ToArray(), ["stall_s"] = kinds.Contains(FaultKind.Stall) ? stallSeconds : null,
+                ["slow_ms"] = kinds.Contains(FaultKind.Slow) ? $"{slowMin}-{slowMax}" : null, ["slow_links"] = kinds.Contains(FaultKind.Slow) ? slowLinks : null };
             foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;
             foreach (var (key, value) in await flows.CheckAsync(runs, journal.Start, end)) summary[key] = value;
             summary["faults"] = journal.Counts;
             summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();
             summary["run_log_bad_lines"] = badLines;
+            if (settleMinutes > 0) summary["settle"] = await SettleAsync(surge, flows, atEnd, TimeSpan.FromMinutes(settleMinutes));
             summary["startup_s"] = Math.Round(startup.TotalSeconds, 1);
             summary["definitions"] = ChaosChecker.Definitions.Concat(ChaosFlows.Definitions).ToDictionary();
         }
@@ -95,6 +130,41 @@ internal static class ChaosBench
 
     private static bool Zeros(Dictionary<string, object?> summary)
         => MustBeZero.All(k => summary[k] is 0) && summary["refused"] is Dictionary<string, int> refused && refused["otherwise"] == 0;
+
+    // The tasks not final and the waves not done at the check, read again every 10 s until all are or the time is up.
+    private static async Task<Dictionary<string, object?>> SettleAsync(ISurgeClient surge, ChaosFlows flows, IReadOnlyDictionary<string, TaskStatus?> atEnd, TimeSpan limit)
+    {
+        var open = atEnd.Where(s => s.Value is not { IsFinal: true }).Select(s => s.Key).ToHashSet();
+        var atCheck = open.Count;
+        var waves = await flows.NotDoneAsync();
+        var wavesAtCheck = waves;
+        var clock = Stopwatch.StartNew();
+        while ((open.Count > 0 || waves.Count > 0) && clock.Elapsed < limit)
+        {
+            if (waves.Count > 0) waves = await flows.NotDoneAsync();
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            foreach (var id in open.ToList())
+            {
+                try
+                {
+                    if (await surge.GetStatusAsync(id) is { IsFinal: true }) open.Remove(id);
+                }
+                catch (Exception)
+                {
+                    // Still unknown: read again next round.
+                }
+            }
+        }
+        return new Dictionary<string, object?>
+        {
+            ["unfinished_at_check"] = atCheck,
+            ["unfinished_after"] = open.Count,
+            ["waves_not_done_at_check"] = wavesAtCheck,
+            ["waves_not_done_after"] = waves,
+            ["all_final_after_s"] = open.Count == 0 && waves.Count == 0 ? Math.Round(clock.Elapsed.TotalSeconds) : null,
+            ["examples"] = open.Take(5).ToArray(),
+        };
+    }
 
     // The status of every task at the end, read with some parallelism; a read that keeps failing leaves null (unknown).
     private static async Task<IReadOnlyDictionary<string, TaskStatus?>> StatusesAsync(ISurgeClient surge, Submission[] submissions)

@@ -16,7 +16,7 @@ internal static class ChaosChecker
     {
         ["submitted"] = "workload tasks submitted at least once (mixed + ordered; recovery probes not included)",
         ["acknowledged"] = "tasks whose SubmitAsync returned",
-        ["refused"] = "SubmitAsync calls that threw (the task was submitted again with the same id 500 ms later, until 30 s after the end); during_redis_cut: the call's interval met a cut window extended by 2 s after the heal; during_partition (--partitions), otherwise: it met a window from a silo's cut off from the others until it served again (healed, or restarted after it stopped itself), extended by 2 s",
+        ["refused"] = "SubmitAsync calls that threw (the task was submitted again with the same id 500 ms later, until 30 s after the end); during_redis_cut: the call's interval met a cut window extended by 2 s after the heal; during_partition (--partitions): it met a window from a silo's cut off from the others until it served again (healed, or restarted after it stopped itself), extended by 2 s; during_redis_stall, during_slow_links (--faults stall, slow): it met a window in which Redis was stalled or the links slow, extended by 2 s; otherwise: none of these",
         ["lost"] = "acknowledged, and at the check (60 s after the producers stopped) unknown to the cluster or not final",
         ["changed_outcomes"] = "tasks whose first final status a producer read (state, finished_at, attempts) differs from the status at the check",
         ["excess_runs"] = "sum over tasks of max(0, runs in the run log - (MaxAttempts 1 + MaxCrashRecoveries 3))",
@@ -88,15 +88,16 @@ internal static class ChaosChecker
             }
         }
 
-        var cuts = journal.Cuts;
         var grace = (long)CutGrace.TotalMilliseconds;
-        var partitions = journal.Partitions;
-        bool Meets(Refusal r, IReadOnlyList<(long From, long To)> windows) => windows.Any(c => r.To >= c.From && r.From <= c.To + grace);
-        var duringCut = refusals.Count(r => Meets(r, cuts));
-        var duringPartition = refusals.Count(r => !Meets(r, cuts) && Meets(r, partitions));
-        foreach (var r in refusals.Where(r => !Meets(r, cuts) && !Meets(r, partitions)).Take(5))
+        // A refusal counts in the first window it meets, in this order.
+        var windows = new (string Name, IReadOnlyList<(long From, long To)> Spans)[]
+        {
+            ("during_redis_cut", journal.Cuts), ("during_partition", journal.Partitions), ("during_redis_stall", journal.Stalls), ("during_slow_links", journal.Slows),
+        };
+        bool Meets(Refusal r, IReadOnlyList<(long From, long To)> spans) => spans.Any(c => r.To >= c.From && r.From <= c.To + grace);
+        string Window(Refusal r) => windows.FirstOrDefault(w => Meets(r, w.Spans)).Name ?? "otherwise";
+        foreach (var r in refusals.Where(r => Window(r) == "otherwise").Take(5))
             Example("refused_otherwise", $"{r.Task} at {(r.From - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1}-{(r.To - journal.Start.ToUnixTimeMilliseconds()) / 1000.0:F1} s: {r.Error}");
-        string Window(Refusal r) => Meets(r, cuts) ? "during_redis_cut" : Meets(r, partitions) ? "during_partition" : "otherwise";
         var causes = refusals.GroupBy(r => $"{Window(r)}: {Cause(r.Error)}")
             .OrderByDescending(g => g.Count())
             .ToDictionary(g => g.Key, g => (object)new Dictionary<string, object> { ["count"] = g.Count(), ["example"] = g.First().Error });
@@ -112,9 +113,11 @@ internal static class ChaosChecker
             ["acknowledged"] = submissions.Count(s => s.Acknowledged),
             ["refused"] = new Dictionary<string, int>
             {
-                ["during_redis_cut"] = duringCut,
-                ["during_partition"] = duringPartition,
-                ["otherwise"] = refusals.Count - duringCut - duringPartition,
+                ["during_redis_cut"] = refusals.Count(r => Window(r) == "during_redis_cut"),
+                ["during_partition"] = refusals.Count(r => Window(r) == "during_partition"),
+                ["during_redis_stall"] = refusals.Count(r => Window(r) == "during_redis_stall"),
+                ["during_slow_links"] = refusals.Count(r => Window(r) == "during_slow_links"),
+                ["otherwise"] = refusals.Count(r => Window(r) == "otherwise"),
                 ["tasks"] = refusals.Select(r => r.Task).Distinct().Count(),
                 ["never_acknowledged"] = submissions.Count(s => !s.Acknowledged),
             },

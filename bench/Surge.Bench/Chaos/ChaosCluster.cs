@@ -11,7 +11,8 @@ namespace Surge.Bench.Chaos;
 /// A redis-server (append-only file fsynced every second), a <see cref="TcpLinkCutter"/> in front of it, and silo
 /// processes that reach Redis only through that link. The benchmark's own client reaches Redis directly: the observer
 /// must not be blinded by the cut it injects. With silo links (<c>--partitions</c>), each silo's silo-to-silo port is
-/// behind a link of its own, so that one silo can be cut off from the others (<see cref="Partition"/>).
+/// behind a link of its own, so that one silo can be cut off from the others (<see cref="Partition"/>) or every link made
+/// slow (<see cref="Slow"/>). Redis runs with its DEBUG command on (local connections only) for <see cref="StallRedisAsync"/>.
 /// </summary>
 internal sealed class ChaosCluster : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
         var redisPort = SiloProcess.FreePort();
         var redisDir = Directory.CreateDirectory(Path.Combine(dir, "redis")).FullName;
         var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", $"{redisPort}", "--bind", "127.0.0.1", "--dir", redisDir,
-            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "no"]) { RedirectStandardOutput = true })!;
+            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "no", "--enable-debug-command", "local"]) { RedirectStandardOutput = true })!;
         redis.OutputDataReceived += (_, _) => { };
         redis.BeginOutputReadLine();
         await SiloProcess.WaitForPortAsync(redisPort, "redis-server did not start");
@@ -65,6 +66,52 @@ internal sealed class ChaosCluster : IAsyncDisposable
             var port = other.SiloLink!.Port;
             other.SiloLink.Cut(client => ProcessConnections.Of(pid).Contains((client.Port, port)));
         }
+    }
+
+    /// <summary>
+    /// Redis stalls for <paramref name="length"/> with every connection left open: commands sent meanwhile neither
+    /// succeed nor fail, and run when it wakes. By SIGSTOP of redis-server (the kernel still takes bytes), or with
+    /// <paramref name="sleep"/> by <c>DEBUG SLEEP</c> (Redis busy in one command, as a slow script or a fork stalls it).
+    /// </summary>
+    public async Task StallRedisAsync(TimeSpan length, bool sleep)
+    {
+        if (!sleep)
+        {
+            Signals.Stop(_redis.Id);
+            try
+            {
+                await Task.Delay(length);
+            }
+            finally
+            {
+                Signals.Continue(_redis.Id);
+            }
+            return;
+        }
+        var seconds = length.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var cli = Process.Start(new ProcessStartInfo("redis-cli", ["-p", $"{_redisPort}", "DEBUG", "SLEEP", seconds]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = cli.StandardOutput.ReadToEndAsync();
+        var error = cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        if (cli.ExitCode != 0 || !(await output).Contains("OK", StringComparison.Ordinal))
+            throw new InvalidOperationException($"redis-cli DEBUG SLEEP {seconds} failed (exit {cli.ExitCode}): {await output}{await error}");
+    }
+
+    /// <summary>
+    /// Links slow: Redis' (<paramref name="redis"/>) and silo to silo (<paramref name="silos"/>, with silo links): each
+    /// chunk <paramref name="min"/> to <paramref name="max"/> late.
+    /// </summary>
+    public void Slow(TimeSpan min, TimeSpan max, bool redis = true, bool silos = true)
+    {
+        if (redis) Link.Slow(min, max);
+        if (!silos) return;
+        foreach (var silo in Silos) silo.SiloLink?.Slow(min, max);
+    }
+
+    public void Fast()
+    {
+        Link.Fast();
+        foreach (var silo in Silos) silo.SiloLink?.Fast();
     }
 
     /// <summary>Heals every silo link; returns how many connections were reset.</summary>

@@ -141,6 +141,19 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
         };
     }
 
+    /// <summary>The waves not done now, each with where it stands (entities done, steps finished of all).</summary>
+    public async Task<List<string>> NotDoneAsync()
+    {
+        var notDone = new List<string>();
+        foreach (var wave in _waves)
+        {
+            var status = await ReadAsync(wave);
+            if (status is { IsDone: true }) continue;
+            notDone.Add(status is null ? $"{wave}: unreadable" : $"{wave}: {status.EntitiesDone}/{status.Entities} entities done, {status.Finished}/{status.Steps} steps finished");
+        }
+        return notDone;
+    }
+
     private static string Id(string wave, int entity, string task) => $"wave:{wave}:c{entity}:{task}@v1";
 
     private async Task<WaveStatus?> ReadAsync(string wave)

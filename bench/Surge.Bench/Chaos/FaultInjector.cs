@@ -10,7 +10,8 @@ namespace Surge.Bench.Chaos;
 /// the silo, still running, stops itself once it learns so (a fail-fast exit); that exit is journaled like a kill's
 /// (its open runs end there) and the slot is restarted. A silo that outlives the wait after the heal is left running.
 /// </remarks>
-internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, RecoveryProbes probes, TimeSpan partitionLength)
+internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, RecoveryProbes probes, TimeSpan partitionLength,
+    TimeSpan stallLength, (TimeSpan Min, TimeSpan Max) slowDelay, string slowLinks = "all")
 {
     private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(60), ZombieWait = TimeSpan.FromSeconds(90);
     private readonly List<Task> _acting = [];
@@ -28,6 +29,8 @@ internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, 
                 FaultKind.Kill9 => KillAsync(fault),
                 FaultKind.Sigterm => RollingRestartAsync(fault),
                 FaultKind.Partition => PartitionAsync(fault),
+                FaultKind.Stall => StallAsync(fault),
+                FaultKind.Slow => SlowAsync(),
                 _ => CutAsync(),
             };
             lock (_gate) _acting.Add(acting);
@@ -137,6 +140,27 @@ internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, 
         var reset = cluster.Link.Heal();
         journal.Cut(from, DateTimeOffset.UtcNow);
         journal.Note("heal", new { reset_connections = reset }, counts: false);
+    }
+
+    private async Task StallAsync(PlannedFault fault)
+    {
+        var sleep = fault.Slot == 1;
+        var from = DateTimeOffset.UtcNow;
+        journal.Note("stall", new { seconds = stallLength.TotalSeconds, how = sleep ? "DEBUG SLEEP" : "SIGSTOP" });
+        await cluster.StallRedisAsync(stallLength, sleep);
+        journal.Stall(from, DateTimeOffset.UtcNow);
+        journal.Note("stall_over", new { after_s = Seconds(DateTimeOffset.UtcNow - from) }, counts: false);
+    }
+
+    private async Task SlowAsync()
+    {
+        cluster.Slow(slowDelay.Min, slowDelay.Max, redis: slowLinks != "silos", silos: slowLinks != "redis");
+        var from = DateTimeOffset.UtcNow;
+        journal.Note("slow", new { seconds = FaultSchedule.SlowLength.TotalSeconds, min_ms = slowDelay.Min.TotalMilliseconds, max_ms = slowDelay.Max.TotalMilliseconds, links = slowLinks });
+        await Task.Delay(FaultSchedule.SlowLength);
+        cluster.Fast();
+        journal.Slow(from, DateTimeOffset.UtcNow);
+        journal.Note("fast", new { }, counts: false);
     }
 
     private ChaosSilo? Take(PlannedFault fault)

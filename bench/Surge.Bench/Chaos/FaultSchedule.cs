@@ -1,8 +1,8 @@
 namespace Surge.Bench.Chaos;
 
-internal enum FaultKind { Kill9, Sigterm, Cut, Partition }
+internal enum FaultKind { Kill9, Sigterm, Cut, Partition, Stall, Slow }
 
-/// <summary>One planned fault: when (seconds from the start), what, and on which silo slot (kill -9, SIGTERM).</summary>
+/// <summary>One planned fault: when (seconds from the start), what, and on which silo slot (kill -9, SIGTERM, partition; a stall: 0 SIGSTOP, 1 DEBUG SLEEP).</summary>
 internal sealed record PlannedFault(double AtS, FaultKind Kind, int Slot);
 
 /// <summary>
@@ -14,6 +14,9 @@ internal sealed record PlannedFault(double AtS, FaultKind Kind, int Slot);
 /// With <c>--partitions</c> (off by default), also a 15 s (<c>--partition-seconds</c>) cut of one random silo from the other silos every 75 s
 /// (from 40 s), its Redis link and gateway left up; its slots are drawn after all the others, so the rest of the
 /// schedule is the same with or without.
+/// Two kinds are only run when <c>--faults</c> names them: <see cref="FaultKind.Stall"/>, Redis itself stalled with its
+/// connections open (SIGSTOP, or <c>DEBUG SLEEP</c>, every other time) every 40 s from 20 s for <c>--stall-seconds</c>;
+/// and <see cref="FaultKind.Slow"/>, every link slow (Redis and silo to silo) every 60 s from 50 s for 20 s.
 /// </summary>
 internal static class FaultSchedule
 {
@@ -22,17 +25,43 @@ internal static class FaultSchedule
     public static readonly TimeSpan CutPeriod = TimeSpan.FromSeconds(45), CutLength = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan PartitionPeriod = TimeSpan.FromSeconds(75), PartitionPhase = TimeSpan.FromSeconds(40);
     public static readonly TimeSpan PartitionLength = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan StallPeriod = TimeSpan.FromSeconds(40), StallPhase = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan StallLength = TimeSpan.FromSeconds(8);
+    public static readonly TimeSpan SlowPeriod = TimeSpan.FromSeconds(60), SlowPhase = TimeSpan.FromSeconds(50), SlowLength = TimeSpan.FromSeconds(20);
+
+    /// <summary>The kinds a run injects when <c>--faults</c> is not given.</summary>
+    public static readonly IReadOnlySet<FaultKind> Default = new HashSet<FaultKind> { FaultKind.Kill9, FaultKind.Sigterm, FaultKind.Cut };
 
     public static IReadOnlyList<PlannedFault> Create(TimeSpan duration, int seed, int silos, bool partitions = false)
+        => Create(duration, seed, silos, partitions ? new HashSet<FaultKind>(Default) { FaultKind.Partition } : Default);
+
+    public static IReadOnlyList<PlannedFault> Create(TimeSpan duration, int seed, int silos, IReadOnlySet<FaultKind> kinds)
     {
         var random = new Random(seed);
         var faults = new List<PlannedFault>();
+        // Drawn whether or not kills are on, so the other kinds' slots do not depend on it.
         for (var t = KillPeriod; t < duration; t += KillPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Kill9, random.Next(silos)));
         var rolling = random.Next(silos);
         for (var t = SigtermPeriod + SigtermPhase; t < duration; t += SigtermPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Sigterm, rolling++ % silos));
         for (var t = CutPeriod; t < duration; t += CutPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Cut, -1));
-        if (partitions)
+        if (kinds.Contains(FaultKind.Partition))
             for (var t = PartitionPhase; t < duration; t += PartitionPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Partition, random.Next(silos)));
-        return [.. faults.OrderBy(f => f.AtS).ThenBy(f => f.Kind)];
+        var stalls = 0;
+        for (var t = StallPhase; t < duration; t += StallPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Stall, stalls++ % 2)); // slot: 0 SIGSTOP, 1 DEBUG SLEEP
+        for (var t = SlowPhase; t < duration; t += SlowPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Slow, -1));
+        return [.. faults.Where(f => kinds.Contains(f.Kind)).OrderBy(f => f.AtS).ThenBy(f => f.Kind)];
+    }
+
+    /// <summary>Reads <c>--faults</c> (e.g. <c>stall,slow</c>); null with the reason when a name is not a kind.</summary>
+    public static (IReadOnlySet<FaultKind>? Kinds, string? Error) Parse(string list)
+    {
+        var kinds = new HashSet<FaultKind>();
+        foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<FaultKind>(name, ignoreCase: true, out var kind) || int.TryParse(name, out _))
+                return (null, $"--faults names '{name}'; use a comma-separated list of {string.Join(", ", Enum.GetNames<FaultKind>().Select(n => n.ToLowerInvariant()))}");
+            kinds.Add(kind);
+        }
+        return kinds.Count == 0 ? (null, "--faults is empty; name at least one of " + string.Join(", ", Enum.GetNames<FaultKind>().Select(n => n.ToLowerInvariant()))) : (kinds, null);
     }
 }

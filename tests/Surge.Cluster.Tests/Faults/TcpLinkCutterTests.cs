@@ -100,6 +100,37 @@ public class TcpLinkCutterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Slow_OpenConnection_EveryByteArrivesLateAndInOrder()
+    {
+        using var socket = await ConnectAsync();
+        Assert.Equal("before", await EchoAsync(socket, "before"));
+
+        _link.Slow(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)); // each way: the echo is 2 to 3 s late
+        var sent = string.Concat(Enumerable.Range(0, 50).Select(i => $"{i:D2};"));
+        foreach (var piece in sent.Chunk(3)) await socket.SendAsync(Encoding.ASCII.GetBytes(piece)); // 50 chunks, each with its own delay
+
+        Assert.Null(await TryReceiveAsync(socket, Silence)); // late: nothing yet, and the connection open
+        Assert.Equal(sent, await ReceiveAsync(socket, sent.Length)); // jitter reorders nothing, drops nothing
+        Assert.Equal(1, _link.OpenConnections);
+        Assert.True(_link.IsSlow);
+    }
+
+    [Fact]
+    public async Task Fast_AfterSlow_BytesFlowAgain()
+    {
+        using var socket = await ConnectAsync();
+        _link.Slow(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
+        Assert.Equal("slow", await EchoAsync(socket, "slow"));
+
+        _link.Fast();
+
+        Assert.False(_link.IsSlow);
+        Assert.Equal("fast", await EchoAsync(socket, "fast"));
+        using var fresh = await ConnectAsync();
+        Assert.Equal("new", await EchoAsync(fresh, "new"));
+    }
+
+    [Fact]
     public async Task ProcessConnections_ThisProcess_HoldsItsConnectionToTheLink()
     {
         using var socket = await ConnectAsync();
@@ -116,10 +147,15 @@ public class TcpLinkCutterTests : IAsyncLifetime
     private static async Task<string> EchoAsync(Socket socket, string text)
     {
         await socket.SendAsync(Encoding.ASCII.GetBytes(text));
+        return await ReceiveAsync(socket, text.Length);
+    }
+
+    private static async Task<string> ReceiveAsync(Socket socket, int length)
+    {
         var received = new StringBuilder();
-        while (received.Length < text.Length)
+        while (received.Length < length)
         {
-            var chunk = await TryReceiveAsync(socket, Quick) ?? throw new TimeoutException($"no echo of '{text}' within {Quick}");
+            var chunk = await TryReceiveAsync(socket, Quick) ?? throw new TimeoutException($"no echo within {Quick} after '{received}'");
             Assert.NotEqual("", chunk); // a closed connection is not an echo
             received.Append(chunk);
         }
