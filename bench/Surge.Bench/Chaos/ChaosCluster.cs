@@ -1,3 +1,4 @@
+using Surge.Testing;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

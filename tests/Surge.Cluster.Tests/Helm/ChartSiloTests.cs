@@ -1,3 +1,4 @@
+using Surge.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using Surge.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,7 +97,7 @@ public class CliAgainstSiloTests(SiloProcessFixture silo)
         var client = host.Services.GetRequiredService<Surge.Client.ISurgeClient>();
         await Eventually.TrueAsync(async () => (await client.GetStatusAsync(id))?.State == TaskState.Running, $"{id} running", Quick);
 
-        Surge.Cluster.Tests.Redis.Signals.Terminate(cli.Pid);
+        Signals.Terminate(cli.Pid);
         try
         {
             await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));

@@ -1,3 +1,4 @@
+using Surge.Testing;
 using System.Net;
 using Surge.Cluster.Tests.Redis;
 

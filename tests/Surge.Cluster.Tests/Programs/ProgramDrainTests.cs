@@ -1,3 +1,4 @@
+using Surge.Testing;
 using Surge.Cluster.Tests.Processes;
 using Surge.Cluster.Tests.Redis;
 using Surge.Programs;

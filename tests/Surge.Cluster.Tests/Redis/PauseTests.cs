@@ -1,3 +1,4 @@
+using Surge.Testing;
 using Xunit.Abstractions;
 
 namespace Surge.Cluster.Tests.Redis;

@@ -1,3 +1,4 @@
+using Surge.Testing;
 using System.Diagnostics;
 using Surge.Cluster.Tests.Processes;
 

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Surge.Bench.Chaos;
+namespace Surge.Testing;
 
-/// <summary>POSIX signals to a child process: .NET's Process.Kill only sends SIGKILL.</summary>
-internal static class Signals
+/// <summary>POSIX signals to a child process: .NET's Process.Kill only sends SIGKILL. Also compiled into the cluster tests.</summary>
+public static class Signals
 {
     private const int SigTerm = 15, SigCont = 18, SigStop = 19; // Linux numbers
 
