@@ -12,7 +12,9 @@ namespace Surge.Hosting.Redis;
 /// How the Orleans providers' Redis connections (membership, grain storages, reminders) open as a silo starts: tried
 /// again with backoff until <see cref="RedisOptions.StartupTimeout"/>, so a silo started while Redis is away (not up
 /// yet, restarting, its link cut) waits for it, as a Celery worker retries its broker at start, instead of dying with
-/// an unhandled exception; past the timeout it stops with one message that names the setting. Surge's own connection
+/// an unhandled exception; past the timeout it stops with one message that names the setting. So does the membership
+/// table's first write, which follows its connection (<see cref="WaitingMembershipTable"/>): a Redis that takes
+/// connections but holds writes (paused in a failover, or stalled) times it out. Surge's own connection
 /// (<see cref="RedisConnection"/>) keeps reconnecting by itself.
 /// </summary>
 internal static partial class RedisStartup
@@ -32,27 +34,47 @@ internal static partial class RedisStartup
             var connect = Connector(sp, "reminders");
             o.CreateMultiplexer = options => connect(options.ConfigurationOptions!);
         });
+        var table = services.LastOrDefault(d => d.ServiceType == typeof(IMembershipTable) && !d.IsKeyedService)
+            ?? throw new InvalidOperationException("WaitForRedisAtStart: no membership table is registered; call UseRedisClustering first");
+        services.Remove(table);
+        services.AddSingleton<IMembershipTable>(sp =>
+        {
+            var inner = table.ImplementationInstance as IMembershipTable
+                ?? (IMembershipTable?)table.ImplementationFactory?.Invoke(sp)
+                ?? (IMembershipTable)ActivatorUtilities.GetServiceOrCreateInstance(sp, table.ImplementationType!);
+            var endpoints = string.Join(",", sp.GetRequiredService<IOptions<RedisClusteringOptions>>().Value.ConfigurationOptions?.EndPoints ?? []);
+            return new WaitingMembershipTable(inner, attempt => UntilAnsweredAsync(attempt, endpoints, "membership", sp));
+        });
     }
 
     /// <summary>Opens a connection for <paramref name="what"/>, waiting for Redis up to the startup timeout.</summary>
     public static Func<ConfigurationOptions, Task<(IConnectionMultiplexer Multiplexer, bool IsShared)>> Connector(IServiceProvider services, string what)
-    {
-        var limit = services.GetRequiredService<IOptions<RedisOptions>>().Value.StartupTimeout;
-        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisStartup));
-        return options => ConnectAsync(options, what, limit, time, logger);
-    }
+        => options => UntilAnsweredAsync<(IConnectionMultiplexer, bool)>(
+            async () => (await ConnectionMultiplexer.ConnectAsync(options), false), // owned by the provider that asked
+            string.Join(",", options.EndPoints), what, services);
 
-    private static async Task<(IConnectionMultiplexer, bool)> ConnectAsync(ConfigurationOptions options, string what, TimeSpan limit, TimeProvider time, ILogger logger)
+    private static Task UntilAnsweredAsync(Func<Task> attempt, string endpoints, string what, IServiceProvider services)
+        => UntilAnsweredAsync(async () =>
+        {
+            await attempt();
+            return true;
+        }, endpoints, what, services);
+
+    private static Task<T> UntilAnsweredAsync<T>(Func<Task<T>> attempt, string endpoints, string what, IServiceProvider services)
+        => UntilAnsweredAsync(attempt, endpoints, what, services.GetRequiredService<IOptions<RedisOptions>>().Value.StartupTimeout,
+            services.GetService<TimeProvider>() ?? TimeProvider.System, services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisStartup)));
+
+    // Tries until Redis answers: a refused or silent connection, or a command that timed out, is tried again after a
+    // pause, until the startup timeout.
+    internal static async Task<T> UntilAnsweredAsync<T>(Func<Task<T>> attempt, string endpoints, string what, TimeSpan limit, TimeProvider time, ILogger logger)
     {
         var started = time.GetTimestamp();
         var pause = FirstPause;
-        var endpoints = string.Join(",", options.EndPoints);
         while (true)
         {
             try
             {
-                return (await ConnectionMultiplexer.ConnectAsync(options), false); // owned by the provider that asked
+                return await attempt();
             }
             catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
             {

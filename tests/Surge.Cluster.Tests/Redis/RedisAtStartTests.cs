@@ -33,6 +33,29 @@ public class RedisAtStartTests(ITestOutputHelper output)
         Assert.Contains("trying again", silo.Process.Stdout + silo.Process.Stderr); // the wait was said, not silent
     }
 
+    // Redis takes the connections and answers reads but holds writes (paused, as during a failover, or stalled): the
+    // silo connected, then its first write to the membership table timed out, and the process aborted (exit 134).
+    [Fact]
+    public async Task Start_RedisHoldsItsWrites_SiloWaitsThenServes()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await redis.PauseWritesAsync(TimeSpan.FromMinutes(2)); // ended below, once the silo has met it
+        var clock = Stopwatch.StartNew();
+        using var silo = RedisSilo.Launch(redis.ConnectionString);
+        await Eventually.TrueAsync(() => silo.Process.HasExited || (silo.Process.Stdout + silo.Process.Stderr).Contains("trying again"),
+            "the silo waiting for Redis", TimeSpan.FromSeconds(60));
+        Assert.False(silo.Process.HasExited, $"the silo exited with {(silo.Process.HasExited ? silo.Process.ExitCode : 0)} while Redis held its writes:\n{Tail(silo.Process.Stderr)}");
+        await redis.UnpauseAsync();
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"ready {clock.Elapsed.TotalSeconds:F1} s after it started, Redis' writes held until it waited");
+
+        await using var client = await RedisClient.StartAsync(redis);
+        var status = await client.Surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":1}"""), TimeSpan.FromSeconds(30));
+        Assert.Equal(TaskState.Succeeded, status.State);
+    }
+
+    private static string Tail(string text) => text.Length > 3000 ? text[^3000..] : text;
+
     [Fact]
     public async Task Start_RedisNeverReachable_ExitsWithCode1NamingTheTimeout()
     {

@@ -42,6 +42,26 @@ public sealed class RedisServer : IDisposable
         await Repo.WaitForPortAsync(Port, TimeSpan.FromSeconds(5), "redis-server", () => process.HasExited ? $"exit code {process.ExitCode}" : null);
     }
 
+    /// <summary>
+    /// <c>CLIENT PAUSE ms WRITE</c>, as Redis does during a failover: it takes connections and answers reads, but every
+    /// write waits, its connection open, until <paramref name="length"/> has passed or <see cref="UnpauseAsync"/>.
+    /// </summary>
+    public Task PauseWritesAsync(TimeSpan length) => CliAsync("CLIENT", "PAUSE", $"{(long)length.TotalMilliseconds}", "WRITE");
+
+    /// <summary><c>CLIENT UNPAUSE</c>: the writes held go on.</summary>
+    public Task UnpauseAsync() => CliAsync("CLIENT", "UNPAUSE");
+
+    private async Task CliAsync(params string[] command)
+    {
+        var info = new ProcessStartInfo("redis-cli") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["-p", $"{Port}", .. command]) info.ArgumentList.Add(arg);
+        using var cli = Process.Start(info)!;
+        var answer = await cli.StandardOutput.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        if (cli.ExitCode != 0 || !answer.Contains("OK", StringComparison.Ordinal))
+            throw new InvalidOperationException($"redis-cli {string.Join(' ', command)} failed (exit {cli.ExitCode}): {answer}{await cli.StandardError.ReadToEndAsync()}");
+    }
+
     /// <summary>SIGTERM, as an operator's restart: Redis writes its append-only file and exits.</summary>
     public async Task StopAsync()
     {
