@@ -124,16 +124,19 @@ internal sealed partial class TaskShardGrain
     public Task<EventRun> GetRunAsync(string taskId)
         => Task.FromResult(_gates.IsHeld(taskId) || _maybeStored.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId)));
 
-    // Entity events whose submission (or dead-letter retry) failed to store, as far as this activation heard, but may be
-    // stored (a write whose answer was lost): their entity still counts them until the write is taken back
-    // (UndoUnstoredAsync). Were the entity to let one go while it is stored, the shard's next activation would load and
-    // run it beside or after the entity's later events.
-    private readonly Dictionary<string, (string Entity, TaskRecord? Before)> _maybeStored = new(StringComparer.Ordinal);
+    // Submissions (and entity events' dead-letter retries) that failed to store, as far as this activation heard, but
+    // may be stored (a write whose answer was lost: a Redis that stalled past its command timeout runs it when it
+    // wakes), until the write is taken back (UndoUnstoredAsync; TakeBackUnstored, then upkeep, for a task of no
+    // entity). An entity still counts such an event meanwhile: were
+    // it to let one go while it is stored, the shard's next activation would load and run it beside or after the
+    // entity's later events. A task of no entity (Entity null) would run at that load too, though its caller heard
+    // that nothing was accepted.
+    private readonly Dictionary<string, (string? Entity, TaskRecord? Before)> _maybeStored = new(StringComparer.Ordinal);
 
     // Under the task's gate: takes back a write that may have been stored, under this activation's claim: the record is
     // removed, or <paramref name="before"/> stored again. True when done (the entity may let the event go); false when
     // the store refused, and upkeep tries again.
-    private async Task<bool> UndoUnstoredAsync(string taskId, string entity, TaskRecord? before = null)
+    private async Task<bool> UndoUnstoredAsync(string taskId, string? entity, TaskRecord? before = null)
     {
         try
         {
@@ -148,6 +151,29 @@ internal sealed partial class TaskShardGrain
             LogUndoFailed(taskId, e.Message);
             if (e is ShardClaimLostException) DeactivateOnIdle(); // a newer activation serves the shard, and loads what is stored
             return false;
+        }
+    }
+
+    // Under the task's gate: takes back the write of a task of no entity that may be stored, without waiting for it.
+    // Sent now, it reaches the store before any later write of the task (one connection keeps their order), so a retry
+    // stored after it stands; and the caller hears of the refusal without waiting on a store that may be stalled a
+    // second time (that would take the answer past the client's response timeout). Upkeep takes it back again, which
+    // costs nothing if this one landed, and clears the entry.
+    private void TakeBackUnstored(string taskId, TaskRecord? before = null)
+    {
+        _maybeStored[taskId] = (null, before);
+        _ = SendTakeBackAsync(taskId, before is null ? store.RemoveAsync(_claim, [taskId]) : store.SaveAsync(_claim, [before]));
+    }
+
+    private async Task SendTakeBackAsync(string taskId, ValueTask sent)
+    {
+        try
+        {
+            await sent;
+        }
+        catch (Exception e)
+        {
+            LogUndoFailed(taskId, e.Message); // upkeep tries again
         }
     }
 
@@ -167,7 +193,7 @@ internal sealed partial class TaskShardGrain
                 }
                 undone = await UndoUnstoredAsync(taskId, entity, before);
             }
-            if (undone) await WithdrawQuietlyAsync(taskId, entity);
+            if (undone && entity is not null) await WithdrawQuietlyAsync(taskId, entity);
         }
     }
 

@@ -52,7 +52,7 @@ internal sealed partial class TaskShardGrain
     {
         if (!_records.TryGetValue(taskId, out var record)) return null;
         TaskRecord? retried = null;
-        var withdraw = false;
+        var undo = false;
         using (var gate = await _gates.EnterAsync(taskId))
         {
             if (!_records.TryGetValue(taskId, out record)) return null;
@@ -65,15 +65,17 @@ internal sealed partial class TaskShardGrain
                 retried = await CommitAsync(transition, "the retry", record);
                 _maybeStored.Remove(taskId);
             }
-            catch (SurgeStoreUnavailableException) when (record.Spec.Entity is not null)
+            catch (SurgeStoreUnavailableException)
             {
-                withdraw = true;
+                undo = true;
                 throw;
             }
             finally
             {
-                // The retry may be stored with its answer lost: the dead letter is stored again before the entity lets go.
-                if (withdraw) withdraw = await UndoUnstoredAsync(taskId, record.Spec.Entity!, record);
+                // The retry may be stored with its answer lost: the dead letter is stored again, as the caller heard it
+                // stays, and before an entity lets the event go.
+                var withdraw = undo && record.Spec.Entity is not null && await UndoUnstoredAsync(taskId, record.Spec.Entity, record);
+                if (undo && record.Spec.Entity is null) TakeBackUnstored(taskId, record);
                 gate.Dispose();
                 if (withdraw) await WithdrawQuietlyAsync(taskId, record.Spec.Entity!);
             }

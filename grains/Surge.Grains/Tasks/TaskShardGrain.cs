@@ -156,7 +156,7 @@ internal sealed partial class TaskShardGrain(
     private async Task<TaskRecord> AcceptAsync(TaskSpec spec)
     {
         TaskRecord? accepted = null;
-        var withdraw = false;
+        var undo = false;
         var released = false;
         using (var gate = await _gates.EnterAsync(spec.Id))
         {
@@ -176,16 +176,18 @@ internal sealed partial class TaskShardGrain(
                 accepted = await CommitAsync(TaskLifecycle.Submit(null, spec, now, held ? null : Target(spec), held), "the submission");
                 _maybeStored.Remove(spec.Id); // a retry stored it: its entity was right to keep it
             }
-            catch (SurgeStoreUnavailableException) when (spec.Entity is not null)
+            catch (SurgeStoreUnavailableException)
             {
-                withdraw = true;
+                undo = true; // the write may be stored all the same (its answer lost): taken back, as the caller heard nothing was accepted
                 throw;
             }
             finally
             {
                 _admitting.Remove(spec.Id);
-                released = _releasedUnstored.Remove(spec.Id) && !withdraw;
-                if (withdraw) withdraw = await UndoUnstoredAsync(spec.Id, spec.Entity!); // under the gate: a retry of it cannot slip in between
+                released = _releasedUnstored.Remove(spec.Id) && !undo;
+                // Under the gate: a retry of it cannot slip in between. An entity lets the event go once it is taken back.
+                var withdraw = undo && spec.Entity is not null && await UndoUnstoredAsync(spec.Id, spec.Entity);
+                if (undo && spec.Entity is null) TakeBackUnstored(spec.Id);
                 gate.Dispose();
                 if (withdraw) await WithdrawQuietlyAsync(spec.Id, spec.Entity!); // after the gate: the entity may be asking about this very task
             }

@@ -45,6 +45,23 @@ public class ShardClaimTests : FaultyStoreTests
         Assert.Equal(TaskState.Succeeded, next.State); // the entity let the first go: nothing waits for it
     }
 
+    // The same for a task of no entity: Redis stalled past its command timeout, then ran the write when it woke. The
+    // caller heard "nothing was accepted, retry"; left stored, the task ran when its shard next loaded (seen with a real
+    // Redis: unknown after the stall, Succeeded on its second attempt once its silo had restarted).
+    [Fact]
+    public async Task SubmitAsync_TaskStoredButItsAnswerLost_NotThereWhenTheShardLoadsAgain()
+    {
+        var spec = TaskSpec.Create("simulate", """{"duration_ms":10}""");
+        Assert.Null(await Client.GetStatusAsync(spec.Id)); // activates its shard, which claims it
+        var shard = TaskShards.For(spec.Id);
+        Store.LoseNextSaveAnswer(shard);
+        await Assert.ThrowsAsync<SurgeStoreUnavailableException>(() => Grains.Shard(spec.Id).SubmitAsync(spec)); // no retry
+
+        await Store.ClaimAsOtherAsync(shard); // the activation steps down at its next write; the next one loads the store
+        Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":10}""", id: SameShard(shard, spec.Id)))).State);
+        Assert.Null(await Client.GetStatusAsync(spec.Id));
+    }
+
     // Another task id of the same shard.
     private static string SameShard(int shard, string not)
         => Enumerable.Range(0, 100_000).Select(i => $"other-{i}").First(id => id != not && TaskShards.For(id) == shard);
