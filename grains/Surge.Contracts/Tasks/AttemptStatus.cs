@@ -30,6 +30,6 @@ public sealed record AttemptStatus(
     /// <summary>How much of an attempt's error is kept: a stack trace in a message must not grow every record.</summary>
     public const int MaxErrorLength = 1_000;
 
-    /// <summary><paramref name="error"/> cut to <see cref="MaxErrorLength"/> characters.</summary>
-    public static string? Bound(string? error) => error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] + "…" : error;
+    /// <summary><paramref name="error"/> cut to <see cref="MaxErrorLength"/> characters (never inside a surrogate pair).</summary>
+    public static string? Bound(string? error) => error is { Length: > MaxErrorLength } ? $"{TextCut.Head(error, MaxErrorLength)}…" : error;
 }

@@ -77,8 +77,8 @@ public sealed record TaskStatus
     public static string? BoundError(string? error)
     {
         if (error is not { Length: > MaxErrorLength }) return error;
-        var keep = char.IsHighSurrogate(error[MaxErrorLength - 1]) ? MaxErrorLength - 1 : MaxErrorLength;
-        return $"{error.AsSpan(0, keep)}… ({error.Length - keep} more characters cut)";
+        var kept = TextCut.Head(error, MaxErrorLength);
+        return $"{kept}… ({error.Length - kept.Length} more characters cut)";
     }
 
     /// <summary>True once it succeeded, failed for good or was cancelled: waiting longer changes nothing.</summary>

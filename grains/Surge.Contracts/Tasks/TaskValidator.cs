@@ -155,7 +155,7 @@ public static class TaskValidator
         }
     }
 
-    private static string Shown(string name) => name.Length <= FieldNameShown ? name : name[..FieldNameShown] + "…";
+    private static string Shown(string name) => name.Length <= FieldNameShown ? name : $"{TextCut.Head(name, FieldNameShown)}…";
 
     // Features travel with every task and feed the predictor: bounded so one submission cannot bloat a record.
     private static void ValidateFeatures(IReadOnlyDictionary<string, FeatureValue>? features)
@@ -172,7 +172,7 @@ public static class TaskValidator
                 throw new SurgeValidationException("features", "a feature name is empty; give every feature a name");
             if (name.Length > MaxFeatureNameLength)
             {
-                throw new SurgeValidationException($"features.{name[..FieldNameShown]}…",
+                throw new SurgeValidationException($"features.{Shown(name)}",
                     $"the name is {name.Length} characters, over the limit of {MaxFeatureNameLength}; use a short name such as \"source\"");
             }
             if (value.IsNumber && !double.IsFinite(value.Number))
@@ -193,7 +193,7 @@ public static class TaskValidator
         if (traceParent.Length > MaxTraceParentLength || !ActivityContext.TryParse(traceParent, null, out _))
         {
             throw new SurgeValidationException("traceParent",
-                $"'{(traceParent.Length > FieldNameShown ? traceParent[..FieldNameShown] + "…" : traceParent)}' is not a W3C traceparent " +
+                $"'{Shown(traceParent)}' is not a W3C traceparent " +
                 "(00-<32 hex trace id>-<16 hex span id>-<2 hex flags>); omit it, and the client takes the current span's");
         }
     }

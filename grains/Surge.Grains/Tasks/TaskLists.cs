@@ -83,7 +83,7 @@ internal sealed record TaskListRow(
             TaskList.Running => r.StartedAt,
             _ => r.SubmittedAt,
         },
-        r.Error is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] + "…" : r.Error, r.Spec.Entity, r.Pool);
+        r.Error is { Length: > MaxErrorLength } e ? $"{TextCut.Head(e, MaxErrorLength)}…" : r.Error, r.Spec.Entity, r.Pool);
 }
 
 /// <summary>
