@@ -18,26 +18,30 @@ public class RetryRecoveryTests(ITestOutputHelper output)
         string[] settings = ["--Surge:Programs:flaky:Executable=/bin/sh", $"--Surge:Programs:flaky:Arguments:0={script}",
             "--Surge:Policies:Types:flaky:MaxAttempts=3", "--Surge:Policies:Types:flaky:BackoffBase=00:00:30", "--Surge:Policies:Types:flaky:Jitter=0"];
         using var redis = await RedisServer.StartAsync();
-        using var first = await RedisSilo.StartAsync(redis, settings);
-        await using var client = await RedisClient.StartAsync(redis);
+        // Both silos up before the task exists, so nothing slow (a silo's start on a loaded machine) eats into the backoff.
+        using var a = await RedisSilo.StartAsync(redis, settings);
+        using var b = await RedisSilo.StartAsync(redis, settings);
+        await Task.WhenAll(a.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)), b.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+        await using var client = await RedisClient.StartAsync(redis); // knows both gateways (a client reads them from Redis as it starts)
         var spec = TaskSpec.Create("flaky");
-        await client.Surge.SubmitAsync(spec); // its shard is on the only silo
+        await client.Surge.SubmitAsync(spec);
         var status = await Eventually.ValueAsync(() => client.Surge.GetStatusAsync(spec.Id), s => s?.State == TaskState.Retrying, $"{spec.Id} retrying", TimeSpan.FromSeconds(30));
         var nextAttempt = status!.NextAttemptAt!.Value;
         Assert.Contains("exited with code 1", status.Error);
 
-        // A second silo joins (the shard stays: it holds unfinished work), then the first dies during the wait.
-        using var second = await RedisSilo.StartAsync(redis, settings);
-        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        await using var both = await RedisClient.StartAsync(redis); // knows both gateways (a client reads them from Redis as it starts)
+        // The silo that ran attempt 1 holds its shard (one group: a shard runs its work on its own silo), and with it the
+        // wait for the next attempt: it dies during that wait.
+        var ranOn = status.History.Single().Silo;
+        var (first, second) = a.Is(ranOn) ? (a, b) : b.Is(ranOn) ? (b, a) : throw new InvalidOperationException($"attempt 1 ran on {ranOn}, neither silo");
         Assert.True(DateTimeOffset.UtcNow < nextAttempt - TimeSpan.FromSeconds(5), "the kill must land during the backoff");
         first.Kill();
         var clock = Stopwatch.StartNew();
-        var done = await both.Surge.WaitAsync(spec.Id, TimeSpan.FromSeconds(120));
+        var done = await client.Surge.WaitAsync(spec.Id, TimeSpan.FromSeconds(120));
         output.WriteLine($"final {clock.Elapsed.TotalSeconds:F1} s after the kill, {(done.StartedAt - nextAttempt)?.TotalSeconds:F1} s after its due time: {done.State}, attempts {done.Attempts}");
 
         Assert.Equal(TaskState.Succeeded, done.State);
         Assert.Equal(2, done.Attempts);
+        Assert.True(second.Is(done.Silo), $"attempt 2 ran on {done.Silo}, not on the surviving silo");
         Assert.True(done.StartedAt >= nextAttempt, $"attempt 2 started at {done.StartedAt:O}, before its time {nextAttempt:O}");
         Assert.True(done.StartedAt - nextAttempt < TimeSpan.FromSeconds(60), $"attempt 2 started {done.StartedAt - nextAttempt} after its time: past the 60 s recovery bound");
     }
