@@ -59,14 +59,35 @@ public sealed class Replayer(ISurgeClient client, TimeProvider time)
         }
         catch (Exception e) when (e is SurgeValidationException or SurgeUnavailableException)
         {
-            Interlocked.Increment(ref counters.Rejected);
-            results[index] = new ReplayResult(task, null, e.Message, double.NaN, double.NaN);
-            return;
+            if (e is SurgeUnavailableException && await FollowAsync(task.Id, cancellationToken) is { } followed)
+            {
+                final = followed;
+            }
+            else
+            {
+                Interlocked.Increment(ref counters.Rejected);
+                results[index] = new ReplayResult(task, null, e.Message, double.NaN, double.NaN);
+                return;
+            }
         }
         var completedAt = time.GetElapsedTime(start).TotalMilliseconds;
         Interlocked.Increment(ref counters.Finished);
         if (final.State == TaskState.Failed) Interlocked.Increment(ref counters.Failed);
         results[index] = new ReplayResult(task, final, null, completedAt - task.AtMs, completedAt);
+    }
+
+    // A run that ended unavailable may have been accepted all the same (the wait failed, or the submission's answer was
+    // lost): only a task the cluster does not know counts as rejected; one it knows is followed to its end.
+    private async Task<TaskStatus?> FollowAsync(string taskId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetStatusAsync(taskId, cancellationToken) is null ? null : await client.WaitAsync(taskId, cancellationToken: cancellationToken);
+        }
+        catch (SurgeUnavailableException)
+        {
+            return null;
+        }
     }
 
     private sealed class Counters(int total)
