@@ -48,6 +48,11 @@ internal sealed class SurgeConnection : IAsyncDisposable
         {
             // --gateway wins; else Surge:Client:Gateways, else Redis membership (cluster mode), else the local silo.
             var gateway = settings.Gateway; // checked by the parser
+            // The Orleans client logs each failed connection attempt with its stack trace (47 lines for one refused
+            // gateway, thousands during an outage), while the command says in one line what failed and what to do.
+            // Host: "Hosting failed to start" is that same failure, said again. A silo's logs keep them all.
+            builder.Logging.AddFilter("Orleans", LogLevel.Error);
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
             builder.UseOrleansClient(client => client.AddSurgeClient(o => { if (gateway is not null) o.Gateways = [gateway]; }));
             description = gateway is not null ? $"gateway {gateway}" : "the configured cluster (Surge:Client:Gateways, else Surge:Redis, else 127.0.0.1:30000)";
         }
