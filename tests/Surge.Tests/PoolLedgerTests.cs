@@ -3,7 +3,7 @@ using Surge.Pools;
 namespace Surge.Tests;
 
 /// <summary>The pools' rules, with no threads and no clock: every step is a call and what it decided.</summary>
-public class PoolLedgerTests
+public partial class PoolLedgerTests
 {
     private readonly PoolDecisions _decide = new();
 

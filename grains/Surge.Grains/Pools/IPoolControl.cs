@@ -7,8 +7,20 @@ internal interface IPoolControl : IGrainWithStringKey
     Task<bool> CancelAsync(string taskId);
 
     /// <summary>
-    /// Which of these tasks this silo's pools hold: queued, running, or reporting their outcome. A shard asks after a
-    /// batch to this silo failed in a way that leaves open whether it arrived.
+    /// Which of these tasks this silo's pools hold: queued, running, or reporting their outcome. What shards of earlier
+    /// versions ask (a rolling upgrade); shards now ask <see cref="ProbeAsync"/>, whose answer binds.
     /// </summary>
     Task<string[]> HeldAsync(string[] taskIds);
+
+    /// <summary>
+    /// Which of these dispatches this silo's pools hold: queued, running, or reporting (or a run here answers for it).
+    /// A shard asks after a batch to this silo failed in a way that leaves open whether it arrived, and runs again what
+    /// is not held; so from now on this silo takes none of them, nor an earlier attempt of their tasks: a batch still
+    /// on its way is dropped when it arrives (reported never started).
+    /// </summary>
+    Task<string[]> ProbeAsync(DispatchProbe[] dispatches);
 }
+
+/// <summary>A dispatch a shard asks a silo about: the task, and the attempt its record counted for that dispatch.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record DispatchProbe([property: Id(0)] string TaskId, [property: Id(1)] int Attempt);

@@ -77,7 +77,7 @@ internal sealed partial class PoolRunner
     public void Enqueue(IReadOnlyList<WorkItem> items)
     {
         var backlog = false;
-        List<WorkItem>? stale = null;
+        List<WorkItem>? stale = null, barred = null;
         lock (_lock)
         {
             var now = _time.GetTimestamp();
@@ -86,11 +86,14 @@ internal sealed partial class PoolRunner
                 // Dropped unreported: its shard counts that dispatch as never delivered or has replaced it, and the run
                 // held here reports, for this attempt when it is a later one (PoolLedger.DropLate).
                 if (_ledger.DropLate(item)) (stale ??= []).Add(item);
+                // Nothing here answers for it, and its shard was told so (PoolLedger.Probe): reported never started.
+                else if (_ledger.DropBarred(item, _decisions)) (barred ??= []).Add(item);
                 else backlog |= _ledger.Enqueue(item, now, _decisions);
             }
             ActLocked();
         }
         foreach (var item in stale ?? []) LogStaleDispatch(item.Spec.Id, item.Attempt);
+        foreach (var item in barred ?? []) LogBarredDispatch(item.Spec.Id, item.Attempt);
         if (backlog) Backlogged?.Invoke();
     }
 

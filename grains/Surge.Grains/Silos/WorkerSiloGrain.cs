@@ -48,6 +48,8 @@ internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers
 
     public Task<string[]> HeldAsync(string[] taskIds) => Task.FromResult(Array.FindAll(taskIds, pools.IsActive));
 
+    public Task<string[]> ProbeAsync(DispatchProbe[] dispatches) => Task.FromResult(pools.Probe(dispatches));
+
     public Task UseModelAsync(ModelFile model)
     {
         if (predictor.Model?.Version != model.Version) predictor.Use(SurgeModel.Load(new MemoryStream(model.Bytes), model.Version));

@@ -92,6 +92,8 @@ internal sealed partial class TaskShardGrain
     // Asks each silo that a failed batch went to which of its tasks it holds. What it does not hold never arrived (or
     // ran and reported, and its record moved on): dispatched again by the recovery that follows. What it holds runs
     // there. A silo that does not answer is asked again at the next upkeep; if it dies, its runs are recovered anyway.
+    // "Not held" may be said while the batch is still on its way (a stalled link; the question can overtake it): the
+    // silo then bars that attempt, so the batch is dropped if it arrives, and the recovery runs alone.
     private async Task ProbeUnsureAsync()
     {
         if (_unsure.Count == 0) return;
@@ -100,7 +102,9 @@ internal sealed partial class TaskShardGrain
             string[] held;
             try
             {
-                held = await GrainFactory.GetGrain<Pools.IPoolControl>(group.Key).HeldAsync([.. group]);
+                // The attempt of the dispatch in doubt: the record's, as any later dispatch would have ended the doubt.
+                var dispatches = group.Select(id => new Pools.DispatchProbe(id, _records.GetValueOrDefault(id)?.Attempts ?? 0)).ToArray();
+                held = await GrainFactory.GetGrain<Pools.IPoolControl>(group.Key).ProbeAsync(dispatches);
             }
             catch (Exception e)
             {
