@@ -22,16 +22,12 @@ public class RedisAtStartTests(ITestOutputHelper output)
         using var silo = RedisSilo.Launch(redis.ConnectionString);
         // The scenario: an outage of 6 s at least, and until the silo has met it (a loaded machine can take longer than
         // that to start the process at all).
-        await Task.WhenAll(Task.Delay(TimeSpan.FromSeconds(6)), Eventually.TrueAsync(
-            () => silo.Process.HasExited || (silo.Process.Stdout + silo.Process.Stderr).Contains("trying again"), "the silo waiting for Redis", TimeSpan.FromSeconds(60)));
-        Assert.False(silo.Process.HasExited, $"the silo exited with {(silo.Process.HasExited ? silo.Process.ExitCode : 0)} while Redis was down:\n{Tail(silo.Process.Stderr)}");
+        await Task.WhenAll(Task.Delay(TimeSpan.FromSeconds(6)), WaitsForRedisAsync(silo, "was down"));
         await redis.StartAgainAsync();
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         output.WriteLine($"ready {clock.Elapsed.TotalSeconds:F1} s after it started, the first 6 s with Redis down");
 
-        await using var client = await RedisClient.StartAsync(redis);
-        var status = await client.Surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":1}"""), TimeSpan.FromSeconds(30));
-        Assert.Equal(TaskState.Succeeded, status.State);
+        await ServesAsync(redis);
         Assert.False(silo.Process.HasExited);
     }
 
@@ -44,13 +40,24 @@ public class RedisAtStartTests(ITestOutputHelper output)
         await redis.PauseWritesAsync(TimeSpan.FromMinutes(2)); // ended below, once the silo has met it
         var clock = Stopwatch.StartNew();
         using var silo = RedisSilo.Launch(redis.ConnectionString);
-        await Eventually.TrueAsync(() => silo.Process.HasExited || (silo.Process.Stdout + silo.Process.Stderr).Contains("trying again"),
-            "the silo waiting for Redis", TimeSpan.FromSeconds(60));
-        Assert.False(silo.Process.HasExited, $"the silo exited with {(silo.Process.HasExited ? silo.Process.ExitCode : 0)} while Redis held its writes:\n{Tail(silo.Process.Stderr)}");
+        await WaitsForRedisAsync(silo, "held its writes");
         await redis.UnpauseAsync();
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         output.WriteLine($"ready {clock.Elapsed.TotalSeconds:F1} s after it started, Redis' writes held until it waited");
 
+        await ServesAsync(redis);
+    }
+
+    // Until the starting silo says it waits for Redis (it must not exit meanwhile).
+    private static async Task WaitsForRedisAsync(RedisSilo silo, string redisWhat)
+    {
+        await Eventually.TrueAsync(() => silo.Process.HasExited || (silo.Process.Stdout + silo.Process.Stderr).Contains("trying again"),
+            "the silo waiting for Redis", TimeSpan.FromSeconds(60));
+        Assert.False(silo.Process.HasExited, $"the silo exited with {(silo.Process.HasExited ? silo.Process.ExitCode : 0)} while Redis {redisWhat}:\n{Tail(silo.Process.Stderr)}");
+    }
+
+    private static async Task ServesAsync(RedisServer redis)
+    {
         await using var client = await RedisClient.StartAsync(redis);
         var status = await client.Surge.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":1}"""), TimeSpan.FromSeconds(30));
         Assert.Equal(TaskState.Succeeded, status.State);
