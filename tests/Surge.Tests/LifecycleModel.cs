@@ -123,7 +123,10 @@ internal sealed class LifecycleModel
     {
         if (_delivered.Count == 0) return;
         var outcome = _delivered[_random.Next(_delivered.Count)];
+        var before = _stored;
         Change("report delivered again", r => r is null ? default : TaskLifecycle.Finished(r, outcome, _policy, _random.NextDouble(), _now));
+        // Its first delivery was stored: whatever happened since (a wait for a host, a dead letter's retry), it is not news.
+        if (!ReferenceEquals(before, _stored)) throw Fail($"a report of attempt {outcome.Attempt} delivered again moved a stored {before?.State} to {_stored?.State}");
     }
 
     // The executor delivers until the shard stores it: the dispatch ends only with a successful commit.

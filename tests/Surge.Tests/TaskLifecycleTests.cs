@@ -152,6 +152,58 @@ public class TaskLifecycleTests
             OneAttempt, 0, T0.AddSeconds(2)).Has(TaskEffects.EndInEntity));
     }
 
+    // A dead letter retried while no silo hosts its pool waits Queued, undispatched, with the number of the dispatch that
+    // ended its last budget. A second delivery of that dispatch's failure (its first answer lost) moved the wait to
+    // Retrying, as if a run of the retry had failed; its start moved it to Running.
+    [Fact]
+    public void Finished_PreviousBudgetsLastFailureDeliveredAgain_LeavesTheWaitingRetryQueued()
+    {
+        var policy = new TaskPolicy { MaxAttempts = 1 };
+        var queued = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        var lastFailure = Outcome(queued.Attempts, succeeded: false);
+        var dead = TaskLifecycle.Finished(queued, lastFailure, policy, 0, T0).Record!;
+        Assert.Equal((TaskState.Failed, true), (dead.State, dead.DeadLettered));
+
+        var waiting = TaskLifecycle.RetryDeadLetter(dead, here: null, held: false, T0.AddMinutes(1)).Record!;
+        Assert.Equal((TaskState.Queued, null, dead.Attempts), (waiting.State, waiting.RanOn, waiting.Attempts));
+
+        Assert.Same(waiting, TaskLifecycle.Finished(waiting, lastFailure, policy, 0, T0.AddMinutes(2)).Record);
+        Assert.Same(waiting, TaskLifecycle.Started(waiting, new TaskStart(PoolKind.Short, 10, T0, lastFailure.Attempt)).Record);
+    }
+
+    // Once the retry runs, an earlier budget's report still decides nothing: not its failure, nor a success (which the
+    // dead letter itself dropped, being final).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Finished_PreviousBudgetsReportWhileTheRetryRuns_LeavesTheRetryToItsOwnRun(bool succeeded)
+    {
+        var policy = new TaskPolicy { MaxAttempts = 2, BackoffBase = TimeSpan.FromSeconds(1), Jitter = 0 };
+        var record = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        record = TaskLifecycle.RetryDue(TaskLifecycle.Finished(record, Outcome(1, succeeded: false), policy, 0, T0).Record!, Here).Record!;
+        var dead = TaskLifecycle.Finished(record, Outcome(2, succeeded: false), policy, 0, T0).Record!;
+        Assert.Same(dead, TaskLifecycle.Finished(dead, Outcome(1, succeeded: true), policy, 0, T0).Record); // final: dropped
+
+        var retry = TaskLifecycle.RetryDeadLetter(dead, Here, held: false, T0).Record!;
+        Assert.Equal((3, 2), (retry.Attempts, retry.AttemptsBefore));
+        Assert.Same(retry, TaskLifecycle.Finished(retry, Outcome(1, succeeded), policy, 0, T0).Record);
+        Assert.Same(retry, TaskLifecycle.Finished(retry, Outcome(2, succeeded), policy, 0, T0).Record);
+        Assert.Equal(TaskState.Retrying, TaskLifecycle.Finished(retry, Outcome(3, succeeded: false), policy, 0, T0).Record!.State); // its own run
+    }
+
+    // A hand-back stored with its answer lost is delivered again while the task still waits for a silo that hosts its
+    // pool: counted once, as it happened once (before, each delivery took another dispatch off its attempts).
+    [Fact]
+    public void Finished_HandBackDeliveredAgainWhileItWaitsUndispatched_CountedOnce()
+    {
+        var onA = TaskLifecycle.Submit(null, Spec(), T0, Here).Record!;
+        var handBack = TaskOutcome.NotStarted(PoolLedger.HandedOver, PoolKind.Short, 10, T0, onA.Attempts);
+        var back = TaskLifecycle.Finished(onA, handBack, OneAttempt, 0, T0).Record!;
+        Assert.Equal((TaskState.Queued, 1, null), (back.State, back.HandBacks, back.RanOn));
+
+        Assert.Same(back, TaskLifecycle.Finished(back, handBack, OneAttempt, 0, T0.AddSeconds(1)).Record);
+    }
+
     [Fact]
     public void MayForget_CancelledWhileItStillRuns_KeptUntilItsRunReports()
     {

@@ -41,22 +41,35 @@ internal static class TaskLifecycle
 
     /// <summary>A pool started attempt <paramref name="start"/>.Attempt, in the pool its classifier chose. Only the current dispatch moves the record.</summary>
     public static Transition Started(TaskRecord record, TaskStart start)
-        => record.State == TaskState.Queued && start.Attempt == record.Attempts
+        => record.State == TaskState.Queued && IsCurrentDispatch(record, start.Attempt)
             ? new(record with { State = TaskState.Running, StartedAt = start.StartedAt, Pool = start.Pool, PredictedMs = start.PredictedMs })
             : new(record);
 
     /// <summary>
+    /// Whether a report of dispatch <paramref name="attempt"/> is of the record's current dispatch. Its number alone does
+    /// not say: a record waiting undispatched (for a host, after a hand-back, or as a dead letter's retry) keeps the number
+    /// of the dispatch that last reported, so a late or second delivery of that report would pass for a run of the wait.
+    /// A dispatch is current only while the record names its silo (<see cref="TaskRecord.RanOn"/>), which every dispatch
+    /// stores with its number, and which every report, recovery or cancel that ends it clears.
+    /// </summary>
+    private static bool IsCurrentDispatch(TaskRecord record, int attempt) => attempt == record.Attempts && record.RanOn is not null;
+
+    /// <summary>
     /// A dispatch reported its end: it ran, or it never started (cancelled while queued, handed over by a draining
-    /// silo). A success of any attempt is the result (the first final outcome is kept); a failure decides only for the
-    /// current attempt. The current attempt's report also says no run of the task is left.
+    /// silo). A success of any attempt of the current budget is the result (the first final outcome is kept); a failure
+    /// decides only for the current dispatch (<see cref="IsCurrentDispatch"/>), whose report also says no run of the task
+    /// is left. A report of an earlier budget (before a dead letter's retry) changes nothing.
     /// </summary>
     public static Transition Finished(TaskRecord record, TaskOutcome outcome, TaskPolicy policy, double random, DateTimeOffset now)
     {
-        var current = outcome.Attempt == record.Attempts;
+        // A dispatch of a budget before a dead letter's retry: that budget's outcome was decided (dead-lettered), and its
+        // late success was dropped then; the retry is a budget of its own, which no run of the earlier one decides.
+        if (outcome.Attempt <= record.AttemptsBefore) return new(record);
+        var current = IsCurrentDispatch(record, outcome.Attempt);
         if (record.State.IsFinal())
         {
             // A cancel, or a late report: the first final outcome stays; its run is over now, so its entity may move on.
-            if (!current || record.RanOn is null) return new(record);
+            if (!current) return new(record);
             var over = record with { RanOn = null };
             return new(over, EndInEntity(over));
         }
@@ -64,7 +77,8 @@ internal static class TaskLifecycle
         if (!outcome.Ran)
         {
             // Handed back before it started: un-dispatched, so running it elsewhere is not counted as a crash. Its number
-            // stays taken (the next dispatch has its own), so a second delivery of this report matches no later dispatch.
+            // stays taken (the next dispatch has its own), so a second delivery of this report matches no later dispatch,
+            // nor the wait before it (no silo named): it is not counted twice.
             return current && record.State is TaskState.Queued or TaskState.Running
                 ? new(record with { State = TaskState.Queued, HandBacks = record.HandBacks + 1, RanOn = null, StartedAt = null, Silo = null })
                 : new(record);
