@@ -18,10 +18,13 @@ internal sealed partial class TaskShardGrain
     /// <summary>
     /// Decides a change of one task with <paramref name="decide"/> (given its stored record, or null), stores it and
     /// carries out its effects. <paramref name="committed"/> runs under the gate once the change is stored. Throws
-    /// <see cref="SurgeStoreUnavailableException"/> when the store refuses: the record stays as it was.
+    /// <see cref="SurgeStoreUnavailableException"/> when the store refuses: the record stays as it was. With
+    /// <paramref name="takeBack"/> (a caller's request, whose caller then hears that nothing changed), a refused write is
+    /// also taken back in the store, which may run it all the same (its answer lost): see <see cref="TakeBackUnstored"/>.
+    /// Other changes need not: what reports them (an executor, upkeep) tries again until one is stored.
     /// </summary>
     private async Task<Transition> ChangeAsync(string taskId, Func<TaskRecord?, Transition> decide, string what,
-        Action? committed = null)
+        Action? committed = null, bool takeBack = false)
     {
         Transition transition;
         using (await _gates.EnterAsync(taskId))
@@ -34,7 +37,15 @@ internal sealed partial class TaskShardGrain
                 committed?.Invoke();
                 return transition;
             }
-            await CommitAsync(transition, what, current);
+            try
+            {
+                await CommitAsync(transition, what, current);
+            }
+            catch (SurgeStoreUnavailableException) when (takeBack && current is not null)
+            {
+                TakeBackUnstored(taskId, current); // under the gate, before any later write of the task
+                throw;
+            }
             committed?.Invoke();
         }
         await TellOthersAsync(transition);

@@ -124,13 +124,13 @@ internal sealed partial class TaskShardGrain
     public Task<EventRun> GetRunAsync(string taskId)
         => Task.FromResult(_gates.IsHeld(taskId) || _maybeStored.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId)));
 
-    // Submissions (and entity events' dead-letter retries) that failed to store, as far as this activation heard, but
-    // may be stored (a write whose answer was lost: a Redis that stalled past its command timeout runs it when it
-    // wakes), until the write is taken back (UndoUnstoredAsync; TakeBackUnstored, then upkeep, for a task of no
-    // entity). An entity still counts such an event meanwhile: were
-    // it to let one go while it is stored, the shard's next activation would load and run it beside or after the
-    // entity's later events. A task of no entity (Entity null) would run at that load too, though its caller heard
-    // that nothing was accepted.
+    // Submissions, cancels and dead-letter retries that failed to store, as far as this activation
+    // heard, but may be stored (a write whose answer was lost: a Redis that stalled past its command timeout runs it
+    // when it wakes), until the write is taken back (UndoUnstoredAsync for an entity event's submission or retry;
+    // TakeBackUnstored, then upkeep, otherwise). An entity still counts such an event meanwhile: were it to let one go
+    // while it is stored, the shard's next activation would load and run it beside or after the entity's later events.
+    // A task of no entity (Entity null) would run at that load too, though its caller heard that nothing was accepted;
+    // a cancelled one would not run, though its caller heard that nothing was cancelled.
     private readonly Dictionary<string, (string? Entity, TaskRecord? Before)> _maybeStored = new(StringComparer.Ordinal);
 
     // Under the task's gate: takes back a write that may have been stored, under this activation's claim: the record is
@@ -154,7 +154,8 @@ internal sealed partial class TaskShardGrain
         }
     }
 
-    // Under the task's gate: takes back the write of a task of no entity that may be stored, without waiting for it.
+    // Under the task's gate: takes back a write that may be stored, without waiting for it (a caller's request that
+    // its entity, if any, has not acted on: a submission of no entity, a cancel, a dead-letter retry of no entity).
     // Sent now, it reaches the store before any later write of the task (one connection keeps their order), so a retry
     // stored after it stands; and the caller hears of the refusal without waiting on a store that may be stalled a
     // second time (that would take the answer past the client's response timeout). Upkeep takes it back again, which
@@ -177,7 +178,8 @@ internal sealed partial class TaskShardGrain
         }
     }
 
-    // Upkeep: each submission that may be stored is taken back (then its entity lets it go), unless a retry stored it.
+    // Upkeep: each write that may be stored is taken back (then an entity lets its event go), unless a later write of
+    // the task was stored since.
     private async Task SettleMaybeStoredAsync()
     {
         foreach (var (taskId, (entity, before)) in _maybeStored.ToList())

@@ -39,7 +39,8 @@ internal sealed partial class TaskShardGrain
     {
         if (!_records.ContainsKey(taskId) && !_gates.IsHeld(taskId)) return null;
         var now = time.GetUtcNow();
-        var cancelled = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Cancel(r, now, RunAlive(r)), "the cancel");
+        // Refused, the caller hears that nothing was cancelled: a Cancelled record Redis stores all the same is taken back.
+        var cancelled = await ChangeAsync(taskId, r => r is null ? default : TaskLifecycle.Cancel(r, now, RunAlive(r)), "the cancel", takeBack: true);
         return cancelled.Record?.ToStatus();
     }
 

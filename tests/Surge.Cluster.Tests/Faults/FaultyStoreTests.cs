@@ -15,6 +15,9 @@ public abstract class FaultyStoreTests : IAsyncLifetime
 
     protected ISurgeClient Client => _surge.Client;
 
+    /// <summary>The cluster's settings: a test class adds its own in its constructor, before the cluster starts.</summary>
+    protected IDictionary<string, string> Settings => _settings;
+
     /// <summary>The cluster's grains, for a call without the client's retries.</summary>
     protected IGrainFactory Grains => _surge.Cluster.Client;
 
@@ -23,6 +26,10 @@ public abstract class FaultyStoreTests : IAsyncLifetime
         Store = FaultyTaskStore.Install(_settings);
         _surge = await SurgeCluster.StartAsync(_settings, b => b.AddSiloBuilderConfigurator<FaultyTaskStore.SiloConfigurator>());
     }
+
+    // Another task id of the same shard.
+    protected static string SameShard(int shard, string not)
+        => Enumerable.Range(0, 100_000).Select(i => $"other-{i}").First(id => id != not && TaskShards.For(id) == shard);
 
     public async Task DisposeAsync()
     {

@@ -62,8 +62,4 @@ public class ShardClaimTests : FaultyStoreTests
         await Store.ClaimAsOtherAsync(shard); // the activation steps down at its next write; the next one loads the store
         Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":10}""", id: SameShard(shard, spec.Id)))).State);
     }
-
-    // Another task id of the same shard.
-    private static string SameShard(int shard, string not)
-        => Enumerable.Range(0, 100_000).Select(i => $"other-{i}").First(id => id != not && TaskShards.For(id) == shard);
 }
