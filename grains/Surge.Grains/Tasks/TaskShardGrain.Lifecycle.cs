@@ -124,7 +124,7 @@ internal sealed partial class TaskShardGrain
     public Task<EventRun> GetRunAsync(string taskId)
         => Task.FromResult(_gates.IsHeld(taskId) || _maybeStored.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId)));
 
-    // Submissions, cancels and dead-letter retries that failed to store, as far as this activation
+    // Submissions (cached ones too), cancels and dead-letter retries that failed to store, as far as this activation
     // heard, but may be stored (a write whose answer was lost: a Redis that stalled past its command timeout runs it
     // when it wakes), until the write is taken back (UndoUnstoredAsync for an entity event's submission or retry;
     // TakeBackUnstored, then upkeep, otherwise). An entity still counts such an event meanwhile: were it to let one go

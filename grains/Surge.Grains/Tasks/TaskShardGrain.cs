@@ -163,7 +163,17 @@ internal sealed partial class TaskShardGrain(
             if (_records.TryGetValue(spec.Id, out var existing)) return existing; // submitted while we waited
             var now = time.GetUtcNow();
             if (await FromCacheAsync(spec) is { } hit)
-                return await CommitAsync(TaskLifecycle.SubmitCached(null, spec, now, hit), "the submission");
+            {
+                try
+                {
+                    return await CommitAsync(TaskLifecycle.SubmitCached(null, spec, now, hit), "the submission");
+                }
+                catch (SurgeStoreUnavailableException)
+                {
+                    TakeBackUnstored(spec.Id); // as for a submission that runs: its caller heard that nothing was accepted
+                    throw;
+                }
+            }
             var held = false;
             if (spec.Entity is not null)
             {

@@ -6,11 +6,13 @@ namespace Surge.Cluster.Tests.Faults;
 /// <summary>
 /// A caller's request whose write the store ran but whose answer was lost (Redis stalled past its command timeout, then
 /// ran the write when it woke): the caller heard "nothing changed, retry", so the shard's next activation must not load
-/// the change either. Submissions are <see cref="ShardClaimTests"/>'.
+/// the change either. The submission of a task that runs is <see cref="ShardClaimTests"/>'; these are the other two.
 /// </summary>
 public class AnswerLostTests : FaultyStoreTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    public AnswerLostTests() => Settings[$"Surge:Policies:Types:{SquareHandler.TypeName}:Deterministic"] = "true";
 
     // Before, the next activation loaded the Cancelled record: the task was cancelled though its caller heard it was not.
     [Fact]
@@ -29,5 +31,24 @@ public class AnswerLostTests : FaultyStoreTests
 
         Assert.Equal(TaskState.Cancelled, (await Client.CancelAsync(spec.Id))?.State); // a cancel that is stored stops it
         await Eventually.TrueAsync(() => PatientHandler.Cancelled.ContainsKey(spec.Id), $"{spec.Id}'s token cancelled", Limit);
+    }
+
+    // A submission answered from the result cache of its deterministic type. Before, the next activation loaded it
+    // Succeeded from the cache, though its caller heard that nothing was accepted (and status said unknown until then).
+    [Fact]
+    public async Task SubmitAsync_CachedResultStoredButItsAnswerLost_NotThereWhenTheShardLoadsAgain()
+    {
+        var n = Random.Shared.NextInt64(1, 1_000_000);
+        Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(CacheTests.Square(n))).State); // its result is cached
+        var spec = CacheTests.Square(n);
+        Assert.Null(await Client.GetStatusAsync(spec.Id)); // activates its shard, which claims it
+        var shard = TaskShards.For(spec.Id);
+        Store.LoseNextSaveAnswer(shard);
+        await Assert.ThrowsAsync<SurgeStoreUnavailableException>(() => Grains.Shard(spec.Id).SubmitAsync(spec)); // no retry
+
+        await Store.ClaimAsOtherAsync(shard);
+        Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":10}""", id: SameShard(shard, spec.Id)))).State);
+        Assert.Null(await Client.GetStatusAsync(spec.Id));
+        Assert.True((await Client.RunAsync(spec)).FromCache); // its retry is answered from the cache, as the refused try was
     }
 }
