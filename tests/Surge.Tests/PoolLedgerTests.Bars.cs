@@ -51,6 +51,29 @@ public partial class PoolLedgerTests
         Assert.Equal(2, ledger.BarredAttempt("a"));
     }
 
+    // An id submitted again once its record was forgotten (purged, or past retention) counts its attempts from 1 again.
+    // The earlier record's bar is not the new record's: its dispatches here are taken (before, its first two were
+    // dropped as late batches and handed back, each waiting for the shard's upkeep when the shard is on this silo),
+    // while a late batch of the earlier record is still dropped.
+    [Fact]
+    public void Probe_IdSubmittedAgainAfterItsRecordWasForgotten_NewRecordsDispatchTaken()
+    {
+        var ledger = Ledger();
+        var earlier = DateTimeOffset.UnixEpoch;
+        Assert.False(ledger.Probe("a", 2, earlier));
+
+        var late = new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 1, submittedAt: earlier);
+        Assert.True(ledger.DropBarred(late, _decide));
+        ledger.Settle(Assert.Single(_decide.NotStarted).Item);
+        _decide.Clear();
+
+        var again = new WorkItem(TaskSpec.Create("t", id: "a"), PoolKind.Long, null, attempt: 1, submittedAt: earlier.AddDays(1));
+        Assert.False(ledger.DropLate(again));
+        Assert.False(ledger.DropBarred(again, _decide));
+        ledger.Enqueue(again, 0, _decide);
+        Assert.Equal(again, Assert.Single(Started()));
+    }
+
     // A record the shard no longer has is asked about as attempt 0: answered, and nothing barred.
     [Fact]
     public void Probe_AttemptZero_BarsNothing()

@@ -21,6 +21,10 @@ internal interface IPoolControl : IGrainWithStringKey
     Task<string[]> ProbeAsync(DispatchProbe[] dispatches);
 }
 
-/// <summary>A dispatch a shard asks a silo about: the task, and the attempt its record counted for that dispatch.</summary>
+/// <summary>
+/// A dispatch a shard asks a silo about: the task, the attempt its record counted for that dispatch, and when that
+/// record was submitted (null from older shards): an id submitted again once its record is forgotten (purged, or past
+/// retention) counts its attempts from 1 again, and no bar of the earlier record is the new one's.
+/// </summary>
 [GenerateSerializer, Immutable]
-internal sealed record DispatchProbe([property: Id(0)] string TaskId, [property: Id(1)] int Attempt);
+internal sealed record DispatchProbe([property: Id(0)] string TaskId, [property: Id(1)] int Attempt, [property: Id(2)] DateTimeOffset? SubmittedAt = null);

@@ -18,7 +18,8 @@ internal sealed record PoolBatch([property: Id(0)] PoolWork[] Items);
 /// <summary>
 /// One routed task: what its classifier decided, the attempt its record counted, and the <c>traceparent</c> of the
 /// dispatch that sent it (null when not traced), which its attempt's span starts under. <see cref="UpperMs"/> is the
-/// cautious guess that routed it (null when routing did not predict, or the shard routed it).
+/// cautious guess that routed it (null when routing did not predict, or the shard routed it). <see cref="SubmittedAt"/>:
+/// its record's (<see cref="Routing.TaskDispatch.SubmittedAt"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record PoolWork(
@@ -27,4 +28,5 @@ internal sealed record PoolWork(
     [property: Id(2)] double? PredictedMs,
     [property: Id(3)] double MemoryMb,
     [property: Id(4)] string? TraceParent = null,
-    [property: Id(5)] double? UpperMs = null);
+    [property: Id(5)] double? UpperMs = null,
+    [property: Id(6)] DateTimeOffset? SubmittedAt = null);

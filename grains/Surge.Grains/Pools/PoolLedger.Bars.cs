@@ -5,7 +5,9 @@ namespace Surge.Pools;
 // silo-to-silo link stalled past the caller's response timeout: Orleans restarts a message's time to live when it is
 // received, so time on the wire does not count, and a silo's messages to another take either of the two connections
 // between them, so the question can overtake the batch). Taken then, it would run beside its recovery. So once asked,
-// the silo takes no dispatch of that attempt of the task, nor of an earlier one.
+// the silo takes no dispatch of that attempt of the task, nor of an earlier one: of that record of the task. An id may
+// be submitted again once its record is forgotten (purged, or past retention), and the new record counts its attempts
+// from 1 again: were the bar of the earlier record its own, its first dispatches here would be dropped as late ones.
 internal sealed partial class PoolLedger
 {
     /// <summary>
@@ -17,7 +19,8 @@ internal sealed partial class PoolLedger
 
     public const string BarredDispatch = "arrived after this silo told its shard it did not hold it; the shard has run it again since";
 
-    private readonly Dictionary<string, int> _barred = new(StringComparer.Ordinal); // task id → the highest attempt barred
+    // task id → the highest attempt barred, and when the record it was asked of was submitted (null: by an older shard)
+    private readonly Dictionary<string, (DateTimeOffset? Of, int Attempt)> _barred = new(StringComparer.Ordinal);
     private readonly Queue<string> _barOrder = new(); // the barred tasks, oldest bar first
 
     /// <summary>
@@ -26,9 +29,10 @@ internal sealed partial class PoolLedger
     /// still queued or running here answers for it from now on, as when that attempt arrives while it is here, see
     /// <see cref="DropLate"/>). Either way, that attempt and every earlier one are barred from now on
     /// (<see cref="DropBarred"/>): what is not here has been given up by the shard, and what is here is not taken twice.
-    /// Attempt 0 (a record the shard no longer has) bars nothing.
+    /// Attempt 0 (a record the shard no longer has) bars nothing. <paramref name="submittedAt"/>: when that record was
+    /// submitted; a bar holds for that record only.
     /// </summary>
-    public bool Probe(string taskId, int attempt)
+    public bool Probe(string taskId, int attempt, DateTimeOffset? submittedAt = null)
     {
         var held = false;
         if (_active.TryGetValue(taskId, out var items))
@@ -39,35 +43,36 @@ internal sealed partial class PoolLedger
                 held |= item.ReportsAs >= attempt;
             }
         }
-        if (attempt > 0) Bar(taskId, attempt);
+        if (attempt > 0) Bar(taskId, attempt, submittedAt);
         return held;
     }
 
-    private void Bar(string taskId, int attempt)
+    // A question about another record of the task (its id submitted again since) replaces the bar of the one before.
+    private void Bar(string taskId, int attempt, DateTimeOffset? of)
     {
         if (_barred.TryGetValue(taskId, out var barred))
         {
-            if (attempt > barred) _barred[taskId] = attempt;
+            if (barred.Of != of || attempt > barred.Attempt) _barred[taskId] = (of, attempt);
             return;
         }
-        _barred[taskId] = attempt;
+        _barred[taskId] = (of, attempt);
         _barOrder.Enqueue(taskId);
         while (_barred.Count > MaxBars) _barred.Remove(_barOrder.Dequeue());
     }
 
     /// <summary>
-    /// Drops an arriving item whose attempt is barred (<see cref="Probe"/>) and that nothing here answers for (the
+    /// Drops an arriving item whose attempt of its record is barred (<see cref="Probe"/>) and that nothing here answers for (the
     /// runner asks <see cref="DropLate"/> first): true when it is not to be taken. It never runs, and is reported never
     /// started, as any dispatch that does not run is: its record has moved on to a later attempt, which the report does
     /// not match, or, if the report gets there first, takes it as handed back and dispatches it again uncounted.
     /// </summary>
     public bool DropBarred(WorkItem item, PoolDecisions decide)
     {
-        if (!_barred.TryGetValue(item.Spec.Id, out var barred) || item.Attempt > barred) return false;
+        if (!_barred.TryGetValue(item.Spec.Id, out var barred) || barred.Of != item.SubmittedAt || item.Attempt > barred.Attempt) return false;
         NotStarted(item, BarredDispatch, decide);
         return true;
     }
 
     /// <summary>Attempts barred now, by task: for tests.</summary>
-    internal int BarredAttempt(string taskId) => _barred.GetValueOrDefault(taskId);
+    internal int BarredAttempt(string taskId) => _barred.GetValueOrDefault(taskId).Attempt;
 }

@@ -15,7 +15,7 @@ internal sealed partial class PoolRunner
         {
             foreach (var dispatch in dispatches)
             {
-                if (_ledger.Probe(dispatch.TaskId, dispatch.Attempt)) held.Add(dispatch.TaskId);
+                if (_ledger.Probe(dispatch.TaskId, dispatch.Attempt, dispatch.SubmittedAt)) held.Add(dispatch.TaskId);
                 else if (dispatch.Attempt > 0) barred.Add(dispatch);
             }
         }

@@ -71,7 +71,7 @@ internal sealed partial class PoolRunner
 
     /// <summary>Queues a classifier's batch for one pool.</summary>
     public void Enqueue(PoolKind pool, PoolBatch batch)
-        => Enqueue(Array.ConvertAll(batch.Items, w => new WorkItem(w.Spec, pool, w.PredictedMs, w.Attempt, w.MemoryMb, w.TraceParent, w.UpperMs)));
+        => Enqueue(Array.ConvertAll(batch.Items, w => new WorkItem(w.Spec, pool, w.PredictedMs, w.Attempt, w.MemoryMb, w.TraceParent, w.UpperMs, w.SubmittedAt)));
 
     /// <summary>Takes a batch under one lock: a pool grain hands over what its classifier sent in one call.</summary>
     public void Enqueue(IReadOnlyList<WorkItem> items)

@@ -1,7 +1,8 @@
 namespace Surge.Pools;
 
 /// <summary>A routed task waiting in, or running from, a pool of this silo. Its mutable parts belong to <see cref="PoolLedger"/>.</summary>
-internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs, int attempt = 1, double memoryMb = 0, string? traceParent = null, double? upperMs = null)
+internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs, int attempt = 1, double memoryMb = 0, string? traceParent = null, double? upperMs = null,
+    DateTimeOffset? submittedAt = null)
 {
     public TaskSpec Spec { get; } = spec;
     public PoolKind Pool { get; } = pool;
@@ -19,6 +20,10 @@ internal sealed class WorkItem(TaskSpec spec, PoolKind pool, double? predictedMs
     /// </summary>
     public bool IsGuess => UpperMs > PredictedMs;
     public int Attempt { get; } = attempt;
+
+    /// <summary>When its record was submitted: which record of the task this is, as an id may be submitted again once
+    /// its record is forgotten, and attempts count from 1 again (null: a dispatch of an older shard).</summary>
+    public DateTimeOffset? SubmittedAt { get; } = submittedAt;
 
     /// <summary>
     /// The attempt its report (start and outcome) speaks for: its own, or a later dispatch of its task that arrived

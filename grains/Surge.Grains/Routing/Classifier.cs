@@ -18,7 +18,7 @@ internal sealed class Classifier(TaskRouter router)
         {
             var item = batch.Items[i];
             var decision = item.Pool is { } chosen ? new RouteDecision(chosen, item.PredictedMs, item.MemoryMb) : router.Route(item.Spec);
-            routed[i] = (decision.Pool, new PoolWork(item.Spec, item.Attempt, decision.PredictedMs, decision.MemoryMb, item.TraceParent, decision.UpperMs));
+            routed[i] = (decision.Pool, new PoolWork(item.Spec, item.Attempt, decision.PredictedMs, decision.MemoryMb, item.TraceParent, decision.UpperMs, item.SubmittedAt));
             mixed |= only is { } o && o != decision.Pool;
             only ??= decision.Pool;
         }

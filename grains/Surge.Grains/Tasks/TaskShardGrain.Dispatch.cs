@@ -36,8 +36,8 @@ internal sealed partial class TaskShardGrain
         var span = TaskSpans.StartDispatch(record.Id, record.Spec.Type, record.Spec.TraceParent, record.Attempts, Here, _shard);
         var remote = record.RanOn is { } silo && silo != Here ? silo : null;
         var dispatch = _routes.Remove(record.Id, out var route)
-            ? new TaskDispatch(record.Spec, record.Attempts, span?.Id, route.Pool, route.PredictedMs, route.MemoryMb)
-            : new TaskDispatch(record.Spec, record.Attempts, span?.Id);
+            ? new TaskDispatch(record.Spec, record.Attempts, span?.Id, route.Pool, route.PredictedMs, route.MemoryMb, record.SubmittedAt)
+            : new TaskDispatch(record.Spec, record.Attempts, span?.Id, SubmittedAt: record.SubmittedAt);
         var queued = outbox.Send(dispatch, remote);
         if (remote is not null) _sentTo.TryAdd(queued, remote);
         if (span is not null) (_spans.TryGetValue(queued, out var spans) ? spans : _spans[queued] = []).Add(span);
@@ -103,7 +103,9 @@ internal sealed partial class TaskShardGrain
             try
             {
                 // The attempt of the dispatch in doubt: the record's, as any later dispatch would have ended the doubt.
-                var dispatches = group.Select(id => new Pools.DispatchProbe(id, _records.GetValueOrDefault(id)?.Attempts ?? 0)).ToArray();
+                var dispatches = group.Select(id => _records.GetValueOrDefault(id) is { } r
+                    ? new Pools.DispatchProbe(id, r.Attempts, r.SubmittedAt)
+                    : new Pools.DispatchProbe(id, 0)).ToArray();
                 held = await GrainFactory.GetGrain<Pools.IPoolControl>(group.Key).ProbeAsync(dispatches);
             }
             catch (Exception e)
