@@ -103,9 +103,12 @@ internal sealed partial class TaskShardGrain
             try
             {
                 // The attempt of the dispatch in doubt: the record's, as any later dispatch would have ended the doubt.
-                var dispatches = group.Select(id => _records.GetValueOrDefault(id) is { } r
+                // Built now, after the awaits of the groups before: one dispatched again meanwhile is no longer in doubt,
+                // and asking about it would bar its new dispatch there.
+                var dispatches = group.Where(id => _unsure.GetValueOrDefault(id) == group.Key).Select(id => _records.GetValueOrDefault(id) is { } r
                     ? new Pools.DispatchProbe(id, r.Attempts, r.SubmittedAt)
                     : new Pools.DispatchProbe(id, 0)).ToArray();
+                if (dispatches.Length == 0) continue;
                 held = await GrainFactory.GetGrain<Pools.IPoolControl>(group.Key).ProbeAsync(dispatches);
             }
             catch (Exception e)

@@ -69,6 +69,9 @@ internal sealed partial class TaskShardGrain
     // take-back is this activation's to send); nor from a draining silo, which hands everything back anyway.
     private void MoveIfMisplaced()
     {
+        // Still here at a later upkeep: a move asked for then fell through (Orleans drops it when placement picks this
+        // silo, as it may before a joined silo's grain types are known), so waits may block again, unless it is asked again.
+        _moving = false;
         if (_gates.Count > 0 || _sent.Count > 0 || _maybeStored.Count > 0 || pools.IsDraining) return;
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
         if (ShardPlacement.Pick(_shard, active) is not { } home || home.Equals(silo.SiloAddress)) return;
@@ -78,7 +81,7 @@ internal sealed partial class TaskShardGrain
         _moving = true;
         foreach (var waiter in _waiters.Values) waiter.TrySetResult();
         _waiters.Clear();
-        // From here on no call starts on this activation: what arrives waits, and goes to the next one.
+        // Queued, not done: Orleans deactivates once the calls in progress end; a call arriving meanwhile may still start here.
         this.MigrateOnIdle();
         var handedBack = queued.Count > 0 ? pools.HandBack(queued) : 0;
         LogMoving(_shard, home.ToString(), _open.Count, handedBack);
