@@ -78,10 +78,7 @@ public class RejoinTests(ITestOutputHelper output)
         output.WriteLine($"in its first 10 s: {early.Count(r => r.Pid == rejoined.Process.Pid)} of {early.Count} runs on the rejoined silo");
         output.WriteLine($"runs started after the rejoined silo was ready: {after.Count} (rejoined {mine}, survivor {theirs}: {share:P0} on the rejoined silo); " +
             $"its first {(firstMine == DateTimeOffset.MaxValue ? "never" : $"{(firstMine - readyAt).TotalSeconds:F1} s after it was ready")}; " +
-            $"all succeeded {(doneAt - readyAt).TotalSeconds:F1} s after it was ready; {statuses.Count(s => s!.Attempts > 1)} tasks dispatched more than once, " +
-            $"{statuses.Count(s => s!.Recoveries == 1)} with one crash recovery, {statuses.Count(s => s!.Recoveries > 1)} with more");
-        // One kill: a shard's move hands its queued tasks back uncounted, so no task counts a second crash recovery.
-        Assert.True(statuses.All(s => s!.Recoveries <= 1), $"{statuses.Count(s => s!.Recoveries > 1)} tasks counted more than one crash recovery for one kill");
+            $"all succeeded {(doneAt - readyAt).TotalSeconds:F1} s after it was ready; {statuses.Count(s => s!.Attempts > 1)} tasks dispatched more than once");
 
         // Never two runs of a task at once, nor two events of an entity: a run the kill cut short ends at the kill.
         foreach (var runsOf in all.GroupBy(r => r.Task).Concat(all.Where(r => r.Entity is not null).GroupBy(r => r.Entity!)))
