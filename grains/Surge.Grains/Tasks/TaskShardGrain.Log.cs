@@ -7,8 +7,8 @@ internal sealed partial class TaskShardGrain
     [LoggerMessage(1, LogLevel.Warning, "Task {TaskId} of shard {Shard} was queued or running on a silo that stopped: attempt {Attempt} dispatched again (crash recovery {Recoveries})")]
     private partial void LogRecovered(string taskId, int shard, int attempt, int recoveries);
 
-    [LoggerMessage(2, LogLevel.Information, "Shard {Shard} moves to {Silo}, where placement now puts it, with {Open} unfinished tasks; {HandedBack} queued here are handed back to run there")]
-    private partial void LogMoving(int shard, string silo, int open, int handedBack);
+    [LoggerMessage(2, LogLevel.Information, "Shard {Shard} moves to {Silo}, where placement now puts it")]
+    private partial void LogMoving(int shard, string silo);
 
     [LoggerMessage(3, LogLevel.Warning, "Event {TaskId} could not be handed to entity {Entity} ({Error}); upkeep tries again")]
     private partial void LogEntityUnreachable(string taskId, string entity, string error);

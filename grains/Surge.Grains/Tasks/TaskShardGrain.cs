@@ -81,13 +81,13 @@ internal sealed partial class TaskShardGrain(
         this.RegisterGrainTimer(UpkeepAsync, recovery.UpkeepPeriod, recovery.UpkeepPeriod);
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Callers waiting here get the current state and ask again, by then of the shard's next activation.
         foreach (var waiter in _waiters.Values) waiter.TrySetResult();
         _waiters.Clear();
         WithdrawDigest(); // its next activation, here or elsewhere, publishes its own
-        if (reason.ReasonCode == DeactivationReasonCode.Migrating) await HandOffAsync(cancellationToken);
+        return Task.CompletedTask;
     }
 
     public Task<TaskStatus> SubmitAsync(TaskSpec spec) => SubmitAsync(spec, system: false);
@@ -135,7 +135,7 @@ internal sealed partial class TaskShardGrain(
     {
         if (!_records.TryGetValue(taskId, out var record)) return null;
         maxWait = BoundWait(maxWait);
-        if (!record.State.IsFinal() && maxWait > TimeSpan.Zero && !_moving) // moving: see MoveIfMisplaced
+        if (!record.State.IsFinal() && maxWait > TimeSpan.Zero)
         {
             if (!_waiters.TryGetValue(taskId, out var waiter))
                 _waiters[taskId] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
