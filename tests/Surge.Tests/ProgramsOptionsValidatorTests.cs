@@ -10,8 +10,8 @@ public sealed class ProgramsOptionsValidatorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private ProgramHost Host(string? setsid = "/usr/bin/setsid", string? setpriv = "/usr/bin/setpriv", bool canSwitch = true, string? token = null)
-        => new(setsid, setpriv, canSwitch, UserId: 1654, token ?? Path.Combine(_dir, "no-token"));
+    private ProgramHost Host(string? setsid = "/usr/bin/setsid", string? setpriv = "/usr/bin/setpriv", bool canSwitch = true, string? token = null, string? flock = "/usr/bin/flock")
+        => new(setsid, setpriv, canSwitch, UserId: 1654, token ?? Path.Combine(_dir, "no-token")) { Flock = flock, Shell = "/bin/sh" };
 
     private string Token(UnixFileMode mode)
     {
@@ -38,6 +38,14 @@ public sealed class ProgramsOptionsValidatorTests : IDisposable
         var failures = Failures(Host(setsid: null));
         if (!OperatingSystem.IsLinux()) Assert.Empty(failures); // elsewhere programs run ungrouped
         else Assert.Contains(failures, f => f.Contains("setsid", StringComparison.Ordinal) && f.Contains("util-linux", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_NoFlockOnLinux_FailsNamingTheFix()
+    {
+        var failures = Failures(Host(flock: null));
+        if (!OperatingSystem.IsLinux() || Environment.ProcessId == 1) Assert.Empty(failures); // no watchdog there
+        else Assert.Contains(failures, f => f.Contains("lacks flock", StringComparison.Ordinal) && f.Contains("util-linux", StringComparison.Ordinal));
     }
 
     [Fact]

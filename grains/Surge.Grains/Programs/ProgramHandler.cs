@@ -14,7 +14,8 @@ namespace Surge.Programs;
 /// configuration names, its task id and attempt), a process group of its own that is killed whole when the program
 /// ends, however it ends, a memory limit, and optionally another user id. Cancel or soft limit: SIGTERM to the group
 /// and tree; at the hard limit (the type's <see cref="TaskPolicy.HardLimitGrace"/> later) SIGKILL. A stopping silo
-/// does the same to what its drain gave up on, within what is left of its stop (<see cref="ProgramRuns"/>).
+/// does the same to what its drain gave up on, within what is left of its stop (<see cref="ProgramRuns"/>); a silo
+/// that dies (kill -9, a crash) takes its programs' groups with it through their watchdogs (<see cref="ProgramLifeline"/>).
 /// </summary>
 internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPolicy policy, ProgramHost host, TimeProvider time, ProgramRuns? runs = null)
     : ITaskHandler, IValidatingHandler
@@ -90,23 +91,16 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
 
     private ProcessStartInfo StartInfo(TaskContext context)
     {
-        // setsid makes the program the leader of a new session and process group, then execs it: same pid, no shell.
-        var info = new ProcessStartInfo(host.Setsid ?? options.Executable)
+        // setsid makes the program the leader of a new session and process group, then execs it: same pid, no shell
+        // between the silo and its arguments. Its watchdog kills the group if the silo dies first (ProgramCommand).
+        var pwd = options.Environment.GetValueOrDefault("PWD") ?? (options.InheritEnvironment.Contains("PWD") ? System.Environment.GetEnvironmentVariable("PWD") : null);
+        var command = ProgramCommand.Of(host, options, host.LifelineFor(), pwd);
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = options.WorkingDirectory ?? "",
         };
-        if (host.Setsid is not null)
-        {
-            if (options.RunAsUser is { } user)
-            {
-                var userGroup = (options.RunAsGroup ?? user).ToString(CultureInfo.InvariantCulture);
-                foreach (var argument in (string[])[host.Setpriv!, $"--reuid={user.ToString(CultureInfo.InvariantCulture)}", $"--regid={userGroup}", "--clear-groups", "--"])
-                    info.ArgumentList.Add(argument);
-            }
-            info.ArgumentList.Add(options.Executable);
-        }
-        foreach (var argument in options.Arguments) info.ArgumentList.Add(argument);
+        foreach (var argument in command.Skip(1)) info.ArgumentList.Add(argument);
         if (options.PayloadAs == PayloadDelivery.Arguments)
             foreach (var argument in ArgumentsOf(context.Payload)) info.ArgumentList.Add(argument);
         // Nothing of the silo's environment (SURGE_REDIS, cloud credentials) unless the configuration names it.

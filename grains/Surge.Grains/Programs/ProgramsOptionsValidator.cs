@@ -49,6 +49,11 @@ internal sealed class ProgramsOptionsValidator(ProgramHost host) : IValidateOpti
             failures.Add($"{at}: each program runs in a process group of its own, started with setsid, which this silo lacks (looked in /usr/bin, /bin, /usr/sbin, /sbin); "
                 + "install util-linux (the aspnet:10.0 image has it) or BusyBox.");
         }
+        else if (host.WatchdogRequired && (host.Flock is null || host.Shell is null))
+        {
+            failures.Add($"{at}: each program has a watchdog that kills it if this silo dies (kill -9, a crash), which needs flock and sh; this silo lacks "
+                + $"{(host.Flock is null ? "flock" : "sh")} (looked in /usr/bin, /bin, /usr/sbin, /sbin); install util-linux (the aspnet:10.0 image has it) or BusyBox.");
+        }
         if (p.RunAsUser is { } user)
         {
             if (user < 0 || p.RunAsGroup is < 0) failures.Add($"{at}:RunAsUser and RunAsGroup are {user} and {p.RunAsGroup}; give user and group ids of 0 or more.");

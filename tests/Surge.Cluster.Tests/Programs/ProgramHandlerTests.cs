@@ -21,8 +21,8 @@ public class ProgramHandlerTests : IDisposable
         Features = ImmutableDictionary<string, FeatureValue>.Empty,
     };
 
-    private static ProgramHandler Handler(ProgramOptions options, TaskPolicy? policy = null, TimeProvider? time = null)
-        => new("prog", options, policy ?? new TaskPolicy(), ProgramHost.Detect(), time ?? TimeProvider.System);
+    private static ProgramHandler Handler(ProgramOptions options, TaskPolicy? policy = null, TimeProvider? time = null, ProgramLifeline? lifeline = null)
+        => new("prog", options, policy ?? new TaskPolicy(), lifeline is null ? ProgramHost.Detect() : ProgramHost.Detect() with { Lifeline = lifeline }, time ?? TimeProvider.System);
 
     private ProgramOptions EchoScript(params string[] environment) => new()
     {
@@ -135,6 +135,85 @@ public class ProgramHandlerTests : IDisposable
         var sleeper = int.Parse(File.ReadAllText(Path.Combine(_scripts.Dir, "sleeper.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         await Eventually.TrueAsync(() => !ProcessTree.IsAlive(sleeper), $"sleeper {sleeper} stopped with the program that left it", TimeSpan.FromSeconds(10));
     }
+
+    // A silo killed with kill -9 (or crashing) runs no code of its own after: the kernel releases the lock it held,
+    // and each of its programs' watchdogs, which waited for it, kills its group. Releasing a lifeline the test holds
+    // (as the silo's process does) shows the same in this process.
+    [Fact]
+    public async Task Run_SilosLifelineReleased_ProgramAndItsChildAreKilled()
+    {
+        using var lifeline = new ProgramLifeline(_scripts.Dir);
+        var script = _scripts.Write("long.sh", Long);
+        var run = Handler(new ProgramOptions { Executable = "/bin/sh", Arguments = [script, _scripts.Dir] }, lifeline: lifeline).HandleAsync(Context(""), CancellationToken.None).AsTask();
+        var pids = await PidsAsync();
+
+        lifeline.Dispose();
+        await Eventually.TrueAsync(() => !pids.Any(ProcessTree.IsAlive), $"the program and its child ({string.Join(",", pids)}) killed", TimeSpan.FromSeconds(5));
+        await Assert.ThrowsAsync<ProgramFailedException>(() => run); // killed: here the handler sees it; a dead silo would not
+    }
+
+    // A silo killed with kill -9 leaves its lock file: the next lifeline made in that folder removes it, and only it.
+    [Fact]
+    public void Path_ADeadSilosLockFileLeftBehind_RemovedAndAHeldOneKept()
+    {
+        var dead = Path.Combine(_scripts.Dir, "surge-silo-1-dead.lock");
+        File.WriteAllText(dead, "");
+        using var held = new ProgramLifeline(_scripts.Dir);
+        var heldPath = held.Path;
+        using var next = new ProgramLifeline(_scripts.Dir);
+        _ = next.Path;
+        Assert.False(File.Exists(dead), "a lock file nobody holds was left");
+        Assert.True(File.Exists(heldPath), "a live silo's lock file was removed");
+    }
+
+    // A cancelled program gets SIGTERM and its grace: its watchdog ignores that signal, so a silo that dies during the
+    // grace still takes the program with it.
+    [Fact]
+    public async Task Cancel_LifelineReleasedDuringTheGrace_ProgramIgnoringSigtermIsKilled()
+    {
+        using var lifeline = new ProgramLifeline(_scripts.Dir);
+        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("stubborn.sh", Scripts.Stubborn), _scripts.Dir] };
+        using var cancel = new CancellationTokenSource();
+        // A grace of 10 minutes: the hard limit does not come within the test.
+        var run = Handler(options, new TaskPolicy { HardLimitGrace = TimeSpan.FromMinutes(10) }, lifeline: lifeline).HandleAsync(Context(""), cancel.Token).AsTask();
+        var pidFile = Path.Combine(_scripts.Dir, "child.pid");
+        await Eventually.TrueAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, "the program to write its child's pid");
+        var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        cancel.Cancel(); // SIGTERM to the group, sent before Cancel returns: ignored by the program and its child
+        Assert.True(ProcessTree.IsAlive(child));
+        lifeline.Dispose();
+        await Eventually.TrueAsync(() => !ProcessTree.IsAlive(child), $"child {child} killed during its grace", TimeSpan.FromSeconds(5));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    // The watchdog is in the program's group: the group's kill as the program ends takes it too, nothing lingers.
+    [Fact]
+    public async Task Run_ProgramEnds_NothingOfItsGroupIsLeft()
+    {
+        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("group.sh", Scripts.Group)] };
+        using var result = JsonDocument.Parse(await Handler(options).HandleAsync(Context(""), CancellationToken.None));
+        var group = int.Parse(result.RootElement.GetProperty("stdout").GetString()!.Split(' ', StringSplitOptions.TrimEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.TrueAsync(() => !InGroup(group).Any(), $"group {group} empty (left: {string.Join(",", InGroup(group))})", TimeSpan.FromSeconds(5));
+    }
+
+    // Runs until killed, with a child: writes "its pid, its child's" to $1/pids.
+    private const string Long = """
+        sleep 600 &
+        echo "$$ $!" > "$1/pids.tmp"; mv "$1/pids.tmp" "$1/pids"
+        wait
+        """;
+
+    private async Task<int[]> PidsAsync()
+    {
+        var file = Path.Combine(_scripts.Dir, "pids");
+        await Eventually.TrueAsync(() => File.Exists(file), "the program to start");
+        return [.. File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    private static IEnumerable<int> InGroup(int group) => Directory.EnumerateDirectories("/proc")
+        .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+        .Where(pid => pid > 0 && ProcessTree.GroupOf(pid) == group && ProcessTree.IsAlive(pid)).ToList();
 
     [Fact]
     public async Task Run_OverMaxMemoryMb_GroupKilledAndFailsWithMemoryLimit()
