@@ -34,8 +34,8 @@ internal sealed partial class PoolRunner
     [LoggerMessage(8, LogLevel.Warning, "Task {TaskId} of type {Type}: a callback its handler registered on its cancellation token threw; the token is cancelled, and the run ends as its handler does")]
     private partial void LogCancelCallbackFailed(Exception exception, string taskId, string type);
 
-    [LoggerMessage(9, LogLevel.Information, "Task {TaskId}: its shard asked for attempt {Attempt}, which this silo does not hold; that attempt and earlier ones are barred here, as the shard runs the task again")]
-    private partial void LogBarred(string taskId, int attempt);
+    [LoggerMessage(9, LogLevel.Information, "A shard asked about {Count} dispatch(es) this silo does not hold (the first: task {TaskId}, attempt {Attempt}); they and their earlier attempts are barred here, as the shard runs them again")]
+    private partial void LogBarred(int count, string taskId, int attempt);
 
     [LoggerMessage(10, LogLevel.Warning, "Task {TaskId}: a dispatch of attempt {Attempt} arrived after this silo told its shard it did not hold it (a late batch): dropped and reported never started, so the task does not run beside the run that replaced it")]
     private partial void LogBarredDispatch(string taskId, int attempt);

@@ -19,7 +19,8 @@ internal sealed partial class PoolRunner
                 else if (dispatch.Attempt > 0) barred.Add(dispatch);
             }
         }
-        foreach (var dispatch in barred) LogBarred(dispatch.TaskId, dispatch.Attempt);
+        // One line a question: a shard that moved asks about every open task it had sent here, thousands after a failover.
+        if (barred.Count > 0) LogBarred(barred.Count, barred[0].TaskId, barred[0].Attempt);
         return [.. held];
     }
 }
