@@ -52,7 +52,7 @@ internal sealed class ProgramsOptionsValidator(ProgramHost host) : IValidateOpti
         else if (host.WatchdogRequired && (host.Flock is null || host.Shell is null))
         {
             failures.Add($"{at}: each program has a watchdog that kills it if this silo dies (kill -9, a crash), which needs flock and sh; this silo lacks "
-                + $"{(host.Flock is null ? "flock" : "sh")} (looked in /usr/bin, /bin, /usr/sbin, /sbin); install util-linux (the aspnet:10.0 image has it) or BusyBox.");
+                + $"{string.Join(" and ", new[] { host.Flock is null ? "flock" : null, host.Shell is null ? "sh" : null }.OfType<string>())} (looked in /usr/bin, /bin, /usr/sbin, /sbin); install util-linux (the aspnet:10.0 image has it) or BusyBox.");
         }
         if (p.RunAsUser is { } user)
         {
