@@ -20,7 +20,7 @@ internal sealed partial class TaskShardGrain
     /// carries out its effects. <paramref name="committed"/> runs under the gate once the change is stored. Throws
     /// <see cref="SurgeStoreUnavailableException"/> when the store refuses: the record stays as it was. With
     /// <paramref name="takeBack"/> (a caller's request, whose caller then hears that nothing changed), a refused write is
-    /// also taken back in the store, which may run it all the same (its answer lost): see <see cref="TakeBackUnstored"/>.
+    /// also taken back in the store, which may run it all the same (its answer lost): see <see cref="TakeBackUnstored(string, TaskRecord?)"/>.
     /// Other changes need not: what reports them (an executor, upkeep) tries again until one is stored.
     /// </summary>
     private async Task<Transition> ChangeAsync(string taskId, Func<TaskRecord?, Transition> decide, string what,

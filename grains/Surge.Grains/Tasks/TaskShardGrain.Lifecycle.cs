@@ -163,10 +163,17 @@ internal sealed partial class TaskShardGrain
     private void TakeBackUnstored(string taskId, TaskRecord? before = null)
     {
         _maybeStored[taskId] = (null, before);
-        _ = SendTakeBackAsync(taskId, before is null ? store.RemoveAsync(_claim, [taskId]) : store.SaveAsync(_claim, [before]));
+        _ = SendTakeBackAsync(taskId, 1, before is null ? store.RemoveAsync(_claim, [taskId]) : store.SaveAsync(_claim, [before]));
     }
 
-    private async Task SendTakeBackAsync(string taskId, ValueTask sent)
+    // The same for a refused removal (a purge): the records are stored again, in one write.
+    private void TakeBackUnstored(List<TaskRecord> removed)
+    {
+        foreach (var record in removed) _maybeStored[record.Id] = (null, record);
+        _ = SendTakeBackAsync(removed[0].Id, removed.Count, store.SaveAsync(_claim, removed));
+    }
+
+    private async Task SendTakeBackAsync(string taskId, int count, ValueTask sent)
     {
         try
         {
@@ -174,7 +181,7 @@ internal sealed partial class TaskShardGrain
         }
         catch (Exception e)
         {
-            LogUndoFailed(taskId, e.Message); // upkeep tries again
+            LogTakeBackFailed(count, taskId, e.Message); // upkeep tries again
         }
     }
 

@@ -40,8 +40,11 @@ internal sealed partial class TaskShardGrain
     [LoggerMessage(12, LogLevel.Warning, "Shard {Shard} was claimed by a newer activation (this one's claim {Claim}); its write was refused, and it deactivates")]
     private partial void LogClaimLost(int shard, long claim);
 
-    [LoggerMessage(13, LogLevel.Warning, "Event {TaskId}'s submission may be stored although its write failed, and could not be taken back ({Error}); its entity keeps it until upkeep does")]
+    [LoggerMessage(13, LogLevel.Warning, "Task {TaskId}: a change its caller was told failed may be stored all the same, and could not be taken back ({Error}); upkeep tries again, and an entity keeps its event until then")]
     private partial void LogUndoFailed(string taskId, string error);
+
+    [LoggerMessage(15, LogLevel.Warning, "A change of {Count} task(s), the first {TaskId}, that its caller was told failed may be stored all the same, and could not be taken back yet ({Error}); upkeep tries again")]
+    private partial void LogTakeBackFailed(int count, string taskId, string error);
 
     [LoggerMessage(14, LogLevel.Warning, "Entity shard {EntityShard} could not store the ends of {Count} events whose records are due to go ({Error}); they are kept until the next sweep")]
     private partial void LogEndsNotStored(int count, int entityShard, string error);

@@ -90,7 +90,7 @@ internal sealed partial class TaskShardGrain
         var ids = taskId is not null
             ? _records.TryGetValue(taskId, out var one) && one.DeadLettered ? [taskId] : []
             : _index.Ids(TaskList.DeadLetters);
-        return ids.Count == 0 ? 0 : await RemoveAsync(ids, r => r.DeadLettered, "dead letter(s)");
+        return ids.Count == 0 ? 0 : await RemoveAsync(ids, r => r.DeadLettered, "dead letter(s)", takeBack: true);
     }
 
     private async Task EvictExpiredAsync(CancellationToken cancellationToken)
@@ -101,7 +101,7 @@ internal sealed partial class TaskShardGrain
         if (expired.Count == 0) return;
         try
         {
-            await RemoveAsync(expired, Expired, "expired record(s)");
+            await RemoveAsync(expired, Expired, "expired record(s)", takeBack: false);
         }
         catch (SurgeStoreUnavailableException)
         {
@@ -109,8 +109,11 @@ internal sealed partial class TaskShardGrain
         }
     }
 
-    // Removes records from the store, then from memory, holding their gates so no change slips in between.
-    private async Task<int> RemoveAsync(List<string> ids, Func<TaskRecord, bool> still, string what)
+    // Removes records from the store, then from memory, holding their gates so no change slips in between. A refused
+    // removal the store may have run all the same (its answer lost) is taken back when a caller asked for it
+    // (takeBack): the caller hears "nothing was removed", so the next activation must load them. An expiry sweep's is
+    // not: those records may go, and the next sweep removes them again.
+    private async Task<int> RemoveAsync(List<string> ids, Func<TaskRecord, bool> still, string what, bool takeBack)
     {
         var gates = new List<IDisposable>(ids.Count);
         try
@@ -125,6 +128,7 @@ internal sealed partial class TaskShardGrain
             }
             catch (Exception e)
             {
+                if (takeBack) TakeBackUnstored(removable.Select(id => _records[id]).ToList()); // under their gates
                 throw StoreRefused(e, $"the task store could not remove {removable.Count} {what}", "nothing was removed");
             }
             var digestChanged = false;

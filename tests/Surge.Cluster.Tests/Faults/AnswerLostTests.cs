@@ -6,7 +6,7 @@ namespace Surge.Cluster.Tests.Faults;
 /// <summary>
 /// A caller's request whose write the store ran but whose answer was lost (Redis stalled past its command timeout, then
 /// ran the write when it woke): the caller heard "nothing changed, retry", so the shard's next activation must not load
-/// the change either. The submission of a task that runs is <see cref="ShardClaimTests"/>'; these are the other two.
+/// the change either. The submission of a task that runs is <see cref="ShardClaimTests"/>'; these are the others.
 /// </summary>
 public class AnswerLostTests : FaultyStoreTests
 {
@@ -50,5 +50,23 @@ public class AnswerLostTests : FaultyStoreTests
         Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":10}""", id: SameShard(shard, spec.Id)))).State);
         Assert.Null(await Client.GetStatusAsync(spec.Id));
         Assert.True((await Client.RunAsync(spec)).FromCache); // its retry is answered from the cache, as the refused try was
+    }
+
+    // A purge of a dead letter. Before, the next activation no longer had it: gone, though its caller heard that nothing
+    // was removed.
+    [Fact]
+    public async Task PurgeDeadLettersAsync_PurgeStoredButItsAnswerLost_StillADeadLetterWhenTheShardLoadsAgain()
+    {
+        var spec = PolicyTests.Flaky(1, "fatal");
+        Assert.True((await Client.RunAsync(spec, Limit)) is { State: TaskState.Failed, DeadLettered: true });
+        var shard = TaskShards.For(spec.Id);
+        Store.LoseNextRemoveAnswer(shard);
+        await Assert.ThrowsAsync<SurgeStoreUnavailableException>(() => Grains.Shard(spec.Id).PurgeDeadLettersAsync(spec.Id)); // no retry
+
+        await Store.ClaimAsOtherAsync(shard);
+        Assert.Equal(TaskState.Succeeded, (await Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":10}""", id: SameShard(shard, spec.Id)))).State);
+        Assert.True((await Client.GetStatusAsync(spec.Id)) is { DeadLettered: true }, "the dead letter its caller was told was not purged is gone");
+        Assert.Equal(1, await Client.PurgeDeadLettersAsync(spec.Id)); // a purge that is stored removes it
+        Assert.Null(await Client.GetStatusAsync(spec.Id));
     }
 }

@@ -98,7 +98,14 @@ internal sealed class FaultyTaskStore : ITaskStore, IDisposable
     {
         await EnterAsync("remove");
         await _inner.RemoveAsync(claim, taskIds);
+        if (Interlocked.CompareExchange(ref _loseRemoveAnswerOf, -1, claim.Shard) == claim.Shard)
+            throw new RedisTimeoutException("Timeout awaiting response (remove): removed, its answer lost (test fault)", CommandStatus.Sent);
     }
+
+    private int _loseRemoveAnswerOf = -1;
+
+    /// <summary>The next removal from <paramref name="shard"/> is done, then throws as a command whose answer was lost.</summary>
+    public void LoseNextRemoveAnswer(int shard) => Volatile.Write(ref _loseRemoveAnswerOf, shard);
 
     public async ValueTask<IReadOnlyCollection<TaskRecord>> LoadAsync(int shard)
     {
