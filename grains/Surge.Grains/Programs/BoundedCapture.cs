@@ -9,6 +9,9 @@ internal sealed class BoundedCapture(int limit)
 
     public long Dropped { get; private set; }
 
+    /// <summary>The stream reached its end: everything written to it was read (kept or counted).</summary>
+    public bool Ended { get; private set; }
+
     public string Text => Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length);
 
     public async Task ReadAsync(Stream stream, CancellationToken cancellationToken)
@@ -21,5 +24,6 @@ internal sealed class BoundedCapture(int limit)
             if (keep > 0) _kept.Write(buffer, 0, keep);
             Dropped += read - Math.Max(keep, 0);
         }
+        Ended = true;
     }
 }

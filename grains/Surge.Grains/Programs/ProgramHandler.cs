@@ -46,10 +46,14 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         }
     }
 
+    // How long after a program's exit its output may still be read: past it, something other than the program holds
+    // its stdout open (see RunAsync).
+    internal static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(10);
+
     private async Task<ReadOnlyMemory<byte>> RunAsync(Process process, ProgramGroup group, TaskContext context, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        using var reads = new CancellationTokenSource();
+        using var reads = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var stdout = new BoundedCapture(options.MaxOutputBytes);
         var stderr = new BoundedCapture(options.MaxOutputBytes);
         var reading = Task.WhenAll(stdout.ReadAsync(process.StandardOutput.BaseStream, reads.Token), stderr.ReadAsync(process.StandardError.BaseStream, reads.Token));
@@ -64,9 +68,10 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
             await exited;
         }
         // Its children go with it, so the pipes they share close; one that escaped the group may still hold them:
-        // the output so far is what the task gets.
+        // the output so far is what the task gets. The wait is long enough for a silo short of CPU to read what the
+        // program wrote before it exited (with 1 s, a loaded silo recorded a wave step's output empty or cut).
         group.Signal(ProcessTree.SigKill);
-        reads.CancelAfter(TimeSpan.FromSeconds(1));
+        reads.CancelAfter(OutputGrace);
         try { await reading; } catch (OperationCanceledException) { }
         var (peakBytes, overLimitBytes) = await watch;
         context.MemoryMb = peakBytes / (1024.0 * 1024.0);
@@ -83,6 +88,9 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
             // In a wave the program's stdout is its output pipe, whole or not at all: a cut pipe would be read as data.
             if (stdout.Dropped > 0)
                 throw new ProgramFailedException($"its output is over {options.MaxOutputBytes} bytes (MaxOutputBytes); a pipe must fit whole, so write less or raise the limit");
+            if (!stdout.Ended)
+                throw new ProgramFailedException($"its stdout was still open {OutputGrace.TotalSeconds:0} s after {name} exited (a process it started outside " +
+                    "its process group holds it), so its output may not be whole; a pipe must be, so let no process it starts outlive it with stdout open");
             return System.Text.Encoding.UTF8.GetBytes(stdout.Text);
         }
         return JsonSerializer.SerializeToUtf8Bytes(new ProgramResult(process.ExitCode, stdout.Text, stderr.Text, stdout.Dropped, stderr.Dropped,

@@ -197,6 +197,40 @@ public class ProgramHandlerTests : IDisposable
         await Eventually.TrueAsync(() => !InGroup(group).Any(), $"group {group} empty (left: {string.Join(",", InGroup(group))})", TimeSpan.FromSeconds(5));
     }
 
+    // In a wave, stdout is the step's output pipe, recorded whole or not at all. A program that leaves a process of its
+    // own session holding its stdout (started through a subshell that exits at once, so it is never seen in the program's
+    // tree; the program exits once it runs in that session) cannot say when its output ends: before, whatever was read 1 s after its exit was
+    // recorded as the pipe (a silo short of CPU recorded a step's output empty: WaveCrashTests under load). The step
+    // now fails, naming the cause, once the output grace is over (the test's clock passes it at once).
+    [Fact]
+    public async Task Run_InAWaveStdoutHeldOpenPastItsExit_FailsRatherThanRecordAPipeThatMayBeCut()
+    {
+        var pidFile = Path.Combine(_scripts.Dir, "holder.pid");
+        var script = _scripts.Write("holder.sh", $"cat; (setsid sh -c 'echo $$ > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; exec sleep 60' &); while [ ! -f {pidFile} ]; do sleep 0.05; done\n");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var step = new FlowStep("w1", "f", "step", "v1", "e1", "2026-11-29", false, ImmutableDictionary<string, ReadOnlyMemory<byte>>.Empty, []);
+        var context = new TaskContext
+        {
+            TaskId = Guid.NewGuid().ToString("N"), Type = "prog", Payload = Encoding.UTF8.GetBytes("{}"), Flow = step,
+            Features = ImmutableDictionary<string, FeatureValue>.Empty,
+        };
+        var run = Handler(new ProgramOptions { Executable = "/bin/sh", Arguments = [script] }, time: clock).HandleAsync(context, CancellationToken.None).AsTask();
+        try
+        {
+            await Eventually.TrueAsync(() =>
+            {
+                clock.Advance(TimeSpan.FromSeconds(1)); // the program's exit, then the output grace, on the test's clock
+                return Task.FromResult(run.IsCompleted);
+            }, "the run to end", TimeSpan.FromSeconds(30));
+            var failed = await Assert.ThrowsAsync<ProgramFailedException>(() => run);
+            Assert.Contains("stdout was still open", failed.Message);
+        }
+        finally
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var holder)) ProcessTree.Signal([holder], ProcessTree.SigKill);
+        }
+    }
+
     // Runs until killed, with a child: writes "its pid, its child's" to $1/pids.
     private const string Long = """
         sleep 600 &
