@@ -33,11 +33,12 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
 
     public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(StartInfo(context)) ?? throw new InvalidOperationException($"{options.Executable} did not start");
+        var lifeline = host.LifelineFor();
+        using var process = Process.Start(StartInfo(context, lifeline)) ?? throw new InvalidOperationException($"{options.Executable} did not start");
         var group = new ProgramGroup(process.Id, grouped: host.Setsid is not null);
         try
         {
-            return await RunAsync(process, group, context, cancellationToken);
+            return await RunAsync(process, group, context, lifeline, cancellationToken);
         }
         finally
         {
@@ -50,7 +51,7 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
     // its stdout open (see RunAsync).
     internal static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(10);
 
-    private async Task<ReadOnlyMemory<byte>> RunAsync(Process process, ProgramGroup group, TaskContext context, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> RunAsync(Process process, ProgramGroup group, TaskContext context, string? lifeline, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         using var reads = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
@@ -81,6 +82,13 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         if (tracked.StoppedBySilo) throw new ProgramFailedException($"{name} was stopped unfinished: the silo shut down");
         if (overLimitBytes is { } over)
             throw new ProgramMemoryLimitException($"{name} went over its memory limit of {options.MaxMemoryMb} MB ({Mb(over)} MB resident with its descendants) and was killed");
+        // Killed by its watchdog as it started, which said why on its stderr: that, not a bare exit code 137.
+        if (process.ExitCode != 0 && lifeline is not null && ProgramCommand.Unwatched(stderr.Text) is { } why)
+        {
+            throw new ProgramFailedException($"{name} was killed as it started: its watchdog, which stops it if the silo dies, could not wait on the silo's lock file "
+                + $"{lifeline} ({why}), and a program that cannot be watched does not run. The lock file is in the silo's temporary folder: point TMPDIR "
+                + "at a local file system that supports flock (such as /tmp); if the file is gone (a clean-up of the folder removed it), restart the silo");
+        }
         if (process.ExitCode != 0)
             throw new ProgramFailedException($"{name} exited with code {process.ExitCode}: {Tail(stderr.Text, 500)}");
         if (context.Flow is not null)
@@ -97,12 +105,12 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
             time.GetElapsedTime(started).TotalMilliseconds, Math.Round(context.MemoryMb, 1)), ProgramResult.Json);
     }
 
-    private ProcessStartInfo StartInfo(TaskContext context)
+    private ProcessStartInfo StartInfo(TaskContext context, string? lifeline)
     {
         // setsid makes the program the leader of a new session and process group, then execs it: same pid, no shell
         // between the silo and its arguments. Its watchdog kills the group if the silo dies first (ProgramCommand).
         var pwd = options.Environment.GetValueOrDefault("PWD") ?? (options.InheritEnvironment.Contains("PWD") ? System.Environment.GetEnvironmentVariable("PWD") : null);
-        var command = ProgramCommand.Of(host, options, host.LifelineFor(), pwd);
+        var command = ProgramCommand.Of(host, options, lifeline, pwd);
         var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,

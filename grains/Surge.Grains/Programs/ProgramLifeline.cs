@@ -8,8 +8,9 @@ namespace Surge.Programs;
 /// take it shared: the kernel releases the silo's lock when the process ends however it ends (kill -9 and crashes
 /// included), so the watchdog gets it then and kills the program's process group. Nothing has to run in the silo for
 /// this; a program cannot outlive its silo by more than the watchdog's wake-up. The file is created on the first
-/// program's start, readable by all (a program run as another user opens it to wait on it), and the silo's descriptor
-/// is close-on-exec: a program that held it would keep its own silo's lock alive.
+/// program's start, for the silo's user alone: each watchdog gets it already open (<see cref="ProgramCommand.Opener"/>),
+/// so a program run as another user needs no access to it, and gets none (it cannot take the lock itself). The silo's
+/// descriptor is close-on-exec: a program that held it would keep its own silo's lock alive.
 /// </summary>
 internal sealed class ProgramLifeline(string directory) : IDisposable
 {
@@ -42,7 +43,7 @@ internal sealed class ProgramLifeline(string directory) : IDisposable
                 var creating = System.IO.Path.Combine(directory, $".{name}.new");
                 var path = System.IO.Path.Combine(directory, $"{name}.lock");
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite };
-                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = (UnixFileMode)0b110_100_100; // 0644
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // 0600
                 var file = new FileStream(creating, options);
                 // Explicitly, not through FileShare: .NET's own locking can be switched off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING).
                 if (flock(file.SafeFileHandle, LockExclusive | LockNonBlocking) != 0)

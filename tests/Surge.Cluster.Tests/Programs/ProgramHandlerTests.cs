@@ -198,10 +198,11 @@ public class ProgramHandlerTests : IDisposable
     }
 
     // In a wave, stdout is the step's output pipe, recorded whole or not at all. A program that leaves a process of its
-    // own session holding its stdout (started through a subshell that exits at once, so it is never seen in the program's
-    // tree; the program exits once it runs in that session) cannot say when its output ends: before, whatever was read 1 s after its exit was
-    // recorded as the pipe (a silo short of CPU recorded a step's output empty: WaveCrashTests under load). The step
-    // now fails, naming the cause, once the output grace is over (the test's clock passes it at once).
+    // own session holding its stdout (started through a subshell that exits at once, so it is never seen in the
+    // program's tree; the program exits once it runs in that session) cannot say when its output ends: before, whatever
+    // was read 1 s after its exit was recorded as the pipe (a silo short of CPU recorded a step's output empty:
+    // WaveCrashTests under load). The step now fails, naming the cause, once the output grace is over (the test's clock
+    // passes it at once).
     [Fact]
     public async Task Run_InAWaveStdoutHeldOpenPastItsExit_FailsRatherThanRecordAPipeThatMayBeCut()
     {
@@ -231,6 +232,79 @@ public class ProgramHandlerTests : IDisposable
         }
     }
 
+    // The silo's lock file is in its temporary folder, which a program run as another user may be unable to enter (a
+    // TMPDIR under root's home, a 0700 folder) or whose file it may be unable to read (a umask of 077). Its watchdog
+    // must still wait on the lock: before, flock failed at once and the watchdog killed the program as it started,
+    // exit 137 and not a word why.
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix modes
+    public async Task Run_AsAnotherUserWithTheLockInAFolderItCannotEnter_RunsWatchedAndDiesWithTheLifeline()
+    {
+        var host = ProgramHost.Detect();
+        Assert.True(host.CanSwitchUsers && host.Setpriv is not null, "runs as root with util-linux's setpriv, as CI does");
+        var locks = Directory.CreateTempSubdirectory("surge-locks-"); // 0700: the silo's user alone may enter it
+        try
+        {
+            using var lifeline = new ProgramLifeline(locks.FullName);
+            File.SetUnixFileMode(_scripts.Dir, (UnixFileMode)0b111_101_101); // 0755
+            var shared = Path.Combine(_scripts.Dir, "shared");
+            Directory.CreateDirectory(shared);
+            File.SetUnixFileMode(shared, (UnixFileMode)0b111_111_111); // 0777: where the program, as nobody, writes its pids
+            var options = new ProgramOptions { Executable = "/bin/sh", Arguments = ["-c", Long, "long", shared], RunAsUser = 65534 };
+            var run = Handler(options, lifeline: lifeline).HandleAsync(Context(""), CancellationToken.None).AsTask();
+            var pidFile = Path.Combine(shared, "pids");
+            await Eventually.TrueAsync(() => run.IsCompleted || File.Exists(pidFile), "the program to start");
+            if (run.IsCompleted) await run; // killed as it started: shows how
+            var pids = await PidsAsync(shared);
+            Assert.All(pids, pid => Assert.Equal("65534", UidOf(pid)));
+            await Eventually.TrueAsync(() => run.IsCompleted || InGroup(pids[0]).Any(p => Name(p) == "flock"), "its watchdog to wait on the lock");
+            if (run.IsCompleted) await run;
+
+            lifeline.Dispose();
+            await Eventually.TrueAsync(() => !pids.Any(ProcessTree.IsAlive), $"the program and its child ({string.Join(",", pids)}) killed", TimeSpan.FromSeconds(5));
+            await Assert.ThrowsAsync<ProgramFailedException>(() => run);
+        }
+        finally
+        {
+            locks.Delete(recursive: true);
+        }
+    }
+
+    // Each watchdog gets the lock already open, so nobody else needs to open the file: a program run as another user
+    // cannot (before: mode 0644, and it could take the lock itself as the silo died, ahead of its watchdog).
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix modes
+    public async Task Path_LockFile_AProgramRunAsAnotherUserCannotOpenIt()
+    {
+        File.SetUnixFileMode(_scripts.Dir, (UnixFileMode)0b111_101_101); // 0755: the folder is no obstacle
+        using var lifeline = new ProgramLifeline(_scripts.Dir);
+        var open = new ProgramOptions { Executable = "/bin/sh", Arguments = ["-c", "exec 9<\"$0\"", lifeline.Path], RunAsUser = 65534 };
+
+        var e = await Assert.ThrowsAsync<ProgramFailedException>(async () => await Handler(open, lifeline: lifeline).HandleAsync(Context(""), CancellationToken.None));
+        Assert.Contains("Permission denied", e.Message, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(lifeline.Path));
+    }
+
+    // A watchdog that cannot wait on the lock (a file system without flock, say) still kills its program, which is not
+    // to run unwatched; the task's error says so, and what to do, rather than a bare "exited with code 137".
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix modes
+    public async Task Run_WatchdogCannotTakeTheLock_FailsNamingTheCauseAndTheFix()
+    {
+        using var lifeline = new ProgramLifeline(_scripts.Dir);
+        var flock = _scripts.Write("flock", "echo 'flock: failed to get lock: No locks available' >&2; exit 1");
+        File.SetUnixFileMode(flock, (UnixFileMode)0b111_101_101);
+        var host = ProgramHost.Detect() with { Lifeline = lifeline, Flock = flock };
+        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("long.sh", Long), _scripts.Dir] };
+
+        var e = await Assert.ThrowsAsync<ProgramFailedException>(async () =>
+            await new ProgramHandler("prog", options, new TaskPolicy(), host, TimeProvider.System).HandleAsync(Context(""), CancellationToken.None));
+        Assert.Contains("watchdog", e.Message, StringComparison.Ordinal);
+        Assert.Contains(lifeline.Path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("No locks available", e.Message, StringComparison.Ordinal); // the cause
+        Assert.Contains("TMPDIR", e.Message, StringComparison.Ordinal); // the fix
+    }
+
     // Runs until killed, with a child: writes "its pid, its child's" to $1/pids.
     private const string Long = """
         sleep 600 &
@@ -238,12 +312,29 @@ public class ProgramHandlerTests : IDisposable
         wait
         """;
 
-    private async Task<int[]> PidsAsync()
+    private async Task<int[]> PidsAsync(string? dir = null)
     {
-        var file = Path.Combine(_scripts.Dir, "pids");
+        var file = Path.Combine(dir ?? _scripts.Dir, "pids");
         await Eventually.TrueAsync(() => File.Exists(file), "the program to start");
         return [.. File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
     }
+
+    // A process may be gone between listing and reading: no name.
+    private static string Name(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    // The real user id (first of the Uid: line of /proc/PID/status).
+    private static string UidOf(int pid) => File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal))
+        .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
 
     private static IEnumerable<int> InGroup(int group) => Directory.EnumerateDirectories("/proc")
         .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
