@@ -615,8 +615,8 @@ public partial class PoolLedgerTests
         Assert.True(ledger.IsSettled);
     }
 
-    // Random sequences of every step: the slot, memory and gate invariants hold after each, and every item is reported
-    // exactly once (started and ended, or never started), so a drain always settles.
+    // Random sequences of every step (a shard's hand-back too): the slot, memory and gate invariants hold after each, and
+    // every item is reported exactly once (started and ended, or never started), so a drain always settles.
     [Fact]
     public void Ledger_RandomSteps_KeepsItsInvariantsAndReportsEveryItemOnce()
     {
@@ -643,7 +643,7 @@ public partial class PoolLedgerTests
             }
             for (var step = 0; step < 80; step++)
             {
-                switch (random.Next(7))
+                switch (random.Next(8))
                 {
                     case 0 or 1:
                         var guess = Guesses[random.Next(Guesses.Length)];
@@ -672,6 +672,9 @@ public partial class PoolLedgerTests
                         break;
                     case 6 when random.Next(10) == 0 && !ledger.IsDraining:
                         ledger.Drain(handOver: random.Next(2) == 0, decide);
+                        break;
+                    case 7: // a shard moved, taking some tasks along
+                        ledger.HandBack(Enumerable.Range(0, random.Next(1, 4)).Select(_ => $"t{random.Next(20)}").ToHashSet(), step, decide);
                         break;
                 }
                 var longStarts = decide.Start.Where(s => s.Item.Pool == PoolKind.Long && !s.Item.Borrowed).Select(s => s.Item).ToList();

@@ -89,6 +89,7 @@ public static class SurgeWorkersExtensions
         services.TryAddSingleton(new RecoveryOptions());
         services.AddSingleton<ResultCache>();
         services.AddSingleton<SiloTaskDigest>(); // the shards active here publish into it; /api/status reads it per silo
+        services.AddSingleton<ShardMoves>(); // what the shards here know together of when to move
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
         services.TryAddSingleton<SiloMeter>(); // gauges end with their silo

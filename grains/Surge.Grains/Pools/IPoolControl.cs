@@ -19,6 +19,12 @@ internal interface IPoolControl : IGrainWithStringKey
     /// on its way is dropped when it arrives (reported never started).
     /// </summary>
     Task<string[]> ProbeAsync(DispatchProbe[] dispatches);
+
+    /// <summary>
+    /// Whether this silo drains (SIGTERM, a spot reclaim): it takes no new work and leaves soon, though membership still
+    /// calls it active until Orleans stops it. A shard asks before it moves here.
+    /// </summary>
+    Task<bool> IsDrainingAsync();
 }
 
 /// <summary>

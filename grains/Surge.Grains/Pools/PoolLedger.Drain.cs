@@ -5,6 +5,9 @@ internal sealed partial class PoolLedger
 {
     public const string HandedOver = "handed over by a draining silo before it started";
 
+    /// <summary>Why an item its shard took along to another silo never started here (<see cref="HandBack"/>).</summary>
+    public const string ShardMoved = "handed back before it started: its shard moved to another silo, which runs it";
+
     private enum DrainMode { None, HandOver, Finish }
 
     private DrainMode _drain;

@@ -50,28 +50,48 @@ internal sealed partial class PoolLedger
         _now = Math.Max(_now, now);
         if (!_active.TryGetValue(taskId, out var items)) return false;
         foreach (var item in items) item.Cancelled = true;
-        foreach (var pool in pools) DropCancelled(pool.Queue, now, decide);
-        foreach (var waiting in _gated.Values) DropCancelled(waiting, now, decide);
+        DropQueued(static i => i.Cancelled, CancelledBeforeStart, now, decide);
         Fill(decide); // a cancelled head may have blocked the queue
         return true;
     }
 
-    private void DropCancelled(Queue<WorkItem> queue, long now, PoolDecisions decide)
+    /// <summary>
+    /// Their shard moved to another silo: the items of these tasks still queued or waiting at the gate leave and are
+    /// reported never started, so the shard dispatches them where it now is. Started ones run on here and report to it
+    /// there. How many were handed back.
+    /// </summary>
+    public int HandBack(IReadOnlySet<string> taskIds, long now, PoolDecisions decide)
     {
-        if (!queue.Any(i => i.Cancelled)) return;
-        var kept = queue.Where(i => !i.Cancelled).ToList();
-        var dropped = queue.Where(i => i.Cancelled).ToList();
-        queue.Clear();
-        foreach (var item in kept) queue.Enqueue(item);
-        foreach (var pool in pools)
+        _now = Math.Max(_now, now);
+        var handedBack = DropQueued(i => taskIds.Contains(i.Spec.Id), ShardMoved, now, decide);
+        Fill(decide); // gate slots given back may admit others
+        return handedBack;
+    }
+
+    // Takes the queued and gated items that leave out of their queues (the rest keep their order) and reports them never
+    // started. Gated ones first: a gate slot given back admits the next waiting item of its type, never one leaving.
+    private int DropQueued(Func<WorkItem, bool> leaves, string why, long now, PoolDecisions decide)
+    {
+        var dropped = 0;
+        foreach (var queue in _gated.Values.Concat(pools.Select(p => p.Queue)).ToList())
         {
-            if (ReferenceEquals(pool.Queue, queue)) (pool.FirstQueued, pool.LendableQueued) = (queue.Count(pool.StartsFirst), queue.Count(pool.MayBorrow));
+            if (!queue.Any(leaves)) continue;
+            var kept = queue.Where(i => !leaves(i)).ToList();
+            var leaving = queue.Where(leaves).ToList();
+            queue.Clear();
+            foreach (var item in kept) queue.Enqueue(item);
+            foreach (var pool in pools)
+            {
+                if (ReferenceEquals(pool.Queue, queue)) (pool.FirstQueued, pool.LendableQueued) = (queue.Count(pool.StartsFirst), queue.Count(pool.MayBorrow));
+            }
+            foreach (var item in leaving)
+            {
+                LeaveGate(item, now, decide);
+                NotStarted(item, why, decide);
+            }
+            dropped += leaving.Count;
         }
-        foreach (var item in dropped)
-        {
-            LeaveGate(item, now, decide);
-            NotStarted(item, CancelledBeforeStart, decide);
-        }
+        return dropped;
     }
 
     // A list, not one item: a task may be here twice for a moment (a re-run beside a slow first run).

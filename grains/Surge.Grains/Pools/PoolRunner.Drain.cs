@@ -43,6 +43,21 @@ internal sealed partial class PoolRunner
         lock (_lock) return new DrainResult(_ledger.HandedOverCount, _ledger.Unfinished);
     }
 
+    /// <summary>
+    /// A shard moves to another silo with its backlog: its tasks still queued here (or waiting at a gate) are reported
+    /// never started, to the shard wherever it is by then, which dispatches them there. Started ones run on here. How
+    /// many were handed back.
+    /// </summary>
+    public int HandBack(IReadOnlySet<string> taskIds)
+    {
+        lock (_lock)
+        {
+            var handedBack = _ledger.HandBack(taskIds, _time.GetTimestamp(), _decisions);
+            ActLocked();
+            return handedBack;
+        }
+    }
+
     private void GiveUp()
     {
         lock (_lock) _ledger.GiveUp();

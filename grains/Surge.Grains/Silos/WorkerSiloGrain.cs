@@ -46,6 +46,8 @@ internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers
 
     public Task<bool> CancelAsync(string taskId) => Task.FromResult(pools.Cancel(taskId));
 
+    public Task<bool> IsDrainingAsync() => Task.FromResult(pools.IsDraining);
+
     public Task<string[]> HeldAsync(string[] taskIds) => Task.FromResult(Array.FindAll(taskIds, pools.IsActive));
 
     public Task<string[]> ProbeAsync(DispatchProbe[] dispatches) => Task.FromResult(pools.Probe(dispatches));

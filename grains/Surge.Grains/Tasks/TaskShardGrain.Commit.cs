@@ -72,6 +72,21 @@ internal sealed partial class TaskShardGrain
         return record;
     }
 
+    // The journal's writes. A failure other than a lost claim (Redis refused or timed out) holds this silo's shard moves
+    // for a while (ShardMoveRule): a shard moving now could not load where it lands.
+    private async ValueTask SaveAsync(IReadOnlyList<TaskRecord> records)
+    {
+        try
+        {
+            await store.SaveAsync(_claim, records);
+        }
+        catch (Exception e) when (e is not ShardClaimLostException)
+        {
+            moves.StoreRefused();
+            throw;
+        }
+    }
+
     // What a caller hears of a refused write: retry. A lost claim also ends this activation, whose view is stale: the
     // retry reaches the one that replaced it.
     private SurgeStoreUnavailableException StoreRefused(Exception e, string what, string outcome)

@@ -49,15 +49,21 @@ internal sealed partial class TaskShardGrain
         var finished = await ChangeAsync(taskId,
             r => r is null ? default : TaskLifecycle.Finished(r, outcome, policies.Value.For(r.Spec.Type), Random.Shared.NextDouble(), now),
             "the outcome");
-        if (!outcome.Ran && from is not null && from != Here && finished.Record is { State: TaskState.Queued, RanOn: null })
-            await RedispatchHandedBackAsync(taskId, from);
+        if (!outcome.Ran && from is not null && finished.Record is { State: TaskState.Queued, RanOn: null })
+        {
+            // Handed back because this shard moved (PoolLedger.HandBack): the silo it left is fine, and may be this one
+            // (the move fell through).
+            var moved = outcome.Error == PoolLedger.ShardMoved;
+            if (moved || from != Here) await RedispatchHandedBackAsync(taskId, from, avoid: !moved);
+        }
     }
 
     // Another silo handed the task back unstarted (it drains, or no longer hosts the pool): the task goes to another
-    // silo that hosts its pool now, not at the next upkeep, and that silo is left out of the choice for a while.
-    private async Task RedispatchHandedBackAsync(string taskId, string from)
+    // silo that hosts its pool now, not at the next upkeep, and that silo is left out of the choice for a while
+    // (<paramref name="avoid"/>). Also a task its shard's move took out of the pools it left.
+    private async Task RedispatchHandedBackAsync(string taskId, string from, bool avoid)
     {
-        hosts.Avoid(from);
+        if (avoid) hosts.Avoid(from);
         if (!recovery.RedispatchOnActivation) return;
         try
         {

@@ -7,8 +7,8 @@ internal sealed partial class TaskShardGrain
     [LoggerMessage(1, LogLevel.Warning, "Task {TaskId} of shard {Shard} was queued or running on a silo that stopped: attempt {Attempt} dispatched again (crash recovery {Recoveries})")]
     private partial void LogRecovered(string taskId, int shard, int attempt, int recoveries);
 
-    [LoggerMessage(2, LogLevel.Information, "Shard {Shard} moves to {Silo}, where placement now puts it")]
-    private partial void LogMoving(int shard, string silo);
+    [LoggerMessage(2, LogLevel.Information, "Shard {Shard} moves to {Silo}, where placement now puts it (seen active for {ActiveForSeconds:F0} s), with {Open} unfinished tasks; {HandedBack} queued here are handed back to run there")]
+    private partial void LogMoving(int shard, string silo, int open, int handedBack, double activeForSeconds);
 
     [LoggerMessage(3, LogLevel.Warning, "Event {TaskId} could not be handed to entity {Entity} ({Error}); upkeep tries again")]
     private partial void LogEntityUnreachable(string taskId, string entity, string error);
@@ -48,4 +48,7 @@ internal sealed partial class TaskShardGrain
 
     [LoggerMessage(14, LogLevel.Warning, "Entity shard {EntityShard} could not store the ends of {Count} events whose records are due to go ({Error}); they are kept until the next sweep")]
     private partial void LogEndsNotStored(int count, int entityShard, string error);
+
+    [LoggerMessage(16, LogLevel.Debug, "Shard {Shard} could not ask silo {Silo} whether it drains ({Error}); with a backlog it stays, and asks again at the next upkeep")]
+    private partial void LogDrainQuestionFailed(int shard, string silo, string error);
 }

@@ -1,9 +1,13 @@
+using Surge.Pools;
+
 namespace Surge.Tasks;
 
 // Cluster mode: what a shard does for work whose silo is gone, for entity events whose hand-over failed, and for a
 // silo that joined.
 internal sealed partial class TaskShardGrain
 {
+    private bool _moving; // MoveIfMisplaced has started this activation's move: waits answer at once
+
     // On activation, and at every upkeep in cluster mode: a task whose dispatch this activation did not make, or whose
     // silo may be gone. A run whose silo is alive reports here (a shard that moved); one whose silo died runs again,
     // counted as a crash recovery (poison past Surge:Tasks:MaxCrashRecoveries); one handed back before it started
@@ -41,7 +45,7 @@ internal sealed partial class TaskShardGrain
         {
             // Next upkeep.
         }
-        if (recovery.RedispatchOnActivation) MoveIfMisplaced();
+        if (recovery.RedispatchOnActivation) await MoveIfMisplacedAsync();
     }
 
     private async Task HandOverAsync(TaskRecord record)
@@ -58,16 +62,83 @@ internal sealed partial class TaskShardGrain
         }
     }
 
-    // A silo joined since this shard was placed: move to where placement now puts it, once nothing here is unfinished
-    // or running (its next activation would run that again) and no change is under way.
-    private void MoveIfMisplaced()
+    // A silo joined since this shard was placed (or came back after a kill): move to where placement now puts it, backlog
+    // and all, or the silo that took a dead one's shards works off their backlog alone while the new one runs nothing.
+    // The shard's tasks still queued in this silo's pools are handed back, reported never started to the shard where it
+    // lands, which dispatches them there; what runs here goes on and reports to it there (it asks this silo whether it
+    // holds them, as after any move). Not while a change is under way (its gate would be cut short), a dispatch is on its
+    // way (it could land here after the shard dispatched it again there), or a submission may be stored unbeknown (its
+    // take-back is this activation's to send); nor from a draining silo, which hands everything back anyway, nor to one
+    // (it would move again within a minute). When, gently, is ShardMoveRule's to say: not while the store refuses, and
+    // with a backlog only once the target has been active a while and the shard has stayed here a while.
+    private async Task MoveIfMisplacedAsync()
     {
-        if (_gates.Count > 0 || _open.Count > 0) return;
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
-        if (ShardPlacement.Pick(_shard, active) is { } home && !home.Equals(silo.SiloAddress))
+        // Still here at a later upkeep: a move asked for then fell through (Orleans drops it when placement picks this
+        // silo, as it may before a joined silo's grain types are known), so waits may block again, unless it is asked again.
+        _moving = false;
+        var active = ActiveSilos();
+        if (!MayStartMove() || PreferredSilo(active) is not { } home) return;
+        var backlog = _open.Count > 0;
+        var targetActiveFor = moves.ActiveFor(home, active);
+        if (backlog ? !ShardMoveRule.MayMoveBacklog(_shard, targetActiveFor, time.GetElapsedTime(_activatedAt), moves.SinceStoreRefused)
+            : !ShardMoveRule.StoreQuiet(moves.SinceStoreRefused)) return;
+        // Unknown (no answer, or a silo of an earlier version): a backlog stays, an idle shard moves as it always did.
+        var draining = await TargetDrainsAsync(home);
+        if (draining == true || (backlog && draining is null)) return;
+        // The question let other calls in: what held the move back may have started meanwhile.
+        if (!MayStartMove() || !home.Equals(PreferredSilo(ActiveSilos())) || (_open.Count > 0) != backlog) return;
+        var queued = _open.Where(id => _records[id] is { State: TaskState.Queued } r && r.RanOn == Here).ToHashSet(StringComparer.Ordinal);
+        // Waiters hear the state now and ask again, by then of the next activation: deactivation waits for every call
+        // in progress, and a wait could hold it for as long as its caller asked.
+        _moving = true;
+        foreach (var waiter in _waiters.Values) waiter.TrySetResult();
+        _waiters.Clear();
+        // Queued, not done: Orleans deactivates once the calls in progress end; a call arriving meanwhile may still start here.
+        this.MigrateOnIdle();
+        var handedBack = queued.Count > 0 ? pools.HandBack(queued) : 0;
+        LogMoving(_shard, home.ToString(), _open.Count, handedBack, targetActiveFor.TotalSeconds);
+    }
+
+    private bool MayStartMove() => _gates.Count == 0 && _sent.Count == 0 && _maybeStored.Count == 0 && !pools.IsDraining;
+
+    // Where placement puts this shard now, when that is another silo (ShardPlacementDirector picks the same of the same
+    // active silos, so the move lands there).
+    private SiloAddress? PreferredSilo(IReadOnlySet<SiloAddress> active)
+        => ShardPlacement.Pick(_shard, active) is { } home && !home.Equals(silo.SiloAddress) ? home : null;
+
+    private HashSet<SiloAddress> ActiveSilos()
+        => membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
+
+    // A silo drains (SIGTERM) before Orleans marks it shutting down, so membership still calls it active: it is asked.
+    // Null when it does not answer in time, or does not know the question (an earlier version).
+    private async Task<bool?> TargetDrainsAsync(SiloAddress target)
+    {
+        try
         {
-            LogMoving(_shard, home.ToString());
-            this.MigrateOnIdle();
+            return await GrainFactory.GetGrain<IPoolControl>(target.ToParsableString()).IsDrainingAsync().WaitAsync(DrainQuestionTimeout, time);
         }
+        catch (Exception e)
+        {
+            LogDrainQuestionFailed(_shard, target.ToString(), e.Message);
+            return null;
+        }
+    }
+
+    private static readonly TimeSpan DrainQuestionTimeout = TimeSpan.FromSeconds(2);
+
+    // Moving to another silo: the shard's dispatches still on their way land first (the next activation asks the pools
+    // whether they hold them, and one that landed after that answer would run beside its dispatch there), and the
+    // starts reported meanwhile are stored, so the next activation shows those tasks Running.
+    private async Task HandOffAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_sent.Count > 0) await Task.WhenAll(_sent.Keys).WaitAsync(cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Failed or timed out: the next activation asks the silo, as it does after a crash.
+        }
+        await StoreStartsAsync(cancellationToken);
     }
 }

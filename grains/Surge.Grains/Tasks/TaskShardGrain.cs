@@ -26,6 +26,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<TaskPoliciesOptions> policies,
     IOptions<EntityOptions> entities,
     SiloTaskDigest digests,
+    ShardMoves moves,
     Series.SojournWindow sojourns,
     ResultCache cache,
     DispatchOutbox outbox,
@@ -45,11 +46,13 @@ internal sealed partial class TaskShardGrain(
     private int _shard;
     private ShardClaim _claim;
     private GroupCommit<TaskRecord> _journal = null!;
+    private long _activatedAt; // a shard with a backlog stays a while before it moves again (ShardMoveRule.MinStay)
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
-        _journal = new GroupCommit<TaskRecord>(records => store.SaveAsync(_claim, records));
+        _activatedAt = time.GetTimestamp();
+        _journal = new GroupCommit<TaskRecord>(SaveAsync);
         IReadOnlyCollection<TaskRecord> stored;
         try
         {
@@ -58,6 +61,7 @@ internal sealed partial class TaskShardGrain(
         }
         catch (Exception e)
         {
+            moves.StoreRefused();
             // The caller sees a retryable error it can deserialize, not the store client's own exception type.
             throw new SurgeStoreUnavailableException($"the task store could not load shard {_shard} ({e.GetBaseException().Message}); nothing was accepted, retry");
         }
@@ -81,13 +85,13 @@ internal sealed partial class TaskShardGrain(
         this.RegisterGrainTimer(UpkeepAsync, recovery.UpkeepPeriod, recovery.UpkeepPeriod);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Callers waiting here get the current state and ask again, by then of the shard's next activation.
         foreach (var waiter in _waiters.Values) waiter.TrySetResult();
         _waiters.Clear();
         WithdrawDigest(); // its next activation, here or elsewhere, publishes its own
-        return Task.CompletedTask;
+        if (reason.ReasonCode == DeactivationReasonCode.Migrating) await HandOffAsync(cancellationToken);
     }
 
     public Task<TaskStatus> SubmitAsync(TaskSpec spec) => SubmitAsync(spec, system: false);
@@ -135,7 +139,7 @@ internal sealed partial class TaskShardGrain(
     {
         if (!_records.TryGetValue(taskId, out var record)) return null;
         maxWait = BoundWait(maxWait);
-        if (!record.State.IsFinal() && maxWait > TimeSpan.Zero)
+        if (!record.State.IsFinal() && maxWait > TimeSpan.Zero && !_moving) // moving: see MoveIfMisplaced
         {
             if (!_waiters.TryGetValue(taskId, out var waiter))
                 _waiters[taskId] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
