@@ -66,6 +66,7 @@ public static class SurgeSiloExtensions
         var drain = EarlySettings.Read<DrainOptions>(builder.Configuration, services, DrainOptions.Section);
         var group = EarlySettings.Read<Surge.Silos.SiloGroupOptions>(builder.Configuration, services, Surge.Silos.SiloGroupOptions.Section);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = group.StopTimeout(drain.Timeout)); // a spot silo: its reclaim notice
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StopDeadline>()); // a stop that outlasts it ends the process
         builder.AddSurgeTracing(); // OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         builder.UseOrleans(silo =>
         {

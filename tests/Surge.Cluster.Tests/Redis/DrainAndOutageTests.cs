@@ -37,6 +37,31 @@ public class DrainAndOutageTests(ITestOutputHelper output)
         Assert.Equal(0, report.GetProperty("rejected").GetInt32());
     }
 
+    // Orleans tries each of its last membership writes for up to a minute: a silo whose leaving met a Redis that held
+    // its writes ran on about two minutes after SIGTERM, still listed active while its grains went. It now ends itself
+    // (StopDeadline) once its stop outlasts the timeout by the margin.
+    [Fact]
+    public async Task Sigterm_WhileRedisHoldsWrites_ProcessEndsSoonAfterTheStopTimeout()
+    {
+        var stopTimeout = TimeSpan.FromSeconds(6);
+        using var redis = await RedisServer.StartAsync();
+        using var silo = await RedisSilo.StartAsync(redis, $"--Surge:Drain:Timeout={stopTimeout}");
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)); // active in the cluster: its stop is a leaving
+        await redis.PauseWritesAsync(TimeSpan.FromMinutes(3));
+        try
+        {
+            var deadline = stopTimeout + Surge.Hosting.StopDeadline.Margin;
+            var exitedAfter = await silo.TerminateAsync(deadline).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : (TimeSpan?)null);
+            Assert.True(exitedAfter is not null, $"still running {(deadline + TimeSpan.FromSeconds(30)).TotalSeconds:F0} s after SIGTERM"); // TerminateAsync's wait
+            output.WriteLine($"SIGTERM to exit: {exitedAfter.Value.TotalSeconds:F1} s (stop timeout {stopTimeout.TotalSeconds:F0} s); exit code {silo.Process.ExitCode}");
+            Assert.True(exitedAfter <= deadline + TimeSpan.FromSeconds(5), $"exited {exitedAfter.Value.TotalSeconds:F1} s after SIGTERM; its stop may take {deadline.TotalSeconds:F0} s");
+        }
+        finally
+        {
+            await redis.UnpauseAsync();
+        }
+    }
+
     [Fact]
     public async Task RedisStopped5s_UnderLoad_SubmissionsFailRetryableAndAcceptedAllFinish()
     {
