@@ -7,7 +7,8 @@ namespace Surge.Hosting;
 public static class SurgeRunExtensions
 {
     /// <summary>
-    /// Runs <paramref name="host"/> until it stops, and returns the process's exit code: 0 when it stopped, 1 when Redis
+    /// Runs <paramref name="host"/> until it stops, and returns the process's exit code: 0 when it stopped (also when it
+    /// was stopped while starting), 1 when Redis
     /// stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started, when its settings failed their checks
     /// (said on stderr, a line per failure, naming the setting) or one could not be read as its type (a word for a
     /// duration or a number: a line naming it and what to write), or when a port it listens on was in use (a line naming
@@ -20,9 +21,17 @@ public static class SurgeRunExtensions
     {
         ArgumentNullException.ThrowIfNull(host);
         var ports = StartFailures.Ports(host.Services);
+        var lifetime = host.Services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime;
         try
         {
             await host.RunAsync();
+            return 0;
+        }
+        catch (OperationCanceledException) when (lifetime?.ApplicationStopping.IsCancellationRequested == true)
+        {
+            // Stopped (SIGTERM) while it started, say while it waited for Redis: the start was given up, as asked.
+            // Unhandled, the cancellation ended the process as an abort (exit 134) after a trace.
+            (error ?? Console.Error).WriteLine("surge silo: stopped while it was starting");
             return 0;
         }
         catch (Exception e) when (StartFailures.Lines(e, ports) is { Count: > 0 } lines)

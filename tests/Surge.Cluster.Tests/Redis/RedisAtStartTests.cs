@@ -48,6 +48,27 @@ public class RedisAtStartTests(ITestOutputHelper output)
         await ServesAsync(redis);
     }
 
+    // A deploy rolled back (SIGTERM) while the silo waits for Redis at start: it stops, as a worker does, rather than
+    // abort (exit 134 and "Unhandled exception. System.OperationCanceledException", seen when a SIGTERM met a start).
+    [Fact]
+    public async Task Sigterm_WhileWaitingForRedisAtStart_ExitsCleanly()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await redis.PauseWritesAsync(TimeSpan.FromMinutes(2));
+        try
+        {
+            using var silo = RedisSilo.Launch(redis.ConnectionString);
+            await WaitsForRedisAsync(silo, "held its writes");
+            await silo.TerminateAsync(TimeSpan.FromSeconds(30));
+            Assert.True(silo.Process.ExitCode == 0, $"exit code {silo.Process.ExitCode}:\n{Tail(silo.Process.Stderr)}");
+            output.WriteLine(Tail(silo.Process.Stderr));
+        }
+        finally
+        {
+            await redis.UnpauseAsync();
+        }
+    }
+
     // Until the starting silo says it waits for Redis (it must not exit meanwhile).
     private static async Task WaitsForRedisAsync(RedisSilo silo, string redisWhat)
     {
