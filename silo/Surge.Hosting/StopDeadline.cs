@@ -10,8 +10,8 @@ namespace Surge.Hosting;
 /// Why: leaving the cluster is a write to the membership table, and while Redis is unreachable, stalled or slow,
 /// Orleans tries each of its last two membership writes for up to a minute. A silo whose first one failed (a Redis cut
 /// as it was SIGTERM'd) so ran on up to two minutes, still listed active while its grains went (measured in
-/// <c>bench chaos</c>: three SIGTERMs that met a 5 s Redis cut each outlived the harness's 60 s; 115 submissions
-/// refused meanwhile).
+/// <c>bench chaos</c>: a SIGTERM that met a 5 s Redis cut outlived the harness's 60 s, two more after it on a cluster
+/// starved by then; 115 submissions refused meanwhile).
 /// </summary>
 internal sealed class StopDeadline(IHostApplicationLifetime lifetime, IOptions<HostOptions> host, TimeProvider time) : IHostedService
 {
