@@ -19,7 +19,6 @@ internal sealed class StopDeadline(IHostApplicationLifetime lifetime, IOptions<H
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
 
     private ITimer? _timer;
-    private CancellationTokenRegistration _stopping, _stopped;
 
     /// <summary>What ends the process; tests put something else here.</summary>
     internal Action<TimeSpan> End { get; init; } = KillSelf;
@@ -27,8 +26,8 @@ internal sealed class StopDeadline(IHostApplicationLifetime lifetime, IOptions<H
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var deadline = host.Value.ShutdownTimeout + Margin;
-        _stopping = lifetime.ApplicationStopping.Register(() => _timer = time.CreateTimer(_ => End(deadline), null, deadline, Timeout.InfiniteTimeSpan));
-        _stopped = lifetime.ApplicationStopped.Register(() => _timer?.Dispose());
+        lifetime.ApplicationStopping.Register(() => _timer = time.CreateTimer(_ => End(deadline), null, deadline, Timeout.InfiniteTimeSpan));
+        lifetime.ApplicationStopped.Register(() => _timer?.Dispose());
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -8,11 +9,10 @@ public static class SurgeRunExtensions
 {
     /// <summary>
     /// Runs <paramref name="host"/> until it stops, and returns the process's exit code: 0 when it stopped (also when it
-    /// was stopped while starting), 1 when Redis
-    /// stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started, when its settings failed their checks
-    /// (said on stderr, a line per failure, naming the setting) or one could not be read as its type (a word for a
-    /// duration or a number: a line naming it and what to write), or when a port it listens on was in use (a line naming
-    /// its <c>Surge:Ports</c>). The host's and Orleans' own reports of these, with the trace, are logged at Debug (a
+    /// was stopped while starting), 1 when Redis stayed unreachable for <c>Surge:Redis:StartupTimeout</c> as it started,
+    /// when its settings failed their checks (said on stderr, a line per failure, naming the setting) or one could not
+    /// be read as its type (a word for a duration or a number: a line naming it and what to write), or when a port it
+    /// listens on was in use (a line naming its <c>Surge:Ports</c>). The host's and Orleans' own reports of these, with the trace, are logged at Debug (a
     /// silo built with <c>AddSurgeSilo</c>). Any other failure is thrown as before. Use it as the last line of a silo's
     /// <c>Program.cs</c>:
     /// <c>return await app.RunSurgeAsync();</c>
@@ -21,7 +21,7 @@ public static class SurgeRunExtensions
     {
         ArgumentNullException.ThrowIfNull(host);
         var ports = StartFailures.Ports(host.Services);
-        var lifetime = host.Services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime;
+        var lifetime = host.Services.GetService<IHostApplicationLifetime>();
         try
         {
             await host.RunAsync();

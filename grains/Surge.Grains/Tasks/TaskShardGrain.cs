@@ -139,7 +139,7 @@ internal sealed partial class TaskShardGrain(
     {
         if (!_records.TryGetValue(taskId, out var record)) return null;
         maxWait = BoundWait(maxWait);
-        if (!record.State.IsFinal() && maxWait > TimeSpan.Zero && !_moving) // moving: see MoveIfMisplaced
+        if (!record.State.IsFinal() && maxWait > TimeSpan.Zero && !_moving) // moving: see MoveIfMisplacedAsync
         {
             if (!_waiters.TryGetValue(taskId, out var waiter))
                 _waiters[taskId] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
