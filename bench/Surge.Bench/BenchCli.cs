@@ -32,7 +32,7 @@ internal static class BenchCli
                            dotnet run --project bench/Surge.Bench -c Release -- predict
                            dotnet run --project bench/Surge.Bench -c Release -- durable [--tasks 50000] [--n 2000]   (needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- caps [--storm 20000] [--cap 15] [--probes 1000]
-                           dotnet run --project bench/Surge.Bench -c Release -- chaos [--minutes 10] [--seed 1] [--secure] [--partitions [--partition-seconds 15]] [--faults kill9,sigterm,cut,partition,stall,slow] [--stall-seconds 8] [--slow-ms 50-500] [--slow-links all|redis|silos] [--settle-minutes 0] [--keep-logs]   (needs redis-server)
+                           dotnet run --project bench/Surge.Bench -c Release -- chaos [--minutes 10] [--seed 1] [--secure] [--partitions [--partition-seconds 15]] [--faults kill9,sigterm,cut,partition,stall,slow] [--stall-seconds 8] [--slow-ms 50-500] [--slow-links all|redis|silos] [--sigterm-in-cuts] [--settle-minutes 0] [--keep-logs]   (needs redis-server)
                            dotnet run --project bench/Surge.Bench -c Release -- flows [--entities 10000] [--slots 8] [--min-ms 1] [--max-ms 9] [--overhead-entities 2000]
                            dotnet run --project bench/Surge.Bench -c Release -- tls [--tasks 50000] [--window 2000] [--rounds 3]   (mutual TLS on against off)
                            dotnet run --project bench/Surge.Bench -c Release -- lists [--records 1000000] [--small 10000] [--loads 300] [--scans 60]   (status page lists: index against scan)

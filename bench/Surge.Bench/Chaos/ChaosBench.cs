@@ -71,7 +71,14 @@ internal static class ChaosBench
         // tasks stuck for good. 0 (default): no such wait.
         var settleMinutes = double.Parse(BenchCli.Option(args, "settle-minutes", "0"), CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromMinutes(minutes);
-        var schedule = FaultSchedule.Create(duration, seed, Silos, kinds);
+        // Rolling restarts moved into Redis cuts: what a silo does when its stop cannot be written (see FaultSchedule).
+        var sigtermInCuts = BenchCli.Flag(args, "sigterm-in-cuts");
+        if (sigtermInCuts && !(kinds.Contains(FaultKind.Sigterm) && kinds.Contains(FaultKind.Cut)))
+        {
+            Console.Error.WriteLine("--sigterm-in-cuts moves SIGTERMs into Redis cuts; --faults must name both sigterm and cut.");
+            return 2;
+        }
+        var schedule = FaultSchedule.Create(duration, seed, Silos, kinds, sigtermInCuts);
         var workload = ChaosWorkload.Create(duration);
         var dir = Directory.CreateTempSubdirectory("surge-chaos-").FullName;
         var clock = Stopwatch.StartNew();
@@ -103,7 +110,7 @@ internal static class ChaosBench
             var atEnd = await StatusesAsync(surge, submissions);
             var (runs, badLines) = RunLog.Read(cluster.RunLog, journal.Ended);
 
-            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions, ["partition_s"] = partitions ? partitionSeconds : null,
+            summary = new Dictionary<string, object?> { ["bench"] = "chaos", ["minutes"] = minutes, ["seed"] = seed, ["secure"] = secure, ["partitions"] = partitions, ["sigterm_in_cuts"] = sigtermInCuts, ["partition_s"] = partitions ? partitionSeconds : null,
                 ["fault_kinds"] = kinds.Select(k => k.ToString().ToLowerInvariant()).ToArray(), ["stall_s"] = kinds.Contains(FaultKind.Stall) ? stallSeconds : null,
                 ["slow_ms"] = kinds.Contains(FaultKind.Slow) ? $"{slowMin}-{slowMax}" : null, ["slow_links"] = kinds.Contains(FaultKind.Slow) ? slowLinks : null };
             foreach (var (key, value) in ChaosChecker.Check(submissions, atEnd, runs, journal, producers.Refusals, recoveries)) summary[key] = value;

@@ -17,6 +17,8 @@ internal sealed record PlannedFault(double AtS, FaultKind Kind, int Slot);
 /// Two kinds are only run when <c>--faults</c> names them: <see cref="FaultKind.Stall"/>, Redis itself stalled with its
 /// connections open (SIGSTOP, or <c>DEBUG SLEEP</c>, every other time) every 40 s from 20 s for <c>--stall-seconds</c>;
 /// and <see cref="FaultKind.Slow"/>, every link slow (Redis and silo to silo) every 60 s from 50 s for 20 s.
+/// With <c>--sigterm-in-cuts</c>, the rolling restart moves into every other Redis cut (0.5 s after the cuts at 45,
+/// 135, 225 s…, halfway between two kills): a silo told to stop while it cannot write its leaving to the membership.
 /// </summary>
 internal static class FaultSchedule
 {
@@ -35,14 +37,18 @@ internal static class FaultSchedule
     public static IReadOnlyList<PlannedFault> Create(TimeSpan duration, int seed, int silos, bool partitions = false)
         => Create(duration, seed, silos, partitions ? new HashSet<FaultKind>(Default) { FaultKind.Partition } : Default);
 
-    public static IReadOnlyList<PlannedFault> Create(TimeSpan duration, int seed, int silos, IReadOnlySet<FaultKind> kinds)
+    /// <summary>How far into a cut a rolling restart lands with <c>--sigterm-in-cuts</c>: the cut is in place by then.</summary>
+    public static readonly TimeSpan SigtermIntoCut = TimeSpan.FromSeconds(0.5);
+
+    public static IReadOnlyList<PlannedFault> Create(TimeSpan duration, int seed, int silos, IReadOnlySet<FaultKind> kinds, bool sigtermInCuts = false)
     {
         var random = new Random(seed);
         var faults = new List<PlannedFault>();
         // Drawn whether or not kills are on, so the other kinds' slots do not depend on it.
         for (var t = KillPeriod; t < duration; t += KillPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Kill9, random.Next(silos)));
         var rolling = random.Next(silos);
-        for (var t = SigtermPeriod + SigtermPhase; t < duration; t += SigtermPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Sigterm, rolling++ % silos));
+        var (first, period) = sigtermInCuts ? (CutPeriod + SigtermIntoCut, CutPeriod * 2) : (SigtermPeriod + SigtermPhase, SigtermPeriod);
+        for (var t = first; t < duration; t += period) faults.Add(new(t.TotalSeconds, FaultKind.Sigterm, rolling++ % silos));
         for (var t = CutPeriod; t < duration; t += CutPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Cut, -1));
         if (kinds.Contains(FaultKind.Partition))
             for (var t = PartitionPhase; t < duration; t += PartitionPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Partition, random.Next(silos)));
