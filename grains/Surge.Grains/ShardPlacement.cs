@@ -6,6 +6,7 @@ namespace Surge;
 /// <summary>
 /// Spreads task shards over the silos by rendezvous hashing: each shard goes to the silo with the highest hash of
 /// (shard, silo). Every silo computes the same answer, and a silo joining or leaving moves only its share of shards.
+/// A silo that drains is left out of the choice (<see cref="DrainingSilos"/>), as if it had left already.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed class ShardPlacement : PlacementStrategy
@@ -44,8 +45,13 @@ public sealed class ShardPlacement : PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 internal sealed class ShardPlacementAttribute() : PlacementAttribute(ShardPlacement.Instance);
 
-internal sealed class ShardPlacementDirector : IPlacementDirector
+// Not on a draining silo unless every silo drains: one placed there moves again when it stops, a second outage for the
+// shard (claim, load, callers retrying). The shards' moves pick among the same silos (TaskShardGrain.PreferredSilo).
+internal sealed class ShardPlacementDirector(DrainingSilos draining, IClusterMembershipService membership) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-        => Task.FromResult(ShardPlacement.Pick(target.GrainIdentity.GetIntegerKey(), context.GetCompatibleSilos(target)) ?? context.LocalSilo);
+    {
+        var silos = draining.Eligible(context.GetCompatibleSilos(target), membership.CurrentSnapshot);
+        return Task.FromResult(ShardPlacement.Pick(target.GrainIdentity.GetIntegerKey(), silos) ?? context.LocalSilo);
+    }
 }

@@ -138,7 +138,7 @@ public partial class PoolRunnerTests
         await _events.WaitForStartsAsync(1);
         var signal = new DrainSignal();
         var drain = new SiloDrain(executor, signal, new RecoveryOptions(), Microsoft.Extensions.Options.Options.Create(new DrainOptions()),
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SiloDrain>.Instance, []);
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SiloDrain>.Instance, [], notice: null);
         return (drain, signal);
     }
 

@@ -25,6 +25,12 @@ internal interface IPoolControl : IGrainWithStringKey
     /// calls it active until Orleans stops it. A shard asks before it moves here.
     /// </summary>
     Task<bool> IsDrainingAsync();
+
+    /// <summary>
+    /// Silo <paramref name="silo"/> drains and stops within <paramref name="stopsWithin"/>: this silo places no shard
+    /// there meanwhile (<see cref="DrainingSilos"/>). What a draining silo tells every other active silo as it starts.
+    /// </summary>
+    Task SiloDrainsAsync(SiloAddress silo, TimeSpan stopsWithin);
 }
 
 /// <summary>

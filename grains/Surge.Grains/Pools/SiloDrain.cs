@@ -8,9 +8,11 @@ namespace Surge.Pools;
 /// (cluster mode) and waits for running tasks to finish and report. Of <see cref="DrainOptions.Timeout"/>, a third (at
 /// most 10 s) is kept for Orleans to deactivate grains and leave the membership, so the process exits within it. Runs
 /// that would outlive the process (<see cref="IOutlivingRuns"/>, programs) are ended first, within half of that share.
+/// The other silos hear at once that this one drains (<see cref="DrainNotice"/>; none in unit tests), so they place no
+/// shard here meanwhile.
 /// </summary>
 internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, RecoveryOptions recovery, IOptions<DrainOptions> options,
-    TimeProvider time, ILogger<SiloDrain> logger, IEnumerable<IOutlivingRuns> outliving) : ILifecycleParticipant<ISiloLifecycle>
+    TimeProvider time, ILogger<SiloDrain> logger, IEnumerable<IOutlivingRuns> outliving, DrainNotice? notice) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly ILogger _logger = logger;
 
@@ -34,9 +36,13 @@ internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, Re
         var started = time.GetTimestamp();
         var wait = TasksBudget(options.Value.Timeout);
         LogDraining(wait, recovery.RedispatchOnActivation);
+        // Beside the drain, not before it: the notice waits at most DrainNotice.Timeout, so the stop waits for it only
+        // when the drain ends sooner than that.
+        var told = notice?.TellAsync(options.Value.Timeout) ?? Task.CompletedTask;
         try
         {
             var result = await pools.DrainAsync(recovery.RedispatchOnActivation, wait, cancellationToken);
+            await told;
             LogDrained(time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
         }
         finally

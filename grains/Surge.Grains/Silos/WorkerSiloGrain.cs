@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Surge.Policies;
 using Surge.Pools;
@@ -15,9 +16,12 @@ namespace Surge.Silos;
 /// history and models for the trainer. It only reads and forwards; each feature's rules stay in that feature.
 /// </summary>
 [SiloKeyedPlacement]
-internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo,
-    HistoryBuffer history, ModelPredictor predictor, RoutingScore score, SiloTaskDigest tasks, ResultCache cache) : Grain, IWorkerSiloGrain, IPoolControl, IPredictorControl
+internal sealed partial class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers, IOptions<RoutingOptions> routing, ILocalSiloDetails silo,
+    HistoryBuffer history, ModelPredictor predictor, RoutingScore score, SiloTaskDigest tasks, ResultCache cache, DrainingSilos draining,
+    ILogger<WorkerSiloGrain> logger) : Grain, IWorkerSiloGrain, IPoolControl, IPredictorControl
 {
+    private readonly ILogger _logger = logger;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A key that names another silo must not control this silo's pools by mistake. That silo left, or joined
@@ -48,6 +52,13 @@ internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers
 
     public Task<bool> IsDrainingAsync() => Task.FromResult(pools.IsDraining);
 
+    public Task SiloDrainsAsync(SiloAddress drainer, TimeSpan stopsWithin)
+    {
+        draining.Heard(drainer, stopsWithin);
+        LogSiloDrains(drainer.ToString(), stopsWithin);
+        return Task.CompletedTask;
+    }
+
     public Task<string[]> HeldAsync(string[] taskIds) => Task.FromResult(Array.FindAll(taskIds, pools.IsActive));
 
     public Task<string[]> ProbeAsync(DispatchProbe[] dispatches) => Task.FromResult(pools.Probe(dispatches));
@@ -57,4 +68,7 @@ internal sealed class WorkerSiloGrain(PoolRunner pools, HandlerRegistry handlers
         if (predictor.Model?.Version != model.Version) predictor.Use(SurgeModel.Load(new MemoryStream(model.Bytes), model.Version));
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(1, LogLevel.Information, "Silo {Silo} drains and stops within {StopsWithin}: no shard is placed there meanwhile")]
+    private partial void LogSiloDrains(string silo, TimeSpan stopsWithin);
 }

@@ -102,14 +102,17 @@ internal sealed partial class TaskShardGrain
     private bool MayStartMove() => _gates.Count == 0 && _sent.Count == 0 && _maybeStored.Count == 0 && !pools.IsDraining;
 
     // Where placement puts this shard now, when that is another silo (ShardPlacementDirector picks the same of the same
-    // active silos, so the move lands there).
+    // active silos, less those it heard drain, so the move lands there). A shard that failed over while a silo drained
+    // was placed without it: leaving it out here too keeps the shard where it is, instead of asking the draining silo
+    // at every upkeep.
     private SiloAddress? PreferredSilo(IReadOnlySet<SiloAddress> active)
-        => ShardPlacement.Pick(_shard, active) is { } home && !home.Equals(silo.SiloAddress) ? home : null;
+        => ShardPlacement.Pick(_shard, draining.Eligible(active, membership.CurrentSnapshot)) is { } home && !home.Equals(silo.SiloAddress) ? home : null;
 
     private HashSet<SiloAddress> ActiveSilos()
         => membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
 
-    // A silo drains (SIGTERM) before Orleans marks it shutting down, so membership still calls it active: it is asked.
+    // A silo drains (SIGTERM) before Orleans marks it shutting down, so membership still calls it active: it is asked,
+    // though it tells every silo as it starts (DrainingSilos), since that notice is best effort and may have been lost.
     // Null when it does not answer in time, or does not know the question (an earlier version).
     private async Task<bool?> TargetDrainsAsync(SiloAddress target)
     {

@@ -27,6 +27,7 @@ internal sealed partial class TaskShardGrain(
     IOptions<EntityOptions> entities,
     SiloTaskDigest digests,
     ShardMoves moves,
+    DrainingSilos draining,
     Series.SojournWindow sojourns,
     ResultCache cache,
     DispatchOutbox outbox,

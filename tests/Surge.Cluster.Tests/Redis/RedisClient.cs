@@ -15,6 +15,9 @@ public sealed class RedisClient : IAsyncDisposable
     public ISurgeClient Surge => _host.Services.GetRequiredService<ISurgeClient>();
     public ISurgeFlows Flows => _host.Services.GetRequiredService<ISurgeFlows>();
 
+    /// <summary>The Orleans client under <see cref="Surge"/>, for what the Surge client does not ask (a silo's summary).</summary>
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IClusterClient>();
+
     public static async Task<RedisClient> StartAsync(RedisServer redis, params string[] settings)
     {
         var builder = Host.CreateApplicationBuilder([$"--Surge:Redis:ConnectionString={redis.ConnectionString}", .. settings]);
