@@ -17,8 +17,9 @@ internal sealed record PlannedFault(double AtS, FaultKind Kind, int Slot);
 /// Two kinds are only run when <c>--faults</c> names them: <see cref="FaultKind.Stall"/>, Redis itself stalled with its
 /// connections open (SIGSTOP, or <c>DEBUG SLEEP</c>, every other time) every 40 s from 20 s for <c>--stall-seconds</c>;
 /// and <see cref="FaultKind.Slow"/>, every link slow (Redis and silo to silo) every 60 s from 50 s for 20 s.
-/// With <c>--sigterm-in-cuts</c>, the rolling restart moves into every other Redis cut (0.5 s after the cuts at 45,
-/// 135, 225 s…, halfway between two kills): a silo told to stop while it cannot write its leaving to the membership.
+/// With <c>--sigterm-in-cuts</c>, the rolling restart moves to 3 s before every other Redis cut (the cuts at 45, 135,
+/// 225 s…, halfway between two kills), so that the end of the drain (stops took 6–7 s in chaos runs) falls in the cut: a silo that cannot write
+/// its leaving to the membership.
 /// </summary>
 internal static class FaultSchedule
 {
@@ -37,8 +38,8 @@ internal static class FaultSchedule
     public static IReadOnlyList<PlannedFault> Create(TimeSpan duration, int seed, int silos, bool partitions = false)
         => Create(duration, seed, silos, partitions ? new HashSet<FaultKind>(Default) { FaultKind.Partition } : Default);
 
-    /// <summary>How far into a cut a rolling restart lands with <c>--sigterm-in-cuts</c>: the cut is in place by then.</summary>
-    public static readonly TimeSpan SigtermIntoCut = TimeSpan.FromSeconds(0.5);
+    /// <summary>How long before a cut a rolling restart lands with <c>--sigterm-in-cuts</c>: the end of its drain falls in the cut.</summary>
+    public static readonly TimeSpan SigtermBeforeCut = TimeSpan.FromSeconds(3);
 
     public static IReadOnlyList<PlannedFault> Create(TimeSpan duration, int seed, int silos, IReadOnlySet<FaultKind> kinds, bool sigtermInCuts = false)
     {
@@ -47,7 +48,7 @@ internal static class FaultSchedule
         // Drawn whether or not kills are on, so the other kinds' slots do not depend on it.
         for (var t = KillPeriod; t < duration; t += KillPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Kill9, random.Next(silos)));
         var rolling = random.Next(silos);
-        var (first, period) = sigtermInCuts ? (CutPeriod + SigtermIntoCut, CutPeriod * 2) : (SigtermPeriod + SigtermPhase, SigtermPeriod);
+        var (first, period) = sigtermInCuts ? (CutPeriod - SigtermBeforeCut, CutPeriod * 2) : (SigtermPeriod + SigtermPhase, SigtermPeriod);
         for (var t = first; t < duration; t += period) faults.Add(new(t.TotalSeconds, FaultKind.Sigterm, rolling++ % silos));
         for (var t = CutPeriod; t < duration; t += CutPeriod) faults.Add(new(t.TotalSeconds, FaultKind.Cut, -1));
         if (kinds.Contains(FaultKind.Partition))
