@@ -39,8 +39,8 @@ dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 
 # The test projects at once, and the cluster tests as two lines: those marked Category=Redis (real silo processes on a
 # real redis-server, mostly waiting on their faults: kills, death declarations, outages), one after another, beside
-# all the others, which end some minutes earlier and are followed by the chaos test (its own silos and Redis), so
-# that neither line holds the suite alone at the end. Each line hands out ports from its own range
+# all the others, which end some minutes earlier and are followed by the chaos and rejoin tests (their own silos and
+# Redis), so that neither line holds the suite alone at the end. Each line hands out ports from its own range
 # (SURGE_TEST_PORTS, see bench/Surge.Bench/FreePorts.cs).
 status=0
 pids=()
@@ -49,12 +49,12 @@ for project in tests/*/*.csproj; do
   grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
   name=$(basename "$project" .csproj)
   if [ "$name" = Surge.Cluster.Tests ]; then
-    chaos=.Chaos.ChaosBenchTests
-    SURGE_TEST_PORTS=10000-15999 run "$project" "$name.Redis" --filter "Category=Redis&FullyQualifiedName!~$chaos" & pids+=($!)
+    later=(.Chaos.ChaosBenchTests .Redis.RejoinTests)
+    SURGE_TEST_PORTS=10000-15999 run "$project" "$name.Redis" --filter "Category=Redis&FullyQualifiedName!~${later[0]}&FullyQualifiedName!~${later[1]}" & pids+=($!)
     (
       failed=0
       SURGE_TEST_PORTS=16000-22299 run "$project" "$name" --filter "Category!=Redis" || failed=1
-      SURGE_TEST_PORTS=16000-22299 run "$project" "$name.Chaos" --filter "FullyQualifiedName~$chaos" || failed=1
+      SURGE_TEST_PORTS=16000-22299 run "$project" "$name.Later" --filter "FullyQualifiedName~${later[0]}|FullyQualifiedName~${later[1]}" || failed=1
       exit "$failed"
     ) & pids+=($!)
   else
