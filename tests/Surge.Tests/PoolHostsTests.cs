@@ -1,9 +1,11 @@
+using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Surge.Pools;
 using Surge.Routing;
 using Surge.Tasks;
@@ -63,6 +65,65 @@ public class PoolHostsTests
         var (hosts, pools) = Create(PoolKind.Short);
         await pools.DrainAsync(handOver: true, TimeSpan.FromSeconds(1), CancellationToken.None);
         Assert.Null(hosts.Pick(PoolKind.Short)); // its queued work would be handed straight back
+    }
+
+    // Silo groups: this silo hosts long work only; B and C host short work; B drains (it told every silo so).
+    [Fact]
+    public void Pick_AnotherHostDrains_TheOtherHost()
+    {
+        var (b, c) = (SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 22222), 1), SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 33333), 1));
+        var draining = new DrainingSilos(new FakeTimeProvider());
+        var hosts = CreateInCluster([PoolKind.Long], draining, (b, "short"), (c, "short"));
+        draining.Heard(b, TimeSpan.FromSeconds(30));
+
+        var picked = Enumerable.Range(0, 200).Select(_ => hosts.Pick(PoolKind.Short)).Distinct().ToList();
+
+        Assert.Equal([c.ToParsableString()], picked); // before: B about half the time, which handed the work straight back
+    }
+
+    [Fact]
+    public void Pick_EveryOtherHostDrains_OneOfThemStill()
+    {
+        var b = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 22222), 1);
+        var draining = new DrainingSilos(new FakeTimeProvider());
+        var hosts = CreateInCluster([PoolKind.Long], draining, (b, "short"));
+        draining.Heard(b, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(b.ToParsableString(), hosts.Pick(PoolKind.Short)); // it may still run it; nothing else can
+    }
+
+    private static PoolHosts CreateInCluster(PoolKind[] hosted, DrainingSilos draining, params (SiloAddress Silo, string Pools)[] others)
+    {
+        var local = new LocalSilo();
+        var (_, pools) = Create(hosted);
+        var members = others.Select(o => o.Silo).Append(local.SiloAddress)
+            .ToImmutableDictionary(s => s, s => new ClusterMember(s, SiloStatus.Active, $"silo-{s.Endpoint.Port}"));
+        var services = new ServiceCollection()
+            .AddSingleton<IClusterMembershipService>(new FixedMembership(new ClusterMembershipSnapshot(members, new MembershipVersion(1))))
+            .AddSingleton<ISiloMetadataCache>(new FixedMetadata(others.ToDictionary(o => o.Silo, o => o.Pools)))
+            .AddSingleton(draining)
+            .BuildServiceProvider();
+        return new PoolHosts(new PoolShape(RoutingMode.Predicted, Pools: hosted), local, pools, new FakeTimeProvider(), NullLogger<PoolHosts>.Instance, services);
+    }
+
+    private sealed class FixedMembership(ClusterMembershipSnapshot snapshot) : IClusterMembershipService
+    {
+        public ClusterMembershipSnapshot CurrentSnapshot => snapshot;
+        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => throw new NotSupportedException();
+        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        public Task<bool> TryKill(SiloAddress siloAddress) => Task.FromResult(false);
+    }
+
+    // SiloMetadata's setters are Orleans' own; a test sets the one property by reflection.
+    private sealed class FixedMetadata(Dictionary<SiloAddress, string> pools) : ISiloMetadataCache
+    {
+        public SiloMetadata GetSiloMetadata(SiloAddress siloAddress)
+        {
+            var metadata = new SiloMetadata();
+            if (pools.TryGetValue(siloAddress, out var hosted))
+                typeof(SiloMetadata).GetProperty(nameof(SiloMetadata.Metadata))!.SetValue(metadata, ImmutableDictionary<string, string>.Empty.Add(PoolHosts.PoolsKey, hosted));
+            return metadata;
+        }
     }
 
     [Fact]

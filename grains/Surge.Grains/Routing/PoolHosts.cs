@@ -34,6 +34,7 @@ internal sealed partial class PoolHosts
     private readonly ILocalSiloDetails _local;
     private readonly IClusterMembershipService? _membership;
     private readonly ISiloMetadataCache? _metadata;
+    private readonly DrainingSilos? _draining;
     private readonly PoolRunner _pools;
     private readonly TimeProvider _time;
     private readonly ILogger<PoolHosts> _logger;
@@ -48,6 +49,7 @@ internal sealed partial class PoolHosts
         _local = local;
         _membership = services.GetService<IClusterMembershipService>();
         _metadata = services.GetService<ISiloMetadataCache>();
+        _draining = services.GetService<DrainingSilos>();
         _pools = pools;
         _time = time;
         _logger = logger;
@@ -61,26 +63,30 @@ internal sealed partial class PoolHosts
 
     /// <summary>
     /// The silo for a task of <paramref name="pool"/>: this one if it hosts the pool and is not draining, else one at
-    /// random of the active silos that host it, but not one that handed work back lately. Null when none does: the
-    /// task waits, and a log line (at most every 30 s per pool) and <c>surge.pool.unhosted</c> say why.
+    /// random of the active silos that host it, but not one that handed work back lately, nor one heard draining
+    /// (<see cref="DrainingSilos"/>) while another will do. Null when none does: the task waits, and a log line (at most
+    /// every 30 s per pool) and <c>surge.pool.unhosted</c> say why.
     /// </summary>
     public string? Pick(PoolKind pool)
     {
         if (_shape.Hosts(pool) && !_pools.IsDraining) return Here;
         var now = _time.GetTimestamp();
-        List<string>? candidates = null;
+        List<string>? candidates = null, draining = null;
         if (_membership is not null && _metadata is not null)
         {
-            foreach (var member in _membership.CurrentSnapshot.Members.Values)
+            var snapshot = _membership.CurrentSnapshot;
+            foreach (var member in snapshot.Members.Values)
             {
                 if (member.Status != SiloStatus.Active || member.SiloAddress.Equals(_local.SiloAddress)) continue;
                 if (!Hosts(_metadata.GetSiloMetadata(member.SiloAddress).Metadata, pool)) continue;
                 var silo = member.SiloAddress.ToParsableString();
                 if (_avoid.TryGetValue(silo, out var since) && _time.GetElapsedTime(since, now) < AvoidFor) continue;
-                (candidates ??= []).Add(silo);
+                // A draining silo hands the work straight back: a second hop, and a dispatch that waited for it.
+                if (_draining?.Drains(member.SiloAddress, snapshot) == true) (draining ??= []).Add(silo);
+                else (candidates ??= []).Add(silo);
             }
         }
-        if (candidates is not null) return candidates[Random.Shared.Next(candidates.Count)];
+        if ((candidates ?? draining) is { } pick) return pick[Random.Shared.Next(pick.Count)];
         NoHost(pool, now);
         return null;
     }
