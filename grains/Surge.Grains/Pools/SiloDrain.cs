@@ -71,13 +71,16 @@ internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, Re
         }
     }
 
-    internal static TimeSpan TasksBudget(TimeSpan timeout) => timeout - TimeSpan.FromTicks(Math.Min(timeout.Ticks / 3, TimeSpan.TicksPerSecond * 10));
+    internal static TimeSpan TasksBudget(TimeSpan timeout) => timeout - OrleansShare(timeout);
+
+    /// <summary>What the timeout keeps for Orleans to deactivate grains and leave the membership: a third, at most 10 s.</summary>
+    internal static TimeSpan OrleansShare(TimeSpan timeout) => TimeSpan.FromTicks(Math.Min(timeout.Ticks / 3, TimeSpan.TicksPerSecond * 10));
 
     /// <summary>
     /// How long a run given up at the drain timeout may take between SIGTERM and SIGKILL: half of what the timeout
     /// keeps for Orleans, so the silo still leaves the cluster within the timeout.
     /// </summary>
-    internal static TimeSpan OutlivingGrace(TimeSpan timeout) => (timeout - TasksBudget(timeout)) / 2;
+    internal static TimeSpan OutlivingGrace(TimeSpan timeout) => OrleansShare(timeout) / 2;
 
     [LoggerMessage(1, LogLevel.Information, "Draining: no new work; waiting up to {Timeout} for running tasks (hand over queued work: {HandOver})")]
     private partial void LogDraining(TimeSpan timeout, bool handOver);
