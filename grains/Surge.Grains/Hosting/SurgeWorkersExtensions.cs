@@ -36,6 +36,7 @@ public static class SurgeWorkersExtensions
         // Each silo tells the others its group and pools (Surge:Silo), so shards send a pool's work only where it runs.
         builder.UseSiloMetadata(SiloGroupMetadata.Of(EarlySettings.Read<SiloGroupOptions>(builder.Configuration, builder.Services, SiloGroupOptions.Section)));
         builder.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
+        DrainAwarePlacement.Wrap(builder.Services); // and the grains Orleans places, off draining silos too
         return builder;
     }
 
