@@ -38,7 +38,15 @@ internal sealed class StopDeadline(IHostApplicationLifetime lifetime, IOptions<H
             drain?.Drained.Register(() =>
             {
                 var afterDrain = SiloDrain.OrleansShare(timeout) + Margin;
-                if (afterDrain < timeout + Margin - time.GetElapsedTime(stopping)) timer.Change(afterDrain, Timeout.InfiniteTimeSpan);
+                if (afterDrain >= timeout + Margin - time.GetElapsedTime(stopping)) return;
+                try
+                {
+                    timer.Change(afterDrain, Timeout.InfiniteTimeSpan);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // stopped already: nothing to end (and the drain's signal must not throw)
+                }
             });
         });
         lifetime.ApplicationStopped.Register(() => _timer?.Dispose());

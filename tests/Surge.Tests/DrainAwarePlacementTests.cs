@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -49,9 +48,7 @@ public class DrainAwarePlacementTests
     private static (IPlacementContext Context, DrainingSilos Draining) Context(params SiloAddress[] silos)
     {
         var draining = new DrainingSilos(new FakeTimeProvider());
-        var snapshot = new ClusterMembershipSnapshot(
-            silos.ToImmutableDictionary(s => s, s => new ClusterMember(s, SiloStatus.Active, $"silo-{s.Endpoint.Port}")), new MembershipVersion(1));
-        return (new DrainAwarePlacement.EligibleSilos(new Offered(silos), draining, new FixedMembership(snapshot)), draining);
+        return (new DrainAwarePlacement.EligibleSilos(new Offered(silos), draining, FixedMembership.Active(silos)), draining);
     }
 
     private static SiloAddress Silo(int port) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, port), 1);
@@ -62,14 +59,6 @@ public class DrainAwarePlacementTests
         public SiloStatus LocalSiloStatus => SiloStatus.Active;
         public SiloAddress[] GetCompatibleSilos(PlacementTarget target) => silos;
         public IReadOnlyDictionary<ushort, SiloAddress[]> GetCompatibleSilosWithVersions(PlacementTarget target) => new Dictionary<ushort, SiloAddress[]> { [1] = silos };
-    }
-
-    private sealed class FixedMembership(ClusterMembershipSnapshot snapshot) : IClusterMembershipService
-    {
-        public ClusterMembershipSnapshot CurrentSnapshot => snapshot;
-        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => throw new NotSupportedException();
-        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-        public Task<bool> TryKill(SiloAddress siloAddress) => Task.FromResult(false);
     }
 
     private sealed class FirstSilo : IPlacementDirector

@@ -96,22 +96,12 @@ public class PoolHostsTests
     {
         var local = new LocalSilo();
         var (_, pools) = Create(hosted);
-        var members = others.Select(o => o.Silo).Append(local.SiloAddress)
-            .ToImmutableDictionary(s => s, s => new ClusterMember(s, SiloStatus.Active, $"silo-{s.Endpoint.Port}"));
         var services = new ServiceCollection()
-            .AddSingleton<IClusterMembershipService>(new FixedMembership(new ClusterMembershipSnapshot(members, new MembershipVersion(1))))
+            .AddSingleton<IClusterMembershipService>(FixedMembership.Active([.. others.Select(o => o.Silo), local.SiloAddress]))
             .AddSingleton<ISiloMetadataCache>(new FixedMetadata(others.ToDictionary(o => o.Silo, o => o.Pools)))
             .AddSingleton(draining)
             .BuildServiceProvider();
         return new PoolHosts(new PoolShape(RoutingMode.Predicted, Pools: hosted), local, pools, new FakeTimeProvider(), NullLogger<PoolHosts>.Instance, services);
-    }
-
-    private sealed class FixedMembership(ClusterMembershipSnapshot snapshot) : IClusterMembershipService
-    {
-        public ClusterMembershipSnapshot CurrentSnapshot => snapshot;
-        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => throw new NotSupportedException();
-        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-        public Task<bool> TryKill(SiloAddress siloAddress) => Task.FromResult(false);
     }
 
     // SiloMetadata's setters are Orleans' own; a test sets the one property by reflection.

@@ -71,11 +71,11 @@ internal static class ChaosBench
         // tasks stuck for good. 0 (default): no such wait.
         var settleMinutes = double.Parse(BenchCli.Option(args, "settle-minutes", "0"), CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromMinutes(minutes);
-        // Rolling restarts moved into Redis cuts: what a silo does when its stop cannot be written (see FaultSchedule).
+        // Rolling restarts timed so that their drains end in Redis cuts: a stop that cannot be written (see FaultSchedule).
         var sigtermInCuts = BenchCli.Flag(args, "sigterm-in-cuts");
         if (sigtermInCuts && !(kinds.Contains(FaultKind.Sigterm) && kinds.Contains(FaultKind.Cut)))
         {
-            Console.Error.WriteLine("--sigterm-in-cuts moves SIGTERMs into Redis cuts; --faults must name both sigterm and cut.");
+            Console.Error.WriteLine("--sigterm-in-cuts times SIGTERMs so that their drains end in Redis cuts; --faults must name both sigterm and cut.");
             return 2;
         }
         var schedule = FaultSchedule.Create(duration, seed, Silos, kinds, sigtermInCuts);

@@ -18,8 +18,8 @@ internal sealed record PlannedFault(double AtS, FaultKind Kind, int Slot);
 /// connections open (SIGSTOP, or <c>DEBUG SLEEP</c>, every other time) every 40 s from 20 s for <c>--stall-seconds</c>;
 /// and <see cref="FaultKind.Slow"/>, every link slow (Redis and silo to silo) every 60 s from 50 s for 20 s.
 /// With <c>--sigterm-in-cuts</c>, the rolling restart moves to 3 s before every other Redis cut (the cuts at 45, 135,
-/// 225 s…, halfway between two kills), so that the end of the drain (stops took 6–7 s in chaos runs) falls in the cut: a silo that cannot write
-/// its leaving to the membership.
+/// 225 s…, halfway between two kills), so that the end of the drain (stops took 6–7 s in chaos runs) falls in the
+/// cut: a silo that cannot write its leaving to the membership.
 /// </summary>
 internal static class FaultSchedule
 {
