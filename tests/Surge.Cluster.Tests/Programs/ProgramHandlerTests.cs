@@ -197,17 +197,18 @@ public class ProgramHandlerTests : IDisposable
         await Eventually.TrueAsync(() => !InGroup(group).Any(), $"group {group} empty (left: {string.Join(",", InGroup(group))})", TimeSpan.FromSeconds(5));
     }
 
-    // In a wave, stdout is the step's output pipe, recorded whole or not at all. A program that leaves a process of its
-    // own session holding its stdout (started through a subshell that exits at once, so it is never seen in the
-    // program's tree; the program exits once it runs in that session) cannot say when its output ends: before, whatever
-    // was read 1 s after its exit was recorded as the pipe (a silo short of CPU recorded a step's output empty:
-    // WaveCrashTests under load). The step now fails, naming the cause, once the output grace is over (the test's clock
-    // passes it at once).
+    // In a wave, stdout is the step's output pipe, recorded whole or not at all. A program whose stdout another process
+    // holds (one it started that escaped its group, or any that opened the pipe) cannot say when its output ends:
+    // before, whatever was read 1 s after its exit was recorded as the pipe (a silo short of CPU recorded a step's
+    // output empty: WaveCrashTests under load). The step now fails, naming the cause, once the output grace is over (the
+    // test's clock passes it at once). The holder here is no descendant of the program: it opens the program's stdout
+    // through /proc. A descendant that escapes through a subshell is killed if the program's watcher (every 20 ms) saw
+    // it in the tree before the subshell exited, which made the first version of this test pass or fail by chance.
     [Fact]
     public async Task Run_InAWaveStdoutHeldOpenPastItsExit_FailsRatherThanRecordAPipeThatMayBeCut()
     {
-        var pidFile = Path.Combine(_scripts.Dir, "holder.pid");
-        var script = _scripts.Write("holder.sh", $"cat; (setsid sh -c 'echo $$ > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; exec sleep 60' &); while [ ! -f {pidFile} ]; do sleep 0.05; done\n");
+        var (pidFile, heldFile) = (Path.Combine(_scripts.Dir, "program.pid"), Path.Combine(_scripts.Dir, "held"));
+        var script = _scripts.Write("held.sh", $"cat; echo $$ > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; while [ ! -f {heldFile} ]; do sleep 0.05; done\n");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var step = new FlowStep("w1", "f", "step", "v1", "e1", "2026-11-29", false, ImmutableDictionary<string, ReadOnlyMemory<byte>>.Empty, []);
         var context = new TaskContext
@@ -216,8 +217,12 @@ public class ProgramHandlerTests : IDisposable
             Features = ImmutableDictionary<string, FeatureValue>.Empty,
         };
         var run = Handler(new ProgramOptions { Executable = "/bin/sh", Arguments = [script] }, time: clock).HandleAsync(context, CancellationToken.None).AsTask();
+        System.Diagnostics.Process? holder = null;
         try
         {
+            await Eventually.TrueAsync(() => Task.FromResult(File.Exists(pidFile)), "the program to write its pid", TimeSpan.FromSeconds(30));
+            var program = File.ReadAllText(pidFile).Trim();
+            holder = System.Diagnostics.Process.Start("/bin/sh", ["-c", $"exec 3>/proc/{program}/fd/1; touch {heldFile}; exec sleep 60"]);
             await Eventually.TrueAsync(() =>
             {
                 clock.Advance(TimeSpan.FromSeconds(1)); // the program's exit, then the output grace, on the test's clock
@@ -228,7 +233,8 @@ public class ProgramHandlerTests : IDisposable
         }
         finally
         {
-            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var holder)) ProcessTree.Signal([holder], ProcessTree.SigKill);
+            holder?.Kill();
+            holder?.Dispose();
         }
     }
 
