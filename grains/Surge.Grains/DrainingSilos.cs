@@ -3,7 +3,8 @@ using System.Collections.Concurrent;
 namespace Surge;
 
 /// <summary>
-/// The silos this silo has heard are draining (SIGTERM, a spot reclaim), and so which silos shard placement may choose.
+/// The silos this silo has heard are draining (SIGTERM, a spot reclaim), and so which silos placement (of shards, grains
+/// and pool work) may choose.
 /// A draining silo takes no new work and stops within its stop timeout, yet membership lists it active until Orleans
 /// stops it: a shard activated there (another silo died, or the shard is new) would move again seconds later, a second
 /// outage. The draining silo tells every other silo as its drain starts (<c>IPoolControl.SiloDrainsAsync</c>), and

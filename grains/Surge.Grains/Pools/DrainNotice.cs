@@ -4,7 +4,7 @@ namespace Surge.Pools;
 
 /// <summary>
 /// As a drain starts, tells every other active silo that this one drains, and notes it here too, so no silo places a
-/// shard here meanwhile (<see cref="DrainingSilos"/>): membership lists this silo active until Orleans stops it. Best
+/// shard, a grain or pool work here meanwhile (<see cref="DrainingSilos"/>): membership lists this silo active until Orleans stops it. Best
 /// effort: each silo gets <see cref="Timeout"/> to answer; one that does not (dead but not yet declared so, or an
 /// earlier version) places as before, and a shard still asks before it moves here (<see cref="IPoolControl.IsDrainingAsync"/>).
 /// </summary>
@@ -42,9 +42,9 @@ internal sealed partial class DrainNotice(DrainingSilos draining, ILocalSiloDeta
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Draining: told {Told} of the {Others} other active silos to place no shard here")]
+    [LoggerMessage(1, LogLevel.Information, "Draining: told {Told} of the {Others} other active silos to place nothing here")]
     private partial void LogTold(int told, int others);
 
-    [LoggerMessage(2, LogLevel.Warning, "Draining: silo {Silo} did not hear that this silo drains ({Reason}); it may still place shards here")]
+    [LoggerMessage(2, LogLevel.Warning, "Draining: silo {Silo} did not hear that this silo drains ({Reason}); it may still place shards, grains or work here")]
     private partial void LogNotTold(string silo, string reason);
 }

@@ -27,8 +27,8 @@ internal interface IPoolControl : IGrainWithStringKey
     Task<bool> IsDrainingAsync();
 
     /// <summary>
-    /// Silo <paramref name="silo"/> drains and stops within <paramref name="stopsWithin"/>: this silo places no shard
-    /// there meanwhile (<see cref="DrainingSilos"/>). What a draining silo tells every other active silo as it starts.
+    /// Silo <paramref name="silo"/> drains and stops within <paramref name="stopsWithin"/>: this silo places no shard,
+    /// grain or pool work there meanwhile (<see cref="DrainingSilos"/>). What a draining silo tells every other active silo as it starts.
     /// </summary>
     Task SiloDrainsAsync(SiloAddress silo, TimeSpan stopsWithin);
 }

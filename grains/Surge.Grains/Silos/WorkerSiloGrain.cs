@@ -69,6 +69,6 @@ internal sealed partial class WorkerSiloGrain(PoolRunner pools, HandlerRegistry 
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Silo {Silo} drains and stops within {StopsWithin}: no shard is placed there meanwhile")]
+    [LoggerMessage(1, LogLevel.Information, "Silo {Silo} drains and stops within {StopsWithin}: nothing is placed there meanwhile")]
     private partial void LogSiloDrains(string silo, TimeSpan stopsWithin);
 }
