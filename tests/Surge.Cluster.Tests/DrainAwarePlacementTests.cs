@@ -2,13 +2,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Surge.Flows;
 using Surge.Policies;
+using Surge.Tasks;
 using Xunit.Abstractions;
 
 namespace Surge.Cluster.Tests;
 
 /// <summary>
 /// A silo that drains is listed active until Orleans stops it; a stateful grain activated there meanwhile moves again
-/// seconds later. The grains Orleans places (not the shards, which Surge places) leave it out too.
+/// seconds later. The grains Orleans places (not the shards, which Surge places) leave it out too; and a shard addressed
+/// there all the same serves elsewhere.
 /// </summary>
 public class DrainAwarePlacementTests(ITestOutputHelper output)
 {
@@ -51,5 +53,31 @@ public class DrainAwarePlacementTests(ITestOutputHelper output)
         Assert.All(placed, p => Assert.NotNull(p.Silo)); // each found: the count below shows something
         var onDrainer = placed.Count(p => drainer.Equals(p.Silo));
         Assert.True(onDrainer == 0, $"{onDrainer} of {placed.Count} fresh grains activated on the silo heard draining");
+    }
+
+    [Fact]
+    public async Task TaskShards_AddressedToADrainingSiloByOneThatDidNotHear_ServeOnAnother()
+    {
+        await using var surge = await SurgeCluster.StartAsync(new Dictionary<string, string> { ["Surge:Autoscale:Enabled"] = "false" }, b => b.Options.InitialSilosCount = 3);
+        var silos = surge.Cluster.Silos.Cast<InProcessSiloHandle>().ToArray();
+        var addresses = silos.Select(s => s.SiloAddress).ToArray();
+        await Eventually.TrueAsync(() => silos.All(s => s.SiloHost.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values
+            .Count(m => m.Status == SiloStatus.Active) == silos.Length), "every silo seeing all three active");
+        var digests = silos.Select(s => s.SiloHost.Services.GetRequiredService<SiloTaskDigest>()).ToArray();
+        // Only the drainer knows (its notice to the others lost, or their routes stale, as after a shard moved on to a
+        // silo that was then killed): the others place shards there by the hash over all three.
+        var drainer = silos[^1];
+        drainer.SiloHost.Services.GetRequiredService<DrainingSilos>().Heard(drainer.SiloAddress, TimeSpan.FromMinutes(10));
+        var before = digests.Select(d => d.Read(0).Shards).ToArray();
+
+        var caller = silos[0].SiloHost.Services.GetRequiredService<IGrainFactory>();
+        var answers = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(shard => caller.GetGrain<ITaskShardGrain>(shard).GetStatusAsync("drain-probe")));
+        var after = digests.Select(d => d.Read(0).Shards).ToArray();
+        var hashedToDrainer = Enumerable.Range(0, TaskShards.Count).Count(shard => drainer.SiloAddress.Equals(ShardPlacement.Pick(shard, addresses)));
+        output.WriteLine($"the hash over all three gives the drainer {hashedToDrainer} shards; shards active before [{string.Join(", ", before)}], after [{string.Join(", ", after)}]");
+
+        Assert.All(answers, Assert.Null); // every call answered
+        Assert.True(after.Sum() == TaskShards.Count, $"{after.Sum()} of {TaskShards.Count} shards active");
+        Assert.True(after[^1] == before[^1], $"{after[^1] - before[^1]} shards activated and served on the draining silo (it held {before[^1]} before)");
     }
 }

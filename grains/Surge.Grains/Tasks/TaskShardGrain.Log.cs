@@ -49,6 +49,9 @@ internal sealed partial class TaskShardGrain
     [LoggerMessage(14, LogLevel.Warning, "Entity shard {EntityShard} could not store the ends of {Count} events whose records are due to go ({Error}); they are kept until the next sweep")]
     private partial void LogEndsNotStored(int count, int entityShard, string error);
 
+    [LoggerMessage(17, LogLevel.Information, "Shard {Shard} was addressed to this silo while it drains; it serves nothing here, and its calls go on to {Silo}")]
+    private partial void LogLeavingDrainingSilo(int shard, string silo);
+
     [LoggerMessage(16, LogLevel.Debug, "Shard {Shard} could not ask silo {Silo} whether it drains ({Error}); with a backlog it stays, and asks again at the next upkeep")]
     private partial void LogDrainQuestionFailed(int shard, string silo, string error);
 }

@@ -99,6 +99,19 @@ internal sealed partial class TaskShardGrain
         LogMoving(_shard, home.ToString(), _open.Count, handedBack, targetActiveFor.TotalSeconds);
     }
 
+    // Activated on a silo that drains, though placement leaves it out: the call was addressed here all the same, by a
+    // silo whose route to the shard was stale (Orleans activates what is addressed to it; seen when the shard had moved
+    // on to a silo that was then killed) or that had not heard of the drain. It serves nothing here: deactivated before
+    // it claims or loads, its calls are placed again from this silo, which leaves itself out (Orleans reroutes the
+    // calls of an activation that never became valid). OnDeactivateAsync does not run for it.
+    private bool LeavesDrainingSilo()
+    {
+        if (!draining.Drains(silo.SiloAddress, membership.CurrentSnapshot) || PreferredSilo(ActiveSilos()) is not { } home) return false;
+        LogLeavingDrainingSilo(_shard, home.ToString());
+        this.DeactivateOnIdle();
+        return true;
+    }
+
     private bool MayStartMove() => _gates.Count == 0 && _sent.Count == 0 && _maybeStored.Count == 0 && !pools.IsDraining;
 
     // Where placement puts this shard now, when that is another silo (ShardPlacementDirector picks the same of the same

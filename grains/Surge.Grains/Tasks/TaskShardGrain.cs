@@ -52,6 +52,7 @@ internal sealed partial class TaskShardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
+        if (LeavesDrainingSilo()) return;
         _activatedAt = time.GetTimestamp();
         _journal = new GroupCommit<TaskRecord>(SaveAsync);
         IReadOnlyCollection<TaskRecord> stored;
