@@ -38,7 +38,7 @@ internal static class DrainAwarePlacement
     private sealed class Director(IPlacementDirector inner, DrainingSilos draining, IClusterMembershipService membership) : IPlacementDirector
     {
         public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-            => inner.OnAddActivation(strategy, target, new EligibleSilos(context, draining, membership));
+            => inner.OnAddActivation(strategy, target, draining.None ? context : new EligibleSilos(context, draining, membership)); // most of the time: nothing to wrap
     }
 
     /// <summary>The placement context less the silos heard draining; all of them when every one drains (a grain must live somewhere).</summary>

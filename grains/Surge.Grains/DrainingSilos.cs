@@ -20,6 +20,9 @@ internal sealed class DrainingSilos(TimeProvider time)
 
     private readonly ConcurrentDictionary<SiloAddress, (long HeardAt, TimeSpan Bound)> _silos = new();
 
+    /// <summary>Whether this silo has heard of no drain it still remembers: placement may take its candidates as they are.</summary>
+    public bool None => _silos.IsEmpty;
+
     /// <summary><paramref name="silo"/> drains, and stops within <paramref name="stopsWithin"/>.</summary>
     public void Heard(SiloAddress silo, TimeSpan stopsWithin) => _silos[silo] = (time.GetTimestamp(), stopsWithin + Margin);
 

@@ -40,6 +40,20 @@ public class DrainingSilosTests
         Assert.False(draining.Drains(B, membership));
     }
 
+    // What lets placement skip the wrapping: true until a drain is heard, and again once the drainer is forgotten.
+    [Fact]
+    public void None_HeardThenLeft_TrueOnceForgotten()
+    {
+        var draining = new DrainingSilos(new FakeTimeProvider());
+        Assert.True(draining.None);
+
+        draining.Heard(A, StopsWithin);
+        Assert.False(draining.None);
+        draining.Eligible([A, B], Snapshot((A, SiloStatus.Dead), (B, SiloStatus.Active)));
+
+        Assert.True(draining.None);
+    }
+
     [Fact]
     public void Eligible_EveryCandidateDrains_EveryCandidate()
     {
