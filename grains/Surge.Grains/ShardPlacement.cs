@@ -42,6 +42,28 @@ public sealed class ShardPlacement : PlacementStrategy
     }
 }
 
+/// <summary>What a shard (task or entity) does when it is activated on a silo that drains.</summary>
+internal static class DrainingShards
+{
+    /// <summary>
+    /// Where shard <paramref name="shard"/>, activated on <paramref name="self"/>, belongs instead, because self drains
+    /// and placement would choose another silo; null when it stays (self does not drain, or every silo does).
+    /// </summary>
+    /// <remarks>
+    /// Placement leaves a draining silo out, but a call can be addressed there all the same: by a silo whose route to the
+    /// shard was stale (Orleans activates what is addressed to it; seen when a task shard had moved on to a silo that was
+    /// then killed), or by one that had not heard of the drain. Such a shard serves nothing there: it deactivates before
+    /// it claims or loads, and Orleans reroutes the calls of an activation that never became valid, placing them again
+    /// from this silo, which leaves itself out. Its OnDeactivateAsync does not run.
+    /// </remarks>
+    public static SiloAddress? HomeElsewhere(long shard, SiloAddress self, DrainingSilos draining, ClusterMembershipSnapshot membership)
+    {
+        if (!draining.Drains(self, membership)) return null;
+        var active = membership.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+        return ShardPlacement.Pick(shard, draining.Eligible(active, membership)) is { } home && !home.Equals(self) ? home : null;
+    }
+}
+
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 internal sealed class ShardPlacementAttribute() : PlacementAttribute(ShardPlacement.Instance);
 

@@ -18,4 +18,7 @@ internal sealed partial class EntityShardGrain
 
     [LoggerMessage(5, LogLevel.Warning, "Entity shard {Shard} was claimed by a newer activation (this one's claim {Claim}); its write was refused, and it deactivates")]
     private partial void LogClaimLost(int shard, long claim);
+
+    [LoggerMessage(6, LogLevel.Information, "Entity shard {Shard} was addressed to this silo while it drains; it serves nothing here, and its calls go on to {Silo}")]
+    private partial void LogLeavingDrainingSilo(int shard, string silo);
 }

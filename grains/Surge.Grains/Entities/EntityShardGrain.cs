@@ -25,6 +25,8 @@ internal sealed partial class EntityShardGrain(
     IEntityBookStore store,
     IOptions<EntityOptions> options,
     RecoveryOptions recovery,
+    DrainingSilos draining,
+    IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<EntityShardGrain> logger) : Grain, IEntityShardGrain
@@ -49,6 +51,13 @@ internal sealed partial class EntityShardGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
+        // Activated on a silo that drains though placement leaves it out (DrainingShards): serves nothing here.
+        if (DrainingShards.HomeElsewhere(_shard, silo.SiloAddress, draining, membership.CurrentSnapshot) is { } home)
+        {
+            LogLeavingDrainingSilo(_shard, home.ToString());
+            this.DeactivateOnIdle();
+            return Task.CompletedTask;
+        }
         _journal = new GroupCommit<BookWrite>(async books => await store.SaveAsync(await ClaimAsync(), books));
         _reads = new GroupRead<GrainState<EntityRecord>>(async entities =>
         {

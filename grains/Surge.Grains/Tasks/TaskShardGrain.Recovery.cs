@@ -99,14 +99,10 @@ internal sealed partial class TaskShardGrain
         LogMoving(_shard, home.ToString(), _open.Count, handedBack, targetActiveFor.TotalSeconds);
     }
 
-    // Activated on a silo that drains, though placement leaves it out: the call was addressed here all the same, by a
-    // silo whose route to the shard was stale (Orleans activates what is addressed to it; seen when the shard had moved
-    // on to a silo that was then killed) or that had not heard of the drain. It serves nothing here: deactivated before
-    // it claims or loads, its calls are placed again from this silo, which leaves itself out (Orleans reroutes the
-    // calls of an activation that never became valid). OnDeactivateAsync does not run for it.
+    // Activated on a silo that drains though placement leaves it out (DrainingShards): serves nothing here.
     private bool LeavesDrainingSilo()
     {
-        if (!draining.Drains(silo.SiloAddress, membership.CurrentSnapshot) || PreferredSilo(ActiveSilos()) is not { } home) return false;
+        if (DrainingShards.HomeElsewhere(_shard, silo.SiloAddress, draining, membership.CurrentSnapshot) is not { } home) return false;
         LogLeavingDrainingSilo(_shard, home.ToString());
         this.DeactivateOnIdle();
         return true;
