@@ -47,6 +47,10 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         }
     }
 
+    // How much of a program's stderr is kept whatever MaxOutputBytes says, to say why it failed (the watchdog's line,
+    // the start of the error's quote).
+    internal const int ErrorBytes = 4 * 1024;
+
     // How long after a program's exit its output may still be read: past it, something other than the program holds
     // its stdout open (see RunAsync).
     internal static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(10);
@@ -56,7 +60,7 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         var started = time.GetTimestamp();
         using var reads = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var stdout = new BoundedCapture(options.MaxOutputBytes);
-        var stderr = new BoundedCapture(options.MaxOutputBytes);
+        var stderr = new BoundedCapture(options.MaxOutputBytes, keepAtLeast: ErrorBytes);
         var reading = Task.WhenAll(stdout.ReadAsync(process.StandardOutput.BaseStream, reads.Token), stderr.ReadAsync(process.StandardError.BaseStream, reads.Token));
         var watch = WatchAsync(process, group);
         var exited = process.WaitForExitAsync(CancellationToken.None);
@@ -83,14 +87,14 @@ internal sealed class ProgramHandler(string type, ProgramOptions options, TaskPo
         if (overLimitBytes is { } over)
             throw new ProgramMemoryLimitException($"{name} went over its memory limit of {options.MaxMemoryMb} MB ({Mb(over)} MB resident with its descendants) and was killed");
         // Killed by its watchdog as it started, which said why on its stderr: that, not a bare exit code 137.
-        if (process.ExitCode != 0 && lifeline is not null && ProgramCommand.Unwatched(stderr.Text) is { } why)
+        if (process.ExitCode != 0 && lifeline is not null && ProgramCommand.Unwatched(stderr.Kept) is { } why)
         {
             throw new ProgramFailedException($"{name} was killed as it started: its watchdog, which stops it if the silo dies, could not wait on the silo's lock file "
                 + $"{lifeline} ({why}), and a program that cannot be watched does not run. The lock file is in the silo's temporary folder: point TMPDIR "
                 + "at a local file system that supports flock (such as /tmp); if the file is gone (a clean-up of the folder removed it), restart the silo");
         }
         if (process.ExitCode != 0)
-            throw new ProgramFailedException($"{name} exited with code {process.ExitCode}: {Tail(stderr.Text, 500)}");
+            throw new ProgramFailedException($"{name} exited with code {process.ExitCode}: {Tail(stderr.Kept, 500)}");
         if (context.Flow is not null)
         {
             // In a wave the program's stdout is its output pipe, whole or not at all: a cut pipe would be read as data.

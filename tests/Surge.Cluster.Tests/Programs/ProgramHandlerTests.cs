@@ -83,6 +83,17 @@ public class ProgramHandlerTests : IDisposable
         Assert.Contains("to stderr", e.Message);
     }
 
+    // MaxOutputBytes bounds what a result carries, not why a run failed: the error still quotes its stderr.
+    [Fact]
+    public async Task Run_NonZeroExitWithNoOutputKept_ErrorStillQuotesStderr()
+    {
+        var options = EchoScript("EXIT=3");
+        options.MaxOutputBytes = 0;
+        var e = await Assert.ThrowsAsync<ProgramFailedException>(async () => await Handler(options).HandleAsync(Context("""{"args":[]}"""), CancellationToken.None));
+        Assert.Contains("exited with code 3", e.Message);
+        Assert.Contains("to stderr", e.Message);
+    }
+
     [Fact]
     public async Task Run_Stdin_PayloadIsTheInputAndOutputIsBounded()
     {
@@ -293,15 +304,17 @@ public class ProgramHandlerTests : IDisposable
 
     // A watchdog that cannot wait on the lock (a file system without flock, say) still kills its program, which is not
     // to run unwatched; the task's error says so, and what to do, rather than a bare "exited with code 137".
-    [Fact]
+    [Theory]
+    [InlineData(64 * 1024)]
+    [InlineData(0)] // no output kept for the result: the watchdog's line is read all the same
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix modes
-    public async Task Run_WatchdogCannotTakeTheLock_FailsNamingTheCauseAndTheFix()
+    public async Task Run_WatchdogCannotTakeTheLock_FailsNamingTheCauseAndTheFix(int maxOutputBytes)
     {
         using var lifeline = new ProgramLifeline(_scripts.Dir);
         var flock = _scripts.Write("flock", "echo 'flock: failed to get lock: No locks available' >&2; exit 1");
         File.SetUnixFileMode(flock, (UnixFileMode)0b111_101_101);
         var host = ProgramHost.Detect() with { Lifeline = lifeline, Flock = flock };
-        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("long.sh", Long), _scripts.Dir] };
+        var options = new ProgramOptions { Executable = "/bin/sh", Arguments = [_scripts.Write("long.sh", Long), _scripts.Dir], MaxOutputBytes = maxOutputBytes };
 
         var e = await Assert.ThrowsAsync<ProgramFailedException>(async () =>
             await new ProgramHandler("prog", options, new TaskPolicy(), host, TimeProvider.System).HandleAsync(Context(""), CancellationToken.None));
