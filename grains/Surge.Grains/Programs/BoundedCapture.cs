@@ -5,7 +5,7 @@ namespace Surge.Programs;
 /// <summary>
 /// Reads a stream to its end, keeping the first <c>limit</c> bytes for the result and counting the rest. With
 /// <c>keepAtLeast</c>, it keeps that many bytes all the same, for saying why a run failed (<see cref="Kept"/>): a result
-/// bounded to nothing must not also lose the watchdog's line or the program's last words.
+/// bounded to nothing must not also lose the watchdog's line or the program's error message.
 /// </summary>
 internal sealed class BoundedCapture(int limit, int keepAtLeast = 0)
 {
