@@ -42,9 +42,20 @@ public sealed class ShardPlacement : PlacementStrategy
     }
 }
 
-/// <summary>What a shard (task or entity) does when it is activated on a silo that drains.</summary>
-internal static class DrainingShards
+/// <summary>Where a shard (task or entity) belongs now, seen from the silo it is on.</summary>
+internal static class ShardHomes
 {
+    /// <summary>The active silos of <paramref name="membership"/>: those placement chooses among.</summary>
+    public static HashSet<SiloAddress> Active(ClusterMembershipSnapshot membership)
+        => membership.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
+
+    /// <summary>
+    /// Where placement puts shard <paramref name="shard"/> among <paramref name="active"/>, less the silos heard
+    /// draining (as <see cref="ShardPlacementDirector"/> does), when that is not <paramref name="self"/>; null when it is.
+    /// </summary>
+    public static SiloAddress? Elsewhere(long shard, SiloAddress self, IReadOnlyCollection<SiloAddress> active, DrainingSilos draining, ClusterMembershipSnapshot membership)
+        => ShardPlacement.Pick(shard, draining.Eligible(active, membership)) is { } home && !home.Equals(self) ? home : null;
+
     /// <summary>
     /// Where shard <paramref name="shard"/>, activated on <paramref name="self"/>, belongs instead, because self drains
     /// and placement would choose another silo; null when it stays (self does not drain, or every silo does).
@@ -56,12 +67,8 @@ internal static class DrainingShards
     /// it claims or loads, and Orleans reroutes the calls of an activation that never became valid, placing them again
     /// from this silo, which leaves itself out. Its OnDeactivateAsync does not run.
     /// </remarks>
-    public static SiloAddress? HomeElsewhere(long shard, SiloAddress self, DrainingSilos draining, ClusterMembershipSnapshot membership)
-    {
-        if (!draining.Drains(self, membership)) return null;
-        var active = membership.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
-        return ShardPlacement.Pick(shard, draining.Eligible(active, membership)) is { } home && !home.Equals(self) ? home : null;
-    }
+    public static SiloAddress? InsteadOfDrainingSilo(long shard, SiloAddress self, DrainingSilos draining, ClusterMembershipSnapshot membership)
+        => draining.Drains(self, membership) ? Elsewhere(shard, self, Active(membership), draining, membership) : null;
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]

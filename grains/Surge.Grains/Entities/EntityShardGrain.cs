@@ -51,8 +51,8 @@ internal sealed partial class EntityShardGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
-        // Activated on a silo that drains though placement leaves it out (DrainingShards): serves nothing here.
-        if (DrainingShards.HomeElsewhere(_shard, silo.SiloAddress, draining, membership.CurrentSnapshot) is { } home)
+        // Activated on a silo that drains though placement leaves it out (ShardHomes.InsteadOfDrainingSilo): serves nothing here.
+        if (ShardHomes.InsteadOfDrainingSilo(_shard, silo.SiloAddress, draining, membership.CurrentSnapshot) is { } home)
         {
             LogLeavingDrainingSilo(_shard, home.ToString());
             this.DeactivateOnIdle();

@@ -91,7 +91,7 @@ public static class SurgeWorkersExtensions
         services.AddSingleton<ResultCache>();
         services.AddSingleton<SiloTaskDigest>(); // the shards active here publish into it; /api/status reads it per silo
         services.AddSingleton<ShardMoves>(); // what the shards here know together of when to move
-        services.AddSingleton<DrainingSilos>(); // which silos drain: shard placement and moves leave them out
+        services.AddSingleton<DrainingSilos>(); // which silos drain: placement (shards, grains, pool work) and shard moves leave them out
         services.AddSingleton(sp => new HistoryBuffer(sp.GetRequiredService<IOptions<PredictorOptions>>().Value.HistoryCapacity));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ModelSync>();
         services.TryAddSingleton<SiloMeter>(); // gauges end with their silo

@@ -9,7 +9,7 @@ namespace Surge.Pools;
 /// the active silos that have not answered yet, among them those that joined since (a scale-up during a rolling
 /// restart); one never told (an earlier version) places as before, a shard still asks before it moves here
 /// (<see cref="IPoolControl.IsDrainingAsync"/>), and a shard addressed here all the same serves elsewhere
-/// (<see cref="DrainingShards"/>).
+/// (<see cref="ShardHomes.InsteadOfDrainingSilo"/>).
 /// </summary>
 internal sealed partial class DrainNotice(DrainingSilos draining, ILocalSiloDetails local, IGrainFactory grains,
     IClusterMembershipService membership, DrainSignal signal, TimeProvider time, ILogger<DrainNotice> logger)

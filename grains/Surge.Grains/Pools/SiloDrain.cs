@@ -8,8 +8,8 @@ namespace Surge.Pools;
 /// (cluster mode) and waits for running tasks to finish and report. Of <see cref="DrainOptions.Timeout"/>, a third (at
 /// most 10 s) is kept for Orleans to deactivate grains and leave the membership, so the process exits within it. Runs
 /// that would outlive the process (<see cref="IOutlivingRuns"/>, programs) are ended first, within half of that share.
-/// The other silos hear at once that this one drains (<see cref="DrainNotice"/>; none in unit tests), so they place no
-/// shard here meanwhile.
+/// The other silos hear at once that this one drains (<see cref="DrainNotice"/>, repeated to those that join meanwhile;
+/// none in unit tests), so they place no shard, grain or pool work here meanwhile.
 /// </summary>
 internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, RecoveryOptions recovery, IOptions<DrainOptions> options,
     TimeProvider time, ILogger<SiloDrain> logger, IEnumerable<IOutlivingRuns> outliving, DrainNotice? notice) : ILifecycleParticipant<ISiloLifecycle>

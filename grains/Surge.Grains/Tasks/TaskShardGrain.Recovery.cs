@@ -99,10 +99,10 @@ internal sealed partial class TaskShardGrain
         LogMoving(_shard, home.ToString(), _open.Count, handedBack, targetActiveFor.TotalSeconds);
     }
 
-    // Activated on a silo that drains though placement leaves it out (DrainingShards): serves nothing here.
+    // Activated on a silo that drains though placement leaves it out (ShardHomes.InsteadOfDrainingSilo): serves nothing here.
     private bool LeavesDrainingSilo()
     {
-        if (DrainingShards.HomeElsewhere(_shard, silo.SiloAddress, draining, membership.CurrentSnapshot) is not { } home) return false;
+        if (ShardHomes.InsteadOfDrainingSilo(_shard, silo.SiloAddress, draining, membership.CurrentSnapshot) is not { } home) return false;
         LogLeavingDrainingSilo(_shard, home.ToString());
         this.DeactivateOnIdle();
         return true;
@@ -115,10 +115,9 @@ internal sealed partial class TaskShardGrain
     // was placed without it: leaving it out here too keeps the shard where it is, instead of asking the draining silo
     // at every upkeep.
     private SiloAddress? PreferredSilo(IReadOnlySet<SiloAddress> active)
-        => ShardPlacement.Pick(_shard, draining.Eligible(active, membership.CurrentSnapshot)) is { } home && !home.Equals(silo.SiloAddress) ? home : null;
+        => ShardHomes.Elsewhere(_shard, silo.SiloAddress, active, draining, membership.CurrentSnapshot);
 
-    private HashSet<SiloAddress> ActiveSilos()
-        => membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
+    private HashSet<SiloAddress> ActiveSilos() => ShardHomes.Active(membership.CurrentSnapshot);
 
     // A silo drains (SIGTERM) before Orleans marks it shutting down, so membership still calls it active: it is asked,
     // though it tells every silo as it starts (DrainingSilos), since that notice is best effort and may have been lost.

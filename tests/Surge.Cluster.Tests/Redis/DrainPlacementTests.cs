@@ -8,7 +8,8 @@ namespace Surge.Cluster.Tests.Redis;
 
 /// <summary>
 /// A silo that drains (SIGTERM) is still listed active until Orleans stops it; shards placed there meanwhile would move
-/// again seconds later, a second outage for each. So none is: not even when another silo dies meanwhile.
+/// again seconds later, a second outage for each. So none is: not even when another silo dies meanwhile; and a silo
+/// that joins meanwhile hears of the drain too.
 /// </summary>
 [Collection("redis-cluster")]
 [Trait("Category", "Redis")]
@@ -63,6 +64,13 @@ public class DrainPlacementTests(ITestOutputHelper output)
         output.WriteLine($"the staying silo heard of the drain: {staying.Process.Stdout.Contains("drains and stops within", StringComparison.Ordinal)}");
         Assert.False(draining.Process.HasExited, "the silo stopped draining before the shards were counted: this test shows nothing");
         Assert.True(after - before == 0, $"{after - before} of the killed silo's {dead.Count} shards activated on the draining silo");
+
+        // A silo that joins while the drain lasts (a scale-up during a rolling restart) was not there to hear the notice.
+        using var joined = await RedisSilo.StartAsync(redis, $"--Surge:Drain:Timeout={DrainTimeout}");
+        await joined.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => joined.Process.Stdout.Contains($"Silo {addresses[0]} drains and stops within", StringComparison.Ordinal),
+            "the silo that joined during the drain hearing of it");
+        Assert.False(draining.Process.HasExited, "the silo stopped draining before the joined silo heard: this shows nothing");
     }
 
     // Task shards active on a silo, as its summary counts them.
