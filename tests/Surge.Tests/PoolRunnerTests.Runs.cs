@@ -50,7 +50,7 @@ public partial class PoolRunnerTests
         await RunBehindAsync(executor);
         Assert.Equal(0, _gate.MaxConcurrent); // the queued one never ran
         Assert.Equal((0, 0), (Pool(executor, PoolKind.Single).Running, Pool(executor, PoolKind.Single).Queued));
-        Assert.False(executor.IsActive(queued.Spec.Id));
+        await WaitUntilAsync(() => !executor.IsActive(queued.Spec.Id)); // held until its report returns, on the pool
         Assert.False(executor.Cancel("unknown"));
     }
 
