@@ -54,8 +54,12 @@ public sealed class SecureClusterFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A client of its own, as a service would connect: <paramref name="tls"/> a client directory of <see cref="Certificates"/>.</summary>
-    public async Task<IHost> ConnectAsync(string? tls, string? apiKey = null, TimeSpan? within = null)
+    /// <summary>
+    /// A client of its own, as a service would connect: <paramref name="tls"/> a client directory of <see cref="Certificates"/>.
+    /// With <paramref name="once"/> it tries one connection and throws what ended it, where Orleans' client would try
+    /// again for minutes.
+    /// </summary>
+    public async Task<IHost> ConnectAsync(string? tls, string? apiKey = null, TimeSpan? within = null, bool once = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddFilter(null, LogLevel.Critical);
@@ -65,12 +69,16 @@ public sealed class SecureClusterFixture : IAsyncLifetime
             ["Surge:Cluster:ServiceId"] = Surge.Cluster.Options.ServiceId,
         });
         var gateway = Surge.Cluster.Primary!.GatewayAddress.Endpoint;
-        builder.UseOrleansClient(c => c.AddSurgeClient(o =>
+        builder.UseOrleansClient(c =>
         {
-            o.Gateways = [$"{gateway.Address}:{gateway.Port}"];
-            o.Tls.Directory = tls;
-            o.ApiKey = apiKey;
-        }));
+            c.AddSurgeClient(o =>
+            {
+                o.Gateways = [$"{gateway.Address}:{gateway.Port}"];
+                o.Tls.Directory = tls;
+                o.ApiKey = apiKey;
+            });
+            if (once) c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+        });
         var host = builder.Build();
         using var limit = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(30));
         try
