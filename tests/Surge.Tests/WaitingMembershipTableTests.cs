@@ -16,7 +16,7 @@ public class WaitingMembershipTableTests
     private readonly FakeLogger _logger = new();
 
     private WaitingMembershipTable Over(HoldingTable inner)
-        => new(inner, attempt => RedisStartup.UntilAnsweredAsync(async _ =>
+        => new(inner, attempt => RedisStartup.UntilAnsweredAsync(async () =>
         {
             await attempt();
             return true;

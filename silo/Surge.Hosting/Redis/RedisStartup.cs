@@ -50,50 +50,36 @@ internal static partial class RedisStartup
     /// <summary>Opens a connection for <paramref name="what"/>, waiting for Redis up to the startup timeout.</summary>
     public static Func<ConfigurationOptions, Task<(IConnectionMultiplexer Multiplexer, bool IsShared)>> Connector(IServiceProvider services, string what)
         => options => UntilAnsweredAsync<(IConnectionMultiplexer, bool)>(
-            async within => (await ConnectionMultiplexer.ConnectAsync(Within(options, within)), false), // owned by the provider that asked
+            async () => (await ConnectionMultiplexer.ConnectAsync(options), false), // owned by the provider that asked
             string.Join(",", options.EndPoints), what, services);
 
-    // A connection attempt gives up by the startup deadline, not a whole connect timeout (5 s) past it.
-    private static ConfigurationOptions Within(ConfigurationOptions options, TimeSpan within)
-    {
-        var bounded = options.Clone();
-        bounded.ConnectTimeout = (int)Math.Min(options.ConnectTimeout, Math.Ceiling(within.TotalMilliseconds));
-        return bounded;
-    }
-
     private static Task UntilAnsweredAsync(Func<Task> attempt, string endpoints, string what, IServiceProvider services)
-        => UntilAnsweredAsync(async _ =>
+        => UntilAnsweredAsync(async () =>
         {
             await attempt();
             return true;
         }, endpoints, what, services);
 
-    private static Task<T> UntilAnsweredAsync<T>(Func<TimeSpan, Task<T>> attempt, string endpoints, string what, IServiceProvider services)
+    private static Task<T> UntilAnsweredAsync<T>(Func<Task<T>> attempt, string endpoints, string what, IServiceProvider services)
         => UntilAnsweredAsync(attempt, endpoints, what, services.GetRequiredService<IOptions<RedisOptions>>().Value.StartupTimeout,
             services.GetService<TimeProvider>() ?? TimeProvider.System, services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisStartup)));
 
     // Tries until Redis answers: a refused or silent connection, or a command that timed out, is tried again after a
-    // pause, until the startup timeout. Each attempt is given the time left (at least MinAttempt) and abandoned once it
-    // outlasts that by Grace, so a connect timeout or a held write does not carry the start past the deadline. A loop
-    // run inside another's attempt (Orleans' membership table connects inside its first write, and tries that again
-    // itself) ends by the outer deadline too: the timeout bounds the whole wait, not each of its layers.
-    internal static async Task<T> UntilAnsweredAsync<T>(Func<TimeSpan, Task<T>> attempt, string endpoints, string what, TimeSpan limit, TimeProvider time, ILogger logger)
+    // pause, until the startup timeout.
+    internal static async Task<T> UntilAnsweredAsync<T>(Func<Task<T>> attempt, string endpoints, string what, TimeSpan limit, TimeProvider time, ILogger logger)
     {
-        var deadline = time.GetTimestamp() + (long)(limit.TotalSeconds * time.TimestampFrequency);
-        if (EnclosingDeadline.Value is { } enclosing && enclosing.Time == time) deadline = Math.Min(deadline, enclosing.At);
-        EnclosingDeadline.Value = (time, deadline); // seen by the attempts below, and gone again when this method returns
+        var started = time.GetTimestamp();
         var pause = FirstPause;
         while (true)
         {
-            var within = Max(Left(time, deadline), MinAttempt);
             try
             {
-                return await attempt(within).WaitAsync(within + Grace, time); // an attempt that ends itself in time says why
+                return await attempt();
             }
-            catch (Exception e) when (e is RedisConnectionException or TimeoutException) // RedisTimeoutException is one
+            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
             {
-                var left = Left(time, deadline);
-                var reason = e is RedisConnectionException or RedisTimeoutException ? Reason(e) : $"no answer within {(within + Grace).TotalSeconds:0.#} s.";
+                var left = limit - time.GetElapsedTime(started);
+                var reason = Reason(e);
                 if (left < pause)
                     throw new RedisStartupException($"Redis at {endpoints} could not be reached for {what} within {RedisOptions.Section}:StartupTimeout " +
                         $"({limit}): {reason} Check {RedisOptions.Section}:ConnectionString and that Redis is up, or raise the timeout.", e);
@@ -103,14 +89,6 @@ internal static partial class RedisStartup
             }
         }
     }
-
-    private static readonly TimeSpan MinAttempt = TimeSpan.FromSeconds(1), Grace = TimeSpan.FromSeconds(0.5);
-    private static readonly AsyncLocal<(TimeProvider Time, long At)?> EnclosingDeadline = new();
-
-    private static TimeSpan Left(TimeProvider time, long deadline)
-        => TimeSpan.FromSeconds(Math.Max(0, deadline - time.GetTimestamp()) / (double)time.TimestampFrequency);
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     // StackExchange.Redis' message without its advice to set abortConnect=false, which is not the operator's fix here.
     private static string Reason(Exception e)

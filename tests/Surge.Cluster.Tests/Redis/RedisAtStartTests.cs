@@ -94,15 +94,10 @@ public class RedisAtStartTests(ITestOutputHelper output)
         using var silo = ChildProcess.StartDotnet(Repo.SiloDll, $"--Surge:Redis:ConnectionString={redis.ConnectionString}",
             "--Surge:Redis:StartupTimeout=00:00:03", $"--Surge:Ports:Silo={Repo.FreePort()}", $"--Surge:Ports:Gateway={Repo.FreePort()}",
             $"--Surge:Ports:Http={Repo.FreePort()}");
-        // The timeout bounds the whole wait: from the first "trying again" to the exit, 3 s and the stop, not a connect
-        // timeout (5 s) past it for each provider waiting in turn (12 s before).
-        await Eventually.TrueAsync(() => silo.HasExited || (silo.Stdout + silo.Stderr).Contains("trying again"), "the silo waiting for Redis", TimeSpan.FromSeconds(60));
-        var waiting = Stopwatch.StartNew();
         await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var last = silo.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        output.WriteLine($"exit {silo.ExitCode} {waiting.Elapsed.TotalSeconds:F1} s after it first tried again: {last}");
+        output.WriteLine($"exit {silo.ExitCode}: {last}");
         Assert.Equal(1, silo.ExitCode);
-        Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(3 + 4), $"exited {waiting.Elapsed.TotalSeconds:F1} s after it first tried again, with a 3 s StartupTimeout");
         Assert.StartsWith("surge silo: Redis at", last);
         Assert.Contains("Surge:Redis:StartupTimeout", last);
         Assert.DoesNotContain("Unhandled exception", silo.Stderr);
