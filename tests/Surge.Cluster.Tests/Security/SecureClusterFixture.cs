@@ -59,7 +59,7 @@ public sealed class SecureClusterFixture : IAsyncLifetime
     /// With <paramref name="once"/> it tries one connection and throws what ended it, where Orleans' client would try
     /// again for minutes.
     /// </summary>
-    public async Task<IHost> ConnectAsync(string? tls, string? apiKey = null, TimeSpan? within = null, bool once = false)
+    public async Task<IHost> ConnectAsync(string? tls, string? apiKey = null, bool once = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddFilter(null, LogLevel.Critical);
@@ -80,7 +80,7 @@ public sealed class SecureClusterFixture : IAsyncLifetime
             if (once) c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
         });
         var host = builder.Build();
-        using var limit = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(30));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             await host.StartAsync(limit.Token);
