@@ -37,6 +37,7 @@ internal sealed class SurgeConnection : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter(null, LogLevel.Warning); // above appsettings' levels: the CLI's stdout is for results
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var connectWithin = builder.Configuration.GetValue("Surge:Client:ConnectTimeout", DefaultConnectWithin);
         string description;
         if (settings.Embedded)
         {
@@ -53,28 +54,27 @@ internal sealed class SurgeConnection : IAsyncDisposable
             // Host: "Hosting failed to start" is that same failure, said again. A silo's logs keep them all.
             builder.Logging.AddFilter("Orleans", LogLevel.Error);
             builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
-            builder.UseOrleansClient(client => client.AddSurgeClient(o => { if (gateway is not null) o.Gateways = [gateway]; }));
+            builder.UseOrleansClient(client => client.AddSurgeClient(o =>
+            {
+                if (gateway is not null) o.Gateways = [gateway];
+                o.ConnectTimeout = connectWithin; // a command is waited on by someone: half a service's default
+            }));
             description = gateway is not null ? $"gateway {gateway}" : "the configured cluster (Surge:Client:Gateways, else Surge:Redis, else 127.0.0.1:30000)";
         }
         var host = builder.Build();
-        // A gateway that accepts the connection and then drops it (TLS on one side only) makes Orleans' client try
-        // again without end: a command gives up after Surge:Client:ConnectTimeout and says what to check.
-        var connectWithin = builder.Configuration.GetValue("Surge:Client:ConnectTimeout", DefaultConnectWithin);
-        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (!settings.Embedded) connect.CancelAfter(connectWithin);
         try
         {
-            await host.StartAsync(connect.Token);
+            await host.StartAsync(cancellationToken); // the client gives up after Surge:Client:ConnectTimeout
         }
         catch (Exception e) when (settings.Embedded && StartFailures.Lines(e, StartFailures.Ports(host.Services)) is { Count: > 0 } lines)
         {
             // The embedded silo's settings, a port it could not take, Redis away: said as a silo says them, a line each.
             throw new CliException(string.Join($"{Environment.NewLine}surge: ", lines));
         }
-        catch (Exception e) when (!settings.Embedded && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (!settings.Embedded && !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            var why = e is OperationCanceledException ? $"no connection within {connectWithin.TotalSeconds:0} s (Surge:Client:ConnectTimeout)" : e.GetBaseException().Message;
+            var why = e is SurgeUnavailableException ? $"no connection within {connectWithin.TotalSeconds:0.#} s (Surge:Client:ConnectTimeout): {e.GetBaseException().Message}" : e.GetBaseException().Message;
             throw new CliException($"cannot reach {description} ({why}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded. "
                 + "If the cluster uses TLS, give this client its certificate: Surge__Client__Tls__Directory (a directory with tls.crt, tls.key and ca.crt).");
         }

@@ -26,6 +26,7 @@ public static class SurgeClientExtensions
         if (RedisConnectionString(builder.Configuration) is { } redis && options.Gateways.Count == 0)
         {
             builder.UseRedisClustering(redis); // gateways found through Redis, and followed as silos come and go
+            ConfigureConnectRetry(builder, options, "gateways from Redis membership, Surge:Redis:ConnectionString");
             builder.Services.AddSurgeClient(configure);
             return builder;
         }
@@ -38,8 +39,17 @@ public static class SurgeClientExtensions
             endpoints.Add(endpoint);
         }
         builder.UseStaticClustering(endpoints.ToArray());
+        ConfigureConnectRetry(builder, options, $"gateway{(gateways.Count == 1 ? "" : "s")} {string.Join(", ", gateways)}");
         builder.Services.AddSurgeClient(configure);
         return builder;
+    }
+
+    // Registered before any filter the host adds after AddSurgeClient (UseConnectionRetryFilter), which Orleans then uses.
+    private static void ConfigureConnectRetry(IClientBuilder builder, SurgeClientOptions options, string where)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(ConnectRetry))) return; // called twice
+        builder.Services.AddSingleton(sp => new ConnectRetry(options.ConnectTimeout, where, options.Tls.Enabled, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        builder.Services.AddSingleton<IClientConnectionRetryFilter>(sp => sp.GetRequiredService<ConnectRetry>());
     }
 
     private static void ConfigureCluster(IClientBuilder builder, SurgeClientOptions options)

@@ -23,6 +23,9 @@ public sealed class SurgeClientOptions
     /// <summary>Default of <see cref="FailoverTimeout"/>.</summary>
     public static readonly TimeSpan DefaultFailoverTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Default of <see cref="ConnectTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// How much longer than a call's own bound (<see cref="WaitSlice"/>) the client waits for its answer before it asks
     /// again: a call parked on a silo that died gets no answer at all, and Orleans' default 30 s would be waited out.
@@ -57,6 +60,13 @@ public sealed class SurgeClientOptions
     public TimeSpan FailoverTimeout { get; set; } = DefaultFailoverTimeout;
 
     /// <summary>
+    /// How long an Orleans client set up by <c>AddSurgeClient</c> keeps trying to connect as it starts (a cluster still
+    /// coming up), before its start fails with <see cref="SurgeUnavailableException"/> saying what to check. Default
+    /// 60 s (the <c>surge</c> CLI: 30 s); 1 s to 1 h.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
+
+    /// <summary>
     /// Mutual TLS to the gateways (<c>Surge:Client:Tls</c>): this client's certificate and the CA that signs the silos'.
     /// Needed when the silos have <c>Surge:Tls</c>: a gateway with TLS refuses a client without a trusted certificate.
     /// </summary>
@@ -88,6 +98,8 @@ internal sealed class SurgeClientOptionsValidator : IValidateOptions<SurgeClient
         failures.AddRange(o.Tls.Problems(Security.SurgeTlsOptions.ClientSection));
         if (o.FailoverTimeout < TimeSpan.FromSeconds(1) || o.FailoverTimeout > TimeSpan.FromMinutes(10))
             failures.Add($"{SurgeClientOptions.Section}:FailoverTimeout is {o.FailoverTimeout}; set 00:00:01 to 00:10:00 (default 00:01:00).");
+        if (o.ConnectTimeout < TimeSpan.FromSeconds(1) || o.ConnectTimeout > TimeSpan.FromHours(1))
+            failures.Add($"{SurgeClientOptions.Section}:ConnectTimeout is {o.ConnectTimeout}; set 00:00:01 to 01:00:00 (default 00:01:00).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

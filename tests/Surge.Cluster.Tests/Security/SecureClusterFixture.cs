@@ -57,9 +57,9 @@ public sealed class SecureClusterFixture : IAsyncLifetime
     /// <summary>
     /// A client of its own, as a service would connect: <paramref name="tls"/> a client directory of <see cref="Certificates"/>.
     /// With <paramref name="once"/> it tries one connection and throws what ended it, where Orleans' client would try
-    /// again for minutes.
+    /// again for minutes; else it tries for <paramref name="connectTimeout"/> (Surge's default: a minute).
     /// </summary>
-    public async Task<IHost> ConnectAsync(string? tls, string? apiKey = null, bool once = false)
+    public async Task<IHost> ConnectAsync(string? tls, string? apiKey = null, bool once = false, TimeSpan? connectTimeout = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddFilter(null, LogLevel.Critical);
@@ -76,6 +76,7 @@ public sealed class SecureClusterFixture : IAsyncLifetime
                 o.Gateways = [$"{gateway.Address}:{gateway.Port}"];
                 o.Tls.Directory = tls;
                 o.ApiKey = apiKey;
+                if (connectTimeout is { } within) o.ConnectTimeout = within;
             });
             if (once) c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
         });

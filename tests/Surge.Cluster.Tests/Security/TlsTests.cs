@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Messaging;
 using Orleans.TestingHost;
@@ -17,6 +18,17 @@ public sealed class TlsTests(SecureClusterFixture fixture)
     [Fact]
     public async Task Connect_WithoutCertificate_IsRefused()
         => await Assert.ThrowsAsync<ConnectionFailedException>(() => fixture.ConnectAsync(tls: null, once: true));
+
+    // A service's client without the certificate, trying as it does by default: the gateway drops each attempt. It gives
+    // up after its ConnectTimeout and says what to set; Orleans' own retries took three minutes and named neither.
+    [Fact]
+    public async Task Connect_WithoutCertificate_GivesUpAfterConnectTimeoutNamingTheTlsSetting()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var e = await Assert.ThrowsAsync<SurgeUnavailableException>(() => fixture.ConnectAsync(tls: null, connectTimeout: TimeSpan.FromSeconds(2)));
+        Assert.Contains("Surge:Client:Tls:Directory", e.Message);
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
+    }
 
     [Fact]
     public async Task Connect_WithCertificateOfAnotherCa_IsRefused()
