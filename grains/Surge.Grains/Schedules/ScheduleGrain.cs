@@ -112,11 +112,19 @@ internal sealed partial class ScheduleGrain(
 
     public Task WakeAsync() => Task.CompletedTask; // activated, it has armed its timer
 
-    public Task<ScheduleStatus?> GetAsync() => Task.FromResult(state.State.Spec is null ? null : Status());
+    public Task<ScheduleStatus?> GetAsync() => Task.FromResult(state.State.Spec is null ? Absent<ScheduleStatus>() : Status());
+
+    // Asked for a schedule there is none of: the activation goes once idle, so asking for names that do not exist (a
+    // typo, a scan) does not keep one activation each.
+    private T? Absent<T>() where T : class
+    {
+        DeactivateOnIdle();
+        return null;
+    }
 
     public async Task<string?> TriggerAsync()
     {
-        if (state.State.Spec is not { } spec) return null;
+        if (state.State.Spec is not { } spec) return Absent<string>();
         var now = time.GetUtcNow();
         string id;
         if (ScheduleRules.ManualWave(spec, now) is { } wave)
@@ -136,7 +144,7 @@ internal sealed partial class ScheduleGrain(
 
     public async Task<ScheduleStatus?> SetPausedAsync(bool paused)
     {
-        if (state.State.Spec is null) return null;
+        if (state.State.Spec is null) return Absent<ScheduleStatus>();
         if (state.State.Paused != paused)
         {
             using var change = await ChangeAsync();
