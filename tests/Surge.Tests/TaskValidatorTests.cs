@@ -146,6 +146,23 @@ public class TaskValidatorTests
     }
 
     [Fact]
+    public void Validate_FeatureNameWithAControlCharacter_RefusedNamingFeatures()
+    {
+        // A name goes into every refusal's field and into logs: "a\nb" would start a line of its own.
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Features = Features("a\nb", 1) }));
+        Assert.Equal("features", e.Field);
+        Assert.Contains("control character (U+000A) at position 2", e.Message);
+    }
+
+    [Fact]
+    public void Validate_FeatureTextNotPrintable_RefusedNamingTheFeature()
+    {
+        // Not in [InlineData]: an attribute stores its strings as UTF-8, where a lone surrogate cannot be.
+        foreach (var text in new[] { "ad\u0000words", "ad\ud800words" })
+            Assert.Equal("features.source", Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(Valid with { Features = Features("source", text) })).Field);
+    }
+
+    [Fact]
     public void Validate_FeatureNameAtLimitPasses_EmptyNameRefused()
     {
         TaskValidator.Validate(Valid with { Features = Features(new string('n', TaskValidator.MaxFeatureNameLength), 1) });

@@ -144,7 +144,7 @@ public static class TaskValidator
         {
             if (name.StartsWith(ReservedFeaturePrefix, StringComparison.Ordinal))
             {
-                throw new SurgeValidationException($"features.{Shown(name)}",
+                throw new SurgeValidationException(FeatureField(name),
                     $"names starting with '{ReservedFeaturePrefix}' are reserved for the predictor's own columns (such as $type); rename the feature without the '{ReservedFeaturePrefix}'");
             }
         }
@@ -154,6 +154,9 @@ public static class TaskValidator
                 $"'{KindFeature}' names the type a '{SimulateType}' task stands in for and is refused on '{Shown(spec.Type)}'; the task's type is its kind: rename the feature, e.g. \"category\"");
         }
     }
+
+    /// <summary>The field a refusal of feature <paramref name="name"/> names: <c>features.NAME</c>, a long name cut.</summary>
+    public static string FeatureField(string name) => $"features.{Shown(name)}";
 
     private static string Shown(string name) => name.Length <= FieldNameShown ? name : $"{TextCut.Head(name, FieldNameShown)}…";
 
@@ -172,16 +175,19 @@ public static class TaskValidator
                 throw new SurgeValidationException("features", "a feature name is empty; give every feature a name");
             if (name.Length > MaxFeatureNameLength)
             {
-                throw new SurgeValidationException($"features.{Shown(name)}",
+                throw new SurgeValidationException(FeatureField(name),
                     $"the name is {name.Length} characters, over the limit of {MaxFeatureNameLength}; use a short name such as \"source\"");
             }
+            // The name goes into the field of every refusal below, so it is checked first: printable, as ids are.
+            RefuseUnprintable(name, "features", "give every feature a printable name such as \"source\"");
             if (value.IsNumber && !double.IsFinite(value.Number))
-                throw new SurgeValidationException($"features.{name}", $"{value.Number} is not a finite number; send a finite number or a string");
+                throw new SurgeValidationException(FeatureField(name), $"{value.Number} is not a finite number; send a finite number or a string");
             if (value.Text is { Length: > MaxFeatureTextLength } text)
             {
-                throw new SurgeValidationException($"features.{name}",
+                throw new SurgeValidationException(FeatureField(name),
                     $"the text is {text.Length} characters (UTF-16), over the limit of {MaxFeatureTextLength}; send a category such as \"adwords\", not data");
             }
+            if (value.Text is { } category) RefuseUnprintable(category, FeatureField(name), "send a category such as \"adwords\"");
         }
     }
 

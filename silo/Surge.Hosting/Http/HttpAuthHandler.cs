@@ -35,7 +35,7 @@ internal sealed partial class HttpAuthHandler(IOptionsMonitor<AuthenticationSche
         if (StripScheme(header, "Basic") is { } basic)
         {
             if (DecodeBasic(basic) is not var (user, password)) return Task.FromResult(Refuse("malformed basic credentials"));
-            return Task.FromResult(current.CheckUser(user, password) ? Success(current.UserName(user), current.RoleOf(user)) : Refuse($"unknown user or wrong password for '{user}'"));
+            return Task.FromResult(current.CheckUser(user, password) ? Success(current.UserName(user), current.RoleOf(user)) : Refuse($"unknown user or wrong password for '{LogText.Of(user)}'"));
         }
         return Task.FromResult(AuthenticateResult.NoResult()); // another scheme's header: not ours to judge
     }
@@ -59,7 +59,7 @@ internal sealed partial class HttpAuthHandler(IOptionsMonitor<AuthenticationSche
 
     private AuthenticateResult Refuse(string reason)
     {
-        LogRefused(Logger, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "?", reason);
+        LogRefused(Logger, LogText.Of(Request.Path), Context.Connection.RemoteIpAddress?.ToString() ?? "?", reason); // reason: our words, its user name escaped
         return AuthenticateResult.Fail(reason);
     }
 

@@ -45,10 +45,10 @@ public static partial class OperatorActions
         => Act(http, paused ? "pause" : "resume", "name", name, async name => await grains.GetGrain<IScheduleGrain>(name).SetPausedAsync(paused) is { } s
             ? Results.Json(new { name, paused = s.Paused }) : NotFound($"no schedule '{name}'"));
 
-    // The target as it was before the address escaped it, to the action and to the log.
+    // The target as it was before the address escaped it (the segment before the action's name), to the action and to the log.
     private static async Task<IResult> Act(HttpContext http, string action, string field, string target, Func<string, Task<IResult>> act)
     {
-        target = OperatorReads.Unslash(target);
+        target = RawRoute.Value(http, target, fromEnd: 1);
         // Before the client or a grain sees it: they refuse a blank one with an ArgumentException, a 500.
         var example = action switch
         {
@@ -63,17 +63,17 @@ public static partial class OperatorActions
         try
         {
             var result = await act(target);
-            LogAction(logger, action, target, who, remote, result is IStatusCodeHttpResult { StatusCode: >= 400 } ? "not found" : "done");
+            LogAction(logger, action, LogText.Of(target), who, remote, result is IStatusCodeHttpResult { StatusCode: >= 400 } ? "not found" : "done");
             return result;
         }
         catch (SurgeValidationException e)
         {
-            LogAction(logger, action, target, who, remote, $"refused: {e.Message}");
+            LogAction(logger, action, LogText.Of(target), who, remote, $"refused: {e.Message}");
             return Results.Problem(title: $"cannot {action} '{target}'", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
         }
         catch (SurgeUnavailableException e)
         {
-            LogAction(logger, action, target, who, remote, $"unavailable: {e.Message}");
+            LogAction(logger, action, LogText.Of(target), who, remote, $"unavailable: {e.Message}");
             return Results.Problem(title: "Surge unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

@@ -37,12 +37,6 @@ internal static class OperatorReads
     }
 
     /// <summary>
-    /// A route value as it was before the address encoded it: the server decodes every escape of a path but <c>%2F</c>
-    /// (it would be a path separator), so an id or entity key with a slash (<c>order/42</c>) comes with it still escaped.
-    /// </summary>
-    public static string Unslash(string value) => value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
     /// A 400 naming <paramref name="field"/> when a route value is blank (<c>%20</c>), which the client and the grains
     /// refuse with an <see cref="ArgumentException"/> (a 500 with no body); null when it is not.
     /// </summary>
@@ -51,9 +45,9 @@ internal static class OperatorReads
             { [field] = [$"must not be empty; put it in the path, e.g. {example} (a slash in it escaped as %2F)"] }, title: "Bad path")
         : null;
 
-    private static async Task<IResult> ReadTaskAsync(string id, ISurgeClient surge, CancellationToken ct)
+    private static async Task<IResult> ReadTaskAsync(string id, HttpContext http, ISurgeClient surge, CancellationToken ct)
     {
-        if (RefuseBlank("id", id = Unslash(id), "/surge/api/tasks/order-42") is { } blank) return blank;
+        if (RefuseBlank("id", id = RawRoute.Value(http, id), "/surge/api/tasks/order-42") is { } blank) return blank;
         return await surge.GetStatusAsync(id, ct) is { } status ? Results.Json(TaskDetail.Of(status), ClusterStatus.Json)
             : Results.Problem(title: "not found", detail: $"no task '{id}' (finished tasks are kept for Surge:Tasks:Retention)", statusCode: StatusCodes.Status404NotFound);
     }
@@ -93,9 +87,9 @@ internal static class OperatorReads
 
     // Every shard's tasks of the entity, from each shard's entity index, in the entity's order: by sequence when it
     // has one, else by submission.
-    private static async Task<IResult> ReadEntityAsync(string key, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ReadEntityAsync(string key, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
-        if (RefuseBlank("key", key = Unslash(key), "/surge/api/entities/build%2F42") is { } blank) return blank;
+        if (RefuseBlank("key", key = RawRoute.Value(http, key), "/surge/api/entities/build%2F42") is { } blank) return blank;
         var book = ReadBookAsync(grains, key, time, ct);
         var answers = await Task.WhenAll(Enumerable.Range(0, TaskShards.Count).Select(async shard =>
         {

@@ -79,11 +79,11 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         }
     }
 
-    public async Task<IResult> GetAsync(string id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(string id, HttpContext context, CancellationToken cancellationToken)
     {
-        var reader = HttpTaskReader.Of(user, credentials.Current);
+        var reader = HttpTaskReader.Of(context.User, credentials.Current);
         if (reader is { Role: null }) return NotSignedIn();
-        return RouteId(id) is { } taskId ? await StatusAsync(taskId, reader, cancellationToken) : BlankId();
+        return RouteId(context, id, fromEnd: 0) is { } taskId ? await StatusAsync(taskId, reader, cancellationToken) : BlankId();
     }
 
     private async Task<IResult> StatusAsync(string id, HttpTaskReader? reader, CancellationToken cancellationToken)
@@ -104,11 +104,11 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
     private async Task<IResult?> RefuseWaitAsync(string id, HttpTaskReader reader, CancellationToken cancellationToken)
         => await surge.GetStatusAsync(id, cancellationToken) is not { } status ? Unknown(id) : reader.MayRead(status) ? null : Forbidden(reader, status);
 
-    public async Task<IResult> WaitAsync(string route, string? timeout, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public async Task<IResult> WaitAsync(string route, string? timeout, HttpContext context, CancellationToken cancellationToken)
     {
-        var reader = HttpTaskReader.Of(user, credentials.Current);
+        var reader = HttpTaskReader.Of(context.User, credentials.Current);
         if (reader is { Role: null }) return NotSignedIn();
-        if (RouteId(route) is not { } id) return BlankId();
+        if (RouteId(context, route, fromEnd: 1) is not { } id) return BlankId();
         if (ParseWait(timeout) is not { } wait)
         {
             return Results.ValidationProblem(Field("timeout",
@@ -138,9 +138,10 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         }
     }
 
-    // The id as submitted: the server decodes every escape of a path but %2F, so the Location of an id with a slash
-    // (order/42) comes back still escaped. Null when blank, which the client would refuse with an exception (a 500).
-    private static string? RouteId(string id) => OperatorReads.Unslash(id) is var taskId && !string.IsNullOrWhiteSpace(taskId) ? taskId : null;
+    // The id as submitted (RawRoute: an escaped slash in it, order%2F42, and an escaped escape, a%252Fb, each read back
+    // as sent). Null when blank, which the client would refuse with an exception (a 500).
+    private static string? RouteId(HttpContext context, string id, int fromEnd)
+        => RawRoute.Value(context, id, fromEnd) is var taskId && !string.IsNullOrWhiteSpace(taskId) ? taskId : null;
 
     private static IResult BlankId() => Results.ValidationProblem(
         Field("id", "must not be empty; put the task's id in the path, e.g. /api/tasks/order-42 (a slash in it escaped as %2F)"), title: "Bad path");
@@ -170,6 +171,12 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return null;
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Bad chunked framing, a body shorter than its length or too slow to come: the client's doing, answered with
+            // the server's status (400, 408) and not logged as the silo's error.
+            return (null, Results.Problem(title: "Bad request body", detail: $"the body could not be read: {e.Message}", statusCode: e.StatusCode));
         }
         catch (JsonException e)
         {

@@ -35,7 +35,7 @@ public static class TaskApiEndpoints
                 : Task.FromResult(TaskApi.NotJson(context.Request.ContentType)))
             .ExcludeFromDescription()
             .WithOrder(1);
-        tasks.MapGet("{id}", (string id, ClaimsPrincipal user, TaskApi api, CancellationToken cancellationToken) => api.GetAsync(id, user, cancellationToken))
+        tasks.MapGet("{id}", (string id, HttpContext context, TaskApi api, CancellationToken cancellationToken) => api.GetAsync(id, context, cancellationToken))
             .WithName("GetTask")
             .WithSummary("A task's status")
             .Produces<TaskView>()
@@ -43,7 +43,7 @@ public static class TaskApiEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        tasks.MapGet("{id}/wait", (string id, string? timeout, ClaimsPrincipal user, TaskApi api, CancellationToken cancellationToken) => api.WaitAsync(id, timeout, user, cancellationToken))
+        tasks.MapGet("{id}/wait", (string id, string? timeout, HttpContext context, TaskApi api, CancellationToken cancellationToken) => api.WaitAsync(id, timeout, context, cancellationToken))
             .WithName("WaitTask")
             .WithSummary("Wait until the task is final or timeout seconds (default 30, at most 60) have passed; its status either way")
             .Produces<TaskView>()

@@ -30,7 +30,7 @@ internal sealed record TaskSubmission
     public string? After { get; init; }
     public long? Sequence { get; init; }
 
-    /// <summary>Seconds (<c>300</c>), or a duration (<c>"00:05:00"</c>, <c>"PT5M"</c>).</summary>
+    /// <summary>Seconds (<c>300</c> or <c>"300"</c>), or a duration (<c>"00:05:00"</c>, <c>"PT5M"</c>).</summary>
     [JsonConverter(typeof(DurationJsonConverter))]
     public TimeSpan? Timeout { get; init; }
 
@@ -40,7 +40,7 @@ internal sealed record TaskSubmission
     /// <exception cref="SurgeValidationException">A feature that is neither a string nor a number.</exception>
     public TaskSpec ToSpec()
     {
-        var payload = Payload is { ValueKind: not JsonValueKind.Null } p ? p.GetRawText() : "{}";
+        var payload = Payload is { ValueKind: not JsonValueKind.Null } p ? TextOf("payload", p, static e => e.GetRawText(), "send the body as UTF-8 JSON") : "{}";
         return new TaskSpec(Id ?? Guid.NewGuid().ToString("N"), Type!, Encoding.UTF8.GetBytes(payload), ToFeatures(Features),
             Entity, Event, After, Sequence, Timeout, MaxAttempts);
     }
@@ -53,19 +53,33 @@ internal sealed record TaskSubmission
         {
             built[name] = value.ValueKind switch
             {
-                JsonValueKind.String => FeatureValue.Of(value.GetString()!),
+                JsonValueKind.String => FeatureValue.Of(TextOf(TaskValidator.FeatureField(name), value, static e => e.GetString()!, "send UTF-8 text such as \"adwords\"")),
                 JsonValueKind.Number => FeatureValue.Of(value.GetDouble()),
-                _ => throw new SurgeValidationException($"features.{name}",
+                _ => throw new SurgeValidationException(TaskValidator.FeatureField(name),
                     $"is {value.ValueKind.ToString().ToLowerInvariant()}; give a string such as \"adwords\" or a number such as 1200"),
             };
         }
         return built.ToImmutable();
     }
+
+    // The reader checks a value's bytes only when its text is read: invalid UTF-8, or an escaped lone surrogate
+    // ("\ud800"), passes the parse and throws here, past the handlers of a bad body (a 500 with a stack trace).
+    private static string TextOf(string field, JsonElement value, Func<JsonElement, string> read, string fix)
+    {
+        try
+        {
+            return read(value);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new SurgeValidationException(field, $"is not valid text (invalid UTF-8, or an escaped lone surrogate such as \\ud800); {fix}");
+        }
+    }
 }
 
 /// <summary>
-/// A duration as Python or Go sends it most easily: a number of seconds; or as a string, .NET's <c>00:05:00</c> or
-/// ISO 8601's <c>PT5M</c>.
+/// A duration as Python or Go sends it most easily: a number of seconds, bare or quoted; or as a string, .NET's
+/// <c>00:05:00</c> or ISO 8601's <c>PT5M</c>.
 /// </summary>
 internal sealed class DurationJsonConverter : JsonConverter<TimeSpan?>
 {
@@ -81,6 +95,12 @@ internal sealed class DurationJsonConverter : JsonConverter<TimeSpan?>
                 return TimeSpan.FromSeconds(seconds);
             case JsonTokenType.String:
                 var text = reader.GetString()!;
+                // "300" is seconds, as 300 is: TimeSpan.TryParse reads a bare number as days.
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var quoted))
+                {
+                    if (double.IsFinite(quoted) && Math.Abs(quoted) < TimeSpan.MaxValue.TotalSeconds) return TimeSpan.FromSeconds(quoted);
+                    break;
+                }
                 if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span)) return span;
                 try
                 {

@@ -12,6 +12,9 @@ public sealed class TaskApiSiloFixture : IAsyncLifetime
 
     public int HttpPort { get; } = Repo.FreePort();
 
+    /// <summary>What the silo has logged so far (the console logger's stdout).</summary>
+    public string Log => _silo?.Stdout ?? "";
+
     public async Task InitializeAsync()
     {
         var siloPort = Repo.FreePort();
