@@ -69,6 +69,23 @@ public class ScheduleTests(ScheduleFixture fixture) : IClassFixture<ScheduleFixt
         Assert.Null(await fixture.Surge.Cluster.Client.GetGrain<IScheduleGrain>($"none-{Guid.NewGuid():N}").TriggerAsync());
     }
 
+    // Checked only as far as its type before: stored, then refused at every instant and asked again every 5 s.
+    [Fact]
+    public async Task Schedule_PayloadItsHandlerRefuses_RefusedAtOnceNamingTheField()
+    {
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => _client.ScheduleAsync(
+            ScheduleSpec.Create($"bad-{Guid.NewGuid():N}", "7 4 * * *", "simulate", """{"duration_ms":1e12}""")));
+        Assert.Equal("payload.duration_ms", e.Field);
+    }
+
+    [Fact]
+    public async Task Schedule_WaveOfAFlowNeverRegistered_RefusedAtOnceNamingTheFlow()
+    {
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => _client.ScheduleAsync(
+            ScheduleSpec.ForWave($"bad-{Guid.NewGuid():N}", "7 4 * * *", "no-such-flow", "some-state")));
+        Assert.Equal("wave.flow", e.Field);
+    }
+
     [Theory]
     [InlineData("61 * * * *", "count", "cron")]
     [InlineData("* * *", "count", "cron")]

@@ -46,6 +46,20 @@ public class SimulateRegistrationTests
         Assert.Equal(field, e.Field);
     }
 
+    // One array of int.MaxValue bytes (over Array.MaxLength) failed every allocating task of 2,048 MB and more, under
+    // the 4,096 MB the handler accepts.
+    [Fact]
+    public async Task HandleAsync_AllocatingOver2Gb_HoldsItAndSucceeds()
+    {
+        var context = new TaskContext
+        {
+            TaskId = "t", Type = SimulateHandler.TypeName, Payload = """{"memory_mb":2100,"allocate":true}"""u8.ToArray(),
+            Features = System.Collections.Immutable.ImmutableDictionary<string, FeatureValue>.Empty,
+        };
+        await new SimulateHandler(TimeProvider.System).HandleAsync(context, CancellationToken.None);
+        Assert.Equal(2100, context.MemoryMb);
+    }
+
     [Theory]
     [InlineData("""{"duration_ms":3600000,"memory_mb":4096,"allocate":true}""")]
     [InlineData("""{"duration_ms":"soon"}""")] // not numbers: fails its task when it runs, holding nothing

@@ -55,10 +55,19 @@ internal sealed partial class WaveGrain(
         return Task.CompletedTask;
     }
 
-    public Task<WaveStatus> StartAsync(WaveRequest request)
+    public async Task<WaveStatus> StartAsync(WaveRequest request)
     {
         WaveIds.RefuseReserved(this.GetPrimaryKeyString()); // even when started already: a client never reads one through this
-        return StartScheduledAsync(request);
+        ArgumentNullException.ThrowIfNull(request);
+        // Someone asked for this wave by hand: a state with no entities is most likely a misspelt one, and a wave over it
+        // would be "done" at once having run nothing. A schedule's wave over a state emptied meanwhile is just empty.
+        if (Record.Plan is null && FlowValidator.IsName(request.State)
+            && (await GrainFactory.GetGrain<IEntityStateGrain>(request.State).ListAsync(0, 1)).Length == 0)
+        {
+            throw new SurgeValidationException("state",
+                $"state '{request.State}' has no entities: add them first (surge state add {request.State} KEY...), or check the name (surge state list NAME)");
+        }
+        return await StartScheduledAsync(request);
     }
 
     public async Task<WaveStatus> StartScheduledAsync(WaveRequest request)

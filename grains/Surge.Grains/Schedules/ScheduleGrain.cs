@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Surge.Tasks;
 using Surge.Workers;
 
 namespace Surge.Schedules;
@@ -25,6 +27,8 @@ internal sealed class ScheduleState
 internal sealed partial class ScheduleGrain(
     [PersistentState("schedule", SurgeStorage.Name)] IPersistentState<ScheduleState> state,
     HandlerRegistry handlers,
+    IOptions<WorkerOptions> workers,
+    IOptions<TaskOptions> tasks,
     TimeProvider time,
     ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IScheduleWake, IRemindable
 {
@@ -55,11 +59,17 @@ internal sealed partial class ScheduleGrain(
         {
             if (!Flows.FlowValidator.IsName(wave.Flow)) throw new SurgeValidationException("wave.flow", $"\"{wave.Flow}\" is not a flow name");
             if (!Flows.FlowValidator.IsName(wave.State)) throw new SurgeValidationException("wave.state", $"\"{wave.State}\" is not a state name");
+            // As each instant's wave would be refused: said now, not at every instant.
+            if (await GrainFactory.GetGrain<Flows.IFlowGrain>(wave.Flow).GetAsync() is null)
+                throw new SurgeValidationException("wave.flow", $"no flow '{wave.Flow}' is registered; register it first (surge flow register FILE.json)");
         }
         else
         {
-            handlers.EnsureKnown(spec.Type);
-            TaskValidator.Validate(spec, time.GetUtcNow());
+            // As its shard will check each instant's task: the silo's bounds, and the handler's own check of the payload.
+            // A schedule refused only there was stored and refused at every instant, again every 5 s.
+            var now = time.GetUtcNow();
+            TaskValidator.Validate(spec, now, new TaskLimits(workers.Value.MaxPayloadBytes, tasks.Value.MaxTimeout));
+            handlers.Validate(spec.TaskFor(now));
         }
         if (!Same(state.State.Spec, spec))
         {
@@ -199,11 +209,21 @@ internal sealed partial class ScheduleGrain(
         var failed = false;
         try
         {
-            if (spec.WaveFor(instant) is { } wave) await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
-            else
+            try
             {
-                var task = spec.TaskFor(instant);
-                await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
+                if (spec.WaveFor(instant) is { } wave) await GrainFactory.GetGrain<Flows.IScheduledWaveStart>(wave.WaveId!).StartScheduledAsync(wave);
+                else
+                {
+                    var task = spec.TaskFor(instant);
+                    await GrainFactory.SystemShard(task.Id).SubmitSystemAsync(task); // its schedule: id is refused to clients
+                }
+            }
+            catch (SurgeValidationException e)
+            {
+                // Refused for what it is (a handler or a bound changed since it was registered, a wave's flow not
+                // registered): asking again gets the same answer. The instant is passed, as a sent one is, and said once;
+                // the next instant asks again. Hangfire, too, moves a recurring job that cannot be created to its next time.
+                LogInstantRefused(spec.Name, instant, e.Message);
             }
             using var change = await ChangeAsync();
             // Removed or replaced meanwhile, or a later instant stored first: nothing to store.
@@ -241,6 +261,9 @@ internal sealed partial class ScheduleGrain(
 
     [LoggerMessage(2, LogLevel.Warning, "Schedule {Name} could not submit or store its instant {Instant} ({Error}); the latest due instant is tried again in 5 s unless a later one is under way")]
     private partial void LogFireFailed(string name, DateTimeOffset instant, string error);
+
+    [LoggerMessage(5, LogLevel.Error, "Schedule {Name} skips its instant {Instant}: the cluster refuses its task ({Error}); the next instant is submitted as usual. Change the schedule (surge schedule add) or remove it")]
+    private partial void LogInstantRefused(string name, DateTimeOffset instant, string error);
 
     [LoggerMessage(3, LogLevel.Information, "Schedule {Name} triggered by hand: {Id}")]
     private partial void LogTriggered(string name, string id);

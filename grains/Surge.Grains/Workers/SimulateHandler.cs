@@ -47,19 +47,28 @@ internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValida
     {
         var payload = SimulatePayload.Parse(context.Payload.Span);
         context.MemoryMb = payload.MemoryMb; // what it acts out; really held when allocate is true
-        byte[]? held = payload.Allocate && payload.MemoryMb > 0 ? Touch(payload.MemoryMb) : null;
+        byte[][]? held = payload.Allocate && payload.MemoryMb > 0 ? Touch(payload.MemoryMb) : null;
         if (payload.DurationMs > 0)
             await Task.Delay(TimeSpan.FromMilliseconds(payload.DurationMs), time, cancellationToken).ConfigureAwait(false);
         GC.KeepAlive(held);
         return ReadOnlyMemory<byte>.Empty;
     }
 
-    // Writing one byte a page makes the memory resident, so the allocation shows in the working set.
-    private static byte[] Touch(double memoryMb)
+    // In arrays of at most 256 MB: one array cannot pass Array.MaxLength (just under 2 GB), and MaxMemoryMb is 4 GB
+    // (one array of int.MaxValue bytes failed every task of 2,048 MB and more with OutOfMemoryException). Writing one
+    // byte a page makes the memory resident, so the allocation shows in the working set.
+    private const int ChunkBytes = 256 * 1024 * 1024;
+
+    private static byte[][] Touch(double memoryMb)
     {
-        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(int.MaxValue, memoryMb * 1024 * 1024));
-        for (var i = 0; i < buffer.Length; i += PageSize) buffer[i] = 1;
-        return buffer;
+        var total = (long)(memoryMb * 1024 * 1024);
+        var chunks = new byte[(int)((total + ChunkBytes - 1) / ChunkBytes)][];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var buffer = chunks[c] = GC.AllocateUninitializedArray<byte>((int)Math.Min(ChunkBytes, total - (long)c * ChunkBytes));
+            for (var i = 0; i < buffer.Length; i += PageSize) buffer[i] = 1;
+        }
+        return chunks;
     }
 }
 

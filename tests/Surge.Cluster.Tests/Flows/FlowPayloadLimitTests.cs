@@ -5,7 +5,8 @@ namespace Surge.Cluster.Tests.Flows;
 /// <summary>
 /// A flow's steps are submitted as tasks, which a silo checks against its own payload limit
 /// (<c>Surge:Workers:MaxPayloadBytes</c>): the flow is checked against the same limit where it is registered, not
-/// against the default, so a step the silo would refuse at every wave is refused once, at registration.
+/// against the default, so a step the silo would refuse at every wave is refused once, at registration. So are a step
+/// whose type has no handler and one whose payload its handler refuses.
 /// </summary>
 public class FlowPayloadLimitTests : IAsyncLifetime
 {
@@ -31,5 +32,27 @@ public class FlowPayloadLimitTests : IAsyncLifetime
         Assert.Equal("load.payload", refused.Field);
         Assert.Contains($"over the limit of {Limit} bytes", refused.Message);
         Assert.Contains("Surge:Workers:MaxPayloadBytes", refused.Message);
+    }
+
+    // Registered before, and then every step of every wave failed, the reason only in each step's record.
+    [Theory]
+    [InlineData("no-such-type", "{}", "load.type", "no handler is registered")]
+    [InlineData("simulate", """{"duration_ms":1e12}""", "load.payload.duration_ms", "over the limit")]
+    public async Task Register_StepTheSilosWouldRefuse_RefusedNamingTheStepsField(string type, string payload, string field, string why)
+    {
+        var flow = new FlowBuilder($"refused-{Guid.NewGuid():N}"[..20]).Task("load", type, "v1", output: "raw", payload: payload).Build();
+        var refused = await Assert.ThrowsAsync<SurgeValidationException>(() => _surge.Flows.RegisterAsync(flow));
+        Assert.Equal(field, refused.Field);
+        Assert.Contains(why, refused.Message);
+        Assert.StartsWith($"{field}: ", refused.Message);
+    }
+
+    // A wave by hand over a state with no entities (a misspelt name) was "done" at once having run nothing.
+    [Fact]
+    public async Task StartWave_StateWithNoEntities_RefusedNamingTheState()
+    {
+        await _surge.Flows.RegisterAsync(new FlowBuilder("tiny").Task("load", "simulate", "v1", output: "raw").Build());
+        var refused = await Assert.ThrowsAsync<SurgeValidationException>(() => _surge.Flows.StartWaveAsync(new WaveRequest("tiny", "no-such-state")));
+        Assert.Equal("state", refused.Field);
     }
 }
