@@ -55,7 +55,8 @@ internal static class SurgeCli
             stderr.WriteLine($"surge: {e.Message}. See '{CommandPath(parsed)} --help'.");
             return BadUsage;
         }
-        catch (Exception e) when (e is CliException or SurgeValidationException or SurgeAccessDeniedException or WorkloadException or SurgeUnavailableException or KeyNotFoundException or FileNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is CliException or SurgeValidationException or SurgeAccessDeniedException or WorkloadException or SurgeUnavailableException or KeyNotFoundException or FileNotFoundException or InvalidDataException
+            or ArgumentException) // an argument the client refuses (an empty id): its message names the parameter
         {
             stderr.WriteLine($"surge: {e.Message}");
             return Failed;

@@ -18,11 +18,29 @@ internal sealed class SurgeFlows(IClusterClient cluster, IOptions<SurgeClientOpt
     public Task<FlowDefinition?> GetAsync(string flow, CancellationToken cancellationToken = default)
         => _calls.CallAsync(static (c, f) => c.GetGrain<IFlowGrain>(f).GetAsync(), Name(flow, "flow"), cancellationToken);
 
+    // Sent in batches, each stored as it comes: more keys than a state holds are refused before the first, and a refusal
+    // after some (the state's own keys and these past the bound) says how many were added, which stay.
     public async Task<int> AddToStateAsync(string state, IEnumerable<string> entities, CancellationToken cancellationToken = default)
     {
+        var name = Name(state, "state");
+        var batches = Batches(entities).ToList();
+        var distinct = batches.SelectMany(b => b).Distinct(StringComparer.Ordinal).Count();
+        if (distinct > EntityKeys.MaxPerState)
+            throw new SurgeValidationException("entities", $"{distinct} keys are over the limit of {EntityKeys.MaxPerState} a state holds; split them into several states");
         var size = 0;
-        foreach (var batch in Batches(entities))
-            size = await _calls.CallAsync(static (c, s) => c.GetGrain<IEntityStateGrain>(s.state).AddAsync(s.batch), (state: Name(state, "state"), batch), cancellationToken);
+        var added = 0;
+        foreach (var batch in batches)
+        {
+            try
+            {
+                size = await _calls.CallAsync(static (c, s) => c.GetGrain<IEntityStateGrain>(s.name).AddAsync(s.batch), (name, batch), cancellationToken);
+            }
+            catch (SurgeValidationException e) when (added > 0)
+            {
+                throw new SurgeValidationException(e.Field, $"{e.Message[(e.Field.Length + 2)..]} (the first {added} keys given were added before it: the state holds {size})");
+            }
+            added += batch.Length;
+        }
         return size;
     }
 

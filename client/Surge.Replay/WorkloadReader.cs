@@ -54,6 +54,7 @@ public static class WorkloadReader
             try
             {
                 TaskValidator.Validate(task.ToSpec(allocate: false));
+                SimulateBounds.Check(task.DurationMs, task.MemoryMb); // each line is replayed as a simulate task
             }
             catch (SurgeValidationException e)
             {

@@ -90,14 +90,69 @@ public class CliCommandLineTests
         Assert.Contains("--model needs --embedded", stderr);
     }
 
-    [Fact]
-    public async Task Run_OutInAMissingDirectory_ExitCode1OneLineNamingThePath()
+    // Checked as the command line is read (a bad command line: exit 2), where a replay or a training used to run to its
+    // end and then fail to write what it made.
+    [Theory]
+    [InlineData("workload generate mixed --n 5 --out /nonexistent-dir/w.jsonl", "the directory /nonexistent-dir does not exist")]
+    [InlineData("replay w.jsonl --out r.json --html /nonexistent-dir/r.html", "--html '/nonexistent-dir/r.html'")]
+    [InlineData("train --history h.jsonl --out /tmp", "is a directory")]
+    public async Task Run_OutputFileThatCannotBeWritten_ExitCode2OneLineNamingThePath(string line, string expected)
     {
-        var (code, _, stderr) = await RunAsync(["workload", "generate", "mixed", "--n", "5", "--out", "/nonexistent-dir/w.jsonl"]);
+        var (code, _, stderr) = await RunAsync(line.Split(' '));
+        Assert.Equal(2, code);
+        var first = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0];
+        Assert.Contains(expected, first);
+        Assert.DoesNotContain("Exception", stderr);
+    }
+
+    [Fact]
+    public async Task Run_EmptyOutputPath_ExitCode2()
+    {
+        var (code, _, stderr) = await RunAsync(["workload", "generate", "mixed", "--out", ""]);
+        Assert.Equal(2, code);
+        Assert.Contains("--out '': give a file path", stderr);
+    }
+
+    // A bare number is seconds: 700000 s is 8 days and a bit, over the 7-day bound, refused before connecting. It was
+    // read as 700000 days, and --timeout 30 as 30 days.
+    [Fact]
+    public async Task Run_SubmitTimeoutInSeconds_ReadAsSeconds()
+    {
+        var (code, _, stderr) = await RunAsync(["submit", "--type", "simulate", "--timeout", "700000", "--gateway", "127.0.0.1:1"]);
         Assert.Equal(1, code);
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("/nonexistent-dir/w.jsonl", line);
-        Assert.DoesNotContain("Exception", line);
+        Assert.Contains("timeout: 8.02:26:40 exceeds", stderr);
+    }
+
+    // Refused by the client only once connected, with an ArgumentException's stack trace.
+    [Theory]
+    [InlineData("status")]
+    [InlineData("cancel")]
+    [InlineData("dead show")]
+    [InlineData("dead retry")]
+    [InlineData("schedule remove")]
+    public async Task Run_EmptyId_ExitCode2BeforeConnecting(string command)
+    {
+        var (code, _, stderr) = await RunAsync([.. command.Split(' '), " ", "--gateway", "127.0.0.1:1"]);
+        Assert.Equal(2, code);
+        Assert.Contains("is empty; give one", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public async Task Run_ReplayOfALineOverTheSimulateBounds_ExitCode1NamingLineAndFieldBeforeConnecting()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"surge-bounds-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(path, "{\"id\":\"x1\",\"type\":\"report\",\"duration_ms\":1e9}\n");
+        try
+        {
+            var (code, _, stderr) = await RunAsync(["replay", path, "--out", Path.ChangeExtension(path, ".json"), "--gateway", "127.0.0.1:1"]);
+            Assert.Equal(1, code);
+            Assert.Contains($"{Path.GetFileName(path)}:1: payload.duration_ms:", stderr);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

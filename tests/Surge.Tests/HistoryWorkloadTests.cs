@@ -10,6 +10,34 @@ public class HistoryWorkloadTests
     private static HistoryConversion Convert(string history, FromHistoryOptions? options = null)
         => HistoryWorkload.Convert(new StringReader(history), "h.jsonl", options ?? new FromHistoryOptions());
 
+    // Written before, with the last arrival at 2^63 ms, and then refused by replay.
+    [Fact]
+    public void Convert_SubmitTimesSpanningCenturies_RefusedNamingTheBoundAndTheFix()
+    {
+        var e = Assert.Throws<WorkloadException>(() => Convert("""
+            {"submitted_at":"0001-01-01T00:00:00Z","type":"report","duration_ms":3}
+            {"submitted_at":"9999-12-31T00:00:00Z","type":"report","duration_ms":3}
+            """));
+        Assert.Contains("arrival 2", e.Message);
+        Assert.Contains("--speed", e.Message);
+    }
+
+    [Fact]
+    public void Write_OverItsOwnHistory_Refused()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"surge-history-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllText(path, "{\"type\":\"report\",\"duration_ms\":3}\n");
+        try
+        {
+            Assert.Throws<WorkloadException>(() => HistoryWorkload.Write(path, path, new FromHistoryOptions()));
+            Assert.Equal("{\"type\":\"report\",\"duration_ms\":3}\n", File.ReadAllText(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Convert_SubmitTimes_SortedFromZeroGapsKept()
     {

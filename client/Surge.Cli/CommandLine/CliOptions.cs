@@ -16,6 +16,57 @@ internal static class CliOptions
     public static Option<string?> Text(string name, string helpName, string description)
         => new(name) { HelpName = helpName, Description = description };
 
+    /// <summary>
+    /// A file the command writes, checked as the command line is read: a path that cannot be written (empty, a
+    /// directory, in a directory that does not exist) fails then, not after a replay or a training has run.
+    /// </summary>
+    public static Option<string> RequiredOutputFile(string name, string helpName, string description)
+        => WritesFile(Required(name, helpName, description));
+
+    /// <inheritdoc cref="RequiredOutputFile"/>
+    public static Option<string?> OutputFile(string name, string helpName, string description)
+        => WritesFile(Text(name, helpName, description));
+
+    private static Option<T> WritesFile<T>(Option<T> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && OutputFileProblem(r.Tokens[^1].Value) is { } problem) r.AddError($"{option.Name} '{r.Tokens[^1].Value}': {problem}");
+        });
+        return option;
+    }
+
+    /// <summary>Why a file could not be written at <paramref name="path"/>, or null when it can be tried.</summary>
+    internal static string? OutputFileProblem(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return "give a file path";
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return e.Message;
+        }
+        if (Directory.Exists(full)) return "is a directory; give a file path";
+        return Path.GetDirectoryName(full) is { } directory && !Directory.Exists(directory)
+            ? $"the directory {directory} does not exist; create it first, or choose another path" : null;
+    }
+
+    /// <summary>
+    /// A task id or a name, refused blank as the command line is read: the client refuses one too, but only once the
+    /// command has connected, and with an exception's words.
+    /// </summary>
+    public static Argument<T> NotBlank<T>(this Argument<T> argument)
+    {
+        argument.Validators.Add(r =>
+        {
+            if (r.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value))) r.AddError($"{argument.Name} is empty; give one, e.g. order-42");
+        });
+        return argument;
+    }
+
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
     public static Option<string[]> Many(string name, string helpName, string description)

@@ -8,7 +8,7 @@ internal static class CancelCommand
 {
     public static Command Create(CliContext context, ConnectionOptions connection)
     {
-        var id = new Argument<string>("TASK-ID") { Description = "the task to cancel" };
+        var id = new Argument<string>("TASK-ID") { Description = "the task to cancel" }.NotBlank();
         var output = CliOptions.Output();
         var command = new Command("cancel", "a queued or held task never starts; a running one has its token cancelled") { id, output };
         connection.AddTo(command);

@@ -34,7 +34,7 @@ internal static class DeadCommand
 
     private static Command Show(CliContext context, ConnectionOptions connection)
     {
-        var id = new Argument<string>("TASK-ID") { Description = "a dead-lettered task" };
+        var id = new Argument<string>("TASK-ID") { Description = "a dead-lettered task" }.NotBlank();
         var output = CliOptions.Output();
         var command = new Command("show", "one dead-lettered task's status and error; exit 1 if it is not dead-lettered") { id, output };
         connection.AddTo(command);
@@ -51,7 +51,7 @@ internal static class DeadCommand
 
     private static Command Retry(CliContext context, ConnectionOptions connection)
     {
-        var id = new Argument<string>("TASK-ID") { Description = "a dead-lettered task" };
+        var id = new Argument<string>("TASK-ID") { Description = "a dead-lettered task" }.NotBlank();
         var output = CliOptions.Output();
         var command = new Command("retry", "runs a dead-lettered task again, with fresh attempts") { id, output };
         connection.AddTo(command);
@@ -68,7 +68,7 @@ internal static class DeadCommand
 
     private static Command Purge(CliContext context, ConnectionOptions connection)
     {
-        var id = new Argument<string?>("TASK-ID") { Arity = ArgumentArity.ZeroOrOne, Description = "the dead letter to remove" };
+        var id = new Argument<string?>("TASK-ID") { Arity = ArgumentArity.ZeroOrOne, Description = "the dead letter to remove" }.NotBlank();
         var all = CliOptions.Flag("--all", "remove every dead letter");
         var output = CliOptions.Output();
         var command = new Command("purge", "removes one dead letter, or all of them with --all") { id, all, output };

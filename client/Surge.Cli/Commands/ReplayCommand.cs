@@ -11,12 +11,12 @@ internal static class ReplayCommand
     public static Command Create(CliContext context, ConnectionOptions connection)
     {
         var workload = new Argument<string>("WORKLOAD.jsonl") { Description = "the workload to replay (surge workload generate or from-history makes one)" };
-        var output = CliOptions.Required("--out", "REPORT.json", "the report to write; it is also printed as one JSON line");
-        var results = CliOptions.Text("--results", "TASKS.jsonl", "also write every task's final status, one JSON object a line");
+        var output = CliOptions.RequiredOutputFile("--out", "REPORT.json", "the report to write; it is also printed as one JSON line");
+        var results = CliOptions.OutputFile("--results", "TASKS.jsonl", "also write every task's final status, one JSON object a line");
         var producers = CliOptions.Int("--producers", 4, 1, 256, "concurrent submitters");
         var allocate = CliOptions.Flag("--allocate", "simulated tasks really allocate their memory_mb");
         var model = CliOptions.Text("--model", "MODEL.zip", "with --embedded: the embedded silo routes with this model (surge train)");
-        var html = CliOptions.Text("--html", "REPORT.html", "also write the report as a page: sojourn CDFs, queue and concurrency over time, misrouted tasks");
+        var html = CliOptions.OutputFile("--html", "REPORT.html", "also write the report as a page: sojourn CDFs, queue and concurrency over time, misrouted tasks");
         var command = new Command("replay", "replay a workload against the cluster and report latencies, throughput and routing")
             { workload, output, results, producers, allocate, model, html };
         connection.AddTo(command);
@@ -37,11 +37,11 @@ internal static class ReplayCommand
             await using var surge = await SurgeConnection.OpenAsync(settings, cancellationToken);
             var (report, finals) = await ReplayRun.RunWithResultsAsync(surge.Client, tasks, Path.GetFileName(path), options,
                 ProgressBars.Replay(context.Stderr), cancellationToken);
+            context.Stdout.WriteLine(report.ToJson()); // first: a file that cannot be written (a full disk) does not lose the run's report
+            await File.WriteAllTextAsync(result.GetRequiredValue(output), report.ToJson(indented: true) + Environment.NewLine, cancellationToken);
             if (result.GetValue(results) is { } resultsPath) await ResultsFile.WriteAsync(resultsPath, finals, cancellationToken);
             if (result.GetValue(html) is { } htmlPath)
                 await ReplayHtml.Build($"surge replay {report.Workload}", [new ReplayRunResults(report.Mode, report, finals)]).WriteAsync(htmlPath, cancellationToken);
-            await File.WriteAllTextAsync(result.GetRequiredValue(output), report.ToJson(indented: true) + Environment.NewLine, cancellationToken);
-            context.Stdout.WriteLine(report.ToJson());
             return report.Completed + report.Failed + report.Rejected == report.Tasks ? SurgeCli.Ok : SurgeCli.Failed;
         });
         return command;

@@ -12,7 +12,7 @@ internal static class ScheduleCommand
 
     private static Command Add(CliContext context, ConnectionOptions connection)
     {
-        var name = new Argument<string>("NAME") { Description = "the schedule's name; adding a name again replaces its schedule" };
+        var name = new Argument<string>("NAME") { Description = "the schedule's name; adding a name again replaces its schedule" }.NotBlank();
         var cron = CliOptions.Required("--cron", "CRON", "five cron fields (or six, seconds first), in UTC, e.g. \"0 2 * * *\"");
         var type = SpecOptions.TypeOption();
         var payload = CliOptions.Text("--payload", "JSON", "each task's input (default {})");
@@ -45,7 +45,7 @@ internal static class ScheduleCommand
 
     private static Command Remove(CliContext context, ConnectionOptions connection)
     {
-        var name = new Argument<string>("NAME") { Description = "the schedule to remove" };
+        var name = new Argument<string>("NAME") { Description = "the schedule to remove" }.NotBlank();
         var command = new Command("remove", "stop a schedule; exit 1 if no schedule has that name") { name };
         connection.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>

@@ -24,7 +24,7 @@ internal static class SimulateAutoscaleCommand
         var max = CliOptions.OptionalInt("--max", 1, 1000, "N", "most pods (default 10, at least --min)");
         var kedaTarget = CliOptions.OptionalInt("--keda-target", 1, 1_000_000, "N", "the queue-proportional reference's tasks a pod (default --slots-per-pod)");
         var quiet = CliOptions.Flag("--quiet", "only the summary lines, not Surge's timeline");
-        var html = CliOptions.Text("--html", "TIMELINE.html", "also write a page: backlog, slots, pods requested and pods ready over time, per policy");
+        var html = CliOptions.OutputFile("--html", "TIMELINE.html", "also write a page: backlog, slots, pods requested and pods ready over time, per policy");
         var groups = CliOptions.Text("--groups", "SPEC", "also per silo group, e.g. short:8,long:8:60 (pool:slots a pod[:start delay s]): short tasks on short's pods");
         var price = CliOptions.Text("--price", "SPEC", "each group's price per pod-second, e.g. short=0.3,long=1.0 (default 1; one group pays the dearest)");
         var reclaimEvery = CliOptions.Int("--spot-reclaim-every", 0, 0, 86_400, "seconds between reclaims of a short-group (spot) pod; 0: none");

@@ -9,7 +9,7 @@ internal static class StatusCommand
 {
     public static Command Create(CliContext context, ConnectionOptions connection)
     {
-        var id = new Argument<string?>("TASK-ID") { Arity = ArgumentArity.ZeroOrOne, Description = "the task to show; without it, the pools of every silo" };
+        var id = new Argument<string?>("TASK-ID") { Arity = ArgumentArity.ZeroOrOne, Description = "the task to show; without it, the pools of every silo" }.NotBlank();
         var output = CliOptions.Output();
         var command = new Command("status", "a task's status; without an id, the pools of every silo") { id, output };
         connection.AddTo(command);

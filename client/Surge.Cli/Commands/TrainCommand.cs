@@ -20,7 +20,7 @@ internal static class TrainCommand
     public static Command Create(CliContext context)
     {
         var history = CliOptions.Required("--history", "HISTORY.jsonl", "the history to learn from (surge workload generate history makes one)");
-        var output = CliOptions.Required("--out", "MODEL.zip", "the model file to write");
+        var output = CliOptions.RequiredOutputFile("--out", "MODEL.zip", "the model file to write");
         var threshold = CliOptions.Int("--threshold-ms", 50, 1, 3_600_000, "the short/long threshold the scores are measured against");
         var seed = CliOptions.Int("--seed", 1, 0, int.MaxValue, "the seed of the held-out split and the trainer");
         var format = CliOptions.Output();

@@ -25,7 +25,7 @@ internal static class WaveCommand
         var versions = CliOptions.Many("--version", "TASK=V", "run TASK in version V instead of the flow's; repeat for versions side by side");
         var id = CliOptions.Text("--id", "WAVE", "the wave's id (idempotency key; default generated)");
         var wait = CliOptions.Flag("--wait", "wait until every entity is done, with a progress bar on stderr; exit 1 if a step failed");
-        var report = CliOptions.Text("--out", "REPORT.json", "with --wait, write the report: counts, makespan and critical path");
+        var report = CliOptions.OutputFile("--out", "REPORT.json", "with --wait, write the report: counts, makespan and critical path");
         var output = CliOptions.Output();
         var command = new Command("start", "start a wave: the flow for every entity of the state, each task on the normal task path")
             { flow, state, date, versions, id, wait, report, output };
@@ -54,7 +54,7 @@ internal static class WaveCommand
     {
         var wave = new Argument<string>("WAVE") { Description = "the wave's id" };
         var wait = CliOptions.Flag("--wait", "wait until it is done, with a progress bar on stderr; exit 1 if a step failed");
-        var report = CliOptions.Text("--out", "REPORT.json", "with --wait, write the report");
+        var report = CliOptions.OutputFile("--out", "REPORT.json", "with --wait, write the report");
         var output = CliOptions.Output();
         var command = new Command("status", "a wave's counts per task and state; exit 1 if no wave has that id") { wave, wait, report, output };
         connection.AddTo(command);

@@ -24,7 +24,7 @@ internal static class WorkloadCommand
             if (r.Tokens is [var token] && !Kinds.Contains(token.Value, StringComparer.OrdinalIgnoreCase))
                 r.AddError($"workload kind '{token.Value}' is not one of {string.Join(", ", Kinds)}");
         });
-        var output = CliOptions.Required("--out", "FILE", "the JSON Lines file to write");
+        var output = CliOptions.RequiredOutputFile("--out", "FILE", "the JSON Lines file to write");
         var n = CliOptions.Int("--n", 3000, 1, 10_000_000, "tasks (builds for ordered)");
         var seed = CliOptions.Int("--seed", 1, 0, int.MaxValue, "seed of the arrivals and task draws");
         var world = CliOptions.Int("--world", 1, 0, 1_000_000, "seed of the hidden customer and source factors");
@@ -50,7 +50,7 @@ internal static class WorkloadCommand
     private static Command FromHistory(CliContext context)
     {
         var history = new Argument<string>("HISTORY.jsonl") { Description = "a recorded history: type, features, duration_ms, memory_mb, and at_ms or submitted_at when known" };
-        var output = CliOptions.Required("--out", "WORKLOAD.jsonl", "the workload to write, for surge replay");
+        var output = CliOptions.RequiredOutputFile("--out", "WORKLOAD.jsonl", "the workload to write, for surge replay");
         var speed = CliOptions.Double("--speed", 1, 0.001, 1_000_000, "arrivals this many times faster than recorded");
         var limit = CliOptions.OptionalInt("--limit", 1, int.MaxValue, "N", "only the first N arrivals");
         var command = new Command("from-history", "turn a recorded history into a workload to replay: your own traffic, at its own pace")

@@ -37,6 +37,12 @@ public static class HistoryWorkload
         for (var i = 0; i < count; i++)
         {
             var (e, atMs) = arrivals[i];
+            // As replay reads at_ms (a submit time of year 1 and one of 9999 made one of 2^63 ms, which replay refused).
+            if (atMs is < 0 or > WorkloadReader.MaxAtMs)
+            {
+                throw new WorkloadException($"{name}: arrival {i + 1} would come {(atMs < 0 ? "past the range of a long" : $"at {atMs} ms")}, over the "
+                    + $"{WorkloadReader.MaxAtMs} ms (30 days) a workload may span; compress it with --speed, or take the first arrivals with --limit");
+            }
             tasks.Add(new GeneratedTask($"h-{i:000000}", atMs, e.Type, e.Entity, e.Event, e.After, e.Features, e.DurationMs, e.MemoryMb));
         }
         return new HistoryConversion(tasks, timed);
@@ -46,6 +52,8 @@ public static class HistoryWorkload
     public static HistoryConversion Write(string historyPath, string workloadPath, FromHistoryOptions options)
     {
         if (!File.Exists(historyPath)) throw new WorkloadException($"{historyPath}: no such file");
+        if (string.Equals(Path.GetFullPath(historyPath), Path.GetFullPath(workloadPath), StringComparison.Ordinal))
+            throw new WorkloadException($"{workloadPath}: the workload would be written over the history it is read from; choose another --out");
         HistoryConversion conversion;
         using (var reader = File.OpenText(historyPath)) conversion = Convert(reader, Path.GetFileName(historyPath), options);
         using var writer = new StreamWriter(workloadPath) { NewLine = "\n" };

@@ -14,11 +14,11 @@ internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValida
     /// <summary>The feature that names the task type a simulated task stands in for (routing and history read it).</summary>
     public const string KindFeature = TaskValidator.KindFeature;
 
-    /// <summary>Largest <c>memory_mb</c> accepted: what a task may make a silo hold, and what history may learn of one task.</summary>
-    public const double MaxMemoryMb = 4096;
+    /// <inheritdoc cref="SimulateBounds.MaxMemoryMb"/>
+    public const double MaxMemoryMb = SimulateBounds.MaxMemoryMb;
 
-    /// <summary>Largest <c>duration_ms</c> accepted: one hour.</summary>
-    public const double MaxDurationMs = 3_600_000;
+    /// <inheritdoc cref="SimulateBounds.MaxDurationMs"/>
+    public const double MaxDurationMs = SimulateBounds.MaxDurationMs;
 
     private const int PageSize = 4096;
 
@@ -37,10 +37,7 @@ internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValida
         {
             return;
         }
-        if (payload.MemoryMb > MaxMemoryMb)
-            throw new SurgeValidationException("payload.memory_mb", $"{payload.MemoryMb} is over the limit of {MaxMemoryMb} MB; simulate a smaller task");
-        if (payload.DurationMs > MaxDurationMs)
-            throw new SurgeValidationException("payload.duration_ms", $"{payload.DurationMs} is over the limit of {MaxDurationMs} ms (1 h); simulate a shorter task");
+        SimulateBounds.Check(payload.DurationMs, payload.MemoryMb);
     }
 
     public async ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)

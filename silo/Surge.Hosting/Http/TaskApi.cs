@@ -35,7 +35,8 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
     public const int SpecRoomBytes = 512 * 1024;
 
     // Web defaults (camelCase, names case-insensitive), fixed here so a host's JSON settings never change the API.
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // A field given twice ({"type":"a","type":"b"}) is refused rather than the last one winning unseen.
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
 
     private readonly TaskLimits _limits = new(workers.Value.MaxPayloadBytes, tasks.Value.MaxTimeout);
 

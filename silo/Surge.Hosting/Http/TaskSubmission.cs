@@ -93,23 +93,8 @@ internal sealed class DurationJsonConverter : JsonConverter<TimeSpan?>
                 return null;
             case JsonTokenType.Number when reader.TryGetDouble(out var seconds) && double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds:
                 return TimeSpan.FromSeconds(seconds);
-            case JsonTokenType.String:
-                var text = reader.GetString()!;
-                // "300" is seconds, as 300 is: TimeSpan.TryParse reads a bare number as days.
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var quoted))
-                {
-                    if (double.IsFinite(quoted) && Math.Abs(quoted) < TimeSpan.MaxValue.TotalSeconds) return TimeSpan.FromSeconds(quoted);
-                    break;
-                }
-                if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span)) return span;
-                try
-                {
-                    return System.Xml.XmlConvert.ToTimeSpan(text);
-                }
-                catch (Exception e) when (e is FormatException or OverflowException) // OverflowException: past TimeSpan's range, e.g. P99999999D
-                {
-                }
-                break;
+            case JsonTokenType.String when DurationText.TryParse(reader.GetString()!, out var duration):
+                return duration;
         }
         throw new JsonException("give a number of seconds such as 300, or a duration such as \"00:05:00\" or \"PT5M\"");
     }

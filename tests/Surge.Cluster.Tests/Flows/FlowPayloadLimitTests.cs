@@ -47,6 +47,29 @@ public class FlowPayloadLimitTests : IAsyncLifetime
         Assert.StartsWith($"{field}: ", refused.Message);
     }
 
+    // Sent in batches of EntityKeys.MaxPerCall, each stored as it came: the first ten of 150,000 keys were stored, and
+    // the refusal did not say so.
+    [Fact]
+    public async Task AddToState_MoreKeysThanAStateHolds_RefusedBeforeAnyIsAdded()
+    {
+        var state = $"big-{Guid.NewGuid():N}"[..20];
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() =>
+            _surge.Flows.AddToStateAsync(state, Enumerable.Range(0, EntityKeys.MaxPerState + 1).Select(i => $"k{i}")));
+        Assert.Equal("entities", e.Field);
+        Assert.Empty(await _surge.Flows.ListStateAsync(state, 0, 10));
+    }
+
+    [Fact]
+    public async Task AddToState_PastTheBoundWithTheStatesOwnKeys_SaysHowManyWereAdded()
+    {
+        var state = $"full-{Guid.NewGuid():N}"[..20];
+        var before = EntityKeys.MaxPerState - EntityKeys.MaxPerCall - 5;
+        await _surge.Flows.AddToStateAsync(state, Enumerable.Range(0, before).Select(i => $"old{i}"));
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() =>
+            _surge.Flows.AddToStateAsync(state, Enumerable.Range(0, 2 * EntityKeys.MaxPerCall).Select(i => $"new{i}")));
+        Assert.Contains($"the first {EntityKeys.MaxPerCall} keys given were added before it: the state holds {before + EntityKeys.MaxPerCall}", e.Message);
+    }
+
     // A wave by hand over a state with no entities (a misspelt name) was "done" at once having run nothing.
     [Fact]
     public async Task StartWave_StateWithNoEntities_RefusedNamingTheState()
