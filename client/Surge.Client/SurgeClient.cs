@@ -160,6 +160,16 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(silo);
         if (!Enum.IsDefined(pool)) throw new ArgumentOutOfRangeException(nameof(pool), pool, "set short, long or single");
+        // The grain is placed on the silo its key names: a key that is no silo address failed in placement, on the silo,
+        // as an error in its log and a FormatException here.
+        try
+        {
+            SiloAddress.FromParsableString(silo);
+        }
+        catch (FormatException)
+        {
+            throw new SurgeValidationException("silo", $"'{silo}' is not a silo address such as 10.0.0.5:11111@123456789; GetPoolsAsync (surge status) lists them");
+        }
         return CallAsync(static (c, s) => c.GetGrain<IWorkerSiloGrain>(s.silo).SetConcurrencyAsync(s.pool, s.limit), (silo, pool, limit), cancellationToken);
     }
 

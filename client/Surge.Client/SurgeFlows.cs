@@ -58,6 +58,8 @@ internal sealed class SurgeFlows(IClusterClient cluster, IOptions<SurgeClientOpt
     public Task<WaveStatus> StartWaveAsync(WaveRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        Name(request.Flow, "flow"); // named here: a null one was a NullReferenceException as the wave's id was made
+        Name(request.State, "state");
         if (request.Date is { } date) WaveDates.Validate(date);
         var id = request.WaveId ?? NewWaveId(request.Flow, request.Date ?? WaveDates.Today(time.GetUtcNow()));
         Name(id, "wave");

@@ -35,6 +35,18 @@ public class ConcurrencyTests(ClusterFixture fixture)
         }
     }
 
+    // The key is the silo the grain is placed on: one that is no silo address failed in placement, logged on the silo
+    // as an error, and reached the caller as a FormatException. A pool the silo does not run was an ArgumentException.
+    [Fact]
+    public async Task SetConcurrency_NoSuchSiloOrPool_RefusedNamingTheField()
+    {
+        Assert.Equal("silo", (await Assert.ThrowsAsync<SurgeValidationException>(() => _client.SetConcurrencyAsync("nosuch", PoolKind.Long, 3))).Field);
+        var silo = (await _client.GetPoolsAsync()).First().Silo;
+        var e = await Assert.ThrowsAsync<SurgeValidationException>(() => _client.SetConcurrencyAsync(silo, PoolKind.Single, 3));
+        Assert.Equal("pool", e.Field);
+        Assert.Contains("its pools: short, long", e.Message);
+    }
+
     // Waits until every task has reached a long pool and every pool runs as many as its limit allows: a pool whose
     // tasks are still on their way looks settled with fewer.
     private Task<PoolStats[]> SettleAsync(int expectedLimit, int tasks)

@@ -90,6 +90,26 @@ public class PredictorModelTests(TrainedModelFixture trained) : IClassFixture<Tr
         Assert.Contains("not a Surge model file", Assert.Throws<InvalidDataException>(() => SurgeModel.Load(junk, "junk.zip")).Message);
     }
 
+    // A "null" document read as null, and the first prediction threw a NullReferenceException.
+    [Theory]
+    [InlineData("model.json")]
+    [InlineData("encoder.json")]
+    public void Load_AnEntryThatIsNull_SaysSo(string entry)
+    {
+        using var file = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var name in new[] { "model.json", "encoder.json" })
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+                writer.Write(name == entry ? "null" : "{}");
+            }
+        }
+        file.Position = 0;
+        var e = Assert.Throws<InvalidDataException>(() => SurgeModel.Load(file, "m.zip"));
+        Assert.Contains($"{entry} is null", e.Message);
+    }
+
     [Fact]
     public void ModelPredictor_UnknownType_FallsBackToBaseline()
     {

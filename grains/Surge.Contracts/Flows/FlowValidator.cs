@@ -54,6 +54,7 @@ public static partial class FlowValidator
     /// <summary>Every failure, in the order of the tasks; empty when the flow is good. Payloads as in <see cref="Validate"/>.</summary>
     public static IReadOnlyList<FlowError> Check(FlowDefinition flow, int maxPayloadBytes = TaskValidator.DefaultMaxPayloadBytes)
     {
+        ArgumentNullException.ThrowIfNull(flow);
         var errors = new List<FlowError>();
         Name(errors, "flow", "name", flow.Name, "name the flow, e.g. \"scoring\"");
         if (flow.PipeTtl <= TimeSpan.Zero || flow.PipeTtl > MaxPipeTtl)
@@ -125,7 +126,7 @@ public static partial class FlowValidator
         {
             state[name] = 1;
             path.Add(name);
-            foreach (var input in byName[name].Inputs)
+            foreach (var input in byName[name].Inputs is { IsDefault: false } inputs ? inputs : [])
             {
                 var producer = producers[input];
                 if (state.GetValueOrDefault(producer) == 1) return path[path.IndexOf(producer)..];

@@ -72,7 +72,9 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     /// </summary>
     public int SetLimit(PoolKind kind, int limit, PoolDecisions decide)
     {
-        var pool = Find(kind) ?? throw new ArgumentException($"pool '{kind.Name()}' does not run on this silo; pools: {string.Join(", ", pools.Select(p => p.Kind.Name()))}", nameof(kind));
+        // An operator's request (SetConcurrencyAsync) naming a pool another group's silos run: the edge error, named.
+        var pool = Find(kind) ?? throw new SurgeValidationException("pool",
+            $"'{kind.Name()}' does not run on this silo; its pools: {string.Join(", ", pools.Select(p => p.Kind.Name()))}");
         limit = Math.Clamp(limit, pool.Min, pool.Max);
         if (pool.Reserve is { } reserve)
         {

@@ -105,8 +105,9 @@ public sealed class SurgeModel
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             var ml = new MLContext(seed: 1);
-            var info = Read(zip, InfoEntry, s => JsonSerializer.Deserialize<ModelInfo>(s))!;
-            var encoder = Read(zip, EncoderEntry, s => JsonSerializer.Deserialize<FeatureEncoder>(s))!;
+            // A "null" document reads as null: said here, not as a NullReferenceException at the first prediction.
+            var info = Read(zip, InfoEntry, s => JsonSerializer.Deserialize<ModelInfo>(s)) ?? throw new InvalidDataException($"{InfoEntry} is null");
+            var encoder = Read(zip, EncoderEntry, s => JsonSerializer.Deserialize<FeatureEncoder>(s)) ?? throw new InvalidDataException($"{EncoderEntry} is null");
             var duration = Read(zip, DurationEntry, s => ml.Model.Load(Buffered(s), out _));
             var memory = Read(zip, MemoryEntry, s => ml.Model.Load(Buffered(s), out _));
             return new SurgeModel(ml, info, encoder, duration, memory);

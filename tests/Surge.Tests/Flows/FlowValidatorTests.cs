@@ -14,6 +14,14 @@ public class FlowValidatorTests
     public void Build_Diamond_IsValid()
         => Assert.Equal(4, Diamond().Build().Tasks.Length);
 
+    // A FlowTask built by hand (not by FlowBuilder) may leave Inputs default: the cycle search read it as an array.
+    [Fact]
+    public void Check_TaskWithDefaultInputs_ValidNoNullReference()
+    {
+        var flow = new FlowDefinition("hand", [new FlowTask("load", "simulate", "v1", default, "raw", TimeSpan.FromMinutes(1))], TimeSpan.FromDays(1));
+        Assert.Empty(FlowValidator.Check(flow));
+    }
+
     [Fact]
     public void Check_InputNobodyProduces_NamesTaskAndField()
     {
