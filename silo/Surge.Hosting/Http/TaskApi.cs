@@ -183,10 +183,25 @@ internal sealed partial class TaskApi(ISurgeClient surge, IOptions<WorkerOptions
         {
             var field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
             var at = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
-            var message = $"the body is not a valid task{at} ({e.Path ?? "$"}): {e.Message}";
+            // The serializer says a value "could not be converted to System.Nullable`1[System.Int32]": said as the field's shape.
+            var why = e.Message.Contains("could not be converted", StringComparison.Ordinal) && Shapes.TryGetValue(field, out var shape)
+                ? $"{field} must be {shape}" : e.Message;
+            var message = $"the body is not a valid task{at} ({e.Path ?? "$"}): {why}";
             return (null, Results.ValidationProblem(Field(field, message), detail: message, title: "Bad JSON body"));
         }
     }
+
+    private static readonly Dictionary<string, string> Shapes = new(StringComparer.Ordinal)
+    {
+        ["id"] = "a string, e.g. \"order-42\"",
+        ["type"] = "a string, e.g. \"simulate\"",
+        ["entity"] = "a string, e.g. \"build/42\"",
+        ["event"] = "a string, e.g. \"build.started\"",
+        ["after"] = "a string, e.g. \"build.started\"",
+        ["sequence"] = "a whole number, 1 or more",
+        ["maxAttempts"] = "a whole number from 1 to 100",
+        ["features"] = "an object of names to strings or numbers, e.g. {\"source\":\"adwords\",\"rows\":1200}",
+    };
 
     private IResult TooLarge() => Results.Problem(
         title: "Body too large",

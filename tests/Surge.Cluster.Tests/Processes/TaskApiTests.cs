@@ -76,6 +76,20 @@ public class TaskApiTests(TaskApiSiloFixture silo) : IClassFixture<TaskApiSiloFi
         Assert.Contains(where, field + " " + messages[0].GetString());
     }
 
+    // The serializer's words named .NET types ("could not be converted to System.Nullable`1[System.Int32]").
+    [Theory]
+    [InlineData("""{"type":"echo","maxAttempts":"three"}""", "maxAttempts must be a whole number from 1 to 100")]
+    [InlineData("""{"type":["echo"]}""", "type must be a string")]
+    [InlineData("""{"type":"echo","features":[1]}""", "features must be an object of names to strings or numbers")]
+    public async Task Submit_ValueOfTheWrongShape_400SayingTheShape(string body, string expected)
+    {
+        using var response = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await JsonAsync(response)).GetProperty("detail").GetString()!;
+        Assert.Contains(expected, message);
+        Assert.DoesNotContain("System.", message);
+    }
+
     // curl -d, and Python's requests.post(url, data=...), send JSON as a form unless told: the refusal says what to send.
     [Theory]
     [InlineData("application/x-www-form-urlencoded")]
