@@ -74,6 +74,7 @@ internal sealed class SurgeConnection : IAsyncDisposable
         catch (Exception e) when (!settings.Embedded && !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
+            if (SurgeRunExtensions.SettingFailures(e) is { Count: > 0 }) throw; // a client setting that fails its check: said as itself (SurgeCli)
             var why = e is SurgeUnavailableException ? $"no connection within {connectWithin.TotalSeconds:0.#} s (Surge:Client:ConnectTimeout): {e.GetBaseException().Message}" : e.GetBaseException().Message;
             throw new CliException($"cannot reach {description} ({why}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded. "
                 + "If the cluster uses TLS, give this client its certificate: Surge__Client__Tls__Directory (a directory with tls.crt, tls.key and ca.crt).");

@@ -177,6 +177,7 @@ public class CliCommandLineTests
     // silo's own line, not "surge: OptionsValidationException" and its stack trace.
     [Theory]
     [InlineData("status --gateway 127.0.0.1:1 --Surge:Client:FailoverTimeout=banana", "surge: Surge:Client:FailoverTimeout is 'banana'; write a duration")]
+    [InlineData("status --gateway 127.0.0.1:1 --Surge:Client:WaitSlice=00:00:00", "surge: Surge:Client:WaitSlice is 00:00:00; set 00:00:01 to")] // was "cannot reach gateway"
     [InlineData("status --embedded --Surge:Tasks:Retention=banana", "surge: Surge:Tasks:Retention is 'banana'; write a duration")]
     [InlineData("status --embedded --Surge:Tasks:Retention=00:00:00", "surge: Surge:Tasks:Retention is 00:00:00; set 00:00:01 to 365.00:00:00")]
     public async Task Run_SettingThatFailsItsCheck_ExitCode1OneLineNamingIt(string line, string expected)

@@ -90,6 +90,15 @@ public class PredictorModelTests(TrainedModelFixture trained) : IClassFixture<Tr
         Assert.Contains("not a Surge model file", Assert.Throws<InvalidDataException>(() => SurgeModel.Load(junk, "junk.zip")).Message);
     }
 
+    [Fact]
+    public void Train_NumericFeaturePastFloatRangeOnEveryRow_Trains()
+    {
+        var history = TrainedModelFixture.Synthetic(200, seed: 5)
+            .Select(r => r with { Features = [.. r.Features, new Feature("huge", null, 1e300)] }).ToList();
+        var model = ModelTrainer.Train(history, "huge-1", DateTimeOffset.UnixEpoch);
+        Assert.True(double.IsFinite(model.Predict("fetch", [new Feature("huge", null, 1e300)]).DurationMs));
+    }
+
     // A "null" document read as null, and the first prediction threw a NullReferenceException.
     [Theory]
     [InlineData("model.json")]

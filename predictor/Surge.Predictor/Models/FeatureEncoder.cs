@@ -73,7 +73,9 @@ internal sealed class FeatureEncoder
             {
                 if (Numeric.TryGetValue(f.Name, out var offset) && double.IsFinite(f.Number))
                 {
-                    vector[offset] = (float)f.Number;
+                    // Past float's range it would be infinite, which the trainers read as missing: a history whose
+                    // feature was 1e300 on every row (finite, so accepted) left no row to train on.
+                    vector[offset] = (float)Math.Clamp(f.Number, float.MinValue, float.MaxValue);
                     vector[offset + 1] = 0;
                 }
             }
