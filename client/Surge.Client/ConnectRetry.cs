@@ -47,7 +47,7 @@ internal sealed class ConnectRetry : IClientConnectionRetryFilter
     /// <summary>What a client that could not connect says: where it looked, for how long, the last failure, what to check.</summary>
     internal static string Message(string where, TimeSpan within, bool tls, Exception last)
         => $"Cannot connect to the Surge cluster ({where}) within {within.TotalSeconds:0.#} s ({SurgeClientOptions.Section}:ConnectTimeout); "
-            + $"the last attempt: {last.GetBaseException().Message} Check that a silo is running and its gateway port is reachable from here. "
+            + $"the last attempt: {last.GetBaseException().Message.TrimEnd('.')}. Check that a silo is running and its gateway port is reachable from here. "
             + (tls
                 ? $"This client uses TLS ({SurgeClientOptions.Section}:Tls): the silos must too (Surge:Tls), and trust the CA that signed its certificate."
                 : $"If the cluster uses TLS, give this client its certificate: {SurgeClientOptions.Section}:Tls:Directory (a directory with tls.crt, tls.key and ca.crt).");
