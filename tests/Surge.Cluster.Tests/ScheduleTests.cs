@@ -69,6 +69,33 @@ public class ScheduleTests(ScheduleFixture fixture) : IClassFixture<ScheduleFixt
         Assert.Null(await fixture.Surge.Cluster.Client.GetGrain<IScheduleGrain>($"none-{Guid.NewGuid():N}").TriggerAsync());
     }
 
+    // Refused at its shard after it was set (its handler's check changed): the refused instant was asked again every
+    // 5 s and the last fired never moved; now each refused instant is passed over, and the next ones go as usual.
+    [Fact]
+    public async Task Schedule_InstantsRefusedAfterItWasSet_PassedOverAndLaterOnesRun()
+    {
+        var name = $"picky-{Guid.NewGuid():N}";
+        var prefix = $"schedule:{name}:";
+        PickyHandler.Refuse = false;
+        await _client.ScheduleAsync(ScheduleSpec.Create(name, "* * * * * *", PickyHandler.TypeName));
+        try
+        {
+            PickyHandler.Refuse = true;
+            var refusedFrom = DateTimeOffset.UtcNow;
+            await Eventually.TrueAsync(async () => (await _client.GetSchedulesAsync()).Single(s => s.Spec.Name == name).LastFired > refusedFrom + TimeSpan.FromSeconds(3),
+                "the refused instants to be passed over", TimeSpan.FromSeconds(30));
+            int Ran() => PickyHandler.Runs.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            var ranBefore = Ran();
+            PickyHandler.Refuse = false;
+            await Eventually.TrueAsync(() => Ran() > ranBefore, "an instant after the refusals to run", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            PickyHandler.Refuse = false;
+            await _client.UnscheduleAsync(name);
+        }
+    }
+
     // Checked only as far as its type before: stored, then refused at every instant and asked again every 5 s.
     [Fact]
     public async Task Schedule_PayloadItsHandlerRefuses_RefusedAtOnceNamingTheField()

@@ -16,6 +16,25 @@ public sealed class CountingHandler : ITaskHandler
     }
 }
 
+/// <summary>Refuses every task at submission while <see cref="Refuse"/> is set: a handler whose check changed.</summary>
+public sealed class PickyHandler : ITaskHandler, IValidatingHandler
+{
+    public const string TypeName = "picky";
+    public static volatile bool Refuse;
+    public static readonly ConcurrentDictionary<string, int> Runs = new();
+
+    public void Validate(TaskSpec spec)
+    {
+        if (Refuse) throw new SurgeValidationException("payload", "refused by the test's picky handler");
+    }
+
+    public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        Runs.AddOrUpdate(context.TaskId, 1, (_, n) => n + 1);
+        return ValueTask.FromResult(ReadOnlyMemory<byte>.Empty);
+    }
+}
+
 /// <summary>Blocks until the test opens the gate, so tests can see how many run at once.</summary>
 public sealed class GateHandler : ITaskHandler
 {
