@@ -58,14 +58,23 @@ internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValida
 
     private static byte[][] Touch(double memoryMb)
     {
-        var total = (long)(memoryMb * 1024 * 1024);
-        var chunks = new byte[(int)((total + ChunkBytes - 1) / ChunkBytes)][];
+        var sizes = ChunkSizes(memoryMb);
+        var chunks = new byte[sizes.Length][];
         for (var c = 0; c < chunks.Length; c++)
         {
-            var buffer = chunks[c] = GC.AllocateUninitializedArray<byte>((int)Math.Min(ChunkBytes, total - (long)c * ChunkBytes));
+            var buffer = chunks[c] = GC.AllocateUninitializedArray<byte>(sizes[c]);
             for (var i = 0; i < buffer.Length; i += PageSize) buffer[i] = 1;
         }
         return chunks;
+    }
+
+    /// <summary>The arrays <paramref name="memoryMb"/> is held in: each at most 256 MB, together the whole.</summary>
+    internal static int[] ChunkSizes(double memoryMb)
+    {
+        var total = (long)(memoryMb * 1024 * 1024);
+        var sizes = new int[(int)((total + ChunkBytes - 1) / ChunkBytes)];
+        for (var c = 0; c < sizes.Length; c++) sizes[c] = (int)Math.Min(ChunkBytes, total - (long)c * ChunkBytes);
+        return sizes;
     }
 }
 
