@@ -14,12 +14,18 @@ internal sealed class SurgeConnection : IAsyncDisposable
     // How long a command waits for a gateway: Surge:Client:ConnectTimeout, default 30 s.
     private static readonly TimeSpan DefaultConnectWithin = TimeSpan.FromSeconds(30);
 
-    private readonly IHost _host;
+    // How long a command's client may take to close once the command is done: the gateway drops a client whose
+    // connection closes anyway, so a close that gets no answer (a gateway that died meanwhile) is not worth waiting on.
+    private static readonly TimeSpan CloseWithin = TimeSpan.FromSeconds(5);
 
-    private SurgeConnection(IHost host, string description)
+    private readonly IHost _host;
+    private readonly bool _embedded;
+
+    private SurgeConnection(IHost host, string description, bool embedded)
     {
         _host = host;
         Description = description;
+        _embedded = embedded;
     }
 
     public ISurgeClient Client => _host.Services.GetRequiredService<ISurgeClient>();
@@ -79,12 +85,21 @@ internal sealed class SurgeConnection : IAsyncDisposable
             throw new CliException($"cannot reach {description} ({why}). Start a silo with 'dotnet run --project silo/Surge.Silo', pass --gateway host:port, or use --embedded. "
                 + "If the cluster uses TLS, give this client its certificate: Surge__Client__Tls__Directory (a directory with tls.crt, tls.key and ca.crt).");
         }
-        return new SurgeConnection(host, description);
+        return new SurgeConnection(host, description, settings.Embedded);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
+        // An embedded silo stops as a silo does (its own shutdown timeout); a client only closes its connection.
+        using var closeWithin = new CancellationTokenSource(_embedded ? Timeout.InfiniteTimeSpan : CloseWithin);
+        try
+        {
+            await _host.StopAsync(closeWithin.Token);
+        }
+        catch (OperationCanceledException) when (!_embedded)
+        {
+            // The close went unanswered: the command's result already stands, and it must not end "cancelled".
+        }
         _host.Dispose();
     }
 }

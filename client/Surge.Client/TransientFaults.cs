@@ -36,7 +36,8 @@ internal static class TransientFaults
         or Orleans.Runtime.Messaging.ConnectionFailedException
         or GatewayTooBusyException;
 
-    public static bool IsTransient(Exception e) => IsStoreUnavailable(e) || IsFailover(e);
+    /// <summary>Either kind, for a caller that leaves one answer out rather than retrying it.</summary>
+    public static bool IsTransient(Exception e, CancellationToken caller) => IsStoreUnavailable(e) || IsFailover(e, caller);
 
     /// <summary>
     /// A failover fault, or a call cancelled though its caller did not cancel it: the runtime gives up calls that were

@@ -48,6 +48,19 @@ public class FailoverRetryTests
     }
 
     [Fact]
+    public void IsTransient_CallCancelledByTheRuntime_TransientUnlessTheCallerCancelled()
+    {
+        // The runtime gives up a call in flight to a silo that died as cancelled; a view over every silo leaves that
+        // silo out. Only the caller's own cancellation ends the view.
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.True(TransientFaults.IsTransient(new OperationCanceledException(), CancellationToken.None));
+        Assert.False(TransientFaults.IsTransient(new OperationCanceledException(cancelled.Token), cancelled.Token));
+        Assert.True(TransientFaults.IsTransient(new SurgeStoreUnavailableException("redis away"), cancelled.Token));
+        Assert.False(TransientFaults.IsTransient(new InvalidOperationException(), CancellationToken.None));
+    }
+
+    [Fact]
     public void ClientValidator_FailoverTimeoutOutOfRange_NamesKeyAndRange()
     {
         var result = new SurgeClientOptionsValidator().Validate(null, new SurgeClientOptions { FailoverTimeout = TimeSpan.FromMinutes(11) });
