@@ -35,6 +35,9 @@ internal sealed partial class WaveEntityGrain(
     private EntityProgress? _stored; // the progress of what is stored, all anyone is shown: _run runs ahead of it between a decision and its write
     private Task? _pump;
     private IGrainTimer? _keepAlive;
+    // Cancelled as the activation goes: its run and retries end with it. Without it they went on in an activation that
+    // was gone (a duplicate deactivated after a partition healed), failing every 10 s until the process ended.
+    private readonly CancellationTokenSource _active = new();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +48,12 @@ internal sealed partial class WaveEntityGrain(
             _stored = _run.Progress();
         }
         Pump();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _active.Cancel();
         return Task.CompletedTask;
     }
 
@@ -72,7 +81,7 @@ internal sealed partial class WaveEntityGrain(
 
     private void Pump()
     {
-        if (_run is null || _pump is { IsCompleted: false }) return;
+        if (_run is null || _pump is { IsCompleted: false } || _active.IsCancellationRequested) return;
         if (_run.IsDone)
         {
             Report();
@@ -96,12 +105,16 @@ internal sealed partial class WaveEntityGrain(
                 await RunStepsAsync();
                 break;
             }
+            catch (Exception) when (_active.IsCancellationRequested)
+            {
+                return; // the activation went: the wave's sweep or reminder wakes the next one, which goes on from what is stored
+            }
             catch (Exception e)
             {
                 // A write that failed: the run goes on from what is stored, after a pause. Should this loop itself
                 // end (the activation going away), the keep-alive timer or the wave's sweep starts it again.
                 LogRunStopped(e, _wave, _entity, pause.TotalMilliseconds);
-                await Task.Delay(pause, time);
+                if (!await PauseAsync(pause)) return;
                 pause = pause * 2 < MaxBackoff ? pause * 2 : MaxBackoff;
             }
         }
@@ -224,17 +237,25 @@ internal sealed partial class WaveEntityGrain(
         var pause = TimeSpan.FromMilliseconds(200);
         while (true)
         {
+            _active.Token.ThrowIfCancellationRequested();
             try
             {
                 return await call();
             }
-            catch (Exception e) when (e is not SurgeValidationException)
+            catch (Exception e) when (e is not SurgeValidationException && !_active.IsCancellationRequested)
             {
                 LogRetrying(e, _wave, _entity, pause.TotalMilliseconds);
-                await Task.Delay(pause, time);
+                if (!await PauseAsync(pause)) throw new OperationCanceledException("the activation went", e, _active.Token);
                 pause = pause * 2 < MaxBackoff ? pause * 2 : MaxBackoff;
             }
         }
+    }
+
+    // False when the activation went during the pause.
+    private async Task<bool> PauseAsync(TimeSpan pause)
+    {
+        await Task.Delay(pause, time, _active.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return !_active.IsCancellationRequested;
     }
 
     private async Task SaveAsync()
