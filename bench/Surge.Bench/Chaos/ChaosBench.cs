@@ -102,8 +102,11 @@ internal static class ChaosBench
             var producers = new ChaosProducers(surge);
             var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
             var waves = flows.RunAsync(journal.Start, end);
-            await new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds), TimeSpan.FromSeconds(stallSeconds),
-                (TimeSpan.FromMilliseconds(slowMin), TimeSpan.FromMilliseconds(slowMax)), slowLinks).RunAsync(schedule);
+            var injector = new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds), TimeSpan.FromSeconds(stallSeconds),
+                (TimeSpan.FromMilliseconds(slowMin), TimeSpan.FromMilliseconds(slowMax)), slowLinks);
+            using var unsupervised = new CancellationTokenSource();
+            var supervision = injector.SuperviseAsync(unsupervised.Token);
+            await injector.RunAsync(schedule);
             var submissions = await producing;
             await waves;
             var recoveries = await probes.ResultsAsync();
@@ -119,6 +122,8 @@ internal static class ChaosBench
             summary["schedule"] = schedule.Select(f => $"{f.AtS:0.#}s {f.Kind}{(f.Slot >= 0 ? $"@{f.Slot}" : "")}").ToArray();
             summary["run_log_bad_lines"] = badLines;
             if (settleMinutes > 0) summary["settle"] = await SettleAsync(surge, flows, atEnd, TimeSpan.FromMinutes(settleMinutes));
+            await unsupervised.CancelAsync();
+            await supervision;
             summary["startup_s"] = Math.Round(startup.TotalSeconds, 1);
             summary["definitions"] = ChaosChecker.Definitions.Concat(ChaosFlows.Definitions).ToDictionary();
         }

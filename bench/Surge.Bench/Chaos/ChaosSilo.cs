@@ -32,6 +32,10 @@ internal sealed class ChaosSilo(int slot, string dir, string[] settings, bool si
     /// <summary>The running process's id, or 0 while none runs.</summary>
     public int Pid => _process is { HasExited: false } p ? p.Id : 0;
 
+    /// <summary>The last process, once it has exited: its id, exit code and when (UTC); null while it runs.</summary>
+    public (int Pid, int Code, DateTimeOffset At)? Exited
+        => _process is { HasExited: true } p ? (p.Id, p.ExitCode, new DateTimeOffset(p.ExitTime).ToUniversalTime()) : null;
+
     /// <summary>A fault is acting on this slot (stopping or restarting it): other faults pick another.</summary>
     public bool Busy { get; set; }
 

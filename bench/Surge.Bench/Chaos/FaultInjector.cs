@@ -108,6 +108,51 @@ internal sealed class FaultInjector(ChaosCluster cluster, FaultJournal journal, 
 
     private static double Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 1);
 
+    /// <summary>
+    /// As Kubernetes restarts a pod whose container exits: a silo that exits while no fault acts on its slot (declared
+    /// dead by a partitioned peer, say) is journaled as ended (its open runs end there) and started again, until
+    /// <paramref name="stop"/>. Before, such a slot stayed empty for the rest of the run, and later faults on it were
+    /// skipped ("no running silo is free").
+    /// </summary>
+    public async Task SuperviseAsync(CancellationToken stop)
+    {
+        var restarts = new List<Task>();
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stop))
+            {
+                foreach (var silo in cluster.Silos)
+                {
+                    lock (_gate)
+                    {
+                        if (silo.Busy || silo.Exited is not { } exit) continue;
+                        silo.Busy = true;
+                        restarts.Add(RestartExitedAsync(silo, exit));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await Task.WhenAll(restarts);
+    }
+
+    private async Task RestartExitedAsync(ChaosSilo silo, (int Pid, int Code, DateTimeOffset At) exit)
+    {
+        try
+        {
+            journal.ProcessEnded(exit.Pid, exit.At);
+            journal.Note("exit", new { slot = silo.Slot, pid = exit.Pid, code = exit.Code, at_s = Seconds(exit.At - journal.Start) }, counts: false);
+            await RestartAsync(silo, "exit");
+        }
+        finally
+        {
+            silo.Busy = false;
+        }
+    }
+
     // As Kubernetes restarts a pod whose silo exits while starting (declared dead by a silo cut off from the rest, say),
     // a failed start is tried again a few times before the run gives up.
     private async Task RestartAsync(ChaosSilo silo, string after)
