@@ -18,6 +18,11 @@ internal interface IWaveProgress : IGrainWithStringKey
 {
     [OneWay]
     Task ReportAsync(string entity, EntityProgress progress);
+
+    /// <summary>
+    /// An entity's last report, answered once the wave has it: were it the last one, once the wave's finish is stored.
+    /// </summary>
+    Task ReportDoneAsync(string entity, EntityProgress progress);
 }
 
 internal static class WaveKeys

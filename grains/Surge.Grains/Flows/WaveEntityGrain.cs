@@ -118,7 +118,7 @@ internal sealed partial class WaveEntityGrain(
                 pause = pause * 2 < MaxBackoff ? pause * 2 : MaxBackoff;
             }
         }
-        Report();
+        if (!await ReportDoneAsync()) return;
         _keepAlive?.Dispose();
         _keepAlive = null;
         DeactivateOnIdle(); // done: its record answers later questions
@@ -274,6 +274,32 @@ internal sealed partial class WaveEntityGrain(
     private void Report()
     {
         if (_stored is not null) GrainFactory.GetGrain<IWaveProgress>(_wave).ReportAsync(_entity, _stored).Ignore();
+    }
+
+    // The report the wave finishes on, told until it is heard. One-way, it could be lost (with the wave's silo, or
+    // expired in the queue of a wave busy elsewhere), or heard by a wave that could not store its finish: the wave then
+    // stayed open until its reminder, a minute away. False when the activation went first; the next one reports.
+    private async Task<bool> ReportDoneAsync()
+    {
+        var pause = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IWaveProgress>(_wave).ReportDoneAsync(_entity, _stored!);
+                return true;
+            }
+            catch (Exception e) when (!_active.IsCancellationRequested)
+            {
+                LogRetrying(e, _wave, _entity, pause.TotalMilliseconds);
+                if (!await PauseAsync(pause)) return false;
+                pause = pause * 2 < MaxBackoff ? pause * 2 : MaxBackoff;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
     }
 
     private readonly record struct StepOutcome(bool Succeeded, ReadOnlyMemory<byte> Result, string? Error, double RunSeconds);

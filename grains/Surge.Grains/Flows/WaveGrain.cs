@@ -132,6 +132,8 @@ internal sealed partial class WaveGrain(
         return _book.AllDone ? FinishAsync() : Task.CompletedTask;
     }
 
+    public Task ReportDoneAsync(string entity, EntityProgress progress) => ReportAsync(entity, progress);
+
     public Task WakeAsync()
     {
         if (Record.Plan is null || Record.FinishedAt is not null) return LeaveOpenListAsync(); // its finish did not reach the list

@@ -20,6 +20,14 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
     /// <summary>What a failing write throws: by default an <see cref="InvalidOperationException"/>.</summary>
     public static volatile Func<Exception>? FailWith;
 
+    /// <summary>While set, every write of this state name throws, and is counted in <see cref="FailedWrites"/>.</summary>
+    public static volatile string? FailWritesOf;
+
+    private static int _failedWrites;
+
+    /// <summary>Writes refused under <see cref="FailWritesOf"/>.</summary>
+    public static int FailedWrites => Volatile.Read(ref _failedWrites);
+
     /// <summary>The share of writes and clears that throw, drawn from a seeded sequence (0: none).</summary>
     public static double FailRate;
 
@@ -76,6 +84,11 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (Fails()) throw FailWith?.Invoke() ?? new InvalidOperationException("storage unreachable (test)");
+        if (FailWritesOf == stateName)
+        {
+            Interlocked.Increment(ref _failedWrites);
+            throw new InvalidOperationException($"storage unreachable for {stateName} (test)");
+        }
         var copy = copier.Copy(grainState.State)!; // what the grain asked to store, whatever it changes while the write waits
         if (HoldWritesOf == stateName)
         {
@@ -119,6 +132,10 @@ public sealed class FaultyGrainStorage(DeepCopier copier) : IGrainStorage
     }
 
     private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+
+    /// <summary>What is stored under <paramref name="stateName"/> for <paramref name="grainId"/>, read as a new activation would.</summary>
+    public static T? StoredState<T>(string stateName, GrainId grainId) where T : class
+        => Stored.TryGetValue(Key(stateName, grainId), out var state) ? (T)state : null;
 
     /// <summary>
     /// Puts this storage in front of the entities' state on every silo of a test cluster, with cluster mode's recovery
