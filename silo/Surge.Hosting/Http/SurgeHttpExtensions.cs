@@ -113,6 +113,7 @@ public static partial class SurgeHttpExtensions
         endpoints.MapSurgeActions().RequireAuthorization(OperatePolicy);
         IEndpointConventionBuilder dashboard = endpoints.MapOrleansDashboard("/dashboard").RequireAuthorization(OperatePolicy);
         dashboard.Add(AdminForGrainState);
+        if (endpoints is IApplicationBuilder app) MissingEndpoints.UseOn(app); // a WebApplication, as the silo and the samples pass
         WarnIfOpen(endpoints.ServiceProvider);
         return endpoints;
     }

@@ -64,6 +64,29 @@ public partial class HttpEndpointsTests(SiloProcessFixture silo)
         Assert.True(group.GetProperty("requestMb").GetInt64() >= 64 && group.GetProperty("limitMb").GetInt64() > group.GetProperty("requestMb").GetInt64(), recommend.Stdout);
     }
 
+    [Theory]
+    [InlineData("POST", "/api/task", 404, "nothing is served at POST /api/task. The task API is /api/tasks")]
+    [InlineData("GET", "/nowhere", 404, "nothing is served at GET /nowhere")]
+    [InlineData("PUT", "/api/tasks", 405, "/api/tasks does not take PUT; it takes POST")]
+    [InlineData("DELETE", "/api/status", 405, "/api/status does not take DELETE; it takes GET")]
+    public async Task AnyPath_NoEndpointOrWrongMethod_ProblemSaysWhatToSend(string method, string path, int status, string detail)
+    {
+        // Before: the bare status, with an empty body.
+        using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith(detail, problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task TaskStatus_UnknownId_KeepsItsOwnAnswer()
+    {
+        using var response = await _http.GetAsync("/api/tasks/never-submitted-here");
+        Assert.Equal(404, (int)response.StatusCode);
+        Assert.DoesNotContain("nothing is served at", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Pages_SurgeAndDashboard_Served()
     {
