@@ -27,7 +27,7 @@ internal sealed class SpecOptions
     {
         HelpName = "HH:MM:SS",
         Description = "how long one attempt may run: 00:05:00, or seconds (300) (default Surge:Tasks:DefaultTimeout)",
-        CustomParser = r => Hosting.DurationText.TryParse(r.Tokens[^1].Value, out var t) // 5 is seconds; TimeSpan alone reads days
+        CustomParser = r => DurationText.TryParse(r.Tokens[^1].Value, out var t) // 5 is seconds; TimeSpan alone reads days
             ? t : CliOptions.Error<TimeSpan?>(r, $"--timeout '{r.Tokens[^1].Value}': give a duration such as 00:05:00, or seconds such as 300"),
     };
     public Option<int?> MaxAttempts { get; } = CliOptions.OptionalInt("--max-attempts", 1, 100, "N", "attempts before it is dead-lettered (default Surge:Tasks:MaxAttempts)");

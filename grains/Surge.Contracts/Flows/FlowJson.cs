@@ -94,7 +94,8 @@ public static class FlowJson
     {
         var text = Text(o, property, field);
         if (text is null) return null;
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var d) ? d
-            : throw new SurgeValidationException(field, $"\"{text}\" is not a duration; write [d.]hh:mm:ss, e.g. \"00:10:00\"");
+        // A bare number is seconds, as everywhere else: "30" was thirty days here.
+        return DurationText.TryParse(text, out var d) ? d
+            : throw new SurgeValidationException(field, $"\"{text}\" is not a duration; write seconds (600), hh:mm:ss (00:10:00) or ISO 8601 (PT10M)");
     }
 }

@@ -140,6 +140,17 @@ public class FlowValidatorTests
         Assert.Equal(["l", "r"], again.Task("join")!.Inputs.ToArray());
     }
 
+    // A bare number is seconds, as the HTTP API's and the CLI's timeouts read it: "30" was thirty days here.
+    [Theory]
+    [InlineData("30", 30)]
+    [InlineData("00:10:00", 600)]
+    [InlineData("PT10M", 600)]
+    public void Parse_DependencyTimeout_ReadAsEverywhereElse(string written, double seconds)
+    {
+        var flow = FlowJson.Parse($$"""{"name":"f","tasks":[{"name":"a","type":"simulate","version":"v1","output":"p","dependencyTimeout":"{{written}}"}]}""");
+        Assert.Equal(TimeSpan.FromSeconds(seconds), flow.Task("a")!.DependencyTimeout);
+    }
+
     [Theory]
     [InlineData("""{"name":"f","tasks":[{"name":"a","type":"simulate","version":"v1","output":"p","dependencyTimeout":"soon"}]}""", "a.dependencyTimeout")]
     [InlineData("""{"name":"f","tasks":[{"name":"a","type":"simulate","version":"v1","output":"p","inputs":"x"}]}""", "a.inputs")]

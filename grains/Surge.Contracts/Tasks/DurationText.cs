@@ -1,11 +1,12 @@
 using System.Globalization;
 
-namespace Surge.Hosting;
+namespace Surge;
 
 /// <summary>
 /// A duration as people and scripts write it: a number of seconds (<c>300</c>, <c>2.5</c>), .NET's <c>00:05:00</c>, or
-/// ISO 8601's <c>PT5M</c>. The HTTP API's <c>timeout</c> and the CLI's <c>--timeout</c> read it alike. A bare number is
-/// seconds: <see cref="TimeSpan.TryParse(string, IFormatProvider, out TimeSpan)"/> would read <c>5</c> as five days.
+/// ISO 8601's <c>PT5M</c>. The HTTP API's <c>timeout</c>, the CLI's <c>--timeout</c> and a flow file's durations read
+/// it alike. A bare number is seconds: <see cref="TimeSpan.TryParse(string, IFormatProvider, out TimeSpan)"/> would read
+/// <c>5</c> as five days.
 /// </summary>
 internal static class DurationText
 {
