@@ -214,6 +214,37 @@ public class CliCommandLineTests
         Assert.Equal((TimeSpan.FromMinutes(1), 3), (task.Timeout, task.MaxAttempts));
     }
 
+    [Fact]
+    public void Build_PayloadAtFile_ReadsTheFile()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{"rows": [1, 2, 3], "note": "it's"}""", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true)); // with a BOM, as some editors write
+        var spec = new SpecOptions();
+        var command = new Command("submit");
+        foreach (var option in spec.All) command.Add(option);
+
+        // As SurgeCli parses: System.CommandLine's response files (@FILE as more arguments) are off.
+        var task = spec.Build(command.Parse(["--type", "simulate", "--payload", "@" + file], new ParserConfiguration { ResponseFileTokenReplacer = null }));
+
+        Assert.Equal("""{"rows": [1, 2, 3], "note": "it's"}""", System.Text.Encoding.UTF8.GetString(task.Payload.Span));
+        File.Delete(file);
+    }
+
+    [Theory]
+    [InlineData("missing", "--payload @{0}: Could not find file")]
+    [InlineData("binary", "--payload @{0}: not UTF-8 text; a payload is JSON")]
+    public async Task Run_PayloadAtFileUnreadable_UsageErrorNamesTheFile(string kind, string expected)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"payload-{Guid.NewGuid():N}.json");
+        if (kind == "binary") File.WriteAllBytes(file, [0x7B, 0xFF, 0xFE, 0x7D]);
+
+        var (code, _, stderr) = await RunAsync(["submit", "--type", "simulate", "--payload", "@" + file]);
+
+        Assert.True(code == 2, stderr);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, file), stderr);
+        File.Delete(file);
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());

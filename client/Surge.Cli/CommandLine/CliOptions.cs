@@ -67,6 +67,48 @@ internal static class CliOptions
         return argument;
     }
 
+    /// <summary>The largest payload file <c>@FILE</c> reads: the most any silo accepts (Surge:Workers:MaxPayloadBytes).</summary>
+    internal const int MaxPayloadFileBytes = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// <c>--payload JSON</c>, or <c>--payload @FILE</c> (<c>@-</c>: standard input), as curl reads <c>-d</c>: a payload
+    /// written by another program need not pass through the shell's quoting. Read as the command line is, in UTF-8,
+    /// and at most <see cref="MaxPayloadFileBytes"/>; the task's own checks (JSON, the size limit) come after.
+    /// </summary>
+    public static Option<string?> Payload(string description) => new("--payload")
+    {
+        HelpName = "JSON", // @FILE is in the description: the synopsis stays as short as the README can hold
+        Description = description,
+        CustomParser = r => r.Tokens[^1].Value is ['@', .. var path] ? ReadPayload(r, path) : r.Tokens[^1].Value,
+    };
+
+    private static string? ReadPayload(ArgumentResult r, string path)
+    {
+        try
+        {
+            using var source = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
+            using var bounded = new MemoryStream();
+            var buffer = new byte[81920];
+            for (int read; (read = source.Read(buffer)) > 0;)
+            {
+                if (bounded.Length + read > MaxPayloadFileBytes)
+                    return Error<string?>(r, $"--payload @{path}: more than {MaxPayloadFileBytes / (1024 * 1024)} MiB, more than any silo accepts");
+                bounded.Write(buffer, 0, read);
+            }
+            var bytes = bounded.GetBuffer().AsSpan(0, (int)bounded.Length);
+            if (bytes.StartsWith("\uFEFF"u8)) bytes = bytes[3..]; // a byte order mark, as some editors write: not the payload's
+            return new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException) // an ArgumentException too: first
+        {
+            return Error<string?>(r, $"--payload @{path}: not UTF-8 text; a payload is JSON");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return Error<string?>(r, $"--payload @{path}: {e.Message}");
+        }
+    }
+
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
     public static Option<string[]> Many(string name, string helpName, string description)

@@ -15,7 +15,7 @@ internal static class ScheduleCommand
         var name = new Argument<string>("NAME") { Description = "the schedule's name; adding a name again replaces its schedule" }.NotBlank();
         var cron = CliOptions.Required("--cron", "CRON", "five cron fields (or six, seconds first), in UTC, e.g. \"0 2 * * *\"");
         var type = SpecOptions.TypeOption();
-        var payload = CliOptions.Text("--payload", "JSON", "each task's input (default {})");
+        var payload = CliOptions.Payload("each task's input, or @FILE to read it from a file (default {})");
         var output = CliOptions.Output();
         var command = new Command("add", "submit a task of TYPE at every instant of the cron (UTC)") { name, cron, type, payload, output };
         connection.AddTo(command);

@@ -10,7 +10,7 @@ namespace Surge.Cli.Commands;
 internal sealed class SpecOptions
 {
     public Option<string> Type { get; } = TypeOption();
-    public Option<string?> Payload { get; } = CliOptions.Text("--payload", "JSON", "the task's input (default {})");
+    public Option<string?> Payload { get; } = CliOptions.Payload("the task's input, or @FILE to read it from a file (default {})");
     public Option<string[]> Feature { get; } = FeatureOption();
     public Option<string?> Id { get; } = CliOptions.Text("--id", "ID", "the task's id (default a new GUID); submitting an id again returns that task");
     public Option<string?> Entity { get; } = CliOptions.Text("--entity", "KEY", "the entity whose events run one at a time, in order");
