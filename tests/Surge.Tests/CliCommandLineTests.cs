@@ -67,6 +67,8 @@ public class CliCommandLineTests
     [InlineData("submit --type simulate --feature rows", "--feature 'rows': expected NAME=VALUE")]
     [InlineData("submit --type simulate --timeout soon", "--timeout 'soon'")]
     [InlineData("submit --type simulate --max-attempts 0", "--max-attempts is '0'")]
+    [InlineData("submit --type simulate --entity b/1 --sequence 0", "--sequence '0': give a whole number, 1 or more")]
+    [InlineData("workload generate mixed --n 1000001 --out w.jsonl", "--n is '1000001'; give a whole number from 1 to 1000000")]
     [InlineData("status --gateway 127.0.0.1:30000 --embedded", "--embedded and --gateway exclude each other")]
     [InlineData("status --gateway nowhere", "--gateway 'nowhere'")]
     [InlineData("status --output xml", "--output is 'xml'; give text or json")]

@@ -82,7 +82,11 @@ internal static class DeadCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             await using var surge = await SurgeConnection.OpenAsync(connection.Read(result, context), cancellationToken);
-            var purged = new PurgeView(await surge.Client.PurgeDeadLettersAsync(result.GetValue(id), cancellationToken));
+            var taskId = result.GetValue(id);
+            var purged = new PurgeView(await surge.Client.PurgeDeadLettersAsync(taskId, cancellationToken));
+            // As show and retry: a task that is no dead letter (a typo, or purged already) is an error, not "purged 0".
+            if (taskId is not null && purged.Purged == 0)
+                throw new CliException($"no dead letter has id '{taskId}'; nothing was purged ('surge dead list' shows them)");
             CliOutput.Write(context.Stdout, result.GetFormat(output), purged, CliJsonContext.Default.PurgeView,
                 (w, p) => w.WriteLine($"purged {p.Purged} dead letter(s)"));
             return SurgeCli.Ok;

@@ -20,7 +20,7 @@ internal sealed class SpecOptions
     {
         HelpName = "N",
         Description = "this event's place in its entity's sequence (1, 2, ...)",
-        CustomParser = r => long.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+        CustomParser = r => long.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 1
             ? n : CliOptions.Error<long?>(r, $"--sequence '{r.Tokens[^1].Value}': give a whole number, 1 or more"),
     };
     public Option<TimeSpan?> Timeout { get; } = new("--timeout")

@@ -43,8 +43,16 @@ public class CliAgainstSiloTests(SiloProcessFixture silo)
             Assert.Contains("dead:      yes", show.Stdout);
         using (var retry = await silo.SurgeAsync(Quick, "dead", "retry", id))
             Assert.True(retry.ExitCode == 0, retry.Stderr);
+        using (var again = await silo.SurgeAsync(Quick, "submit", "--type", "simulate", "--id", id, "--payload", "{\"duration_ms\":\"soon\"}", "--wait"))
+            Assert.Contains("Failed", again.Stdout); // the same task, followed until the retry failed for good again
         using (var purge = await silo.SurgeAsync(Quick, "dead", "purge", id))
-            Assert.Contains("purged", purge.Stdout); // 1 once the retry has failed again, 0 while it still runs
+            Assert.Contains("purged 1 dead letter(s)", purge.Stdout);
+        using (var gone = await silo.SurgeAsync(Quick, "dead", "purge", id))
+        {
+            // As show and retry do: a task that is no dead letter is an error (it exited 0, "purged 0").
+            Assert.Equal(1, gone.ExitCode);
+            Assert.Contains($"no dead letter has id '{id}'", gone.Stderr);
+        }
         using (var bad = await silo.SurgeAsync(Quick, "dead", "purge"))
             Assert.Equal(2, bad.ExitCode); // a task id or --all, on purpose
     }
