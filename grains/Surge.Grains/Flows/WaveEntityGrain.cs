@@ -54,6 +54,10 @@ internal sealed partial class WaveEntityGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _active.Cancel();
+        // A run not done goes on in the next activation at once, on this silo or another, rather than when the wave next
+        // sweeps (its reminder, up to a minute away): a copy that stepped aside because its write found newer state (a
+        // duplicate after a partition) left its entity's end unstored until then. The call waits out this deactivation.
+        if (_run is { IsDone: false }) this.AsReference<IWaveEntityGrain>().GetAsync().Ignore();
         return Task.CompletedTask;
     }
 

@@ -64,7 +64,7 @@ public class WaveProgressTests : IAsyncLifetime
     // activation was gone (a duplicate deactivated once a partition healed): its run loop outlived it, failing on
     // every grain call. The run now ends with its activation, and the next activation goes on from what is stored.
     [Fact]
-    public async Task Run_ActivationGoesWhileItRetries_TheRunEndsWithIt_TheNextOneFinishes()
+    public async Task Run_ActivationGoesWhileItRetries_TheRunEndsWithIt_TheNextOneFinishesUnasked()
     {
         var flows = _surge.Flows;
         var flow = await flows.RegisterAsync(new FlowBuilder("outlived")
@@ -85,7 +85,11 @@ public class WaveProgressTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Equal(0, EntityRunLines.FromGoneActivation("outlived-1"));
 
-        await Eventually.ValueAsync(entity.GetAsync, p => p is { Done: true, Steps: [StepState.Finished] }, "the step's end, from a new activation");
+        // Nobody asks the entity (an ask would wake it): its stored record is read. A run not done wakes its next activation
+        // as the old one goes; before, it waited for the wave's next sweep, up to a minute away.
+        var entityId = entity.GetGrainId();
+        await Eventually.TrueAsync(() => FaultyGrainStorage.StoredState<WaveEntityState>("wave-entity", entityId) is { Steps: [{ State: StepState.Finished }] },
+            "the step's end, stored by a new activation", TimeSpan.FromSeconds(15));
     }
 
     [Fact]
