@@ -96,12 +96,16 @@ internal sealed class SurgeConnection : IAsyncDisposable
         {
             await _host.StopAsync(closeWithin.Token);
         }
-        catch (OperationCanceledException) when (!_embedded)
+        catch (Exception e) when (!_embedded && Unanswered(e))
         {
             // The close went unanswered: the command's result already stands, and it must not end "cancelled".
         }
         _host.Dispose();
     }
+
+    // The host throws the one service's cancellation as it is, and several together.
+    private static bool Unanswered(Exception e)
+        => e is OperationCanceledException || (e is AggregateException all && all.InnerExceptions.All(i => i is OperationCanceledException));
 }
 
 /// <summary>A command failed for a reason the user can act on; printed without a stack trace. Exit code 1.</summary>

@@ -38,6 +38,7 @@ internal sealed partial class WaveEntityGrain(
     // Cancelled as the activation goes: its run and retries end with it. Without it they went on in an activation that
     // was gone (a duplicate deactivated after a partition healed), failing every 10 s until the process ended.
     private readonly CancellationTokenSource _active = new();
+    private bool _reportedDone; // the wave has this activation's last report
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -54,10 +55,11 @@ internal sealed partial class WaveEntityGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _active.Cancel();
-        // A run not done goes on in the next activation at once, on this silo or another, rather than when the wave next
-        // sweeps (its reminder, up to a minute away): a copy that stepped aside because its write found newer state (a
-        // duplicate after a partition) left its entity's end unstored until then. The call waits out this deactivation.
-        if (_run is { IsDone: false }) this.AsReference<IWaveEntityGrain>().GetAsync().Ignore();
+        // A run not done, or not yet heard done by its wave, goes on in the next activation at once, on this silo or
+        // another, rather than when the wave next sweeps (its reminder, up to a minute away): a copy that stepped aside
+        // because its write found newer state (a duplicate after a partition) left its entity's end unstored until then.
+        // The call waits out this deactivation.
+        if (_run is { } run && (!run.IsDone || !_reportedDone)) this.AsReference<IWaveEntityGrain>().GetAsync().Ignore();
         return Task.CompletedTask;
     }
 
@@ -88,7 +90,7 @@ internal sealed partial class WaveEntityGrain(
         if (_run is null || _pump is { IsCompleted: false } || _active.IsCancellationRequested) return;
         if (_run.IsDone)
         {
-            Report();
+            if (!_reportedDone) _pump = ReportDoneAsync(); // an activation woken after the run: the wave may not have heard
             return;
         }
         _keepAlive ??= this.RegisterGrainTimer(static (grain, _) =>
@@ -111,7 +113,7 @@ internal sealed partial class WaveEntityGrain(
             }
             catch (Exception) when (_active.IsCancellationRequested)
             {
-                return; // the activation went: the wave's sweep or reminder wakes the next one, which goes on from what is stored
+                return; // the activation went, and woke the next one (OnDeactivateAsync), which goes on from what is stored
             }
             catch (Exception e)
             {
@@ -282,7 +284,8 @@ internal sealed partial class WaveEntityGrain(
 
     // The report the wave finishes on, told until it is heard. One-way, it could be lost (with the wave's silo, or
     // expired in the queue of a wave busy elsewhere), or heard by a wave that could not store its finish: the wave then
-    // stayed open until its reminder, a minute away. False when the activation went first; the next one reports.
+    // stayed open until its reminder, a minute away. False when the activation went first: it wakes the next one, which
+    // reports.
     private async Task<bool> ReportDoneAsync()
     {
         var pause = TimeSpan.FromMilliseconds(200);
@@ -291,6 +294,7 @@ internal sealed partial class WaveEntityGrain(
             try
             {
                 await GrainFactory.GetGrain<IWaveProgress>(_wave).ReportDoneAsync(_entity, _stored!);
+                _reportedDone = true;
                 return true;
             }
             catch (Exception e) when (!_active.IsCancellationRequested)

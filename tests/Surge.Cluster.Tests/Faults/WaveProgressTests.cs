@@ -10,8 +10,8 @@ using Surge.Testing;
 namespace Surge.Cluster.Tests.Faults;
 
 /// <summary>
-/// What a wave's entity shows while its decisions are on their way to storage (only what is stored), and that its run
-/// ends with its activation.
+/// What a wave's entity shows while its decisions are on their way to storage (only what is stored); that its run ends
+/// with its activation and goes on in the next at once; and that its wave hears its end though the first telling fails.
 /// </summary>
 public class WaveProgressTests : IAsyncLifetime
 {
@@ -78,7 +78,7 @@ public class WaveProgressTests : IAsyncLifetime
         FaultyGrainStorage.FailWrites = true; // the step's output and end cannot be stored: the run retries
         await Eventually.TrueAsync(() => EntityRunLines.Of("outlived-1") >= 2, "the run retrying");
         await entity.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        FaultyGrainStorage.FailWrites = false; // a next activation (a sweep of the wave may wake one) stores and finishes
+        FaultyGrainStorage.FailWrites = false; // the next activation, which the old one wakes as it goes, stores and finishes
 
         // Not a condition that can come true: an activation that is gone must stay silent. Before, its run's next try
         // came within 0.8 s and failed at once, "Attempt to access an invalid activation", then every few seconds.
