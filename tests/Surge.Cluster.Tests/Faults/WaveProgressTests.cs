@@ -39,14 +39,7 @@ public class WaveProgressTests : IAsyncLifetime
     [Fact]
     public async Task Finish_WaveCannotStoreItWhenTheLastReportComes_TheReportIsToldAgain_TheWaveFinishes()
     {
-        var flows = _surge.Flows;
-        var flow = await flows.RegisterAsync(new FlowBuilder("unheard")
-            .Task("load", FlowStepHandler.TypeName, "v1", output: "unheard-raw", payload: """{"sleep_ms": 300}""").Build());
-        await flows.AddToStateAsync("unheard", ["e1"]);
-        var wave = await flows.StartWaveAsync(new WaveRequest(flow.Name, "unheard", WaveId: "unheard-1"));
-        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
-        var entity = silo.GetGrain<IWaveEntityGrain>(WaveKeys.Entity(wave.Wave, "e1"));
-        await Eventually.ValueAsync(entity.GetAsync, p => p is { Steps: [StepState.Running] }, "the step's start, stored");
+        var (silo, entity) = await StartOneStepWaveAsync("unheard");
 
         var refusedBefore = FaultyGrainStorage.FailedWrites;
         FaultyGrainStorage.FailWritesOf = "wave"; // the wave's own record: its finish
@@ -55,7 +48,7 @@ public class WaveProgressTests : IAsyncLifetime
 
         // Nobody looks at the wave (a look at a quiet wave sweeps its entities, which would finish it too): its stored
         // record is read, as its next activation would. Its reminder is a minute away.
-        var waveId = silo.GetGrain<IWaveProgress>(wave.Wave).GetGrainId();
+        var waveId = silo.GetGrain<IWaveProgress>("unheard-1").GetGrainId();
         await Eventually.TrueAsync(() => FaultyGrainStorage.StoredState<WaveRecord>("wave", waveId) is { FinishedAt: not null },
             "the wave's finish, stored", TimeSpan.FromSeconds(20));
     }
@@ -66,14 +59,7 @@ public class WaveProgressTests : IAsyncLifetime
     [Fact]
     public async Task Run_ActivationGoesWhileItRetries_TheRunEndsWithIt_TheNextOneFinishesUnasked()
     {
-        var flows = _surge.Flows;
-        var flow = await flows.RegisterAsync(new FlowBuilder("outlived")
-            .Task("load", FlowStepHandler.TypeName, "v1", output: "outlived-raw", payload: """{"sleep_ms": 300}""").Build());
-        await flows.AddToStateAsync("outlived", ["e1"]);
-        var wave = await flows.StartWaveAsync(new WaveRequest(flow.Name, "outlived", WaveId: "outlived-1"));
-        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
-        var entity = silo.GetGrain<IWaveEntityGrain>(WaveKeys.Entity(wave.Wave, "e1"));
-        await Eventually.ValueAsync(entity.GetAsync, p => p is { Steps: [StepState.Running] }, "the step's start, stored");
+        var (_, entity) = await StartOneStepWaveAsync("outlived");
 
         FaultyGrainStorage.FailWrites = true; // the step's output and end cannot be stored: the run retries
         await Eventually.TrueAsync(() => EntityRunLines.Of("outlived-1") >= 2, "the run retrying");
@@ -95,14 +81,7 @@ public class WaveProgressTests : IAsyncLifetime
     [Fact]
     public async Task GetAsync_WhileAStepsEndIsBeingStored_ShowsTheStepRunning()
     {
-        var flows = _surge.Flows;
-        var flow = await flows.RegisterAsync(new FlowBuilder("slowstore")
-            .Task("load", FlowStepHandler.TypeName, "v1", output: "slowstore-raw", payload: """{"sleep_ms": 300}""").Build());
-        await flows.AddToStateAsync("slowstore", ["e1"]);
-        var wave = await flows.StartWaveAsync(new WaveRequest(flow.Name, "slowstore", WaveId: "slowstore-1"));
-        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
-        var entity = silo.GetGrain<IWaveEntityGrain>(WaveKeys.Entity(wave.Wave, "e1"));
-        await Eventually.ValueAsync(entity.GetAsync, p => p is { Steps: [StepState.Running] }, "the step's start, stored");
+        var (_, entity) = await StartOneStepWaveAsync("slowstore");
 
         FaultyGrainStorage.HoldWritesOf = "wave-entity"; // the step's end waits on its way to storage
         await Eventually.TrueAsync(() => FaultyGrainStorage.WaitingWrites > 0, "the step's end, on its way to storage");
@@ -113,6 +92,21 @@ public class WaveProgressTests : IAsyncLifetime
 
         FaultyGrainStorage.ReleaseWrites();
         await Eventually.ValueAsync(entity.GetAsync, p => p is { Done: true, Steps: [StepState.Finished] }, "the step's end, once stored");
+    }
+
+    // A wave NAME-1 of one entity whose one step sleeps 300 ms, once the step's start is stored; the grain factory of a
+    // silo (grains the client cannot call) and the entity.
+    private async Task<(IGrainFactory Silo, IWaveEntityGrain Entity)> StartOneStepWaveAsync(string name)
+    {
+        var flows = _surge.Flows;
+        var flow = await flows.RegisterAsync(new FlowBuilder(name)
+            .Task("load", FlowStepHandler.TypeName, "v1", output: $"{name}-raw", payload: """{"sleep_ms": 300}""").Build());
+        await flows.AddToStateAsync(name, ["e1"]);
+        var wave = await flows.StartWaveAsync(new WaveRequest(flow.Name, name, WaveId: $"{name}-1"));
+        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>();
+        var entity = silo.GetGrain<IWaveEntityGrain>(WaveKeys.Entity(wave.Wave, "e1"));
+        await Eventually.ValueAsync(entity.GetAsync, p => p is { Steps: [StepState.Running] }, "the step's start, stored");
+        return (silo, entity);
     }
 
     /// <summary>
