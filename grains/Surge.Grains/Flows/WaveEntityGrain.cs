@@ -288,25 +288,19 @@ internal sealed partial class WaveEntityGrain(
     // reports.
     private async Task<bool> ReportDoneAsync()
     {
-        var pause = TimeSpan.FromMilliseconds(200);
-        while (true)
+        try
         {
-            try
+            await RetryAsync(async Task<bool> () =>
             {
                 await GrainFactory.GetGrain<IWaveProgress>(_wave).ReportDoneAsync(_entity, _stored!);
-                _reportedDone = true;
                 return true;
-            }
-            catch (Exception e) when (!_active.IsCancellationRequested)
-            {
-                LogRetrying(e, _wave, _entity, pause.TotalMilliseconds);
-                if (!await PauseAsync(pause)) return false;
-                pause = pause * 2 < MaxBackoff ? pause * 2 : MaxBackoff;
-            }
-            catch (Exception)
-            {
-                return false;
-            }
+            });
+            _reportedDone = true;
+            return true;
+        }
+        catch (Exception) when (_active.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
