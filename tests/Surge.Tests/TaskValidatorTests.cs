@@ -118,6 +118,32 @@ public class TaskValidatorTests
         Assert.Contains("position 2", e.Message);
     }
 
+    [Theory]
+    [InlineData("id", " order/42", "starts")]
+    [InlineData("id", "order/42 ", "ends")]
+    [InlineData("type", "simulate\u00A0", "ends")]
+    [InlineData("entity", " build/1", "starts")]
+    [InlineData("event", "started ", "ends")]
+    [InlineData("after", " started", "starts")]
+    public void Validate_LeadingOrTrailingSpace_NamesFieldAndEnd(string field, string text, string end)
+    {
+        var spec = field switch
+        {
+            "id" => Valid with { Id = text },
+            "type" => Valid with { Type = text },
+            "entity" => Valid.ForEntity(text),
+            "event" => Valid.ForEntity("b/1", text),
+            _ => Valid.ForEntity("b/1", "e", after: text),
+        };
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec));
+        Assert.Equal(field, e.Field);
+        Assert.Contains($"{end} with a space; remove it", e.Message);
+    }
+
+    [Fact]
+    public void Validate_SpaceInsideIdAndEntity_Passes()
+        => TaskValidator.Validate(Valid.ForEntity("build 42") with { Id = "order 42" });
+
     [Fact]
     public void Validate_PrintableUnicodeInIdAndEntity_Passes()
         => TaskValidator.Validate(Valid.ForEntity("bücher/注文-42 🙂") with { Id = "order/42 ü 注文 🙂" });

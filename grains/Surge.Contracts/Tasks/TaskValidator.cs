@@ -235,6 +235,10 @@ public static class TaskValidator
         if (value.Length > maxLength)
             throw new SurgeValidationException(field, $"is {value.Length} characters, over the limit of {maxLength}; {fix}");
         RefuseUnprintable(value, field, fix);
+        // " order/42" and "order/42" are two keys that read alike in every log and page: a pasted space would make a
+        // second task, entity or event where the sender meant the one it sees.
+        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+            throw new SurgeValidationException(field, $"'{value}' {(char.IsWhiteSpace(value[0]) ? "starts" : "ends")} with a space; remove it (spaces inside are kept); {fix}");
     }
 
     // Ids and names are keys in storage and text in logs: a control character (a newline, a NUL) forges a log line or

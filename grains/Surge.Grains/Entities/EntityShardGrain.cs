@@ -48,6 +48,12 @@ internal sealed partial class EntityShardGrain(
     // A running event released this long ago is asked after: its end may have been lost with a silo.
     private TimeSpan StaleAfter => recovery.UpkeepPeriod * 2;
 
+    // How long an entity's gate waits for a task shard's answer about a run. Orleans would wait 30 s (its response
+    // timeout) for a shard whose silo is cut off, holding every submission of the entity meanwhile; a record read takes
+    // milliseconds, and what is not heard in time is asked again at the next hand-over. Timed on the system clock, as
+    // Orleans' own timeout is: it bounds a network wait, and a test's fake clock moved past it would cut healthy calls.
+    private static readonly TimeSpan RunAskLimit = TimeSpan.FromSeconds(5);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong();
@@ -115,10 +121,12 @@ internal sealed partial class EntityShardGrain(
         var book = await LoadAsync(entity);
         var sequencer = book.Sequencer;
         if (!sequencer.Contains(taskId)) return false;
-        if (!sequencer.Settle(taskId, await GrainFactory.EventShard(taskId).GetRunAsync(taskId))) return false;
+        if (!sequencer.Settle(taskId, await AskRunAsync(taskId))) return false;
         await ReleaseNextAsync(book);
         return true;
     }
+
+    private Task<EventRun> AskRunAsync(string taskId) => GrainFactory.EventShard(taskId).GetRunAsync(taskId).WaitAsync(RunAskLimit, TimeProvider.System);
 
     // What a caller on another silo hears when the store fails: the house's retryable refusal. Raw, a store's
     // exception may have no codec there, or pass for a failover (Redis' timeout is a TimeoutException), which the
@@ -181,7 +189,7 @@ internal sealed partial class EntityShardGrain(
         EventRun run;
         try
         {
-            run = await GrainFactory.EventShard(running).GetRunAsync(running);
+            run = await AskRunAsync(running);
         }
         catch (Exception e)
         {
