@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Surge.Routing;
 using Surge.Pools;
@@ -130,6 +133,25 @@ public partial class PoolRunnerTests
         _gate.Open();
     }
 
+    // Every embedded command ends with a drain: one that left nothing behind is no warning. One that gave a run up is.
+    [Fact]
+    public async Task SiloDrain_NothingLeftBehind_LogsInformation_RunUnfinishedAtTheTimeout_LogsWarning()
+    {
+        var clean = new FakeLogger<SiloDrain>();
+        await Drain(Executor(2), TimeSpan.FromSeconds(30), clean).DrainAsync(CancellationToken.None);
+        Assert.Equal(LogLevel.Information, Assert.Single(clean.Collector.GetSnapshot(), r => r.Id.Id == 2).Level);
+
+        var givenUp = new FakeLogger<SiloDrain>();
+        var executor = Executor(2);
+        executor.Enqueue(Item("gate", PoolKind.Long));
+        await _events.WaitForStartsAsync(1);
+        await Drain(executor, TimeSpan.Zero, givenUp).DrainAsync(CancellationToken.None);
+        var drained = Assert.Single(givenUp.Collector.GetSnapshot(), r => r.Id.Id == 2);
+        Assert.Equal(LogLevel.Warning, drained.Level);
+        Assert.Contains("1 unfinished at the timeout", drained.Message);
+        _gate.Open();
+    }
+
     // A silo drain over pools running one task that waits at the gate until the test opens it.
     private async Task<(SiloDrain Drain, DrainSignal Signal)> DrainWithARunningTaskAsync()
     {
@@ -137,10 +159,12 @@ public partial class PoolRunnerTests
         executor.Enqueue(Item("gate", PoolKind.Long));
         await _events.WaitForStartsAsync(1);
         var signal = new DrainSignal();
-        var drain = new SiloDrain(executor, signal, new RecoveryOptions(), Microsoft.Extensions.Options.Options.Create(new DrainOptions()),
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SiloDrain>.Instance, [], notice: null);
-        return (drain, signal);
+        return (Drain(executor, TimeSpan.FromSeconds(30), NullLogger<SiloDrain>.Instance, signal), signal);
     }
+
+    private static SiloDrain Drain(PoolRunner executor, TimeSpan timeout, ILogger<SiloDrain> log, DrainSignal? signal = null)
+        => new(executor, signal ?? new DrainSignal(), new RecoveryOptions(), Microsoft.Extensions.Options.Options.Create(new DrainOptions { Timeout = timeout }),
+            TimeProvider.System, log, [], notice: null);
 
     // The host's stop timeout ran out during the drain (a silo stalled or short of CPU while a task ran past the drain
     // timeout): the host must go on stopping. The drain's cancellation reached the host, whose stop then failed and the

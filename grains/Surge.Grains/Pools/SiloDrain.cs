@@ -43,7 +43,10 @@ internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, Re
         {
             var result = await pools.DrainAsync(recovery.RedispatchOnActivation, wait, cancellationToken);
             await told;
-            LogDrained(time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
+            // A drain that left nothing behind is routine (every embedded command ends with one); one that handed work
+            // over or gave runs up is what an operator looks for.
+            var level = result.HandedOver > 0 || result.Unfinished > 0 ? LogLevel.Warning : LogLevel.Information;
+            LogDrained(level, time.GetElapsedTime(started).TotalMilliseconds, result.HandedOver, result.Unfinished);
         }
         finally
         {
@@ -85,8 +88,8 @@ internal sealed partial class SiloDrain(PoolRunner pools, DrainSignal signal, Re
     [LoggerMessage(1, LogLevel.Information, "Draining: no new work; waiting up to {Timeout} for running tasks (hand over queued work: {HandOver})")]
     private partial void LogDraining(TimeSpan timeout, bool handOver);
 
-    [LoggerMessage(2, LogLevel.Warning, "Drained in {ElapsedMs:F0} ms: {HandedOver} queued tasks handed over, {Unfinished} unfinished at the timeout")]
-    private partial void LogDrained(double elapsedMs, int handedOver, int unfinished);
+    [LoggerMessage(EventId = 2, Message = "Drained in {ElapsedMs:F0} ms: {HandedOver} queued tasks handed over, {Unfinished} unfinished at the timeout")]
+    private partial void LogDrained(LogLevel level, double elapsedMs, int handedOver, int unfinished);
 
     [LoggerMessage(3, LogLevel.Error, "Draining: ending runs that would outlive this silo failed")]
     private partial void LogStopOutlivingFailed(Exception exception);
