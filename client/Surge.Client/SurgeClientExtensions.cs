@@ -50,6 +50,9 @@ public static class SurgeClientExtensions
         if (builder.Services.Any(d => d.ServiceType == typeof(ConnectRetry))) return; // called twice
         builder.Services.AddSingleton(sp => new ConnectRetry(options.ConnectTimeout, where, options.Tls.Enabled, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.AddSingleton<IClientConnectionRetryFilter>(sp => sp.GetRequiredService<ConnectRetry>());
+        // One attempt may take Orleans' 5 s: under a shorter budget, a gateway that accepts and never answers would
+        // hold the client past it.
+        builder.Services.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = o.OpenConnectionTimeout < options.ConnectTimeout ? o.OpenConnectionTimeout : options.ConnectTimeout);
     }
 
     private static void ConfigureCluster(IClientBuilder builder, SurgeClientOptions options)

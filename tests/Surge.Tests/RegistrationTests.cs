@@ -162,4 +162,18 @@ public class ClientRegistrationTests
         var messaging = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClientMessagingOptions>>().Value;
         Assert.Equal(Client.SurgeClientOptions.DefaultWaitSlice + Client.SurgeClientOptions.ResponseMargin, messaging.ResponseTimeout);
     }
+
+    // A gateway that accepts and never answers held a command with a 4 s budget for 5.8 s: Orleans' attempt lasts 5 s.
+    [Theory]
+    [InlineData("00:00:02", 2)]
+    [InlineData("00:01:00", 5)] // the default budget: Orleans' own attempt timeout stands
+    public void AddSurgeClient_ConnectTimeout_BoundsEachConnectionAttempt(string connectTimeout, int attemptSeconds)
+    {
+        var builder = Host.CreateApplicationBuilder(["--Surge:Client:Gateways:0=127.0.0.1:30000", $"--Surge:Client:ConnectTimeout={connectTimeout}"]);
+        builder.UseOrleansClient(c => Client.SurgeClientExtensions.AddSurgeClient(c));
+        using var host = builder.Build();
+
+        var connections = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ConnectionOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), connections.OpenConnectionTimeout);
+    }
 }
