@@ -49,6 +49,11 @@ internal sealed class SurgeConnection : IAsyncDisposable
         {
             builder.AddSurgeSilo();
             builder.Services.AddSurgeClient();
+            // The silo's own warnings are about a process that lives for one command: that it runs without server GC,
+            // that its watchdog's first check has "not completed" for as long as the machine has been up (seen: 00:27:37
+            // on a command that took a second), that a stop stage took 3 s under load. Noise on a command's stderr;
+            // Orleans' errors and Surge's own warnings stay.
+            builder.Logging.AddFilter("Orleans", LogLevel.Error);
             description = "embedded silo";
         }
         else
@@ -70,6 +75,7 @@ internal sealed class SurgeConnection : IAsyncDisposable
         var host = builder.Build();
         try
         {
+            if (settings.Embedded) SurgeRunExtensions.CheckSettings(host);
             await host.StartAsync(cancellationToken); // the client gives up after Surge:Client:ConnectTimeout
         }
         catch (Exception e) when (settings.Embedded && StartFailures.Lines(e, StartFailures.Ports(host.Services)) is { Count: > 0 } lines)

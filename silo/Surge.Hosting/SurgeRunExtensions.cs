@@ -24,6 +24,9 @@ public static class SurgeRunExtensions
         var lifetime = host.Services.GetService<IHostApplicationLifetime>();
         try
         {
+            // Surge's settings first: Orleans checks what they set it to (a port of 0) before the host's start-time
+            // validation runs, and names its own API where the operator needs the Surge key.
+            CheckSettings(host);
             await host.RunAsync();
             return 0;
         }
@@ -40,6 +43,23 @@ public static class SurgeRunExtensions
             var output = error ?? Console.Error;
             foreach (var line in lines) output.WriteLine($"surge silo: {line}");
             return 1;
+        }
+    }
+
+    /// <summary>
+    /// Runs the host's start-time validation of settings now, before Orleans checks what they set it to, so that a bad
+    /// value is named by its Surge key; disposes the host when it throws. The CLI's embedded silo starts the same way.
+    /// </summary>
+    internal static void CheckSettings(IHost host)
+    {
+        try
+        {
+            host.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch
+        {
+            host.Dispose(); // RunAsync would have, on its way out
+            throw;
         }
     }
 

@@ -43,6 +43,31 @@ public class CliStartFailureTests(ITestOutputHelper output)
         Assert.Contains("in use", line);
     }
 
+    // Orleans checks the endpoints before the host's start-time validation: this was "No listening port specified.
+    // Use ISiloBuilder.ConfigureEndpoints(...)", which names no setting a CLI user can change.
+    [Fact]
+    public async Task Embedded_SiloPortZero_TheSurgeSettingNamed()
+    {
+        using var cli = await ChildProcess.RunDotnetAsync(Repo.CliDll, Quick, ["status", "--embedded", .. Ports(Repo.FreePort()), "--Surge:Ports:Silo=0"]);
+        output.WriteLine($"exit {cli.ExitCode}\nstdout:\n{cli.Stdout}\nstderr:\n{cli.Stderr}");
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal("surge: Surge:Ports:Silo is 0; set 1 to 65535.", Assert.Single(Lines(cli.Stderr)));
+    }
+
+    // A command that works says nothing on stderr: its silo's drain ended every command with a warning line, and
+    // Orleans now and then with one more (a watchdog check "not completed" for as long as the machine had been up, a
+    // stop stage that took 3 s under load).
+    [Fact]
+    public async Task Embedded_CommandThatWorks_StderrEmpty()
+    {
+        using var cli = await ChildProcess.RunDotnetAsync(Repo.CliDll, Quick, ["submit", "--embedded", .. Ports(Repo.FreePort()), "--type", "simulate", "--payload", "{}", "--wait"]);
+        output.WriteLine($"exit {cli.ExitCode}\nstdout:\n{cli.Stdout}\nstderr:\n{cli.Stderr}");
+
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Empty(Lines(cli.Stderr));
+    }
+
     private static string[] Ports(int silo) => [$"--Surge:Ports:Silo={silo}", $"--Surge:Ports:Gateway={Repo.FreePort()}", "--Surge:Ports:Http=0"];
 
     // ChildProcess runs programs with DOTNET_gcServer=0, which an Orleans silo notes in two warnings: not what is tested.

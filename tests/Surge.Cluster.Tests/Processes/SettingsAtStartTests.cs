@@ -19,6 +19,20 @@ public class SettingsAtStartTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.DoesNotContain("Unhandled exception", silo.Stderr);
     }
 
+    // Orleans checks the endpoints Surge's ports set before the host's start-time validation runs: a port of 0 was
+    // said as Orleans' "No listening port specified. Use ISiloBuilder.ConfigureEndpoints(...)", naming no setting.
+    [Fact]
+    public async Task Start_SiloPortZero_ExitsWithCode1NamingTheSurgeSetting()
+    {
+        using var silo = ChildProcess.StartDotnet(Repo.SiloDll, "--Surge:Ports:Silo=0", $"--Surge:Ports:Gateway={Repo.FreePort()}",
+            $"--Surge:Ports:Http={Repo.FreePort()}");
+        await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"exit {silo.ExitCode}:\n{silo.Stderr}");
+
+        Assert.Equal(1, silo.ExitCode);
+        Assert.Equal("surge silo: Surge:Ports:Silo is 0; set 1 to 65535.", Assert.Single(Lines(silo.Stderr)));
+    }
+
     // The line on stderr was right, but the host also logged "Hosting failed to start" with the binder's trace (55
     // lines) on stdout: a reason and an exit code, not a trace, means none at all at the default log level.
     [Fact]
