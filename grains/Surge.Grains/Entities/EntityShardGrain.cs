@@ -156,11 +156,14 @@ internal sealed partial class EntityShardGrain(
         var running = sequencer.Record.Running?.TaskId == e.TaskId;
         var now = time.GetUtcNow();
         var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);
-        // Stored when the book changed: a new event, or one it held that this hand-over released. What else a hand-over
-        // of a held event may teach it (that it ran before) is learnt again from the next one, if this activation goes.
-        if (!before ? admission != Admission.Full : admission == Admission.Released && !running)
+        // Stored when the book changed (a new event, or one it held that this hand-over released), and whenever the
+        // answer is "released", which lets the event's shard dispatch it: the write is what fences an activation that
+        // another has replaced. Answered from memory, a stale activation released an event the current one had
+        // withdrawn (its shard's record then unknown), and its successor waited for an end the book no longer expected.
+        // What else a hand-over of a held event may teach it (that it ran before) is learnt again from the next one.
+        if (!before ? admission != Admission.Full : admission == Admission.Released)
         {
-            var release = admission == Admission.Released ? StartRelease(entity, e) : null;
+            var release = admission == Admission.Released && !running ? StartRelease(entity, e) : null;
             try
             {
                 await SaveAsync(book); // stored before its shard records it, so the shard's record never names an event the entity lost

@@ -102,6 +102,32 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"served by the activation of claim {claim}");
     }
 
+    // A hand-over of the event a stale activation has running (a task shard's upkeep, a retried submission) was answered
+    // "released" from memory, with no write to fence it. In a chaos run the current activation had withdrawn that event
+    // (its shard did not know it yet); the stale one's answer let its shard dispatch it, and its successor then waited,
+    // held, for an end the stored book no longer expected (stuck at the check and 2 minutes after).
+    [Fact]
+    public async Task Admit_RunningEventHandedOverAgainToAStaleActivation_RefusedNotReleasedFromMemory()
+    {
+        var (entity, started, _) = Events();
+        var claimed = await StartFirstAsync(entity, started);
+        var book = await BookBytesAsync(entity);
+        await StealClaimAsync(entity, claimed);
+        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
+
+        var answer = await Record.ExceptionAsync(() => silo.Entity(entity).AdmitAsync(EntityEvent.Of(started)));
+
+        Assert.True(answer is SurgeStoreUnavailableException, $"the stale activation answered {answer?.GetType().Name ?? "released"}; expected a retryable refusal");
+        Assert.Contains("newer activation", answer!.Message);
+        var after = await BookBytesAsync(entity);
+        Assert.True(book.AsSpan().SequenceEqual(after), "the stale activation's write was stored");
+        // The retry reaches a fresh activation, which reads the stored book: "started" runs, so it is released again.
+        Assert.Equal(Admission.Released, await silo.Entity(entity).AdmitAsync(EntityEvent.Of(started)));
+        IntervalHandler.Release(started.Id);
+        Assert.Equal(TaskState.Succeeded, (await _surge.Client.WaitAsync(started.Id, Limit)).State);
+        Assert.Single(IntervalHandler.Runs, r => r.TaskId == started.Id);
+    }
+
     // "finished" has its task shard on the other silo than its entity's shard: the entity's refusal crosses silos, and
     // must reach the caller as itself (a reason, retryable), not as an exception the silos cannot serialize.
     private (string Entity, TaskSpec Started, TaskSpec Finished) Events()
