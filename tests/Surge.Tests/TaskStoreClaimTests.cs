@@ -35,6 +35,20 @@ public class TaskStoreClaimTests
         Assert.Single(await store.LoadAsync(1));
     }
 
+    // A shard asks this before it says a task is unknown (TaskShardGrain.GetRunAsync).
+    [Fact]
+    public async Task SaveAsync_NothingToWrite_ChecksTheClaim()
+    {
+        var store = new InMemoryTaskStore();
+        var old = await store.ClaimAsync(3);
+        await store.SaveAsync(old, []);
+        var current = await store.ClaimAsync(3);
+
+        await Assert.ThrowsAsync<ShardClaimLostException>(() => store.SaveAsync(old, []).AsTask());
+        await store.SaveAsync(current, []);
+        Assert.Empty(await store.LoadAsync(3));
+    }
+
     [Fact]
     public async Task ClaimAsync_OtherShards_KeepTheirClaims()
     {

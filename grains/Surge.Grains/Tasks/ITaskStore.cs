@@ -17,7 +17,8 @@ internal interface ITaskStore
 
     /// <summary>
     /// Writes the records of one shard in one round trip (a shard's journal batches what arrived while the last write
-    /// was in flight). All or nothing from the caller's view: a throw means none of them may be assumed stored.
+    /// was in flight). All or nothing from the caller's view: a throw means none of them may be assumed stored. With no
+    /// records it only checks the claim: it throws <see cref="ShardClaimLostException"/> when a later claim replaced it.
     /// </summary>
     ValueTask SaveAsync(ShardClaim claim, IReadOnlyList<TaskRecord> records);
 

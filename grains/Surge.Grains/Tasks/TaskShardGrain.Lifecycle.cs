@@ -126,9 +126,26 @@ internal sealed partial class TaskShardGrain
         return RunOf(released.Record);
     }
 
-    // A change under way, or a submission that may be stored unbeknown to this activation: not over.
-    public Task<EventRun> GetRunAsync(string taskId)
-        => Task.FromResult(_gates.IsHeld(taskId) || _maybeStored.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId)));
+    // A change under way, or a submission that may be stored unbeknown to this activation: not over. "Unknown" lets the
+    // entity drop the event, so only the shard's current activation may say it: one that another has replaced (left on
+    // a silo that was cut off, then declared dead) may not know a task the current one has stored and runs, and the
+    // entity would release its successor beside it. An empty write checks the claim (rare: events are known as a rule).
+    public async Task<EventRun> GetRunAsync(string taskId)
+    {
+        if (RunNow(taskId) is not EventRun.Unknown and var run) return run;
+        try
+        {
+            await store.SaveAsync(_claim, []);
+        }
+        catch (Exception e)
+        {
+            throw StoreRefused(e, $"whether task '{taskId}' is known could not be confirmed", "nothing changed");
+        }
+        return RunNow(taskId); // what arrived meanwhile
+    }
+
+    private EventRun RunNow(string taskId)
+        => _gates.IsHeld(taskId) || _maybeStored.ContainsKey(taskId) ? EventRun.Running : RunOf(_records.GetValueOrDefault(taskId));
 
     // Submissions (cached ones too), cancels and dead-letter retries that failed to store, as far as this activation
     // heard, but may be stored (a write whose answer was lost: a Redis that stalled past its command timeout runs it

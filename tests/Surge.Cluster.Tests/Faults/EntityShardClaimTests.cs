@@ -128,6 +128,30 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Single(IntervalHandler.Runs, r => r.TaskId == started.Id);
     }
 
+    // The other side: an entity asks a task shard where a task it released stands, and "unknown" lets it drop that task
+    // from its book and release the next. A task shard activation that another replaced said "unknown" from memory,
+    // also for a task the current one had stored and was running: an answer only the current activation may give.
+    [Fact]
+    public async Task GetRun_TaskShardClaimedByAnotherActivation_RefusedNotUnknown()
+    {
+        var known = $"claimed-{Guid.NewGuid():N}";
+        var shard = TaskShards.For(known);
+        var unknown = Enumerable.Range(0, 100_000).Select(i => $"{known}-{i}").First(id => TaskShards.For(id) == shard);
+        Assert.Equal(TaskState.Succeeded, (await _surge.Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":0}""", id: known))).State);
+        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
+        Assert.Equal(EventRun.Unknown, await silo.EventShard(unknown).GetRunAsync(unknown)); // the current activation may say it
+        var stolen = await Db.StringIncrementAsync($"{{surge:{_serviceId}:tasks:{shard}}}:claim");
+        output.WriteLine($"task shard {shard}: claim {stolen} taken by another activation");
+
+        var answer = await Record.ExceptionAsync(() => silo.EventShard(unknown).GetRunAsync(unknown));
+
+        Assert.True(answer is SurgeStoreUnavailableException, $"the replaced activation answered {answer?.GetType().Name ?? "unknown"}; expected a retryable refusal");
+        Assert.Contains("newer activation", answer!.Message);
+        // Asked again: a fresh activation, which claimed and loaded, says it.
+        Assert.Equal(EventRun.Unknown, await silo.EventShard(unknown).GetRunAsync(unknown));
+        Assert.True((long)await Db.StringGetAsync($"{{surge:{_serviceId}:tasks:{shard}}}:claim") > stolen, "no fresh activation claimed the shard");
+    }
+
     // "finished" has its task shard on the other silo than its entity's shard: the entity's refusal crosses silos, and
     // must reach the caller as itself (a reason, retryable), not as an exception the silos cannot serialize.
     private (string Entity, TaskSpec Started, TaskSpec Finished) Events()

@@ -37,6 +37,8 @@ public class RedisTaskStoreTests
         await Assert.ThrowsAsync<ShardClaimLostException>(() => paused.RemoveAsync(old, ["a"]).AsTask());
         var loaded = Assert.Single(await replacement.LoadAsync(5));
         Assert.Equal(TaskState.Succeeded, loaded.State);
+        await paused.SaveAsync(current, []); // with nothing to write, a save checks the claim: the current one passes
+        await Assert.ThrowsAsync<ShardClaimLostException>(() => paused.SaveAsync(old, []).AsTask());
     }
 
     [Fact]
