@@ -126,20 +126,21 @@ internal sealed partial class TaskShardGrain
         return RunOf(released.Record);
     }
 
-    // A change under way, or a submission that may be stored unbeknown to this activation: not over. "Unknown" lets the
-    // entity drop the event, so only the shard's current activation may say it: one that another has replaced (left on
-    // a silo that was cut off, then declared dead) may not know a task the current one has stored and runs, and the
-    // entity would release its successor beside it. An empty write checks the claim (rare: events are known as a rule).
+    // A change under way, or a submission that may be stored unbeknown to this activation: not over. "Unknown" and
+    // "ended" let the entity move on, so only the shard's current activation may say them: one that another has
+    // replaced (left on a silo that was cut off, then declared dead) may not know a task the current one has stored and
+    // runs, or know as ended one the current one runs again (a dead letter retried), and the entity would release the
+    // next event beside it. An empty write checks the claim; the entity asks only after a run it thinks stale.
     public async Task<EventRun> GetRunAsync(string taskId)
     {
-        if (RunNow(taskId) is not EventRun.Unknown and var run) return run;
+        if (RunNow(taskId) is not (EventRun.Unknown or EventRun.Ended) and var run) return run;
         try
         {
             await store.SaveAsync(_claim, []);
         }
         catch (Exception e)
         {
-            throw StoreRefused(e, $"whether task '{taskId}' is known could not be confirmed", "nothing changed");
+            throw StoreRefused(e, $"where task '{taskId}' stands could not be confirmed", "nothing changed");
         }
         return RunNow(taskId); // what arrived meanwhile
     }
