@@ -71,21 +71,8 @@ public class TaskValidatorTests
     [InlineData("after", TaskValidator.MaxNameLength)]
     public void Validate_TextAtAndPastItsLimit_PassesThenNamesTheFieldAndLimit(string field, int limit)
     {
-        TaskSpec With(int length)
-        {
-            var text = new string('x', length);
-            return field switch
-            {
-                "id" => Valid with { Id = text },
-                "type" => Valid with { Type = text },
-                "entity" => Valid.ForEntity(text),
-                "event" => Valid.ForEntity("b/1", text),
-                _ => Valid.ForEntity("b/1", "e", after: text),
-            };
-        }
-
-        TaskValidator.Validate(With(limit));
-        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(With(limit + 1)));
+        TaskValidator.Validate(WithText(field, new string('x', limit)));
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(WithText(field, new string('x', limit + 1))));
         Assert.Equal(field, e.Field);
         Assert.Contains($"over the limit of {limit}", e.Message);
     }
@@ -103,16 +90,7 @@ public class TaskValidatorTests
     [InlineData("after", 0x85)]
     public void Validate_ControlCharacterOrLoneSurrogate_NamesFieldAndCharacter(string field, int code)
     {
-        var text = $"a{(char)code}b";
-        var spec = field switch
-        {
-            "id" => Valid with { Id = text },
-            "type" => Valid with { Type = text },
-            "entity" => Valid.ForEntity(text),
-            "event" => Valid.ForEntity("b/1", text),
-            _ => Valid.ForEntity("b/1", "e", after: text),
-        };
-        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec));
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(WithText(field, $"a{(char)code}b")));
         Assert.Equal(field, e.Field);
         Assert.Contains($"U+{code:X4}", e.Message);
         Assert.Contains("position 2", e.Message);
@@ -127,18 +105,20 @@ public class TaskValidatorTests
     [InlineData("after", " started", "starts")]
     public void Validate_LeadingOrTrailingSpace_NamesFieldAndEnd(string field, string text, string end)
     {
-        var spec = field switch
-        {
-            "id" => Valid with { Id = text },
-            "type" => Valid with { Type = text },
-            "entity" => Valid.ForEntity(text),
-            "event" => Valid.ForEntity("b/1", text),
-            _ => Valid.ForEntity("b/1", "e", after: text),
-        };
-        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(spec));
+        var e = Assert.Throws<SurgeValidationException>(() => TaskValidator.Validate(WithText(field, text)));
         Assert.Equal(field, e.Field);
         Assert.Contains($"{end} with a space; remove it", e.Message);
     }
+
+    // A valid spec with one of its text fields set to text.
+    private static TaskSpec WithText(string field, string text) => field switch
+    {
+        "id" => Valid with { Id = text },
+        "type" => Valid with { Type = text },
+        "entity" => Valid.ForEntity(text),
+        "event" => Valid.ForEntity("b/1", text),
+        _ => Valid.ForEntity("b/1", "e", after: text),
+    };
 
     [Fact]
     public void Validate_SpaceInsideIdAndEntity_Passes()
