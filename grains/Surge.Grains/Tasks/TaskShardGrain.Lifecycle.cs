@@ -130,7 +130,8 @@ internal sealed partial class TaskShardGrain
     // "ended" let the entity move on, so only the shard's current activation may say them: one that another has
     // replaced (left on a silo that was cut off, then declared dead) may not know a task the current one has stored and
     // runs, or know as ended one the current one runs again (a dead letter retried), and the entity would release the
-    // next event beside it. An empty write checks the claim; the entity asks only after a run it thinks stale.
+    // next event beside it. An empty write checks the claim; an entity asks only about a run it thinks stale, or before
+    // it withdraws an event, so the check is rare.
     public async Task<EventRun> GetRunAsync(string taskId)
     {
         if (RunNow(taskId) is not (EventRun.Unknown or EventRun.Ended) and var run) return run;
