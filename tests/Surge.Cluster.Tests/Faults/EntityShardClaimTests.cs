@@ -18,6 +18,8 @@ namespace Surge.Cluster.Tests.Faults;
 /// An entity shard whose claim another activation took (as one on a silo that woke from a long pause would find), with
 /// its books in a real redis-server: its write is refused and stores nothing, it steps down, and the retry reaches a
 /// fresh activation (a newer claim) that reads the stored book, so the entity's events still run one at a time, in order.
+/// Also the answers that let the other side act, which a replaced activation must not give from memory: an entity
+/// shard's "released", and a task shard's "unknown".
 /// </summary>
 [Trait("Category", "Redis")]
 public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
@@ -113,16 +115,15 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         var claimed = await StartFirstAsync(entity, started);
         var book = await BookBytesAsync(entity);
         await StealClaimAsync(entity, claimed);
-        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
 
-        var answer = await Record.ExceptionAsync(() => silo.Entity(entity).AdmitAsync(EntityEvent.Of(started)));
+        var answer = await Record.ExceptionAsync(() => SiloGrains.Entity(entity).AdmitAsync(EntityEvent.Of(started)));
 
         Assert.True(answer is SurgeStoreUnavailableException, $"the stale activation answered {answer?.GetType().Name ?? "released"}; expected a retryable refusal");
         Assert.Contains("newer activation", answer!.Message);
         var after = await BookBytesAsync(entity);
         Assert.True(book.AsSpan().SequenceEqual(after), "the stale activation's write was stored");
         // The retry reaches a fresh activation, which reads the stored book: "started" runs, so it is released again.
-        Assert.Equal(Admission.Released, await silo.Entity(entity).AdmitAsync(EntityEvent.Of(started)));
+        Assert.Equal(Admission.Released, await SiloGrains.Entity(entity).AdmitAsync(EntityEvent.Of(started)));
         IntervalHandler.Release(started.Id);
         Assert.Equal(TaskState.Succeeded, (await _surge.Client.WaitAsync(started.Id, Limit)).State);
         Assert.Single(IntervalHandler.Runs, r => r.TaskId == started.Id);
@@ -138,17 +139,16 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
         var shard = TaskShards.For(known);
         var unknown = Enumerable.Range(0, 100_000).Select(i => $"{known}-{i}").First(id => TaskShards.For(id) == shard);
         Assert.Equal(TaskState.Succeeded, (await _surge.Client.RunAsync(TaskSpec.Create("simulate", """{"duration_ms":0}""", id: known))).State);
-        var silo = ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>(); // silos only
-        Assert.Equal(EventRun.Unknown, await silo.EventShard(unknown).GetRunAsync(unknown)); // the current activation may say it
+        Assert.Equal(EventRun.Unknown, await SiloGrains.EventShard(unknown).GetRunAsync(unknown)); // the current activation may say it
         var stolen = await Db.StringIncrementAsync($"{{surge:{_serviceId}:tasks:{shard}}}:claim");
         output.WriteLine($"task shard {shard}: claim {stolen} taken by another activation");
 
-        var answer = await Record.ExceptionAsync(() => silo.EventShard(unknown).GetRunAsync(unknown));
+        var answer = await Record.ExceptionAsync(() => SiloGrains.EventShard(unknown).GetRunAsync(unknown));
 
         Assert.True(answer is SurgeStoreUnavailableException, $"the replaced activation answered {answer?.GetType().Name ?? "unknown"}; expected a retryable refusal");
         Assert.Contains("newer activation", answer!.Message);
         // Asked again: a fresh activation, which claimed and loaded, says it.
-        Assert.Equal(EventRun.Unknown, await silo.EventShard(unknown).GetRunAsync(unknown));
+        Assert.Equal(EventRun.Unknown, await SiloGrains.EventShard(unknown).GetRunAsync(unknown));
         Assert.True((long)await Db.StringGetAsync($"{{surge:{_serviceId}:tasks:{shard}}}:claim") > stolen, "no fresh activation claimed the shard");
     }
 
@@ -213,6 +213,9 @@ public class EntityShardClaimTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private IDatabase Db => _keys.GetDatabase();
+
+    // The primary silo's grain factory: the shards' internal interfaces are for silos, not clients.
+    private IGrainFactory SiloGrains => ((InProcessSiloHandle)_surge.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>();
 
     // The keys RedisEntityBookStore uses: the shard's claim, and one book under the shard's hash tag.
     private RedisKey ClaimKey(string entity) => $"surge:{_serviceId}:entities:{{{EntityShards.For(entity)}}}";
