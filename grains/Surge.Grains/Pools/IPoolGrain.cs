@@ -11,9 +11,12 @@ internal interface IPoolGrain : IGrainWithIntegerKey
     Task EnqueueAsync(PoolBatch batch);
 }
 
-/// <summary>Routed tasks for one pool, in the order their shards dispatched them.</summary>
+/// <summary>
+/// Routed tasks for one pool, in the order their shards dispatched them. <see cref="Silo"/>: the silo whose pool is to
+/// hold them (<see cref="HereOnly"/>).
+/// </summary>
 [GenerateSerializer, Immutable]
-internal sealed record PoolBatch([property: Id(0)] PoolWork[] Items);
+internal sealed record PoolBatch([property: Id(0)] PoolWork[] Items, [property: Id(1)] string? Silo = null);
 
 /// <summary>
 /// One routed task: what its classifier decided, the attempt its record counted, and the <c>traceparent</c> of the

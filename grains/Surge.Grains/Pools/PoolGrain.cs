@@ -8,10 +8,11 @@ namespace Surge.Pools;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-internal sealed class PoolGrain(PoolRunner runner) : Grain, IPoolGrain
+internal sealed class PoolGrain(PoolRunner runner, ILocalSiloDetails silo) : Grain, IPoolGrain
 {
     public Task EnqueueAsync(PoolBatch batch)
     {
+        HereOnly.Check(batch.Silo, silo);
         var kind = (PoolKind)this.GetPrimaryKeyLong();
         // Checked before anything queues: a pool this silo does not run refuses the whole batch, and the shard's
         // records stay dispatched to nobody, which its upkeep notices and dispatches again.

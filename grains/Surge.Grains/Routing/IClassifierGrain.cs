@@ -10,9 +10,12 @@ internal interface IClassifierGrain : IGrainWithIntegerKey
     Task DispatchAsync(DispatchBatch batch);
 }
 
-/// <summary>Ready tasks a shard dispatched in one turn, each with the attempt its record counted.</summary>
+/// <summary>
+/// Ready tasks a shard dispatched in one turn, each with the attempt its record counted. <see cref="Silo"/>: the silo
+/// whose pools are to hold them, the one their records name (null from older shards): see <see cref="Pools.HereOnly"/>.
+/// </summary>
 [GenerateSerializer, Immutable]
-internal sealed record DispatchBatch([property: Id(0)] TaskDispatch[] Items);
+internal sealed record DispatchBatch([property: Id(0)] TaskDispatch[] Items, [property: Id(1)] string? Silo = null);
 
 /// <summary>
 /// One dispatch of a task; <see cref="TraceParent"/>: its dispatch span, when traced. <see cref="Pool"/> (with its
