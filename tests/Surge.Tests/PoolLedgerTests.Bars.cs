@@ -30,6 +30,22 @@ public partial class PoolLedgerTests
         Assert.False(ledger.DropBarred(Attempt("b", 1), _decide)); // another task
     }
 
+    // A cancel that finds nothing here: the cancelled attempt's batch may still be on its way. Arriving after the
+    // cancel, it is dropped and reported never started, as a probed attempt is: a cancelled task never starts.
+    [Fact]
+    public void Cancel_WithItsDispatchStillOnItsWay_ArrivingAttemptDroppedNeverStarted()
+    {
+        var ledger = Ledger();
+        Assert.False(ledger.Cancel("a", 0, _decide, new DispatchProbe("a", 2)));
+
+        var late = Attempt("a", 2);
+        Assert.False(ledger.DropLate(late));
+        Assert.True(ledger.DropBarred(late, _decide));
+        var (never, why) = Assert.Single(_decide.NotStarted);
+        Assert.Equal((late, PoolLedger.BarredDispatch), (never, why));
+        Assert.False(ledger.DropBarred(Attempt("b", 2), _decide)); // another task's dispatch is taken
+    }
+
     // Held: the attempt asked about is here, or an earlier one still queued or running answers for it from now on (as
     // when the attempt arrives while it is here); a run that is over answers for nothing later. Asked, the silo takes
     // no more of those attempts either way.

@@ -259,7 +259,16 @@ public partial class PoolRunnerTests : IDisposable
         private readonly SemaphoreSlim _finished = new(0);
         private readonly SemaphoreSlim _started = new(0);
 
-        public void Started(WorkItem item, DateTimeOffset startedAt) => _started.Release();
+        private int _starts;
+
+        public void Started(WorkItem item, DateTimeOffset startedAt)
+        {
+            Interlocked.Increment(ref _starts);
+            _started.Release();
+        }
+
+        /// <summary>Starts reported so far.</summary>
+        public int Starts => Volatile.Read(ref _starts);
 
         /// <summary>Every outcome reported, with its task's id.</summary>
         public ConcurrentQueue<(string TaskId, TaskOutcome Outcome)> Reports { get; } = new();

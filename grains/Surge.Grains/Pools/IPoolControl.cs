@@ -7,6 +7,12 @@ internal interface IPoolControl : IGrainWithStringKey
     Task<bool> CancelAsync(string taskId);
 
     /// <summary>
+    /// <see cref="CancelAsync"/>, and from now on this silo takes no dispatch of that attempt of the task's record (nor an
+    /// earlier one): its batch may still be on its way, and a cancelled task never starts. What shards now call.
+    /// </summary>
+    Task<bool> CancelDispatchAsync(DispatchProbe dispatch);
+
+    /// <summary>
     /// Which of these tasks this silo's pools hold: queued, running, or reporting their outcome. What shards of earlier
     /// versions ask (a rolling upgrade); shards now ask <see cref="ProbeAsync"/>, whose answer binds.
     /// </summary>

@@ -44,10 +44,13 @@ internal sealed partial class PoolLedger
     /// <summary>
     /// A cancel request: a queued or gated item of this id leaves at once and is reported never started (it need not
     /// wait for a slot); a starting or running one is marked, and its owner cancels its token. False when none is here.
+    /// With <paramref name="dispatch"/> (the attempt of the record that was cancelled), that attempt is barred as a
+    /// probe bars it (<see cref="Probe"/>): its batch may still be on its way, and arriving after the cancel it would run.
     /// </summary>
-    public bool Cancel(string taskId, long now, PoolDecisions decide)
+    public bool Cancel(string taskId, long now, PoolDecisions decide, DispatchProbe? dispatch = null)
     {
         _now = Math.Max(_now, now);
+        if (dispatch is { Attempt: > 0 } barred) Bar(barred.TaskId, barred.Attempt, barred.SubmittedAt);
         if (!_active.TryGetValue(taskId, out var items)) return false;
         foreach (var item in items) item.Cancelled = true;
         DropQueued(static i => i.Cancelled, CancelledBeforeStart, now, decide);

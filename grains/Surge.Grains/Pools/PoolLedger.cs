@@ -91,17 +91,28 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
     /// <summary>A started item's run is over (whatever its outcome): its slot, memory and gate are free again.</summary>
     public void Ended(WorkItem item, PoolSlots pool, double runMs, long now, PoolDecisions decide)
     {
-        item.Ended = true;
-        _now = Math.Max(_now, now);
         pool.RunMsTotal += runMs;
         pool.Reserve?.Ran(runMs);
         foreach (var sized in pools) sized.Reserve?.Worked(ReferenceEquals(sized, pool), runMs, now);
+        pool.Completed++;
+        Release(item, pool, now, decide);
+    }
+
+    /// <summary>
+    /// A started item that a cancel reached before its handler began: its slot, memory and gate are free again, as at
+    /// an end, but it ran for no time, so the pools learn nothing from it.
+    /// </summary>
+    public void NeverStarted(WorkItem item, PoolSlots pool, long now, PoolDecisions decide) => Release(item, pool, now, decide);
+
+    private void Release(WorkItem item, PoolSlots pool, long now, PoolDecisions decide)
+    {
+        item.Ended = true;
+        _now = Math.Max(_now, now);
         pool.MemoryMb -= item.MemoryMb;
         _memoryInUseMb -= item.MemoryMb;
         var slot = item.Borrowed ? pool.YieldsTo! : pool; // a lent slot goes back to the short reserve
         if (item.Borrowed) slot.Lent--;
         slot.Running--;
-        pool.Completed++;
         _running--;
         LeaveGate(item, now, decide);
         Fill(decide);

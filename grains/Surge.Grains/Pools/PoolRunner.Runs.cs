@@ -13,16 +13,17 @@ internal sealed partial class PoolRunner
 
     /// <summary>
     /// A cancel request: a queued task of this id never starts (it reports a not-started outcome at once); a starting
-    /// or running one has its token cancelled. False when this silo does not hold the task.
+    /// or running one has its token cancelled. False when this silo does not hold the task. With
+    /// <paramref name="dispatch"/>, that attempt of the task's record is not taken here from now on (one still on its way).
     /// </summary>
-    public bool Cancel(string taskId)
+    public bool Cancel(string taskId, DispatchProbe? dispatch = null)
     {
         (WorkItem Item, CancellationTokenSource Token)? running = null;
         bool found;
         lock (_lock)
         {
             // Marked wherever it is: an item dequeued but not yet in _runs sees the mark when it registers (Running).
-            found = _ledger.Cancel(taskId, _time.GetTimestamp(), _decisions);
+            found = _ledger.Cancel(taskId, _time.GetTimestamp(), _decisions, dispatch);
             if (_runs.TryGetValue(taskId, out var run)) running = run;
             ActLocked();
         }
@@ -61,12 +62,15 @@ internal sealed partial class PoolRunner
         }
     }
 
-    private void Running(WorkItem item, CancellationTokenSource token)
+    // False when a cancel marked the item after its start was decided: it is not to run. Registered, a later cancel
+    // finds it here and fires its token.
+    private bool Running(WorkItem item, CancellationTokenSource token)
     {
         lock (_lock)
         {
-            if (item.Cancelled) token.Cancel(); // cancelled between dequeue and start: no callback is registered yet
+            if (item.Cancelled) return false;
             _runs[item.Spec.Id] = (item, token);
+            return true;
         }
     }
 

@@ -157,6 +157,15 @@ internal sealed partial class PoolRunner
         }
     }
 
+    private void NeverStarted(WorkItem item, PoolSlots pool)
+    {
+        lock (_lock)
+        {
+            _ledger.NeverStarted(item, pool, _time.GetTimestamp(), _decisions);
+            ActLocked();
+        }
+    }
+
     // Everything that can throw is inside the try: a task that cannot even be set up fails, and its slot is released.
     // The attempt's span ends with its handler, before the report (whose delivery may retry for long); its log scope
     // covers the report too.
@@ -172,7 +181,7 @@ internal sealed partial class PoolRunner
         ITimer? softTimer = null;
         HandlerRun? run = null;
         TimeSpan soft = default;
-        TaskOutcome outcome;
+        TaskOutcome? outcome;
         try
         {
             var policy = _policies.For(spec.Type);
@@ -181,7 +190,7 @@ internal sealed partial class PoolRunner
             // Its timer is the runner's, not the token's: see CancelQuietly.
             token = new CancellationTokenSource();
             softTimer = _time.CreateTimer(static s => ((Action)s!)(), CancelAction(item, token), soft, Timeout.InfiniteTimeSpan);
-            Running(item, token);
+            if (!Running(item, token)) throw new CancelledBeforeStartException();
             startedAt = _time.GetUtcNow();
             SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(poolName, spec.Type));
             _events.Started(item, startedAt);
@@ -196,6 +205,10 @@ internal sealed partial class PoolRunner
             var result = await WithinHardLimitAsync(run, context, item, token, soft + policy.HardLimitGrace).ConfigureAwait(false);
             _bounds.CheckResultSize(result);
             outcome = new TaskOutcome(true, null, result, pool.Kind, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt, context.MemoryMb);
+        }
+        catch (CancelledBeforeStartException)
+        {
+            outcome = null; // no handler was called: it never started, as a cancel of a queued task promises
         }
         catch (Exception e)
         {
@@ -213,6 +226,12 @@ internal sealed partial class PoolRunner
             token?.Dispose();
             if (run is not null) await DisposeRunAsync(run, spec).ConfigureAwait(false);
             span?.Dispose();
+        }
+        if (outcome is null)
+        {
+            NeverStarted(item, pool);
+            await ReportNotStartedAsync(item, PoolLedger.CancelledBeforeStart).ConfigureAwait(false);
+            return;
         }
         RunLogEnded(item, outcome.FinishedAt, outcome.Succeeded);
         var runMs = (outcome.FinishedAt - outcome.StartedAt).TotalMilliseconds;
@@ -272,4 +291,7 @@ internal sealed partial class PoolRunner
     }
 
     private static TagList Tags(string pool, string type) => new() { { "pool", pool }, { "type", type } };
+
+    // A cancel marked the item after its start was decided and before it registered: its handler is not called.
+    private sealed class CancelledBeforeStartException : Exception;
 }

@@ -50,6 +50,8 @@ internal sealed partial class WorkerSiloGrain(PoolRunner pools, HandlerRegistry 
 
     public Task<bool> CancelAsync(string taskId) => Task.FromResult(pools.Cancel(taskId));
 
+    public Task<bool> CancelDispatchAsync(DispatchProbe dispatch) => Task.FromResult(pools.Cancel(dispatch.TaskId, dispatch));
+
     public Task<bool> IsDrainingAsync() => Task.FromResult(pools.IsDraining);
 
     public Task SiloDrainsAsync(SiloAddress drainer, TimeSpan stopsWithin)

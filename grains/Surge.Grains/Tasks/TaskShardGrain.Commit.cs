@@ -105,7 +105,7 @@ internal sealed partial class TaskShardGrain
         if (effects == TaskEffects.None) return;
         var id = record.Id;
         if ((effects & TaskEffects.DisarmRetry) != 0) DisarmRetry(id);
-        if ((effects & TaskEffects.CancelRun) != 0 && record.RanOn == Here) pools.Cancel(id); // it reports once its run has ended (one still in flight: see FlushAsync)
+        if ((effects & TaskEffects.CancelRun) != 0 && record.RanOn == Here) pools.Cancel(id, CancelledDispatch(record)); // it reports once its run has ended (one still in flight: see FlushAsync)
         if ((effects & TaskEffects.Dispatch) != 0) Dispatch(record);
         else _routes.Remove(id); // routed to find a silo, and not dispatched after all
         if ((effects & TaskEffects.ArmRetry) != 0) ArmRetry(id, (record.NextAttemptAt ?? time.GetUtcNow()) - time.GetUtcNow());
@@ -133,7 +133,7 @@ internal sealed partial class TaskShardGrain
     {
         var record = transition.Record!;
         if (transition.Has(TaskEffects.CancelRun) && record.RanOn is { } remote && remote != Here)
-            await CancelRemoteRunAsync(record.Id, remote); // a run of a dispatch this activation did not make
+            await CancelRemoteRunAsync(record, remote); // a run of a dispatch this activation did not make
         if ((transition.Effects & (TaskEffects.EndInEntity | TaskEffects.DropFromEntity)) == 0 || record.Spec.Entity is not { } entity) return;
         try
         {
@@ -171,15 +171,27 @@ internal sealed partial class TaskShardGrain
         return status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created or SiloStatus.ShuttingDown or SiloStatus.Stopping;
     }
 
-    private async Task CancelRemoteRunAsync(string taskId, string silo)
+    // The dispatch a cancel stops wherever it is: queued, running, or still on its way to the pools, where it would
+    // arrive after the cancel and start (a cancelled task never starts), so that attempt is barred there too.
+    private static DispatchProbe CancelledDispatch(TaskRecord record) => new(record.Id, record.Attempts, record.SubmittedAt);
+
+    private async Task CancelRemoteRunAsync(TaskRecord record, string silo)
     {
+        var control = GrainFactory.GetGrain<IPoolControl>(silo);
         try
         {
-            await GrainFactory.GetGrain<IPoolControl>(silo).CancelAsync(taskId);
+            try
+            {
+                await control.CancelDispatchAsync(CancelledDispatch(record));
+            }
+            catch (Exception e) when (e is not (TimeoutException or SiloUnavailableException or OrleansMessageRejectionException))
+            {
+                await control.CancelAsync(record.Id); // a silo of an earlier version (a rolling upgrade) knows only this
+            }
         }
         catch (Exception e)
         {
-            LogCancelUnreachable(taskId, silo, e.Message); // the record is Cancelled; the run's outcome is dropped when it comes
+            LogCancelUnreachable(record.Id, silo, e.Message); // the record is Cancelled; the run's outcome is dropped when it comes
         }
     }
 }

@@ -75,8 +75,8 @@ internal sealed partial class TaskShardGrain
             // Cancelled while on its way: the cancel found nothing to stop then, so it is stopped now. Also when the batch
             // failed: it may have arrived with its answer lost, and a cancel of what a pool does not hold does nothing.
             if (_records.GetValueOrDefault(id) is not { } record || !record.State.IsFinal()) continue;
-            if (record.RanOn == Here) pools.Cancel(id);
-            else if (record.RanOn is { } silo && silo == remote) _ = CancelRemoteRunAsync(id, silo);
+            if (record.RanOn == Here) pools.Cancel(id, CancelledDispatch(record));
+            else if (record.RanOn is { } silo && silo == remote) _ = CancelRemoteRunAsync(record, silo);
         }
     }
 
@@ -123,7 +123,7 @@ internal sealed partial class TaskShardGrain
                 _unsure.Remove(id);
                 if (!held.Contains(id)) _undelivered.Add(id);
                 // Held there although cancelled here: its batch arrived after the cancel that followed it did.
-                else if (_records.GetValueOrDefault(id) is { } record && record.State.IsFinal() && record.RanOn == group.Key) _ = CancelRemoteRunAsync(id, group.Key);
+                else if (_records.GetValueOrDefault(id) is { } record && record.State.IsFinal() && record.RanOn == group.Key) _ = CancelRemoteRunAsync(record, group.Key);
             }
         }
     }
