@@ -69,6 +69,13 @@ internal static class ChaosBench
         }
         // After the check, how long to go on reading the tasks it found unfinished: tells a backlog still draining from
         // tasks stuck for good. 0 (default): no such wait.
+        // The share of acknowledged tasks cancelled 0-2 s after their acknowledgment (ChaosProducers).
+        var cancelShare = double.Parse(BenchCli.Option(args, "cancels", "0.02"), CultureInfo.InvariantCulture);
+        if (cancelShare is < 0 or > 1)
+        {
+            Console.Error.WriteLine($"--cancels is {cancelShare}; set 0 to 1, the share of tasks cancelled after their acknowledgment (default 0.02).");
+            return 2;
+        }
         var settleMinutes = double.Parse(BenchCli.Option(args, "settle-minutes", "0"), CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromMinutes(minutes);
         // Rolling restarts timed so that their drains end in Redis cuts: a stop that cannot be written (see FaultSchedule).
@@ -99,7 +106,7 @@ internal static class ChaosBench
             var end = journal.Start + duration;
             using var stop = new CancellationTokenSource();
             var probes = new RecoveryProbes(surge, stop.Token);
-            var producers = new ChaosProducers(surge);
+            var producers = new ChaosProducers(surge, seed, cancelShare);
             var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
             var waves = flows.RunAsync(journal.Start, end);
             var injector = new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds), TimeSpan.FromSeconds(stallSeconds),
@@ -137,7 +144,7 @@ internal static class ChaosBench
     }
 
     /// <summary>The counters the chaos test asserts are zero.</summary>
-    public static readonly string[] MustBeZero = ["lost", "changed_outcomes", "excess_runs", "ordering_violations", "overlapping_entity_runs", "stuck",
+    public static readonly string[] MustBeZero = ["lost", "changed_outcomes", "cancel_answers_broken", "started_after_cancel", "excess_runs", "ordering_violations", "overlapping_entity_runs", "stuck",
         "waves_not_done", "wave_steps_failed", "wave_order_violations"];
 
     private static bool Zeros(Dictionary<string, object?> summary)

@@ -22,6 +22,9 @@ internal static class ChaosChecker
         ["excess_runs"] = "sum over tasks of max(0, runs in the run log - (MaxAttempts 1 + MaxCrashRecoveries 3))",
         ["ordering_violations"] = "entity events (after: X, or sequence n-1) with a run that started before the last run of a predecessor ended (run log; a run that died with its silo ends at the kill)",
         ["overlapping_entity_runs"] = "pairs of runs of the same entity whose [start, end) intervals intersect, reruns of one task included",
+        ["cancels"] = "the seeded share of acknowledged tasks cancelled 0-2 s after their acknowledgment (--cancels, default 0.02): asked, answered Cancelled, answered another final state (already final), cancel calls refused (each asked again 500 ms later), never answered",
+        ["cancel_answers_broken"] = "cancels of acknowledged tasks answered 'unknown', or with a state that is not final, or with a final status (state, finished_at, attempts) that differs from the status at the check",
+        ["started_after_cancel"] = "tasks whose cancel answered Cancelled with a run that started (run log) after the answer arrived",
         ["stuck"] = "tasks the cluster knows (acknowledged or not) that are not final 60 s after the producers stopped",
         ["unavailable_s"] = "seconds of the run (1 s buckets) in which at least one submission call that was refused was in flight",
         ["refusal_causes"] = "refusals by window and cause (the exception, its inner exception and the first words of its message), each with one whole example",
@@ -54,6 +57,24 @@ internal static class ChaosChecker
         }
 
         var runsByTask = runs.GroupBy(r => r.Task).ToDictionary(g => g.Key, g => g.ToList());
+
+        var brokenCancels = 0;
+        var startedAfterCancel = 0;
+        foreach (var s in submissions.Where(s => s.Acknowledged && s.CancelAnsweredAt > 0))
+        {
+            var answer = s.CancelAnswer;
+            var final = atEnd.GetValueOrDefault(s.Task.Id);
+            if (answer is not { IsFinal: true } || final is null || final.State != answer.State || final.FinishedAt != answer.FinishedAt || final.Attempts != answer.Attempts)
+            {
+                brokenCancels++;
+                Example("cancel_answers_broken", $"{s.Task.Id} {answer?.State.ToString() ?? "unknown"}/{answer?.Attempts} -> {final?.State}/{final?.Attempts}");
+            }
+            if (answer is { State: TaskState.Cancelled } && runsByTask.GetValueOrDefault(s.Task.Id)?.FirstOrDefault(r => r.Start > s.CancelAnsweredAt) is { } late)
+            {
+                startedAfterCancel++;
+                Example("started_after_cancel", $"{s.Task.Id} #{late.Attempt}@{late.Silo} started {late.Start - s.CancelAnsweredAt} ms after its cancel answered");
+            }
+        }
         var excess = 0;
         foreach (var (task, taskRuns) in runsByTask)
         {
@@ -123,6 +144,16 @@ internal static class ChaosChecker
             },
             ["lost"] = lost,
             ["changed_outcomes"] = changed,
+            ["cancels"] = new Dictionary<string, int>
+            {
+                ["asked"] = submissions.Count(s => s.Acknowledged && s.CancelAfterMs is not null),
+                ["answered_cancelled"] = submissions.Count(s => s.CancelAnswer is { State: TaskState.Cancelled }),
+                ["answered_already_final"] = submissions.Count(s => s.CancelAnswer is { IsFinal: true, State: not TaskState.Cancelled }),
+                ["refused_calls"] = submissions.Sum(s => s.CancelRefused),
+                ["never_answered"] = submissions.Count(s => s.Acknowledged && s.CancelAfterMs is not null && s.CancelAnsweredAt == 0),
+            },
+            ["cancel_answers_broken"] = brokenCancels,
+            ["started_after_cancel"] = startedAfterCancel,
             ["excess_runs"] = excess,
             ["ordering_violations"] = ordering,
             ["overlapping_entity_runs"] = overlaps,

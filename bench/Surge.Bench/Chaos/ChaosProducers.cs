@@ -21,6 +21,17 @@ internal sealed class Submission(WorkloadTask task)
     public int UnknownAfterAck { get; set; }
 
     public string? Invalid { get; set; }
+
+    /// <summary>Cancelled this long after its acknowledgment (null: not cancelled; see <see cref="ChaosProducers"/>).</summary>
+    public int? CancelAfterMs { get; set; }
+
+    /// <summary>What the cancel answered, and when the answer came (UTC ms); null until one came.</summary>
+    public TaskStatus? CancelAnswer { get; set; }
+
+    public long CancelAnsweredAt { get; set; }
+
+    /// <summary>Cancel calls that threw (each asked again 500 ms later, until the producers stop resubmitting).</summary>
+    public int CancelRefused { get; set; }
 }
 
 /// <summary>
@@ -28,9 +39,12 @@ internal sealed class Submission(WorkloadTask task)
 /// state. A refused submission (any exception but a validation error) is counted, then submitted again with the same
 /// id 500 ms later (submissions are idempotent by id), as a message bus redelivers, until
 /// <c>submitUntil</c>: an honest count of refusals that still gives every entity event its predecessor.
+/// A seeded share of the tasks (<paramref name="cancelShare"/>) is cancelled 0–2 s after its acknowledgment, while
+/// queued, held, running or already final, and the cancel's answer is checked like any other status read.
 /// </summary>
-internal sealed class ChaosProducers(ISurgeClient surge)
+internal sealed class ChaosProducers(ISurgeClient surge, int seed, double cancelShare)
 {
+    private const int CancelWithinMs = 2000;
     private static readonly TimeSpan Resubmit = TimeSpan.FromMilliseconds(500);
     private readonly Lock _gate = new();
     private readonly List<Refusal> _refusals = [];
@@ -48,6 +62,13 @@ internal sealed class ChaosProducers(ISurgeClient surge)
     public async Task<Submission[]> RunAsync(IReadOnlyList<WorkloadTask> tasks, DateTimeOffset start, DateTimeOffset submitUntil, DateTimeOffset followUntil, int producers = 4)
     {
         var submissions = tasks.Select(t => new Submission(t)).ToArray();
+        var random = new Random(seed);
+        foreach (var s in submissions)
+        {
+            var cancel = random.NextDouble() < cancelShare;
+            var after = random.Next(CancelWithinMs);
+            if (cancel) s.CancelAfterMs = after;
+        }
         await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
         {
             var running = new List<Task>();
@@ -87,6 +108,7 @@ internal sealed class ChaosProducers(ISurgeClient surge)
                 await Task.Delay(Resubmit);
             }
         }
+        var cancelling = submission.CancelAfterMs is { } afterMs ? CancelAsync(submission, afterMs, submitUntil) : Task.CompletedTask;
         while (submission.FirstFinal is null && followUntil - DateTimeOffset.UtcNow is { } left && left > TimeSpan.Zero)
         {
             try
@@ -96,7 +118,7 @@ internal sealed class ChaosProducers(ISurgeClient surge)
             }
             catch (TimeoutException)
             {
-                return;
+                break;
             }
             catch (KeyNotFoundException)
             {
@@ -106,6 +128,29 @@ internal sealed class ChaosProducers(ISurgeClient surge)
             catch (Exception)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1)); // a failover the wait did not ride out: ask again
+            }
+        }
+        await cancelling;
+    }
+
+    // A refused cancel may have been stored all the same: asked again, it answers what it did.
+    private async Task CancelAsync(Submission submission, int afterMs, DateTimeOffset until)
+    {
+        await Task.Delay(afterMs);
+        while (true)
+        {
+            try
+            {
+                var status = await surge.CancelAsync(submission.Task.Id);
+                submission.CancelAnsweredAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                submission.CancelAnswer = status;
+                return;
+            }
+            catch (Exception)
+            {
+                submission.CancelRefused++;
+                if (DateTimeOffset.UtcNow >= until) return;
+                await Task.Delay(Resubmit);
             }
         }
     }
