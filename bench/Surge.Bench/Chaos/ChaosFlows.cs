@@ -77,6 +77,10 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
         var statuses = new List<WaveStatus?>();
         foreach (var wave in _waves) statuses.Add(await ReadAsync(wave));
         var notDone = statuses.Count(s => s is not { IsDone: true });
+        // Which, and how far each had come: a slow wave and a stuck one read alike in the count (the settle tells them apart).
+        var notDoneWaves = _waves.Zip(statuses).Where(w => w.Second is not { IsDone: true })
+            .Select(w => w.Second is { } s ? $"{w.First}: {s.EntitiesDone}/{s.Entities} entities done, {s.Finished}/{s.Steps} steps finished" : $"{w.First}: unreadable")
+            .ToArray();
         var failed = statuses.Sum(s => s is null ? 0 : s.Failed + s.Degraded);
         var finished = statuses.Sum(s => s?.Finished ?? 0);
 
@@ -126,6 +130,7 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
         {
             ["waves"] = _waves.Count,
             ["waves_not_done"] = notDone,
+            ["waves_not_done_at_check"] = notDoneWaves,
             ["wave_steps_failed"] = failed,
             ["wave_steps_finished"] = finished,
             ["wave_order_violations"] = violations,
@@ -179,6 +184,7 @@ internal sealed class ChaosFlows(ISurgeClient surge, ISurgeFlows flows)
     public static readonly IReadOnlyDictionary<string, string> Definitions = new Dictionary<string, string>
     {
         ["waves_not_done"] = $"waves of the diamond flow (one every {WaveEvery.TotalSeconds:0} s over {Entities} entities, nobody watching) not done at the check",
+        ["waves_not_done_at_check"] = "each wave not done at the check, with how many of its entities were done and of its steps finished",
         ["wave_steps_failed"] = "steps of those waves that failed or ran degraded (inputs missing at their dependency timeout)",
         ["wave_order_violations"] = "a step's run that started before any run of one of its inputs' producers had ended (run log)",
         ["wave_makespan_max_s"] = "the longest wave, start to finish (about 2 s without faults)",
