@@ -23,6 +23,7 @@ public partial class PoolLedgerTests
             ledger.Settle(never);
             _decide.Clear();
         }
+        Assert.False(ledger.BarredByCancel("a")); // a probe's bar: the late batch is an anomaly worth a warning
         var recovery = Attempt("a", 3);
         Assert.False(ledger.DropBarred(recovery, _decide));
         ledger.Enqueue(recovery, 0, _decide);
@@ -42,7 +43,7 @@ public partial class PoolLedgerTests
         Assert.False(ledger.DropLate(late));
         Assert.True(ledger.DropBarred(late, _decide));
         var (never, why) = Assert.Single(_decide.NotStarted);
-        Assert.Equal((late, PoolLedger.BarredDispatch), (never, why));
+        Assert.Equal((late, PoolLedger.CancelledBeforeStart, true), (never, why, ledger.BarredByCancel("a")));
         Assert.False(ledger.DropBarred(Attempt("b", 2), _decide)); // another task's dispatch is taken
     }
 

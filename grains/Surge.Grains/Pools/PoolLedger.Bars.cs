@@ -19,8 +19,9 @@ internal sealed partial class PoolLedger
 
     public const string BarredDispatch = "arrived after this silo told its shard it did not hold it; the shard has run it again since";
 
-    // task id → the highest attempt barred, and when the record it was asked of was submitted (null: by an older shard)
-    private readonly Dictionary<string, (DateTimeOffset? Of, int Attempt)> _barred = new(StringComparer.Ordinal);
+    // task id → the highest attempt barred, when the record it was asked of was submitted (null: by an older shard), and
+    // whether a cancel barred it (the record is final: nothing ran it again, and a late batch is no anomaly)
+    private readonly Dictionary<string, (DateTimeOffset? Of, int Attempt, bool ByCancel)> _barred = new(StringComparer.Ordinal);
     private readonly Queue<string> _barOrder = new(); // the barred tasks, oldest bar first
 
     /// <summary>
@@ -48,14 +49,15 @@ internal sealed partial class PoolLedger
     }
 
     // A question about another record of the task (its id submitted again since) replaces the bar of the one before.
-    private void Bar(string taskId, int attempt, DateTimeOffset? of)
+    private void Bar(string taskId, int attempt, DateTimeOffset? of, bool byCancel = false)
     {
         if (_barred.TryGetValue(taskId, out var barred))
         {
-            if (barred.Of != of || attempt > barred.Attempt) _barred[taskId] = (of, attempt);
+            if (barred.Of != of || attempt > barred.Attempt) _barred[taskId] = (of, attempt, byCancel);
+            else if (byCancel && !barred.ByCancel) _barred[taskId] = barred with { ByCancel = true };
             return;
         }
-        _barred[taskId] = (of, attempt);
+        _barred[taskId] = (of, attempt, byCancel);
         _barOrder.Enqueue(taskId);
         while (_barred.Count > MaxBars) _barred.Remove(_barOrder.Dequeue());
     }
@@ -69,9 +71,12 @@ internal sealed partial class PoolLedger
     public bool DropBarred(WorkItem item, PoolDecisions decide)
     {
         if (!_barred.TryGetValue(item.Spec.Id, out var barred) || barred.Of != item.SubmittedAt || item.Attempt > barred.Attempt) return false;
-        NotStarted(item, BarredDispatch, decide);
+        NotStarted(item, barred.ByCancel ? CancelledBeforeStart : BarredDispatch, decide);
         return true;
     }
+
+    /// <summary>Whether the bar that dropped the task's dispatch was set by a cancel (<see cref="Cancel"/>), not a probe.</summary>
+    public bool BarredByCancel(string taskId) => _barred.TryGetValue(taskId, out var barred) && barred.ByCancel;
 
     /// <summary>Attempts barred now, by task: for tests.</summary>
     internal int BarredAttempt(string taskId) => _barred.GetValueOrDefault(taskId).Attempt;

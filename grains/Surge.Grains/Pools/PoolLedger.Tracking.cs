@@ -50,7 +50,7 @@ internal sealed partial class PoolLedger
     public bool Cancel(string taskId, long now, PoolDecisions decide, DispatchProbe? dispatch = null)
     {
         _now = Math.Max(_now, now);
-        if (dispatch is { Attempt: > 0 } barred) Bar(barred.TaskId, barred.Attempt, barred.SubmittedAt);
+        if (dispatch is { Attempt: > 0 } barred) Bar(barred.TaskId, barred.Attempt, barred.SubmittedAt, byCancel: true);
         if (!_active.TryGetValue(taskId, out var items)) return false;
         foreach (var item in items) item.Cancelled = true;
         DropQueued(static i => i.Cancelled, CancelledBeforeStart, now, decide);

@@ -86,8 +86,12 @@ internal sealed partial class PoolRunner
                 // Dropped unreported: its shard counts that dispatch as never delivered or has replaced it, and the run
                 // held here reports, for this attempt when it is a later one (PoolLedger.DropLate).
                 if (_ledger.DropLate(item)) (stale ??= []).Add(item);
-                // Nothing here answers for it, and its shard was told so (PoolLedger.Probe): reported never started.
-                else if (_ledger.DropBarred(item, _decisions)) (barred ??= []).Add(item);
+                // Nothing here answers for it, and its shard was told so (PoolLedger.Probe), or its task was cancelled
+                // while it was on its way (PoolLedger.Cancel): reported never started.
+                else if (_ledger.DropBarred(item, _decisions))
+                {
+                    if (!_ledger.BarredByCancel(item.Spec.Id)) (barred ??= []).Add(item); // a cancelled one is no anomaly
+                }
                 else backlog |= _ledger.Enqueue(item, now, _decisions);
             }
             ActLocked();
