@@ -115,10 +115,15 @@ internal sealed class SurgeClient(IClusterClient cluster, IOptions<SurgeClientOp
         return [.. dead.SelectMany(d => d).OrderByDescending(d => d.FinishedAt).Take(max)];
     }
 
-    public Task<TaskStatus?> RetryDeadLetterAsync(string taskId, CancellationToken cancellationToken = default)
+    // The dead letter is read first, and the retry names it by its attempts: the call below is repeated on a timeout or
+    // failover, whose first try may have been stored, and asked again the shard then retries nothing more. Without it,
+    // one call ran a dead letter twice (bench chaos), or said "not dead-lettered" of the retry it had just made.
+    public async Task<TaskStatus?> RetryDeadLetterAsync(string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        return CallAsync(static (c, id) => c.Shard(id).RetryDeadLetterAsync(id), taskId, cancellationToken);
+        if (await GetStatusAsync(taskId, cancellationToken) is not { } status) return null;
+        if (!status.DeadLettered) return await CallAsync(static (c, id) => c.Shard(id).RetryDeadLetterAsync(id), taskId, cancellationToken); // the shard says why not
+        return await CallAsync(static (c, s) => c.Shard(s.Id).RetryDeadLetterAsync(s.Id, s.Attempts), (Id: taskId, status.Attempts), cancellationToken);
     }
 
     public async Task<int> PurgeDeadLettersAsync(string? taskId = null, CancellationToken cancellationToken = default)

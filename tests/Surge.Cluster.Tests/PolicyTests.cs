@@ -105,7 +105,9 @@ public class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFixture>
 
         var calls = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Record.ExceptionAsync(() => _client.RetryDeadLetterAsync(spec.Id))));
 
-        Assert.Single(calls, e => e is null); // one retry; the others find it no longer dead-lettered
+        // One retry: the others name the same dead letter and hear its status (one that read it after the retry's run
+        // may find it no longer dead-lettered, and is told so).
+        Assert.Contains(calls, e => e is null);
         Assert.All(calls.OfType<Exception>(), e => Assert.Equal("id", Assert.IsType<SurgeValidationException>(e).Field));
         var done = await _client.WaitAsync(spec.Id, TimeSpan.FromSeconds(30));
         Assert.Equal((TaskState.Succeeded, 2), (done.State, done.Attempts));

@@ -117,6 +117,44 @@ public class EntitySequencerTests
         Assert.Equal(2, _sequencer.Record.LastSequence);
     }
 
+    // A dead letter retried before the end of its last run reached the entity (the end and the retry race there): the
+    // retry waits behind that run, the late end lets the retry go first and not its successor, and an end of the
+    // earlier budget that comes again ends nothing of the retry's run. Before, the retry was answered "released" at
+    // once and ran beside the successor that the late end let go (bench chaos: overlapping runs of one entity).
+    [Fact]
+    public void Readmit_BeforeItsLastRunsEndArrived_WaitsForThatEndThenRunsBeforeItsSuccessor()
+    {
+        Assert.Equal(Admission.Released, Admit(Event("s", "build.started")));
+        Assert.Equal(Admission.Held, Admit(Event("f", "build.finished", after: "build.started")));
+
+        var retry = Event("s", "build.started") with { ReleasedBefore = true, Budget = 1 };
+        Assert.Equal(Admission.Held, _sequencer.Readmit(retry, _time.GetUtcNow(), MaxHeld));
+        Assert.True(_sequencer.HeldBehindItself("s"));
+        Assert.Equal(Admission.Held, _sequencer.Readmit(retry, _time.GetUtcNow(), MaxHeld)); // handed over again: still held
+
+        Assert.True(_sequencer.End("s", budget: 0)); // the late end of the dead letter's run
+        Assert.Equal("s", Release()); // the retry first: readmitted events go ahead of those that wait
+        Assert.Equal(Admission.Released, _sequencer.Readmit(retry, _time.GetUtcNow(), MaxHeld)); // its hand-over now: it runs
+        Assert.False(_sequencer.End("s", budget: 0)); // that end again (a duplicate): the retry's run goes on
+        Assert.Null(Release());
+
+        Assert.True(_sequencer.End("s", budget: 1));
+        Assert.Equal("f", Release());
+    }
+
+    // Its earlier run's end was lost: the retry's record says "held", so that run is over and the retry goes.
+    [Fact]
+    public void Settle_RetryHeldBehindItsOwnEarlierRun_EndsThatRun()
+    {
+        Admit(Event("s", "build.started"));
+        _sequencer.Readmit(Event("s", "build.started") with { Budget = 1 }, _time.GetUtcNow(), MaxHeld);
+        Assert.False(_sequencer.Settle("other", EventRun.Held));
+
+        Assert.True(_sequencer.Settle("s", EventRun.Held));
+        Assert.Equal("s", Release());
+        Assert.False(_sequencer.Settle("s", EventRun.Held)); // its run now is the retry's own
+    }
+
     [Fact]
     public void Readmit_NothingRunning_ReleasedAtOnce()
     {

@@ -239,6 +239,29 @@ public class TaskLifecycleTests
         Assert.Equal("id", t.Refusal?.Field);
     }
 
+    // A client repeats a retry whose answer it lost; the dead letter it names (by its attempts) was retried already, and
+    // may have failed again meanwhile: nothing more is retried, and nothing is refused.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RetryDeadLetter_SameDeadLetterAskedAgain_RetriesNothingMore(bool deadAgain)
+    {
+        var dead = TaskLifecycle.Finished(TaskLifecycle.Submit(null, Spec(), T0, Here).Record!, Outcome(1, succeeded: false), OneAttempt, 0, T0).Record!;
+        Assert.True(dead.DeadLettered);
+        var retried = TaskLifecycle.RetryDeadLetter(dead, Here, held: false, T0, deadLetterAttempts: dead.Attempts).Record!;
+        Assert.Equal((2, 1), (retried.Attempts, retried.AttemptsBefore));
+        var now = deadAgain ? TaskLifecycle.Finished(retried, Outcome(2, succeeded: false), OneAttempt, 0, T0).Record! : retried;
+        Assert.Equal(deadAgain, now.DeadLettered);
+
+        var again = TaskLifecycle.RetryDeadLetter(now, Here, held: false, T0, deadLetterAttempts: dead.Attempts);
+        Assert.Same(now, again.Record);
+        Assert.Null(again.Refusal);
+        Assert.Equal(TaskEffects.None, again.Effects);
+        var next = TaskLifecycle.RetryDeadLetter(now, Here, held: false, T0, deadLetterAttempts: now.Attempts);
+        if (deadAgain) Assert.Equal(3, next.Record!.Attempts); // the newer dead letter, named by its own attempts, is retried
+        else Assert.Equal("id", next.Refusal?.Field); // not a dead letter
+    }
+
     [Fact]
     public void Cancel_HeldEvent_DroppedFromItsEntity()
     {

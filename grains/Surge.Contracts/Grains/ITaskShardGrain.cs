@@ -55,6 +55,13 @@ public interface ITaskShardGrain : IGrainWithIntegerKey
     /// </summary>
     Task<TaskStatus?> RetryDeadLetterAsync(string taskId);
 
+    /// <summary>
+    /// <see cref="RetryDeadLetterAsync(string)"/> of the dead letter that had counted <paramref name="deadLetterAttempts"/>
+    /// attempts: once that retry is stored, asking again answers the task's status and retries nothing more. What
+    /// clients call, so that a call they repeat after a lost answer (a timeout, a failover) does not run the task twice.
+    /// </summary>
+    Task<TaskStatus?> RetryDeadLetterAsync(string taskId, int deadLetterAttempts);
+
     /// <summary>Forgets dead-lettered tasks: the one given, or every one when <paramref name="taskId"/> is null. Returns how many.</summary>
     Task<int> PurgeDeadLettersAsync(string? taskId);
 }

@@ -79,6 +79,9 @@ internal sealed class EntityRecord
 /// <see cref="ReleasedBefore"/>: a dead letter run again that its entity released before (its record counts a
 /// dispatch), so the event its <c>after</c> names was handled then, whether or not the entity still remembers the name
 /// (it keeps only the newest <see cref="EntityOptions.MaxHandled"/>).
+/// <see cref="Budget"/>: the attempts its record had counted before its current budget of attempts
+/// (<c>TaskRecord.AttemptsBefore</c>): 0 until its dead letter is retried. It tells the end of a run of an earlier budget,
+/// which may arrive late, from the end of the current one.
 /// </summary>
 [GenerateSerializer, Immutable]
 internal sealed record EntityEvent(
@@ -87,7 +90,8 @@ internal sealed record EntityEvent(
     [property: Id(2)] string? After,
     [property: Id(3)] long? Sequence,
     [property: Id(4)] string? TraceParent = null,
-    [property: Id(5)] bool ReleasedBefore = false)
+    [property: Id(5)] bool ReleasedBefore = false,
+    [property: Id(6)] int Budget = 0)
 {
     public static EntityEvent Of(TaskSpec spec) => new(spec.Id, spec.Event, spec.After, spec.Sequence, spec.TraceParent);
 }

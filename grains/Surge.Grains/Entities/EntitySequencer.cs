@@ -33,7 +33,11 @@ internal sealed class EntitySequencer(EntityRecord record, int maxHandled = Enti
 
     private Admission Take(EntityEvent e, DateTimeOffset now, int maxHeld, bool readmitted)
     {
-        if (record.Running?.TaskId == e.TaskId) return Admission.Released;
+        // Running already, unless what runs is a run of an earlier budget: a dead letter retried while the book still
+        // counts its last run, whose end is on its way (the end and the retry's admission race to the entity). It waits
+        // behind that run like any other event; answered "released", it ran, and the late end then let the next event
+        // go beside it (bench chaos: overlapping runs of one entity).
+        if (record.Running is { } running && running.TaskId == e.TaskId && running.Budget >= e.Budget) return Admission.Released;
         var index = record.Pending.FindIndex(p => p.Event.TaskId == e.TaskId);
         if (index >= 0) return TakeAgain(index, e, now, readmitted);
         if (record.Running is null && IsReady(e, readmitted))
@@ -85,17 +89,19 @@ internal sealed class EntitySequencer(EntityRecord record, int maxHandled = Enti
 
     /// <summary>
     /// The event reached a final state and no run of it is left: it counts as handled, running or held (cancelled
-    /// before it ran). False when the entity does not have it.
+    /// before it ran). False when the entity does not have it. <paramref name="budget"/>: the budget the end is of
+    /// (<see cref="EntityEvent.Budget"/>; null from older shards: any); a run or hold of a later budget is not ended by it.
     /// </summary>
-    public bool End(string taskId)
+    public bool End(string taskId, int? budget = null)
     {
         if (record.Running is { } running && running.TaskId == taskId)
         {
+            if (running.Budget > budget) return false; // a late end of an earlier budget's run: the current one goes on
             MarkHandled(running);
             record.Running = null;
             return true;
         }
-        var index = record.Pending.FindIndex(p => p.Event.TaskId == taskId);
+        var index = record.Pending.FindIndex(p => p.Event.TaskId == taskId && !(p.Event.Budget > budget));
         if (index < 0) return false;
         MarkHandled(record.Pending[index].Event);
         record.Pending.RemoveAt(index);
@@ -129,8 +135,13 @@ internal sealed class EntitySequencer(EntityRecord record, int maxHandled = Enti
     {
         EventRun.Ended => End(taskId),
         EventRun.Unknown => Withdraw(taskId),
+        // Its record holds it: a retry of it waits behind its own earlier run, which is over (that end was lost).
+        EventRun.Held => HeldBehindItself(taskId) && End(taskId),
         _ => false,
     };
+
+    /// <summary>A retried event waits behind a run of its earlier budget, which the book still counts (see <see cref="Take"/>).</summary>
+    public bool HeldBehindItself(string taskId) => record.Running?.TaskId == taskId && record.Pending.Exists(p => p.Event.TaskId == taskId);
 
     /// <summary>Whether the running event was released at least <paramref name="age"/> ago.</summary>
     public bool RunningFor(TimeSpan age, DateTimeOffset now) => record.Running is not null && now - record.RunningSince >= age;

@@ -87,11 +87,15 @@ internal sealed partial class EntityShardGrain(
 
     public Task<Admission> ReadmitAsync(string entity, EntityEvent e) => RefusingAsync(entity, TakeAsync(entity, e, readmit: true));
 
-    public async Task OnEventEndedAsync(string entity, string taskId)
+    public Task OnEventEndedAsync(string entity, string taskId) => EndedAsync(entity, taskId, null);
+
+    public Task OnRunEndedAsync(string entity, string taskId, int budget) => EndedAsync(entity, taskId, budget);
+
+    private async Task EndedAsync(string entity, string taskId, int? budget)
     {
         using var gate = await _gates.EnterAsync(entity);
         var book = await LoadAsync(entity);
-        if (!book.Sequencer.End(taskId)) return;
+        if (!book.Sequencer.End(taskId, budget)) return;
         await ReleaseNextAsync(book, endOnly: true);
     }
 
@@ -149,10 +153,12 @@ internal sealed partial class EntityShardGrain(
         var book = await LoadAsync(entity);
         var sequencer = book.Sequencer;
         var before = sequencer.Contains(e.TaskId);
+        var heldBefore = sequencer.HeldBehindItself(e.TaskId);
         // Every hand-over may settle a stale run: the held successors' shards hand them over again every few seconds,
         // and are what wake an entity whose running event's end was lost. A successor handed over again has waited
         // an upkeep period already, so its predecessor's record is asked at once; a new one asks only after a long run.
-        if (sequencer.Record.Running?.TaskId != e.TaskId) await SettleStaleRunAsync(book, handedOverAgain: before);
+        // So does a retried event held behind its own earlier budget's run.
+        if (sequencer.Record.Running?.TaskId != e.TaskId || heldBefore) await SettleStaleRunAsync(book, handedOverAgain: before);
         var running = sequencer.Record.Running?.TaskId == e.TaskId;
         var now = time.GetUtcNow();
         var admission = readmit ? sequencer.Readmit(e, now, _maxHeld) : sequencer.Admit(e, now, _maxHeld);
@@ -161,7 +167,8 @@ internal sealed partial class EntityShardGrain(
         // another has replaced. Answered from memory, a stale activation released an event the current one had
         // withdrawn (its shard's record then unknown), and its successor waited for an end the book no longer expected.
         // What else a hand-over of a held event may teach it (that it ran before) is learnt again from the next one.
-        if (!before ? admission != Admission.Full : admission == Admission.Released)
+        var newlyHeld = !heldBefore && sequencer.HeldBehindItself(e.TaskId); // held behind its own earlier run: a new event
+        if (!before || newlyHeld ? admission != Admission.Full : admission == Admission.Released)
         {
             var release = admission == Admission.Released && !running ? StartRelease(entity, e) : null;
             try

@@ -25,6 +25,14 @@ internal interface IEntityShardGrain : IGrainWithIntegerKey
     Task OnEventEndedAsync(string entity, string taskId);
 
     /// <summary>
+    /// <see cref="OnEventEndedAsync(string, string)"/> of the run of budget <paramref name="budget"/>
+    /// (<see cref="EntityEvent.Budget"/>): an end that arrives after its dead letter was retried does not end the retry's
+    /// run. What shards now send.
+    /// </summary>
+    [OneWay]
+    Task OnRunEndedAsync(string entity, string taskId, int budget);
+
+    /// <summary>
     /// An admitted event whose task could not be recorded: forgotten, not handled, once its shard confirms it does not
     /// know the task (a retry may have recorded it since).
     /// </summary>
@@ -53,7 +61,7 @@ internal readonly record struct EntityRef(IEntityShardGrain Shard, string Key)
 
     public Task<Admission> ReadmitAsync(EntityEvent e) => Shard.ReadmitAsync(Key, e);
 
-    public Task OnEventEndedAsync(string taskId) => Shard.OnEventEndedAsync(Key, taskId);
+    public Task OnEventEndedAsync(string taskId, int budget) => Shard.OnRunEndedAsync(Key, taskId, budget);
 
     public Task WithdrawAsync(string taskId) => Shard.WithdrawAsync(Key, taskId);
 }

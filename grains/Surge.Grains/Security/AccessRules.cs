@@ -37,7 +37,7 @@ internal static class AccessRules
         [(typeof(ITaskShardGrain), nameof(ITaskShardGrain.GetHeldAsync))] = SurgeRole.Operate,
         [(typeof(ITaskShardGrain), nameof(ITaskShardGrain.CancelAsync))] = SurgeRole.Operate,
         [(typeof(ITaskShardGrain), nameof(ITaskShardGrain.GetDeadLettersAsync))] = SurgeRole.Operate,
-        [(typeof(ITaskShardGrain), nameof(ITaskShardGrain.RetryDeadLetterAsync))] = SurgeRole.Operate,
+        [(typeof(ITaskShardGrain), nameof(ITaskShardGrain.RetryDeadLetterAsync))] = SurgeRole.Operate, // both overloads
         [(typeof(ITaskShardGrain), nameof(ITaskShardGrain.PurgeDeadLettersAsync))] = SurgeRole.Operate,
         // Which silos there are, their task types and pools: what a submitting service needs to see capacity.
         [(typeof(IWorkerSiloGrain), nameof(IWorkerSiloGrain.GetInfoAsync))] = SurgeRole.Submit,

@@ -150,8 +150,9 @@ internal static class TaskLifecycle
     /// A dead letter runs again with a fresh budget. An entity event goes back to its entity first, which may hold it
     /// (<paramref name="held"/>) until what runs there now has ended.
     /// </summary>
-    public static Transition RetryDeadLetter(TaskRecord record, string? here, bool held, DateTimeOffset? now = null)
+    public static Transition RetryDeadLetter(TaskRecord record, string? here, bool held, DateTimeOffset? now = null, int? deadLetterAttempts = null)
     {
+        if (AlreadyRetried(record, deadLetterAttempts)) return new(record);
         if (!record.DeadLettered)
         {
             return new(record, Refusal: new SurgeValidationException("id",
@@ -164,6 +165,12 @@ internal static class TaskLifecycle
         };
         return held ? new(again) : Dispatch(again, here, TaskEffects.None, now);
     }
+
+    /// <summary>
+    /// The retry of the dead letter that had counted <paramref name="deadLetterAttempts"/> attempts is stored already
+    /// (a retry keeps them as <see cref="TaskRecord.AttemptsBefore"/>): asked again, nothing more is retried.
+    /// </summary>
+    public static bool AlreadyRetried(TaskRecord record, int? deadLetterAttempts) => deadLetterAttempts is { } n && record.AttemptsBefore >= n;
 
     /// <summary>
     /// The shard checks a task whose dispatch it did not make (after it came back on another silo) or whose silo may be

@@ -137,7 +137,7 @@ internal sealed partial class TaskShardGrain
         if ((transition.Effects & (TaskEffects.EndInEntity | TaskEffects.DropFromEntity)) == 0 || record.Spec.Entity is not { } entity) return;
         try
         {
-            await GrainFactory.Entity(entity).OnEventEndedAsync(record.Id);
+            await GrainFactory.Entity(entity).OnEventEndedAsync(record.Id, record.AttemptsBefore);
         }
         catch (Exception e)
         {

@@ -101,7 +101,7 @@ internal sealed partial class TaskShardGrain
         }
         try
         {
-            if (run == EventRun.Ended) await GrainFactory.Entity(entity).OnEventEndedAsync(taskId); // cancelled meanwhile: handled
+            if (run == EventRun.Ended) await GrainFactory.Entity(entity).OnEventEndedAsync(taskId, _records.GetValueOrDefault(taskId)?.AttemptsBefore ?? 0); // cancelled meanwhile: handled
             else if (run == EventRun.Unknown) await GrainFactory.Entity(entity).WithdrawAsync(taskId);
         }
         catch (Exception e)
@@ -260,15 +260,16 @@ internal sealed partial class TaskShardGrain
     // refuses the submission, so nothing is acknowledged that the entity does not have. A dead letter run again goes
     // back with whether its entity released it before (its record counts a dispatch, which only a release allows): its
     // after was handled then, and the entity may have let that name go since.
-    private async Task<Admission> AdmitAsync(TaskSpec spec, bool readmit, bool releasedBefore = false)
+    // budget: the record's AttemptsBefore (EntityEvent.Budget); a dead letter's retry passes the one it starts.
+    private async Task<Admission> AdmitAsync(TaskSpec spec, bool readmit, bool releasedBefore = false, int budget = 0)
     {
         Admission admission;
         try
         {
             var entity = GrainFactory.Entity(spec.Entity!);
             admission = readmit
-                ? await entity.ReadmitAsync(EntityEvent.Of(spec) with { ReleasedBefore = releasedBefore })
-                : await entity.AdmitAsync(EntityEvent.Of(spec));
+                ? await entity.ReadmitAsync(EntityEvent.Of(spec) with { ReleasedBefore = releasedBefore, Budget = budget })
+                : await entity.AdmitAsync(EntityEvent.Of(spec) with { Budget = budget });
         }
         catch (Exception e) when (e is not SurgeValidationException && !Failovers.Is(e)) // a failover is passed on: the client rides it out
         {

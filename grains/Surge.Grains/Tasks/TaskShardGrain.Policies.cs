@@ -49,7 +49,11 @@ internal sealed partial class TaskShardGrain
 
     // An entity event goes back to its entity first, to its place in the entity's order; the entity may hold it until
     // what runs there now has ended.
-    public async Task<TaskStatus?> RetryDeadLetterAsync(string taskId)
+    public Task<TaskStatus?> RetryDeadLetterAsync(string taskId) => RetryDeadLetterAsync(taskId, null);
+
+    public Task<TaskStatus?> RetryDeadLetterAsync(string taskId, int deadLetterAttempts) => RetryDeadLetterAsync(taskId, (int?)deadLetterAttempts);
+
+    private async Task<TaskStatus?> RetryDeadLetterAsync(string taskId, int? deadLetterAttempts)
     {
         if (!_records.TryGetValue(taskId, out var record)) return null;
         TaskRecord? retried = null;
@@ -57,9 +61,10 @@ internal sealed partial class TaskShardGrain
         using (var gate = await _gates.EnterAsync(taskId))
         {
             if (!_records.TryGetValue(taskId, out record)) return null;
+            if (TaskLifecycle.AlreadyRetried(record, deadLetterAttempts)) return record.ToStatus(); // a repeated call: retried once
             var held = false;
-            if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true, releasedBefore: record.Attempts > 0) == Entities.Admission.Held;
-            var transition = TaskLifecycle.RetryDeadLetter(record, record.DeadLettered && !held ? Target(record.Spec) : null, held, time.GetUtcNow());
+            if (record.DeadLettered && record.Spec.Entity is not null) held = await AdmitAsync(record.Spec, readmit: true, releasedBefore: record.Attempts > 0, budget: record.Attempts) == Entities.Admission.Held;
+            var transition = TaskLifecycle.RetryDeadLetter(record, record.DeadLettered && !held ? Target(record.Spec) : null, held, time.GetUtcNow(), deadLetterAttempts);
             if (transition.Refusal is { } refusal) throw refusal;
             try
             {

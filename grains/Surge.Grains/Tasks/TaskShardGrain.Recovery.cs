@@ -52,7 +52,7 @@ internal sealed partial class TaskShardGrain
     {
         try
         {
-            var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0, releasedBefore: record.Attempts > 0);
+            var admission = await AdmitAsync(record.Spec, readmit: record.AttemptsBefore > 0, releasedBefore: record.Attempts > 0, budget: record.AttemptsBefore);
             if (admission != Entities.Admission.Released) return;
             await ChangeAsync(record.Id, r => r is null ? default : TaskLifecycle.Released(r, Target(r.Spec), time.GetUtcNow()), "the release");
         }
