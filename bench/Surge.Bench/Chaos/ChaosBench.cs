@@ -76,6 +76,13 @@ internal static class ChaosBench
             Console.Error.WriteLine($"--cancels is {cancelShare}; set 0 to 1, the share of tasks cancelled after their acknowledgment (default 0.02).");
             return 2;
         }
+        // The share of tasks submitted to fail, be dead-lettered and be retried once (ChaosProducers).
+        var failShare = double.Parse(BenchCli.Option(args, "fails", "0.01"), CultureInfo.InvariantCulture);
+        if (failShare is < 0 or > 1)
+        {
+            Console.Error.WriteLine($"--fails is {failShare}; set 0 to 1, the share of tasks that fail, are dead-lettered and retried once (default 0.01).");
+            return 2;
+        }
         var settleMinutes = double.Parse(BenchCli.Option(args, "settle-minutes", "0"), CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromMinutes(minutes);
         // Rolling restarts timed so that their drains end in Redis cuts: a stop that cannot be written (see FaultSchedule).
@@ -106,7 +113,7 @@ internal static class ChaosBench
             var end = journal.Start + duration;
             using var stop = new CancellationTokenSource();
             var probes = new RecoveryProbes(surge, stop.Token);
-            var producers = new ChaosProducers(surge, seed, cancelShare);
+            var producers = new ChaosProducers(surge, seed, cancelShare, failShare);
             var producing = producers.RunAsync(workload, journal.Start, end + Resubmitting, end + Quiet);
             var waves = flows.RunAsync(journal.Start, end);
             var injector = new FaultInjector(cluster, journal, probes, TimeSpan.FromSeconds(partitionSeconds), TimeSpan.FromSeconds(stallSeconds),

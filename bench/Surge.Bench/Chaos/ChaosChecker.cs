@@ -25,6 +25,7 @@ internal static class ChaosChecker
         ["cancels"] = "the seeded share of acknowledged tasks cancelled 0-2 s after their acknowledgment (--cancels, default 0.02): asked, answered Cancelled, answered another final state (already final), cancel calls refused (each asked again 500 ms later), never answered",
         ["cancel_answers_broken"] = "cancels of acknowledged tasks answered 'unknown', or with a state that is not final, or with a final status (state, finished_at, attempts) that differs from the status at the check",
         ["started_after_cancel"] = "tasks whose cancel answered Cancelled with a run that started (run log) after the answer arrived",
+        ["dead_letters"] = "the seeded share of tasks submitted with a payload their handler cannot read (--fails, default 0.01): acknowledged, read dead-lettered, whose dead letter was retried once (RetryDeadLetterAsync, asked again 500 ms after a refusal), and read final again after it; a retried task's runs may be the bound once more for each retry call (refused ones included: one may have been stored), its status at the check must be the final read after the retry, and its runs past the dead letter's attempts do not count as a predecessor's",
         ["stuck"] = "tasks the cluster knows (acknowledged or not) that are not final 60 s after the producers stopped",
         ["unavailable_s"] = "seconds of the run (1 s buckets) in which at least one submission call that was refused was in flight",
         ["refusal_causes"] = "refusals by window and cause (the exception, its inner exception and the first words of its message), each with one whole example",
@@ -49,7 +50,8 @@ internal static class ChaosChecker
             var final = atEnd.GetValueOrDefault(s.Task.Id);
             if (s.Acknowledged && final is not { IsFinal: true }) { lost++; Example("lost", s.Task.Id); }
             if (final is { IsFinal: false }) { stuck++; Example("stuck", $"{s.Task.Id} {final.State}"); }
-            if (s.FirstFinal is { } seen && (final is null || final.State != seen.State || final.FinishedAt != seen.FinishedAt || final.Attempts != seen.Attempts))
+            // A dead letter changes when an operator retries it: the final state read after the retry is what must stand.
+            if ((s.RetriedAt > 0 ? s.FinalAfterRetry : s.FirstFinal) is { } seen && (final is null || final.State != seen.State || final.FinishedAt != seen.FinishedAt || final.Attempts != seen.Attempts))
             {
                 changed++;
                 Example("changed_outcomes", $"{s.Task.Id} {seen.State}/{seen.Attempts} -> {final?.State}/{final?.Attempts}");
@@ -75,11 +77,16 @@ internal static class ChaosChecker
                 Example("started_after_cancel", $"{s.Task.Id} #{late.Attempt}@{late.Silo} started {late.Start - s.CancelAnsweredAt} ms after its cancel answered");
             }
         }
+        var budgets = submissions.Where(s => s.RetriedAt > 0).ToDictionary(s => s.Task.Id, s => 2 + s.RetryRefused);
         var excess = 0;
+        // Retried dead letters, with the attempts of the dead letter first read: runs past them are the retry's.
+        var retried = submissions.Where(s => s.RetriedAt > 0).ToDictionary(s => s.Task.Id, s => s.FirstFinal!.Attempts);
         foreach (var (task, taskRuns) in runsByTask)
         {
-            if (taskRuns.Count <= RunBound) continue;
-            excess += taskRuns.Count - RunBound;
+            // Each retry of a dead letter is a budget of its own; a refused retry call may have been stored all the same.
+            var bound = budgets.TryGetValue(task, out var n) ? n * RunBound : RunBound;
+            if (taskRuns.Count <= bound) continue;
+            excess += taskRuns.Count - bound;
             Example("excess_runs", $"{task} ran {taskRuns.Count} times");
         }
 
@@ -90,7 +97,10 @@ internal static class ChaosChecker
             {
                 if (!runsByTask.TryGetValue(t.Id, out var own)) continue;
                 var predecessors = entity.Where(p => (t.After is not null && p.Event == t.After) || (t.Sequence is { } n && p.Sequence == n - 1));
-                var predecessorEnd = predecessors.SelectMany(p => runsByTask.GetValueOrDefault(p.Id) ?? []).Select(r => r.End).DefaultIfEmpty(long.MinValue).Max();
+                // A predecessor's runs for its dead letter's retry come after its successors by design. Told by attempt,
+                // not time: a retry's run may start before its caller hears the answer, or after a refused call that was stored.
+                var predecessorEnd = predecessors.SelectMany(p => (runsByTask.GetValueOrDefault(p.Id) ?? []).Where(r => !retried.TryGetValue(p.Id, out var before) || r.Attempt <= before))
+                    .Select(r => r.End).DefaultIfEmpty(long.MinValue).Max();
                 if (own.Any(r => r.Start < predecessorEnd)) { ordering++; Example("ordering_violations", t.Id); }
             }
         }
@@ -153,6 +163,14 @@ internal static class ChaosChecker
                 ["never_answered"] = submissions.Count(s => s.Acknowledged && s.CancelAfterMs is not null && s.CancelAnsweredAt == 0),
             },
             ["cancel_answers_broken"] = brokenCancels,
+            ["dead_letters"] = new Dictionary<string, int>
+            {
+                ["submitted_to_fail"] = submissions.Count(s => s.Fails && s.Acknowledged),
+                ["dead_lettered"] = submissions.Count(s => s.FirstFinal is { DeadLettered: true }),
+                ["retried"] = submissions.Count(s => s.RetriedAt > 0),
+                ["final_after_retry"] = submissions.Count(s => s.FinalAfterRetry is not null),
+                ["retry_refused_calls"] = submissions.Sum(s => s.RetryRefused),
+            },
             ["started_after_cancel"] = startedAfterCancel,
             ["excess_runs"] = excess,
             ["ordering_violations"] = ordering,

@@ -32,6 +32,17 @@ internal sealed class Submission(WorkloadTask task)
 
     /// <summary>Cancel calls that threw (each asked again 500 ms later, until the producers stop resubmitting).</summary>
     public int CancelRefused { get; set; }
+
+    /// <summary>Submitted with a payload its handler cannot read: it fails and is dead-lettered, then retried once.</summary>
+    public bool Fails { get; set; }
+
+    /// <summary>When the retry of its dead letter was answered (UTC ms; 0: not retried), and the final status read after it.</summary>
+    public long RetriedAt { get; set; }
+
+    public TaskStatus? FinalAfterRetry { get; set; }
+
+    /// <summary>Retry calls that threw (each asked again 500 ms later).</summary>
+    public int RetryRefused { get; set; }
 }
 
 /// <summary>
@@ -40,9 +51,11 @@ internal sealed class Submission(WorkloadTask task)
 /// id 500 ms later (submissions are idempotent by id), as a message bus redelivers, until
 /// <c>submitUntil</c>: an honest count of refusals that still gives every entity event its predecessor.
 /// A seeded share of the tasks (<paramref name="cancelShare"/>) is cancelled 0–2 s after its acknowledgment, while
-/// queued, held, running or already final, and the cancel's answer is checked like any other status read.
+/// queued, held, running or already final, and the cancel's answer is checked like any other status read. Another
+/// (<paramref name="failShare"/>) is submitted with a payload its handler cannot read: it fails, is dead-lettered, and
+/// its dead letter is retried once, as an operator would, and followed to its final state again.
 /// </summary>
-internal sealed class ChaosProducers(ISurgeClient surge, int seed, double cancelShare)
+internal sealed class ChaosProducers(ISurgeClient surge, int seed, double cancelShare, double failShare)
 {
     private const int CancelWithinMs = 2000;
     private static readonly TimeSpan Resubmit = TimeSpan.FromMilliseconds(500);
@@ -67,7 +80,9 @@ internal sealed class ChaosProducers(ISurgeClient surge, int seed, double cancel
         {
             var cancel = random.NextDouble() < cancelShare;
             var after = random.Next(CancelWithinMs);
+            var fails = random.NextDouble() < failShare;
             if (cancel) s.CancelAfterMs = after;
+            else s.Fails = fails; // one or the other: a cancel would end the story the retry tells
         }
         await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
         {
@@ -86,6 +101,7 @@ internal sealed class ChaosProducers(ISurgeClient surge, int seed, double cancel
     private async Task RunOneAsync(Submission submission, DateTimeOffset submitUntil, DateTimeOffset followUntil)
     {
         var spec = submission.Task.ToSpec(allocate: false);
+        if (submission.Fails) spec = spec with { Payload = "unreadable: not JSON"u8.ToArray() };
         while (!submission.Acknowledged)
         {
             var from = DateTimeOffset.UtcNow;
@@ -131,6 +147,44 @@ internal sealed class ChaosProducers(ISurgeClient surge, int seed, double cancel
             }
         }
         await cancelling;
+        if (submission.FirstFinal is { DeadLettered: true }) await RetryDeadLetterAsync(submission, submitUntil, followUntil);
+    }
+
+    // The operator's retry: a fresh budget, then followed to its final state like the first.
+    private async Task RetryDeadLetterAsync(Submission submission, DateTimeOffset until, DateTimeOffset followUntil)
+    {
+        var id = submission.Task.Id;
+        while (true)
+        {
+            try
+            {
+                await surge.RetryDeadLetterAsync(id);
+                submission.RetriedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                break;
+            }
+            catch (Exception)
+            {
+                submission.RetryRefused++;
+                if (DateTimeOffset.UtcNow >= until) return;
+                await Task.Delay(Resubmit);
+            }
+        }
+        while (submission.FinalAfterRetry is null && followUntil - DateTimeOffset.UtcNow is { } left && left > TimeSpan.Zero)
+        {
+            try
+            {
+                var status = await surge.WaitAsync(id, left);
+                if (status.IsFinal) submission.FinalAfterRetry = status;
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     // A refused cancel may have been stored all the same: asked again, it answers what it did.

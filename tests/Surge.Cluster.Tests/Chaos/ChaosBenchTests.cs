@@ -10,7 +10,7 @@ namespace Surge.Cluster.Tests.Chaos;
 /// processes on Redis through a cuttable link; kill -9 every 30 s, a SIGTERM rolling restart, a 5 s Redis cut every
 /// 45 s; roles on, as the chart deploys it, so every restarted silo learns the client from its stored session), with
 /// waves of a flow and an every-second schedule running beside the tasks, 2% of the tasks cancelled after their
-/// acknowledgment, and asserts the counters its checker reports
+/// acknowledgment and 1% failing, dead-lettered and retried once, and asserts the counters its checker reports
 /// are zero. About 3–4 minutes end to end.
 /// </summary>
 [Collection("redis-cluster")]
@@ -51,6 +51,7 @@ public class ChaosBenchTests(ITestOutputHelper output)
         Assert.True(root.GetProperty("acknowledged").GetInt32() > 0, "nothing was acknowledged: the run measured nothing");
         Assert.True(root.GetProperty("secure").GetBoolean(), "the run was meant to have roles on");
         Assert.True(root.GetProperty("cancels").GetProperty("asked").GetInt32() > 0, "no task was cancelled: the cancel promise went untried");
+        Assert.True(root.GetProperty("dead_letters").GetProperty("retried").GetInt32() > 0, "no dead letter was retried: that path went untried");
         Assert.True(root.GetProperty("waves").GetInt32() > 0 && root.GetProperty("schedule_instants").GetInt32() > 0, "no wave or schedule ran beside the tasks");
         Assert.True(nonZero.Count == 0,
             $"the promise broke under faults: {string.Join(", ", nonZero.Select(c => $"{c.Item1} = {c.Item2}"))}; examples: {root.GetProperty("examples")}; logs kept in {root.GetProperty("logs")}");
