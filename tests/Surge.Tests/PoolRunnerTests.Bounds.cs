@@ -161,6 +161,33 @@ public partial class PoolRunnerTests
         Assert.Equal((next.Spec.Id, true), (id, ran.Ran));
     }
 
+    // Told it is dead (the others declared it so while it could not reach them), a silo starts nothing more: the
+    // survivors run what it held as crash recoveries. Orleans stops it a moment later.
+    [Fact]
+    public async Task Run_SiloDeclaredDead_HandlerNeverCalledReportedNotStarted()
+    {
+        var me = new DeadSilo();
+        var membership = new FixedMembership(new ClusterMembershipSnapshot(
+            System.Collections.Immutable.ImmutableDictionary<SiloAddress, ClusterMember>.Empty.Add(me.SiloAddress, new ClusterMember(me.SiloAddress, SiloStatus.Dead, "me")),
+            new MembershipVersion(2)));
+        var executor = Executor(1, RoutingMode.Single, silo: me, membership: membership);
+        executor.Enqueue(new WorkItem(TaskSpec.Create("fail"), PoolKind.Single, null));
+
+        var outcome = Assert.Single(await _events.WaitForAsync(1));
+        Assert.Equal((PoolLedger.SiloDeclaredDead, false), (outcome.Error, outcome.Ran));
+        Assert.Equal(0, _events.Starts);
+        Assert.Equal(0, Pool(executor, PoolKind.Single).Running);
+    }
+
+    private sealed class DeadSilo : ILocalSiloDetails
+    {
+        public string Name => "me";
+        public string ClusterId => "c";
+        public string DnsHostName => "localhost";
+        public SiloAddress SiloAddress { get; } = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 11111), 3);
+        public SiloAddress GatewayAddress => SiloAddress;
+    }
+
     private sealed class SizedHandler(int bytes) : ITaskHandler
     {
         public ValueTask<ReadOnlyMemory<byte>> HandleAsync(TaskContext context, CancellationToken cancellationToken)

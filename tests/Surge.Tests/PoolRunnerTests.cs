@@ -20,7 +20,8 @@ public partial class PoolRunnerTests : IDisposable
 
     private PoolRunner Executor(int maxConcurrency, RoutingMode mode = RoutingMode.Predicted, TimeProvider? time = null, double memoryBudgetMb = 1_000_000,
         TaskPoliciesOptions? policies = null, (string Type, ITaskHandler Handler)? extra = null, TaskOptions? tasks = null,
-        IRunLog? runLog = null, Microsoft.Extensions.Logging.ILogger<PoolRunner>? logger = null)
+        IRunLog? runLog = null, Microsoft.Extensions.Logging.ILogger<PoolRunner>? logger = null, ILocalSiloDetails? silo = null,
+        IClusterMembershipService? membership = null)
     {
         var services = new ServiceCollection();
         services.AddKeyedSingleton<ITaskHandler>("gate", _gate);
@@ -34,7 +35,7 @@ public partial class PoolRunnerTests : IDisposable
         return new PoolRunner(Options.Create(new WorkerOptions { MaxConcurrency = maxConcurrency, DefaultTimeout = TimeSpan.FromSeconds(30), MemoryBudgetMb = memoryBudgetMb }),
             Options.Create(new PoolsOptions()), new PoolShape(mode), p, new RunBounds(t.MaxTimeout, t.MaxResultBytes, TaskOptions.Section),
             registry, _events, time ?? TimeProvider.System, logger ?? NullLogger<PoolRunner>.Instance, new Caps.CapGate(p, time ?? TimeProvider.System),
-            runLog);
+            runLog, silo, membership);
     }
 
     private static WorkItem Item(string type, PoolKind pool, double memoryMb = 0) => new(TaskSpec.Create(type), pool, null, memoryMb: memoryMb);

@@ -18,6 +18,8 @@ internal sealed partial class PoolLedger(PoolSlots[] pools, int maxConcurrency, 
 {
     public const string CancelledBeforeStart = "cancelled before it started";
 
+    public const string SiloDeclaredDead = "its silo was declared dead before it started; the task runs on a live silo";
+
     private readonly IStartGate _gate = gate ?? OpenGate.Instance;
     private readonly Dictionary<string, Queue<WorkItem>> _gated = new(StringComparer.Ordinal); // waiting at the gate, by type
     private int _running;

@@ -26,13 +26,16 @@ internal sealed partial class PoolRunner
     private readonly ILogger<PoolRunner> _logger;
     private readonly IRunLog _runLog;
     private readonly ILocalSiloDetails? _silo;
+    private readonly IClusterMembershipService? _membership;
     private string? _siloName;
 
     public PoolRunner(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, PoolShape shape,
         IOptions<TaskPoliciesOptions> policies, RunBounds bounds, HandlerRegistry handlers, ITaskEvents events, TimeProvider time,
-        ILogger<PoolRunner> logger, IStartGate? gate = null, IRunLog? runLog = null, ILocalSiloDetails? silo = null)
+        ILogger<PoolRunner> logger, IStartGate? gate = null, IRunLog? runLog = null, ILocalSiloDetails? silo = null,
+        IClusterMembershipService? membership = null)
     {
         _silo = silo;
+        _membership = membership;
         var w = workers.Value;
         _ledger = new PoolLedger(PoolLayout.Create(shape, w.MaxConcurrency, pools.Value, time.TimestampFrequency), w.MaxConcurrency, w.MemoryBudgetMb, gate);
         _runLog = runLog ?? NoRunLog.Instance;
@@ -44,6 +47,12 @@ internal sealed partial class PoolRunner
         _time = time;
         _logger = logger;
     }
+
+    // A silo the others declared dead while it could not reach them learns it at its next read of the membership table,
+    // and Orleans stops it a moment later. Meanwhile its pools would start what they still hold, though the survivors
+    // have run those tasks again as crash recoveries (bench chaos: 30 starts in the 0.5 s between "told I am dead" and
+    // the exit, among them a cancelled task and the build.started of an entity whose build.finished had run).
+    private bool SiloDeclaredDead => _membership is { } m && _silo is { } s && m.CurrentSnapshot.GetSiloStatus(s.SiloAddress) == SiloStatus.Dead;
 
     /// <summary>This silo as spans name it (as task records do); null outside a silo.</summary>
     private string? Silo => _siloName ??= _silo?.SiloAddress.ToParsableString();
@@ -186,6 +195,7 @@ internal sealed partial class PoolRunner
         HandlerRun? run = null;
         TimeSpan soft = default;
         TaskOutcome? outcome;
+        string? notStarted = null;
         try
         {
             var policy = _policies.For(spec.Type);
@@ -194,7 +204,8 @@ internal sealed partial class PoolRunner
             // Its timer is the runner's, not the token's: see CancelQuietly.
             token = new CancellationTokenSource();
             softTimer = _time.CreateTimer(static s => ((Action)s!)(), CancelAction(item, token), soft, Timeout.InfiniteTimeSpan);
-            if (!Running(item, token)) throw new CancelledBeforeStartException();
+            if (!Running(item, token)) throw new NotStartedException(PoolLedger.CancelledBeforeStart);
+            if (SiloDeclaredDead) throw new NotStartedException(PoolLedger.SiloDeclaredDead);
             startedAt = _time.GetUtcNow();
             SurgeMeter.WaitDuration.Record(_time.GetElapsedTime(item.EnqueuedAt).TotalSeconds, Tags(poolName, spec.Type));
             _events.Started(item, startedAt);
@@ -210,9 +221,10 @@ internal sealed partial class PoolRunner
             _bounds.CheckResultSize(result);
             outcome = new TaskOutcome(true, null, result, pool.Kind, item.PredictedMs, startedAt, _time.GetUtcNow(), item.Attempt, context.MemoryMb);
         }
-        catch (CancelledBeforeStartException)
+        catch (NotStartedException e)
         {
-            outcome = null; // no handler was called: it never started, as a cancel of a queued task promises
+            notStarted = e.Message; // no handler was called: a cancel of a queued task promises it never starts
+            outcome = null;
         }
         catch (Exception e)
         {
@@ -234,7 +246,7 @@ internal sealed partial class PoolRunner
         if (outcome is null)
         {
             NeverStarted(item, pool);
-            await ReportNotStartedAsync(item, PoolLedger.CancelledBeforeStart).ConfigureAwait(false);
+            await ReportNotStartedAsync(item, notStarted!).ConfigureAwait(false);
             return;
         }
         RunLogEnded(item, outcome.FinishedAt, outcome.Succeeded);
@@ -296,6 +308,6 @@ internal sealed partial class PoolRunner
 
     private static TagList Tags(string pool, string type) => new() { { "pool", pool }, { "type", type } };
 
-    // A cancel marked the item after its start was decided and before it registered: its handler is not called.
-    private sealed class CancelledBeforeStartException : Exception;
+    // Its start was decided, and then it must not run after all: a cancel marked it, or its silo was declared dead.
+    private sealed class NotStartedException(string why) : Exception(why);
 }
