@@ -67,8 +67,6 @@ internal static class ChaosBench
             Console.Error.WriteLine($"--slow-links is '{slowLinks}'; set all (default), redis or silos.");
             return 2;
         }
-        // After the check, how long to go on reading the tasks it found unfinished: tells a backlog still draining from
-        // tasks stuck for good. 0 (default): no such wait.
         // The share of acknowledged tasks cancelled 0-2 s after their acknowledgment (ChaosProducers).
         var cancelShare = double.Parse(BenchCli.Option(args, "cancels", "0.02"), CultureInfo.InvariantCulture);
         if (cancelShare is < 0 or > 1)
@@ -83,6 +81,8 @@ internal static class ChaosBench
             Console.Error.WriteLine($"--fails is {failShare}; set 0 to 1, the share of tasks that fail, are dead-lettered and retried once (default 0.01).");
             return 2;
         }
+        // After the check, how long to go on reading the tasks it found unfinished: tells a backlog still draining from
+        // tasks stuck for good. 0 (default): no such wait.
         var settleMinutes = double.Parse(BenchCli.Option(args, "settle-minutes", "0"), CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromMinutes(minutes);
         // Rolling restarts timed so that their drains end in Redis cuts: a stop that cannot be written (see FaultSchedule).

@@ -50,8 +50,9 @@ internal static class ChaosChecker
             var final = atEnd.GetValueOrDefault(s.Task.Id);
             if (s.Acknowledged && final is not { IsFinal: true }) { lost++; Example("lost", s.Task.Id); }
             if (final is { IsFinal: false }) { stuck++; Example("stuck", $"{s.Task.Id} {final.State}"); }
-            // A dead letter changes when an operator retries it: the final state read after the retry is what must stand.
-            if ((s.RetriedAt > 0 ? s.FinalAfterRetry : s.FirstFinal) is { } seen && (final is null || final.State != seen.State || final.FinishedAt != seen.FinishedAt || final.Attempts != seen.Attempts))
+            // A dead letter changes when an operator retries it: the final state read after the retry is what must stand
+            // (a retry call that was refused may have been stored all the same).
+            if ((s.MayBeRetried ? s.FinalAfterRetry : s.FirstFinal) is { } seen && (final is null || final.State != seen.State || final.FinishedAt != seen.FinishedAt || final.Attempts != seen.Attempts))
             {
                 changed++;
                 Example("changed_outcomes", $"{s.Task.Id} {seen.State}/{seen.Attempts} -> {final?.State}/{final?.Attempts}");
@@ -77,10 +78,10 @@ internal static class ChaosChecker
                 Example("started_after_cancel", $"{s.Task.Id} #{late.Attempt}@{late.Silo} started {late.Start - s.CancelAnsweredAt} ms after its cancel answered");
             }
         }
-        var budgets = submissions.Where(s => s.RetriedAt > 0).ToDictionary(s => s.Task.Id, s => 2 + s.RetryRefused);
+        var budgets = submissions.Where(s => s.MayBeRetried).ToDictionary(s => s.Task.Id, s => 2 + s.RetryRefused);
         var excess = 0;
         // Retried dead letters, with the attempts of the dead letter first read: runs past them are the retry's.
-        var retried = submissions.Where(s => s.RetriedAt > 0).ToDictionary(s => s.Task.Id, s => s.FirstFinal!.Attempts);
+        var retried = submissions.Where(s => s.MayBeRetried).ToDictionary(s => s.Task.Id, s => s.FirstFinal!.Attempts);
         foreach (var (task, taskRuns) in runsByTask)
         {
             // Each retry of a dead letter is a budget of its own; a refused retry call may have been stored all the same.

@@ -43,6 +43,9 @@ internal sealed class Submission(WorkloadTask task)
 
     /// <summary>Retry calls that threw (each asked again 500 ms later).</summary>
     public int RetryRefused { get; set; }
+
+    /// <summary>Its dead letter was retried, or a retry call was made that may have been stored though it threw.</summary>
+    public bool MayBeRetried => FirstFinal is { DeadLettered: true } && (RetriedAt > 0 || RetryRefused > 0);
 }
 
 /// <summary>

@@ -223,7 +223,7 @@ internal sealed partial class PoolRunner
         }
         catch (NotStartedException e)
         {
-            notStarted = e.Message; // no handler was called: a cancel of a queued task promises it never starts
+            notStarted = e.Message; // no handler was called: a cancelled task never starts, nor one a dead silo held
             outcome = null;
         }
         catch (Exception e)
