@@ -72,6 +72,21 @@ public class SimulateRegistrationTests
         Assert.Equal(300, context.MemoryMb);
     }
 
+    [Fact]
+    public void HandleAsync_Blocking_SleepsOnItsThreadThroughACancelledToken()
+    {
+        var context = new TaskContext
+        {
+            TaskId = "t", Type = SimulateHandler.TypeName, Payload = """{"duration_ms":50,"blocking":true}"""u8.ToArray(),
+            Features = System.Collections.Immutable.ImmutableDictionary<string, FeatureValue>.Empty,
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // A fake clock that never moves: the awaiting form would never end; the blocking one sleeps on real time.
+        var run = new SimulateHandler(new Microsoft.Extensions.Time.Testing.FakeTimeProvider()).HandleAsync(context, new CancellationToken(canceled: true));
+        Assert.True(run.IsCompletedSuccessfully, "the blocking form returns only once it has slept, on the caller's thread");
+        Assert.True(clock.ElapsedMilliseconds >= 45, $"slept {clock.ElapsedMilliseconds} ms");
+    }
+
     [Theory]
     [InlineData("""{"duration_ms":3600000,"memory_mb":4096,"allocate":true}""")]
     [InlineData("""{"duration_ms":"soon"}""")] // not numbers: fails its task when it runs, holding nothing

@@ -99,7 +99,12 @@ internal sealed partial class PoolRunner
         }
         Interlocked.Increment(ref _abandoned);
         LogAbandoned(spec.Id, spec.Type, hard);
-        _ = run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _threads.Abandoned();
+        _ = run.ContinueWith(static (t, threads) =>
+        {
+            ((HandlerThreads)threads!).Returned();
+            _ = t.Exception;
+        }, _threads, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         handler.DisposeWhenDone(run);
         throw new TimeoutException($"hard time limit of {hard} reached: the handler ignored its cancelled token and was abandoned, its slot freed");
     }

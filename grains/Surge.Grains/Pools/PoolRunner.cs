@@ -27,6 +27,7 @@ internal sealed partial class PoolRunner
     private readonly IRunLog _runLog;
     private readonly ILocalSiloDetails? _silo;
     private readonly IClusterMembershipService? _membership;
+    private readonly HandlerThreads _threads;
     private string? _siloName;
 
     public PoolRunner(IOptions<WorkerOptions> workers, IOptions<PoolsOptions> pools, PoolShape shape,
@@ -38,6 +39,7 @@ internal sealed partial class PoolRunner
         _membership = membership;
         var w = workers.Value;
         _ledger = new PoolLedger(PoolLayout.Create(shape, w.MaxConcurrency, pools.Value, time.TimestampFrequency), w.MaxConcurrency, w.MemoryBudgetMb, gate);
+        _threads = new HandlerThreads(w.MaxConcurrency);
         _runLog = runLog ?? NoRunLog.Instance;
         _policies = policies.Value;
         _bounds = bounds;

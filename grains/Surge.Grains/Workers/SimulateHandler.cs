@@ -4,7 +4,8 @@ namespace Surge.Workers;
 
 /// <summary>
 /// Acts out a task for demos and benchmarks: sleeps <c>duration_ms</c> and, when <c>allocate</c> is true,
-/// really holds <c>memory_mb</c> of touched memory meanwhile. A <c>kind</c> feature names the type it stands in for.
+/// really holds <c>memory_mb</c> of touched memory meanwhile. With <c>blocking</c> true it sleeps on its thread, as
+/// synchronous code does (blocking I/O, a lock, <c>Thread.Sleep</c>), and its token cannot stop it. A <c>kind</c> feature names the type it stands in for.
 /// Registered only where <c>Surge:Workers:Simulate</c> is on (<see cref="SimulateHandlerSource"/>).
 /// </summary>
 internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValidatingHandler
@@ -45,7 +46,9 @@ internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValida
         var payload = SimulatePayload.Parse(context.Payload.Span);
         context.MemoryMb = payload.MemoryMb; // what it acts out; really held when allocate is true
         byte[][]? held = payload.Allocate && payload.MemoryMb > 0 ? Touch(payload.MemoryMb) : null;
-        if (payload.DurationMs > 0)
+        if (payload.DurationMs > 0 && payload.Blocking)
+            Thread.Sleep(TimeSpan.FromMilliseconds(payload.DurationMs));
+        else if (payload.DurationMs > 0)
             await Task.Delay(TimeSpan.FromMilliseconds(payload.DurationMs), time, cancellationToken).ConfigureAwait(false);
         GC.KeepAlive(held);
         return ReadOnlyMemory<byte>.Empty;
@@ -79,14 +82,14 @@ internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValida
 }
 
 /// <summary>The fields of a <c>simulate</c> payload.</summary>
-internal readonly record struct SimulatePayload(double DurationMs, double MemoryMb, bool Allocate)
+internal readonly record struct SimulatePayload(double DurationMs, double MemoryMb, bool Allocate, bool Blocking = false)
 {
     public static SimulatePayload Parse(ReadOnlySpan<byte> json)
     {
         if (json.IsEmpty) return default;
         var reader = new Utf8JsonReader(json);
         double duration = 0, memory = 0;
-        var allocate = false;
+        bool allocate = false, blocking = false;
         try
         {
             while (reader.Read())
@@ -95,12 +98,13 @@ internal readonly record struct SimulatePayload(double DurationMs, double Memory
                 if (reader.ValueTextEquals("duration_ms"u8) && reader.Read()) duration = reader.GetDouble();
                 else if (reader.ValueTextEquals("memory_mb"u8) && reader.Read()) memory = reader.GetDouble();
                 else if (reader.ValueTextEquals("allocate"u8) && reader.Read()) allocate = reader.TokenType == JsonTokenType.True;
+                else if (reader.ValueTextEquals("blocking"u8) && reader.Read()) blocking = reader.TokenType == JsonTokenType.True;
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new ArgumentException($"simulate payload is not valid JSON with numeric duration_ms/memory_mb: {e.Message}", e);
         }
-        return new SimulatePayload(Math.Max(0, duration), Math.Max(0, memory), allocate);
+        return new SimulatePayload(Math.Max(0, duration), Math.Max(0, memory), allocate, blocking);
     }
 }
