@@ -5,7 +5,8 @@ namespace Surge.Workers;
 /// <summary>
 /// Acts out a task for demos and benchmarks: sleeps <c>duration_ms</c> and, when <c>allocate</c> is true,
 /// really holds <c>memory_mb</c> of touched memory meanwhile. With <c>blocking</c> true it sleeps on its thread, as
-/// synchronous code does (blocking I/O, a lock, <c>Thread.Sleep</c>), and its token cannot stop it. A <c>kind</c> feature names the type it stands in for.
+/// synchronous code does (blocking I/O, a lock, <c>Thread.Sleep</c>), and its token cannot stop it. A <c>kind</c>
+/// feature names the type it stands in for.
 /// Registered only where <c>Surge:Workers:Simulate</c> is on (<see cref="SimulateHandlerSource"/>).
 /// </summary>
 internal sealed class SimulateHandler(TimeProvider time) : ITaskHandler, IValidatingHandler
